@@ -1,0 +1,1 @@
+"""Pipeline Pulse analytics core: store, import and every metric. Never imports Streamlit."""

@@ -1,0 +1,126 @@
+"""Command line: ``import`` files (also from cron) and print the ``report`` (METRICS.md §7).
+
+Exit status of import: 0 imported or already imported; 2 a file was rejected (one ``error:`` line on
+stderr naming the file and the reason; the database unchanged). Never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from analytics import ingest, store
+
+EXIT_OK, EXIT_REJECTED = 0, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
+
+
+def _override(text: str) -> tuple[str, str]:
+    field, sep, column = text.partition("=")
+    if not sep or not field.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} should look like FIELD=COLUMN, e.g. amount=close_value")
+    return field.strip(), column.strip()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analytics``."""
+    top = argparse.ArgumentParser(prog="python -m analytics", description="Pipeline Pulse from the command line.")
+    sub = top.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="import exported files (deals, survey, 1:1 log) into the database")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--kind", choices=ingest.KINDS, help="what the file holds (detected from its columns)")
+    imp.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
+    imp.add_argument("--as-of", type=_date, help="snapshot date (default: a date in the file name, else today)")
+    imp.add_argument("--sheet", help="Excel sheet to read (default: the first sheet with data)")
+    imp.add_argument("--map", type=_override, action="append", default=[], metavar="FIELD=COLUMN",
+                     help="use COLUMN for FIELD (repeatable), e.g. --map created_on=engage_date")
+    imp.add_argument("--partial", action="store_true", help="the file adds or updates deals; it drops nothing")
+    rep = sub.add_parser("report", help="print the metrics")
+    rep.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
+    rep.add_argument("--from", dest="date_from", type=_date, help="period start (inclusive)")
+    rep.add_argument("--to", dest="date_to", type=_date, help="period end (inclusive)")
+    rep.add_argument("--json", action="store_true", help="print one JSON object (METRICS.md §7)")
+    return top
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import each file in turn; 2 when any was rejected."""
+    status = EXIT_OK
+    options = ingest.ImportOptions(kind=args.kind, as_of=args.as_of, sheet=args.sheet,
+                                   overrides=dict(args.map), partial=args.partial)
+    for name in args.files:
+        path = Path(name)
+        try:
+            if not path.is_file():
+                raise ingest.ImportRejected(f"{name}: no such file.")
+            result = ingest.import_file(path, path.name, options, args.db)
+        except ingest.ImportRejected as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = EXIT_REJECTED
+            continue
+        print(result.summary())
+        for warning in result.warnings:
+            print(f"  warning: {warning}")
+    return status
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print the report, as JSON or as a short text summary."""
+    from analytics.report import build_report
+
+    with store.connect(args.db) as con:
+        report = build_report(con, args.date_from, args.date_to)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, default=str))
+    else:
+        print(text_report(report))
+    return EXIT_OK
+
+
+def text_report(report: dict) -> str:
+    """A few readable lines of the report for a terminal."""
+    lines = []
+    deals = report.get("deals")
+    if deals:
+        lines.append(f"Deals as of {deals['as_of']}: {deals['open_count']} open ({deals['open_amount']:,.2f}), "
+                     f"{deals['won_count']} won, {deals['lost_count']} lost; weighted "
+                     f"{deals['weighted_amount']:,.2f}; win rate {_pct(deals['win_rate'])}.")
+    survey = report.get("survey")
+    if survey:
+        for wave in survey["waves"]:
+            lines.append(f"eNPS {wave['wave']}: {wave['enps']:+.0f} ± {wave['margin_of_error']:.0f} "
+                         f"({wave['responses']} responses)")
+    meetings = report.get("one_on_ones")
+    if meetings:
+        lines.append(f"1:1s as of {meetings['as_of']}: {meetings['employees']} employees, "
+                     f"{meetings['overdue']} overdue, median interval {meetings['median_interval_days']} days.")
+    return "\n".join(lines) or "Nothing imported yet: python -m analytics import FILE"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; errors become one ``error:`` line, never a traceback."""
+    args = parser().parse_args(argv)
+    try:
+        return run_import(args) if args.command == "import" else run_report(args)
+    except store.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except KeyboardInterrupt:
+        print("error: interrupted; the database keeps its state from before this import.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the contract forbids tracebacks on the command line
+        print(f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}",
+              file=sys.stderr)
+        return 1

@@ -1,0 +1,55 @@
+"""The ``deals`` object of ``report --json`` (METRICS.md 7): plain Python values, ready for json.dumps."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from analytics.deals import latest_snapshot_on
+from analytics.forecast import forecast_by_month
+from analytics.funnel import funnel, main_pipeline
+from analytics.performance import kpis
+from analytics.velocity import days_in_stage_median
+
+
+def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None) -> dict | None:
+    """Every deals metric of METRICS.md 7, as of the latest snapshot; None when no deal was imported.
+
+    The period (--from/--to) applies to the win rates, average won amount, sales cycle and velocity
+    (deals closed in it) and to the funnel cohort (deals created in it); counts, sums, days in stage and
+    the forecast are the current state. The funnel and days in stage are those of the main pipeline
+    (most deals in the cohort), named in ``funnel_pipeline``. ``movement`` is None (built elsewhere).
+    Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
+    forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion.
+    """
+    if latest_snapshot_on(con) is None:
+        return None
+    headline = kpis(con, date_from=date_from, date_to=date_to)
+    pipeline = main_pipeline(con, date_from=date_from, date_to=date_to)
+    steps = funnel(con, pipeline, date_from=date_from, date_to=date_to)
+    forecast = forecast_by_month(con)
+    return {
+        **headline.as_dict(),
+        "funnel_pipeline": pipeline,
+        "funnel": _records(steps[["stage", "reached", "reached_amount", "conversion_to_next",
+                                  "cumulative_conversion"]]),
+        "days_in_stage_median": days_in_stage_median(con, pipeline),
+        "forecast": _records(forecast.months[["period", "won_amount", "expected", "p10", "p50", "p90",
+                                              "forecast", "open_count", "method"]]),
+        "forecast_no_close_date": forecast.no_close_date,
+        "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
+        "movement": None,
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values (numpy numbers unwrapped, NaN as None)."""
+    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def _plain(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value

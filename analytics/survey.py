@@ -1,0 +1,673 @@
+"""Survey metrics (METRICS.md §5): eNPS and pulse questions per wave and per group, comments, with anonymity.
+
+Every public function takes a DuckDB connection and plain values, and returns a DataFrame (or a dict for
+the report). Counts come from SQL; the small per-row formulas and the suppression rules are in Python.
+
+Choices made where the specification is silent (also listed in the project docs):
+
+- **Wave** of a response: its ``wave_label`` when present, else the period of ``responded_on`` per the
+  ``wave_period`` setting (month ``YYYY-MM``, ISO week ``YYYY-Www``, quarter ``YYYY-Qn``), else ``undated``.
+  Waves are ordered by the start of the period their label names (``2026-10``, ``2026-10-05``,
+  ``2026-Q4``, ``Q4 2026``, ``2026-W41``), else by their earliest response date, else naturally by label
+  ("Wave 2" before "Wave 10"), labels without any date after dated ones; ``undated`` last.
+  The order is computed over all responses, so filtering never reorders waves.
+- **Anonymity threshold k**: the ``anonymity_threshold`` setting, or the ``k`` argument; never below 3.
+  A wave, a filtered group, a group of a breakdown, or a (wave, question) cell with fewer than k answers is
+  returned as a row with ``suppressed=True``, a ``reason`` and every number empty (the pages show
+  "fewer than k responses"); ``survey_report`` omits such rows entirely.
+- **Filters** ``{dimension: [values]}``: values of one dimension are alternatives (OR), dimensions
+  combine (AND); an empty list means "no filter on that dimension". A response with no value for a
+  dimension belongs to the group ``NOT_GIVEN`` ("(not given)"), which can be filtered on and is a sibling
+  in breakdowns (otherwise it could be derived from the total). Filters apply before suppression.
+- **Secondary suppression** in a breakdown (``enps_by_group``, and per question in ``question_heatmap``):
+  when exactly one sibling is hidden, the next smallest visible sibling is hidden too (the specification's
+  rule); then, while the hidden siblings together have fewer than k answers (their combined result could
+  be derived from the parent total minus the visible groups), the next smallest visible sibling is hidden
+  as well. Ties are broken by group name. Rows are ordered by group name, never by size, so the order
+  does not hint at the size of a hidden group. Known limit: comparing two different filters (for example
+  Sales, then Sales in Paris) can still reveal a difference smaller than k; the rules above are per view.
+- ``wave=None`` in ``enps_by_group`` and ``question_heatmap`` pools every wave (a person who answered two
+  waves counts twice); in ``question_results`` and ``comments`` it means "every wave, one wave at a time".
+- **Change between waves** (``enps_change``): each visible dated wave against the previous visible one
+  (a suppressed wave is skipped, ``undated`` takes no part); z = (e2 - e1) / sqrt(se1² + se2²) with
+  se = margin_of_error / 1.96; significant when |z| > 1.96 (95 %, two-sided). When both standard errors
+  are 0 (e.g. all passives then all promoters) z is empty and the change is significant when it is not 0.
+- **Headcount**: ``response_rate`` = responses / headcount; finite-population corrected margin =
+  moe x sqrt((N - n) / (N - 1)), 0 when n = N, empty when the headcount is below the responses (the
+  headcount is then wrong; the rate is still shown, above 1).
+- **Pulse questions**: reverse-scored questions are scored scale_max + scale_min - value first. Favourable
+  = the top two points of the scale (4-5 on 1-5), unfavourable = the bottom two, neutral = the points in
+  between (3 on 1-5); on scales of three points or fewer, the top and bottom single points. The
+  distribution counts the scored values, so a high point is always the favourable side.
+- **Comments**: shown per wave only when the filtered group has at least ``max(comment_threshold, k)``
+  responses in that wave (all responses, answered eNPS or not). Columns: wave, one column per filtered
+  dimension holding the filter as chosen (never the author's own value when several were chosen),
+  question, comment. Ordered by wave, question, then comment text, never by response order.
+- **Top terms**: lower-cased words (accents kept, French elisions such as ``l'`` and English ``'s``
+  removed, English and French stop words and one-letter words dropped) and two-word phrases of
+  consecutive kept words within a sentence; count = number of comments containing the term (each comment
+  counts a term once); phrases are kept only when at least two comments contain them.
+- **Filter values offered** (``survey_groups_available``): only values with at least k responses in at
+  least one wave, so that the list itself does not reveal a tiny team.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date
+from itertools import pairwise
+
+import duckdb
+import pandas as pd
+
+from analytics import store
+
+NOT_GIVEN = "(not given)"
+UNDATED = "undated"
+NOT_COMPARABLE_LABEL = "1–10 scale: not comparable with 0–10 benchmarks"
+SECONDARY_REASON = "hidden so that a smaller hidden group cannot be worked out from the total"
+MIN_THRESHOLD = 3
+Z_95 = 1.96
+PREFERRED_DIMENSIONS = ("department", "team", "manager", "location", "tenure")
+
+# The SQL expression of a response's period, chosen by the validated wave_period setting (never user text).
+_PERIOD_SQL = {
+    "month": "strftime(r.responded_on, '%Y-%m')",
+    "week": "strftime(r.responded_on, '%G-W%V')",
+    "quarter": "CAST(year(r.responded_on) AS VARCHAR) || '-Q' || CAST(quarter(r.responded_on) AS VARCHAR)",
+}
+
+ENPS_COLUMNS = ["responses", "promoters", "passives", "detractors", "pct_promoters", "pct_passives",
+                "pct_detractors", "enps", "margin_of_error", "scale", "not_comparable", "comparability_note"]
+WAVE_COLUMNS = ["wave", *ENPS_COLUMNS, "headcount", "response_rate", "margin_of_error_fpc", "suppressed", "reason"]
+GROUP_COLUMNS = ["group", *ENPS_COLUMNS, "suppressed", "reason"]
+CHANGE_COLUMNS = ["wave", "previous_wave", "enps", "previous_enps", "change", "z", "significant"]
+QUESTION_COLUMNS = ["wave", "question", "position", "scale", "is_reverse", "responses", "mean", "favourable",
+                    "neutral", "unfavourable", "distribution", "suppressed", "reason"]
+HEATMAP_COLUMNS = ["question", "position", "group", "responses", "mean", "favourable", "suppressed", "reason"]
+_INT_COLUMNS = ("responses", "promoters", "passives", "detractors", "headcount", "position")
+_BOOL_COLUMNS = ("not_comparable", "is_reverse")
+
+
+# --- pure formulas ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EnpsStats:
+    """eNPS of one set of answers: counts, shares (fractions), score and 95 % margin of error."""
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    pct_promoters: float
+    pct_passives: float
+    pct_detractors: float
+    enps: float
+    margin_of_error: float
+
+
+def enps_from_counts(promoters: int, passives: int, detractors: int) -> EnpsStats:
+    """eNPS = 100 x (p - d); margin = 1.96 x 100 x sqrt((p + d - (p - d)²) / n); p, d fractions of n."""
+    n = promoters + passives + detractors
+    if n == 0:
+        raise ValueError("eNPS needs at least one answer")
+    p, d = promoters / n, detractors / n
+    variance = max(0.0, p + d - (p - d) ** 2)
+    return EnpsStats(n, promoters, passives, detractors, p, passives / n, d,
+                     100 * (promoters - detractors) / n, Z_95 * 100 * math.sqrt(variance / n))
+
+
+def change_test(enps_1: float, moe_1: float, enps_2: float, moe_2: float) -> tuple[float | None, bool]:
+    """Two-sample z test of an eNPS difference: z = (e2 - e1) / sqrt(se1² + se2²), se = moe / 1.96."""
+    se = math.sqrt((moe_1 / Z_95) ** 2 + (moe_2 / Z_95) ** 2)
+    if se == 0:
+        return None, enps_2 != enps_1
+    z = (enps_2 - enps_1) / se
+    return z, abs(z) > Z_95
+
+
+def finite_population_margin(moe: float, responses: int, headcount: int) -> float | None:
+    """moe x sqrt((N - n) / (N - 1)); 0 for a census (n = N); None when N < n (a wrong headcount)."""
+    if headcount < responses:
+        return None
+    if headcount == responses:
+        return 0.0
+    return moe * math.sqrt((headcount - responses) / (headcount - 1))
+
+
+# --- settings and shared SQL ------------------------------------------------------------------------
+
+def _threshold(con: duckdb.DuckDBPyConnection, k: int | None) -> int:
+    value = store.get_settings(con)["anonymity_threshold"] if k is None else k
+    return max(MIN_THRESHOLD, int(value))
+
+
+def _comment_threshold(con: duckdb.DuckDBPyConnection, k: int | None) -> int:
+    return max(int(store.get_settings(con)["comment_threshold"]), _threshold(con, k))
+
+
+def _primary_reason(k: int) -> str:
+    return f"fewer than {k} responses"
+
+
+def _clean_filters(filters: dict | None) -> dict[str, list[str]]:
+    """{dimension: sorted distinct trimmed values}; dimensions with no values are dropped."""
+    clean: dict[str, list[str]] = {}
+    for dimension, values in sorted((filters or {}).items()):
+        if values is None:
+            continue
+        if isinstance(values, str):
+            values = [values]
+        kept = sorted({str(v).strip() for v in values if v is not None and str(v).strip()})
+        if kept:
+            clean[str(dimension)] = kept
+    return clean
+
+
+def _filter_sql(filters: dict | None) -> tuple[str, list]:
+    """A WHERE condition on responses ``r`` for the filters, with its parameters."""
+    clauses, params = ["TRUE"], []
+    has_value = ("EXISTS (SELECT 1 FROM survey_groups g WHERE g.import_id = r.import_id "
+                 "AND g.response_no = r.response_no AND g.dimension = ? AND {test})")
+    for dimension, values in _clean_filters(filters).items():
+        named = [v for v in values if v != NOT_GIVEN]
+        parts = []
+        if named:
+            parts.append(has_value.format(test=f"trim(g.value) IN ({', '.join('?' * len(named))})"))
+            params += [dimension, *named]
+        if len(named) < len(values):
+            parts.append("NOT " + has_value.format(test="nullif(trim(g.value), '') IS NOT NULL"))
+            params.append(dimension)
+        clauses.append("(" + " OR ".join(parts) + ")")
+    return " AND ".join(clauses), params
+
+
+def _responses_sql(con: duckdb.DuckDBPyConnection, filters: dict | None) -> tuple[str, list]:
+    """SELECT of the filtered responses: import_id, response_no, wave, responded_on, enps, enps_scale."""
+    period = store.get_settings(con)["wave_period"]
+    where, params = _filter_sql(filters)
+    sql = (f"SELECT r.import_id, r.response_no, r.responded_on, r.enps, coalesce(r.enps_scale, '0-10') AS enps_scale, "
+           f"coalesce(nullif(trim(r.wave_label), ''), {_PERIOD_SQL.get(period, _PERIOD_SQL['month'])}, ?) AS wave "
+           f"FROM survey_responses r WHERE {where}")
+    return sql, [UNDATED, *params]
+
+
+def _group_sql() -> str:
+    """One value per response for one dimension (parameter: the dimension); missing values are NULL."""
+    return ("SELECT import_id, response_no, min(nullif(trim(value), '')) AS value FROM survey_groups "
+            "WHERE dimension = ? GROUP BY import_id, response_no")
+
+
+def _wave_condition(wave: str | None, column: str = "wave") -> tuple[str, list]:
+    return ("", []) if wave is None else (f" AND {column} = ?", [wave])
+
+
+# --- ordering ----------------------------------------------------------------------------------------
+
+def _natural_key(text: str) -> list:
+    return [int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", text))]
+
+
+def _group_key(group: str) -> tuple:
+    return (group == NOT_GIVEN, _natural_key(group))
+
+
+_LABEL_DATES = (
+    (re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$"), lambda m: date(int(m[1]), int(m[2]), int(m[3] or 1))),
+    (re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I), lambda m: date.fromisocalendar(int(m[1]), int(m[2]), 1)),
+    (re.compile(r"^(\d{4})[- ]?Q([1-4])$", re.I), lambda m: date(int(m[1]), 3 * int(m[2]) - 2, 1)),
+    (re.compile(r"^Q([1-4])[- ]?(\d{4})$", re.I), lambda m: date(int(m[2]), 3 * int(m[1]) - 2, 1)),
+)
+
+
+def _label_date(label: str) -> date | None:
+    for pattern, build in _LABEL_DATES:
+        match = pattern.match(label.strip())
+        if match:
+            try:
+                return build(match)
+            except ValueError:
+                return None
+    return None
+
+
+def _wave_key(wave: str, first_date: date | None) -> tuple:
+    if wave == UNDATED:
+        return (2, 0, [])
+    start = _label_date(wave) or first_date
+    return (0, start.toordinal(), _natural_key(wave)) if start else (1, 0, _natural_key(wave))
+
+
+def _wave_keys(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
+    """Sort key of every wave, from all responses (so that filters never change the order)."""
+    sql, params = _responses_sql(con, None)
+    rows = con.execute(f"SELECT wave, min(responded_on) FROM ({sql}) GROUP BY wave", params).fetchall()
+    return {wave: _wave_key(wave, first) for wave, first in rows}
+
+
+def _sorted_waves(con: duckdb.DuckDBPyConnection, waves) -> list[str]:
+    keys = _wave_keys(con)
+    return sorted(set(waves), key=lambda w: keys.get(w, _wave_key(w, None)))
+
+
+def survey_waves(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every wave that has responses, in chronological order (for a wave picker)."""
+    return _sorted_waves(con, _wave_keys(con))
+
+
+# --- suppression -------------------------------------------------------------------------------------
+
+def hidden_siblings(counts: dict[str, int], k: int) -> dict[str, str]:
+    """Which siblings of one breakdown are hidden, and why: {group: reason}.
+
+    Primary: answered < k. Secondary: when exactly one sibling is hidden, the next smallest visible one
+    too; then, while the hidden siblings together have fewer than k answers, the next smallest visible one.
+    """
+    hidden = {g: _primary_reason(k) for g, n in counts.items() if n < k}
+    visible = sorted((g for g in counts if g not in hidden), key=lambda g: (counts[g], _group_key(g)))
+    if len(hidden) == 1 and visible:
+        hidden[visible.pop(0)] = SECONDARY_REASON
+    while hidden and visible and sum(counts[g] for g in hidden) < k:
+        hidden[visible.pop(0)] = SECONDARY_REASON
+    return hidden
+
+
+def _typed(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """DataFrame with nullable integer and boolean columns, so suppressed rows keep the dtypes."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in columns:
+        if column in _INT_COLUMNS:
+            frame[column] = frame[column].astype("Int64")
+        elif column in _BOOL_COLUMNS:
+            frame[column] = frame[column].astype("boolean")
+        elif column == "suppressed" or column == "significant":
+            frame[column] = frame[column].astype(bool)
+    return frame
+
+
+def _enps_fields(promoters: int, passives: int, detractors: int, on_1_10: int) -> dict:
+    stats = enps_from_counts(promoters, passives, detractors)
+    n = stats.responses
+    scale = "0-10" if on_1_10 == 0 else "1-10" if on_1_10 == n else "mixed"
+    return {**asdict(stats), "scale": scale, "not_comparable": on_1_10 > 0,
+            "comparability_note": NOT_COMPARABLE_LABEL if on_1_10 > 0 else None}
+
+
+def _empty_fields(columns: list[str], keep: dict, reason: str) -> dict:
+    row = dict.fromkeys(columns)
+    row.update(keep, suppressed=True, reason=reason)
+    return row
+
+
+_ENPS_COUNTS = ("count(*) AS responses, count_if(enps >= 9) AS promoters, "
+                "count_if(enps >= 7 AND enps < 9) AS passives, count_if(enps < 7) AS detractors, "
+                "count_if(enps_scale = '1-10') AS on_1_10")
+
+
+# --- eNPS --------------------------------------------------------------------------------------------
+
+def enps_by_wave(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k: int | None = None,
+                 headcount: dict[str, int] | int | None = None) -> pd.DataFrame:
+    """One row per wave with at least one answered eNPS, chronological, for the (filtered) group.
+
+    responses = answered eNPS (blanks excluded); promoters 9-10, passives 7-8, detractors 0-6;
+    enps = 100 x (promoters - detractors) / responses (unrounded); margin_of_error = 1.96 x 100 x
+    sqrt((p + d - (p - d)²) / n); scale '0-10', '1-10' or 'mixed', not_comparable when any 1-10 answer.
+    With a headcount (one number for every wave, or {wave: number}): response_rate = responses / headcount
+    and margin_of_error_fpc = margin_of_error x sqrt((N - n) / (N - 1)). A wave with fewer than k answers
+    is returned with suppressed=True and every number empty.
+    """
+    k = _threshold(con, k)
+    sql, params = _responses_sql(con, filters)
+    rows = con.execute(f"SELECT wave, {_ENPS_COUNTS} FROM ({sql}) WHERE enps IS NOT NULL GROUP BY wave",
+                       params).fetchall()
+    by_wave = {r[0]: r[1:] for r in rows}
+    out = []
+    for wave in _sorted_waves(con, by_wave):
+        n, promoters, passives, detractors, on_1_10 = by_wave[wave]
+        heads = headcount.get(wave) if isinstance(headcount, dict) else headcount
+        if n < k:
+            out.append(_empty_fields(WAVE_COLUMNS, {"wave": wave, "headcount": heads}, _primary_reason(k)))
+            continue
+        row = {"wave": wave, **_enps_fields(promoters, passives, detractors, on_1_10), "headcount": heads,
+               "response_rate": None, "margin_of_error_fpc": None, "suppressed": False, "reason": None}
+        if heads:
+            row["response_rate"] = n / heads
+            row["margin_of_error_fpc"] = finite_population_margin(row["margin_of_error"], n, int(heads))
+        out.append(row)
+    return _typed(out, WAVE_COLUMNS)
+
+
+def enps_change(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k: int | None = None) -> pd.DataFrame:
+    """One row per visible dated wave after the first: its change from the previous visible wave.
+
+    change = enps - previous_enps; z = change / sqrt(se1² + se2²), se = margin_of_error / 1.96;
+    significant when |z| > 1.96 (two-sided, 95 %). Suppressed waves are skipped; ``undated`` takes no part.
+    """
+    waves = enps_by_wave(con, filters, k)
+    shown = waves[~waves["suppressed"] & (waves["wave"] != UNDATED)].to_dict("records")
+    out = []
+    for before, after in pairwise(shown):
+        z, significant = change_test(before["enps"], before["margin_of_error"], after["enps"],
+                                     after["margin_of_error"])
+        out.append({"wave": after["wave"], "previous_wave": before["wave"], "enps": after["enps"],
+                    "previous_enps": before["enps"], "change": after["enps"] - before["enps"], "z": z,
+                    "significant": significant})
+    return _typed(out, CHANGE_COLUMNS)
+
+
+def enps_by_group(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | None = None,
+                  filters: dict | None = None, k: int | None = None) -> pd.DataFrame:
+    """One row per value of ``dimension`` among the filtered responses with an answered eNPS.
+
+    Same numbers as ``enps_by_wave`` per group (wave=None pools every wave). Groups with fewer than k
+    answers are suppressed, and siblings too per ``hidden_siblings``; rows are ordered by group name,
+    ``NOT_GIVEN`` (responses without a value) last.
+    """
+    k = _threshold(con, k)
+    sql, params = _responses_sql(con, filters)
+    wave_sql, wave_params = _wave_condition(wave)
+    rows = con.execute(
+        f"WITH resp AS ({sql}), grp AS ({_group_sql()}) "
+        f"SELECT coalesce(grp.value, ?) AS grp, {_ENPS_COUNTS} FROM resp "
+        f"LEFT JOIN grp USING (import_id, response_no) WHERE enps IS NOT NULL{wave_sql} GROUP BY 1",
+        [*params, dimension, NOT_GIVEN, *wave_params]).fetchall()
+    counts = {r[0]: r[1:] for r in rows}
+    hidden = hidden_siblings({g: c[0] for g, c in counts.items()}, k)
+    out = []
+    for group in sorted(counts, key=_group_key):
+        if group in hidden:
+            out.append(_empty_fields(GROUP_COLUMNS, {"group": group}, hidden[group]))
+            continue
+        _, promoters, passives, detractors, on_1_10 = counts[group]
+        out.append({"group": group, **_enps_fields(promoters, passives, detractors, on_1_10),
+                    "suppressed": False, "reason": None})
+    return _typed(out, GROUP_COLUMNS)
+
+
+# --- pulse questions ---------------------------------------------------------------------------------
+
+_QUESTIONS_SQL = ("SELECT import_id, question, min(position) AS position, min(scale_min) AS scale_min, "
+                  "max(scale_max) AS scale_max, bool_or(is_reverse) AS is_reverse FROM survey_questions "
+                  "GROUP BY import_id, question")
+
+
+def _scored_answers_sql(con: duckdb.DuckDBPyConnection, filters: dict | None,
+                       dimension: str | None = None) -> tuple[str, list]:
+    """WITH ... scored: answers with their wave, question metadata, score (reverse questions flipped) and,
+    when a dimension is given, the response's group ``grp``."""
+    sql, params = _responses_sql(con, filters)
+    by_group = dimension is not None
+    text = (f"WITH resp AS ({sql}), q AS ({_QUESTIONS_SQL})" + (f", grp AS ({_group_sql()})" if by_group else "")
+            + ", scored AS (SELECT resp.wave, a.question, " + ("coalesce(grp.value, ?) AS grp, " if by_group else "")
+            + "coalesce(q.position, 0) AS position, coalesce(q.scale_min, 1) AS scale_min, "
+            "coalesce(q.scale_max, 5) AS scale_max, coalesce(q.is_reverse, FALSE) AS is_reverse, "
+            "CASE WHEN coalesce(q.is_reverse, FALSE) THEN coalesce(q.scale_min, 1) + coalesce(q.scale_max, 5) "
+            "- a.value ELSE a.value END AS score "
+            "FROM survey_answers a JOIN resp USING (import_id, response_no) "
+            + ("LEFT JOIN grp USING (import_id, response_no) " if by_group else "")
+            + "LEFT JOIN q USING (import_id, question)) ")
+    return text, [*params, *([dimension, NOT_GIVEN] if by_group else [])]
+
+
+def _side(score: float, low: int, high: int) -> str:
+    """favourable = top two points (top one on scales of 3 points or fewer), unfavourable = bottom ones."""
+    width = 2 if high - low + 1 >= 4 else 1
+    if score > high - width:
+        return "favourable"
+    if score < low + width:
+        return "unfavourable"
+    return "neutral"
+
+
+def _point(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _likert_fields(cells: list[tuple]) -> dict:
+    """responses, mean, favourable/neutral/unfavourable shares and distribution from (score, min, max, n)."""
+    n = sum(c[3] for c in cells)
+    sides = Counter()
+    for score, low, high, count in cells:
+        sides[_side(score, low, high)] += count
+    scales = {(low, high) for _, low, high, _ in cells}
+    points: dict = {}
+    if len(scales) == 1:
+        low, high = next(iter(scales))
+        points = {p: 0 for p in range(int(low), int(high) + 1)}
+    for score, _, _, count in sorted(cells):
+        points[_point(score)] = points.get(_point(score), 0) + count
+    return {"responses": n, "mean": sum(c[0] * c[3] for c in cells) / n,
+            "favourable": sides["favourable"] / n, "neutral": sides["neutral"] / n,
+            "unfavourable": sides["unfavourable"] / n, "distribution": dict(sorted(points.items())),
+            "scale": f"{int(low)}-{int(high)}" if len(scales) == 1 else "mixed"}
+
+
+def question_results(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: dict | None = None,
+                     k: int | None = None) -> pd.DataFrame:
+    """One row per (wave, question) answered by the filtered group; waves chronological, questions in file order.
+
+    Scores: reverse questions as scale_max + scale_min - value. mean = mean score; favourable / neutral /
+    unfavourable = shares of answers in the top two points / the middle / the bottom two (they sum to 1);
+    distribution = {point: answers} of the scores. Fewer than k answers: suppressed, numbers empty.
+    """
+    k = _threshold(con, k)
+    sql, params = _scored_answers_sql(con, filters)
+    wave_sql, wave_params = _wave_condition(wave)
+    rows = con.execute(
+        f"{sql} SELECT wave, question, score, scale_min, scale_max, count(*), min(position), bool_or(is_reverse) "
+        f"FROM scored WHERE TRUE{wave_sql} GROUP BY wave, question, score, scale_min, scale_max",
+        [*params, *wave_params]).fetchall()
+    cells: dict[tuple, list] = {}
+    meta: dict[tuple, tuple] = {}
+    for wave_, question, score, low, high, count, position, reverse in rows:
+        cells.setdefault((wave_, question), []).append((score, low, high, count))
+        old_position, old_reverse = meta.get((wave_, question), (position, reverse))
+        meta[(wave_, question)] = (min(position, old_position), reverse or old_reverse)
+    order = {w: i for i, w in enumerate(_sorted_waves(con, {w for w, _ in cells}))}
+    out = []
+    for key in sorted(cells, key=lambda c: (order[c[0]], meta[c][0], c[1].casefold())):
+        base = {"wave": key[0], "question": key[1], "position": meta[key][0], "is_reverse": meta[key][1]}
+        fields = _likert_fields(cells[key])
+        if fields["responses"] < k:
+            out.append(_empty_fields(QUESTION_COLUMNS, {**base, "scale": fields["scale"]}, _primary_reason(k)))
+        else:
+            out.append({**base, **fields, "suppressed": False, "reason": None})
+    return _typed(out, QUESTION_COLUMNS)
+
+
+def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | None = None,
+                     filters: dict | None = None, k: int | None = None) -> pd.DataFrame:
+    """One row per (question, group of ``dimension``) with answers: responses, mean and favourable share.
+
+    Long form; pivot with ``df.pivot(index="question", columns="group", values="favourable")``. Within each
+    question, groups are suppressed as in ``enps_by_group`` (fewer than k answers, then siblings).
+    wave=None pools every wave.
+    """
+    k = _threshold(con, k)
+    sql, params = _scored_answers_sql(con, filters, dimension)
+    wave_sql, wave_params = _wave_condition(wave)
+    rows = con.execute(
+        f"{sql} SELECT question, grp, score, scale_min, scale_max, count(*), min(position) "
+        f"FROM scored WHERE TRUE{wave_sql} GROUP BY question, grp, score, scale_min, scale_max",
+        [*params, *wave_params]).fetchall()
+    cells: dict[str, dict[str, list]] = {}
+    positions: dict[str, int] = {}
+    for question, group, score, low, high, count, position in rows:
+        cells.setdefault(question, {}).setdefault(group, []).append((score, low, high, count))
+        positions[question] = min(position, positions.get(question, position))
+    out = []
+    for question in sorted(cells, key=lambda q: (positions[q], q.casefold())):
+        groups = {g: _likert_fields(c) for g, c in cells[question].items()}
+        hidden = hidden_siblings({g: f["responses"] for g, f in groups.items()}, k)
+        for group in sorted(groups, key=_group_key):
+            base = {"question": question, "position": positions[question], "group": group}
+            if group in hidden:
+                out.append(_empty_fields(HEATMAP_COLUMNS, base, hidden[group]))
+            else:
+                fields = groups[group]
+                out.append({**base, "responses": fields["responses"], "mean": fields["mean"],
+                            "favourable": fields["favourable"], "suppressed": False, "reason": None})
+    return _typed(out, HEATMAP_COLUMNS)
+
+
+# --- comments ----------------------------------------------------------------------------------------
+
+_RESERVED_COMMENT_COLUMNS = {"wave", "question", "comment"}
+
+
+def comments(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: dict | None = None,
+             search: str | None = None, k: int | None = None) -> pd.DataFrame:
+    """One row per non-empty comment of the filtered group, only from waves where that group has at least
+    max(comment_threshold, k) responses. Columns: wave, one per filtered dimension (the filter as chosen),
+    question, comment; never a respondent field. ``search``: case-insensitive substring of the comment.
+    """
+    threshold = _comment_threshold(con, k)
+    clean = _clean_filters(filters)
+    sql, params = _responses_sql(con, clean)
+    wave_sql, wave_params = _wave_condition(wave, "resp.wave")
+    search_sql, search_params = ("", [])
+    if search and search.strip():
+        search_sql, search_params = " AND contains(lower(c.comment), lower(?))", [search.strip()]
+    rows = con.execute(
+        f"WITH resp AS ({sql}), sizes AS (SELECT wave, count(*) AS n FROM resp GROUP BY wave) "
+        "SELECT resp.wave, c.question, c.comment FROM survey_comments c JOIN resp USING (import_id, response_no) "
+        f"JOIN sizes USING (wave) WHERE sizes.n >= ? AND trim(c.comment) <> ''{wave_sql}{search_sql}",
+        [*params, threshold, *wave_params, *search_params]).fetchall()
+    names = {d: (f"group_{d}" if d in _RESERVED_COMMENT_COLUMNS else d) for d in clean}
+    columns = ["wave", *names.values(), "question", "comment"]
+    keys = _wave_keys(con)
+    rows.sort(key=lambda r: (keys.get(r[0], _wave_key(r[0], None)), r[1].casefold(), r[2].casefold()))
+    out = [{"wave": w, **{names[d]: ", ".join(v) for d, v in clean.items()}, "question": q, "comment": c}
+           for w, q, c in rows]
+    return pd.DataFrame(out, columns=columns)
+
+
+STOP_WORDS_EN = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
+even ever every few for from further get gets getting got had hadn't has hasn't have haven't having he he'd
+he'll he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in into is
+isn't it it's its itself just let let's lot lots made make makes many may me might more most much must
+mustn't my myself need needs no nor not now of off often on once one only or other ought our ours ourselves
+out over own quite rather really same shall shan't she she'd she'll she's should shouldn't since so some
+still such than that that's the their theirs them themselves then there there's these they they'd they'll
+they're they've thing things this those though through thus to too toward towards under until up upon us
+very via was wasn't we we'd we'll we're we've were weren't what what's when when's where where's whether
+which while who who's whom why why's will with within without won't would wouldn't yes yet you you'd you'll
+you're you've your yours yourself yourselves
+""".split())
+
+STOP_WORDS_FR = frozenset("""
+à afin ai aie aient aies ait alors as au aucun aucune aujourd'hui auprès aura aurai auraient aurais aurait
+auras aurez auriez aurions aurons auront aussi autre autres aux avaient avais avait avant avec avez aviez
+avions avoir avons ayant bien c ça car ce ceci cela celle celles celui cependant ces cet cette ceux chaque
+chez comme comment d dans de depuis des donc dont du elle elles en encore entre es est et étaient étais
+était étant été être eu eue eues eurent eus eut eux fait faire fais font fut furent grâce ici il ils j je
+jusqu l la là le les leur leurs lorsqu lui m ma mais me même mêmes mes moi moins mon n ne ni non nos notre
+nous on ont or ou où par parce pas peu peut plus plutôt pour pourquoi qu quand que quel quelle quelles
+quels qui quoi s sa sans se sera serai seraient serais serait seras serez seriez serions serons seront ses
+si sien soi soient sois soit sommes son sont sous suis sur t ta tant te tes toi ton toujours tous tout
+toute toutes très trop tu un une vers via voici voilà vos votre vous y
+""".split())
+
+STOP_WORDS = STOP_WORDS_EN | STOP_WORDS_FR
+_SENTENCE_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"«»“”…/\n\r\t]+|\s[-–—]+\s")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?:-[^\W\d_]+)*")
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(.+)$")
+
+
+def _words(sentence: str) -> list[str | None]:
+    """The words of one sentence; stop words and one-letter words become None (they break phrases)."""
+    out: list[str | None] = []
+    for word in _WORD.findall(sentence.lower().replace("’", "'")):
+        if word in STOP_WORDS:
+            out.append(None)
+            continue
+        elided = _ELISION.match(word)
+        word = elided[1] if elided else word
+        word = word[:-2] if word.endswith("'s") else word
+        out.append(word if len(word) > 1 and word not in STOP_WORDS else None)
+    return out
+
+
+def comment_terms(text: str) -> set[str]:
+    """The distinct words and two-word phrases of one comment (see the module notes)."""
+    terms: set[str] = set()
+    for sentence in _SENTENCE_SPLIT.split(text):
+        words = _words(sentence)
+        terms.update(w for w in words if w)
+        terms.update(f"{a} {b}" for a, b in pairwise(words) if a and b)
+    return terms
+
+
+def top_terms(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: dict | None = None,
+              n: int = 15, k: int | None = None) -> pd.DataFrame:
+    """One row per term (word or two-word phrase), most frequent first, at most n rows, from the comments
+    that ``comments`` would show. count = comments containing the term; phrases need at least 2 comments.
+    """
+    found = Counter()
+    for text in comments(con, wave, filters, k=k)["comment"]:
+        found.update(comment_terms(text))
+    ranked = sorted(((t, c) for t, c in found.items() if " " not in t or c >= 2), key=lambda tc: (-tc[1], tc[0]))
+    return pd.DataFrame(ranked[:n], columns=["term", "count"])
+
+
+# --- filter widgets and report -----------------------------------------------------------------------
+
+def survey_groups_available(con: duckdb.DuckDBPyConnection, k: int | None = None) -> dict[str, list[str]]:
+    """{dimension: values} for filter widgets: values with at least k responses in at least one wave.
+
+    Dimensions in the order department, team, manager, location, tenure, then alphabetical; values in
+    natural order, NOT_GIVEN last (offered when responses without a value reach k in a wave).
+    """
+    k = _threshold(con, k)
+    sql, params = _responses_sql(con, None)
+    rows = con.execute(
+        f"WITH resp AS ({sql}), dims AS (SELECT DISTINCT dimension FROM survey_groups), "
+        "grp AS (SELECT import_id, response_no, dimension, min(nullif(trim(value), '')) AS value "
+        "FROM survey_groups GROUP BY import_id, response_no, dimension) "
+        "SELECT DISTINCT dims.dimension, coalesce(grp.value, ?) FROM resp CROSS JOIN dims "
+        "LEFT JOIN grp ON grp.import_id = resp.import_id AND grp.response_no = resp.response_no "
+        "AND grp.dimension = dims.dimension GROUP BY dims.dimension, 2, resp.wave HAVING count(*) >= ?",
+        [*params, NOT_GIVEN, k]).fetchall()
+    found: dict[str, list[str]] = {}
+    for dimension, value in rows:
+        found.setdefault(dimension, []).append(value)
+    order = {d: i for i, d in enumerate(PREFERRED_DIMENSIONS)}
+    return {d: sorted(found[d], key=_group_key)
+            for d in sorted(found, key=lambda d: (order.get(d, len(order)), d.casefold()))}
+
+
+def _plain(value):
+    """A JSON-ready Python value (numpy and pandas scalars converted, missing values as None)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value
+
+
+_REPORT_WAVE_KEYS = ("wave", "responses", "promoters", "passives", "detractors", "enps", "margin_of_error",
+                     "scale", "not_comparable")
+_REPORT_QUESTION_KEYS = ("wave", "question", "responses", "mean", "favourable", "neutral", "unfavourable")
+
+
+def survey_report(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The ``survey`` object of ``report --json`` (METRICS.md §7); None when there are no survey responses.
+
+    Only waves and (wave, question) cells with at least k answers; no group breakdown; plain Python values.
+    """
+    if con.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 0:
+        return None
+    k = _threshold(con, None)
+    waves = enps_by_wave(con, k=k)
+    questions = question_results(con, k=k)
+    return {
+        "anonymity_threshold": k,
+        "waves": [{key: _plain(row[key]) for key in _REPORT_WAVE_KEYS}
+                  for row in waves[~waves["suppressed"]].to_dict("records")],
+        "questions": [{key: _plain(row[key]) for key in _REPORT_QUESTION_KEYS}
+                      for row in questions[~questions["suppressed"]].to_dict("records")],
+    }

@@ -1,0 +1,65 @@
+"""Pipeline Pulse: the entry file is a router. It sets the language, loads the sample data on an
+empty database, shows the sidebar (database, latest snapshot) and runs the chosen page.
+
+Pages live in ``views/``, not ``pages/``: a ``pages/`` folder beside the entry file turns on
+Streamlit's legacy page list, which breaks deep links on a freshly started server (README).
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from analytics import deals, store
+from ui import common, fmt
+from ui.i18n import LANGUAGES, set_language, t
+
+HERE = Path(__file__).parent
+st.set_page_config(page_title="Pipeline Pulse", page_icon=":material/monitoring:", layout="wide")
+
+
+def choose_language() -> None:
+    """Language from the URL (?lang=fr), else the browser's locale, else English; switch in the sidebar."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang") or (st.context.locale or "en")[:2]
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else "en"
+    codes = list(LANGUAGES)
+    picked = st.sidebar.selectbox("Language / Langue", codes, index=codes.index(st.session_state["lang"]),
+                                  format_func=LANGUAGES.get, key="app_language")
+    st.session_state["lang"] = picked
+    st.query_params["lang"] = picked
+    set_language(picked)
+
+
+def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
+    return st.Page(HERE / "views" / file, title=t(title), icon=icon, **kwargs)
+
+
+def sidebar_status() -> None:
+    """The active database and the latest deals snapshot."""
+    with store.connect(common.db_path()) as con:
+        latest = deals.latest_snapshot_on(con)
+    st.sidebar.caption(f"{t('Database')}: `{common.db_path().name}`")
+    st.sidebar.caption(f"{t('Latest snapshot')}: {fmt.date(latest) if latest else t('No deals imported yet')}")
+
+
+choose_language()
+with common.user_errors():
+    common.load_sample_if_empty()
+navigation = st.navigation({
+    t("Sales"): [
+        page("pipeline.py", "Pipeline", ":material/filter_alt:", url_path="pipeline", default=True),
+    ],
+    t("People"): [
+        page("engagement.py", "Engagement (eNPS)", ":material/favorite:", url_path="engagement"),
+        page("pulse.py", "Pulse survey", ":material/ballot:", url_path="pulse"),
+        page("one_on_ones.py", "1:1 meetings", ":material/forum:", url_path="one-on-ones"),
+    ],
+    t("Data"): [
+        page("import_data.py", "Import", ":material/upload_file:", url_path="import"),
+        page("settings.py", "Settings", ":material/tune:", url_path="settings"),
+    ],
+})
+with common.user_errors():
+    sidebar_status()
+with common.user_errors():
+    common.sample_banner()
+    navigation.run()

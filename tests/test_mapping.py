@@ -1,0 +1,495 @@
+"""Column matching, file-kind detection and stage configurations (analytics/mapping.py)."""
+
+import pandas as pd
+import pytest
+
+from analytics import mapping as m
+
+# --------------------------------------------------------------------------- headers
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Deal Stage", "deal stage"),
+    ("  Date de clôture prévue ", "date de cloture prevue"),
+    ("Probabilité (%)", "probabilite"),
+    ("close_value", "close value"),
+    ("Affaire - Étape", "affaire etape"),
+    ("Nom de l’affaire", "nom de l affaire"),
+    ("Durée (min)", "duree min"),
+])
+def test_normalise_header(raw, expected):
+    assert m.normalise_header(raw) == expected
+
+
+def test_column_signature_stable_under_order_and_case():
+    a = m.column_signature(["Deal Stage", "Amount", "Close Date"])
+    assert a == m.column_signature(["close date", "AMOUNT", " Deal stage"])
+    assert a == m.column_signature(["Close_Date", "Amount", "Deal-Stage"])
+    assert a != m.column_signature(["Deal Stage", "Amount"])
+    assert len(a) == 16
+
+
+# --------------------------------------------------------------------------- deals
+
+HUBSPOT = ["Record ID", "Deal Name", "Pipeline", "Deal Stage", "Amount", "Deal currency code", "Close Date",
+           "Create Date", "Deal owner", "Deal probability", "Forecast category", "Deal Type", "Original Source Type",
+           'Date entered "Appointment Scheduled (Sales Pipeline)"', "Last Modified Date"]
+SALESFORCE = ["Opportunity ID", "Opportunity Name", "Account Name", "Stage", "Amount", "Opportunity Currency",
+              "Probability (%)", "Close Date", "Created Date", "Opportunity Owner", "Forecast Category",
+              "Lead Source", "Type", "Fiscal Period", "Next Step", "Age", "Stage Duration"]
+PIPEDRIVE = ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Currency", "Deal - Stage", "Deal - Pipeline",
+             "Deal - Status", "Deal - Owner", "Deal - Deal created", "Deal - Expected close date", "Deal - Won time",
+             "Deal - Lost time", "Deal - Close time", "Deal - Probability"]
+PIPEDRIVE_FR = ["Affaire - ID", "Affaire - Titre", "Affaire - Valeur", "Affaire - Devise", "Affaire - Étape",
+                "Affaire - Pipeline", "Affaire - Statut", "Affaire - Propriétaire", "Affaire - Affaire créée",
+                "Affaire - Date de clôture prévue", "Affaire - Date de gain", "Affaire - Date de perte"]
+HOMEMADE_FR = ["Identifiant", "Nom de l'affaire", "Étape", "Statut", "Montant", "Devise", "Propriétaire",
+               "Date de création", "Date de clôture", "Probabilité (%)", "Catégorie de prévision", "Région",
+               "Secteur", "Produit", "Type d'affaire", "Source de la transaction", "Description"]
+KAGGLE_LIKE = ["opportunity_id", "sales_agent", "product", "account", "deal_stage", "engage_date", "close_date",
+               "close_value"]
+
+
+@pytest.mark.parametrize("columns, fields", [
+    (HUBSPOT, {"deal_id": "Record ID", "name": "Deal Name", "pipeline": "Pipeline", "stage": "Deal Stage",
+               "amount": "Amount", "currency": "Deal currency code", "owner": "Deal owner",
+               "created_on": "Create Date", "close_on": "Close Date", "probability": "Deal probability",
+               "forecast_category": "Forecast category"}),
+    (SALESFORCE, {"deal_id": "Opportunity ID", "name": "Opportunity Name", "stage": "Stage", "amount": "Amount",
+                  "currency": "Opportunity Currency", "owner": "Opportunity Owner", "created_on": "Created Date",
+                  "close_on": "Close Date", "probability": "Probability (%)",
+                  "forecast_category": "Forecast Category"}),
+    (PIPEDRIVE, {"deal_id": "Deal - ID", "name": "Deal - Title", "pipeline": "Deal - Pipeline",
+                 "stage": "Deal - Stage", "status": "Deal - Status", "amount": "Deal - Value",
+                 "currency": "Deal - Currency", "owner": "Deal - Owner", "created_on": "Deal - Deal created",
+                 "close_on": "Deal - Close time", "probability": "Deal - Probability"}),
+    (PIPEDRIVE_FR, {"deal_id": "Affaire - ID", "name": "Affaire - Titre", "pipeline": "Affaire - Pipeline",
+                    "stage": "Affaire - Étape", "status": "Affaire - Statut", "amount": "Affaire - Valeur",
+                    "currency": "Affaire - Devise", "owner": "Affaire - Propriétaire",
+                    "created_on": "Affaire - Affaire créée", "close_on": "Affaire - Date de gain"}),
+    (HOMEMADE_FR, {"deal_id": "Identifiant", "name": "Nom de l'affaire", "stage": "Étape", "status": "Statut",
+                   "amount": "Montant", "currency": "Devise", "owner": "Propriétaire",
+                   "created_on": "Date de création", "close_on": "Date de clôture", "probability": "Probabilité (%)",
+                   "forecast_category": "Catégorie de prévision"}),
+    (KAGGLE_LIKE, {"deal_id": "opportunity_id", "stage": "deal_stage", "amount": "close_value",
+                   "owner": "sales_agent", "close_on": "close_date"}),
+    (["ID", "Opportunité", "Phase", "Valeur", "Responsable", "Créé le", "Date de clôture prévue", "Probabilité"],
+     {"deal_id": "ID", "name": "Opportunité", "stage": "Phase", "amount": "Valeur", "owner": "Responsable",
+      "created_on": "Créé le", "close_on": "Date de clôture prévue", "probability": "Probabilité"}),
+    (["Deal", "Status", "Deal size", "Rep", "created_at", "Expected close"],
+     {"name": "Deal", "status": "Status", "amount": "Deal size", "owner": "Rep", "created_on": "created_at",
+      "close_on": "Expected close"}),
+    (["Name", "Stage", "Revenue", "Sales rep", "date_created"],
+     {"name": "Name", "stage": "Stage", "amount": "Revenue", "owner": "Sales rep", "created_on": "date_created"}),
+    (["Name", "Stage", "Deal value", "Owner", "Created on", "Commercial"],
+     {"name": "Name", "stage": "Stage", "amount": "Deal value", "owner": "Owner", "created_on": "Created on"}),
+    (["StageName", "CreatedDate", "CloseDate", "OpportunityId"],   # API field names (CamelCase)
+     {"deal_id": "OpportunityId", "stage": "StageName", "created_on": "CreatedDate", "close_on": "CloseDate"}),
+    (["Deal", "Stage", "Montant HT", "Ammount"],                   # contains fallback beats close spelling
+     {"name": "Deal", "stage": "Stage", "amount": "Montant HT"}),
+    (["Stage", "Ammount", "Created By", "Last Stage Change"],       # close spelling; 'Created By' is not a date
+     {"stage": "Stage", "amount": "Ammount"}),
+])
+def test_map_deal_columns_fields(columns, fields):
+    assert m.map_deal_columns(columns).fields == fields
+
+
+@pytest.mark.parametrize("columns, extras, ignored", [
+    (HUBSPOT, ["Deal Type", "Original Source Type"], ["Last Modified Date"]),
+    (SALESFORCE, ["Account Name", "Lead Source", "Type", "Fiscal Period"], ["Next Step", "Age", "Stage Duration"]),
+    (HOMEMADE_FR, ["Région", "Secteur", "Produit", "Type d'affaire", "Source de la transaction"], ["Description"]),
+    (KAGGLE_LIKE, ["product", "account"], ["engage_date"]),
+    (["Stage", "Segment", "Team", "Territory", "Company size", "Account ID", "Notes", "Deal - Update time"],
+     ["Segment", "Team", "Territory", "Company size"], ["Account ID", "Notes", "Deal - Update time"]),
+])
+def test_map_deal_columns_extras_and_ignored(columns, extras, ignored):
+    result = m.map_deal_columns(columns)
+    assert result.extras == extras
+    assert result.ignored == ignored
+
+
+@pytest.mark.parametrize("header, label", [
+    ('Date entered "Appointment Scheduled (Sales Pipeline)"', "Appointment Scheduled"),
+    ('Date entered "Closed won (Renewals)"', "Closed won"),
+    ("Date entered Qualified to buy", "Qualified to buy"),
+    ("Date entered Contract sent (Sales Pipeline)", "Contract sent"),
+    ("Date d'entrée dans l'étape « Rendez-vous programmé »", "Rendez-vous programmé"),
+    ('Date d’entrée "Contrat envoyé (Pipeline de ventes)"', "Contrat envoyé"),
+    ("Date exited \"Contract sent (Sales Pipeline)\"", None),
+    ("Create Date", None),
+])
+def test_entered_stage_label(header, label):
+    assert m.entered_stage_label(header) == label
+
+
+def test_entered_on_columns_are_not_used_for_fields():
+    columns = ["Deal Stage", 'Date entered "Closed won (Sales Pipeline)"', 'Date entered "Qualified to buy (X)"']
+    result = m.map_deal_columns(columns)
+    assert result.entered_on == {columns[1]: "Closed won", columns[2]: "Qualified to buy"}
+    assert result.fields == {"stage": "Deal Stage"}
+    assert result.ignored == []
+
+
+@pytest.mark.parametrize("columns, close_on, fallbacks", [
+    (PIPEDRIVE, "Deal - Close time", ["Deal - Won time", "Deal - Lost time", "Deal - Expected close date"]),
+    (PIPEDRIVE_FR, "Affaire - Date de gain", ["Affaire - Date de perte", "Affaire - Date de clôture prévue"]),
+    (["Stage", "Date de clôture prévue", "Date de clôture"], "Date de clôture", ["Date de clôture prévue"]),
+    (HUBSPOT, "Close Date", []),
+])
+def test_close_fallbacks(columns, close_on, fallbacks):
+    result = m.map_deal_columns(columns)
+    assert result.fields["close_on"] == close_on
+    assert result.close_fallbacks == fallbacks
+    assert not set(fallbacks) & set(result.ignored)
+
+
+@pytest.mark.parametrize("columns, amount, currency, ignored", [
+    (["Deal Stage", "Amount", "Amount in company currency", "Deal currency code"],
+     "Amount in company currency", None, ["Amount", "Deal currency code"]),
+    (["Stage", "Amount", "Amount Currency", "Amount (converted)", "Amount (converted) Currency"],
+     "Amount (converted)", "Amount (converted) Currency", ["Amount", "Amount Currency"]),
+    (["Stage", "Amount", "Amount Currency"], "Amount", "Amount Currency", []),
+])
+def test_currency_follows_the_amount_chosen(columns, amount, currency, ignored):
+    result = m.map_deal_columns(columns)
+    assert result.fields["amount"] == amount
+    assert result.fields.get("currency") == currency
+    assert result.ignored == ignored
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({"created_on": "engage_date"}, {"created_on": "engage_date", "amount": "close_value"}),
+    ({"amount": "close_value", "created_on": "engage_date"}, {"created_on": "engage_date", "amount": "close_value"}),
+    ({"created_on": "ENGAGE DATE"}, {"created_on": "engage_date"}),                # same normalised header
+    ({"close_on": "engage_date"}, {"close_on": "engage_date"}),                    # close_date then unused
+    ({"amount": ""}, {"amount": None}),                                            # unmap a field
+    ({"owner": "product"}, {"owner": "product"}),
+])
+def test_deal_overrides(overrides, expected):
+    result = m.map_deal_columns(KAGGLE_LIKE, overrides)
+    for name, column in expected.items():
+        assert result.fields.get(name) == column
+    used = list(result.fields.values())
+    assert len(used) == len(set(used))
+    assert not set(used) & set(result.extras + result.ignored)
+
+
+def test_override_can_use_a_date_entered_column():
+    columns = ["Deal Stage", "Close Date", 'Date entered "Closed won (Sales Pipeline)"']
+    result = m.map_deal_columns(columns, {"close_on": columns[2]})
+    assert result.fields == {"stage": "Deal Stage", "close_on": columns[2]}
+    assert result.entered_on == {}
+    assert result.ignored == ["Close Date"]
+
+
+def test_override_with_a_close_date_column_keeps_no_fallbacks():
+    result = m.map_deal_columns(PIPEDRIVE, {"close_on": "Deal - Expected close date"})
+    assert result.fields["close_on"] == "Deal - Expected close date"
+    assert result.close_fallbacks == []
+    assert "Deal - Won time" in result.ignored
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"amount": "close_valeu"}, "close_value"),
+    ({"amount": "nothing like it"}, "columns are"),
+    ({"amout": "close_value"}, "did you mean amount"),
+    ({"amount": "close_value", "probability": "close_value"}, "mapped twice"),
+])
+def test_bad_override_raises_one_line_error(overrides, message):
+    with pytest.raises(m.MappingError) as error:
+        m.map_deal_columns(KAGGLE_LIKE, overrides)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+# --------------------------------------------------------------------------- 1:1s and history
+
+@pytest.mark.parametrize("columns, expected", [
+    (["Manager", "Employee", "Date", "Duration (min)"],
+     {"manager": "Manager", "employee": "Employee", "met_on": "Date", "duration_minutes": "Duration (min)"}),
+    (["Responsable", "Collaborateur", "Date de l'entretien", "Durée (min)"],
+     {"manager": "Responsable", "employee": "Collaborateur", "met_on": "Date de l'entretien",
+      "duration_minutes": "Durée (min)"}),
+    (["Manager name", "Employé", "Meeting date", "Notes"],
+     {"manager": "Manager name", "employee": "Employé", "met_on": "Meeting date"}),
+])
+def test_map_one_on_one_columns(columns, expected):
+    assert m.map_one_on_one_columns(columns) == expected
+
+
+def test_one_on_one_override_and_missing_required():
+    fields = m.map_one_on_one_columns(["Lead", "Person", "When"], {"manager": "Lead", "met_on": "When"})
+    assert fields == {"manager": "Lead", "met_on": "When"}
+    assert m.missing_required("one_on_ones", fields) == ["employee"]
+
+
+@pytest.mark.parametrize("columns, expected", [
+    (["Id", "OpportunityId", "CreatedById", "CreatedDate", "StageName", "Amount", "CloseDate", "Probability",
+      "PrevAmount", "PrevCloseDate", "FromOpportunityStageName"],
+     {"deal_id": "OpportunityId", "stage": "StageName", "from_stage": "FromOpportunityStageName",
+      "changed_on": "CreatedDate", "amount": "Amount", "close_on": "CloseDate", "probability": "Probability"}),
+    (["Opportunity ID", "Opportunity Name", "Field / Event", "Old Value", "New Value", "Edit Date"],
+     {"deal_id": "Opportunity ID", "stage": "New Value", "from_stage": "Old Value", "changed_on": "Edit Date",
+      "event": "Field / Event"}),
+])
+def test_map_history_columns(columns, expected):
+    assert m.map_history_columns(columns) == expected
+
+
+# --------------------------------------------------------------------------- kind
+
+SURVEY_GOOGLE = ["Timestamp", "Email address", "Department",
+                 "How likely are you to recommend this company as a place to work?", "I feel valued at work"]
+SURVEY_MS_FR = ["ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom",
+                "Je me sens reconnu(e) dans mon travail", "Mon responsable me fait des retours utiles", "Service"]
+SURVEY_MONKEY = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+                 "I understand how my work contributes to company goals",
+                 "I have the resources I need to do my job well"]
+
+
+@pytest.mark.parametrize("columns, kind", [
+    (HUBSPOT, "deals"), (SALESFORCE, "deals"), (PIPEDRIVE, "deals"), (PIPEDRIVE_FR, "deals"),
+    (HOMEMADE_FR, "deals"), (KAGGLE_LIKE, "deals"),
+    (SURVEY_GOOGLE, "survey"), (SURVEY_MS_FR, "survey"), (SURVEY_MONKEY, "survey"),
+    (["Horodateur", "Quelle est la probabilité que vous recommandiez notre entreprise ? (0-10)"], "survey"),
+    (["Manager", "Employee", "Date", "Duration"], "one_on_ones"),
+    (["Responsable", "Collaborateur", "Date de l'entretien", "Durée (min)"], "one_on_ones"),
+    (["OpportunityId", "StageName", "CreatedDate", "FromOpportunityStageName", "PrevAmount"], "stage_history"),
+    (["Opportunity ID", "Stage", "Created Date", "Last Modified", "Amount"], "stage_history"),
+    (["Opportunity ID", "Field / Event", "Old Value", "New Value", "Edit Date"], "stage_history"),
+    (["Opportunity ID", "Opportunity Name", "Stage", "Created Date", "Last Modified Date"], "deals"),
+    (["foo", "bar"], None),
+    (["Stage"], None),
+    ([], None),
+])
+def test_detect_kind(columns, kind):
+    assert m.detect_kind(columns) == kind
+
+
+@pytest.mark.parametrize("kind, mapping, missing", [
+    ("deals", m.DealMapping({"stage": "Deal Stage"}), []),
+    ("deals", m.DealMapping({"amount": "Amount"}), ["stage"]),
+    ("one_on_ones", {"manager": "M", "employee": "E", "met_on": "D"}, []),
+    ("one_on_ones", {"employee": "E"}, ["manager", "met_on"]),
+    ("stage_history", {"deal_id": "Id", "stage": "S"}, ["changed_on"]),
+    ("survey", m.SurveyMapping(questions=["Q1"]), []),
+    ("survey", m.SurveyMapping(), ["enps"]),
+])
+def test_missing_required(kind, mapping, missing):
+    assert m.missing_required(kind, mapping) == missing
+
+
+# --------------------------------------------------------------------------- surveys
+
+ENPS_EN = "How likely are you to recommend this company as a place to work?"
+ENPS_FR = "Quelle est la probabilité que vous recommandiez notre entreprise comme employeur ? (1-10)"
+COMMENT = "What is one thing we should change?"
+
+
+def survey_sample() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Timestamp": ["2026-10-01 09:00", "2026-10-01 10:00", "2026-10-02 11:00", "2026-10-03 08:00"],
+        "Email": ["a@example.com", "b@example.com", None, "d@example.com"],
+        "Name": ["Ann", "Bob", "Cy", "Di"],
+        "EmployeeID": ["E1", "E2", "E3", "E4"],
+        "Matricule": ["001", "002", "003", "004"],
+        "Contact": ["x@example.org", "y@example.org", "z@example.org", None],
+        "Department": ["Sales", "IT", "Sales", "IT"],
+        "Équipe": ["A", "B", "A", "A"],
+        "Ancienneté": ["1-3 ans", "< 1 an", "1-3 ans", "> 3 ans"],
+        "Contract": ["CDI", "CDD", "CDI", "CDI"],
+        ENPS_EN: ["9", "10", None, "3"],
+        "I feel valued at work": ["4", "5", "2", None],
+        "Mon responsable me fait des retours utiles": ["Plutôt d'accord", "Tout à fait d'accord",
+                                                       "Pas du tout d'accord", "Ni d'accord ni pas d'accord"],
+        "My workload is manageable": ["Strongly agree", "Agree", "Disagree", "Neutral"],
+        COMMENT: ["Faster laptops for the data team.", None, "Clearer career paths, please.",
+                  "Keep the Friday demos, they are great."],
+        "Commentaire": [None, None, None, None],
+        "Wave": ["2026-Q4"] * 4,
+        "Start time": ["2026-10-01 08:59", "2026-10-01 09:58", "2026-10-02 10:50", "2026-10-03 07:55"],
+    })
+
+
+def test_map_survey_columns_english_sample():
+    result = m.map_survey_columns(survey_sample())
+    assert result.enps == ENPS_EN
+    assert result.enps_scale == "0-10"          # no wording, too few answers to call it 1-10
+    assert result.date == "Timestamp"
+    assert result.wave == "Wave"
+    assert result.groups == {"Department": "department", "Équipe": "team", "Ancienneté": "tenure",
+                             "Contract": "contract"}
+    assert result.questions == ["I feel valued at work", "Mon responsable me fait des retours utiles",
+                                "My workload is manageable"]
+    assert result.comments == [COMMENT, "Commentaire"]
+    assert result.identifiers == ["Email", "Name", "EmployeeID", "Matricule", "Contact"]
+    assert result.ignored == ["Start time"]
+
+
+@pytest.mark.parametrize("header, answers, scale", [
+    (ENPS_FR, ["8", "10", "6"], "1-10"),                                  # wording
+    (ENPS_FR, ["0", "10"], "1-10"),                                       # wording wins over values
+    ("Recommanderiez-vous notre entreprise ? (0-10)", ["9"], "0-10"),
+    ("Sur une échelle de 0 à 10, recommanderiez-vous l'entreprise ?", ["9"], "0-10"),
+    ("Sur une échelle de 1 à 10, recommanderiez-vous l'entreprise ?", ["0"], "1-10"),
+    (ENPS_EN, ["0", "7", "9"], "0-10"),                                   # a 0 was answered
+    (ENPS_EN, ["3", "7", "9"], "0-10"),                                   # 3 answers: too few to judge
+    (ENPS_EN, ["3", "7", "9"] * 10, "1-10"),                              # 30 answers, none below 1
+    (ENPS_EN, [None, None, None], None),                                  # nothing to tell
+    ("Note sur 10 : recommanderiez-vous l'entreprise ?", ["0", "5"], "0-10"),  # 'sur 10' alone says nothing
+])
+def test_enps_scale(header, answers, scale):
+    sample = pd.DataFrame({"Horodateur": ["2026-10-01"] * len(answers), header: answers})
+    result = m.map_survey_columns(sample)
+    assert result.enps == header
+    assert result.enps_scale == scale
+    assert result.date == "Horodateur"
+
+
+@pytest.mark.parametrize("header", ["Email", "E-mail", "Adresse e-mail", "Courriel", "Name", "Nom", "Prénom",
+                                    "First Name", "Last name", "Full name", "EmployeeID", "Employee ID",
+                                    "Matricule", "ID salarié", "Respondent ID", "Response ID", "Network ID",
+                                    "IP Address", "Phone", "#"])
+def test_identifier_headers(header):
+    sample = pd.DataFrame({header: ["x1", "x2"], "Q1": ["4", "5"]})
+    assert m.map_survey_columns(sample).identifiers == [header]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Manager name", {"Manager name": "manager"}),     # a group, not a respondent identifier
+    ("Service", {"Service": "department"}),
+    ("Pays", {"Pays": "location"}),
+    ("BusinessUnit", {"BusinessUnit": "department"}),
+])
+def test_group_headers(header, expected):
+    sample = pd.DataFrame({header: ["x1", "x2"], "Q1": ["4", "5"]})
+    assert m.map_survey_columns(sample).groups == expected
+
+
+def test_survey_overrides():
+    sample = survey_sample()
+    overrides = {"enps": "", "date": "Start time", "wave": "", "group:contract": "Contract",
+                 "question": ["I feel valued at work"], "ignore": ["Department", COMMENT], "comment": "Équipe"}
+    result = m.map_survey_columns(sample, overrides)
+    assert result.enps is None and result.enps_scale is None
+    assert result.date == "Start time"
+    assert result.wave is None
+    assert result.groups == {"Contract": "contract", "Ancienneté": "tenure"}
+    assert result.questions == ["I feel valued at work", "Mon responsable me fait des retours utiles",
+                                "My workload is manageable"]
+    assert result.comments == ["Équipe", "Commentaire"]
+    assert set(result.ignored) == {"Department", COMMENT, ENPS_EN, "Timestamp", "Wave"}
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"group:team": "Email"}, "respondent identifiers"),
+    ({"question": "Contact"}, "respondent identifiers"),
+    ({"enps": "How likely?"}, "not found"),
+    ({"groups": "Department"}, "unknown survey field"),
+    ({"group:": "Department"}, "unknown survey field"),
+    ({"question": "Department", "ignore": "Department"}, "mapped twice"),
+])
+def test_bad_survey_overrides(overrides, message):
+    with pytest.raises(m.MappingError, match=message):
+        m.map_survey_columns(survey_sample(), overrides)
+
+
+@pytest.mark.parametrize("cell, value", [
+    ("4", 4), ("4.0", 4), (" 5 ", 5), ("4 - Agree", 4), ("Tout à fait d’accord", 5),
+    ("Plutôt pas d'accord", 2), ("Ni d'accord, ni pas d'accord", 3), ("Strongly disagree", 1),
+    ("Très satisfait", 5), ("maybe", None), ("", None), (None, None), (float("nan"), None),
+])
+def test_likert_value(cell, value):
+    assert m.likert_value(cell) == value
+
+
+# --------------------------------------------------------------------------- stages
+
+@pytest.mark.parametrize("raw, label", [
+    ("appointmentscheduled", "Appointment scheduled"), ("closedwon", "Closed won"),
+    ("  Qualified   to buy ", "Qualified to buy"), ("Négociation", "Négociation"), (None, ""),
+])
+def test_stage_label(raw, label):
+    assert m.stage_label(raw) == label
+
+
+HUBSPOT_OPEN = [("Appointment scheduled", 0.2), ("Qualified to buy", 0.4), ("Presentation scheduled", 0.6),
+                ("Decision maker bought-in", 0.8), ("Contract sent", 0.9)]
+
+
+@pytest.mark.parametrize("seen, open_stages, won, lost, source", [
+    (["qualifiedtobuy", "closedwon", "appointmentscheduled", "closedlost"], HUBSPOT_OPEN,
+     ["Closed won"], ["Closed lost"], "known:hubspot"),
+    (["Contract sent", "Closed won", "Appointment scheduled"], HUBSPOT_OPEN, ["Closed won"], ["Closed lost"],
+     "known:hubspot"),
+    (["Rendez-vous programmé", "Décisionnaire acquis", "Conclue gagnée", "Fermée perdue"],
+     [("Rendez-vous programmé", 0.2), ("Qualifié pour acheter", 0.4), ("Présentation programmée", 0.6),
+      ("Décisionnaire acquis", 0.8), ("Contrat envoyé", 0.9)], ["Conclue gagnée"], ["Fermée perdue"],
+     "known:hubspot"),
+    (["Prospecting", "Needs Analysis", "Closed Won", "Negotiation/Review"],
+     [("Prospecting", 0.1), ("Qualification", 0.1), ("Needs Analysis", 0.2), ("Value Proposition", 0.5),
+      ("Id. Decision Makers", 0.6), ("Perception Analysis", 0.7), ("Proposal/Price Quote", 0.75),
+      ("Negotiation/Review", 0.9)], ["Closed Won"], ["Closed Lost"], "known:salesforce"),
+    (["Prospection", "Qualification", "Proposition/Devis", "Fermée gagnée", "Fermée perdue"],
+     [("Prospection", 0.1), ("Qualification", 0.1), ("Analyse des besoins", 0.2), ("Proposition de valeur", 0.5),
+      ("Identification des décideurs", 0.6), ("Analyse de perception", 0.7), ("Proposition/Devis", 0.75),
+      ("Négociation/Révision", 0.9)], ["Fermée gagnée"], ["Fermée perdue"], "known:salesforce"),
+    (["Qualifié", "Contact établi", "Négociations commencées"],
+     [("Prospect entrant", 0.1), ("Qualifié", 0.2), ("Contact établi", 0.4), ("Démo planifiée", 0.6),
+      ("Proposition faite", 0.8), ("Négociations commencées", 0.9)], [], [], "known:pipedrive (even ramp)"),
+    (["Appointment scheduled", "Qualified to buy", "Closed won", "Won", "Pilot"],   # extra names kept
+     HUBSPOT_OPEN + [("Pilot", 0.9)], ["Closed won", "Won"], ["Closed lost"], "known:hubspot"),
+])
+def test_known_stage_config(seen, open_stages, won, lost, source):
+    config = m.known_stage_config("Sales Pipeline", seen)
+    assert config == m.StageConfig("Sales Pipeline", open_stages, won, lost, source)
+
+
+@pytest.mark.parametrize("seen", [
+    ["Discovery", "Demo", "Closed won", "Closed lost"],       # only the won/lost names are HubSpot's
+    ["Qualification", "Discovery", "Demo"],                   # one Salesforce name among others
+    [],
+])
+def test_no_known_stage_config(seen):
+    assert m.known_stage_config("p", seen) is None
+
+
+def test_a_single_stage_seen_that_belongs_to_a_template_is_enough():
+    assert m.known_stage_config("p", ["Qualification"]).source == "known:salesforce"
+
+
+def test_infer_stage_config_by_probabilities():
+    seen = ["Demo", "Won", "Discovery", "Perdu", "Proposal", "Disqualified"]
+    probs = {"Demo": 0.3, "Discovery": 0.1, "Proposal": 60, "Won": 1.0}
+    config = m.infer_stage_config("p", seen, {**probs, "Proposal": 0.6}, None)
+    assert config == m.StageConfig("p", [("Discovery", 0.1), ("Demo", 0.3), ("Proposal", 0.6)],
+                                   ["Won"], ["Perdu", "Disqualified"], "probabilities")
+    percent = m.infer_stage_config("p", seen, {"Demo": 30, "Discovery": 10, "Proposal": 60}, None)
+    assert percent.open_stages == [("Discovery", 0.1), ("Demo", 0.3), ("Proposal", 0.6)]
+
+
+@pytest.mark.parametrize("probs, ranks, order, source", [
+    ({"A": 1.0, "B": 1.0, "C": 1.0}, {"A": 3, "B": 1, "C": 2}, ["B", "C", "A"], "entry dates"),  # all 100 %
+    ({"A": 0.5}, None, ["A", "B", "C"], "first seen"),                                        # partial
+    (None, {"A": 2.0, "B": 2.0, "C": 1.0}, ["C", "A", "B"], "entry dates"),
+    (None, None, ["A", "B", "C"], "first seen"),
+])
+def test_infer_stage_config_order(probs, ranks, order, source):
+    config = m.infer_stage_config("p", ["A", "B", "C", "Gagné"], probs, ranks)
+    assert [s for s, _ in config.open_stages] == order
+    assert [p for _, p in config.open_stages] == [0.1, 0.5, 0.9]
+    assert config.won == ["Gagné"] and config.lost == [] and config.source == source
+
+
+@pytest.mark.parametrize("raw, status", [
+    ("won", "won"), ("Gagné", "won"), ("Closed Won", "won"), ("signée", "won"), ("closedwon", "won"),
+    ("Perdu", "lost"), ("Closed - Lost", "lost"), ("abandonné", "lost"), ("Disqualified", "lost"),
+    ("open", "open"), ("Ouvert", "open"), ("Won't buy", None), ("Demo", None), ("", None),
+])
+def test_status_value(raw, status):
+    assert m.status_value(raw) == status
+
+
+def test_stage_config_status_of():
+    config = m.known_stage_config("p", ["closedwon", "closedlost", "contractsent"])
+    assert [config.status_of(s) for s in ["closedwon", "Closed Lost", "Contract sent"]] == ["won", "lost", "open"]

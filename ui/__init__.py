@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: translation, formatting, cached data access, chart builders."""

@@ -1,0 +1,112 @@
+"""What every page shares: the database, cached calls into analytics/, the sample-data banner, errors.
+
+Pages never open DuckDB themselves: ``fetch(func, ...)`` runs an analytics function on a
+short-lived connection and caches its result by the data version, so a new import (from the app
+or from a cron CLI import) invalidates every cached metric on the next rerun.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from analytics import ingest, store
+from ui.i18n import t
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+_SAMPLE_FLAG = "_sample_cleared"
+_sample_lock = threading.Lock()
+
+
+def db_path() -> Path:
+    """The database file the app uses ($PULSE_DB, else data/pulse.duckdb)."""
+    return store.db_path()
+
+
+def data_version() -> int:
+    """The current data version (changes with every import, deletion and settings change)."""
+    with store.connect(db_path()) as con:
+        return store.data_version(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(_func: Callable, name: str, version: int, db: str, args: tuple, kwargs: tuple):
+    with store.connect(db) as con:
+        return _func(con, *args, **dict(kwargs))
+
+
+def fetch(func: Callable, *args, **kwargs):
+    """``func(con, *args, **kwargs)`` on the app's database, cached until the data changes."""
+    return _cached_call(func, f"{func.__module__}.{func.__qualname__}", data_version(), str(db_path()),
+                        args, tuple(sorted(kwargs.items())))
+
+
+def write(func: Callable, *args, **kwargs):
+    """``func(con, *args, **kwargs)`` inside one write transaction (all or nothing)."""
+    with store.transaction(db_path()) as con:
+        return func(con, *args, **kwargs)
+
+
+def sample_files() -> list[Path]:
+    """The demo exports loaded into an empty database, oldest snapshot first."""
+    return sorted(p for p in SAMPLE_DIR.glob("*.csv") if p.is_file())
+
+
+def load_sample_if_empty() -> bool:
+    """Import the sample data when the database is empty and the user never cleared it; True if loaded."""
+    with _sample_lock:
+        with store.connect(db_path()) as con:
+            if not store.is_empty(con) or _flag(con, _SAMPLE_FLAG):
+                return False
+        for path in sample_files():
+            ingest.import_file(path, path.name, ingest.ImportOptions(is_sample=True), db_path())
+        return True
+
+
+def has_sample_data() -> bool:
+    """True when sample imports are in the database."""
+    with store.connect(db_path()) as con:
+        return con.execute("SELECT count(*) FROM imports WHERE is_sample").fetchone()[0] > 0
+
+
+def clear_sample_data() -> None:
+    """Delete every sample import and remember not to load it again."""
+    def _clear(con):
+        for (import_id,) in con.execute("SELECT import_id FROM imports WHERE is_sample").fetchall():
+            store.delete_import(con, import_id)
+        con.execute("INSERT OR REPLACE INTO settings VALUES (?, 'true')", [_SAMPLE_FLAG])
+    write(_clear)
+
+
+def _flag(con, name: str) -> bool:
+    row = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+    return bool(row and row[0] == "true")
+
+
+def sample_banner() -> None:
+    """The 'this is sample data' banner with its clear button, when sample data is loaded."""
+    if not has_sample_data():
+        return
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.info(t("You are looking at sample data (a fictional company). Import your own exports on the Import page."),
+              icon=":material/science:")
+    if right.button(t("Clear sample data"), key="common_clear_sample"):
+        clear_sample_data()
+        st.cache_data.clear()
+        st.toast(t("Sample data cleared."))
+        st.rerun()
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn any error inside the block into a one-line message instead of a traceback."""
+    try:
+        yield
+    except store.StoreError as exc:
+        st.error(t("The database is busy: {error}", error=str(exc)), icon=":material/hourglass:")
+    except Exception as exc:  # noqa: BLE001 - a user must never see a traceback
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        st.error(t("Something went wrong: {error}", error=first), icon=":material/error:")

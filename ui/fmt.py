@@ -1,0 +1,63 @@
+"""Numbers, money, percentages and dates formatted for the chosen language with Babel."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from ui.i18n import language
+
+_LOCALES = {"en": "en_US", "fr": "fr_FR"}
+
+
+def _locale() -> str:
+    return _LOCALES.get(language(), "en_US")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value: float | None, currency: str | None = None, digits: int = 0) -> str:
+    """1 234 € (fr) or €1,234 (en); a plain number when the currency is unknown; '–' when missing."""
+    if _missing(value):
+        return "–"
+    pattern = None if digits else "¤#,##0" if language() == "en" else "#,##0 ¤"
+    if currency:
+        return babel_numbers.format_currency(value, currency, format=pattern, locale=_locale(),
+                                             currency_digits=digits != 0)
+    return number(value, digits)
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """1 234,5 (fr) or 1,234.5 (en); '–' when missing."""
+    if _missing(value):
+        return "–"
+    return babel_numbers.format_decimal(round(value, digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0",
+                                        locale=_locale())
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    """A fraction as a percentage: 25 % (fr) or 25% (en); '–' when missing."""
+    if _missing(value):
+        return "–"
+    body = f"#,##0.{'0' * digits}" if digits else "#,##0"
+    return babel_numbers.format_percent(value, format=body + ("\u00a0%" if language() == "fr" else "%"),
+                                        locale=_locale())
+
+
+def date(value: dt.date | None) -> str:
+    """20/11/2026 (fr) or Nov 20, 2026 (en); '–' when missing."""
+    if value is None or (hasattr(value, "year") is False):
+        return "–"
+    return babel_dates.format_date(value, format="short" if language() == "fr" else "medium", locale=_locale())
+
+
+def signed(value: float | None, digits: int = 0) -> str:
+    """A change with its sign: +12 / −3."""
+    if _missing(value):
+        return "–"
+    text = number(abs(value), digits)
+    return ("+" if value >= 0 else "−") + text

@@ -1,0 +1,188 @@
+"""Import page: upload exports, check how they were read and mapped, import them, manage the history."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics import exports, ingest, mapping, readers, store, templates
+from ui import common, fmt
+from ui.i18n import t
+
+KIND_LABELS = {"auto": "Detect automatically", "deals": "Deals (CRM export)", "survey": "Survey responses",
+               "one_on_ones": "1:1 meeting log"}
+MAPPABLE = {"deals": mapping.DEAL_FIELDS, "one_on_ones": mapping.ONE_ON_ONE_FIELDS,
+            "survey": ("enps", "wave", "date")}
+NOT_MAPPED = "—"
+
+st.title(t("Import"))
+st.caption(t("Upload the weekly CRM export (CSV or Excel, HubSpot, Salesforce, Pipedrive or your own sheet), "
+             "a survey export or a 1:1 meeting log. Check the preview, then import."))
+
+
+def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOptions:
+    """The per-file choices: kind, snapshot date, sheet, partial, column overrides."""
+    left, mid, right = st.columns(3)
+    kind = left.selectbox(t("File contains"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]),
+                          key=f"import_kind_{key}")
+    found = ingest.date_in_file_name(upload.name)
+    as_of = mid.date_input(t("Snapshot date"), value=found or dt.date.today(), key=f"import_asof_{key}",
+                           help=t("The date of the export. Taken from the file name when it has one."))
+    partial = right.checkbox(t("Partial export (adds or updates deals, drops none)"), key=f"import_partial_{key}")
+    sheet = None
+    if upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        sheets = excel_sheets(upload.getvalue(), upload.name)
+        if len(sheets) > 1:
+            sheet = left.selectbox(t("Sheet"), sheets, key=f"import_sheet_{key}")
+    overrides = st.session_state.get(f"import_overrides_{key}", {})
+    return ingest.ImportOptions(kind=None if kind == "auto" else kind, as_of=as_of, sheet=sheet,
+                                overrides=dict(overrides), partial=partial)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def excel_sheets(data: bytes, name: str) -> list[str]:
+    try:
+        return readers.read_table(data, name).sheets
+    except readers.ReadError:
+        return []
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def raw_columns(data: bytes, name: str, sheet: str | None) -> list[str]:
+    try:
+        return list(readers.read_table(data, name, sheet=sheet).frame.columns)
+    except readers.ReadError:
+        return []
+
+
+def prepared_for(data: bytes, name: str, options: ingest.ImportOptions) -> ingest.Prepared:
+    """Read and validate once per file and set of choices (kept for this session)."""
+    cache = st.session_state.setdefault("import_prepared", {})
+    key = (ingest.sha256_of(data), repr(options))
+    if key not in cache:
+        with store.connect(common.db_path()) as con:
+            saved = ingest.saved_mappings(con)
+        cache.clear()
+        cache[key] = ingest.prepare(data, name, options, saved)
+    return cache[key]
+
+
+def mapping_editor(key: str, kind: str, current: dict[str, str], columns: list[str]) -> None:
+    """Select boxes to correct which column feeds each field; changes re-read the file."""
+    fields = MAPPABLE.get(kind, ())
+    with st.expander(t("Column mapping"), expanded=not current.get("stage", True)):
+        grid = st.columns(3)
+        overrides = dict(st.session_state.get(f"import_overrides_{key}", {}))
+        for i, field in enumerate(fields):
+            options = [NOT_MAPPED, *columns]
+            chosen = current.get(field) or NOT_MAPPED
+            picked = grid[i % 3].selectbox(field, options, index=options.index(chosen) if chosen in options else 0,
+                                           key=f"import_map_{key}_{field}")
+            if picked != chosen and picked != NOT_MAPPED:
+                overrides[field] = picked
+        if overrides != st.session_state.get(f"import_overrides_{key}", {}):
+            st.session_state[f"import_overrides_{key}"] = overrides
+            st.rerun()
+
+
+def detected_summary(p: ingest.Prepared) -> None:
+    """What was detected: kind, snapshot date, encoding, delimiter, header row, date order."""
+    cols = st.columns(4)
+    cols[0].metric(t("Kind"), t(KIND_LABELS[p.kind]))
+    cols[1].metric(t("Rows to import"), fmt.number(p.rows_imported))
+    cols[2].metric(t("Rejected rows"), fmt.number(p.rows_rejected))
+    cols[3].metric(t("Snapshot date"), fmt.date(p.snapshot_on), help=t("Source: {source}", source=t(p.snapshot_source)))
+    facts = [f"{t('Encoding')}: {p.details.get('encoding') or '–'}",
+             f"{t('Separator')}: {repr(p.details.get('delimiter')) if p.details.get('delimiter') else '–'}",
+             f"{t('Header row')}: {p.details.get('header_row')}"]
+    if p.details.get("sheet"):
+        facts.append(f"{t('Sheet')}: {p.details['sheet']}")
+    for column, order in (p.details.get("date_orders") or {}).items():
+        facts.append(f"{t('Dates in')} '{column}': {order}")
+    st.caption(" · ".join(facts))
+    for note in p.details.get("notes") or []:
+        st.caption(note)
+
+
+def validation_report(key: str, p: ingest.Prepared) -> None:
+    for warning in p.warnings:
+        st.warning(warning, icon=":material/warning:")
+    if p.rows_rejected:
+        st.markdown(t("**{n} rows will not be imported.** The first ones:", n=fmt.number(p.rows_rejected)))
+        st.dataframe(p.rejected.head(50), hide_index=True, width="stretch")
+        st.download_button(t("Download all rejected rows (CSV)"), exports.to_csv_bytes(p.rejected),
+                           file_name=f"rejected_{p.file_name}.csv", mime="text/csv", key=f"import_rejdl_{key}")
+
+
+def import_one(key: str, upload) -> None:
+    data = upload.getvalue()
+    options = file_options(key, upload, None)
+    try:
+        p = prepared_for(data, upload.name, options)
+    except ingest.ImportRejected as exc:
+        st.error(str(exc), icon=":material/block:")
+        columns = raw_columns(data, upload.name, options.sheet)
+        if columns:
+            mapping_editor(key, options.kind or "deals", {}, columns)
+        return
+    detected_summary(p)
+    mapping_editor(key, p.kind, (p.mapping.get("fields") if p.kind == "deals" else p.mapping) or {},
+                   list(p.raw.frame.columns))
+    if p.kind == "survey" and p.mapping.get("dropped_identifiers"):
+        st.info(t("Identifier columns dropped, never stored: {cols}",
+                  cols=", ".join(p.mapping["dropped_identifiers"])), icon=":material/shield_person:")
+    st.dataframe(p.preview(), hide_index=True, width="stretch")
+    validation_report(key, p)
+    if st.button(t("Import {name}", name=upload.name), type="primary", key=f"import_go_{key}"):
+        with st.status(t("Importing {name}…", name=upload.name), expanded=True) as status:
+            st.write(t("Storing {n} rows in one transaction…", n=fmt.number(p.rows_imported)))
+            result = ingest.commit(p, common.db_path())
+            label = (t("{name}: already imported (same content), nothing changed.", name=upload.name)
+                     if result.status == "already imported" else
+                     t("{name}: imported {n} rows, {r} rejected.", name=upload.name,
+                       n=fmt.number(result.rows_imported), r=fmt.number(result.rows_rejected)))
+            status.update(label=label, state="complete", expanded=False)
+        st.session_state.pop("import_prepared", None)
+        st.success(label, icon=":material/check_circle:")
+
+
+def history() -> None:
+    st.subheader(t("Import history"))
+    table = common.fetch(store.list_imports)
+    if table.empty:
+        st.info(t("Nothing imported yet."))
+        return
+    shown = table.drop(columns=["sha256"]).rename(columns=lambda c: t(c.replace("_", " ").capitalize()))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    labels = {int(r.import_id): f"#{r.import_id} · {r.file_name} · {fmt.date(r.snapshot_on)}"
+              for r in table.itertuples()}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(t("Delete an import (removes exactly its rows)"), list(labels),
+                            format_func=labels.get, key="import_delete_choice")
+    if right.button(t("Delete"), key="import_delete_go"):
+        common.write(store.delete_import, chosen)
+        st.success(t("Import #{id} deleted.", id=chosen))
+        st.rerun()
+
+
+def template_downloads() -> None:
+    st.subheader(t("Templates"))
+    left, right = st.columns(2)
+    left.download_button(t("Deals template (Excel)"), templates.deals_template(), file_name="deals_template.xlsx",
+                         mime=exports.XLSX_MIME, key="import_tpl_deals")
+    right.download_button(t("Survey template (Excel)"), templates.survey_template(),
+                          file_name="survey_template.xlsx", mime=exports.XLSX_MIME, key="import_tpl_survey")
+
+
+with common.user_errors():
+    uploads = st.file_uploader(t("Files"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
+                               accept_multiple_files=True, key="import_files")
+    for number, upload in enumerate(uploads or []):
+        with st.container(border=True):
+            st.markdown(f"**{upload.name}**")
+            with common.user_errors():
+                import_one(f"{number}_{upload.file_id}"[:40], upload)
+with common.user_errors():
+    history()
+with common.user_errors():
+    template_downloads()

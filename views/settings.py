@@ -1,0 +1,109 @@
+"""Settings page: stage order, probabilities and won/lost per pipeline; thresholds; currency and rates."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import settings as settings_mod
+from analytics import stage_config, store
+from ui import common
+from ui.i18n import t
+
+st.title(t("Settings"))
+st.caption(t("Changes are saved in the database and every page uses them at once."))
+
+
+def stage_editor() -> None:
+    st.subheader(t("Stages per pipeline"))
+    stages = common.fetch(stage_config.stage_table)
+    if stages.empty:
+        st.info(t("Import a deals export first: its stages appear here."))
+        return
+    pipeline = st.selectbox(t("Pipeline"), sorted(stages["pipeline"].unique()), key="settings_pipeline")
+    table = stages[stages["pipeline"] == pipeline][["stage", "probability", "outcome"]].reset_index(drop=True)
+    st.caption(t("Rows are in stage order; change the Order column to reorder them."))
+    table.insert(0, "order", range(1, len(table) + 1))
+    edited = st.data_editor(
+        table, hide_index=True, width="stretch", num_rows="fixed", key=f"settings_stages_{pipeline}",
+        column_config={
+            "order": st.column_config.NumberColumn(t("Order"), min_value=1, step=1),
+            "stage": st.column_config.TextColumn(t("Stage"), disabled=True),
+            "probability": st.column_config.NumberColumn(t("Probability"), min_value=0.0, max_value=1.0,
+                                                         step=0.05, format="percent"),
+            "outcome": st.column_config.SelectboxColumn(t("Outcome"), options=["open", "won", "lost"],
+                                                        required=True),
+        })
+    if st.button(t("Save stages"), key="settings_save_stages", type="primary"):
+        ordered = edited.sort_values(["order"], kind="stable").drop(columns="order")
+        try:
+            common.write(stage_config.save_stage_table, pipeline, ordered)
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        st.success(t("Stages saved."))
+        st.rerun()
+
+
+def thresholds() -> None:
+    st.subheader(t("Thresholds"))
+    current = common.fetch(store.get_settings)
+    with st.form("settings_thresholds"):
+        values = {}
+        for setting in settings_mod.SETTINGS:
+            if setting.name == "reporting_currency":
+                continue
+            label, help_text = t(setting.name.replace("_", " ").capitalize()), t(setting.help)
+            if setting.choices:
+                values[setting.name] = st.selectbox(label, setting.choices, help=help_text,
+                                                    index=setting.choices.index(current[setting.name]))
+            elif isinstance(setting.default, int):
+                values[setting.name] = st.number_input(label, min_value=int(setting.minimum or 0), step=1,
+                                                       value=int(current[setting.name]), help=help_text)
+            else:
+                values[setting.name] = st.number_input(label, min_value=float(setting.minimum or 0),
+                                                       value=float(current[setting.name]), help=help_text)
+        if st.form_submit_button(t("Save thresholds"), type="primary"):
+            save_settings(values)
+
+
+def save_settings(values: dict) -> None:
+    if values.get("comment_threshold", 0) < values.get("anonymity_threshold", 0):
+        values["comment_threshold"] = values["anonymity_threshold"]
+    try:
+        common.write(lambda con: [store.set_setting(con, k, v) for k, v in values.items()])
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    st.success(t("Settings saved."))
+
+
+def currency_editor() -> None:
+    st.subheader(t("Currency"))
+    current = common.fetch(store.get_settings)
+    rates = common.fetch(store.get_fx_rates)
+    code = st.text_input(t("Reporting currency (ISO code, e.g. EUR)"), value=str(current["reporting_currency"]),
+                         key="settings_currency", help=t(settings_mod.BY_NAME["reporting_currency"].help))
+    st.caption(t("Rates: how many units of the reporting currency one unit of each currency is worth."))
+    frame = pd.DataFrame({"currency": list(rates), "rate": list(rates.values())}) if rates else \
+        pd.DataFrame({"currency": pd.Series(dtype="str"), "rate": pd.Series(dtype="float")})
+    edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key="settings_rates",
+                            column_config={"currency": st.column_config.TextColumn(t("Currency")),
+                                           "rate": st.column_config.NumberColumn(t("Rate"), min_value=0.0,
+                                                                                 format="%.6f")})
+    if st.button(t("Save currency and rates"), key="settings_save_currency", type="primary"):
+        clean = edited.dropna()
+        try:
+            common.write(lambda con: (store.set_setting(con, "reporting_currency", code),
+                                      store.set_fx_rates(con, dict(zip(clean["currency"], clean["rate"])))))
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        st.success(t("Currency saved."))
+
+
+with common.user_errors():
+    stage_editor()
+with common.user_errors():
+    thresholds()
+with common.user_errors():
+    currency_editor()
