@@ -46,7 +46,8 @@ with common.user_errors():
     common.load_sample_if_empty()
 navigation = st.navigation({
     t("Sales"): [
-        page("pipeline.py", "Pipeline", ":material/filter_alt:", url_path="pipeline", default=True),
+        # The default page is served at "/" (Streamlit ignores a default page's url_path for deep links).
+        page("pipeline.py", "Pipeline", ":material/filter_alt:", default=True),
     ],
     t("People"): [
         page("engagement.py", "Engagement (eNPS)", ":material/favorite:", url_path="engagement"),

@@ -100,34 +100,38 @@ def forecast_by_month(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_D
                          if calibrated else ""))
     months = con.execute(ctes + _MONTH_ROWS, params).df()
     counts = con.execute(ctes + _COUNTS, params).fetchone()
-    rng = np.random.default_rng(seed)
-    rows = [_month_row(con, ctes, params, month, rng, draws) for month in months.itertuples(index=False)]
+    simulated = _simulated_months(con, ctes, params, np.random.default_rng(seed), draws)
+    rows = [_month_row(month, simulated.get(month.month.date())) for month in months.itertuples(index=False)]
     frame = pd.DataFrame(rows, columns=["period", "won_amount", "expected", "forecast", "p10", "p50", "p90",
                                         "open_count", "method"])
     return Forecast(frame, scope.as_of, int(counts[0] or 0), int(counts[1] or 0), probability)
 
 
-def _month_row(con, ctes: str, params: list, month, rng: np.random.Generator, draws: int) -> tuple:
-    """One output row: the month's sums and its percentiles (simulated, approximated or exact)."""
-    if month.open_count == 0:
-        low = mid = high = 0.0
-        method = "none"
-    elif month.open_count > EXACT_MAX_DEALS:
+def _month_row(month, simulated: np.ndarray | None) -> tuple:
+    """One output row: the month's sums and its percentiles (simulated, approximated, or 0 without open deals)."""
+    if simulated is not None:
+        low, mid, high = np.percentile(simulated, [10, 50, 90])
+        method = "monte_carlo"
+    elif month.open_count > 0:
         low, mid, high = _normal_percentiles(month.expected, month.variance)
         method = "normal"
     else:
-        values, probabilities = _open_deals_of(con, ctes, params, month.month)
-        low, mid, high = np.percentile(simulated_totals(values, probabilities, rng, draws), [10, 50, 90])
-        method = "monte_carlo"
-    won = float(month.won_amount)
-    return (month.month.strftime("%Y-%m"), won, float(month.expected), won + float(month.expected),
-            won + float(low), won + float(mid), won + float(high), int(month.open_count), method)
+        low = mid = high = 0.0
+        method = "none"
+    won, expected = float(month.won_amount), float(month.expected)
+    return (month.month.strftime("%Y-%m"), won, expected, won + expected, won + float(low), won + float(mid),
+            won + float(high), int(month.open_count), method)
 
 
-def _open_deals_of(con, ctes: str, params: list, month) -> tuple[np.ndarray, np.ndarray]:
-    """Value and probability arrays of the open deals counted in one month."""
-    found = con.execute(ctes + " SELECT value, p FROM open_deals WHERE month = ?", [*params, month]).fetchnumpy()
-    return np.asarray(found["value"], dtype=float), np.asarray(found["p"], dtype=float)
+def _simulated_months(con, ctes: str, params: list, rng: np.random.Generator, draws: int) -> dict:
+    """{month: simulated totals of its open deals} for every month with at most EXACT_MAX_DEALS open deals.
+
+    Deals are sorted so that the same data and seed always give the same draws."""
+    found = con.execute(ctes + " SELECT month, value, p FROM open_deals WHERE month IN "
+                        "(SELECT month FROM open_months WHERE open_count <= ?) ORDER BY month, value, p",
+                        [*params, EXACT_MAX_DEALS]).df()
+    return {month.date(): simulated_totals(deals.value.to_numpy(float), deals.p.to_numpy(float), rng, draws)
+            for month, deals in found.groupby("month")}
 
 
 def simulated_totals(values: np.ndarray, probabilities: np.ndarray, rng: np.random.Generator,

@@ -12,15 +12,14 @@ import pandas as pd
 
 from analytics import store
 from analytics.deals import DealFilter
-from analytics.funnel import (ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, main_pipeline, open_scope,
-                              scoped_ctes)
+from analytics.funnel import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, main_pipeline, open_scope, scoped_ctes
 
 OPEN = "d.status = 'open' AND NOT d.is_dropped"
 OUTLIER_MIN_DEALS = 5
 
 # by key -> (columns selected, ORDER BY terms)
 _INVENTORY_KEYS = {
-    "stage": (["pipeline", "stage_position AS position", "stage"], ["pipeline", "position NULLS LAST", "stage"]),
+    "stage": (["pipeline", "stage", "stage_position AS position"], ["pipeline", "position NULLS LAST", "stage"]),
     "owner": (["owner"], ["owner NULLS LAST"]),
     "pipeline": (["pipeline"], ["pipeline"]),
     "close_month": (["strftime(close_on, '%Y-%m') AS close_month"], ["close_month NULLS LAST"]),
@@ -63,15 +62,16 @@ changes AS (
     GROUP BY deal_id
 ),
 unchanged AS (
-    SELECT d.*, coalesce(greatest(c.changed_on, t.entered_on), d.created_on, c.first_seen) AS last_change_on
-    FROM scoped d JOIN changes c USING (deal_id)
-    LEFT JOIN dated t ON t.deal_id = d.deal_id AND t.pipeline = d.pipeline AND t.stage = d.stage
+    SELECT *, (SELECT as_of FROM cutoff) - last_change_on AS days_unchanged
+    FROM (SELECT d.*, coalesce(greatest(c.changed_on, t.entered_on), d.created_on, c.first_seen) AS last_change_on
+          FROM scoped d JOIN changes c USING (deal_id)
+          LEFT JOIN dated t ON t.deal_id = d.deal_id AND t.pipeline = d.pipeline AND t.stage = d.stage)
 )
-SELECT {columns}, d.last_change_on, (SELECT as_of FROM cutoff) - d.last_change_on AS days_unchanged,
-       printf('no change of stage or amount for %d days (since %s)', days_unchanged,
+SELECT {columns}, d.last_change_on, d.days_unchanged,
+       printf('no change of stage or amount for %d days (since %s)', d.days_unchanged,
               strftime(d.last_change_on, '%Y-%m-%d')) AS reason
-FROM unchanged d WHERE days_unchanged >= ?
-ORDER BY days_unchanged DESC, d.deal_id
+FROM unchanged d WHERE d.days_unchanged >= ?
+ORDER BY d.days_unchanged DESC, d.deal_id
 """
 
 _PAST_DUE = """

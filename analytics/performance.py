@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics.deals import DealFilter
+from analytics.deals import DealFilter, snapshot_dates
 from analytics.funnel import ALL_DEALS, Scope, date_range_sql, open_scope, scoped_ctes
 
 _PERIODS = {
@@ -182,9 +182,8 @@ def kpi_deltas(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, d
 
 def previous_snapshot_on(con: duckdb.DuckDBPyConnection, snapshot_on: dt.date | None) -> dt.date | None:
     """The latest deals snapshot date strictly before the given one (None when there is none)."""
-    if snapshot_on is None:
-        return None
-    return con.execute("SELECT max(snapshot_on) FROM deal_snapshots WHERE snapshot_on < ?", [snapshot_on]).fetchone()[0]
+    earlier = [day for day in snapshot_dates(con) if snapshot_on is not None and day < snapshot_on]
+    return earlier[-1] if earlier else None
 
 
 def _difference(now: float | None, before: float | None) -> float | None:

@@ -61,3 +61,21 @@ def signed(value: float | None, digits: int = 0) -> str:
         return "–"
     text = number(abs(value), digits)
     return ("+" if value >= 0 else "−") + text
+
+
+def money_short(value: float | None, currency: str | None = None) -> str:
+    """A compact amount for KPI tiles: €12.7M (en) or 12,7 M € (fr); exact below 10,000."""
+    if _missing(value):
+        return "–"
+    if abs(value) < 10_000:
+        return money(value, currency)
+    if currency:
+        return babel_numbers.format_compact_currency(value, currency, locale=_locale(), fraction_digits=1)
+    return babel_numbers.format_compact_decimal(value, locale=_locale(), fraction_digits=1)
+
+
+def delta(value: float | None, formatter) -> str | None:
+    """A KPI change for st.metric: ASCII sign first (Streamlit reads it for the arrow), None when unknown."""
+    if _missing(value):
+        return None
+    return ("-" if value < 0 else "+") + formatter(abs(value)).lstrip("+-−")

@@ -57,3 +57,14 @@ FR: dict[str, str] = {
     "Something went wrong: {error}": "Une erreur est survenue : {error}",
     "The database is busy: {error}": "La base de données est occupée : {error}",
 }
+
+
+def _merge_catalogs() -> None:
+    """The French catalog is split by area (one module each) so pages can grow independently."""
+    from ui import i18n_people, i18n_sales
+
+    FR.update(i18n_sales.FR)
+    FR.update(i18n_people.FR)
+
+
+_merge_catalogs()

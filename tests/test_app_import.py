@@ -1,0 +1,63 @@
+"""AppTest: the app starts on an empty database, loads the sample data, and the Import page imports a file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from analytics import store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEALS = (b"Record ID,Deal Stage,Amount,Create Date,Close Date,Pipeline\n"
+         b"901,appointmentscheduled,1000,2026-10-01,2026-12-15,Uploads\n"
+         b"902,closedwon,4000,2026-08-01,2026-11-02,Uploads\n"
+         b"903,bogus-date-row,10,not a date,2026-11-02,Uploads\n")
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def all_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [i.value for i in at.info]
+    parts += [s.value for s in at.success] + [w.value for w in at.warning] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_first_run_loads_sample_data(db):
+    at = app().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    with store.connect(db) as con:
+        imports = store.list_imports(con)
+    assert len(imports) >= 6 and imports["is_sample"].all()
+    assert "sample data" in all_text(at)
+
+
+def test_clear_sample_data_empties_database_and_stays_empty(db):
+    at = app().run()
+    at.button(key="common_clear_sample").click().run()
+    assert not at.exception
+    with store.connect(db) as con:
+        assert store.is_empty(con)
+    at = app().run()  # a new session does not load it again
+    with store.connect(db) as con:
+        assert store.is_empty(con)
+
+
+def test_import_page_imports_an_uploaded_file(db):
+    at = app().run()
+    at.switch_page("views/import_data.py").run()
+    assert not at.exception, at.exception
+    at.file_uploader(key="import_files").set_value(("deals_2026-11-29.csv", DEALS, "text/csv")).run()
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "invalid date" in text or "not a date" in str([d.value for d in at.dataframe])
+    go = [b for b in at.button if b.key and b.key.startswith("import_go_")]
+    assert len(go) == 1
+    go[0].click().run()
+    assert not at.exception, at.exception
+    with store.connect(db) as con:
+        row = con.execute("SELECT rows_imported, rows_rejected, snapshot_on FROM imports "
+                          "WHERE file_name = 'deals_2026-11-29.csv'").fetchone()
+    assert row is not None and row[0] == 2 and row[1] == 1 and str(row[2]) == "2026-11-29"

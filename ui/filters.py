@@ -1,0 +1,43 @@
+"""Sidebar filters shared by the sales pages: pipeline, owner, period and extra grouping columns."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics import deals
+from ui import common
+from ui.i18n import t
+
+
+def deal_filters(prefix: str) -> tuple[deals.DealFilter, dt.date | None, dt.date | None]:
+    """The user's deal filter and period from the sidebar (every chart and KPI of the page uses them)."""
+    choices = common.fetch(deals.filter_choices)
+    side = st.sidebar
+    side.subheader(t("Filters"))
+    pipelines = side.multiselect(t("Pipeline"), choices.get("pipeline", []), key=f"{prefix}_f_pipeline",
+                                 placeholder=t("All pipelines"))
+    owners = side.multiselect(t("Owner"), choices.get("owner", []), key=f"{prefix}_f_owner",
+                              placeholder=t("All owners"))
+    period = side.date_input(t("Period"), value=(), key=f"{prefix}_f_period", format="YYYY-MM-DD",
+                             help=t("Deals created in the period for the funnel; closed in the period for win "
+                                    "rate, average deal and cycle. Empty = all time."))
+    date_from, date_to = _period_bounds(period)
+    attributes = []
+    extra = [name for name in choices if name not in ("pipeline", "owner")]
+    if extra:
+        with side.expander(t("More filters")):
+            for name in extra:
+                values = st.multiselect(name, choices[name], key=f"{prefix}_f_attr_{name}",
+                                        placeholder=t("All"))
+                if values:
+                    attributes.append((name, tuple(values)))
+    flt = deals.DealFilter(pipelines=tuple(pipelines), owners=tuple(owners), attributes=tuple(attributes))
+    return flt, date_from, date_to
+
+
+def _period_bounds(period) -> tuple[dt.date | None, dt.date | None]:
+    if isinstance(period, dt.date):
+        return period, None
+    values = list(period or ())
+    return (values[0] if values else None), (values[1] if len(values) > 1 else None)

@@ -1,0 +1,233 @@
+"""Engagement page: eNPS per wave with its margin of error, the change between waves, groups and comments."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import exports, store, survey
+from ui import charts_people as charts
+from ui import common, fmt
+from ui.i18n import t
+
+ALL_WAVES = "__all_waves__"
+
+st.title(t("Engagement (eNPS)"))
+st.caption(t("How likely employees are to recommend the company as a place to work, wave by wave: "
+             "eNPS, its margin of error, the groups behind it and what people wrote."))
+
+
+def wave_name(wave: str) -> str:
+    return t("All waves") if wave == ALL_WAVES else t("undated") if wave == survey.UNDATED else wave
+
+
+def sidebar_filters() -> dict[str, list[str]]:
+    """A multiselect per grouping dimension (only values with at least k responses are offered)."""
+    st.sidebar.subheader(t("Filters"))
+    chosen = {}
+    for dimension, values in common.fetch(survey.survey_groups_available).items():
+        picked = st.sidebar.multiselect(charts.dimension_label(dimension), values, key=f"engagement_filter_{dimension}",
+                                        format_func=charts.group_label, placeholder=t("Everyone"))
+        if picked:
+            chosen[dimension] = picked
+    return chosen
+
+
+def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
+    """CSV and Excel buttons for a table that holds no suppressed row."""
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(t("Download CSV"), exports.to_csv_bytes(frame), f"{stem}.csv", "text/csv",
+                         key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    right.download_button(t("Download Excel"), exports.to_excel_bytes({sheet: frame}), f"{stem}.xlsx",
+                          exports.XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> pd.DataFrame:
+    """The table shown on screen: formatted numbers, a label and no number for suppressed rows."""
+    rows = []
+    for row in frame.to_dict("records"):
+        name = wave_name(row[first]) if first == "wave" else charts.group_label(row[first])
+        if row["suppressed"]:
+            rows.append({first_label: name, t("Note"): charts.hidden_label(row["reason"], k)})
+            continue
+        rows.append({first_label: name, t("Responses"): fmt.number(row["responses"]), "eNPS": fmt.signed(row["enps"]),
+                     t("Margin of error (95 %)"): "± " + fmt.number(row["margin_of_error"]),
+                     t("Promoters"): fmt.pct(row["pct_promoters"]), t("Passives"): fmt.pct(row["pct_passives"]),
+                     t("Detractors"): fmt.pct(row["pct_detractors"]),
+                     t("Note"): t("1–10 scale: not comparable with 0–10 benchmarks") if row["not_comparable"] else ""})
+    columns = [first_label, t("Responses"), "eNPS", t("Margin of error (95 %)"), t("Promoters"), t("Passives"),
+               t("Detractors"), t("Note")]
+    return pd.DataFrame(rows, columns=columns).fillna("")
+
+
+def enps_export(frame: pd.DataFrame, first: str, first_label: str) -> pd.DataFrame:
+    """The downloadable table: visible rows only (a suppressed group never leaves the page), raw numbers."""
+    shown = frame[~frame["suppressed"]]
+    out = pd.DataFrame({
+        first_label: [wave_name(v) if first == "wave" else charts.group_label(v) for v in shown[first]],
+        t("Responses"): shown["responses"].astype(int), t("Promoters"): shown["promoters"].astype(int),
+        t("Passives"): shown["passives"].astype(int), t("Detractors"): shown["detractors"].astype(int),
+        "eNPS": shown["enps"].astype(float).round(1),
+        t("Margin of error (95 %)"): shown["margin_of_error"].astype(float).round(1),
+        t("Scale"): shown["scale"]})
+    if "response_rate" in shown and shown["response_rate"].notna().any():
+        out[t("Response rate (%)")] = (shown["response_rate"].astype(float) * 100).round(1).to_numpy()
+    return out
+
+
+def kpis(waves: pd.DataFrame, headcount: int, filters: dict, k: int) -> None:
+    """Latest visible wave: eNPS ± margin, responses, change from the previous wave, response rate."""
+    latest = waves.iloc[-1]
+    if latest["suppressed"]:
+        st.warning(t("Wave {wave}: fewer than {k} responses for this selection, so its results are hidden.",
+                     wave=wave_name(latest["wave"]), k=k), icon=":material/visibility_off:")
+    shown = waves[~waves["suppressed"]].iloc[-1]
+    corrected = bool(headcount) and pd.notna(shown["margin_of_error_fpc"])
+    margin = shown["margin_of_error_fpc"] if corrected else shown["margin_of_error"]
+    columns = st.columns(4 if headcount else 3)
+    columns[0].metric(
+        t("eNPS, wave {wave}", wave=wave_name(shown["wave"])), f"{fmt.signed(shown['enps'])} ± {fmt.number(margin)}",
+        help=t("Percentage of promoters (9–10) minus percentage of detractors (0–6), from −100 to +100; ± is the "
+               "95 % margin of error, corrected for the headcount when you enter one."), border=True)
+    columns[1].metric(t("Responses"), fmt.number(shown["responses"]), border=True,
+                      help=t("People who answered the eNPS question in this wave (blank answers are not counted)."))
+    change = common.fetch(survey.enps_change, filters=filters)
+    change = change[change["wave"] == shown["wave"]]
+    help_change = t("Change from the previous wave shown; “significant” when a two-sample z-test at 95 % says the "
+                    "change is larger than sampling noise, “within noise” otherwise.")
+    if change.empty:
+        columns[2].metric(t("Change vs previous wave"), "–", help=help_change, border=True)
+    else:
+        row = change.iloc[0]
+        significant = bool(row["significant"])
+        columns[2].metric(
+            t("Change vs {wave}", wave=wave_name(row["previous_wave"])), fmt.signed(row["change"]),
+            delta=t("significant") if significant else t("within noise"),
+            delta_color=("green" if row["change"] > 0 else "red") if significant else "gray",
+            delta_arrow=("up" if row["change"] > 0 else "down") if significant else "off", help=help_change,
+            border=True)
+    if headcount:
+        columns[3].metric(t("Response rate"), fmt.pct(shown["response_rate"]), border=True,
+                          help=t("Responses divided by the headcount you entered for this selection."))
+
+
+def trend(waves: pd.DataFrame, k: int) -> None:
+    st.subheader(t("Trend"))
+    left, right = st.columns(2)
+    margin = "margin_of_error_fpc" if waves["margin_of_error_fpc"].notna().any() else "margin_of_error"
+    left.plotly_chart(charts.enps_trend(waves, k, margin), width="stretch", key="engagement_trend_chart")
+    right.plotly_chart(charts.enps_mix(waves, k), width="stretch", key="engagement_mix_chart")
+    odd = waves[waves["not_comparable"].fillna(False).astype(bool)]
+    if not odd.empty:
+        st.caption(t("{waves}: 1–10 scale: not comparable with 0–10 benchmarks.",
+                     waves=", ".join(wave_name(w) for w in odd["wave"])))
+    st.dataframe(enps_table(waves, "wave", t("Wave"), k), hide_index=True, width="stretch")
+    downloads(enps_export(waves, "wave", t("Wave")), "enps_by_wave", t("eNPS by wave"), "engagement_waves")
+
+
+def pooled_groups(dimension: str, waves: list[str], filters: dict) -> pd.DataFrame:
+    """eNPS by group over every wave, hiding any group hidden in one of the waves.
+
+    Pooling counts a person once per wave, so a team of 2 answering 3 waves would reach k = 5 "responses":
+    a group (and its protecting sibling) hidden in a single wave stays hidden in the pooled view.
+    """
+    groups = common.fetch(survey.enps_by_group, dimension, filters=filters).copy()
+    hidden: dict[str, str] = {}
+    for wave in waves:
+        per_wave = common.fetch(survey.enps_by_group, dimension, wave=wave, filters=filters)
+        for group, reason in per_wave.loc[per_wave["suppressed"], ["group", "reason"]].itertuples(index=False):
+            if hidden.get(group) in (None, survey.SECONDARY_REASON):
+                hidden[group] = reason
+    newly = groups["group"].isin(list(hidden)) & ~groups["suppressed"]
+    groups.loc[newly, survey.ENPS_COLUMNS] = None
+    groups.loc[newly, "reason"] = groups.loc[newly, "group"].map(hidden)
+    groups.loc[newly, "suppressed"] = True
+    return groups
+
+
+def breakdown(waves: list[str], filters: dict, k: int) -> None:
+    st.subheader(t("Breakdown by group"))
+    dimensions = list(common.fetch(survey.survey_groups_available))
+    if not dimensions:
+        st.info(t("This survey has no grouping column (department, team, location…)."))
+        return
+    left, right = st.columns(2)
+    dimension = left.selectbox(t("Group by"), dimensions, format_func=charts.dimension_label,
+                               key="engagement_breakdown_dimension")
+    wave = right.selectbox(t("Wave"), [*reversed(waves), ALL_WAVES], format_func=wave_name,
+                           key="engagement_breakdown_wave")
+    if wave == ALL_WAVES:
+        groups = pooled_groups(dimension, waves, filters)
+    else:
+        groups = common.fetch(survey.enps_by_group, dimension, wave=wave, filters=filters)
+    if groups.empty:
+        st.info(t("No eNPS answers for this selection."))
+        return
+    label = charts.dimension_label(dimension)
+    title = t("eNPS by {dimension} ({wave})", dimension=label.lower(), wave=wave_name(wave))
+    st.plotly_chart(charts.enps_by_group(groups, k, title), width="stretch", key="engagement_group_chart")
+    st.dataframe(enps_table(groups, "group", label, k), hide_index=True, width="stretch")
+    if groups["suppressed"].any():
+        st.caption(t("Groups with fewer than {k} responses are hidden, and so is the next smallest group when only "
+                     "one would be hidden, so that no hidden result can be worked out from the total.", k=k))
+    downloads(enps_export(groups, "group", label), f"enps_by_{dimension}", t("eNPS by group"), "engagement_groups")
+
+
+def comments_panel(waves: pd.DataFrame, filters: dict, threshold: int) -> None:
+    st.subheader(t("Comments"))
+    names = list(waves["wave"])
+    left, right = st.columns(2)
+    wave = left.selectbox(t("Wave"), [*reversed(names), ALL_WAVES], format_func=wave_name,
+                          key="engagement_comments_wave")
+    search = right.text_input(t("Search the comments"), key="engagement_comments_search",
+                              placeholder=t("a word, e.g. workload"))
+    picked = waves if wave == ALL_WAVES else waves[waves["wave"] == wave]
+    too_small = picked["suppressed"] | (picked["responses"].fillna(0).astype(int) < threshold)
+    wave_arg = None if wave == ALL_WAVES else wave
+    found = common.fetch(survey.comments, wave=wave_arg, filters=filters, search=search or None)
+    if found.empty:
+        if too_small.all():
+            st.info(t("No comment is shown: comments appear only when the selection has at least {n} responses "
+                      "in a wave, to protect anonymity.", n=threshold), icon=":material/visibility_off:")
+        elif search:
+            st.info(t("No comment contains “{search}”.", search=search))
+        else:
+            st.info(t("No comments for this selection."))
+        return
+    if too_small.any():
+        st.caption(t("Comments from waves where the selection has fewer than {n} responses are not shown: {waves}.",
+                     n=threshold, waves=", ".join(wave_name(w) for w in picked.loc[too_small, "wave"])))
+    table, terms = st.columns([3, 2])
+    headers = {"wave": t("Wave"), "question": t("Question"), "comment": t("Comment"),
+               **{c: charts.dimension_label(c.removeprefix("group_")) for c in found.columns
+                  if c not in ("wave", "question", "comment")}}
+    shown = found.assign(wave=found["wave"].map(wave_name)).rename(columns=headers)
+    table.caption(t("{n} comments", n=fmt.number(len(found))))
+    table.dataframe(shown[[t("Wave"), t("Comment")]], hide_index=True, width="stretch", height=420)
+    with table:
+        downloads(shown, "comments", t("Comments"), "engagement_comments")
+    top = common.fetch(survey.top_terms, wave=wave_arg, filters=filters)
+    if not top.empty:
+        terms.plotly_chart(charts.top_terms(top), width="stretch", key="engagement_terms_chart")
+
+
+if not common.fetch(survey.survey_waves):
+    st.info(t("No survey imported yet. Import a survey export on the Import page."), icon=":material/info:")
+    st.stop()
+settings = common.fetch(store.get_settings)
+k = max(survey.MIN_THRESHOLD, int(settings["anonymity_threshold"]))
+filters = sidebar_filters()
+headcount = int(st.sidebar.number_input(
+    t("Headcount of the selection"), min_value=0, step=1, value=0, key="engagement_headcount",
+    help=t("How many employees were invited in the selected group; gives the response rate. 0 = not given.")))
+waves = common.fetch(survey.enps_by_wave, filters=filters, headcount=headcount or None)
+if waves.empty:
+    st.info(t("No eNPS answers for this selection."), icon=":material/info:")
+    st.stop()
+if waves["suppressed"].all():
+    st.warning(t("Fewer than {k} responses in every wave for this selection: results are hidden to protect "
+                 "anonymity. Widen the filters.", k=k), icon=":material/visibility_off:")
+    st.stop()
+kpis(waves, headcount, filters, k)
+trend(waves, k)
+breakdown(list(waves["wave"]), filters, k)
+comments_panel(waves, filters, max(int(settings["comment_threshold"]), k))

@@ -1,0 +1,165 @@
+"""Pipeline page: KPIs with their change since the last snapshot, funnel, stage velocity, open pipeline,
+owners and hygiene lists. Every number comes from analytics/ and respects the sidebar filters."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import deals, exports, funnel, inventory, performance, velocity
+from ui import charts_sales, common, fmt
+from ui.filters import deal_filters
+from ui.i18n import t
+
+st.title(t("Pipeline"))
+st.caption(t("Where the deals are, how they convert, how fast they move, and which ones need attention."))
+
+flt, date_from, date_to = deal_filters("pipeline")
+period = {"flt": flt, "date_from": date_from, "date_to": date_to}
+if common.fetch(deals.latest_snapshot_on) is None:
+    st.info(t("No deals yet: import a CRM export on the Import page."))
+    st.stop()
+
+KPI_HELP = {
+    "open": "Sum of the amounts of deals whose current status is open.",
+    "weighted": "Sum over open deals of amount × win probability (exported, else the stage's configured one).",
+    "win_rate": "Won ÷ (won + lost) for deals closed in the period, by count.",
+    "avg": "Mean amount of the deals won in the period.",
+    "cycle": "Median days from created to closed for deals won in the period.",
+    "velocity": "Open deals × win rate × average won deal ÷ mean sales cycle: revenue the pipeline makes per day.",
+}
+
+
+def kpi_row() -> str | None:
+    deltas = common.fetch(performance.kpi_deltas, **period)
+    k, c = deltas.current, deltas.changes
+    money = lambda v: fmt.money_short(v, k.currency)  # noqa: E731
+    cells = st.columns(6)
+    cells[0].metric(t("Open pipeline"), money(k.open_amount), fmt.delta(c["open_amount"], money),
+                    help=t(KPI_HELP["open"]) + " " + t("{n} deals.", n=fmt.number(k.open_count)))
+    cells[1].metric(t("Weighted pipeline"), money(k.weighted_amount), fmt.delta(c["weighted_amount"], money),
+                    help=t(KPI_HELP["weighted"]))
+    cells[2].metric(t("Win rate"), fmt.pct(k.win_rate), fmt.delta(c["win_rate"], lambda v: fmt.pct(abs(v), 1)),
+                    help=t(KPI_HELP["win_rate"]))
+    cells[3].metric(t("Average won deal"), money(k.avg_won_amount), fmt.delta(c["avg_won_amount"], money),
+                    help=t(KPI_HELP["avg"]))
+    cells[4].metric(t("Sales cycle"), t("{n} days", n=fmt.number(k.sales_cycle_days_median)),
+                    fmt.delta(c["sales_cycle_days_median"], fmt.number), delta_color="inverse", help=t(KPI_HELP["cycle"]))
+    cells[5].metric(t("Velocity per day"), money(k.pipeline_velocity_per_day),
+                    fmt.delta(c["pipeline_velocity_per_day"], money), help=t(KPI_HELP["velocity"]))
+    if deltas.previous is not None:
+        st.caption(t("Changes since the snapshot of {date}.", date=fmt.date(deltas.previous.as_of)))
+    if k.excluded_other_currency:
+        st.caption(t("{n} deals in another currency are left out of the amounts: set a reporting currency and "
+                     "rates in Settings.", n=fmt.number(k.excluded_other_currency)))
+    return k.currency
+
+
+def funnel_section(currency: str | None) -> None:
+    st.subheader(t("Funnel"))
+    main = common.fetch(funnel.main_pipeline, **period)
+    pipelines = common.fetch(deals.filter_choices)["pipeline"]
+    left, mid, right = st.columns([2, 1, 2])
+    chosen = left.selectbox(t("Pipeline"), pipelines, key="pipeline_funnel_pipeline",
+                            index=pipelines.index(main) if main in pipelines else 0)
+    by_value = mid.radio(t("Show"), [t("Count"), t("Value")], horizontal=True, key="pipeline_funnel_measure") \
+        == t("Value")
+    strict = right.toggle(t("Strict funnel"), key="pipeline_funnel_strict",
+                          help=t("Strict: a deal counts at a stage only if it passed every earlier stage in order "
+                                 "(known entry dates). Otherwise skipped stages count as passed."))
+    table = common.fetch(funnel.funnel, chosen, strict=strict, **period)
+    if table.empty:
+        st.info(t("No deal created in this period."))
+        return
+    st.plotly_chart(charts_sales.funnel_chart(table, by_value, currency), width="stretch")
+    st.caption(t("Cohort: deals created in the period. A stage counts every deal that reached it or a later one."))
+
+
+def velocity_section() -> list[str]:
+    st.subheader(t("Stage velocity"))
+    chosen = st.session_state.get("pipeline_funnel_pipeline")
+    days = common.fetch(velocity.days_in_stage, chosen, **period)
+    order = list(common.fetch(funnel.funnel, chosen, **period)["stage"])
+    if days.empty:
+        st.info(t("No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots."))
+        return order
+    st.plotly_chart(charts_sales.stage_days_chart(days, order), width="stretch")
+    if days["inferred"].any():
+        st.caption(t("Some entry dates are inferred from weekly snapshots: their precision is the interval "
+                     "between snapshots."))
+    age = common.fetch(velocity.age_in_stage, chosen, flt=flt)
+    with st.expander(t("Age in current stage (open deals)")):
+        st.dataframe(age, hide_index=True, width="stretch")
+    return order
+
+
+def inventory_section(currency: str | None, order: list[str]) -> None:
+    st.subheader(t("Open pipeline"))
+    table = common.fetch(inventory.open_inventory, flt=flt, by=("stage", "close_month"))
+    if table.empty:
+        st.info(t("No open deal."))
+        return
+    full_order = order + sorted(set(table["stage"]) - set(order))
+    st.plotly_chart(charts_sales.inventory_heatmap(table, full_order, currency), width="stretch")
+    download_pair(table, "open_pipeline")
+
+
+def owners_section(currency: str | None) -> None:
+    st.subheader(t("Owner leaderboard"))
+    rates = common.fetch(performance.win_rates, by="owner", **period).rename(columns={"group": "owner"})
+    open_by_owner = common.fetch(inventory.open_inventory, flt=flt, by="owner").rename(
+        columns={"amount": "open_amount", "count": "open_deals", "weighted": "weighted_amount"})
+    board = rates.merge(open_by_owner, on="owner", how="outer").fillna(
+        {"open_amount": 0.0, "won_amount": 0.0, "open_deals": 0}).sort_values("won_amount", ascending=False)
+    st.plotly_chart(charts_sales.owner_bars(board, currency), width="stretch")
+    shown = board[["owner", "open_deals", "open_amount", "weighted_amount", "won", "lost", "win_rate",
+                   "avg_won_amount", "sales_cycle_days_median"]]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "owner": t("Owner"), "open_deals": t("Open deals"), "open_amount": t("Open pipeline"),
+        "weighted_amount": t("Weighted pipeline"), "won": t("Won"), "lost": t("Lost"),
+        "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
+        "avg_won_amount": t("Average won deal"), "sales_cycle_days_median": t("Cycle (median days)")})
+    download_pair(shown, "owners")
+
+
+HYGIENE_LABELS = {"stale": "Stale", "past_due": "Past due", "missing": "Missing amount or close date",
+                  "outliers": "Unusual amount"}
+
+
+def hygiene_section() -> None:
+    st.subheader(t("Pipeline hygiene"))
+    lists = common.fetch(inventory.hygiene, flt=flt)
+    tabs = st.tabs([f"{t(HYGIENE_LABELS[name])} ({fmt.number(len(lists[name]))})" for name in HYGIENE_LABELS])
+    for tab, name in zip(tabs, HYGIENE_LABELS, strict=True):
+        with tab:
+            if lists[name].empty:
+                st.success(t("Nothing to fix here."))
+                continue
+            st.dataframe(lists[name], hide_index=True, width="stretch")
+            download_pair(lists[name], f"hygiene_{name}")
+
+
+def calibration_section() -> None:
+    chosen = st.session_state.get("pipeline_funnel_pipeline")
+    table = common.fetch(inventory.calibration, chosen, flt=flt)
+    with st.expander(t("Stage probability: configured vs historical (calibration)")):
+        if table.empty:
+            st.info(t("No closed deal yet."))
+            return
+        st.plotly_chart(charts_sales.calibration_chart(table), width="stretch")
+        st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
+
+
+def download_pair(table, name: str) -> None:
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("CSV"), exports.to_csv_bytes(table), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"pipeline_dl_csv_{name}", icon=":material/download:")
+    right.download_button(t("Excel"), exports.to_excel_bytes({name: table}), file_name=f"{name}.xlsx",
+                          mime=exports.XLSX_MIME, key=f"pipeline_dl_xlsx_{name}", icon=":material/download:")
+
+
+currency = kpi_row()
+funnel_section(currency)
+stage_order = velocity_section()
+inventory_section(currency, stage_order)
+owners_section(currency)
+hygiene_section()
+calibration_section()
