@@ -42,7 +42,8 @@ def kpi_row() -> str | None:
     cells[3].metric(t("Average won deal"), money(k.avg_won_amount), fmt.delta(c["avg_won_amount"], money),
                     help=t(KPI_HELP["avg"]))
     cells[4].metric(t("Sales cycle"), t("{n} days", n=fmt.number(k.sales_cycle_days_median)),
-                    fmt.delta(c["sales_cycle_days_median"], fmt.number), delta_color="inverse", help=t(KPI_HELP["cycle"]))
+                    fmt.delta(c["sales_cycle_days_median"], fmt.number), delta_color="inverse",
+                    help=t(KPI_HELP["cycle"]))
     cells[5].metric(t("Velocity per day"), money(k.pipeline_velocity_per_day),
                     fmt.delta(c["pipeline_velocity_per_day"], money), help=t(KPI_HELP["velocity"]))
     if deltas.previous is not None:

@@ -92,9 +92,10 @@ def currency_editor() -> None:
                                                                                  format="%.6f")})
     if st.button(t("Save currency and rates"), key="settings_save_currency", type="primary"):
         clean = edited.dropna()
+        rates = dict(zip(clean["currency"], clean["rate"], strict=True))
         try:
             common.write(lambda con: (store.set_setting(con, "reporting_currency", code),
-                                      store.set_fx_rates(con, dict(zip(clean["currency"], clean["rate"])))))
+                                      store.set_fx_rates(con, rates)))
         except ValueError as exc:
             st.error(str(exc))
             return
