@@ -17,6 +17,7 @@ import io
 import math
 import os
 import re
+import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -433,11 +434,16 @@ def _parse_body(body: bytes, delimiter: str, width: int, file_name: str, first_l
         return fast
     for _ in range(6):
         try:
-            return pd.read_csv(
-                io.BytesIO(body), sep=delimiter, header=None, names=list(range(width)), index_col=False,
-                dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
-                doublequote=True, engine="c", encoding="utf-8", encoding_errors="replace",
-            )
+            with warnings.catch_warnings():
+                # pandas only warns (and drops cells) when the first row is wider than `names`: make it an error.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(
+                    io.BytesIO(body), sep=delimiter, header=None, names=list(range(width)), index_col=False,
+                    dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
+                    doublequote=True, engine="c", encoding="utf-8", encoding_errors="replace",
+                )
+        except pd.errors.ParserWarning:
+            width = max(width * 2, _max_fields_bound(body, delimiter))
         except pd.errors.ParserError as exc:
             width = _wider(str(exc), body, delimiter, width, file_name, first_line)
     raise ReadError(file_name, "the rows of this file could not be separated into cells",
@@ -694,19 +700,28 @@ def _clean_row(cells: list[str]) -> list[str | None]:
 
 
 def _find_header(rows: list[list[str | None]]) -> int | None:
-    """Index of the header row: the first row that is as wide as the table and mostly text (None: all blank)."""
+    """Index of the header row (None when every row is blank).
+
+    The header is the first mostly-text row as wide as the table's typical row; failing that, the first mostly-text
+    row at least half as wide; failing that, the first row as wide as the typical row.
+    """
     head = rows[:HEAD_RECORDS]
     counts = [sum(c is not None for c in r) for r in head]
     if not any(counts):
         return None
     wide = Counter(n for n in counts if n >= 2)
     typical = max(wide.items(), key=lambda item: (item[1], item[0]))[0] if wide else 1
-    candidates = [i for i, n in enumerate(counts) if n >= typical]
-    for i in candidates:
-        cells = [c for c in head[i] if c is not None]
-        if sum(bool(_NUMERIC_LIKE.match(c)) for c in cells) * 2 < len(cells):
-            return i
-    return candidates[0]
+    for need in (typical, max(2, math.ceil(typical / 2))):
+        for i, n in enumerate(counts):
+            if n >= need and _mostly_text(head[i]):
+                return i
+    return next(i for i, n in enumerate(counts) if n >= typical)
+
+
+def _mostly_text(row: list[str | None]) -> bool:
+    """True when fewer than half of the row's non-blank cells look like numbers or dates."""
+    cells = [c for c in row if c is not None]
+    return sum(bool(_NUMERIC_LIKE.match(c)) for c in cells) * 2 < len(cells)
 
 
 def _is_footer_row(row: list[str | None], width: int) -> bool:

@@ -189,6 +189,13 @@ def test_ragged_rows_are_kept_and_reported_and_short_rows_padded():
     assert table.ragged_rows == [2] and table.ragged_widths == [4]
 
 
+def test_first_data_row_wider_than_header():
+    table = read_table(b"a,b,c\n1,2,3,4,5\n6\n", "x.csv")
+    assert list(table.frame.columns) == ["a", "b", "c"]
+    assert rows_of(table) == [["1", "2", "3"], ["6", None, None]]
+    assert table.ragged_rows == [2] and table.ragged_widths == [5]
+
+
 def test_duplicate_headers_and_blank_columns():
     table = read_table(b"Name;Amount;Amount;;Stage;\nA;5;6;;Won;\nB;6;7;;;x\n", "dup.csv")
     assert list(table.frame.columns) == ["Name", "Amount", "Amount (2)", "Stage", "Column 6"]
@@ -534,7 +541,8 @@ def test_random_csv_reads_every_data_row(data):
     width = data.draw(st.integers(min_value=2, max_value=6), label="width")
     header = data.draw(st.lists(WORD, min_size=width, max_size=width, unique=True), label="header")
     first = CELL.filter(lambda c: c.strip(STRIP) != "")
-    row = st.tuples(first, st.lists(CELL, min_size=width - 1, max_size=width - 1)).map(lambda t: [t[0], *t[1]])
+    # Rows have 1..width cells: the first is never blank, short rows are padded with None.
+    row = st.tuples(first, st.lists(CELL, max_size=width - 1)).map(lambda t: [t[0], *t[1]])
     rows = data.draw(st.lists(row, max_size=12), label="rows")
     delimiter = data.draw(st.sampled_from([",", ";", "\t", "|"]), label="delimiter")
     buffer = io.StringIO()
@@ -546,5 +554,6 @@ def test_random_csv_reads_every_data_row(data):
         return
     assert len(table.frame) == len(rows)
     assert list(table.frame.columns) == header
-    assert rows_of(table) == [[c.strip(STRIP) or None for c in r] for r in rows]
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    assert rows_of(table) == [[c.strip(STRIP) or None for c in r] for r in padded]
     assert table.row_numbers.tolist() == sorted(set(table.row_numbers.tolist()))

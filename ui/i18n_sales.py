@@ -1,4 +1,210 @@
-"""French catalog for the sales pages (merged into ui.i18n.FR)."""
+"""French catalog for the sales pages, the Import and Settings pages (merged into ui.i18n.FR)."""
 
 FR: dict[str, str] = {
+    # Import page
+    "Upload the weekly CRM export (CSV or Excel, HubSpot, Salesforce, Pipedrive or your own sheet), a survey "
+    "export or a 1:1 meeting log. Check the preview, then import.":
+        "Déposez l'export hebdomadaire de votre CRM (CSV ou Excel, HubSpot, Salesforce, Pipedrive ou votre propre "
+        "tableau), un export d'enquête ou un journal d'entretiens individuels. Vérifiez l'aperçu, puis importez.",
+    "Files": "Fichiers",
+    "File contains": "Le fichier contient",
+    "Detect automatically": "Détection automatique",
+    "Deals (CRM export)": "Affaires (export CRM)",
+    "Survey responses": "Réponses à une enquête",
+    "1:1 meeting log": "Journal des entretiens individuels",
+    "Snapshot date": "Date de l'instantané",
+    "The date of the export. Taken from the file name when it has one.":
+        "La date de l'export. Reprise du nom du fichier quand il en contient une.",
+    "Partial export (adds or updates deals, drops none)":
+        "Export partiel (ajoute ou met à jour des affaires, n'en retire aucune)",
+    "Sheet": "Feuille",
+    "Column mapping": "Correspondance des colonnes",
+    "Kind": "Type",
+    "Rows to import": "Lignes à importer",
+    "Rejected rows": "Lignes rejetées",
+    "Source: {source}": "Source : {source}",
+    "as-of": "date saisie",
+    "file name": "nom du fichier",
+    "import day": "jour de l'import",
+    "Encoding": "Encodage",
+    "Separator": "Séparateur",
+    "Header row": "Ligne d'en-tête",
+    "Dates in": "Dates de",
+    "**{n} rows will not be imported.** The first ones:": "**{n} lignes ne seront pas importées.** Les premières :",
+    "Download all rejected rows (CSV)": "Télécharger toutes les lignes rejetées (CSV)",
+    "Identifier columns dropped, never stored: {cols}": "Colonnes d'identification retirées, jamais enregistrées : {cols}",
+    "Import {name}": "Importer {name}",
+    "Importing {name}…": "Import de {name}…",
+    "Storing {n} rows in one transaction…": "Enregistrement de {n} lignes en une seule transaction…",
+    "{name}: already imported (same content), nothing changed.":
+        "{name} : déjà importé (contenu identique), rien n'a changé.",
+    "{name}: imported {n} rows, {r} rejected.": "{name} : {n} lignes importées, {r} rejetées.",
+    "Import history": "Historique des imports",
+    "Nothing imported yet.": "Rien n'a encore été importé.",
+    "Delete an import (removes exactly its rows)": "Supprimer un import (retire exactement ses lignes)",
+    "Delete": "Supprimer",
+    "Import #{id} deleted.": "Import n° {id} supprimé.",
+    "Templates": "Modèles",
+    "Deals template (Excel)": "Modèle d'affaires (Excel)",
+    "Survey template (Excel)": "Modèle d'enquête (Excel)",
+    "Import id": "N° d'import",
+    "File name": "Nom du fichier",
+    "Snapshot on": "Date de l'instantané",
+    "Rows imported": "Lignes importées",
+    "Rows rejected": "Lignes rejetées",
+    "Is partial": "Partiel",
+    "Is sample": "Exemple",
+    "Imported at": "Importé le",
+    # Settings page
+    "Changes are saved in the database and every page uses them at once.":
+        "Les modifications sont enregistrées dans la base et s'appliquent aussitôt à toutes les pages.",
+    "Stages per pipeline": "Étapes par pipeline",
+    "Import a deals export first: its stages appear here.":
+        "Importez d'abord un export d'affaires : ses étapes apparaîtront ici.",
+    "Rows are in stage order; change the Order column to reorder them.":
+        "Les lignes suivent l'ordre des étapes ; modifiez la colonne Ordre pour les réordonner.",
+    "Order": "Ordre",
+    "Stage": "Étape",
+    "Probability": "Probabilité",
+    "Outcome": "Issue",
+    "Save stages": "Enregistrer les étapes",
+    "Stages saved.": "Étapes enregistrées.",
+    "Thresholds": "Seuils",
+    "Save thresholds": "Enregistrer les seuils",
+    "Settings saved.": "Paramètres enregistrés.",
+    "Currency": "Devise",
+    "Reporting currency (ISO code, e.g. EUR)": "Devise de restitution (code ISO, par ex. EUR)",
+    "Rates: how many units of the reporting currency one unit of each currency is worth.":
+        "Taux : combien d'unités de la devise de restitution vaut une unité de chaque devise.",
+    "Rate": "Taux",
+    "Save currency and rates": "Enregistrer la devise et les taux",
+    "Currency saved.": "Devise enregistrée.",
+    "Stale days": "Jours sans changement",
+    "Anonymity threshold": "Seuil d'anonymat",
+    "Comment threshold": "Seuil des commentaires",
+    "Wave period": "Période des vagues",
+    "One on one cadence days": "Fréquence des entretiens individuels (jours)",
+    "Outlier factor": "Facteur de montant atypique",
+    "Reporting currency": "Devise de restitution",
+    "An open deal with no change of stage or amount for this many days is stale.":
+        "Une affaire ouverte sans changement d'étape ni de montant depuis ce nombre de jours est dormante.",
+    "Survey groups with fewer answered responses than this are never shown (never below 3).":
+        "Les groupes ayant moins de réponses que ce seuil ne sont jamais affichés (jamais moins de 3).",
+    "Free-text comments are shown only for groups with at least this many responses (never below the "
+    "anonymity threshold).":
+        "Les commentaires libres ne sont affichés que pour les groupes ayant au moins ce nombre de réponses "
+        "(jamais moins que le seuil d'anonymat).",
+    "When a survey has no wave column, responses are grouped into waves by this period of their date.":
+        "Quand une enquête n'a pas de colonne de vague, les réponses sont regroupées en vagues selon cette "
+        "période de leur date.",
+    "An employee whose last 1:1 is older than this many days is overdue.":
+        "Un collaborateur dont le dernier entretien individuel date de plus de ce nombre de jours est en retard.",
+    "Currency every amount is converted to, using the rates in Settings; empty = no conversion (totals shown "
+    "per currency).":
+        "Devise dans laquelle tous les montants sont convertis, avec les taux des Paramètres ; vide = aucune "
+        "conversion (totaux par devise).",
+    "An amount more than this many times above or below the owner's median is flagged as far outside the "
+    "owner's usual range.":
+        "Un montant plus de ce nombre de fois au-dessus ou au-dessous de la médiane du commercial est signalé "
+        "comme atypique.",
+    # Filters
+    "Filters": "Filtres",
+    "Owner": "Commercial",
+    "All pipelines": "Tous les pipelines",
+    "All owners": "Tous les commerciaux",
+    "Period": "Période",
+    "Deals created in the period for the funnel; closed in the period for win rate, average deal and cycle. "
+    "Empty = all time.":
+        "Affaires créées dans la période pour l'entonnoir ; conclues dans la période pour le taux de "
+        "transformation, l'affaire moyenne et le cycle. Vide = depuis le début.",
+    "More filters": "Autres filtres",
+    "All": "Tous",
+    # Pipeline page
+    "Where the deals are, how they convert, how fast they move, and which ones need attention.":
+        "Où en sont les affaires, comment elles se transforment, à quelle vitesse elles avancent et lesquelles "
+        "demandent de l'attention.",
+    "No deals yet: import a CRM export on the Import page.":
+        "Aucune affaire pour l'instant : importez un export CRM depuis la page Importer.",
+    "Sum of the amounts of deals whose current status is open.":
+        "Somme des montants des affaires actuellement ouvertes.",
+    "Sum over open deals of amount × win probability (exported, else the stage's configured one).":
+        "Somme, sur les affaires ouvertes, du montant × probabilité de gain (celle de l'export, sinon celle "
+        "de l'étape).",
+    "Won ÷ (won + lost) for deals closed in the period, by count.":
+        "Gagnées ÷ (gagnées + perdues) pour les affaires conclues dans la période, en nombre.",
+    "Mean amount of the deals won in the period.": "Montant moyen des affaires gagnées dans la période.",
+    "Median days from created to closed for deals won in the period.":
+        "Nombre médian de jours entre création et conclusion des affaires gagnées dans la période.",
+    "Open deals × win rate × average won deal ÷ mean sales cycle: revenue the pipeline makes per day.":
+        "Affaires ouvertes × taux de transformation × affaire gagnée moyenne ÷ cycle de vente moyen : le chiffre "
+        "d'affaires produit par le pipeline chaque jour.",
+    "Open pipeline": "Pipeline ouvert",
+    "Weighted pipeline": "Prévision pondérée",
+    "Win rate": "Taux de transformation",
+    "Average won deal": "Affaire gagnée moyenne",
+    "Sales cycle": "Cycle de vente",
+    "Velocity per day": "Vélocité par jour",
+    "{n} deals.": "{n} affaires.",
+    "{n} days": "{n} jours",
+    "Changes since the snapshot of {date}.": "Évolution depuis l'instantané du {date}.",
+    "{n} deals in another currency are left out of the amounts: set a reporting currency and rates in Settings.":
+        "{n} affaires dans une autre devise sont exclues des montants : définissez une devise de restitution et "
+        "des taux dans les Paramètres.",
+    "Funnel": "Entonnoir",
+    "Show": "Afficher",
+    "Count": "Nombre",
+    "Value": "Valeur",
+    "Strict funnel": "Entonnoir strict",
+    "Strict: a deal counts at a stage only if it passed every earlier stage in order (known entry dates). "
+    "Otherwise skipped stages count as passed.":
+        "Strict : une affaire ne compte à une étape que si elle est passée par toutes les étapes précédentes, dans "
+        "l'ordre (dates d'entrée connues). Sinon, les étapes sautées comptent comme franchies.",
+    "No deal created in this period.": "Aucune affaire créée dans cette période.",
+    "Cohort: deals created in the period. A stage counts every deal that reached it or a later one.":
+        "Cohorte : affaires créées dans la période. Une étape compte toutes les affaires qui l'ont atteinte, "
+        "elle ou une étape ultérieure.",
+    "Stage velocity": "Vélocité par étape",
+    "No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots.":
+        "Pas encore de dates d'entrée dans les étapes : elles viennent des colonnes « Date d'entrée » ou des "
+        "instantanés hebdomadaires.",
+    "Some entry dates are inferred from weekly snapshots: their precision is the interval between snapshots.":
+        "Certaines dates d'entrée sont déduites des instantanés hebdomadaires : leur précision est l'intervalle "
+        "entre deux instantanés.",
+    "Age in current stage (open deals)": "Ancienneté dans l'étape actuelle (affaires ouvertes)",
+    "No open deal.": "Aucune affaire ouverte.",
+    "Owner leaderboard": "Classement des commerciaux",
+    "Open deals": "Affaires ouvertes",
+    "Won": "Gagnées",
+    "Lost": "Perdues",
+    "Cycle (median days)": "Cycle (jours, médiane)",
+    "Pipeline hygiene": "Hygiène du pipeline",
+    "Stale": "Dormantes",
+    "Past due": "Date de clôture dépassée",
+    "Missing amount or close date": "Montant ou date de clôture manquant",
+    "Unusual amount": "Montant atypique",
+    "Nothing to fix here.": "Rien à corriger ici.",
+    "Stage probability: configured vs historical (calibration)":
+        "Probabilité par étape : paramétrée ou historique (calibrage)",
+    "No closed deal yet.": "Aucune affaire conclue pour l'instant.",
+    "Historical probability of a stage = won deals that reached it ÷ closed deals that reached it.":
+        "Probabilité historique d'une étape = affaires gagnées qui l'ont atteinte ÷ affaires conclues qui l'ont "
+        "atteinte.",
+    "CSV": "CSV",
+    "Excel": "Excel",
+    # Sales charts
+    "Funnel by value": "Entonnoir en valeur",
+    "Funnel by number of deals": "Entonnoir en nombre d'affaires",
+    "to next": "vers la suivante",
+    "Days in stage": "Jours passés dans l'étape",
+    "days in stage": "jours dans l'étape",
+    "days": "jours",
+    "Open pipeline by stage and close month": "Pipeline ouvert par étape et mois de clôture prévu",
+    "expected close month": "mois de clôture prévu",
+    "no date": "sans date",
+    "Owners": "Commerciaux",
+    "open pipeline": "pipeline ouvert",
+    "won in period": "gagné dans la période",
+    "Stage probability: configured vs historical": "Probabilité par étape : paramétrée ou historique",
+    "configured": "paramétrée",
+    "historical": "historique",
 }

@@ -56,7 +56,7 @@ def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> pd.
                      t("Note"): t("1–10 scale: not comparable with 0–10 benchmarks") if row["not_comparable"] else ""})
     columns = [first_label, t("Responses"), "eNPS", t("Margin of error (95 %)"), t("Promoters"), t("Passives"),
                t("Detractors"), t("Note")]
-    return pd.DataFrame(rows, columns=columns).fillna("")
+    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
 
 
 def enps_export(frame: pd.DataFrame, first: str, first_label: str) -> pd.DataFrame:

@@ -53,7 +53,7 @@ def results_table(results: pd.DataFrame, k: int) -> pd.DataFrame:
                      t("Scale"): row["scale"], t("Note"): ""})
     columns = [t("Question"), t("Responses"), t("Mean"), t("Favourable"), t("Neutral"), t("Unfavourable"),
                t("Scale"), t("Note")]
-    return pd.DataFrame(rows, columns=columns).fillna("")
+    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
 
 
 def results_export(results: pd.DataFrame) -> pd.DataFrame:
