@@ -1,0 +1,89 @@
+"""AppTest: the Pipeline page on the sample data, its filters, and the Settings page's stage editor."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from analytics import store
+from tests.plotly_utils import values
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pipeline_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def test_pipeline_page_renders_kpis_and_charts(db):
+    at = pipeline_page()
+    assert not at.error, [e.value for e in at.error]
+    labels = [m.label for m in at.metric]
+    for label in ("Open pipeline", "Weighted pipeline", "Win rate", "Average won deal", "Sales cycle",
+                  "Velocity per day"):
+        assert label in labels
+    assert all(m.help for m in at.metric), "every KPI has a definition tooltip"
+    kinds = {trace["type"] for spec in plotly_specs(at) for trace in spec["data"]}
+    assert {"funnel", "box", "heatmap", "bar"} <= kinds
+    funnel = next(t for spec in plotly_specs(at) for t in spec["data"] if t["type"] == "funnel")
+    counts = values(funnel["x"])
+    assert len(counts) >= 3 and counts == sorted(counts, reverse=True)  # never grows stage to stage
+
+
+def test_owner_filter_changes_the_kpis(db):
+    at = pipeline_page()
+    before = metric(at, "Open pipeline")
+    owners = at.multiselect(key="pipeline_f_owner")
+    at = owners.set_value([owners.options[0]]).run()
+    assert not at.exception, at.exception
+    assert metric(at, "Open pipeline") != before
+
+
+def test_value_toggle_switches_funnel_to_amounts(db):
+    at = pipeline_page()
+    at.radio(key="pipeline_funnel_measure").set_value("Value").run()
+    funnel = next(t for spec in plotly_specs(at) for t in spec["data"] if t["type"] == "funnel")
+    assert max(values(funnel["x"])) > 100_000  # amounts, not deal counts (a few thousand deals)
+
+
+def test_settings_stage_editor_changes_weighted_amount(db):
+    at = pipeline_page()
+    before = metric(at, "Weighted pipeline")
+    at.switch_page("views/settings.py").run()
+    assert not at.exception, at.exception
+    pipeline = at.selectbox(key="settings_pipeline").value
+    with store.connect(db) as con:
+        stages = con.execute("SELECT stage FROM stages WHERE pipeline = ? ORDER BY position", [pipeline]).df()
+    # every open stage to 100 %: the edit is seeded through the editor's session state
+    edits = {i: {"probability": 1.0} for i in range(len(stages) - 2)}
+    at.session_state[f"settings_stages_{pipeline}"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    at.button(key="settings_save_stages").click().run()
+    assert not at.exception, at.exception
+    with store.connect(db) as con:
+        probs = con.execute("SELECT probability FROM stages WHERE pipeline = ? AND outcome = 'open'",
+                            [pipeline]).df()
+    assert (probs["probability"] == 1.0).all()
+    at.switch_page("views/pipeline.py").run()
+    assert metric(at, "Weighted pipeline") != before
+
+
+def test_french_labels_on_the_pipeline_page(db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["lang"] = "fr"
+    at.run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    assert "Pipeline ouvert" in labels and "Taux de transformation" in labels
+    assert pd.notna(metric(at, "Pipeline ouvert"))
