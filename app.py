@@ -48,6 +48,8 @@ navigation = st.navigation({
     t("Sales"): [
         # The default page is served at "/" (Streamlit ignores a default page's url_path for deep links).
         page("pipeline.py", "Pipeline", ":material/filter_alt:", default=True),
+        page("movement.py", "Pipeline movement", ":material/waterfall_chart:", url_path="movement"),
+        page("priorities.py", "Priorities", ":material/target:", url_path="priorities"),
     ],
     t("People"): [
         page("engagement.py", "Engagement (eNPS)", ":material/favorite:", url_path="engagement"),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from analytics import history
 from analytics.deals import Currency, DealFilter, create_state_view
 
 ALL_DEALS = DealFilter()
@@ -92,8 +93,9 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: str = "TRUE", params: list
 
 # CTEs over the deals in ``scoped`` (after ``scoped_ctes``), in the deal's current pipeline:
 # entries(deal_id, pipeline, stage, entered_on, inferred): when the deal entered each stage it is known to
-#   have been in: the "Date entered" column of the latest export giving one, else the first snapshot that
-#   showed it there (inferred = TRUE; precision = the snapshot interval);
+#   have been in: the "Date entered" column of the latest export giving one, else its first change to the
+#   stage in a stage-history import (analytics/history.py), else the first snapshot that showed it there
+#   (inferred = TRUE; precision = the snapshot interval);
 # open_entries: the same for open stages, with their position;
 # reached(deal_id, pipeline, reached_position): the last open stage the deal reached (METRICS.md 3): the
 #   furthest open stage it was seen at or entered; every open stage when won; else the first stage.
@@ -106,12 +108,15 @@ seen AS (
     GROUP BY ALL
 ),
 dated AS (
-    SELECT t.deal_id, t.pipeline, t.stage, t.entered_on
-    FROM deal_stage_dates t JOIN imports i ON i.import_id = t.import_id
-    JOIN scoped k ON k.deal_id = t.deal_id AND k.pipeline = t.pipeline
-    WHERE i.snapshot_on <= (SELECT as_of FROM cutoff)
-    QUALIFY row_number() OVER (PARTITION BY t.deal_id, t.pipeline, t.stage
-                               ORDER BY i.snapshot_on DESC, t.import_id DESC) = 1
+    SELECT deal_id, pipeline, stage, entered_on FROM (
+        SELECT t.deal_id, t.pipeline, t.stage, t.entered_on, 0 AS source, i.snapshot_on AS known_on, t.import_id
+        FROM deal_stage_dates t JOIN imports i ON i.import_id = t.import_id
+        JOIN scoped k ON k.deal_id = t.deal_id AND k.pipeline = t.pipeline
+        WHERE i.snapshot_on <= (SELECT as_of FROM cutoff)
+        UNION ALL
+        SELECT *, 1, NULL, NULL FROM (""" + history.entries_sql("scoped") + """))
+    QUALIFY row_number() OVER (PARTITION BY deal_id, pipeline, stage
+                               ORDER BY source, known_on DESC, import_id DESC) = 1
 ),
 entries AS (
     SELECT deal_id, pipeline, stage, coalesce(dated.entered_on, seen.seen_on) AS entered_on,

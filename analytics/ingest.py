@@ -18,9 +18,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import mapping, readers, stage_config, store
+from analytics import history, mapping, readers, stage_config, store
 
-KINDS = ("deals", "survey", "one_on_ones")
+KINDS = ("deals", "survey", "one_on_ones", "stage_history")
+_MAIN_TABLE = {"deals": "deal_snapshots", "survey": "survey_responses", "one_on_ones": "one_on_ones",
+               "stage_history": "deal_stage_history"}
 
 
 class ImportRejected(Exception):
@@ -60,8 +62,7 @@ class Prepared:
 
     @property
     def rows_imported(self) -> int:
-        main = {"deals": "deal_snapshots", "survey": "survey_responses", "one_on_ones": "one_on_ones"}[self.kind]
-        return len(self.tables[main])
+        return len(self.tables[_MAIN_TABLE[self.kind]])
 
     @property
     def rows_rejected(self) -> int:
@@ -69,8 +70,7 @@ class Prepared:
 
     def preview(self, rows: int = 20) -> pd.DataFrame:
         """The first rows as they will be stored (canonical columns)."""
-        main = {"deals": "deal_snapshots", "survey": "survey_responses", "one_on_ones": "one_on_ones"}[self.kind]
-        return self.tables[main].head(rows)
+        return self.tables[_MAIN_TABLE[self.kind]].head(rows)
 
 
 @dataclass
@@ -138,7 +138,7 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
     except readers.ReadError as exc:
         raise ImportRejected(_named(file_name, str(exc))) from None
     columns = list(raw.frame.columns)
-    kind = options.kind or mapping.detect_kind(columns)
+    kind = options.kind or mapping.detect_kind(columns) or _survey_by_values(raw.frame)
     if kind is None:
         raise ImportRejected(_named(file_name, "no column looks like a deal stage, a survey question or a 1:1 "
                                     "meeting date. Check that you exported the right report, or say what it "
@@ -148,7 +148,8 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
                                     "export the deals report instead."))
     overrides = {**(saved or {}).get(mapping.column_signature(columns), {}), **options.overrides}
     snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
-    builder = {"deals": _prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones}[kind]
+    builder = {"deals": _prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
+               "stage_history": history.prepare_history}[kind]
     try:
         tables, rejected, warnings, used, details = builder(raw, overrides, snapshot_on)
     except mapping.MappingError as exc:
@@ -162,6 +163,15 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
             if len(rejected) else ""
         raise ImportRejected(_named(file_name, f"no usable rows ({len(rejected)} rejected).{first}"))
     return prepared
+
+
+def _survey_by_values(frame: pd.DataFrame) -> str | None:
+    """'survey' when the headers say nothing but the cells show an eNPS or at least two scale questions."""
+    try:
+        found = mapping.map_survey_columns(frame.head(500))
+    except mapping.MappingError:
+        return None
+    return "survey" if found.enps or len(found.questions) >= 2 else None
 
 
 def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:

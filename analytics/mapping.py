@@ -180,7 +180,8 @@ ONE_ON_ONE_SPECS: dict[str, _Spec] = {
     "met_on": _Spec(("date", "meeting date", "met on", "date de l entretien", "date du 1 1", "1 1 date",
                      "date of meeting", "date de la reunion", "date du rendez vous", "date de l echange",
                      "session date", "held on", "one on one date"),
-                    "date|jour|day", r"next|prochain|prochaine|created|modified|updated|modifie"),
+                    "date|jour|day", r"next|prochain|prochaine|created|modified|updated|modifie|start|exit|birth"
+                                     r"|hire|dob|termination|embauche|naissance|sortie|depart|entree|debut|fin"),
     "duration_minutes": _Spec(("duration minutes", "duration min", "duration", "duree min", "duree minutes",
                                "duree", "length minutes", "length", "minutes"), "duration|duree|minutes|length"),
 }
@@ -650,7 +651,7 @@ def _is_wave_header(column: str) -> bool:
 
 def _pick_date(columns: list[str]) -> str | None:
     ranked = [(_DATE_PREFERENCE.index(v), i, c) for i, c in enumerate(columns)
-              for v in _direct(c)[:1] if v in _DATE_PREFERENCE]
+              for v in _direct(c) if v in _DATE_PREFERENCE]
     return min(ranked)[2] if ranked else None
 
 

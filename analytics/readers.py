@@ -42,6 +42,7 @@ HEAD_BYTES = 256 * 1024      # the header, title rows and delimiter are found in
 HEAD_RECORDS = 60            # ... and in at most this many records
 TAIL_BYTES = 64 * 1024       # footers are looked for in this much of the end of the file
 TAIL_RECORDS = 50
+MAX_IRREGULAR_ROWS = 10_000  # rows with too few / too many cells that the fast CSV path puts back by itself
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 BLANK_CHARS = " \t\r\n\x0b\x0c\u00a0\u202f\u2007\u2009\u200b\ufeff"
@@ -68,7 +69,16 @@ class ReadError(Exception):
 
 @dataclass
 class RawTable:
-    """The data rows of an uploaded file as text, plus what was detected while reading it."""
+    """The data rows of an uploaded file as text, plus what was detected while reading it.
+
+    frame: data rows only, every cell a stripped str or None; unique column names ("Amount", "Amount (2)"); a
+    column without heading is "Column 7" (CSV) or "Column G" (workbook), or dropped when it is blank too.
+    row_numbers: for each frame row, the row number the user sees (CSV: line on which the record starts).
+    skipped_title_rows: rows above the header (blank ones included), i.e. header_row - 1.
+    skipped_footer_rows: non-blank rows ignored below the data ("Grand Totals", "Confidential", ...).
+    ragged_rows / ragged_widths: CSV rows with non-blank cells beyond the header's width, and how many cells
+    they have; the extra cells are not in `frame`.
+    """
 
     frame: pd.DataFrame
     row_numbers: np.ndarray
@@ -260,6 +270,28 @@ class _Record:
 def _read_csv(data: bytes, file_name: str) -> RawTable:
     """RawTable of a delimited text file."""
     text, encoding = _to_utf8(data)
+    delimiter, header, header_cells = _csv_header(text, file_name)
+    width = len(header.cells)
+    body_start = _line_offset(text, header.last + 1)
+    body_end, footer_count, footer_example = _trim_footer(text, body_start, delimiter, width)
+    data = _csv_body(text[body_start:body_end], delimiter, width, file_name, header.last + 1)
+    if footer_count is None:
+        data, footer_count, footer_example = _drop_footer_rows(data, width)
+    ragged, widths, data = _split_ragged(data, width)
+    frame, row_numbers, more = _finish(file_name, header_cells, data, letters=False)
+    notes = [f"Read as CSV: {ENCODING_NAMES[encoding]} text separated by {DELIMITER_NAMES[delimiter]}."]
+    if ragged:
+        notes.append(f"{len(ragged)} row(s) have more cells than the header (first: row {ragged[0]}).")
+    return RawTable(
+        frame=frame, row_numbers=row_numbers, file_format="csv", encoding=encoding, delimiter=delimiter,
+        header_row=header.first, sheet=None, sheets=[], skipped_title_rows=header.first - 1,
+        skipped_footer_rows=footer_count, ragged_rows=ragged, ragged_widths=widths,
+        notes=notes + _skip_notes(header.first, footer_count, footer_example) + more,
+    )
+
+
+def _csv_header(text: bytes, file_name: str) -> tuple[str, _Record, list[str | None]]:
+    """(delimiter, header record, cleaned header cells), found in the first records of the file."""
     head = text[:HEAD_BYTES].decode("utf-8", errors="replace")
     if len(text) > HEAD_BYTES:
         head = head[: head.rfind("\n") + 1] or head
@@ -269,32 +301,18 @@ def _read_csv(data: bytes, file_name: str) -> RawTable:
     if h is None:
         raise ReadError(file_name, "the file contains only blank lines or empty cells, no table",
                         "Export the report again and upload the new file.")
-    header = records[h]
-    body_start = _line_offset(text, header.last + 1)
-    body_end, footer_count, footer_example = _trim_footer(text, body_start, delimiter, len(header.cells))
-    body = text[body_start:body_end]
-    if not re.search(rb"[^\s,;|\t]", body):
+    return delimiter, records[h], rows[h]
+
+
+def _csv_body(body: bytes, delimiter: str, width: int, file_name: str, first_line: int) -> _Body:
+    """The data records between header and footer, cleaned, with the line on which each record starts."""
+    if not re.search(b"[^\\s" + re.escape(delimiter.encode()) + b"]", body):
         raise _header_only(file_name)
-    grid = _parse_body(body, delimiter, len(header.cells), file_name, header.last + 1)
-    lines, exact = _record_lines(body, len(grid), header.last + 1)
+    grid = _parse_body(body, delimiter, width, file_name, first_line)
+    lines = _record_lines(body, len(grid), first_line)
     cleaned = [_clean_column(grid[c]) for c in grid.columns]
-    data = _Body(pd.DataFrame({i: v for i, (v, _) in enumerate(cleaned)}, dtype=object),
-                 np.column_stack([f for _, f in cleaned]), lines)
-    if footer_count is None:
-        data, footer_count, footer_example = _drop_footer_rows(data, len(header.cells))
-    ragged, widths, data = _split_ragged(data, len(header.cells))
-    notes = [f"Read as CSV: {ENCODING_NAMES[encoding]} text separated by {DELIMITER_NAMES[delimiter]}."]
-    if not exact:
-        notes.append("Row numbers are approximate because of unusual quoting in the file.")
-    frame, row_numbers, more = _finish(file_name, rows[h], data, letters=False)
-    if ragged:
-        notes.append(f"{len(ragged)} row(s) have more cells than the header (first: row {ragged[0]}).")
-    return RawTable(
-        frame=frame, row_numbers=row_numbers, file_format="csv", encoding=encoding, delimiter=delimiter,
-        header_row=header.first, sheet=None, sheets=[], skipped_title_rows=header.first - 1,
-        skipped_footer_rows=footer_count, ragged_rows=ragged, ragged_widths=widths,
-        notes=notes + _skip_notes(header.first, footer_count, footer_example) + more,
-    )
+    cells = pd.DataFrame({i: values for i, (values, _) in enumerate(cleaned)}, dtype=object)
+    return _Body(cells, np.column_stack([filled for _, filled in cleaned]), lines)
 
 
 def _header_only(file_name: str) -> ReadError:
@@ -349,7 +367,7 @@ def _csv_records(text: str, delimiter: str, limit: int | None) -> list[_Record]:
 
 def _pick_delimiter(head: str, limit_reached: bool) -> tuple[str, list[_Record]]:
     """The delimiter giving the most consistent column count over the first records, and those records."""
-    best: tuple = (-1.0, 0)
+    best: tuple = (-1.0, 0, 0)
     chosen = ","
     parsed: dict[str, list[_Record]] = {}
     for delimiter in DELIMITERS:
@@ -363,14 +381,16 @@ def _pick_delimiter(head: str, limit_reached: bool) -> tuple[str, list[_Record]]
     return chosen, parsed[chosen]
 
 
-def _delimiter_score(records: list[_Record]) -> tuple[float, int]:
-    """(share of non-blank records having the most common width, that width); (0, 1) when nothing splits."""
+def _delimiter_score(records: list[_Record]) -> tuple[float, int, int]:
+    """How well a delimiter splits the records: (share of non-blank records having the most common width,
+    minus the position of the first record it splits, that width); (0, 0, 1) when it splits nothing."""
     widths = [len(r.cells) for r in records if any(c.strip(BLANK_CHARS) for c in r.cells)]
     multi = Counter(w for w in widths if w > 1)
     if not multi:
-        return (0.0, 1)
+        return (0.0, 0, 1)
     width, count = max(multi.items(), key=lambda item: (item[1], item[0]))
-    return (round(count / len(widths), 3), width)
+    first_split = next(i for i, w in enumerate(widths) if w > 1)
+    return (round(count / len(widths), 3), -first_split, width)
 
 
 def _line_offset(text: bytes, line: int) -> int:
@@ -478,36 +498,103 @@ def _max_fields_bound(body: bytes, delimiter: str) -> int:
 
 
 def _parse_body_pyarrow(body: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
-    """The fast path: every record parsed by pyarrow, or None when pyarrow is missing or any row is irregular."""
+    """The fast path: every record parsed by pyarrow, or None when pyarrow cannot be used for this file.
+
+    Rows with the wrong number of cells (up to MAX_IRREGULAR_ROWS of them) are parsed separately and put back in
+    their place; None sends the file to pandas' C parser instead.
+    """
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow ships with the app
         return None
+    skipped: list[str] = []
+
+    def on_invalid(row) -> str:
+        if len(skipped) >= MAX_IRREGULAR_ROWS:
+            return "error"
+        skipped.append(row.text)
+        return "skip"
+
     names = [str(i) for i in range(width)]
-    options = dict(
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False, newlines_in_values=True,
-            ignore_empty_lines=False, invalid_row_handler=lambda row: "error"),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False, null_values=[]),
-    )
     try:
-        table = pacsv.read_csv(io.BytesIO(body), **options)
-    except Exception:  # noqa: BLE001 - any irregularity sends the file to pandas' C parser
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False, newlines_in_values=True,
+                ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False, null_values=[]),
+        )
+    except Exception:  # noqa: BLE001 - any other irregularity sends the file to pandas' C parser
         return None
-    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow", na_value=np.nan))
-    frame.columns = range(width)
+    columns = [table.column(i) for i in range(width)]
+    if skipped:
+        columns = _put_back_irregular(columns, skipped, body, delimiter, width)
+        if columns is None:
+            return None
+    as_text = pd.StringDtype("pyarrow", na_value=np.nan)
+    frame = pa.table(columns, names=[str(i) for i in range(len(columns))]).to_pandas(types_mapper=lambda t: as_text)
+    frame.columns = range(len(columns))
     return frame
 
 
-def _record_lines(body: bytes, count: int, first_line: int) -> tuple[np.ndarray, bool]:
-    """The physical line on which each of `count` records starts, and whether those numbers are exact."""
+def _put_back_irregular(columns: list, skipped: list[str], body: bytes, delimiter: str, width: int) -> list | None:
+    """Arrow columns with the rows pyarrow skipped put back in their place (None if their places are unclear)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = _irregular_records(body, delimiter, width)
+    regular = len(columns[0])
+    if found is None or len(found[0]) != len(skipped) or found[1] != regular + len(skipped):
+        return None
+    positions, total = found
+    rows = [next(csv.reader(io.StringIO(t), delimiter=delimiter, quotechar='"', strict=False), []) for t in skipped]
+    index = np.empty(total, dtype=np.int64)
+    index[np.setdiff1d(np.arange(total), positions, assume_unique=True)] = np.arange(regular)
+    index[positions] = regular + np.arange(len(skipped))
+    out = []
+    for j in range(max(width, *map(len, rows))):
+        base = columns[j] if j < width else pa.array([""] * regular, type=pa.string())
+        extra = pa.array([r[j] if j < len(r) else "" for r in rows], type=pa.string())
+        joined = pa.concat_arrays([c.cast(pa.large_string()) for c in _chunks(base)] + [extra.cast(pa.large_string())])
+        out.append(pc.take(joined, pa.array(index)))
+    return out
+
+
+def _chunks(column) -> list:
+    """The arrays of an Arrow column (a ChunkedArray or a plain Array)."""
+    return list(column.chunks) if hasattr(column, "chunks") else [column]
+
+
+def _irregular_records(body: bytes, delimiter: str, width: int) -> tuple[np.ndarray, int] | None:
+    """(positions of the non-empty records whose cell count is not `width`, number of records), from quote parity."""
+    arr = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(arr == 34)
+    newlines = np.flatnonzero(arr == 10)
+    ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+    total = len(ends) + (1 if len(body) and body[-1:] != b"\n" else 0)
+    if not total:
+        return None
+    seps = np.flatnonzero(arr == ord(delimiter))
+    seps = seps[np.searchsorted(quotes, seps) % 2 == 0]
+    cells = np.bincount(np.searchsorted(ends, seps), minlength=total)[:total] + 1
+    starts = np.concatenate(([0], ends[: total - 1] + 1))
+    stops = np.append(ends, len(body))[:total]
+    empty = starts == stops
+    return np.flatnonzero((cells != width) & ~empty), total
+
+
+def _record_lines(body: bytes, count: int, first_line: int) -> np.ndarray:
+    """The physical line on which each of `count` records starts (records may span lines inside quotes).
+
+    When quote counting disagrees with the parser (stray quotes), records are numbered one per line.
+    """
     lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
     if lines == count:
-        return first_line + np.arange(count, dtype=np.int64), True
+        return first_line + np.arange(count, dtype=np.int64)
     arr = np.frombuffer(body, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 10)
     quotes = np.flatnonzero(arr == 34)
@@ -515,8 +602,8 @@ def _record_lines(body: bytes, count: int, first_line: int) -> tuple[np.ndarray,
     starts = np.concatenate(([0], ends + 1))
     starts = starts[starts < len(body)]
     if len(starts) != count:
-        return first_line + np.arange(count, dtype=np.int64), False
-    return first_line + np.searchsorted(newlines, starts).astype(np.int64), True
+        return first_line + np.arange(count, dtype=np.int64)
+    return first_line + np.searchsorted(newlines, starts).astype(np.int64)
 
 
 @dataclass
@@ -570,21 +657,26 @@ def _read_workbook(data: bytes, file_name: str, kind: str, sheet: str | None) ->
     names = [str(n) for n in workbook.sheet_names]
     chosen, rows, notes = _choose_sheet(workbook, names, sheet, file_name)
     h = _find_header(rows)
+    body, footer_count, footer_example = _sheet_body(rows, h)
+    frame, row_numbers, more = _finish(file_name, rows[h], body, letters=True)
+    notes.append(f"Read sheet \"{_escape(chosen)}\" ({len(names)} sheet(s) in the workbook).")
+    return RawTable(
+        frame=frame, row_numbers=row_numbers, file_format=kind, encoding=None, delimiter=None, header_row=h + 1,
+        sheet=chosen, sheets=names, skipped_title_rows=h, skipped_footer_rows=footer_count,
+        notes=notes + _skip_notes(h + 1, footer_count, footer_example) + more,
+    )
+
+
+def _sheet_body(rows: list[list[str | None]], h: int) -> tuple[_Body, int, str]:
+    """(the rows below header row `h` without the footer, footer rows with content, first footer text)."""
     width = max(len(r) for r in rows)
     tail = rows[h + 1:][-TAIL_RECORDS:]
     footer = tail[_footer_start(tail, sum(c is not None for c in rows[h])):]
     body = rows[h + 1: len(rows) - len(footer)]
-    cut, footer_example = _content_rows(footer), _first_text(footer)
     cells = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
+    filled = cells.notna().to_numpy(dtype=bool).reshape(len(body), width)
     lines = np.arange(h + 2, h + 2 + len(body), dtype=np.int64)
-    data = _Body(cells, cells.notna().to_numpy(dtype=bool).reshape(len(body), width), lines)
-    frame, row_numbers, more = _finish(file_name, rows[h], data, letters=True)
-    notes.append(f"Read sheet \"{_escape(chosen)}\" ({len(names)} sheet(s) in the workbook).")
-    return RawTable(
-        frame=frame, row_numbers=row_numbers, file_format=kind, encoding=None, delimiter=None, header_row=h + 1,
-        sheet=chosen, sheets=names, skipped_title_rows=h, skipped_footer_rows=cut,
-        notes=notes + _skip_notes(h + 1, cut, footer_example) + more,
-    )
+    return _Body(cells, filled, lines), _content_rows(footer), _first_text(footer)
 
 
 def _open_workbook(data: bytes, file_name: str, kind: str):
@@ -616,13 +708,26 @@ def _choose_sheet(workbook, names: list[str], sheet: str | None, file_name: str)
             raise ReadError(file_name, f"the sheet \"{_escape(match, 30)}\" is empty",
                             "Choose the sheet that holds the data, or export the report again.")
         return match, rows, []
-    for index, name in enumerate(names):
+    order = _visible_first(workbook, names)
+    for index, name in enumerate(order):
         rows = _sheet_rows(workbook, name)
         if _find_header(rows) is not None:
-            skipped = ", ".join(f"\"{_escape(n, 30)}\"" for n in names[:index])
+            skipped = ", ".join(f"\"{_escape(n, 30)}\"" for n in order[:index])
             return name, rows, [f"Sheet(s) {skipped} are empty; read the first sheet with data."] if index else []
     raise ReadError(file_name, "every sheet in this workbook is empty",
                     "Check that you exported the right report, then upload it again.")
+
+
+def _visible_first(workbook, names: list[str]) -> list[str]:
+    """Sheet names with visible sheets first (in workbook order), then hidden ones."""
+    import python_calamine
+
+    try:
+        visible = python_calamine.SheetVisibleEnum.Visible
+        hidden = {str(m.name) for m in workbook.sheets_metadata if m.visible != visible}
+    except Exception:  # noqa: BLE001 - metadata is optional
+        hidden = set()
+    return [n for n in names if n not in hidden] + [n for n in names if n in hidden]
 
 
 def _match_sheet(names: list[str], wanted: str) -> str | None:
@@ -1031,7 +1136,7 @@ def _to_float(core: pd.Series, mark: pd.Series) -> np.ndarray:
 
 # --- dates ----------------------------------------------------------------------------------------------------------
 
-_TIME = ("(?:(?:T| +)[0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:[AaPp][.]?[Mm][.]?)? *"
+_TIME = ("(?:,?(?:T| +)[0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:[AaPp][.]?[Mm][.]?)? *"
          "(?:Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?)?")
 _ISO_RE = f"^(?P<year>[0-9]{{4}})[-/.](?P<month>[0-9]{{1,2}})[-/.](?P<day>[0-9]{{1,2}}){_TIME}$"
 _DMY_RE = f"^(?P<a>[0-9]{{1,2}})[/.-](?P<b>[0-9]{{1,2}})[/.-](?P<year>[0-9]{{4}}|[0-9]{{2}}){_TIME}$"

@@ -9,6 +9,7 @@ import pandas as pd
 from analytics.deals import latest_snapshot_on
 from analytics.forecast import forecast_by_month
 from analytics.funnel import funnel, main_pipeline
+from analytics.movement import movement_report
 from analytics.performance import kpis
 from analytics.velocity import days_in_stage_median
 
@@ -20,7 +21,9 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     The period (--from/--to) applies to the win rates, average won amount, sales cycle and velocity
     (deals closed in it) and to the funnel cohort (deals created in it); counts, sums, days in stage and
     the forecast are the current state. The funnel and days in stage are those of the main pipeline
-    (most deals in the cohort), named in ``funnel_pipeline``. ``movement`` is None (built elsewhere).
+    (most deals in the cohort), named in ``funnel_pipeline``; entry dates come from "Date entered" columns,
+    stage-history imports, else snapshots. ``movement`` compares the last two snapshot dates (None with
+    fewer than two; see analytics/movement.py).
     Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
     forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion.
     """
@@ -40,7 +43,7 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
                                               "forecast", "open_count", "method"]]),
         "forecast_no_close_date": forecast.no_close_date,
         "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
-        "movement": None,
+        "movement": movement_report(con),
     }
 
 

@@ -30,6 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
             "empty = no conversion (totals shown per currency)."),
     Setting("outlier_factor", 5.0, "An amount more than this many times above or below the owner's median is "
             "flagged as far outside the owner's usual range.", 1.5),
+    Setting("min_closed_for_driver", 20, "An attribute value (a source, an owner, a segment…) needs at least this "
+            "many closed deals to be ranked as a win driver and to move deal scores.", 1),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

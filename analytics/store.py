@@ -23,7 +23,7 @@ from analytics import settings as settings_mod
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "pulse.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 _write_lock = threading.RLock()
 _ready: set[str] = set()
@@ -158,11 +158,31 @@ CREATE TABLE fx_rates (currency TEXT PRIMARY KEY, rate DOUBLE NOT NULL CHECK (ra
 INSERT INTO meta VALUES (1, 0);
 """
 
-# Migrations from version N to N + 1, applied in order inside one transaction.
-MIGRATIONS: dict[int, str] = {}
+# Stage-history imports (Salesforce OpportunityHistory): one row per recorded change of a deal. Part of the
+# base schema too (tests and new files build it at once), hence IF NOT EXISTS in its migration.
+_STAGE_HISTORY_DDL = """
+CREATE TABLE IF NOT EXISTS deal_stage_history (
+    import_id BIGINT NOT NULL, deal_id TEXT NOT NULL, stage TEXT NOT NULL, from_stage TEXT,
+    changed_on DATE NOT NULL, amount DOUBLE, close_on DATE, probability DOUBLE
+);
+"""
+_SCHEMA_V1 += _STAGE_HISTORY_DDL
 
-DATA_TABLES = ("deal_snapshots", "deal_stage_dates", "deal_attributes", "survey_responses", "survey_groups",
-               "survey_questions", "survey_answers", "survey_comments", "one_on_ones")
+# Migrations from version N to N + 1, applied in order inside one transaction.
+MIGRATIONS: dict[int, str] = {
+    1: _STAGE_HISTORY_DDL,  # 1 -> 2: deal_stage_history
+    # 2 -> 3: sales quotas per period ('YYYY-MM', 'YYYY-Qn' or 'YYYY'; owner NULL = the team's) and named
+    # what-if scenarios of the Forecast page (params = JSON of analytics.scenarios.Scenario).
+    2: """
+CREATE TABLE IF NOT EXISTS quotas (period TEXT NOT NULL, owner TEXT, amount DOUBLE NOT NULL CHECK (amount >= 0));
+CREATE TABLE IF NOT EXISTS scenarios (
+    name TEXT PRIMARY KEY, params TEXT NOT NULL, saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+""",
+}
+
+DATA_TABLES = ("deal_snapshots", "deal_stage_dates", "deal_attributes", "deal_stage_history", "survey_responses",
+               "survey_groups", "survey_questions", "survey_answers", "survey_comments", "one_on_ones")
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:

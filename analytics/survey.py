@@ -361,8 +361,10 @@ def enps_by_group(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | No
                   filters: dict | None = None, k: int | None = None) -> pd.DataFrame:
     """One row per value of ``dimension`` among the filtered responses with an answered eNPS.
 
-    Same numbers as ``enps_by_wave`` per group (wave=None pools every wave). Groups with fewer than k
-    answers are suppressed, and siblings too per ``hidden_siblings``; rows are ordered by group name,
+    Same numbers as ``enps_by_wave`` per group (wave=None pools every wave; then a group is judged by its
+    smallest wave, since the same people answer each wave and a pooled count would let a group of 2
+    pass k = 5 after three waves). Groups with fewer than k answers are suppressed, and siblings too
+    per ``hidden_siblings``; rows are ordered by group name,
     ``NOT_GIVEN`` (responses without a value) last.
     """
     k = _threshold(con, k)
@@ -374,7 +376,14 @@ def enps_by_group(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | No
         f"LEFT JOIN grp USING (import_id, response_no) WHERE enps IS NOT NULL{wave_sql} GROUP BY 1",
         [*params, dimension, NOT_GIVEN, *wave_params]).fetchall()
     counts = {r[0]: r[1:] for r in rows}
-    hidden = hidden_siblings({g: c[0] for g, c in counts.items()}, k)
+    sizes = {g: c[0] for g, c in counts.items()}
+    if wave is None:  # pooled waves: a group too small in any one wave stays hidden (no derivation by wave)
+        sizes = dict(con.execute(
+            f"WITH resp AS ({sql}), grp AS ({_group_sql()}) SELECT g, min(n) FROM ("
+            f"SELECT coalesce(grp.value, ?) AS g, wave, count(*) AS n FROM resp "
+            f"LEFT JOIN grp USING (import_id, response_no) WHERE enps IS NOT NULL GROUP BY 1, 2) GROUP BY g",
+            [*params, dimension, NOT_GIVEN]).fetchall())
+    hidden = hidden_siblings(sizes, k)
     out = []
     for group in sorted(counts, key=_group_key):
         if group in hidden:
@@ -483,7 +492,7 @@ def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str |
 
     Long form; pivot with ``df.pivot(index="question", columns="group", values="favourable")``. Within each
     question, groups are suppressed as in ``enps_by_group`` (fewer than k answers, then siblings).
-    wave=None pools every wave.
+    wave=None pools every wave, each group judged by its smallest wave (as in ``enps_by_group``).
     """
     k = _threshold(con, k)
     sql, params = _scored_answers_sql(con, filters, dimension)
@@ -497,10 +506,15 @@ def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str |
     for question, group, score, low, high, count, position in rows:
         cells.setdefault(question, {}).setdefault(group, []).append((score, low, high, count))
         positions[question] = min(position, positions.get(question, position))
+    smallest = {}
+    if wave is None:  # pooled waves: a group too small in any one wave stays hidden (no derivation by wave)
+        smallest = {(q, g): n for q, g, n in con.execute(
+            f"{sql} SELECT question, grp, min(n) FROM (SELECT question, grp, wave, count(*) AS n FROM scored "
+            f"GROUP BY ALL) GROUP BY ALL", params).fetchall()}
     out = []
     for question in sorted(cells, key=lambda q: (positions[q], q.casefold())):
         groups = {g: _likert_fields(c) for g, c in cells[question].items()}
-        hidden = hidden_siblings({g: f["responses"] for g, f in groups.items()}, k)
+        hidden = hidden_siblings({g: smallest.get((question, g), f["responses"]) for g, f in groups.items()}, k)
         for group in sorted(groups, key=_group_key):
             base = {"question": question, "position": positions[question], "group": group}
             if group in hidden:

@@ -1,8 +1,9 @@
 """Time spent in each stage, and the age of open deals in their current stage (METRICS.md 4).
 
 Conventions are those written at the top of ``analytics/funnel.py``. Entry dates come from the
-"Date entered <stage>" columns (the latest export giving one), else from the first snapshot that showed
-the deal at the stage: then ``inferred`` is true and the precision is the snapshot interval (weekly
+"Date entered <stage>" columns (the latest export giving one), else from a stage-history import (the first
+change to the stage: exact), else from the first snapshot that showed the deal at the stage: then
+``inferred`` is true and the precision is the snapshot interval (weekly
 snapshots give weekly precision).
 """
 from __future__ import annotations

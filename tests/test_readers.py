@@ -6,11 +6,13 @@ Binary fixtures in tests/fixtures/readers/ are described in tests/fixtures/reade
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import openpyxl
@@ -19,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics import readers
 from analytics.readers import (
     Parsed,
     RawTable,
@@ -31,6 +34,18 @@ from analytics.readers import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+
+
+def parser_path(name: str):
+    """A context in which CSV bodies are parsed only by pyarrow ("fast") or only by pandas' C parser ("pandas")."""
+    if name == "fast":
+        return mock.patch.object(readers.pd, "read_csv", side_effect=AssertionError("pandas path used"))
+    if name == "pandas":
+        return mock.patch.object(readers, "_parse_body_pyarrow", return_value=None)
+    return contextlib.nullcontext()
+
+
+BOTH_PATHS = pytest.mark.parametrize("path", ["fast", "pandas"])
 
 
 def rows_of(table: RawTable) -> list[list[str | None]]:
@@ -135,8 +150,10 @@ line","2,000.00","Closed Won","12/01/2026"
 '''
 
 
-def test_salesforce_report_titles_footers_and_quoting():
-    table = read_table(SALESFORCE, "report.csv")
+@BOTH_PATHS
+def test_salesforce_report_titles_footers_and_quoting(path):
+    with parser_path(path):
+        table = read_table(SALESFORCE, "report.csv")
     assert list(table.frame.columns) == ["Opportunity Name", "Amount", "Stage", "Close Date"]
     assert rows_of(table) == [
         ["Acme, Inc.", "1,234.56", "Prospecting", "11/20/2026"],
@@ -173,27 +190,42 @@ def test_sparse_last_row_is_kept():
     assert rows_of(table) == [["Foo", "6", "Lost"], ["Bar", None, None]]
 
 
-def test_quoted_multiline_cells_and_crlf_line_ends():
+@BOTH_PATHS
+def test_quoted_multiline_cells_and_crlf_line_ends(path):
     data = b'id,notes,amount\r\n1,"first line\r\nsecond, with comma\r\n""quoted""",10\r\n2,plain,20\r\n'
-    table = read_table(data, "notes.csv")
+    with parser_path(path):
+        table = read_table(data, "notes.csv")
     assert rows_of(table) == [["1", 'first line\nsecond, with comma\n"quoted"', "10"], ["2", "plain", "20"]]
     assert table.row_numbers.tolist() == [2, 5]
 
 
-def test_ragged_rows_are_kept_and_reported_and_short_rows_padded():
+@BOTH_PATHS
+def test_ragged_rows_are_kept_and_reported_and_short_rows_padded(path):
     data = b'a,b,c\n1,2,3,4\n5\n\n6,"x\ny",7\n8,9,10,,\n'
-    table = read_table(data, "ragged.csv")
+    with parser_path(path):
+        table = read_table(data, "ragged.csv")
     assert rows_of(table) == [["1", "2", "3"], ["5", None, None], ["6", "x\ny", "7"], ["8", "9", "10"]]
     # Line 4 is blank; the quoted record spans lines 5-6; trailing empty cells are not "extra cells".
     assert table.row_numbers.tolist() == [2, 3, 5, 7]
     assert table.ragged_rows == [2] and table.ragged_widths == [4]
 
 
-def test_first_data_row_wider_than_header():
-    table = read_table(b"a,b,c\n1,2,3,4,5\n6\n", "x.csv")
+@BOTH_PATHS
+def test_first_data_row_wider_than_header(path):
+    with parser_path(path):
+        table = read_table(b"a,b,c\n1,2,3,4,5\n6\n", "x.csv")
     assert list(table.frame.columns) == ["a", "b", "c"]
     assert rows_of(table) == [["1", "2", "3"], ["6", None, None]]
     assert table.ragged_rows == [2] and table.ragged_widths == [5]
+
+
+def test_many_irregular_rows_fall_back_to_pandas(monkeypatch):
+    monkeypatch.setattr(readers, "MAX_IRREGULAR_ROWS", 2)
+    data = b"a,b,c\n1\n2\n3,4\n5,6,7,8\n9,10,11\n"
+    table = read_table(data, "x.csv")
+    assert rows_of(table) == [["1", None, None], ["2", None, None], ["3", "4", None], ["5", "6", "7"],
+                              ["9", "10", "11"]]
+    assert table.ragged_rows == [5] and table.row_numbers.tolist() == [2, 3, 4, 5, 6]
 
 
 def test_duplicate_headers_and_blank_columns():
@@ -202,8 +234,10 @@ def test_duplicate_headers_and_blank_columns():
     assert rows_of(table) == [["A", "5", "6", "Won", None], ["B", "6", "7", None, "x"]]
 
 
-def test_blank_rows_inside_data_are_skipped_with_their_numbers():
-    table = read_table(b"a,b\n1,2\n\n,\n3,4\n", "x.csv")
+@BOTH_PATHS
+def test_blank_rows_inside_data_are_skipped_with_their_numbers(path):
+    with parser_path(path):
+        table = read_table(b"a,b\n1,2\n\n,\n3,4\n", "x.csv")
     assert rows_of(table) == [["1", "2"], ["3", "4"]] and table.row_numbers.tolist() == [2, 5]
 
 
@@ -283,6 +317,20 @@ def test_xlsx_first_sheet_with_data_when_first_is_empty():
     assert any("Cover" in note for note in table.notes)
 
 
+def test_xlsx_hidden_sheet_is_not_the_default():
+    def build(workbook):
+        hidden = workbook.active
+        hidden.title, hidden.sheet_state = "Lookup", "hidden"
+        hidden.append(["Code", "Label"])
+        hidden.append(["X", "Y"])
+        shown = workbook.create_sheet("Deals")
+        shown.append(["Deal", "Amount"])
+        shown.append(["A", 5])
+    table = read_table(_xlsx_bytes(build), "deals.xlsx")
+    assert table.sheet == "Deals" and table.sheets == ["Lookup", "Deals"]
+    assert read_table(_xlsx_bytes(build), "deals.xlsx", sheet="lookup").sheet == "Lookup"
+
+
 def test_xlsx_footer_rows_and_unnamed_column():
     def build(workbook):
         sheet = workbook.active
@@ -346,6 +394,11 @@ def test_unreadable_files_each_get_their_own_reason():
 
 def test_header_with_only_blank_rows_below_is_header_only():
     assert "no data rows" in read_error(b"Deal,Amount\n\n,\n", "x.csv")
+
+    def build(workbook):
+        workbook.active.append(["Deal", "Amount"])
+    assert "no data rows" in read_error(_xlsx_bytes(build), "x.xlsx")
+    assert "every sheet" in read_error(_xlsx_bytes(lambda workbook: None), "x.xlsx")
 
 
 def test_json_object_and_other_archives():
@@ -538,22 +591,22 @@ STRIP = " \t\n\u00a0"
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_csv_reads_every_data_row(data):
+    path = data.draw(st.sampled_from(["fast", "pandas"]), label="parser path")
     width = data.draw(st.integers(min_value=2, max_value=6), label="width")
     header = data.draw(st.lists(WORD, min_size=width, max_size=width, unique=True), label="header")
     first = CELL.filter(lambda c: c.strip(STRIP) != "")
-    # Rows have 1..width cells: the first is never blank, short rows are padded with None.
-    row = st.tuples(first, st.lists(CELL, max_size=width - 1)).map(lambda t: [t[0], *t[1]])
+    row = st.tuples(first, st.lists(CELL, min_size=width - 1, max_size=width - 1)).map(lambda t: [t[0], *t[1]])
     rows = data.draw(st.lists(row, max_size=12), label="rows")
     delimiter = data.draw(st.sampled_from([",", ";", "\t", "|"]), label="delimiter")
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows([header, *rows])
     try:
-        table = read_table(buffer.getvalue().encode(), "random.csv")
+        with parser_path(path):
+            table = read_table(buffer.getvalue().encode(), "random.csv")
     except ReadError:
         assert not rows  # only a file without data rows may be refused
         return
     assert len(table.frame) == len(rows)
     assert list(table.frame.columns) == header
-    padded = [r + [""] * (width - len(r)) for r in rows]
-    assert rows_of(table) == [[c.strip(STRIP) or None for c in r] for r in padded]
+    assert rows_of(table) == [[c.strip(STRIP) or None for c in r] for r in rows]
     assert table.row_numbers.tolist() == sorted(set(table.row_numbers.tolist()))

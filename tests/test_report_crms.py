@@ -33,7 +33,8 @@ Date entered "Appointment scheduled (Sales Pipeline)",Date entered "Qualified to
 Date entered "Presentation scheduled (Sales Pipeline)",Date entered "Decision maker bought-in (Sales Pipeline)",\
 Date entered "Contract sent (Sales Pipeline)",Date entered "Closed won (Sales Pipeline)",\
 Date entered "Closed lost (Sales Pipeline)"
-1,One,Sales Pipeline,Closed won,1000,2026-01-01,2026-03-02,Ann,2026-01-01,2026-01-11,2026-01-21,2026-02-10,2026-02-20,2026-03-02,
+1,One,Sales Pipeline,Closed won,1000,2026-01-01,2026-03-02,Ann,2026-01-01,2026-01-11,2026-01-21,2026-02-10,\
+2026-02-20,2026-03-02,
 2,Two,Sales Pipeline,Closed won,3000,2026-02-01,2026-03-03,Ann,2026-02-01,,2026-02-11,2026-02-21,2026-02-26,2026-03-03,
 3,Three,Sales Pipeline,Closed lost,2000,2026-01-15,2026-02-14,Bob,2026-01-15,2026-01-25,,,,,2026-02-14
 4,Four,Sales Pipeline,Closed lost,500,2026-02-01,2026-02-11,Bob,,,,,,,

@@ -370,3 +370,29 @@ def test_report_is_null_without_survey_data(db):
         assert survey.survey_report(con) is None
         assert survey.enps_by_wave(con).empty and survey.question_results(con).empty
         assert survey.comments(con).empty and survey.survey_groups_available(con) == {}
+
+
+def test_pooled_waves_never_reveal_a_group_small_in_each_wave(tmp_path):
+    """Legal: 2 answers in each of 3 waves = 6 pooled, above k = 5, but the same 2 people: stays hidden."""
+    from analytics import store
+    from analytics.survey import enps_by_group, question_heatmap
+    path = tmp_path / "pooled.duckdb"
+    with store.transaction(path) as con:
+        con.execute("INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, "
+                    "rows_rejected) VALUES (1, 's.csv', 'x', 'survey', DATE '2026-11-30', 0, 0)")
+        number = 0
+        for month in ("2026-09", "2026-10", "2026-11"):
+            for department, size in (("Legal", 2), ("Sales", 8), ("Ops", 8), ("Tech", 8)):
+                for _ in range(size):
+                    number += 1
+                    con.execute("INSERT INTO survey_responses VALUES (1, ?, NULL, ?, 9, '0-10')",
+                                [number, f"{month}-15"])
+                    con.execute("INSERT INTO survey_groups VALUES (1, ?, 'department', ?)", [number, department])
+                    con.execute("INSERT INTO survey_answers VALUES (1, ?, 'Q1', 4)", [number])
+        con.execute("INSERT INTO survey_questions VALUES (1, 'Q1', 1, 1, 5, FALSE)")
+    with store.connect(path) as con:
+        groups = enps_by_group(con, "department", wave=None, k=5).set_index("group")
+        heat = question_heatmap(con, "department", wave=None, k=5).set_index("group")
+    assert bool(groups.loc["Legal", "suppressed"]) and bool(heat.loc["Legal", "suppressed"])
+    # exactly one sibling hidden by size: the next smallest (a tie at 8 per wave, first by name: Ops) is hidden too
+    assert bool(groups.loc["Ops", "suppressed"]) and not bool(groups.loc["Sales", "suppressed"])

@@ -134,7 +134,7 @@ def enps_by_group(groups: pd.DataFrame, k: int, title: str) -> go.Figure:
         x=enps, y=labels, orientation="h", name="eNPS",
         marker_color=[GREEN if (e or 0) >= 0 else RED for e in enps],
         error_x={"type": "data", "array": moe, "color": "#555", "thickness": 1},
-        text=[None if e is None else fmt.signed(e) for e in enps], textposition="outside",
+        text=[None if e is None else fmt.signed(e) for e in enps], textposition="auto",
         customdata=[None if e is None else f"{fmt.signed(e)} ± {fmt.number(m)} · {t('{n} responses', n=fmt.number(n))}"
                     for e, m, n in zip(enps, moe, groups["responses"], strict=True)],
         hovertemplate="%{y}<br>eNPS %{customdata}<extra></extra>"))
@@ -231,8 +231,8 @@ def question_heatmap(heat: pd.DataFrame, k: int, dimension_label: str) -> go.Fig
         z=z, x=[group_label(g) for g in groups], y=[wrap(q, 36) for q in questions], text=text,
         texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", hoverongaps=True,
         zmin=0, zmax=100, colorscale="RdYlGn", colorbar={"title": {"text": t("Favourable (%)")}}, xgap=2, ygap=2))
-    _layout(fig, t("Favourable answers by {dimension}", dimension=dimension_label), dimension_label, "",
-            height=max(300, 70 * len(questions) + 160))
+    _layout(fig, t("Favourable answers by {dimension}", dimension=dimension_label.lower()), dimension_label, "",
+            height=max(300, 70 * len(questions) + 160), plot_bgcolor="#eef0f4")
     fig.update_xaxes(type="category", side="bottom")
     fig.update_yaxes(type="category", autorange="reversed")
     return fig
@@ -250,7 +250,7 @@ def interval_by_manager(managers: pd.DataFrame, cadence_days: int) -> go.Figure:
         hovertemplate="%{x}: %{text}<extra></extra>"))
     fig.add_hline(y=cadence_days, line={"dash": "dash", "color": RED},
                   annotation_text=t("Cadence: {days} days", days=fmt.number(cadence_days)),
-                  annotation_position="top left")
+                  annotation_position="top right")
     _layout(fig, t("Median interval between 1:1s"), t("Manager"), t("Days"), showlegend=False)
     fig.update_xaxes(type="category")
     return fig
@@ -266,5 +266,6 @@ def meetings_per_month(monthly: pd.DataFrame) -> go.Figure:
                     marker_color=MANAGER_COLOURS[i % len(MANAGER_COLOURS)],
                     hovertemplate="%{fullData.name} · %{x}: %{y}<extra></extra>")
     _layout(fig, t("1:1 meetings per month"), t("Month"), t("Meetings"), barmode="stack")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.25, "xanchor": "left", "x": 0})
     fig.update_xaxes(type="category")
     return fig

@@ -90,10 +90,10 @@ def sample_banner() -> None:
     """The 'this is sample data' banner with its clear button, when sample data is loaded."""
     if not has_sample_data():
         return
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = st.columns([4, 1], vertical_alignment="center")
     left.info(t("You are looking at sample data (a fictional company). Import your own exports on the Import page."),
               icon=":material/science:")
-    if right.button(t("Clear sample data"), key="common_clear_sample"):
+    if right.button(t("Clear sample data"), key="common_clear_sample", width="stretch"):
         clear_sample_data()
         st.cache_data.clear()
         st.toast(t("Sample data cleared."))

@@ -59,6 +59,7 @@ def signed(value: float | None, digits: int = 0) -> str:
     """A change with its sign: +12 / −3."""
     if _missing(value):
         return "–"
+    value = round(value, digits) + 0.0  # -0.4 shown with no digits is 0, not "−0"
     text = number(abs(value), digits)
     return ("+" if value >= 0 else "−") + text
 

@@ -61,10 +61,12 @@ FR: dict[str, str] = {
 
 def _merge_catalogs() -> None:
     """The French catalog is split by area (one module each) so pages can grow independently."""
-    from ui import i18n_people, i18n_sales
+    from ui import i18n_movement, i18n_people, i18n_priorities, i18n_sales
 
     FR.update(i18n_sales.FR)
     FR.update(i18n_people.FR)
+    FR.update(i18n_movement.FR)
+    FR.update(i18n_priorities.FR)
 
 
 _merge_catalogs()

@@ -32,7 +32,8 @@ FR: dict[str, str] = {
     "Dates in": "Dates de",
     "**{n} rows will not be imported.** The first ones:": "**{n} lignes ne seront pas importées.** Les premières :",
     "Download all rejected rows (CSV)": "Télécharger toutes les lignes rejetées (CSV)",
-    "Identifier columns dropped, never stored: {cols}": "Colonnes d'identification retirées, jamais enregistrées : {cols}",
+    "Identifier columns dropped, never stored: {cols}":
+        "Colonnes d'identification retirées, jamais enregistrées : {cols}",
     "Import {name}": "Importer {name}",
     "Importing {name}…": "Import de {name}…",
     "Storing {n} rows in one transaction…": "Enregistrement de {n} lignes en une seule transaction…",

@@ -10,6 +10,7 @@ from ui import common, fmt
 from ui.i18n import t
 
 ALL_WAVES = "__all_waves__"
+NOTE_WIDTH = {t("Note"): st.column_config.TextColumn(width="medium")}
 
 st.title(t("Engagement (eNPS)"))
 st.caption(t("How likely employees are to recommend the company as a place to work, wave by wave: "
@@ -54,9 +55,10 @@ def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> pd.
                      t("Promoters"): fmt.pct(row["pct_promoters"]), t("Passives"): fmt.pct(row["pct_passives"]),
                      t("Detractors"): fmt.pct(row["pct_detractors"]),
                      t("Note"): t("1–10 scale: not comparable with 0–10 benchmarks") if row["not_comparable"] else ""})
-    columns = [first_label, t("Responses"), "eNPS", t("Margin of error (95 %)"), t("Promoters"), t("Passives"),
-               t("Detractors"), t("Note")]
-    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+    columns = [first_label, t("Note"), t("Responses"), "eNPS", t("Margin of error (95 %)"), t("Promoters"),
+               t("Passives"), t("Detractors")]
+    table = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+    return table if table[t("Note")].any() else table.drop(columns=t("Note"))
 
 
 def enps_export(frame: pd.DataFrame, first: str, first_label: str) -> pd.DataFrame:
@@ -120,28 +122,8 @@ def trend(waves: pd.DataFrame, k: int) -> None:
     if not odd.empty:
         st.caption(t("{waves}: 1–10 scale: not comparable with 0–10 benchmarks.",
                      waves=", ".join(wave_name(w) for w in odd["wave"])))
-    st.dataframe(enps_table(waves, "wave", t("Wave"), k), hide_index=True, width="stretch")
+    st.dataframe(enps_table(waves, "wave", t("Wave"), k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
     downloads(enps_export(waves, "wave", t("Wave")), "enps_by_wave", t("eNPS by wave"), "engagement_waves")
-
-
-def pooled_groups(dimension: str, waves: list[str], filters: dict) -> pd.DataFrame:
-    """eNPS by group over every wave, hiding any group hidden in one of the waves.
-
-    Pooling counts a person once per wave, so a team of 2 answering 3 waves would reach k = 5 "responses":
-    a group (and its protecting sibling) hidden in a single wave stays hidden in the pooled view.
-    """
-    groups = common.fetch(survey.enps_by_group, dimension, filters=filters).copy()
-    hidden: dict[str, str] = {}
-    for wave in waves:
-        per_wave = common.fetch(survey.enps_by_group, dimension, wave=wave, filters=filters)
-        for group, reason in per_wave.loc[per_wave["suppressed"], ["group", "reason"]].itertuples(index=False):
-            if hidden.get(group) in (None, survey.SECONDARY_REASON):
-                hidden[group] = reason
-    newly = groups["group"].isin(list(hidden)) & ~groups["suppressed"]
-    groups.loc[newly, survey.ENPS_COLUMNS] = None
-    groups.loc[newly, "reason"] = groups.loc[newly, "group"].map(hidden)
-    groups.loc[newly, "suppressed"] = True
-    return groups
 
 
 def breakdown(waves: list[str], filters: dict, k: int) -> None:
@@ -155,17 +137,15 @@ def breakdown(waves: list[str], filters: dict, k: int) -> None:
                                key="engagement_breakdown_dimension")
     wave = right.selectbox(t("Wave"), [*reversed(waves), ALL_WAVES], format_func=wave_name,
                            key="engagement_breakdown_wave")
-    if wave == ALL_WAVES:
-        groups = pooled_groups(dimension, waves, filters)
-    else:
-        groups = common.fetch(survey.enps_by_group, dimension, wave=wave, filters=filters)
+    # all waves pooled: analytics judges each group by its smallest wave
+    groups = common.fetch(survey.enps_by_group, dimension, wave=None if wave == ALL_WAVES else wave, filters=filters)
     if groups.empty:
         st.info(t("No eNPS answers for this selection."))
         return
     label = charts.dimension_label(dimension)
     title = t("eNPS by {dimension} ({wave})", dimension=label.lower(), wave=wave_name(wave))
     st.plotly_chart(charts.enps_by_group(groups, k, title), width="stretch", key="engagement_group_chart")
-    st.dataframe(enps_table(groups, "group", label, k), hide_index=True, width="stretch")
+    st.dataframe(enps_table(groups, "group", label, k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
     if groups["suppressed"].any():
         st.caption(t("Groups with fewer than {k} responses are hidden, and so is the next smallest group when only "
                      "one would be hidden, so that no hidden result can be worked out from the total.", k=k))
@@ -203,11 +183,10 @@ def comments_panel(waves: pd.DataFrame, filters: dict, threshold: int) -> None:
     shown = found.assign(wave=found["wave"].map(wave_name)).rename(columns=headers)
     table.caption(t("{n} comments", n=fmt.number(len(found))))
     table.dataframe(shown[[t("Wave"), t("Comment")]], hide_index=True, width="stretch", height=420)
-    with table:
-        downloads(shown, "comments", t("Comments"), "engagement_comments")
     top = common.fetch(survey.top_terms, wave=wave_arg, filters=filters)
     if not top.empty:
         terms.plotly_chart(charts.top_terms(top), width="stretch", key="engagement_terms_chart")
+    downloads(shown, "comments", t("Comments"), "engagement_comments")
 
 
 if not common.fetch(survey.survey_waves):

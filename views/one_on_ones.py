@@ -58,9 +58,15 @@ def cadence_frame(cadence: pd.DataFrame) -> pd.DataFrame:
         t("Overdue"): cadence["overdue"].astype(bool)})
 
 
+def on_screen(table: pd.DataFrame) -> pd.DataFrame:
+    """The median interval written as ui.fmt writes numbers (38,5 in French); the download keeps numbers."""
+    column = t("Median interval (days)")
+    return table.assign(**{column: [fmt.number(v, 1 if v % 1 else 0) if pd.notna(v) else "–" for v in table[column]]})
+
+
 def table_config() -> dict:
     return {t("Last 1:1"): st.column_config.DateColumn(format=date_format()),
-            t("Median interval (days)"): st.column_config.NumberColumn(format="localized"),
+            t("Median interval (days)"): st.column_config.TextColumn(alignment="right"),
             t("Overdue"): st.column_config.CheckboxColumn(help=t("More than the cadence since the last 1:1."))}
 
 
@@ -70,7 +76,7 @@ def cadence_section(cadence: pd.DataFrame) -> None:
                            help=t("An employee who changed manager also appears with the previous one."))
     shown = cadence if everyone else cadence[cadence["is_current"]]
     table = cadence_frame(shown)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=table_config(), height=360)
+    st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config=table_config(), height=360)
     downloads(table, "one_on_ones_cadence", t("Cadence"), "one_on_ones_cadence")
 
 
@@ -81,7 +87,8 @@ def overdue_section(cadence: pd.DataFrame, cadence_days: int) -> None:
         st.success(t("Nobody is overdue: everyone had a 1:1 in the last {days} days.", days=cadence_days))
         return
     table = cadence_frame(late).drop(columns=[t("Overdue")])
-    st.dataframe(table, hide_index=True, width="stretch", column_config=table_config())
+    st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config=table_config(),
+                 height=35 * (min(len(table), 20) + 1) + 3)
     downloads(table, "one_on_ones_overdue", t("Overdue"), "one_on_ones_overdue")
 
 
@@ -98,8 +105,8 @@ def manager_section(cadence_days: int) -> None:
         t("Meetings"): managers["meetings"].astype(int), t("Intervals"): managers["intervals"].astype(int),
         t("Median interval (days)"): managers["median_interval_days"].astype(float),
         t("Overdue"): managers["overdue"].astype(int)})
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("Median interval (days)"): st.column_config.NumberColumn(format="localized"),
+    st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config={
+        t("Median interval (days)"): st.column_config.TextColumn(alignment="right"),
         t("Intervals"): st.column_config.NumberColumn(help=t("Gaps between two consecutive 1:1s of an employee."))})
     downloads(table, "one_on_ones_managers", t("Managers"), "one_on_ones_managers")
 

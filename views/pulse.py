@@ -51,9 +51,10 @@ def results_table(results: pd.DataFrame, k: int) -> pd.DataFrame:
                      t("Mean"): fmt.number(row["mean"], 2), t("Favourable"): fmt.pct(row["favourable"]),
                      t("Neutral"): fmt.pct(row["neutral"]), t("Unfavourable"): fmt.pct(row["unfavourable"]),
                      t("Scale"): row["scale"], t("Note"): ""})
-    columns = [t("Question"), t("Responses"), t("Mean"), t("Favourable"), t("Neutral"), t("Unfavourable"),
-               t("Scale"), t("Note")]
-    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+    columns = [t("Question"), t("Note"), t("Responses"), t("Mean"), t("Favourable"), t("Neutral"), t("Unfavourable"),
+               t("Scale")]
+    table = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+    return table if table[t("Note")].any() else table.drop(columns=t("Note"))
 
 
 def results_export(results: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +81,8 @@ def heatmap_export(heat: pd.DataFrame, dimension_label: str) -> pd.DataFrame:
 def question_section(results: pd.DataFrame, wave: str, k: int) -> None:
     st.subheader(t("Results for {wave}", wave=wave_name(wave)))
     st.plotly_chart(charts.question_bars(results, k), width="stretch", key="pulse_questions_chart")
-    st.dataframe(results_table(results, k), hide_index=True, width="stretch")
+    st.dataframe(results_table(results, k), hide_index=True, width="stretch",
+                 column_config={t("Note"): st.column_config.TextColumn(width="medium")})
     if results["is_reverse"].fillna(False).astype(bool).any():
         st.caption(t("↺ reverse-scored question: answers are flipped so that favourable is always the positive side."))
     downloads(results_export(results), f"pulse_{wave}", t("Pulse questions"), "pulse_results")
@@ -99,7 +101,7 @@ def heatmap_section(wave: str, filters: dict, k: int) -> None:
         st.info(t("No answers for this selection."))
         return
     label = charts.dimension_label(dimension)
-    st.plotly_chart(charts.question_heatmap(heat, k, label.lower()), width="stretch", key="pulse_heatmap_chart")
+    st.plotly_chart(charts.question_heatmap(heat, k, label), width="stretch", key="pulse_heatmap_chart")
     if heat["suppressed"].any():
         st.caption(t("Blank cells: fewer than {k} answers, or hidden so that a smaller group cannot be worked out "
                      "from the total. Hover a cell for details.", k=k))
