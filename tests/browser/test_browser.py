@@ -1,0 +1,80 @@
+"""What a person sees in a real browser: first visit, deep links, every page, upload, language."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_no_error, screenshot, wait_ready
+
+PAGES = {"pipeline": "", "engagement": "engagement", "pulse": "pulse", "one_on_ones": "one-on-ones",
+         "import": "import", "settings": "settings"}
+DEALS = ("Record ID,Deal Name,Pipeline,Deal Stage,Amount,Create Date,Close Date,Deal owner\n"
+         "BR-1,Browser deal,Sales Pipeline,contractsent,900000,2026-11-01,2026-12-20,Zoe Browser\n")
+
+
+def kpi(page, label: str) -> str:
+    tile = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_first_visit_shows_the_sample_dashboard(server, page):
+    page.goto(server.url)
+    wait_ready(page)
+    assert_no_error(page)
+    body = page.inner_text("body")
+    assert "sample data" in body and "Open pipeline" in body
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    screenshot(page, "dashboard")
+
+
+@pytest.mark.parametrize("name", ["engagement", "one_on_ones"])
+def test_deep_link_on_a_fresh_server(server, page, name):
+    page.goto(f"{server.url}/{PAGES[name]}")
+    wait_ready(page)
+    assert_no_error(page)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "app" not in nav.lower().split() and "Pipeline" in nav  # only the navigation built in app.py
+
+
+def test_every_page_renders_its_charts(server, page):
+    page.goto(server.url)
+    wait_ready(page)
+    for name, path in PAGES.items():
+        page.goto(f"{server.url}/{path}")
+        wait_ready(page)
+        assert_no_error(page)
+        if name not in ("import", "settings"):
+            page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+        screenshot(page, f"page_{name}")
+
+
+def test_uploading_a_file_changes_the_kpis(server, page, tmp_path):
+    page.goto(server.url)
+    wait_ready(page)
+    before = kpi(page, "Open pipeline")
+    upload = tmp_path / "deals_2026-11-28.csv"
+    upload.write_text(DEALS)
+    page.goto(f"{server.url}/import")
+    wait_ready(page)
+    page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(upload))
+    page.get_by_role("button", name=re.compile("Import deals_2026-11-28.csv")).click(timeout=60_000)
+    page.get_by_text("imported 1 rows", exact=False).first.wait_for(timeout=60_000)
+    screenshot(page, "import_done")
+    page.goto(server.url)
+    wait_ready(page)
+    assert kpi(page, "Open pipeline") != before
+
+
+def test_switching_the_language_changes_the_labels(server, page):
+    page.goto(server.url)
+    wait_ready(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Français").click()
+    wait_ready(page)
+    body = page.inner_text("body")
+    assert "Pipeline ouvert" in body and "Entonnoir" in body
+    assert "Open pipeline" not in body
+    assert "lang=fr" in page.url
+    screenshot(page, "dashboard_fr")
