@@ -85,5 +85,5 @@ def test_french_labels_on_the_pipeline_page(db):
     at.run()
     assert not at.exception, at.exception
     labels = [m.label for m in at.metric]
-    assert "Pipeline ouvert" in labels and "Taux de transformation" in labels
+    assert "Pipeline ouvert" in labels and "Taux de gain" in labels
     assert pd.notna(metric(at, "Pipeline ouvert"))

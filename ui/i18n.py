@@ -52,7 +52,7 @@ FR: dict[str, str] = {
     "You are looking at sample data (a fictional company). Import your own exports on the Import page.":
         "Vous consultez des données d'exemple (une entreprise fictive). Importez vos propres exports depuis la "
         "page Importer.",
-    "Clear sample data": "Effacer les données d'exemple",
+    "Clear sample data": "Effacer l'exemple",
     "Sample data cleared.": "Données d'exemple effacées.",
     "Something went wrong: {error}": "Une erreur est survenue : {error}",
     "The database is busy: {error}": "La base de données est occupée : {error}",

@@ -137,12 +137,12 @@ FR: dict[str, str] = {
     "Median days from created to closed for deals won in the period.":
         "Nombre médian de jours entre création et conclusion des affaires gagnées dans la période.",
     "Open deals × win rate × average won deal ÷ mean sales cycle: revenue the pipeline makes per day.":
-        "Affaires ouvertes × taux de transformation × affaire gagnée moyenne ÷ cycle de vente moyen : le chiffre "
+        "Affaires ouvertes × taux de gain × panier moyen ÷ cycle de vente moyen : le chiffre "
         "d'affaires produit par le pipeline chaque jour.",
     "Open pipeline": "Pipeline ouvert",
     "Weighted pipeline": "Prévision pondérée",
-    "Win rate": "Taux de transformation",
-    "Average won deal": "Affaire gagnée moyenne",
+    "Win rate": "Taux de gain",
+    "Average won deal": "Panier moyen",
     "Sales cycle": "Cycle de vente",
     "Velocity per day": "Vélocité par jour",
     "{n} deals.": "{n} affaires.",
