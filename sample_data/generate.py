@@ -60,10 +60,16 @@ DEAL_COLUMNS = [
     "Close Date",
     "Create Date",
     "Deal owner",
+    "Sales team",
     "Deal Type",
     "Original Source Type",
     "Segment",
 ] + [f'Date entered "{s} ({SALES})"' for s in SALES_ALL]
+
+# each owner's team, as named in the survey's Team column (Sales x people comparison)
+SALES_TEAMS = {"Amelia Hart": "New Business", "Jonas Weber": "New Business", "Sofia Rossi": "Account Management",
+               "Priya Nair": "Account Management", "Lucas Moreau": "Sales Development",
+               "Daniel Okafor": "Sales Development"}
 
 N_SALES = 2520
 N_RENEWALS = 600
@@ -422,6 +428,7 @@ def _snapshot_row(deal: Deal, cutoff: datetime) -> dict | None:
         "Close Date": close.isoformat() if close else "",
         "Create Date": deal.created.strftime("%Y-%m-%d %H:%M"),
         "Deal owner": deal.owner,
+        "Sales team": SALES_TEAMS[deal.owner],
         "Deal Type": deal.deal_type,
         "Original Source Type": deal.source,
         "Segment": deal.segment,

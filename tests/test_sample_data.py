@@ -31,6 +31,7 @@ DEAL_COLUMNS = [
     "Close Date",
     "Create Date",
     "Deal owner",
+    "Sales team",
     "Deal Type",
     "Original Source Type",
     "Segment",

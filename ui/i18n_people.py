@@ -188,4 +188,10 @@ FR: dict[str, str] = {
     "Days": "Jours",
     "1:1 meetings per month": "Entretiens individuels par mois",
     "Month": "Mois",
+    "Sales × people": "Ventes × équipes",
+    "Teams named the same in the survey and in the CRM export: their eNPS in the latest wave beside their win "
+    "rate and pipeline velocity. Only teams with at least {k} responses appear.":
+        "Équipes portant le même nom dans l'enquête et dans l'export CRM : leur eNPS de la dernière vague à côté "
+        "de leur taux de gain et de la vélocité de leur pipeline. Seules les équipes d'au moins {k} réponses "
+        "apparaissent.",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import exports, store, survey
+from analytics import exports, sales_people, store, survey
 from ui import charts_people as charts
 from ui import common, fmt
 from ui.i18n import t
@@ -192,6 +192,26 @@ def comments_panel(waves: pd.DataFrame, filters: dict, threshold: int) -> None:
 if not common.fetch(survey.survey_waves):
     st.info(t("No survey imported yet. Import a survey export on the Import page."), icon=":material/info:")
     st.stop()
+def sales_and_people(k: int) -> None:
+    """A team's eNPS beside its win rate and velocity, where the survey and the CRM name the same teams."""
+    table = common.fetch(sales_people.team_comparison, k=k)
+    if table.empty:
+        return
+    st.subheader(t("Sales × people"))
+    st.caption(t("Teams named the same in the survey and in the CRM export: their eNPS in the latest wave beside "
+                 "their win rate and pipeline velocity. Only teams with at least {k} responses appear.", k=k))
+    shown = table.assign(enps=table["enps"].map(lambda v: fmt.signed(v)),
+                         margin_of_error=table["margin_of_error"].map(lambda v: "± " + fmt.number(v)),
+                         win_rate=table["win_rate"].map(fmt.pct),
+                         pipeline_velocity_per_day=table["pipeline_velocity_per_day"].map(fmt.number))
+    columns = {"group": t("Team"), "wave": t("Wave"), "responses": t("Responses"), "enps": "eNPS",
+               "margin_of_error": t("Margin of error (95 %)"), "won": t("Won"), "lost": t("Lost"),
+               "win_rate": t("Win rate"), "pipeline_velocity_per_day": t("Velocity per day")}
+    st.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
+    downloads(table[list(columns)].rename(columns=columns), "sales_x_people", t("Sales × people"),
+              "engagement_sales_people")
+
+
 settings = common.fetch(store.get_settings)
 k = max(survey.MIN_THRESHOLD, int(settings["anonymity_threshold"]))
 filters = sidebar_filters()
@@ -210,3 +230,4 @@ kpis(waves, headcount, filters, k)
 trend(waves, k)
 breakdown(list(waves["wave"]), filters, k)
 comments_panel(waves, filters, max(int(settings["comment_threshold"]), k))
+sales_and_people(k)
