@@ -14,6 +14,14 @@ KIND_LABELS = {"auto": "Detect automatically", "deals": "Deals (CRM export)", "s
 MAPPABLE = {"deals": mapping.DEAL_FIELDS, "one_on_ones": mapping.ONE_ON_ONE_FIELDS,
             "survey": ("enps", "wave", "date")}
 NOT_MAPPED = "—"
+KIND_SHORT_LABELS = {"deals": "Deals", "survey": "Survey", "one_on_ones": "1:1 log"}
+PREVIEW_LABELS = {
+    "row_number": "Row", "deal_id": "Deal id", "name": "Name", "pipeline": "Pipeline", "stage": "Stage",
+    "status_raw": "Status", "amount": "Amount", "currency": "Currency", "owner": "Owner", "created_on": "Created",
+    "close_on": "Close date", "probability": "Probability", "forecast_category": "Forecast category",
+    "wave_label": "Wave", "responded_on": "Response date", "enps": "eNPS answer", "enps_scale": "eNPS scale",
+    "manager": "Manager", "employee": "Employee", "met_on": "Meeting date", "duration_minutes": "Duration (min)",
+}
 
 st.title(t("Import"))
 st.caption(t("Upload the weekly CRM export (CSV or Excel, HubSpot, Salesforce, Pipedrive or your own sheet), "
@@ -88,7 +96,7 @@ def mapping_editor(key: str, kind: str, current: dict[str, str], columns: list[s
 def detected_summary(p: ingest.Prepared) -> None:
     """What was detected: kind, snapshot date, encoding, delimiter, header row, date order."""
     cols = st.columns(4)
-    cols[0].metric(t("Kind"), t(KIND_LABELS[p.kind]))
+    cols[0].metric(t("Kind"), t(KIND_SHORT_LABELS[p.kind]), help=t(KIND_LABELS[p.kind]))
     cols[1].metric(t("Rows to import"), fmt.number(p.rows_imported))
     cols[2].metric(t("Rejected rows"), fmt.number(p.rows_rejected))
     cols[3].metric(t("Snapshot date"), fmt.date(p.snapshot_on), help=t("Source: {source}", source=t(p.snapshot_source)))
@@ -131,7 +139,8 @@ def import_one(key: str, upload) -> None:
     if p.kind == "survey" and p.mapping.get("dropped_identifiers"):
         st.info(t("Identifier columns dropped, never stored: {cols}",
                   cols=", ".join(p.mapping["dropped_identifiers"])), icon=":material/shield_person:")
-    st.dataframe(p.preview(), hide_index=True, width="stretch")
+    preview = p.preview().drop(columns=["snapshot_on", "response_no"], errors="ignore")
+    st.dataframe(preview.rename(columns=lambda c: t(PREVIEW_LABELS.get(c, c))), hide_index=True, width="stretch")
     validation_report(key, p)
     if st.button(t("Import {name}", name=upload.name), type="primary", key=f"import_go_{key}"):
         with st.status(t("Importing {name}…", name=upload.name), expanded=True) as status:
