@@ -41,7 +41,7 @@ def drivers_chart(drivers: pd.DataFrame, labels: dict[str, str], currency: str |
     fig.add_vline(x=overall, line_dash="dash", line_color="#0F172A",
                   annotation_text=t("overall {rate}", rate=fmt.pct(overall)), annotation_position="top")
     fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, 1], title=t("win rate of closed deals")),
-                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.25)
+                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.25, showlegend=False)
     return _layout(fig, t("Win rate by attribute"), height=140 + 24 * len(shown))
 
 
@@ -65,6 +65,6 @@ def reliability_chart(reliability: pd.DataFrame) -> go.Figure:
             text=[t("{n} predictions", n=fmt.number(n)) for n in part["predictions"]],
             hovertemplate=names[model] + "<br>" + t("predicted") + ": %{x:.0%}<br>" + t("observed")
             + ": %{y:.0%}<br>%{text}<extra></extra>"))
-    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, 1], title=t("predicted win probability")),
-                      yaxis=dict(tickformat=".0%", range=[0, 1], title=t("share actually won")))
+    fig.update_layout(xaxis=dict(tickformat=".0%", range=[-0.02, 1.02], title=t("predicted win probability")),
+                      yaxis=dict(tickformat=".0%", range=[-0.02, 1.04], title=t("share actually won")))
     return _layout(fig, t("Reliability on held-back deals"), height=420)

@@ -75,7 +75,9 @@ FR: dict[str, str] = {
         "Affaires passées arrivées à l'étape {stage} dans {pipeline} : {rate} gagnées.",
     "No factor applies: the score is the stage's win rate.":
         "Aucun facteur ne s'applique : le score est le taux de transformation de l'étape.",
-    "Score: {score}. Expected value: {value}.": "Score : {score}. Valeur attendue : {value}.",
+    "Odds {product} = {odds}, so a score of **{score}**; × amount {amount} = expected value **{value}**.":
+        "Cote {product} = {odds}, soit un score de **{score}** ; × montant {amount} = valeur attendue "
+        "**{value}**.",
     "Factors multiply the odds (chance of winning ÷ chance of losing). Each one compares past deals with the same "
     "value at this stage to all deals at this stage, shrunk toward the stage when few deals share it, and capped "
     "at ×3.":
@@ -130,6 +132,11 @@ FR: dict[str, str] = {
         "Appris sur les {train} affaires closes avant le {date}, testé sur les {test} affaires closes depuis "
         "({n} prédictions : une par étape atteinte par chaque affaire). Les scores de la liste sont ensuite "
         "appris sur toutes les affaires closes.",
+    "No lost deal is known to have reached {stages}: a lost deal without stage history counts at the first stage "
+    "only, so the win rate there is overstated. Stage entry dates in the export fix this.":
+        "Aucune affaire perdue n'est connue pour avoir atteint {stages} : une affaire perdue sans historique "
+        "d'étapes ne compte qu'à la première étape, donc le taux de transformation y est surestimé. Les dates "
+        "d'entrée dans les étapes de l'export corrigent cela.",
     "Reliability on held-back deals": "Fiabilité sur les affaires mises de côté",
     "perfect calibration": "calibrage parfait",
     "predicted": "prédit",

@@ -51,9 +51,8 @@ def value_label(value: str) -> str:
 
 
 def factor_text(factor: dict) -> str:
-    digits = 1 if factor["factor"] >= 1 else 2
     return t("{attribute} = {value}: ×{factor} odds", attribute=attribute_label(factor["attribute"]),
-             value=value_label(factor["value"]), factor=fmt.number(factor["factor"], digits))
+             value=value_label(factor["value"]), factor=fmt.number(factor["factor"], 2))
 
 
 def why_text(factors: list[dict]) -> str:
@@ -96,11 +95,11 @@ def headline(ranked: pd.DataFrame, currency: str | None) -> None:
 def shown_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The ranked list with translated flags, actions and factors (lists stay lists for the chips)."""
     return pd.DataFrame({
-        "rank": ranked["rank"], "name": ranked["name"], "owner": ranked["owner"], "stage": ranked["stage"],
-        "value": ranked["value"], "close_on": ranked["close_on"], "score": ranked["score"],
-        "expected_value": ranked["expected_value"],
+        "rank": ranked["rank"], "name": ranked["name"].fillna(ranked["deal_id"]), "owner": ranked["owner"],
+        "score": ranked["score"] * 100, "expected_value": ranked["expected_value"].round(),
         "flags": [[t(FLAG_LABELS[f]) for f in flags] for flags in ranked["flags"]],
         "next_action": [t(prio.NEXT_ACTIONS[a]) for a in ranked["action"]],
+        "stage": ranked["stage"], "value": ranked["value"], "close_on": ranked["close_on"],
         "why": [why_text(f) for f in ranked["factors"]],
     })
 
@@ -125,15 +124,16 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
         selection_mode="single-row", key="priorities_table",
         column_config={
             "rank": st.column_config.NumberColumn("#", width="small"),
-            "name": t("Deal"), "owner": t("Owner"), "stage": t("Stage"),
-            "value": st.column_config.NumberColumn(t("Amount") + unit, format="localized"),
-            "close_on": st.column_config.DateColumn(t("Close date")),
-            "score": st.column_config.ProgressColumn(t("Score"), min_value=0.0, max_value=1.0, format="percent",
-                                                     help=t(SCORE_HELP["score"])),
+            "name": st.column_config.TextColumn(t("Deal"), width="medium"), "owner": t("Owner"),
+            "score": st.column_config.ProgressColumn(t("Score"), min_value=0, max_value=100, format="%.0f%%",
+                                                     help=t(SCORE_HELP["score"]), width="small"),
             "expected_value": st.column_config.NumberColumn(t("Expected value") + unit, format="localized",
                                                             help=t(SCORE_HELP["expected_value"])),
-            "flags": st.column_config.ListColumn(t("Flags")),
+            "flags": st.column_config.ListColumn(t("Flags"), width="medium"),
             "next_action": st.column_config.TextColumn(t("Next action"), width="large"),
+            "stage": t("Stage"),
+            "value": st.column_config.NumberColumn(t("Amount") + unit, format="localized"),
+            "close_on": st.column_config.DateColumn(t("Close date")),
             "why": st.column_config.TextColumn(t("What moved the score"), width="large"),
         })
     st.caption(t("Select a row to see how its score is built."))
@@ -151,9 +151,14 @@ def deal_detail(deal: pd.Series, currency: str | None) -> None:
         lines += ["- " + factor_text(f) for f in deal["factors"]]
         if not deal["factors"]:
             lines.append("- " + t("No factor applies: the score is the stage's win rate."))
-        lines.append(t("Score: {score}. Expected value: {value}.", score=fmt.pct(deal["score"]),
-                       value=fmt.money(deal["expected_value"], currency)))
         st.markdown("\n".join(lines))
+        odds = [fmt.number(deal["stage_rate"] / (1 - deal["stage_rate"]), 2)]
+        odds += [fmt.number(f["factor"], 2) for f in deal["factors"]]
+        final = deal["score"] / (1 - deal["score"]) if deal["score"] < 1 else None
+        st.markdown(t("Odds {product} = {odds}, so a score of **{score}**; × amount {amount} = expected value "
+                      "**{value}**.", product=" × ".join(odds), odds=fmt.number(final, 2),
+                      score=fmt.pct(deal["score"]), amount=fmt.money(deal["value"], currency),
+                      value=fmt.money(deal["expected_value"], currency)))
         st.caption(t("Factors multiply the odds (chance of winning ÷ chance of losing). Each one compares past deals "
                      "with the same value at this stage to all deals at this stage, shrunk toward the stage when few "
                      "deals share it, and capped at ×3."))
@@ -218,6 +223,19 @@ def calibration_section(result: prio.Priorities) -> None:
                  "({n} predictions: one per stage each deal reached). The list's scores are then learnt from "
                  "every closed deal.", train=fmt.number(len(check.train_ids)), date=fmt.date(check.cut_on),
                  test=fmt.number(len(check.test_ids)), n=fmt.number(check.predictions)))
+    stage_warning(result)
+
+
+def stage_warning(result: prio.Priorities) -> None:
+    """Stages no lost deal is known to have reached: their win rate is overstated (METRICS.md 3 counts a
+    lost deal without stage history at the first stage only)."""
+    rates = result.model.stage_rates
+    only_won = rates[(rates["closed"] >= prio.MIN_TEST) & (rates["won"] == rates["closed"])]
+    if not only_won.empty:
+        stages = ", ".join(f"{row.stage} ({row.pipeline})" for row in only_won.itertuples())
+        st.caption(t("No lost deal is known to have reached {stages}: a lost deal without stage history counts at "
+                     "the first stage only, so the win rate there is overstated. Stage entry dates in the export "
+                     "fix this.", stages=stages))
 
 
 def download_pair(table: pd.DataFrame, name: str) -> None:
