@@ -84,9 +84,6 @@ def prepare_history(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date
     rows = rows.drop_duplicates(ignore_index=True)
     details.update(layout="events" if fields.get(mapping.HISTORY_EVENT_FIELD) else "rows",
                    deals=int(rows["deal_id"].nunique()))
-    if len(rows):
-        warnings.append(f"Stage history of {rows['deal_id'].nunique()} deals: their stage entry dates are exact "
-                        "(first change to each stage).")
     return {"deal_stage_history": rows}, rej.frame(), warnings, dict(fields), details
 
 

@@ -11,8 +11,11 @@ an earlier position), slipped (same stage, close_on later), amount changed (amou
 differs), unchanged. Deals already closed in A take no part, with one exception: a deal closed in A and
 open again in B (reopened) counts as new, because it re-enters the open pipeline and the amounts must
 reconcile. A close date moved earlier is no bucket of its own: amount changed if the amount differs,
-else unchanged. A deal moved to another pipeline is compared by stage position. A deal that appears
-after A and is gone (dropped while open) by B takes no part: it was never open at a snapshot compared.
+else unchanged. Stage order = the configured stage positions (Settings); a deal moved to another
+pipeline is compared by position, and a change between stages of unknown order counts as advanced. A
+deal won or lost and then removed from the exports keeps its outcome (as in the funnel). A deal that
+appears after A and is gone (dropped while open) by B takes no part: it was never open at a snapshot
+compared.
 
 **Amounts.** Each deal's ``change`` is its open value in B minus its open value in A (0 where it is not
 open, or its value is unknown). So, exactly:
@@ -39,7 +42,7 @@ import duckdb
 import pandas as pd
 
 from analytics import history
-from analytics.deals import DealFilter, create_state_view, snapshot_dates
+from analytics.deals import DealFilter, create_state_view, deal_state_sql, reporting_currency, snapshot_dates
 from analytics.funnel import ALL_DEALS, open_scope, scoped_ctes
 
 BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
@@ -211,7 +214,8 @@ def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter, view: st
 
 
 def _float(value) -> float:
-    return 0.0 if value is None or pd.isna(value) else float(value)
+    """A plain float (0.0 for NULL/NaN; never -0.0)."""
+    return 0.0 if value is None or pd.isna(value) else float(value) + 0.0
 
 
 # --- slipped close dates -----------------------------------------------------------------------------
@@ -311,17 +315,23 @@ def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.
     first snapshot, where every deal would be new). A filter keeps deals by their state at that date.
     """
     dates = snapshot_dates(con)
+    currency = reporting_currency(con)
+    filter_sql, params = flt.where("p")
     parts = []
-    for previous, current in zip([None, *dates], dates, strict=False):
+    # each date's state is computed once, into one of two temporary tables used in turn
+    for i, (previous, current) in enumerate(zip([None, *dates], dates, strict=False)):
         before = previous or current - dt.timedelta(days=1)
-        create_state_view(con, before, "trend_a")
-        create_state_view(con, current, "trend_b")
-        filter_sql, params = flt.where("p")
-        frame = con.execute(_PAIRS.format(view_a="trend_a", view_b="trend_b", filter=filter_sql) + _TREND,
+        older, newer = f"trend_state_{(i + 1) % 2}", f"trend_state_{i % 2}"
+        if previous is None:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {older} AS {deal_state_sql(before, currency)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {newer} AS {deal_state_sql(current, currency)}")
+        frame = con.execute(_PAIRS.format(view_a=older, view_b=newer, filter=filter_sql) + _TREND,
                             [before, *params]).df()
         if previous is None:
             frame[["new_count", "new_amount"]] = float("nan")
         parts.append(frame.assign(snapshot_on=current))
+    for i in range(2):
+        con.execute(f"DROP TABLE IF EXISTS trend_state_{i}")
     if not parts:
         return pd.DataFrame(columns=TREND_COLUMNS)
     out = pd.concat(parts, ignore_index=True)[TREND_COLUMNS]

@@ -49,6 +49,7 @@ RENEWAL_OPEN = ["Renewal due", "In negotiation"]
 WON = "Closed won"
 LOST = "Closed lost"
 SALES_ALL = [*SALES_OPEN, WON, LOST]
+_STAGE_RANK = {s: i for i, s in enumerate([*SALES_OPEN, *RENEWAL_OPEN, WON, LOST])}
 
 DEAL_COLUMNS = [
     "Record ID",
@@ -475,6 +476,9 @@ def build_deals() -> dict[str, list[dict]]:
     out = {}
     for snap, cutoff in zip(SNAPSHOTS, cutoffs, strict=True):
         rows = [r for d in deals if (r := _snapshot_row(d, cutoff)) is not None]
+        # a report view sorted by pipeline and stage: the Renewals pipeline (no known template, no
+        # probabilities, no entry dates) gets its stage order from the first-seen order of the export
+        rows.sort(key=lambda r: (r["Pipeline"], _STAGE_RANK.get(r["Deal Stage"], 99)))
         out[f"deals_{snap.isoformat()}.csv"] = rows
     return out
 

@@ -121,7 +121,9 @@ def test_engagement_kpis_trend_and_hidden_groups(app_file, downloads):
     assert metrics["Responses"] == ("132", "")
     assert metrics["Change vs 2026-10"] == ("+7", "within noise")
     assert "two-sample z-test at 95 %" in next(m for m in at.metric if m.label.startswith("Change")).proto.help
-    waves, groups, comments = (el.value for el in at.dataframe)
+    waves, groups, comments, sales_people = (el.value for el in at.dataframe)
+    # sales x people: the three sales teams of the sample are named the same in the CRM export
+    assert sorted(sales_people["Team"]) == ["Account Management", "New Business", "Sales Development"]
     assert list(waves["eNPS"]) == ["+3", "+9", "+17"]
     spec = charts(at)
     band_upper, band_lower, line = spec[0]["data"]

@@ -468,7 +468,12 @@ def test_deals_report(con):
     report = deals_report(con)
     assert REPORT_KEYS <= set(report)
     assert json.loads(json.dumps(report)) == report
-    assert report["as_of"] == "2026-11-20" and report["movement"] is None
+    assert report["as_of"] == "2026-11-20"
+    # S1 -> S2 (tests/test_movement.py holds the movement tests): won B1 B6 C1 P3; lost B2, B3 (created and lost
+    # between); new A5 C3; dropped B7; advanced A1 B5 P2; amount changed A6; unchanged A2 A3 A4 B4 P1
+    assert (report["movement"]["from"], report["movement"]["to"]) == ("2026-11-02", "2026-11-20")
+    assert report["movement"]["counts"] == {"won": 4, "lost": 2, "new": 2, "dropped": 1, "advanced": 3,
+                                            "moved_back": 0, "slipped": 0, "amount_changed": 1, "unchanged": 5}
     assert report["open_count"] == 11 and isinstance(report["open_count"], int)
     assert report["funnel_pipeline"] == "Sales"
     assert [row["reached"] for row in report["funnel"]] == [15, 11, 7, 4, 3]

@@ -12,7 +12,7 @@ from ui.i18n import t
 BUCKET_LABELS = {"won": "Won", "lost": "Lost", "new": "New", "dropped": "Dropped", "advanced": "Advanced",
                  "moved_back": "Moved back", "slipped": "Slipped", "amount_changed": "Amount changed",
                  "unchanged": "Unchanged"}
-TREND_MEASURES = {"open_amount": "Open pipeline", "weighted_amount": "Weighted pipeline",
+MEASURE_LABELS = {"open_amount": "Open pipeline", "weighted_amount": "Weighted pipeline",
                   "new_amount": "New pipeline"}
 UP, DOWN, TOTAL = "#14B8A6", "#F59E0B", PALETTE[0]
 
@@ -39,13 +39,15 @@ def waterfall_chart(mv: Movement) -> go.Figure:
     """
     cur = mv.currency
     steps = mv.steps()
-    x = [t("Open on {date}", date=fmt.date(mv.date_from)), *(bucket_label(b) for b, _ in steps),
-         t("Open on {date}", date=fmt.date(mv.date_to))]
+    x = [f"{t('Open pipeline')}<br>{fmt.date(mv.date_from)}", *(bucket_label(b) for b, _ in steps),
+         f"{t('Open pipeline')}<br>{fmt.date(mv.date_to)}"]
     y = [mv.open_amount_from, *(v for _, v in steps), mv.open_amount_to]
     counts = [mv.open_count_from, *(mv.counts[b] for b, _ in steps), mv.open_count_to]
-    text = [fmt.money_short(mv.open_amount_from, cur), *(_signed_money(v, cur) for _, v in steps),
-            fmt.money_short(mv.open_amount_to, cur)]
-    hover = [f"{fmt.money(v, cur)}<br>{t('{n} deals', n=fmt.number(n))}" for v, n in zip(y, counts, strict=True)]
+    amounts = [fmt.money_short(mv.open_amount_from, cur), *(_signed_money(v, cur) for _, v in steps),
+               fmt.money_short(mv.open_amount_to, cur)]
+    deals = [t("{n} deals", n=fmt.number(n)) for n in counts]
+    text = [f"{a}<br>{d}" for a, d in zip(amounts, deals, strict=True)]
+    hover = [f"{fmt.money(v, cur)}<br>{d}" for v, d in zip(y, deals, strict=True)]
     fig = go.Figure(go.Waterfall(
         x=x, y=y, measure=["absolute", *["relative"] * len(steps), "total"], text=text, textposition="outside",
         customdata=hover, hovertemplate="%{x}<br>%{customdata}<extra></extra>", cliponaxis=False,
@@ -81,14 +83,16 @@ def trend_chart(per_stage: pd.DataFrame, measure: str, currency: str | None) -> 
     for i, (pipeline, stage) in enumerate(order.itertuples(index=False)):
         rows = data[(data["pipeline"] == pipeline) & (data["stage"] == stage)].set_index("snapshot_on")
         values = rows[measure].reindex(dates).fillna(0.0)
+        labels = [str(d) for d in dates]
         name = f"{stage} ({pipeline})" if several else stage
         fig.add_trace(go.Scatter(
-            x=dates, y=values, name=name, stackgroup="stages", mode="lines",
+            x=labels, y=values, name=name, stackgroup="stages", mode="lines",
             line=dict(width=0.5, color=PALETTE[i % len(PALETTE)]),
             text=[fmt.money(v, currency) for v in values],
-            hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}: %{{text}}<extra></extra>"))
-    fig.update_layout(hovermode="x unified", xaxis=dict(tickformat="%Y-%m-%d", tickvals=dates))
-    return _layout(fig, t("{measure} by stage at each snapshot", measure=t(TREND_MEASURES[measure])), height=420)
+            hovertemplate=f"{name}: %{{text}}<extra></extra>"))
+    fig.update_layout(hovermode="x unified", xaxis=dict(type="category", categoryorder="array",
+                                                        categoryarray=[str(d) for d in dates]))
+    return _layout(fig, t("{measure} by stage at each snapshot", measure=t(MEASURE_LABELS[measure])), height=420)
 
 
 def push_rate_chart(owners: pd.DataFrame) -> go.Figure:
@@ -100,6 +104,6 @@ def push_rate_chart(owners: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(x=data["push_rate"], y=data["owner"], orientation="h", marker_color=PALETTE[2],
                            text=[fmt.pct(v) for v in data["push_rate"]], textposition="outside", customdata=labels,
                            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>", cliponaxis=False))
-    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, max(1.0, float(data["push_rate"].max() or 0))]),
-                      showlegend=False)
+    top = float(data["push_rate"].max() or 0.0)
+    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, min(1.0, top * 1.35) or 1.0]), showlegend=False)
     return _layout(fig, t("Close dates pushed, by owner"), height=max(260, 50 * len(data) + 100))

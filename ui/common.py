@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import ingest, store
+from ui import fmt
 from ui.i18n import t
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -106,7 +107,18 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except store.StoreError as exc:
-        st.error(t("The database is busy: {error}", error=str(exc)), icon=":material/hourglass:")
+        st.error(t("Database problem: {error}", error=fmt.plain(exc)), icon=":material/hourglass:")
     except Exception as exc:  # noqa: BLE001 - a user must never see a traceback
         first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        st.error(t("Something went wrong: {error}", error=first), icon=":material/error:")
+        st.error(t("Something went wrong: {error}", error=fmt.plain(first)), icon=":material/error:")
+
+
+def downloads(frame, stem: str, sheet: str, key: str) -> None:
+    """CSV and Excel download buttons for one table (formulas neutralised; never pass suppressed rows)."""
+    from analytics import exports
+
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(t("Download CSV"), exports.to_csv_bytes(frame), f"{stem}.csv", "text/csv",
+                         key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    right.download_button(t("Download Excel"), exports.to_excel_bytes({sheet: frame}), f"{stem}.xlsx",
+                          exports.XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")

@@ -79,6 +79,12 @@ FR: dict[str, str] = {
     "Pushes": "Reports",
     "Snapshots": "Instantanés",
     "Close dates pushed, by owner": "Dates de clôture repoussées, par commercial",
+    "Deals pushed": "Affaires repoussées",
+    "Push rate": "Taux de report",
+    "Days per push": "Jours par report",
+    "Push rate = share of the owner's open deals whose close date was pushed at least once.":
+        "Taux de report = part des affaires ouvertes du commercial dont la date de clôture a été repoussée au moins "
+        "une fois.",
     "{pushed} of {total} deals · {pushes} pushes": "{pushed} affaires sur {total} · {pushes} reports",
     # trend
     "Pipeline at each snapshot": "Pipeline à chaque instantané",

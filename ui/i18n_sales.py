@@ -211,6 +211,8 @@ FR: dict[str, str] = {
     "Deals": "Affaires",
     "Survey": "Enquête",
     "1:1 log": "Entretiens",
+    "History": "Historique",
+    "Stage history (Salesforce)": "Historique des étapes (Salesforce)",
     "Row": "Ligne",
     "Deal id": "N° d'affaire",
     "Name": "Nom",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import exports, sales_people, store, survey
+from analytics import sales_people, store, survey
 from ui import charts_people as charts
 from ui import common, fmt
 from ui.i18n import t
@@ -31,15 +31,6 @@ def sidebar_filters() -> dict[str, list[str]]:
         if picked:
             chosen[dimension] = picked
     return chosen
-
-
-def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
-    """CSV and Excel buttons for a table that holds no suppressed row."""
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(t("Download CSV"), exports.to_csv_bytes(frame), f"{stem}.csv", "text/csv",
-                         key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(t("Download Excel"), exports.to_excel_bytes({sheet: frame}), f"{stem}.xlsx",
-                          exports.XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
 def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> pd.DataFrame:
@@ -123,7 +114,7 @@ def trend(waves: pd.DataFrame, k: int) -> None:
         st.caption(t("{waves}: 1–10 scale: not comparable with 0–10 benchmarks.",
                      waves=", ".join(wave_name(w) for w in odd["wave"])))
     st.dataframe(enps_table(waves, "wave", t("Wave"), k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
-    downloads(enps_export(waves, "wave", t("Wave")), "enps_by_wave", t("eNPS by wave"), "engagement_waves")
+    common.downloads(enps_export(waves, "wave", t("Wave")), "enps_by_wave", t("eNPS by wave"), "engagement_waves")
 
 
 def breakdown(waves: list[str], filters: dict, k: int) -> None:
@@ -149,7 +140,8 @@ def breakdown(waves: list[str], filters: dict, k: int) -> None:
     if groups["suppressed"].any():
         st.caption(t("Groups with fewer than {k} responses are hidden, and so is the next smallest group when only "
                      "one would be hidden, so that no hidden result can be worked out from the total.", k=k))
-    downloads(enps_export(groups, "group", label), f"enps_by_{dimension}", t("eNPS by group"), "engagement_groups")
+    common.downloads(enps_export(groups, "group", label), f"enps_by_{dimension}", t("eNPS by group"),
+                     "engagement_groups")
 
 
 def comments_panel(waves: pd.DataFrame, filters: dict, threshold: int) -> None:
@@ -186,7 +178,7 @@ def comments_panel(waves: pd.DataFrame, filters: dict, threshold: int) -> None:
     top = common.fetch(survey.top_terms, wave=wave_arg, filters=filters)
     if not top.empty:
         terms.plotly_chart(charts.top_terms(top), width="stretch", key="engagement_terms_chart")
-    downloads(shown, "comments", t("Comments"), "engagement_comments")
+    common.downloads(shown, "comments", t("Comments"), "engagement_comments")
 
 
 if not common.fetch(survey.survey_waves):
@@ -208,7 +200,7 @@ def sales_and_people(k: int) -> None:
                "margin_of_error": t("Margin of error (95 %)"), "won": t("Won"), "lost": t("Lost"),
                "win_rate": t("Win rate"), "pipeline_velocity_per_day": t("Velocity per day")}
     st.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
-    downloads(table[list(columns)].rename(columns=columns), "sales_x_people", t("Sales × people"),
+    common.downloads(table[list(columns)].rename(columns=columns), "sales_x_people", t("Sales × people"),
               "engagement_sales_people")
 
 

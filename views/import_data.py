@@ -6,15 +6,15 @@ import datetime as dt
 import streamlit as st
 
 from analytics import exports, ingest, mapping, readers, store, templates
-from ui import common, fmt
+from ui import auth, common, fmt
 from ui.i18n import t
 
 KIND_LABELS = {"auto": "Detect automatically", "deals": "Deals (CRM export)", "survey": "Survey responses",
-               "one_on_ones": "1:1 meeting log"}
+               "one_on_ones": "1:1 meeting log", "stage_history": "Stage history (Salesforce)"}
 MAPPABLE = {"deals": mapping.DEAL_FIELDS, "one_on_ones": mapping.ONE_ON_ONE_FIELDS,
-            "survey": ("enps", "wave", "date")}
+            "survey": ("enps", "wave", "date"), "stage_history": (*mapping.HISTORY_FIELDS, mapping.HISTORY_EVENT_FIELD)}
 NOT_MAPPED = "—"
-KIND_SHORT_LABELS = {"deals": "Deals", "survey": "Survey", "one_on_ones": "1:1 log"}
+KIND_SHORT_LABELS = {"deals": "Deals", "survey": "Survey", "one_on_ones": "1:1 log", "stage_history": "History"}
 PREVIEW_LABELS = {
     "row_number": "Row", "deal_id": "Deal id", "name": "Name", "pipeline": "Pipeline", "stage": "Stage",
     "status_raw": "Status", "amount": "Amount", "currency": "Currency", "owner": "Owner", "created_on": "Created",
@@ -23,6 +23,8 @@ PREVIEW_LABELS = {
     "manager": "Manager", "employee": "Employee", "met_on": "Meeting date", "duration_minutes": "Duration (min)",
 }
 
+auth.require_permission("import")  # access control (ui/auth.py): admin, sales and hr, each for their kinds
+ALLOWED = auth.current_user().import_kinds()
 st.title(t("Import"))
 st.caption(t("Upload the weekly CRM export (CSV or Excel, HubSpot, Salesforce, Pipedrive or your own sheet), "
              "a survey export or a 1:1 meeting log. Check the preview, then import."))
@@ -31,7 +33,8 @@ st.caption(t("Upload the weekly CRM export (CSV or Excel, HubSpot, Salesforce, P
 def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOptions:
     """The per-file choices: kind, snapshot date, sheet, partial, column overrides."""
     left, mid, right = st.columns(3)
-    kind = left.selectbox(t("File contains"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]),
+    kind = left.selectbox(t("File contains"), [k for k in KIND_LABELS if k == "auto" or k in ALLOWED],
+                          format_func=lambda k: t(KIND_LABELS[k]),
                           key=f"import_kind_{key}")
     found = ingest.date_in_file_name(upload.name)
     as_of = mid.date_input(t("Snapshot date"), value=found or dt.date.today(), key=f"import_asof_{key}",
@@ -107,14 +110,14 @@ def detected_summary(p: ingest.Prepared) -> None:
         facts.append(f"{t('Sheet')}: {p.details['sheet']}")
     for column, order in (p.details.get("date_orders") or {}).items():
         facts.append(f"{t('Dates in')} '{column}': {order}")
-    st.caption(" · ".join(facts))
+    st.caption(" · ".join(fmt.plain(f) for f in facts))  # fmt.plain: file text is shown as typed, never as Markdown
     for note in p.details.get("notes") or []:
-        st.caption(note)
+        st.caption(fmt.plain(note))
 
 
 def validation_report(key: str, p: ingest.Prepared) -> None:
     for warning in p.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(fmt.plain(warning), icon=":material/warning:")
     if p.rows_rejected:
         st.markdown(t("**{n} rows will not be imported.** The first ones:", n=fmt.number(p.rows_rejected)))
         st.dataframe(p.rejected.head(50), hide_index=True, width="stretch")
@@ -128,27 +131,32 @@ def import_one(key: str, upload) -> None:
     try:
         p = prepared_for(data, upload.name, options)
     except ingest.ImportRejected as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(fmt.plain(exc), icon=":material/block:")
         columns = raw_columns(data, upload.name, options.sheet)
         if columns:
             mapping_editor(key, options.kind or "deals", {}, columns)
+        return
+    if p.kind not in ALLOWED:  # access control: e.g. a survey file uploaded by a sales user
+        st.error(t("Your roles do not allow importing this kind of file ({kind}).",
+                   kind=t(KIND_LABELS.get(p.kind, p.kind))), icon=":material/lock:")
         return
     detected_summary(p)
     mapping_editor(key, p.kind, (p.mapping.get("fields") if p.kind == "deals" else p.mapping) or {},
                    list(p.raw.frame.columns))
     if p.kind == "survey" and p.mapping.get("dropped_identifiers"):
         st.info(t("Identifier columns dropped, never stored: {cols}",
-                  cols=", ".join(p.mapping["dropped_identifiers"])), icon=":material/shield_person:")
+                  cols=fmt.plain(", ".join(p.mapping["dropped_identifiers"]))), icon=":material/shield_person:")
     preview = p.preview().drop(columns=["snapshot_on", "response_no"], errors="ignore")
     st.dataframe(preview.rename(columns=lambda c: t(PREVIEW_LABELS.get(c, c))), hide_index=True, width="stretch")
     validation_report(key, p)
-    if st.button(t("Import {name}", name=upload.name), type="primary", key=f"import_go_{key}"):
-        with st.status(t("Importing {name}…", name=upload.name), expanded=True) as status:
+    name = fmt.plain(upload.name)
+    if st.button(t("Import {name}", name=name), type="primary", key=f"import_go_{key}"):
+        with st.status(t("Importing {name}…", name=name), expanded=True) as status:
             st.write(t("Storing {n} rows in one transaction…", n=fmt.number(p.rows_imported)))
             result = ingest.commit(p, common.db_path())
-            label = (t("{name}: already imported (same content), nothing changed.", name=upload.name)
+            label = (t("{name}: already imported (same content), nothing changed.", name=name)
                      if result.status == "already imported" else
-                     t("{name}: imported {n} rows, {r} rejected.", name=upload.name,
+                     t("{name}: imported {n} rows, {r} rejected.", name=name,
                        n=fmt.number(result.rows_imported), r=fmt.number(result.rows_rejected)))
             status.update(label=label, state="complete", expanded=False)
         st.session_state.pop("import_prepared", None)
@@ -158,11 +166,14 @@ def import_one(key: str, upload) -> None:
 def history() -> None:
     st.subheader(t("Import history"))
     table = common.fetch(store.list_imports)
+    table = table[table["kind"].isin(ALLOWED)]  # access control: only the kinds this user may import
     if table.empty:
         st.info(t("Nothing imported yet."))
         return
     shown = table.drop(columns=["sha256"]).rename(columns=lambda c: t(c.replace("_", " ").capitalize()))
     st.dataframe(shown, hide_index=True, width="stretch")
+    if not auth.current_user().can("delete_imports"):  # access control: deleting imports is for admins
+        return
     labels = {int(r.import_id): f"#{r.import_id} · {r.file_name} · {fmt.date(r.snapshot_on)}"
               for r in table.itertuples()}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -188,7 +199,7 @@ with common.user_errors():
                                accept_multiple_files=True, key="import_files")
     for number, upload in enumerate(uploads or []):
         with st.container(border=True):
-            st.markdown(f"**{upload.name}**")
+            st.markdown(f"**{fmt.plain(upload.name)}**")
             with common.user_errors():
                 import_one(f"{number}_{upload.file_id}"[:40], upload)
 with common.user_errors():

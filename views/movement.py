@@ -56,7 +56,7 @@ def snapshot_pickers() -> tuple:
 
 def kpi_row(mv: movement.Movement) -> None:
     money = lambda v: fmt.money_short(v, mv.currency)  # noqa: E731
-    cells = st.columns(6)
+    cells = st.columns([1.4, 1.4, 1, 1, 1, 1])
     cells[0].metric(t("Open on {date}", date=fmt.date(mv.date_from)), money(mv.open_amount_from),
                     help=t("{n} deals.", n=fmt.number(mv.open_count_from)))
     cells[1].metric(t("Open on {date}", date=fmt.date(mv.date_to)), money(mv.open_amount_to),
@@ -102,15 +102,20 @@ def deals_section(mv: movement.Movement, clicked: str | None) -> None:
     st.session_state["movement_last_click"] = clicked
     if st.session_state.get("movement_bucket") not in movement.BUCKETS:
         st.session_state["movement_bucket"] = next((b for b in movement.BUCKETS if mv.counts[b]), "won")
-    bucket = st.selectbox(t("Bucket"), movement.BUCKETS, key="movement_bucket",
-                          format_func=lambda b: f"{charts_movement.bucket_label(b)} ({fmt.number(mv.counts[b])})")
-    st.caption(t(BUCKET_HELP[bucket]))
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    bucket = left.selectbox(t("Bucket"), movement.BUCKETS, key="movement_bucket",
+                            format_func=lambda b: f"{charts_movement.bucket_label(b)} ({fmt.number(mv.counts[b])})")
+    right.caption(t(BUCKET_HELP[bucket]))
     table = mv.deals_in(bucket).drop(columns="bucket")
     if table.empty:
         st.info(t("No deal in this bucket."))
         return
-    st.dataframe(table, hide_index=True, width="stretch", column_config=deal_columns(mv))
+    st.dataframe(table, hide_index=True, width="stretch", column_config=deal_columns(mv), column_order=DEAL_ORDER)
     download_pair({bucket: table, "all": mv.deals}, f"movement_{mv.date_from}_{mv.date_to}_{bucket}")
+
+
+DEAL_ORDER = ["name", "owner", "pipeline", "stage_from", "stage_to", "change", "value_from", "value_to",
+              "close_on_from", "close_on_to", "days_pushed", "amount_from", "amount_to", "currency", "deal_id"]
 
 
 def deal_columns(mv: movement.Movement) -> dict:
@@ -130,37 +135,44 @@ def deal_columns(mv: movement.Movement) -> dict:
     }
 
 
+SLIP_ORDER = ["name", "owner", "stage", "amount", "first_close_on", "close_on", "pushes", "days_pushed"]
+
+
 def slips_section(end) -> None:
     st.subheader(t("Slipped close dates"))
     st.caption(t("Open deals on {date} whose expected close date was pushed later from one snapshot to the next.",
                  date=fmt.date(end)))
     table = common.fetch(movement.slips, flt=flt, as_of=end)
     leaders = table[table["pushes"] > 0].head(15)
-    left, right = st.columns([3, 2])
-    with left:
-        if leaders.empty:
-            st.success(t("No close date was pushed."))
-        else:
-            st.dataframe(leaders, hide_index=True, width="stretch", column_config={
-                "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
-                "stage": t("Stage"), "amount": st.column_config.NumberColumn(t("Amount"), format="localized"),
-                "close_on": st.column_config.DateColumn(t("Close date")),
-                "first_close_on": st.column_config.DateColumn(t("First close date")),
-                "pushes": st.column_config.NumberColumn(t("Pushes"), format="%d"),
-                "days_pushed": st.column_config.NumberColumn(t("Days pushed"), format="%d"),
-                "snapshots": st.column_config.NumberColumn(t("Snapshots"), format="%d")})
+    if leaders.empty:
+        st.success(t("No close date was pushed."))
+    else:
+        st.dataframe(leaders, hide_index=True, width="stretch", column_order=SLIP_ORDER, column_config={
+            "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
+            "stage": t("Stage"), "amount": st.column_config.NumberColumn(t("Amount"), format="localized"),
+            "close_on": st.column_config.DateColumn(t("Close date")),
+            "first_close_on": st.column_config.DateColumn(t("First close date")),
+            "pushes": st.column_config.NumberColumn(t("Pushes"), format="%d"),
+            "days_pushed": st.column_config.NumberColumn(t("Days pushed"), format="%d"),
+            "snapshots": st.column_config.NumberColumn(t("Snapshots"), format="%d")})
     owners = common.fetch(movement.push_rates, flt=flt, as_of=end)
-    with right:
-        if not owners.empty:
-            st.plotly_chart(charts_movement.push_rate_chart(owners), width="stretch")
+    if not owners.empty:
+        left, right = st.columns([1, 1])
+        left.plotly_chart(charts_movement.push_rate_chart(owners), width="stretch")
+        right.dataframe(owners, hide_index=True, width="stretch", column_config={
+            "owner": t("Owner"), "open_deals": t("Open deals"), "pushed_deals": t("Deals pushed"),
+            "push_rate": st.column_config.NumberColumn(t("Push rate"), format="percent"),
+            "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
+            "avg_days_per_push": st.column_config.NumberColumn(t("Days per push"), format="%.0f")})
+        right.caption(t("Push rate = share of the owner's open deals whose close date was pushed at least once."))
     download_pair({"slips": table, "owners": owners}, f"slipped_close_dates_{end}")
 
 
 def trend_section(currency: str | None) -> None:
     st.subheader(t("Pipeline at each snapshot"))
-    measures = list(charts_movement.TREND_MEASURES)
+    measures = list(charts_movement.MEASURE_LABELS)
     measure = st.segmented_control(t("Show"), measures, default=measures[0], key="movement_trend_measure",
-                                   format_func=lambda m: t(charts_movement.TREND_MEASURES[m])) or measures[0]
+                                   format_func=lambda m: t(charts_movement.MEASURE_LABELS[m])) or measures[0]
     per_stage = common.fetch(movement.trend, flt=flt)
     if per_stage.empty:
         st.info(t("No open deal."))

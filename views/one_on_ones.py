@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import exports, one_on_ones
+from analytics import one_on_ones
 from ui import charts_people as charts
 from ui import common, fmt
 from ui.i18n import language, t
@@ -14,15 +14,6 @@ from ui.i18n import language, t
 st.title(t("1:1 meetings"))
 st.caption(t("How regularly managers meet each person in their team: days since the last 1:1, the usual "
              "interval between meetings and who is overdue."))
-
-
-def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
-    """CSV and Excel buttons for a table."""
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(t("Download CSV"), exports.to_csv_bytes(frame), f"{stem}.csv", "text/csv",
-                         key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(t("Download Excel"), exports.to_excel_bytes({sheet: frame}), f"{stem}.xlsx",
-                          exports.XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
 def date_format() -> str:
@@ -77,7 +68,7 @@ def cadence_section(cadence: pd.DataFrame) -> None:
     shown = cadence if everyone else cadence[cadence["is_current"]]
     table = cadence_frame(shown)
     st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config=table_config(), height=360)
-    downloads(table, "one_on_ones_cadence", t("Cadence"), "one_on_ones_cadence")
+    common.downloads(table, "one_on_ones_cadence", t("Cadence"), "one_on_ones_cadence")
 
 
 def overdue_section(cadence: pd.DataFrame, cadence_days: int) -> None:
@@ -89,7 +80,7 @@ def overdue_section(cadence: pd.DataFrame, cadence_days: int) -> None:
     table = cadence_frame(late).drop(columns=[t("Overdue")])
     st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config=table_config(),
                  height=35 * (min(len(table), 20) + 1) + 3)
-    downloads(table, "one_on_ones_overdue", t("Overdue"), "one_on_ones_overdue")
+    common.downloads(table, "one_on_ones_overdue", t("Overdue"), "one_on_ones_overdue")
 
 
 def manager_section(cadence_days: int) -> None:
@@ -108,7 +99,7 @@ def manager_section(cadence_days: int) -> None:
     st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config={
         t("Median interval (days)"): st.column_config.TextColumn(alignment="right"),
         t("Intervals"): st.column_config.NumberColumn(help=t("Gaps between two consecutive 1:1s of an employee."))})
-    downloads(table, "one_on_ones_managers", t("Managers"), "one_on_ones_managers")
+    common.downloads(table, "one_on_ones_managers", t("Managers"), "one_on_ones_managers")
 
 
 report = common.fetch(one_on_ones.one_on_ones_report)

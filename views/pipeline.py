@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import deals, exports, funnel, inventory, performance, velocity
+from analytics import deals, funnel, inventory, performance, velocity
 from ui import charts_sales, common, fmt
 from ui.filters import deal_filters
 from ui.i18n import t
@@ -100,7 +100,7 @@ def inventory_section(currency: str | None, order: list[str]) -> None:
         return
     full_order = order + sorted(set(table["stage"]) - set(order))
     st.plotly_chart(charts_sales.inventory_heatmap(table, full_order, currency), width="stretch")
-    download_pair(table, "open_pipeline")
+    common.downloads(table, "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
 
 
 def owners_section(currency: str | None) -> None:
@@ -118,7 +118,7 @@ def owners_section(currency: str | None) -> None:
         "weighted_amount": t("Weighted pipeline"), "won": t("Won"), "lost": t("Lost"),
         "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
         "avg_won_amount": t("Average won deal"), "sales_cycle_days_median": t("Cycle (median days)")})
-    download_pair(shown, "owners")
+    common.downloads(shown, "owners", t("Owners"), "pipeline_dl_owners")
 
 
 HYGIENE_LABELS = {"stale": "Stale", "past_due": "Past due", "missing": "Missing amount or close date",
@@ -135,7 +135,7 @@ def hygiene_section() -> None:
                 st.success(t("Nothing to fix here."))
                 continue
             st.dataframe(lists[name], hide_index=True, width="stretch")
-            download_pair(lists[name], f"hygiene_{name}")
+            common.downloads(lists[name], f"hygiene_{name}", name, f"pipeline_dl_{name}")
 
 
 def calibration_section() -> None:
@@ -147,14 +147,6 @@ def calibration_section() -> None:
             return
         st.plotly_chart(charts_sales.calibration_chart(table), width="stretch")
         st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
-
-
-def download_pair(table, name: str) -> None:
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("CSV"), exports.to_csv_bytes(table), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"pipeline_dl_csv_{name}", icon=":material/download:")
-    right.download_button(t("Excel"), exports.to_excel_bytes({name: table}), file_name=f"{name}.xlsx",
-                          mime=exports.XLSX_MIME, key=f"pipeline_dl_xlsx_{name}", icon=":material/download:")
 
 
 currency = kpi_row()

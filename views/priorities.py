@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import deals, exports, store
+from analytics import deals, store
 from analytics import priorities as prio
 from ui import charts_priorities, common, fmt
 from ui.filters import deal_filters
@@ -140,7 +140,7 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
     rows = event.selection.rows if event is not None else []
     if rows:
         deal_detail(ranked.iloc[rows[0]], currency)
-    download_pair(export_table(ranked), "priorities")
+    common.downloads(export_table(ranked), "priorities", "priorities", "priorities_dl_list")
 
 
 def deal_detail(deal: pd.Series, currency: str | None) -> None:
@@ -202,7 +202,7 @@ def drivers_section(currency: str | None) -> None:
             "avg_won_amount": st.column_config.NumberColumn(t("Average won deal"), format="localized"),
             "difference": st.column_config.NumberColumn(t("Difference from overall"), format="percent"),
             "status": t("Status")})
-        download_pair(shown, "win_drivers")
+        common.downloads(shown, "win_drivers", "win_drivers", "priorities_dl_drivers")
 
 
 def calibration_section(result: prio.Priorities) -> None:
@@ -236,14 +236,6 @@ def stage_warning(result: prio.Priorities) -> None:
         st.caption(t("No lost deal is known to have reached {stages}: a lost deal without stage history counts at "
                      "the first stage only, so the win rate there is overstated. Stage entry dates in the export "
                      "fix this.", stages=stages))
-
-
-def download_pair(table: pd.DataFrame, name: str) -> None:
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("CSV"), exports.to_csv_bytes(table), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"priorities_dl_csv_{name}", icon=":material/download:")
-    right.download_button(t("Excel"), exports.to_excel_bytes({name: table}), file_name=f"{name}.xlsx",
-                          mime=exports.XLSX_MIME, key=f"priorities_dl_xlsx_{name}", icon=":material/download:")
 
 
 currency = common.fetch(deals.reporting_currency).code

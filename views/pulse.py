@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import exports, store, survey
+from analytics import store, survey
 from ui import charts_people as charts
 from ui import common, fmt
 from ui.i18n import t
@@ -28,15 +28,6 @@ def sidebar_filters() -> dict[str, list[str]]:
         if picked:
             chosen[dimension] = picked
     return chosen
-
-
-def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
-    """CSV and Excel buttons for a table that holds no suppressed row."""
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(t("Download CSV"), exports.to_csv_bytes(frame), f"{stem}.csv", "text/csv",
-                         key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(t("Download Excel"), exports.to_excel_bytes({sheet: frame}), f"{stem}.xlsx",
-                          exports.XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
 def results_table(results: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -85,7 +76,7 @@ def question_section(results: pd.DataFrame, wave: str, k: int) -> None:
                  column_config={t("Note"): st.column_config.TextColumn(width="medium")})
     if results["is_reverse"].fillna(False).astype(bool).any():
         st.caption(t("↺ reverse-scored question: answers are flipped so that favourable is always the positive side."))
-    downloads(results_export(results), f"pulse_{wave}", t("Pulse questions"), "pulse_results")
+    common.downloads(results_export(results), f"pulse_{wave}", t("Pulse questions"), "pulse_results")
 
 
 def heatmap_section(wave: str, filters: dict, k: int) -> None:
@@ -105,7 +96,7 @@ def heatmap_section(wave: str, filters: dict, k: int) -> None:
     if heat["suppressed"].any():
         st.caption(t("Blank cells: fewer than {k} answers, or hidden so that a smaller group cannot be worked out "
                      "from the total. Hover a cell for details.", k=k))
-    downloads(heatmap_export(heat, label), f"pulse_{wave}_by_{dimension}", t("Pulse by group"), "pulse_heatmap")
+    common.downloads(heatmap_export(heat, label), f"pulse_{wave}_by_{dimension}", t("Pulse by group"), "pulse_heatmap")
 
 
 if common.fetch(survey.question_results).empty:

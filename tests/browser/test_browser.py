@@ -7,7 +7,8 @@ import pytest
 
 from tests.browser.conftest import assert_no_error, screenshot, wait_ready
 
-PAGES = {"pipeline": "", "engagement": "engagement", "pulse": "pulse", "one_on_ones": "one-on-ones",
+PAGES = {"pipeline": "", "movement": "movement", "forecast": "forecast", "priorities": "priorities",
+         "engagement": "engagement", "pulse": "pulse", "one_on_ones": "one-on-ones",
          "import": "import", "settings": "settings"}
 DEALS = ("Record ID,Deal Name,Pipeline,Deal Stage,Amount,Create Date,Close Date,Deal owner\n"
          "BR-1,Browser deal,Sales Pipeline,contractsent,900000,2026-11-01,2026-12-20,Zoe Browser\n")

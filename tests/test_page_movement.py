@@ -1,0 +1,158 @@
+"""AppTest: the Pipeline movement page on the four weekly sample exports.
+
+The waterfall must start at the open pipeline of the older snapshot and end at the newer one's (both read
+from the KPIs as of each date, not from the movement module); the bucket counts shown are those of the
+table in sample_data/README.md (11-20 -> 11-27: 11 won, 19 lost, 35 new, 4 dropped).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import ingest, store
+from analytics.deals import DealFilter
+from analytics.movement import movement
+from analytics.performance import kpis
+from tests.plotly_utils import values
+from ui import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATES = ["2026-11-06", "2026-11-13", "2026-11-20", "2026-11-27"]
+NOV_06, NOV_13, NOV_20, NOV_27 = (date.fromisoformat(d) for d in SAMPLE_DATES)
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory) -> Path:
+    """The four weekly deals exports, imported once as sample data (the app then loads nothing more)."""
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    for day in SAMPLE_DATES:
+        source = ROOT / "sample_data" / f"deals_{day}.csv"
+        ingest.import_file(source, source.name, ingest.ImportOptions(is_sample=True), path)
+    return path
+
+
+@pytest.fixture
+def sample_db(sample_file, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "pulse.duckdb"
+    shutil.copy(sample_file, path)
+    monkeypatch.setenv("PULSE_DB", str(path))
+    return path
+
+
+def movement_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/movement.py").run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def waterfall(at: AppTest) -> dict:
+    specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    return next(trace for spec in specs for trace in spec["data"] if trace["type"] == "waterfall")
+
+
+def open_amount(path: Path, day: date) -> float:
+    with store.connect(path) as con:
+        return kpis(con, as_of=day).open_amount
+
+
+def test_waterfall_goes_from_last_weeks_open_pipeline_to_this_weeks(sample_db):
+    at = movement_page()
+    trace = waterfall(at)
+    y = values(trace["y"])
+    assert y[0] == pytest.approx(open_amount(sample_db, NOV_20))
+    assert y[-1] == pytest.approx(open_amount(sample_db, NOV_27))
+    assert y[0] + sum(y[1:-1]) == pytest.approx(y[-1])  # the buckets reconcile
+    assert trace["measure"] == ["absolute", *["relative"] * 9, "total"]
+    assert len(trace["x"]) == 11 and "Nov 20, 2026" in trace["x"][0] and "Nov 27, 2026" in trace["x"][-1]
+    shown = {m.label: m.value for m in at.metric}
+    assert (shown["New"], shown["Won"], shown["Lost"], shown["Dropped"]) == ("35", "11", "19", "4")
+
+
+def test_the_deals_behind_a_bucket(sample_db):
+    at = movement_page()
+    assert at.selectbox(key="movement_bucket").value == "won"
+    assert len(deal_table(at)) == 11
+    at.selectbox(key="movement_bucket").set_value("lost").run()
+    assert_clean(at)
+    table = deal_table(at)
+    assert len(table) == 19 and set(table["stage_to"]) == {"Closed lost"}
+
+
+def deal_table(at: AppTest):
+    return next(el.value for el in at.dataframe if "stage_from" in el.value.columns)
+
+
+def test_snapshot_pickers(sample_db):
+    at = movement_page()
+    at.selectbox(key="movement_from").set_value(NOV_06).run()
+    at.selectbox(key="movement_to").set_value(NOV_13).run()
+    assert_clean(at)
+    y = values(waterfall(at)["y"])
+    assert y[0] == pytest.approx(open_amount(sample_db, NOV_06))
+    assert y[-1] == pytest.approx(open_amount(sample_db, NOV_13))
+    at.selectbox(key="movement_from").set_value(NOV_27).run()
+    assert_clean(at)
+    assert at.warning and not at.get("plotly_chart")
+
+
+def test_owner_filter_applies_to_the_waterfall(sample_db):
+    at = movement_page()
+    owner = at.multiselect(key="movement_f_owner").options[0]
+    at.multiselect(key="movement_f_owner").set_value([owner]).run()
+    assert_clean(at)
+    with store.connect(sample_db) as con:
+        expected = movement(con, NOV_20, NOV_27, flt=DealFilter(owners=(owner,)))
+    y = values(waterfall(at)["y"])
+    assert (y[0], y[-1]) == (pytest.approx(expected.open_amount_from), pytest.approx(expected.open_amount_to))
+    assert y[0] < open_amount(sample_db, NOV_20)
+
+
+def test_slips_and_trend_are_shown(sample_db):
+    at = movement_page()
+    kinds = [trace["type"] for el in at.get("plotly_chart") for trace in json.loads(el.proto.spec)["data"]]
+    assert kinds.count("waterfall") == 1 and "bar" in kinds and kinds.count("scatter") >= 5  # one area per stage
+    assert any("pushes" in el.value.columns for el in at.dataframe)
+    assert any("precision of the interval between snapshots: 7 days" in c.value for c in at.caption)
+    assert len(at.get("download_button")) >= 6
+
+
+def test_french(sample_db):
+    at = movement_page("fr")
+    assert at.title[0].value == "Mouvements du pipeline"
+    assert "20 nov. 2026" in " ".join(waterfall(at)["x"]) or "20/11/2026" in " ".join(waterfall(at)["x"])
+
+
+def test_one_snapshot_explains_what_is_needed(db):
+    source = ROOT / "sample_data" / "deals_2026-11-27.csv"
+    ingest.import_file(source, source.name, ingest.ImportOptions(), db)
+    at = movement_page()
+    assert at.info and "two snapshots" in at.info[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_every_string_of_the_page_has_french():
+    texts = []
+    for name in ("views/movement.py", "ui/charts_movement.py"):
+        for node in ast.walk(ast.parse((ROOT / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args \
+                    and isinstance(node.args[0], ast.Constant):
+                texts.append(node.args[0].value)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and \
+                    getattr(node.targets[0], "id", "").endswith(("_LABELS", "_HELP")):
+                texts += [v.value for v in node.value.values]
+    assert len(texts) > 40
+    assert [text for text in texts if text not in i18n.FR] == []
