@@ -41,3 +41,26 @@ def _period_bounds(period) -> tuple[dt.date | None, dt.date | None]:
         return period, None
     values = list(period or ())
     return (values[0] if values else None), (values[1] if len(values) > 1 else None)
+
+
+def survey_filters(prefix: str) -> dict[str, list[str]]:
+    """A sidebar multiselect per survey grouping dimension (only values with at least k responses offered)."""
+    from analytics import survey
+    from ui import charts_people
+
+    st.sidebar.subheader(t("Filters"))
+    chosen = {}
+    for dimension, values in common.fetch(survey.survey_groups_available).items():
+        picked = st.sidebar.multiselect(charts_people.dimension_label(dimension), values,
+                                        key=f"{prefix}_filter_{dimension}", format_func=charts_people.group_label,
+                                        placeholder=t("Everyone"))
+        if picked:
+            chosen[dimension] = picked
+    return chosen
+
+
+def stop_without_deals() -> None:
+    """The page guard of the sales pages: a hint and stop when no deals were imported."""
+    if common.fetch(deals.latest_snapshot_on) is None:
+        st.info(t("No deals yet: import a CRM export on the Import page."))
+        st.stop()

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics import sales_people, store, survey
 from ui import charts_people as charts
 from ui import common, fmt
+from ui.filters import survey_filters
 from ui.i18n import t
 
 ALL_WAVES = "__all_waves__"
@@ -19,18 +20,6 @@ st.caption(t("How likely employees are to recommend the company as a place to wo
 
 def wave_name(wave: str) -> str:
     return t("All waves") if wave == ALL_WAVES else t("undated") if wave == survey.UNDATED else wave
-
-
-def sidebar_filters() -> dict[str, list[str]]:
-    """A multiselect per grouping dimension (only values with at least k responses are offered)."""
-    st.sidebar.subheader(t("Filters"))
-    chosen = {}
-    for dimension, values in common.fetch(survey.survey_groups_available).items():
-        picked = st.sidebar.multiselect(charts.dimension_label(dimension), values, key=f"engagement_filter_{dimension}",
-                                        format_func=charts.group_label, placeholder=t("Everyone"))
-        if picked:
-            chosen[dimension] = picked
-    return chosen
 
 
 def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> pd.DataFrame:
@@ -206,7 +195,7 @@ def sales_and_people(k: int) -> None:
 
 settings = common.fetch(store.get_settings)
 k = max(survey.MIN_THRESHOLD, int(settings["anonymity_threshold"]))
-filters = sidebar_filters()
+filters = survey_filters("engagement")
 headcount = int(st.sidebar.number_input(
     t("Headcount of the selection"), min_value=0, step=1, value=0, key="engagement_headcount",
     help=t("How many employees were invited in the selected group; gives the response rate. 0 = not given.")))

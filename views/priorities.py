@@ -9,16 +9,14 @@ import streamlit as st
 from analytics import deals, store
 from analytics import priorities as prio
 from ui import charts_priorities, common, fmt
-from ui.filters import deal_filters
+from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
 
 st.title(t("Priorities"))
 st.caption(t("Which open deals to work on this week, and what the deals we win have in common."))
 
 flt, date_from, date_to = deal_filters("priorities")
-if common.fetch(deals.latest_snapshot_on) is None:
-    st.info(t("No deals yet: import a CRM export on the Import page."))
-    st.stop()
+stop_without_deals()
 
 FLAG_LABELS = {
     "past_due": "past due",

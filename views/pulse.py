@@ -7,6 +7,7 @@ import streamlit as st
 from analytics import store, survey
 from ui import charts_people as charts
 from ui import common, fmt
+from ui.filters import survey_filters
 from ui.i18n import t
 
 st.title(t("Pulse survey"))
@@ -16,18 +17,6 @@ st.caption(t("Answers to the pulse questions, wave by wave: the average score an
 
 def wave_name(wave: str) -> str:
     return t("undated") if wave == survey.UNDATED else wave
-
-
-def sidebar_filters() -> dict[str, list[str]]:
-    """A multiselect per grouping dimension (only values with at least k responses are offered)."""
-    st.sidebar.subheader(t("Filters"))
-    chosen = {}
-    for dimension, values in common.fetch(survey.survey_groups_available).items():
-        picked = st.sidebar.multiselect(charts.dimension_label(dimension), values, key=f"pulse_filter_{dimension}",
-                                        format_func=charts.group_label, placeholder=t("Everyone"))
-        if picked:
-            chosen[dimension] = picked
-    return chosen
 
 
 def results_table(results: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -104,7 +93,7 @@ if common.fetch(survey.question_results).empty:
             icon=":material/info:")
     st.stop()
 k = max(survey.MIN_THRESHOLD, int(common.fetch(store.get_settings)["anonymity_threshold"]))
-filters = sidebar_filters()
+filters = survey_filters("pulse")
 all_results = common.fetch(survey.question_results, filters=filters)
 if all_results.empty:
     st.info(t("No answers for this selection."), icon=":material/info:")
