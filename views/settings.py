@@ -6,9 +6,10 @@ import streamlit as st
 
 from analytics import settings as settings_mod
 from analytics import stage_config, store
-from ui import common
+from ui import auth, common
 from ui.i18n import t
 
+auth.require_permission("settings")  # access control (ui/auth.py): admins only, backup included
 st.title(t("Settings"))
 st.caption(t("Changes are saved in the database and every page uses them at once."))
 

@@ -1,0 +1,446 @@
+"""Access control (ui/auth.py, issue 8 "Who may see what"): each role sees only its pages, with AppTest.
+
+The users file is written per test with bcrypt hashes of cost 4 (fast); PULSE_USERS points at it. The
+sample data is loaded once into a template database and copied for each test.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import bcrypt
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from ui import auth, common
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = (ROOT / "app.py").read_text(encoding="utf-8")
+SALES_PAGES = [p for p in ("pipeline.py", "forecast.py", "movement.py", "priorities.py") if f'"{p}"' in APP]
+PEOPLE_PAGES = ["engagement.py", "pulse.py", "one_on_ones.py"]
+PEOPLE_URLS = ["engagement", "pulse", "one-on-ones"]
+PASSWORDS = {"sam": "sales-pass", "helen": "hr-pass", "ada": "admin-pass", "nora": "no-role-pass"}
+ROLES = {"sam": ["sales"], "helen": ["hr"], "ada": ["admin"], "nora": ["finance"]}
+SURVEY_WORDS = ("eNPS", "Promoters", "Detractors", "Passives", "Response rate", "Pulse survey")
+SURVEY_MODULES = ("analytics.survey", "analytics.one_on_ones")
+
+
+# ------------------------------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(autouse=True)
+def _no_real_config(tmp_path, monkeypatch):
+    """Whatever .streamlit/users.toml a developer has, these tests decide the configuration."""
+    monkeypatch.delenv("PULSE_USERS", raising=False)
+    monkeypatch.setattr(auth, "DEFAULT_USERS_FILE", tmp_path / "no-users-file.toml")
+
+
+@pytest.fixture(scope="module")
+def sample_template(tmp_path_factory):
+    """A database with the sample data, loaded once for the module."""
+    path = tmp_path_factory.mktemp("template") / "pulse.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PULSE_DB", str(path))
+        common.load_sample_if_empty()
+    return path
+
+
+@pytest.fixture
+def sample_db(db, sample_template):
+    shutil.copy(sample_template, db)
+    return db
+
+
+@pytest.fixture
+def users(tmp_path, monkeypatch):
+    """A users file with one user per role (and one with an unknown role); PULSE_USERS points at it."""
+    path = tmp_path / "users.toml"
+    path.write_text("\n".join(f'[users.{name}]\npassword_hash = "{auth.hash_password(pw, rounds=4)}"\n'
+                              f'roles = {ROLES[name]}\n'.replace("'", '"') for name, pw in PASSWORDS.items()))
+    monkeypatch.setenv("PULSE_USERS", str(path))
+    return path
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """Every analytics function a page asks ``common.fetch`` for, in order."""
+    calls: list[str] = []
+    real = common.fetch
+
+    def recording(func, *args, **kwargs):
+        calls.append(f"{func.__module__}.{func.__qualname__}")
+        return real(func, *args, **kwargs)
+
+    monkeypatch.setattr(common, "fetch", recording)
+    return calls
+
+
+# -------------------------------------------------------------------------------------------------- helpers
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def sign_in(name: str, password: str | None = None) -> AppTest:
+    """A new session that submits the login form (with the user's right password unless one is given)."""
+    at = app().run()
+    assert not at.exception, at.exception
+    at.text_input(key="auth_login_name").input(name)
+    at.text_input(key="auth_login_password").input(PASSWORDS.get(name, "") if password is None else password)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def everything(at: AppTest) -> str:
+    """The text of every element of the last run (main area and sidebar), protos included."""
+    def walk(node):
+        if getattr(node, "proto", None) is not None:
+            yield str(node.proto)
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+    return "\n".join(walk(at._tree))
+
+
+def registered(at: AppTest, page_file: str) -> bool:
+    """Whether the session's navigation holds this page (AppTest refuses to switch to any other)."""
+    try:
+        at.switch_page(f"views/{page_file}")
+    except ValueError:
+        return False
+    return True
+
+
+def deep_link(at: AppTest, url_path: str) -> AppTest:
+    """What a browser asks for on a URL such as /engagement: the page whose url_path hashes to it."""
+    at._page_hash = calc_hash(url_path)
+    return at.run()
+
+
+def no_survey_numbers(at: AppTest) -> None:
+    assert not [m for m in at.metric if "eNPS" in m.label or m.label in ("Responses", "Response rate")]
+    text = everything(at)
+    assert not [word for word in SURVEY_WORDS if word in text], "survey content reached a non-hr session"
+    for frame in at.dataframe:
+        assert not {"enps", "eNPS", "promoters", "detractors", "wave"} & {str(c) for c in frame.value.columns}
+
+
+# ---------------------------------------------------------------------------------------------- pure logic
+
+def page(url_path: str) -> SimpleNamespace:
+    return SimpleNamespace(url_path=url_path, title=url_path.capitalize(), icon=None)
+
+
+SECTIONS = {"Sales": [page(""), page("movement")], "People": [page("engagement"), page("pulse")],
+            "Data": [page("import"), page("settings")], "Reports": [page("board")]}
+
+
+@pytest.mark.parametrize(("roles", "expected"), [
+    ({"sales"}, {"Sales": ["", "movement"], "Data": ["import"]}),
+    ({"hr"}, {"": [""], "People": ["engagement", "pulse"], "Data": ["import"]}),  # a hidden start page at "/"
+    ({"sales", "hr"}, {"Sales": ["", "movement"], "People": ["engagement", "pulse"], "Data": ["import"]}),
+    ({"admin"}, {"Sales": ["", "movement"], "People": ["engagement", "pulse"], "Data": ["import", "settings"],
+                 "Reports": ["board"]}),
+    (set(), {}),
+])
+def test_visible_pages_per_role(roles, expected):
+    user = auth.User("x", frozenset(roles), "password")
+    shown = auth.visible_pages(user, SECTIONS)
+    assert {title: [p.url_path for p in pages] for title, pages in shown.items()} == expected
+
+
+def test_permissions_per_role():
+    sales, hr, admin = (auth.User("x", frozenset({r}), "password") for r in ("sales", "hr", "admin"))
+    assert sales.import_kinds() == ("deals", "stage_history")
+    assert hr.import_kinds() == ("survey", "one_on_ones")
+    assert set(admin.import_kinds()) == {"deals", "stage_history", "survey", "one_on_ones"}
+    for permission in auth.ADMIN_ONLY:
+        assert admin.can(permission) and not sales.can(permission) and not hr.can(permission)
+    assert not sales.can("hr") and not hr.can("sales") and admin.can("hr") and admin.can("sales")
+    assert auth.LOCAL_USER.can("delete_imports") and not auth.NOBODY.can("import")
+
+
+def test_unknown_roles_are_ignored():
+    assert auth.clean_roles(["Sales", " hr ", "finance", 3]) == {"sales", "hr"}
+    assert auth.clean_roles("sales, admin") == {"sales", "admin"}
+    assert auth.clean_roles({"sales": True}) == frozenset()
+
+
+def test_authenticate_right_wrong_unknown_and_too_long(users):
+    accounts = auth.load_users(users)
+    assert auth.authenticate(accounts, "sam", "sales-pass").name == "sam"
+    assert auth.authenticate(accounts, " sam ", "sales-pass").name == "sam"
+    assert auth.authenticate(accounts, "sam", "hr-pass") is None
+    assert auth.authenticate(accounts, "nobody", "sales-pass") is None
+    assert auth.authenticate(accounts, "sam", "x" * 100) is None
+
+
+def test_an_unknown_user_costs_one_bcrypt_check_like_a_known_one(users, monkeypatch):
+    """No user enumeration by timing: an unknown name is checked against a dummy hash of the same cost."""
+    accounts = auth.load_users(users)
+    seen = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, digest: seen.append(digest[:7]) or real(pw, digest))
+    auth.authenticate(accounts, "sam", "wrong")
+    auth.authenticate(accounts, "nobody", "wrong")
+    assert seen == [b"$2b$04$", b"$2b$04$"]
+
+
+@pytest.mark.parametrize("content", ["not toml [", "[users]\n",
+                                     '[users.x]\npassword_hash = "plain"\nroles = ["admin"]\n'])
+def test_a_broken_users_file_is_refused(tmp_path, content):
+    path = tmp_path / "users.toml"
+    path.write_text(content)
+    with pytest.raises(auth.AuthConfigError):
+        auth.load_users(path)
+
+
+# --------------------------------------------------------------------------------------------------- the CLI
+
+def test_cli_add_user_appends_a_working_entry(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "users.toml"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("c0rrect horse\n"))
+    assert auth.main(["add-user", "carol", "--roles", "sales,hr", "--file", str(path), "--rounds", "4"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("other\n"))
+    assert auth.main(["add-user", "dan", "--roles", "admin", "--file", str(path), "--rounds", "4"]) == 0
+    accounts = auth.load_users(path)
+    assert accounts["carol"].roles == {"sales", "hr"} and accounts["dan"].roles == {"admin"}
+    assert auth.authenticate(accounts, "carol", "c0rrect horse").name == "carol"
+    assert "c0rrect" not in path.read_text()
+    assert path.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("argv", [["add-user", "eve", "--roles", "root"], ["add-user", "eve; rm", "--roles", "hr"],
+                                  ["add-user", "eve", "--roles", ""]])
+def test_cli_refuses_bad_names_and_roles(argv, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("pw\n"))
+    assert auth.main(argv) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_duplicate_user(users, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("pw\n"))
+    assert auth.main(["add-user", "sam", "--roles", "hr", "--file", str(users)]) == 2
+    assert "already has a user 'sam'" in capsys.readouterr().err
+
+
+def test_cli_as_a_module_prints_the_entry():
+    done = subprocess.run([sys.executable, "-m", "ui.auth", "add-user", "fay", "--roles", "hr", "--rounds", "4"],
+                          input="pw\n", capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("[users.fay]\npassword_hash = \"$2b$04$") and 'roles = ["hr"]' in done.stdout
+
+
+# ------------------------------------------------------------------------------------------- the app, per role
+
+def test_auth_off_shows_every_page(sample_db):
+    at = app().run()
+    assert not at.exception, at.exception
+    assert "Open pipeline" in [m.label for m in at.metric]
+    assert at.button(key="common_clear_sample")
+    assert "auth_logout" not in [b.key for b in at.button]
+    for page_file in [*SALES_PAGES, *PEOPLE_PAGES, "import_data.py", "settings.py"]:
+        assert registered(at, page_file), page_file
+
+
+def test_not_signed_in_shows_only_the_login_form(sample_db, users):
+    at = app().run()
+    assert not at.exception, at.exception
+    assert [w.label for w in at.text_input] == ["User name", "Password"]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert "Database" not in everything(at) and "Open pipeline" not in everything(at)
+    for url in ["", "import", "settings", *PEOPLE_URLS]:  # a deep link gives the same form
+        deep_link(at, url)
+        assert not at.exception and not at.metric and not at.dataframe
+        assert [w.label for w in at.text_input] == ["User name", "Password"]
+        no_survey_numbers(at)
+
+
+@pytest.mark.parametrize(("name", "password"), [("sam", "wrong"), ("nobody", "sales-pass"), ("sam", "")])
+def test_wrong_password_or_unknown_user_gives_one_generic_error(sample_db, users, name, password):
+    at = sign_in(name, password)
+    assert [e.value for e in at.error] == ["Wrong user name or password."]
+    assert not at.metric and "_auth_login" not in at.session_state
+
+
+def test_sales_user_sees_sales_pages_only(sample_db, users, fetched):
+    at = sign_in("sam")
+    assert "Open pipeline" in [m.label for m in at.metric]
+    assert "Signed in as sam (Sales)" in [c.value for c in at.sidebar.caption]
+    assert "common_clear_sample" not in [b.key for b in at.button]
+    for page_file in SALES_PAGES + ["import_data.py"]:
+        assert registered(at, page_file), page_file
+    for page_file in PEOPLE_PAGES + ["settings.py"]:
+        assert not registered(at, page_file), page_file
+    with pytest.raises(ValueError):
+        at.switch_page("views/engagement.py")
+    for url in [*PEOPLE_URLS, "settings"]:
+        deep_link(at, url)
+        assert not at.exception, at.exception
+        assert "Open pipeline" in [m.label for m in at.metric], "the default page, never the HR page"
+        no_survey_numbers(at)
+    assert not [name for name in fetched if name.startswith(SURVEY_MODULES)]
+
+
+def test_sales_user_imports_deals_only_and_cannot_delete(sample_db, users):
+    at = sign_in("sam")
+    at.switch_page("views/import_data.py").run()
+    assert not at.exception, at.exception
+    kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
+    assert kinds == {"deals"}, "the history shows no survey or 1:1 import (nor its row counts)"
+    assert "import_delete_go" not in [b.key for b in at.button]
+    survey = (ROOT / "sample_data" / "survey_enps_2026.csv").read_bytes()
+    at.file_uploader(key="import_files").set_value(("survey_2027.csv", survey, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("do not allow importing" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key and b.key.startswith("import_go_")]
+    kind_box = next(s for s in at.selectbox if s.key and s.key.startswith("import_kind_"))
+    assert "survey" not in kind_box.options and "Survey responses" not in kind_box.options
+    no_survey_numbers(at)
+
+
+def test_hr_user_sees_people_pages_only(sample_db, users):
+    at = sign_in("helen")
+    assert any("eNPS" in m.label for m in at.metric), "the first People page is this user's start page"
+    assert "Open pipeline" not in [m.label for m in at.metric]
+    for page_file in PEOPLE_PAGES + ["import_data.py"]:
+        assert registered(at, page_file), page_file
+    for page_file in SALES_PAGES + ["settings.py"]:
+        assert not registered(at, page_file), page_file
+    for url, title in [("pulse", "Pulse survey"), ("engagement", "Engagement (eNPS)")]:  # bookmarks keep working
+        deep_link(at, url)
+        assert not at.exception, at.exception
+        assert at.title[0].value == title
+    deep_link(at, "")  # Sales is not hers: was ever a Sales link shared, "/" forwards to her first page
+    assert at.title[0].value == "Engagement (eNPS)"
+    deep_link(at, "movement")
+    assert at.title[0].value == "Engagement (eNPS)" and "Open pipeline" not in [m.label for m in at.metric]
+    at.switch_page("views/import_data.py").run()
+    kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
+    assert kinds and kinds <= {"survey", "one_on_ones"}
+    assert "import_delete_go" not in [b.key for b in at.button]
+
+
+def test_admin_sees_every_page_and_may_delete(sample_db, users):
+    at = sign_in("ada")
+    assert "Open pipeline" in [m.label for m in at.metric]
+    assert "common_clear_sample" in [b.key for b in at.button]
+    for page_file in [*SALES_PAGES, *PEOPLE_PAGES, "import_data.py", "settings.py"]:
+        assert registered(at, page_file), page_file
+    deep_link(at, "engagement")  # the same deep link a sales user gets nothing from
+    assert any("eNPS" in m.label for m in at.metric)
+    with pytest.raises(AssertionError):
+        no_survey_numbers(at)  # the check used on the other roles does see survey numbers when they are there
+    at.switch_page("views/import_data.py").run()
+    assert not at.exception, at.exception
+    assert at.button(key="import_delete_go")
+    kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
+    assert {"deals", "survey"} <= kinds
+    at.switch_page("views/settings.py").run()
+    assert not at.exception and not at.error
+
+
+def test_no_cached_survey_result_reaches_a_sales_session(sample_db, users, fetched):
+    """An hr session fills the shared cache with survey results; a sales session afterwards still gets none."""
+    hr = sign_in("helen")
+    for page_file in PEOPLE_PAGES:
+        hr.switch_page(f"views/{page_file}").run()
+        assert not hr.exception, hr.exception
+    assert [name for name in fetched if name.startswith("analytics.survey")], "the cache holds survey results"
+    fetched.clear()
+    sales = sign_in("sam")
+    for url in ["", *PEOPLE_URLS, "import", "settings"]:
+        deep_link(sales, url)
+        assert not sales.exception, sales.exception
+        no_survey_numbers(sales)
+    for page_file in SALES_PAGES:
+        sales.switch_page(f"views/{page_file}").run()
+        no_survey_numbers(sales)
+    assert fetched and not [name for name in fetched if name.startswith(SURVEY_MODULES)]
+
+
+def test_a_user_without_a_known_role_sees_no_page(sample_db, users):
+    at = sign_in("nora")
+    assert any("no role gives you access" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe
+    no_survey_numbers(at)
+
+
+def test_sign_out_returns_to_the_login_form(sample_db, users):
+    at = sign_in("sam")
+    at.button(key="auth_logout").click().run()
+    assert not at.exception, at.exception
+    assert [w.label for w in at.text_input] == ["User name", "Password"]
+    assert not at.metric and "_auth_login" not in at.session_state
+
+
+def test_a_removed_user_is_signed_out_on_the_next_rerun(sample_db, users):
+    at = sign_in("sam")
+    users.write_text(users.read_text().replace("[users.sam]", "[users.sam_old]"))
+    at.run()
+    assert [w.label for w in at.text_input] == ["User name", "Password"] and not at.metric
+
+
+@pytest.mark.parametrize("content", [None, "broken = [", "[users]\n"])
+def test_a_broken_configuration_shows_nothing(sample_db, tmp_path, monkeypatch, content):
+    path = tmp_path / "users.toml"
+    if content is not None:
+        path.write_text(content)
+    monkeypatch.setenv("PULSE_USERS", str(path))
+    at = app().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error][0].startswith("Access control is misconfigured")
+    assert not at.metric and not at.text_input and not at.dataframe
+
+
+def test_the_login_form_is_translated(sample_db, users):
+    at = app()
+    at.query_params["lang"] = "fr"
+    at.run()
+    assert [w.label for w in at.text_input] == ["Nom d'utilisateur", "Mot de passe"]
+
+
+# ------------------------------------------------------------------------------------ identity provider (OIDC)
+
+OIDC = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                 "client_id": "id", "client_secret": "secret",
+                 "server_metadata_url": "https://id.example.com/.well-known/openid-configuration"},
+        "pulse_roles": {"sam@example.com": ["sales"], "helen@example.com": ["hr"]}}
+
+
+def oidc_app(user: dict) -> AppTest:
+    at = app()
+    at.secrets.update(OIDC)
+    at.user = user
+    return at.run()
+
+
+def test_oidc_signed_out_shows_only_a_sign_in(sample_db):
+    at = oidc_app({"is_logged_in": False})
+    assert not at.exception, at.exception
+    assert "Sign in to see the dashboards." in [c.value for c in at.caption]
+    assert not at.metric and not at.dataframe
+    no_survey_numbers(at)
+
+
+def test_oidc_roles_come_from_pulse_roles(sample_db):
+    at = oidc_app({"is_logged_in": True, "email": "Helen@Example.com", "name": "Helen"})
+    assert not at.exception, at.exception
+    assert any("eNPS" in m.label for m in at.metric)
+    assert not registered(at, "pipeline.py") and not registered(at, "settings.py")
+    at = oidc_app({"is_logged_in": True, "email": "sam@example.com"})
+    assert "Open pipeline" in [m.label for m in at.metric]
+    deep_link(at, "engagement")
+    no_survey_numbers(at)
+
+
+@pytest.mark.parametrize("user", [{"is_logged_in": True, "email": "stranger@example.com"},
+                                  {"is_logged_in": True, "email": "helen@example.com", "email_verified": False}])
+def test_oidc_unlisted_or_unverified_email_sees_nothing(sample_db, user):
+    at = oidc_app(user)
+    assert any("no role gives you access" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe
