@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import deals, store
-from ui import common, fmt
+from ui import auth, common, fmt
 from ui.i18n import LANGUAGES, set_language, t
 
 HERE = Path(__file__).parent
@@ -42,12 +42,16 @@ def sidebar_status() -> None:
 
 
 choose_language()
+# Access control (ui/auth.py): off for a local user; on a team, sign in first, and the navigation holds
+# only the pages the user's roles allow, so no other page can run in this session (not even by URL).
+user = auth.require_user()
 with common.user_errors():
     common.load_sample_if_empty()
-navigation = st.navigation({
+navigation = st.navigation(auth.visible_pages(user, {
     t("Sales"): [
         # The default page is served at "/" (Streamlit ignores a default page's url_path for deep links).
         page("pipeline.py", "Pipeline", ":material/filter_alt:", default=True),
+        page("forecast.py", "Forecast", ":material/trending_up:", url_path="forecast"),
         page("movement.py", "Pipeline movement", ":material/waterfall_chart:", url_path="movement"),
         page("priorities.py", "Priorities", ":material/target:", url_path="priorities"),
     ],
@@ -60,9 +64,9 @@ navigation = st.navigation({
         page("import_data.py", "Import", ":material/upload_file:", url_path="import"),
         page("settings.py", "Settings", ":material/tune:", url_path="settings"),
     ],
-})
+}))  # end of auth.visible_pages
 with common.user_errors():
     sidebar_status()
 with common.user_errors():
-    common.sample_banner()
+    auth.sample_banner(user)  # its "clear sample data" button only for those who may delete imports
     navigation.run()

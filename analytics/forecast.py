@@ -28,61 +28,43 @@ from analytics.funnel import ALL_DEALS, cohort_sql, open_scope, scoped_ctes
 from analytics.inventory import calibration_ctes
 from analytics.performance import win_rates
 
-EXACT_MAX_DEALS = 500        # deals per period drawn one by one; the rest of a bigger period is approximated
+EXACT_MAX_DEALS = 200        # deals per period drawn one by one; the rest of a bigger period is approximated
 _Z10 = -1.2815515655446004   # standard normal 10th percentile
-GRAINS = {"month": "1 MONTH", "quarter": "3 MONTH"}
-DAYS_PER_MONTH = 365.25 / 12
+GRAINS = {"month": 1, "quarter": 3}   # months per period
 
 _PROBABILITY = {
     "configured": "coalesce(d.p, 0)",
     "calibrated": "coalesce(c.historical_probability, d.p, 0)",
 }
 
-_FIRST_PERIOD = """,
-first_period AS (SELECT CAST(date_trunc('{grain}', as_of) AS DATE) AS first_start FROM cutoff)"""
-
-_PERIODS = _FIRST_PERIOD + """,
+# kept: the deals a forecast looks at (open and not dropped, or won), with their p; materialised so that
+# the deal_state view is read once per query.
+_PERIOD_CTES = """,
+first_period AS (SELECT CAST(date_trunc('{grain}', as_of) AS DATE) AS first_start FROM cutoff),
+kept AS MATERIALIZED (
+    SELECT d.status, d.close_on, d.owner, d.value, least(greatest({probability}, 0), 1) AS p
+    FROM scoped d {calibrated_join}
+    WHERE (d.status = 'open' AND NOT d.is_dropped) OR d.status = 'won'
+),
 open_deals AS (
-    SELECT greatest(CAST(date_trunc('{grain}', d.close_on) AS DATE), f.first_start) AS period_start, d.close_on,
-           d.owner, d.value, least(greatest({probability}, 0), 1) AS p
-    FROM scoped d CROSS JOIN first_period f {calibrated_join}
-    WHERE d.status = 'open' AND NOT d.is_dropped AND d.close_on IS NOT NULL AND d.value IS NOT NULL
+    SELECT greatest(CAST(date_trunc('{grain}', close_on) AS DATE), f.first_start) AS period_start, close_on,
+           owner, value, p
+    FROM kept CROSS JOIN first_period f
+    WHERE status = 'open' AND close_on IS NOT NULL AND value IS NOT NULL
 ),
 won AS (
-    SELECT CAST(date_trunc('{grain}', d.close_on) AS DATE) AS period_start, sum(d.value) AS won_amount
-    FROM scoped d CROSS JOIN first_period f
-    WHERE d.status = 'won' AND d.close_on >= f.first_start AND d.value IS NOT NULL GROUP BY ALL
-),
-open_periods AS (
-    SELECT period_start, count(*) AS open_count, sum(value * p) AS expected, sum(value * value * p * (1 - p)) AS variance
-    FROM open_deals GROUP BY period_start
-),
-periods AS (
-    SELECT CAST(unnest(generate_series(f.first_start, coalesce((SELECT max(period_start) FROM (
-        SELECT period_start FROM open_periods UNION ALL SELECT period_start FROM won)), f.first_start),
-        INTERVAL {step})) AS DATE) AS period_start
-    FROM first_period f
+    SELECT CAST(date_trunc('{grain}', close_on) AS DATE) AS period_start, sum(value) AS won_amount
+    FROM kept CROSS JOIN first_period f
+    WHERE status = 'won' AND close_on >= f.first_start AND value IS NOT NULL GROUP BY ALL
 )"""
 
-_PERIOD_ROWS = """
-SELECT p.period_start, coalesce(w.won_amount, 0.0) AS won_amount, coalesce(o.expected, 0.0) AS expected,
-       coalesce(o.variance, 0.0) AS variance, coalesce(o.open_count, 0) AS open_count
-FROM periods p LEFT JOIN won w USING (period_start) LEFT JOIN open_periods o USING (period_start)
-ORDER BY p.period_start
-"""
-
-# The deals drawn one by one: per period, the largest contributions to the variance (ties broken by value, p).
-_HEAD_DEALS = """
-SELECT period_start, value, p FROM open_deals
-QUALIFY row_number() OVER (PARTITION BY period_start ORDER BY value * value * p * (1 - p) DESC, value DESC,
-                           p DESC) <= ?
-ORDER BY period_start, value * value * p * (1 - p) DESC, value DESC, p DESC
-"""
-
-_COUNTS = """
-SELECT count(*) FILTER (d.close_on IS NULL) AS no_close_date,
-       count(*) FILTER (d.close_on < f.first_start) AS past_due
-FROM scoped d CROSS JOIN first_period f WHERE d.status = 'open' AND NOT d.is_dropped
+# One row per open deal and per won deal closed from the as-of period on (a single read of the deals), in a
+# fixed order so that sums, and so the draws, come out the same on the same data.
+_DEAL_ROWS = """
+SELECT k.status = 'won' AS is_won, k.close_on IS NULL AS no_close_date, k.close_on < f.first_start AS past_due,
+       greatest(CAST(date_trunc('{grain}', k.close_on) AS DATE), f.first_start) AS period_start, k.value, k.p
+FROM kept k CROSS JOIN first_period f WHERE k.status = 'open' OR k.close_on >= f.first_start
+ORDER BY period_start, k.value, k.p
 """
 
 FORECAST_COLUMNS = ["period", "period_start", "won_amount", "expected", "forecast", "p10", "p50", "p90",
@@ -144,35 +126,78 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
     scope = open_scope(con, as_of)
-    ctes, params = period_ctes(scope, flt, grain, probability)
-    rows = con.execute(ctes + _PERIOD_ROWS, params).df()
-    counts = con.execute(ctes + _COUNTS, params).fetchone()
-    heads = _head_deals(con, ctes, params, rows)
+    deals = _deal_rows(con, scope, flt, grain, probability)
+    sums, index = _period_sums(deals, scope.as_of, grain)
+    heads = _head_deals(deals, index)
     uniforms, normals = _draws(np.random.default_rng(seed), draws, heads)
-    out = [_period_row(row, grain, heads.get(row.period_start.date()), uniforms, normals)
-           for row in rows.itertuples(index=False)]
-    frame = pd.DataFrame(out, columns=FORECAST_COLUMNS)
-    return Forecast(frame, scope.as_of, int(counts[0] or 0), int(counts[1] or 0), probability, grain)
+    out = [_period_row(row, grain, heads.get(number), uniforms, normals)
+           for number, row in enumerate(sums.itertuples(index=False))]
+    open_deals = deals[~deals.is_won.astype(bool)]
+    return Forecast(pd.DataFrame(out, columns=FORECAST_COLUMNS), scope.as_of,
+                    int(open_deals.no_close_date.sum()), int(open_deals.past_due.sum()), probability, grain)
 
 
 def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> tuple[str, list]:
-    """The CTEs ``first_period``, ``open_deals``, ``won``, ``open_periods``, ``periods`` and their parameters."""
+    """The CTEs ``cutoff``, ``scoped``, ``first_period``, ``kept``, ``open_deals`` (period_start, close_on,
+    owner, value, p) and ``won`` (period_start, won_amount), with their parameters."""
     head, params = scoped_ctes(scope, flt)
     calibrated = probability == "calibrated"
-    ctes = (calibration_ctes(head) if calibrated else head) + _PERIODS.format(
-        grain=grain, step=GRAINS[grain], probability=_PROBABILITY[probability],
+    ctes = (calibration_ctes(head) if calibrated else head) + _PERIOD_CTES.format(
+        grain=grain, probability=_PROBABILITY[probability],
         calibrated_join=("LEFT JOIN calibrated c ON c.pipeline = d.pipeline AND c.stage = d.stage"
                          if calibrated else ""))
     return ctes, params
 
 
-def _head_deals(con, ctes: str, params: list, rows: pd.DataFrame) -> dict:
-    """{period start: (values, probabilities)} of the deals each period draws one by one."""
-    if EXACT_MAX_DEALS <= 0 or not (rows.open_count > 0).any():
+def _deal_rows(con, scope, flt: DealFilter, grain: str, probability: str) -> pd.DataFrame:
+    """The open deals and the won deals closed from the as-of period on (``_DEAL_ROWS``); no row without deals."""
+    ctes, params = period_ctes(scope, flt, grain, probability)
+    return con.execute(ctes + _DEAL_ROWS.format(grain=grain), params).df()
+
+
+def period_start(day: dt.date, grain: str = "month") -> dt.date:
+    """The first day of the month or quarter holding ``day``."""
+    return day.replace(day=1, month=day.month - (day.month - 1) % GRAINS[grain])
+
+
+def _period_sums(deals: pd.DataFrame, as_of: dt.date | None, grain: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per period from the as-of one to the last holding a won or open deal: period_start, won_amount,
+    expected, variance, open_count; and the period number of each open deal row (-1 when it is in no sum)."""
+    if as_of is None:
+        return pd.DataFrame(columns=["period_start", "won_amount", "expected", "variance", "open_count"]), \
+            np.zeros(0, dtype=int)
+    first = np.datetime64(period_start(as_of, grain), "M")
+    starts = deals.period_start.to_numpy("datetime64[M]")
+    counted = deals.value.notna().to_numpy() & ~deals.no_close_date.to_numpy(bool)
+    index = np.where(counted, (starts - first).astype(int) // GRAINS[grain], -1)  # NaT only where not counted
+    periods = int(index.max()) + 1 if counted.any() else 1
+    won = counted & deals.is_won.to_numpy(bool)
+    opened = counted & ~won
+    value, p = deals.value.to_numpy(float), deals.p.to_numpy(float)
+
+    def total(mask, weights):
+        return np.bincount(index[mask], weights=weights[mask], minlength=periods)
+
+    sums = pd.DataFrame({
+        "period_start": [(first + GRAINS[grain] * k).astype("datetime64[D]").astype(object) for k in range(periods)],
+        "won_amount": total(won, value), "expected": total(opened, value * p),
+        "variance": total(opened, value * value * p * (1 - p)),
+        "open_count": np.bincount(index[opened], minlength=periods)})
+    return sums, np.where(opened, index, -1)
+
+
+def _head_deals(deals: pd.DataFrame, index: np.ndarray) -> dict:
+    """{period number: (values, probabilities)} of the deals each period draws one by one: its EXACT_MAX_DEALS
+    largest contributions to the variance (ties broken by value, then p, so the same data gives the same draws)."""
+    if EXACT_MAX_DEALS <= 0 or not (index >= 0).any():
         return {}
-    found = con.execute(ctes + _HEAD_DEALS, [*params, EXACT_MAX_DEALS]).df()
-    return {start.date(): (deals.value.to_numpy(float), deals.p.to_numpy(float))
-            for start, deals in found.groupby("period_start")}
+    rows = np.flatnonzero(index >= 0)
+    value, p, period = deals.value.to_numpy(float)[rows], deals.p.to_numpy(float)[rows], index[rows]
+    order = np.lexsort((-p, -value, -(value * value * p * (1 - p)), period))
+    value, p, period = value[order], p[order], period[order]
+    numbers, firsts, counts = np.unique(period, return_index=True, return_counts=True)
+    return {int(k): (value[first:first + min(n, EXACT_MAX_DEALS)], p[first:first + min(n, EXACT_MAX_DEALS)])
+            for k, first, n in zip(numbers, firsts, counts, strict=True)}
 
 
 def _draws(rng: np.random.Generator, draws: int, heads: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -191,24 +216,33 @@ def _period_row(row, grain: str, head: tuple | None, uniforms: np.ndarray, norma
         low, mid, high = _normal_percentiles(expected, row.variance)
         method = "normal"
     else:
-        values, probabilities = head
-        totals = _bernoulli_totals(values, probabilities, uniforms)
-        method = "monte_carlo"
-        if len(values) < row.open_count:
-            tail_mean = expected - float(values @ probabilities)
-            tail_variance = max(float(row.variance) - float(values ** 2 @ (probabilities * (1 - probabilities))), 0.0)
-            totals = np.maximum(totals + tail_mean + np.sqrt(tail_variance) * normals, 0.0)
-            method = "mixed"
+        totals = period_draws(*head, expected, float(row.variance), int(row.open_count), uniforms, normals)
+        method = "monte_carlo" if len(head[0]) == row.open_count else "mixed"
         low, mid, high = np.percentile(totals, [10, 50, 90])
-    start = row.period_start.date()
+    start = row.period_start
     return (period_label(start, grain), start, won, expected, won + expected, won + float(low), won + float(mid),
             won + float(high), int(row.open_count), method)
 
 
+def period_draws(values: np.ndarray, probabilities: np.ndarray, expected: float, variance: float, open_count: int,
+                 uniforms: np.ndarray, normals: np.ndarray) -> np.ndarray:
+    """Draws of a period's revenue from open deals: the head deals (``values``, ``probabilities``) won or not,
+    one by one; when the period has more deals, their mean (expected - head mean) and their variance (variance -
+    head variance) as a normal term, the total floored at 0."""
+    totals = _bernoulli_totals(values, probabilities, uniforms)
+    if len(values) == open_count:
+        return totals
+    tail_mean = expected - float(values @ probabilities)
+    tail_variance = max(variance - float(values ** 2 @ (probabilities * (1 - probabilities))), 0.0)
+    return np.maximum(totals + tail_mean + np.sqrt(tail_variance) * normals, 0.0)
+
+
 def _bernoulli_totals(values: np.ndarray, probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """Per draw (column of ``uniforms``): sum of the values whose uniform is below their probability."""
+    """Per draw (column of ``uniforms``): sum of the values whose uniform is below their probability.
+
+    In float32 (7 times faster than float64 here; relative error ~1e-6, far below the Monte Carlo error)."""
     wins = uniforms[:len(values)] < probabilities.astype(np.float32)[:, None]
-    return values @ wins
+    return (values.astype(np.float32) @ wins.astype(np.float32)).astype(float)
 
 
 def simulated_totals(values: np.ndarray, probabilities: np.ndarray, rng: np.random.Generator,
@@ -253,7 +287,8 @@ _CATEGORY_NAMES = {
     "omitted": "Omitted", "omit": "Omitted", "not forecasted": "Omitted", "omis": "Omitted",
 }
 
-_CATEGORISED = _FIRST_PERIOD + """,
+_CATEGORISED = """,
+first_period AS (SELECT CAST(date_trunc('{grain}', as_of) AS DATE) AS first_start FROM cutoff),
 categorised AS (
     SELECT greatest(CAST(date_trunc('{grain}', d.close_on) AS DATE), f.first_start) AS period_start,
            CASE WHEN d.status = 'won' THEN 'Closed'
@@ -385,10 +420,9 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_D
     rows = []
     for snapshot_on in past:
         scope = open_scope(con, snapshot_on)
-        ctes, params = period_ctes(scope, flt, "month", probability)
-        sums = con.execute(ctes + _PERIOD_ROWS, params).df()
+        sums, _ = _period_sums(_deal_rows(con, scope, flt, "month", probability), scope.as_of, "month")
         for row in sums.itertuples(index=False):
-            start = row.period_start.date()
+            start = row.period_start
             if start < this_month:
                 won = actual.get(start, 0.0)
                 forecast = float(row.won_amount + row.expected)

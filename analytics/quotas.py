@@ -10,7 +10,6 @@ import datetime as dt
 import re
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from analytics.deals import DealFilter
@@ -32,7 +31,7 @@ def clean_quotas(table: pd.DataFrame) -> pd.DataFrame:
     same period and owner twice."""
     rows = []
     for number, row in enumerate(table.to_dict("records"), 1):
-        period, owner, amount = (_text(row.get(k)) if k != "amount" else row.get(k) for k in QUOTA_COLUMNS)
+        period, owner, amount = _text(row.get("period")), _text(row.get("owner")), row.get("amount")
         if period is None and owner is None and _missing(amount):
             continue
         period = (period or "").upper()
@@ -58,7 +57,8 @@ def save_quotas(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> int:
     clean = clean_quotas(table)
     con.execute("DELETE FROM quotas")
     if not clean.empty:
-        con.executemany("INSERT INTO quotas VALUES (?, ?, ?)", clean.to_numpy().tolist())
+        con.executemany("INSERT INTO quotas VALUES (?, ?, ?)",
+                        [(r.period, _text(r.owner), float(r.amount)) for r in clean.itertuples()])
     return len(clean)
 
 
@@ -68,7 +68,7 @@ def _text(value) -> str | None:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 # Won and open amounts by owner and month of close_on, and the expected amount by month of the forecast
@@ -78,8 +78,8 @@ _COVERAGE = """,
 by_month AS (
     SELECT owner, CAST(date_trunc('month', close_on) AS DATE) AS month,
            sum(value) FILTER (status = 'won') AS won_amount,
-           sum(value) FILTER (status = 'open' AND NOT is_dropped) AS open_amount, 0.0 AS expected
-    FROM scoped WHERE value IS NOT NULL AND close_on IS NOT NULL GROUP BY ALL
+           sum(value) FILTER (status = 'open') AS open_amount, 0.0 AS expected
+    FROM kept WHERE value IS NOT NULL AND close_on IS NOT NULL GROUP BY ALL
     UNION ALL
     SELECT owner, period_start, 0.0, 0.0, sum(value * p) FROM open_deals GROUP BY ALL
 ),

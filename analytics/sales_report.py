@@ -11,7 +11,11 @@ from analytics.forecast import forecast_by_month
 from analytics.funnel import funnel, main_pipeline
 from analytics.movement import movement_report
 from analytics.performance import kpis
+from analytics.priorities import priorities_report
 from analytics.velocity import days_in_stage_median
+
+# A forecast row of METRICS.md 7, exactly: one per calendar month from the as-of month on, configured p.
+FORECAST_ROW_KEYS = ("period", "won_amount", "expected", "p10", "p50", "p90")
 
 
 def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
@@ -25,7 +29,9 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     stage-history imports, else snapshots. ``movement`` compares the last two snapshot dates (None with
     fewer than two; see analytics/movement.py).
     Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
-    forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion.
+    forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion;
+    priorities = the top 20 open deals by expected value (deal_id, score 0-1, expected_value, flags…; see
+    analytics/priorities.py), always the current state.
     """
     if latest_snapshot_on(con) is None:
         return None
@@ -39,11 +45,11 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
         "funnel": _records(steps[["stage", "reached", "reached_amount", "conversion_to_next",
                                   "cumulative_conversion"]]),
         "days_in_stage_median": days_in_stage_median(con, pipeline),
-        "forecast": _records(forecast.months[["period", "won_amount", "expected", "p10", "p50", "p90",
-                                              "forecast", "open_count", "method"]]),
+        "forecast": _records(forecast.months[list(FORECAST_ROW_KEYS)]),
         "forecast_no_close_date": forecast.no_close_date,
         "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
         "movement": movement_report(con),
+        "priorities": priorities_report(con),
     }
 
 

@@ -84,16 +84,16 @@ class ScenarioInputs:
     open_deals: int
 
 
-_BUCKETS = """
-SELECT close_on, round(p, 2) AS p_bucket, sum(value) AS value, sum(value * p) AS expected, count(*) AS deals
-FROM open_deals GROUP BY ALL ORDER BY ALL
-"""
-
-_WON_BY_MONTH = """
-SELECT CAST(date_trunc('month', d.close_on) AS DATE) AS month, sum(d.value) AS won_amount
-FROM scoped d CROSS JOIN cutoff c
-WHERE d.status = 'won' AND d.close_on >= date_trunc('quarter', c.as_of) AND d.value IS NOT NULL
-GROUP BY ALL ORDER BY ALL
+# The open deals by (close date, p to 0.01), then the won amount by month since the start of the as-of quarter.
+_AGGREGATES = """
+SELECT 'open' AS kind, close_on AS day, round(p, 2) AS p_bucket, sum(value) AS value, sum(value * p) AS expected,
+       count(*) AS deals
+FROM open_deals GROUP BY ALL
+UNION ALL
+SELECT 'won', CAST(date_trunc('month', k.close_on) AS DATE), NULL, sum(k.value), NULL, count(*)
+FROM kept k CROSS JOIN cutoff c
+WHERE k.status = 'won' AND k.close_on >= date_trunc('quarter', c.as_of) AND k.value IS NOT NULL GROUP BY ALL
+ORDER BY kind, day, p_bucket
 """
 
 
@@ -104,12 +104,12 @@ def scenario_inputs(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEA
     Probabilities as in ``forecast_by_period`` ('configured' or 'calibrated')."""
     scope = open_scope(con, as_of)
     ctes, params = period_ctes(scope, flt, "month", probability)
-    buckets = con.execute(ctes + _BUCKETS, params).df()
-    won = con.execute(ctes + _WON_BY_MONTH, params).df()
+    found = con.execute(ctes + _AGGREGATES, params).df()
+    buckets, won = found[found["kind"] == "open"], found[found["kind"] == "won"]
     return ScenarioInputs(
-        as_of=scope.as_of, close_on=buckets["close_on"].to_numpy("datetime64[D]"),
+        as_of=scope.as_of, close_on=buckets["day"].to_numpy("datetime64[D]"),
         value=buckets["value"].to_numpy(float), expected=buckets["expected"].to_numpy(float),
-        won_month=won["month"].to_numpy("datetime64[M]"), won_amount=won["won_amount"].to_numpy(float),
+        won_month=won["day"].to_numpy("datetime64[M]"), won_amount=won["value"].to_numpy(float),
         run_rate=run_rate(con, flt=flt, as_of=as_of, lookback_months=lookback_months),
         probability=probability, open_deals=int(buckets["deals"].sum()))
 

@@ -55,18 +55,30 @@ FR: dict[str, str] = {
     "Clear sample data": "Effacer l'exemple",
     "Sample data cleared.": "Données d'exemple effacées.",
     "Something went wrong: {error}": "Une erreur est survenue : {error}",
-    "The database is busy: {error}": "La base de données est occupée : {error}",
+    "Database problem: {error}": "Problème de base de données : {error}",
+    # backup (Settings page)
+    "Backup": "Sauvegarde",
+    "A consistent copy of the whole database: every import, setting and saved mapping. To restore it, stop the "
+    "app and scheduled imports, put the file in place of {file}, and start the app again.":
+        "Une copie cohérente de toute la base : chaque import, paramètre et correspondance enregistrée. Pour la "
+        "restaurer, arrêtez l'application et les imports planifiés, mettez le fichier à la place de {file}, puis "
+        "relancez l'application.",
+    "Download database backup": "Télécharger une sauvegarde de la base",
 }
 
 
 def _merge_catalogs() -> None:
     """The French catalog is split by area (one module each) so pages can grow independently."""
-    from ui import i18n_movement, i18n_people, i18n_priorities, i18n_sales
+    from ui import i18n_forecast, i18n_movement, i18n_people, i18n_priorities, i18n_sales
 
     FR.update(i18n_sales.FR)
     FR.update(i18n_people.FR)
     FR.update(i18n_movement.FR)
     FR.update(i18n_priorities.FR)
+    FR.update(i18n_forecast.FR)
+    from ui import i18n_auth  # access control (ui/auth.py)
+
+    FR.update(i18n_auth.FR)
 
 
 _merge_catalogs()

@@ -1,0 +1,134 @@
+"""The Forecast page on the sample data (AppTest): it renders, a slider moves the scenario line, scenarios are
+saved and still listed in a new session, quotas give a coverage gauge, and it works in French."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import quotas, scenarios, store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/forecast.py").run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def figure(at: AppTest, title: str) -> dict:
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if spec["layout"].get("title", {}).get("text") == title:
+            return spec
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def numbers(trace: dict, axis: str = "y") -> list[float]:
+    """A trace's values: Plotly sends numpy arrays as base64 typed arrays ({"dtype", "bdata"})."""
+    raw = trace[axis]
+    if isinstance(raw, dict):
+        return list(np.frombuffer(base64.b64decode(raw["bdata"]), dtype=np.dtype(raw["dtype"])).astype(float))
+    return [float(v) for v in raw]
+
+
+def traces(at: AppTest) -> dict[str, dict]:
+    return {trace["name"]: trace for trace in figure(at, "Forecast by period")["data"]}
+
+
+def test_page_renders_with_forecast_bars_and_range(db):
+    at = open_page()
+    shown = traces(at)
+    assert {"Won", "Expected from open deals", "Likely range (P10–P90)"} <= set(shown)
+    assert "Scenario" not in shown                      # every lever at rest: no scenario line
+    assert shown["Won"]["x"][0] == "2026-11"            # the sample's as-of month (2026-11-27)
+    assert any(m.label.startswith("Forecast 2026-11") for m in at.metric)
+    assert len(at.slider) == 5 and all(s.key.startswith("forecast_") for s in at.slider)
+
+
+def test_moving_a_slider_changes_the_scenario_line(db):
+    at = open_page()
+    at.slider(key="forecast_win_multiplier").set_value(1.3).run()
+    assert_clean(at)
+    shown = traces(at)
+    scenario = numbers(shown["Scenario"])
+    baseline = [sum(parts) for parts in zip(numbers(shown["Won"]), numbers(shown["Expected from open deals"]),
+                                            numbers(shown["Projection: deals not created yet (run rate)"]),
+                                            strict=True)]
+    # more likely wins: every period with open deals or projection goes up, none goes down
+    assert all(s >= b - 1e-6 for s, b in zip(scenario, baseline, strict=True))
+    assert scenario[0] > baseline[0]
+    at.slider(key="forecast_slip_rate").set_value(50).run()
+    slipped = numbers(traces(at)["Scenario"])
+    assert slipped[0] < scenario[0]                     # half of November's expected pushed to December
+    at.button(key="forecast_reset").click().run()
+    assert "Scenario" not in traces(at) and at.slider(key="forecast_win_multiplier").value == 1.0
+
+
+def test_quarterly_view_and_calibrated_probabilities(db):
+    at = open_page()
+    at.radio(key="forecast_grain").set_value("quarter").run()
+    assert_clean(at)
+    assert traces(at)["Won"]["x"][0] == "2026-Q4"
+    at.radio(key="forecast_probability").set_value("calibrated").run()
+    assert_clean(at)
+
+
+def test_saved_scenario_is_listed_in_a_new_session_and_loads(db):
+    at = open_page()
+    at.slider(key="forecast_cycle_days").set_value(30).run()
+    at.text_input(key="forecast_scenario_name").input("Slower deals").run()
+    at.button(key="forecast_save_scenario").click().run()
+    assert_clean(at)
+    with store.connect(db) as con:
+        assert scenarios.load_scenario(con, "Slower deals") == scenarios.Scenario(cycle_days=30)
+    again = open_page()                                  # a new session: the scenario comes from the database
+    pick = again.selectbox(key="forecast_saved_pick")
+    assert "Slower deals" in pick.options
+    pick.set_value("Slower deals").run()
+    again.button(key="forecast_load_scenario").click().run()
+    assert_clean(again)
+    assert again.slider(key="forecast_cycle_days").value == 30
+    again.multiselect(key="forecast_compare").set_value(["Slower deals"]).run()
+    assert "Slower deals" in traces(again)
+    again.button(key="forecast_delete_scenario").click().run()     # picked and compared: forgotten by both
+    assert_clean(again)
+    assert "Slower deals" not in again.selectbox(key="forecast_saved_pick").options
+    assert "Slower deals" not in traces(again) and again.multiselect(key="forecast_compare").value == []
+    with store.connect(db) as con:
+        assert scenarios.list_scenarios(con).empty
+
+
+def test_quota_gives_coverage_gauge(db):
+    at = open_page()
+    at.session_state["forecast_quota_editor"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"period": "2026-11", "amount": 3_000_000.0}, {"period": "2026-Q4", "amount": 9_000_000.0}]}
+    at.run()
+    at.button(key="forecast_save_quotas").click().run()
+    assert_clean(at)
+    with store.connect(db) as con:
+        assert list(quotas.get_quotas(con).period) == ["2026-11", "2026-Q4"]
+    gauge = figure(at, "Coverage of the remaining quota")
+    assert gauge["data"][0]["type"] == "indicator" and gauge["data"][0]["value"] > 0
+    assert any(m.label == "Gap to quota" for m in at.metric)
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_page_in_french(db, lang):
+    at = open_page(lang)
+    assert at.title[0].value == "Prévision"
+    assert "Gagnées" in {trace["name"] for trace in figure(at, "Prévision par période")["data"]}
