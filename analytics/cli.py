@@ -1,4 +1,4 @@
-"""Command line: ``import`` files (also from cron) and print the ``report`` (METRICS.md §7).
+"""Command line: ``import`` files (also from cron), print the ``report`` (METRICS.md §7), ``backup`` the database.
 
 Exit status of import: 0 imported or already imported; 2 a file was rejected (one ``error:`` line on
 stderr naming the file and the reason; the database unchanged). Never a traceback.
@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from analytics import ingest, store
+from analytics import ingest, readers, store
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
@@ -48,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--from", dest="date_from", type=_date, help="period start (inclusive)")
     rep.add_argument("--to", dest="date_to", type=_date, help="period end (inclusive)")
     rep.add_argument("--json", action="store_true", help="print one JSON object (METRICS.md §7)")
+    bak = sub.add_parser("backup", help="write a consistent copy of the database (restore: put it in its place)")
+    bak.add_argument("path", metavar="PATH", help="backup file to write, or a folder for a dated file")
+    bak.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
     return top
 
 
@@ -109,11 +112,27 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def run_backup(args: argparse.Namespace) -> int:
+    """Write the backup; 2 when it cannot be written."""
+    from analytics import backup
+
+    try:
+        written = backup.backup_database(args.db, args.path)
+    except (backup.BackupError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Backed up {store.db_path(args.db).name} to {written}")
+    return EXIT_OK
+
+
+COMMANDS = {"import": run_import, "report": run_report, "backup": run_backup}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; errors become one ``error:`` line, never a traceback."""
     args = parser().parse_args(argv)
     try:
-        return run_import(args) if args.command == "import" else run_report(args)
+        return COMMANDS[args.command](args)
     except store.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -121,6 +140,6 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted; the database keeps its state from before this import.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the contract forbids tracebacks on the command line
-        print(f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}",
+        print(f"error: unexpected {type(exc).__name__}: {readers.escape(' '.join(str(exc).split()), 120)}",
               file=sys.stderr)
         return 1

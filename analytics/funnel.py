@@ -4,7 +4,8 @@ This module also holds what every sales-metric module (funnel, performance, velo
 forecast, sales_report) shares. Conventions, for all of them:
 
 * Each public function calls ``create_state_view(con, as_of)`` itself (through ``open_scope``), so the
-  caller sets nothing up; the connection's TEMP VIEW ``deal_state`` is replaced on each call (cheap).
+  caller sets nothing up; the connection's temporary ``deal_state`` is replaced on each call: a view over
+  the stored ``deal_current`` for the current state (cheap), a table computed once for a past date.
 * ``as_of`` = look at the deals as of that date: snapshots dated after it are ignored (None = all).
   "The as-of date" in results is the latest snapshot date on or before it.
 * Everything is computed in DuckDB with bound parameters; only small results reach pandas.

@@ -18,7 +18,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import history, mapping, readers, stage_config, store
+from analytics import fast_csv, history, mapping, readers, stage_config, store
+from analytics.deals import refresh_current
 
 KINDS = ("deals", "survey", "one_on_ones", "stage_history")
 _MAIN_TABLE = {"deals": "deal_snapshots", "survey": "survey_responses", "one_on_ones": "one_on_ones",
@@ -104,13 +105,19 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
                 db: str | Path | None = None) -> ImportResult:
     """Read, validate and store one file; the database is unchanged if it is rejected or already there."""
     options = options or ImportOptions()
-    data = Path(source).read_bytes() if not isinstance(source, bytes) else source
     name = file_name or Path(str(source)).name
+    try:
+        data = readers.load_bytes(source, name)
+    except readers.ReadError as exc:
+        raise ImportRejected(_named(name, str(exc))) from None
     digest = sha256_of(data)
     with store.connect(db) as con:
         if already_imported(con, digest):
             return _already(name)
         saved = saved_mappings(con)
+    fast = fast_csv.import_file(source, data, name, digest, options, saved, db)  # clean CSV exports, in SQL
+    if fast is not None:
+        return fast
     prepared = prepare(data, name, options, saved)
     return commit(prepared, db)
 
@@ -141,8 +148,9 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
     kind = options.kind or mapping.detect_kind(columns) or _survey_by_values(raw.frame)
     if kind is None:
         raise ImportRejected(_named(file_name, "no column looks like a deal stage, a survey question or a 1:1 "
-                                    "meeting date. Check that you exported the right report, or say what it "
-                                    "is with --kind and map the columns with --map FIELD=COLUMN."))
+                                    "meeting date. Check that you exported the right report, or choose what the "
+                                    "file contains and map its columns (on the Import page, or with --kind and "
+                                    "--map FIELD=COLUMN)."))
     if kind not in KINDS:
         raise ImportRejected(_named(file_name, f"{kind.replace('_', ' ')} files are not supported yet; "
                                     "export the deals report instead."))
@@ -152,8 +160,9 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
                "stage_history": history.prepare_history}[kind]
     try:
         tables, rejected, warnings, used, details = builder(raw, overrides, snapshot_on)
-    except mapping.MappingError as exc:
+    except (mapping.MappingError, ImportRejected) as exc:
         raise ImportRejected(_named(file_name, str(exc))) from None
+    warnings = [_one_line(w) for w in warnings]
     details.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
                    notes=raw.notes, snapshot_source=snapshot_source)
     prepared = Prepared(file_name, sha256_of(data), kind, snapshot_on, snapshot_source, raw, used, tables,
@@ -186,6 +195,7 @@ def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
             if prepared.kind == "deals":
                 stage_config.ensure_stages(con, prepared.tables["deal_snapshots"],
                                            prepared.tables["deal_stage_dates"])
+                refresh_current(con, import_id)  # the stored current state of every deal (deals.py)
             if prepared.options.overrides:
                 remember_mapping(con, list(prepared.raw.frame.columns), prepared.kind, prepared.options.overrides)
     except AlreadyImported:
@@ -255,10 +265,23 @@ def snapshot_date(file_name: str, as_of: dt.date | None) -> tuple[dt.date, str]:
 
 
 def _named(file_name: str, reason: str) -> str:
-    reason = reason.strip()
-    if reason.lower().startswith(file_name.lower()):
+    """One line naming the file (its base name, escaped) and the reason."""
+    label = readers.file_label(file_name)
+    reason = _one_line(reason)
+    if reason.lower().startswith(label.lower()):
         return reason
-    return f"{file_name}: {reason}"
+    return f"{label}: {reason}"
+
+
+MESSAGE_LIMIT = 400
+
+
+def _one_line(message: str) -> str:
+    """A message made safe to print or show: control characters escaped, at most MESSAGE_LIMIT characters.
+
+    Messages quote file content only through short excerpts; this is the net for anything longer.
+    """
+    return readers.escape(" ".join(str(message).split()), MESSAGE_LIMIT)
 
 
 # --- validation helpers -------------------------------------------------------------------------
@@ -271,12 +294,15 @@ class Rejections:
         self.bad = np.zeros(len(row_numbers), dtype=bool)
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: pd.Series | np.ndarray, reason: str | pd.Series) -> None:
+    def add(self, mask: pd.Series | np.ndarray, reason: str | pd.Series | CellReasons) -> None:
         """Reject the rows under ``mask`` (not already rejected) with a reason (text or one per row)."""
         mask = np.asarray(mask, dtype=bool) & ~self.bad
         if not mask.any():
             return
-        reasons = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
+        if isinstance(reason, CellReasons):
+            reasons = reason.at(mask)
+        else:
+            reasons = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
         self.parts.append(pd.DataFrame({"row_number": self.row_numbers[mask], "reason": reasons}))
         self.bad |= mask
 
@@ -287,10 +313,37 @@ class Rejections:
         return pd.concat(self.parts, ignore_index=True).sort_values("row_number", ignore_index=True)
 
 
-def _cells(values: pd.Series) -> pd.Series:
+class CellReasons:
+    """A rejection reason that quotes each row's own cell: ``"amount " + _cells(column) + " is not a number"``.
+
+    The text is written out only for the rows actually rejected (``at``): quoting every cell of a million-row
+    column to reject a handful of rows would cost more than reading the file.
+    """
+
+    def __init__(self, cells: pd.Series, prefix: str = "", suffix: str = ""):
+        self.cells, self.prefix, self.suffix = cells, prefix, suffix
+
+    def __radd__(self, prefix: str) -> CellReasons:
+        return CellReasons(self.cells, prefix + self.prefix, self.suffix)
+
+    def __add__(self, suffix: str) -> CellReasons:
+        return CellReasons(self.cells, self.prefix, self.suffix + suffix)
+
+    def at(self, mask: np.ndarray) -> np.ndarray:
+        """The reasons of the rows under ``mask``."""
+        cells = self.cells.to_numpy(dtype=object, na_value=None)[mask]
+        return np.array([f"{self.prefix}{_quoted('' if c is None else c)}{self.suffix}" for c in cells], dtype=object)
+
+
+def _cells(values: pd.Series) -> CellReasons:
     """Short quoted excerpt of each cell for a rejection reason (never more than 40 characters)."""
-    text = values.astype("object").where(values.notna(), "")
-    return text.map(lambda v: repr(str(v)[:40]))
+    return CellReasons(values)
+
+
+def _quoted(text: object, limit: int = 40) -> str:
+    """File content quoted in a message: repr-escaped, cut to ``limit`` characters (… when cut)."""
+    text = str(text)
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 
 def _parse_dates_column(frame: pd.DataFrame, column: str | None, label: str, rej: Rejections,
@@ -299,6 +352,8 @@ def _parse_dates_column(frame: pd.DataFrame, column: str | None, label: str, rej
     if column is None:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     parsed = readers.parse_dates(frame[column])
+    far = parsed.bad & readers.far_years(frame[column])
+    rej.add(far, f"{label} " + _cells(frame[column]) + " is before 1900 or after 2100")
     rej.add(parsed.bad, f"{label} " + _cells(frame[column]) + " is not a date")
     details.setdefault("date_orders", {})[column] = parsed.detail
     return parsed.values
@@ -313,6 +368,14 @@ def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
     return stripped.where(stripped.notna() & (stripped != ""), None)
 
 
+def _per_value(values: pd.Series, func) -> pd.Series:
+    """``func`` of each non-blank text value, None elsewhere; called once per distinct value (an export repeats
+    a few stage and status names on every row)."""
+    distinct = [v for v in values.dropna().unique() if isinstance(v, str) and v]
+    found = values.map({v: func(v) for v in distinct})
+    return found.astype(object).where(found.notna(), None)
+
+
 def _date_only(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.date.astype("object").where(values.notna(), None)
 
@@ -321,7 +384,7 @@ def _date_only(values: pd.Series) -> pd.Series:
 
 def _status_values(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Explicit status (open/won/lost) per row, and a mask of non-blank values that are none of them."""
-    status = values.map(lambda v: mapping.status_value(v) if isinstance(v, str) else None)
+    status = _per_value(values, mapping.status_value)
     unknown = values.notna() & status.isna()
     return status.where(status.notna(), None), unknown
 
@@ -340,7 +403,7 @@ def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date)
     details: dict = {}
     rej.add(frame.index.isin(_ragged_index(raw)), "this row has more cells than the header")
 
-    stage = _text(frame, fields.get("stage")).map(lambda v: mapping.stage_label(v) if v else None)
+    stage = _per_value(_text(frame, fields.get("stage")), mapping.stage_label)
     rej.add(stage.isna(), "no stage")
     amount = _amounts(frame, fields.get("amount"), rej, warnings)
     created = _parse_dates_column(frame, fields.get("created_on"), "created date", rej, details)
@@ -365,8 +428,8 @@ def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date)
         "forecast_category": _text(frame, fields.get("forecast_category")),
     }, index=frame.index)
     entered = _entry_dates(frame, deal_map, deals, rej, details)
-    keep = ~rej.bad
-    deals, kept_index = _last_duplicate_wins(deals[keep], warnings)
+    deals = _last_duplicate_wins(deals, rej, warnings)
+    kept_index = deals.index
     entered = entered[entered["_row"].isin(kept_index)].drop(columns="_row")
     attributes = _attributes(frame.loc[kept_index], deal_map.extras, deals)
     _warn_blanks(deals, warnings)
@@ -396,7 +459,7 @@ def _close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict) 
     """Close date: the mapped column, completed by the fallbacks (won time, lost time…) where blank."""
     close = _parse_dates_column(frame, deal_map.fields.get("close_on"), "close date", rej, details)
     for column in getattr(deal_map, "close_fallbacks", []) or []:
-        close = close.fillna(_parse_dates_column(frame, column, column, rej, details))
+        close = close.fillna(_parse_dates_column(frame, column, _quoted(column), rej, details))
     return close
 
 
@@ -427,7 +490,7 @@ def _entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Reject
     """Long table of stage entry dates from 'Date entered <stage>' columns."""
     parts = []
     for column, stage in deal_map.entered_on.items():
-        dates = _parse_dates_column(frame, column, f"'{column}'", rej, details)
+        dates = _parse_dates_column(frame, column, _quoted(column), rej, details)
         present = dates.notna()
         parts.append(pd.DataFrame({"_row": frame.index[present], "deal_id": deals["deal_id"][present],
                                    "pipeline": deals["pipeline"][present],
@@ -437,15 +500,17 @@ def _entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Reject
     return pd.concat(parts, ignore_index=True)
 
 
-def _last_duplicate_wins(deals: pd.DataFrame, warnings: list[str]) -> tuple[pd.DataFrame, pd.Index]:
-    """One row per deal id: when a file lists a deal twice, its last row wins (with a warning)."""
-    dup = deals.duplicated("deal_id", keep="last")
+def _last_duplicate_wins(deals: pd.DataFrame, rej: Rejections, warnings: list[str]) -> pd.DataFrame:
+    """The valid rows, one per deal id: when a file lists a deal twice, its last valid row wins and the earlier
+    ones are rejected (with a warning), so imported + rejected rows always add up to the file's rows."""
+    valid = deals[~rej.bad]
+    dup = deals.index.isin(valid.index[valid.duplicated("deal_id", keep="last")])
     if dup.any():
         rows = ", ".join(str(r) for r in deals.loc[dup, "row_number"].head(5))
         warnings.append(f"{int(dup.sum())} rows repeat a deal id already listed later in the file; the last "
                         f"row of each deal was kept (earlier rows: {rows}{'…' if dup.sum() > 5 else ''}).")
-    kept = deals[~dup]
-    return kept, kept.index
+        rej.add(dup, "deal id " + _cells(deals["deal_id"]) + " is repeated on a later row, which was kept")
+    return deals[~rej.bad]
 
 
 def _attributes(frame: pd.DataFrame, extras: list[str], deals: pd.DataFrame) -> pd.DataFrame:
@@ -478,7 +543,7 @@ def _prepare_survey(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date
     warnings: list[str] = []
     details: dict = {"dropped_identifiers": list(sm.identifiers)}
     if sm.identifiers:
-        warnings.append("Identifier columns dropped, never stored: " + ", ".join(sm.identifiers) + ".")
+        warnings.append("Identifier columns dropped, never stored: " + ", ".join(map(_quoted, sm.identifiers)) + ".")
     rej.add(frame.index.isin(_ragged_index(raw)), "this row has more cells than the header")
     enps, scale = _enps_scores(frame, sm, rej)
     responded = _parse_dates_column(frame, sm.date, "response date", rej, details)
@@ -528,7 +593,7 @@ def _likert_answers(frame: pd.DataFrame, columns: list[str], rej: Rejections) ->
         values, bad = _likert_values(frame[column])
         low, high = _likert_scale(values)
         outside = values.notna() & ((values < low) | (values > high) | (values != values.round()))
-        rej.add(bad | outside, f"answer to '{column[:40]}' " + _cells(frame[column]) + f" is not {low}–{high}")
+        rej.add(bad | outside, f"answer to {_quoted(column)} " + _cells(frame[column]) + f" is not {low}–{high}")
         present = values.notna()
         parts.append(pd.DataFrame({"_row": frame.index[present], "question": column, "value": values[present]}))
         questions.append({"question": column, "position": position, "scale_min": low, "scale_max": high,

@@ -242,9 +242,19 @@ def _contains(spec: _Spec, column: str) -> bool:
 
 
 def _close_spelling(spec: _Spec, column: str) -> float:
-    norm = normalise_header(column)
-    scores = [difflib.SequenceMatcher(None, norm, s).ratio() for s in spec.synonyms if len(s) >= 6]
-    best = max(scores, default=0.0)
+    """The best similarity (>= 0.9) of the header to a long synonym, else 0.
+
+    The cheap upper bounds come first: a full comparison costs len(a) x len(b), and a header may be 100,000
+    characters long or one of 200 custom fields.
+    """
+    matcher = difflib.SequenceMatcher(None, normalise_header(column), "")
+    best = 0.0
+    for synonym in spec.synonyms:
+        if len(synonym) < 6:
+            continue
+        matcher.set_seq2(synonym)
+        if matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9:
+            best = max(best, matcher.ratio())
     return best if best >= 0.9 else 0.0
 
 

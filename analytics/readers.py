@@ -17,6 +17,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections import Counter
@@ -26,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "ReadError", "RawTable", "Parsed", "read_table",
-    "parse_numbers", "parse_dates", "parse_probability", "currency_symbols",
+    "ReadError", "RawTable", "Parsed", "read_table", "load_bytes", "max_file_bytes", "escape", "file_label",
+    "parse_numbers", "parse_dates", "parse_probability", "currency_symbols", "far_years",
 ]
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab"}
@@ -63,7 +64,7 @@ class ReadError(Exception):
         if problem is None:
             message = str(file_name)
         else:
-            message = f"{_label(file_name)}: {problem.rstrip('.')}." + (f" {action}" if action else "")
+            message = f"{file_label(file_name)}: {problem.rstrip('.')}." + (f" {action}" if action else "")
         super().__init__(" ".join(message.split()))
 
 
@@ -110,39 +111,62 @@ class Parsed:
 
 def read_table(source: str | os.PathLike | bytes, file_name: str, sheet: str | None = None) -> RawTable:
     """Read an uploaded CSV or Excel file into a RawTable of strings; raise ReadError if it cannot be read."""
-    data = _load_bytes(source, file_name)
+    data = load_bytes(source, file_name)
     kind = _sniff(data, file_name)
     if kind == "csv":
         return _read_csv(data, file_name)
     return _read_workbook(data, file_name, kind, sheet)
 
 
-def _label(file_name: str) -> str:
+def file_label(file_name: str) -> str:
     """The file's base name as shown to the user, escaped and shortened."""
     base = os.path.basename(str(file_name or "").replace("\\", "/")) or "The file"
-    return _escape(base, 80)
+    return escape(base, 80)
 
 
-def _escape(text: str, limit: int = 60) -> str:
+def escape(text: str, limit: int = 60) -> str:
     """Text made safe for a one-line message: control characters escaped, cut to `limit` characters."""
     out = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)[:limit])
     return out + ("…" if len(str(text)) > limit else "")
 
 
-def _load_bytes(source, file_name: str) -> bytes:
-    """The raw bytes of the upload, from a path, bytes, or an object with read()/getvalue()."""
+def load_bytes(source, file_name: str) -> bytes:
+    """The raw bytes of the upload, from a path, bytes, or an object with read()/getvalue().
+
+    A file larger than ``max_file_bytes()`` is refused before it is read.
+    """
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source)
+        return bytes(_checked_size(source, len(source), file_name))
     if hasattr(source, "getvalue"):
-        return bytes(source.getvalue())
+        return bytes(_checked_size(source.getvalue(), len(source.getvalue()), file_name))
     if hasattr(source, "read"):
-        return bytes(source.read())
+        data = source.read(max_file_bytes() + 1)
+        return bytes(_checked_size(data, len(data), file_name))
     try:
+        _checked_size(None, os.path.getsize(source), file_name)
         with open(source, "rb") as handle:
             return handle.read()
     except OSError as exc:
         raise ReadError(file_name, f"the file could not be opened ({exc.strerror or 'unknown error'})",
                         "Upload it again.") from None
+
+
+def max_file_bytes() -> int:
+    """The largest file an import reads: $PULSE_MAX_FILE_MB megabytes, default 200 (Streamlit's upload limit).
+
+    Reading and checking a CSV takes about 20 times its size in memory, so the limit keeps memory bounded.
+    """
+    return int(float(os.environ.get("PULSE_MAX_FILE_MB") or 200) * 1024 * 1024)
+
+
+def _checked_size(data, size: int, file_name: str):
+    """``data`` unchanged, or ReadError when ``size`` bytes is over the import limit."""
+    limit = max_file_bytes()
+    if size > limit:
+        raise ReadError(file_name, f"the file is {size / 2**20:,.1f} MB, over the {limit / 2**20:,.0f} MB limit "
+                        "of an import", "Export one pipeline or period at a time, or raise PULSE_MAX_FILE_MB "
+                        "where the machine has the memory (about 20 times the file's size).")
+    return data
 
 
 def _extension(file_name: str) -> str:
@@ -225,7 +249,7 @@ def _sniff_text(data: bytes, file_name: str, ext: str) -> None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         start = data[:2048].decode("utf-16", errors="replace").lstrip("\ufeff" + BLANK_CHARS)
     else:
-        if b"\x00" in data[:1024]:
+        if b"\x00" in data[:1024] or _mostly_unprintable(data[:4096]):
             raise ReadError(file_name, "this file is not a spreadsheet (binary content)",
                             "Export the report as CSV or Excel and upload it again.")
         start = data[:2048].decode("utf-8", errors="replace").lstrip("\ufeff" + BLANK_CHARS)
@@ -236,8 +260,16 @@ def _sniff_text(data: bytes, file_name: str, ext: str) -> None:
     if ext in EXCEL_EXTENSIONS:
         first_line = start.split("\n", 1)[0]
         raise ReadError(file_name, f"this file is named {ext} but contains plain text, not a workbook "
-                        f"(it starts with \"{_escape(first_line, 40)}\")",
+                        f"(it starts with \"{escape(first_line, 40)}\")",
                         "Rename it to .csv and upload it again.")
+
+
+def _mostly_unprintable(head: bytes) -> bool:
+    """True when over 10 % of the characters that start the file, decoded as a CSV would be, are control
+    characters: an image, an archive or random bytes renamed .csv."""
+    text = _to_utf8(head)[0].decode("utf-8", errors="replace")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
+    return controls > 0.1 * max(len(text), 1)
 
 
 def _reject_markup(start: str, file_name: str) -> None:
@@ -659,7 +691,7 @@ def _read_workbook(data: bytes, file_name: str, kind: str, sheet: str | None) ->
     h = _find_header(rows)
     body, footer_count, footer_example = _sheet_body(rows, h)
     frame, row_numbers, more = _finish(file_name, rows[h], body, letters=True)
-    notes.append(f"Read sheet \"{_escape(chosen)}\" ({len(names)} sheet(s) in the workbook).")
+    notes.append(f"Read sheet \"{escape(chosen)}\" ({len(names)} sheet(s) in the workbook).")
     return RawTable(
         frame=frame, row_numbers=row_numbers, file_format=kind, encoding=None, delimiter=None, header_row=h + 1,
         sheet=chosen, sheets=names, skipped_title_rows=h, skipped_footer_rows=footer_count,
@@ -700,19 +732,19 @@ def _choose_sheet(workbook, names: list[str], sheet: str | None, file_name: str)
     if sheet is not None:
         match = _match_sheet(names, sheet)
         if match is None:
-            listed = ", ".join(f"\"{_escape(n, 30)}\"" for n in names[:10])
-            raise ReadError(file_name, f"there is no sheet named \"{_escape(sheet, 30)}\"",
+            listed = ", ".join(f"\"{escape(n, 30)}\"" for n in names[:10])
+            raise ReadError(file_name, f"there is no sheet named \"{escape(sheet, 30)}\"",
                             f"Sheets in this workbook: {listed}.")
         rows = _sheet_rows(workbook, match)
         if _find_header(rows) is None:
-            raise ReadError(file_name, f"the sheet \"{_escape(match, 30)}\" is empty",
+            raise ReadError(file_name, f"the sheet \"{escape(match, 30)}\" is empty",
                             "Choose the sheet that holds the data, or export the report again.")
         return match, rows, []
     order = _visible_first(workbook, names)
     for index, name in enumerate(order):
         rows = _sheet_rows(workbook, name)
         if _find_header(rows) is not None:
-            skipped = ", ".join(f"\"{_escape(n, 30)}\"" for n in order[:index])
+            skipped = ", ".join(f"\"{escape(n, 30)}\"" for n in order[:index])
             return name, rows, [f"Sheet(s) {skipped} are empty; read the first sheet with data."] if index else []
     raise ReadError(file_name, "every sheet in this workbook is empty",
                     "Check that you exported the right report, then upload it again.")
@@ -902,7 +934,7 @@ def _column_names(header: list[str | None], filled: np.ndarray, letters: bool):
     if dropped:
         notes.append(f"Dropped {dropped} empty column(s) without a heading.")
     unique = _dedupe(names)
-    renamed = [f"\"{_escape(new, 40)}\"" for old, new in zip(names, unique, strict=True) if old != new]
+    renamed = [f"\"{escape(new, 40)}\"" for old, new in zip(names, unique, strict=True) if old != new]
     if renamed:
         notes.append(f"Renamed repeated column heading(s): {', '.join(renamed)}.")
     return unique, positions, notes
@@ -942,7 +974,7 @@ def _skip_notes(header_row: int, footer_count: int, footer_example: str) -> list
     if header_row > 1:
         notes.append(f"Skipped {header_row - 1} row(s) above the header, which is on row {header_row}.")
     if footer_count:
-        example = f" (starting with \"{_escape(footer_example, 50)}\")" if footer_example else ""
+        example = f" (starting with \"{escape(footer_example, 50)}\")" if footer_example else ""
         notes.append(f"Ignored {footer_count} row(s) below the data{example}.")
     return notes
 
@@ -1035,21 +1067,32 @@ def parse_numbers(values: pd.Series, decimal: str | None = None) -> Parsed:
     """Amounts as float64: currency, thousands separators, decimal comma or point, '(1,234.00)' negatives.
 
     The decimal mark is decided once per column when `decimal` is None (a value holding both ',' and '.' uses the
-    last one as its decimal mark). Text such as 'TBD', '10k' or 'n/a' is bad; blank cells are NaN and not bad.
+    last one as its decimal mark). Text such as 'TBD', '10k' or 'n/a' is bad, and so is a number too large for a
+    float ('1e999'); blank cells are NaN and not bad.
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return _result(values.astype("float64"), np.zeros(len(values), dtype=bool), "numbers", values)
+        return _finite(values.astype("float64"), np.zeros(len(values), dtype=bool), "numbers", values)
     text = _as_text(values)
     blank = _is_blank(text)
     simple = _simple_numbers(text, blank, decimal)
     if simple is not None:
-        return _result(simple[0], blank & False, simple[1], values)
+        return _finite(simple[0], blank & False, simple[1], values)
     core, negative, valid = _number_core(text.fillna(""))
     mark, detail = _decimal_marks(core, decimal)
     numbers = _to_float(core, mark)
     numbers = np.where(negative, -numbers, numbers)
     numbers = np.where(valid & ~blank, numbers, np.nan)
-    return _result(pd.Series(numbers), ~blank & np.isnan(numbers), detail, values)
+    return _finite(pd.Series(numbers), ~blank & np.isnan(numbers), detail, values)
+
+
+def _finite(numbers: pd.Series, bad, detail: str, values: pd.Series) -> Parsed:
+    """A Parsed of the numbers where infinities (values too large for a float) are NaN and bad."""
+    floats = np.asarray(numbers, dtype="float64")
+    infinite = np.isinf(floats)
+    if infinite.any():
+        floats = np.where(infinite, np.nan, floats)
+        bad = np.asarray(bad, dtype=bool) | infinite
+    return _result(pd.Series(floats), bad, detail, values)
 
 
 def _simple_numbers(text: pd.Series, blank: np.ndarray, decimal: str | None) -> tuple[pd.Series, str] | None:
@@ -1199,6 +1242,13 @@ def _date_parts(text: pd.Series, blank: np.ndarray, dayfirst_hint: bool | None) 
             parts.loc[values.index, ["year", "month", "day"]] = values[["year", "month", "day"]].to_numpy()
             details.append(detail)
     return parts, details
+
+
+def far_years(values: pd.Series) -> pd.Series:
+    """True where a cell holds a four-digit year before 1900 or after 2100 ('1899-12-31', '01/01/9999')."""
+    year = _extract(_as_text(values), "(?:^|[^0-9])(?P<year>[0-9]{4})(?:[^0-9]|$)")["year"]
+    number = pd.Series(_floats(year), index=values.index)
+    return (number < 1900) | (number > 2100)
 
 
 def _iso_parts(found: pd.DataFrame) -> tuple[pd.DataFrame, str]:

@@ -23,7 +23,7 @@ from analytics import settings as settings_mod
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "pulse.duckdb"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _write_lock = threading.RLock()
 _ready: set[str] = set()
@@ -59,7 +59,9 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
             return duckdb.connect(str(path))
         except duckdb.IOException as exc:
             if not _is_lock_conflict(exc):
-                raise StoreError(f"{path.name}: cannot open the database file ({_short(exc)}).") from None
+                raise StoreError(f"{path.name}: cannot open the database file ({_short(exc)}). Check that it is a "
+                                 "Pipeline Pulse database you may read and write, or restore a backup; it was not "
+                                 "modified.") from None
             if time.monotonic() > deadline:
                 raise StoreError(f"{path.name} is in use by another program (an import or the app) "
                                  f"for more than {_lock_timeout():.0f} s; try again in a moment.") from None
@@ -82,6 +84,10 @@ def connect(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCo
     try:
         _ensure_schema(con, target)
         yield con
+    except (duckdb.IOException, duckdb.FatalException, duckdb.InternalException) as exc:
+        raise StoreError(f"{target.name} could not be read or written ({_short(exc)}). Free some disk space if "
+                         "it is full; if the file is damaged, restore a backup or point PULSE_DB to another "
+                         "file.") from None
     finally:
         con.close()
 
@@ -94,10 +100,18 @@ def transaction(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDB
         try:
             yield con
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         con.execute("UPDATE meta SET data_version = data_version + 1")
         con.execute("COMMIT")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back; if DuckDB cannot (the file failed), closing the connection discards the transaction anyway."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 # --- schema -------------------------------------------------------------------------------------
@@ -179,6 +193,16 @@ CREATE TABLE IF NOT EXISTS scenarios (
     name TEXT PRIMARY KEY, params TEXT NOT NULL, saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 """,
+    # 3 -> 4: every deal's current state (its latest snapshot row, dropped or not), rebuilt by each deals import
+    # and deletion (analytics.deals.refresh_current); empty until the next one, the metrics then compute it.
+    3: """
+CREATE TABLE IF NOT EXISTS deal_current (
+    import_id BIGINT, snapshot_on DATE, deal_id TEXT, name TEXT, pipeline TEXT, stage TEXT, status_raw TEXT,
+    amount DOUBLE, currency TEXT, owner TEXT, created_on DATE, close_on DATE, probability DOUBLE,
+    forecast_category TEXT, is_dropped BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS deal_current_meta (fingerprint TEXT);
+""",
 }
 
 DATA_TABLES = ("deal_snapshots", "deal_stage_dates", "deal_attributes", "deal_stage_history", "survey_responses",
@@ -212,6 +236,8 @@ def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Bring the schema from ``version`` to SCHEMA_VERSION in one transaction: all steps or none."""
+    start = version
     con.execute("BEGIN TRANSACTION")
     try:
         if version == 0:
@@ -222,8 +248,12 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             version += 1
             con.execute("UPDATE meta SET schema_version = ?", [version])
         con.execute("COMMIT")
+    except duckdb.Error as exc:
+        _rollback(con)
+        raise StoreError(f"the database could not be upgraded from schema {start} to {SCHEMA_VERSION} "
+                         f"({_short(exc)}); it was not modified. Restore a backup or report the problem.") from None
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
 
 
@@ -283,6 +313,9 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     for table in DATA_TABLES:
         con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
     con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
+    from analytics.deals import refresh_current  # deals imports this module
+
+    refresh_current(con)
     return bool(found)
 
 

@@ -69,6 +69,30 @@ def days_in_stage_median(con: duckdb.DuckDBPyConnection, pipeline: str | None = 
     return {stage: None if median is None else float(median) for stage, median in rows}
 
 
+def days_in_stage_summary(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
+                          flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
+                          date_to: dt.date | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
+    """The box plot of ``days_in_stage``, computed in the database (a million deals make millions of stays).
+
+    Grain: one row per (pipeline, open stage) with at least one stay, in stage order. stays = rows of
+    ``days_in_stage``; q1 / median / q3 = their quartiles (linear interpolation, as Plotly draws them);
+    lower_fence / upper_fence = the smallest / largest stay within 1.5 x (q3 - q1) of the box;
+    inferred = some entry or exit date of the stage comes from a snapshot.
+    """
+    head, params = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of)
+    return con.execute(head + """,
+    boxes AS (
+        SELECT pipeline, stage, position, count(*) AS stays, quantile_cont(days, 0.25) AS q1,
+               quantile_cont(days, 0.5) AS median, quantile_cont(days, 0.75) AS q3, bool_or(inferred) AS inferred
+        FROM stage_days GROUP BY ALL
+    )
+    SELECT b.pipeline, b.stage, b.position, b.stays, b.q1, b.median, b.q3,
+           min(d.days) FILTER (d.days >= b.q1 - 1.5 * (b.q3 - b.q1)) AS lower_fence,
+           max(d.days) FILTER (d.days <= b.q3 + 1.5 * (b.q3 - b.q1)) AS upper_fence, b.inferred
+    FROM boxes b JOIN stage_days d USING (pipeline, stage)
+    GROUP BY ALL ORDER BY b.pipeline, b.position""", params).df()
+
+
 def _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) -> tuple[str, list]:
     scope = open_scope(con, as_of)
     where, params = ("d.pipeline = ?", [pipeline]) if pipeline is not None else ("TRUE", [])

@@ -30,14 +30,19 @@ def funnel_chart(funnel: pd.DataFrame, by_value: bool, currency: str | None) -> 
     return _layout(fig, t("Funnel by value") if by_value else t("Funnel by number of deals"))
 
 
-def stage_days_chart(days: pd.DataFrame, stage_order: list[str]) -> go.Figure:
-    """Box plot of days spent in each stage (one box per stage, median line), stages in pipeline order."""
+def stage_days_chart(boxes: pd.DataFrame, stage_order: list[str]) -> go.Figure:
+    """Box plot of days spent in each stage (one box per stage, median line), stages in pipeline order.
+
+    ``boxes``: one row per stage with q1, median, q3, lower_fence, upper_fence (velocity.days_in_stage_summary),
+    so the chart carries five numbers per stage, not every stay."""
     fig = go.Figure()
     for i, stage in enumerate(stage_order):
-        values = days.loc[days["stage"] == stage, "days"]
-        if len(values):
-            fig.add_trace(go.Box(y=values, name=stage, marker_color=PALETTE[i % len(PALETTE)], boxpoints=False,
-                                 hovertemplate=f"{stage}<br>{t('days')}: %{{y}}<extra></extra>"))
+        row = boxes[boxes["stage"] == stage]
+        if len(row):
+            r = row.iloc[0]
+            fig.add_trace(go.Box(x=[stage], q1=[r["q1"]], median=[r["median"]], q3=[r["q3"]],
+                                 lowerfence=[r["lower_fence"]], upperfence=[r["upper_fence"]], name=stage,
+                                 marker_color=PALETTE[i % len(PALETTE)], boxpoints=False, hoverinfo="y"))
     fig.update_layout(showlegend=False, yaxis_title=t("days in stage"))
     return _layout(fig, t("Days in stage"))
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
-from analytics import ingest, store
+from analytics import exports, ingest, store
 from ui import fmt
 from ui.i18n import t
 
@@ -28,9 +29,36 @@ def db_path() -> Path:
 
 
 def data_version() -> int:
-    """The current data version (changes with every import, deletion and settings change)."""
-    with store.connect(db_path()) as con:
-        return store.data_version(con)
+    """The current data version (changes with every import, deletion and settings change).
+
+    Opening DuckDB costs tens of milliseconds, and every ``fetch`` needs the version: it is read again only
+    when the database file or its write-ahead log changed on disk (every commit changes one of them).
+    """
+    path = db_path()
+    seen = _file_state(path)
+    known = _versions.get(str(path))
+    if known and known[0] == seen:
+        return known[1]
+    with store.connect(path) as con:
+        version = store.data_version(con)
+    _versions[str(path)] = (seen, version)
+    return version
+
+
+_versions: dict[str, tuple[tuple, int]] = {}
+
+
+def _file_state(path: Path) -> tuple:
+    """(mtime, size, inode) of the database file and of its write-ahead log: changes with every commit."""
+    state = []
+    for part in (path, Path(f"{path}.wal")):
+        try:
+            info = part.stat()
+        except OSError:
+            state.append(None)
+            continue
+        state.append((info.st_mtime_ns, info.st_size, info.st_ino))
+    return tuple(state)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -58,6 +86,8 @@ def sample_files() -> list[Path]:
 
 def load_sample_if_empty() -> bool:
     """Import the sample data when the database is empty and the user never cleared it; True if loaded."""
+    if not fetch(store.is_empty):
+        return False
     with _sample_lock:
         with store.connect(db_path()) as con:
             if not store.is_empty(con) or _flag(con, _SAMPLE_FLAG):
@@ -69,8 +99,11 @@ def load_sample_if_empty() -> bool:
 
 def has_sample_data() -> bool:
     """True when sample imports are in the database."""
-    with store.connect(db_path()) as con:
-        return con.execute("SELECT count(*) FROM imports WHERE is_sample").fetchone()[0] > 0
+    return fetch(_has_sample_imports)
+
+
+def _has_sample_imports(con) -> bool:
+    return con.execute("SELECT count(*) FROM imports WHERE is_sample").fetchone()[0] > 0
 
 
 def clear_sample_data() -> None:
@@ -114,11 +147,39 @@ def user_errors() -> Iterator[None]:
 
 
 def downloads(frame, stem: str, sheet: str, key: str) -> None:
-    """CSV and Excel download buttons for one table (formulas neutralised; never pass suppressed rows)."""
-    from analytics import exports
+    """CSV and Excel download buttons for one table (formulas neutralised; never pass suppressed rows).
 
+    ``frame`` may be a function returning the table (e.g. every row of a list shown truncated). Small
+    tables are written at once (cached by content); big ones only when the button is clicked, so a rerun
+    never spends seconds writing a workbook nobody asked for.
+    """
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(t("Download CSV"), exports.to_csv_bytes(frame), f"{stem}.csv", "text/csv",
+    if callable(frame) or len(frame) > EAGER_DOWNLOAD_ROWS:
+        csv_data, xlsx_data = partial(_csv_bytes_of, frame), partial(_xlsx_bytes_of, frame, sheet)
+    else:
+        csv_data, xlsx_data = _csv_bytes(frame), _xlsx_bytes(frame, sheet)
+    left.download_button(t("Download CSV"), csv_data, f"{stem}.csv", "text/csv",
                          key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(t("Download Excel"), exports.to_excel_bytes({sheet: frame}), f"{stem}.xlsx",
+    right.download_button(t("Download Excel"), xlsx_data, f"{stem}.xlsx",
                           exports.XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+EAGER_DOWNLOAD_ROWS = 2_000
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _csv_bytes(frame) -> bytes:
+    return exports.to_csv_bytes(frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _xlsx_bytes(frame, sheet: str) -> bytes:
+    return exports.to_excel_bytes({sheet: frame})
+
+
+def _csv_bytes_of(frame) -> bytes:
+    return exports.to_csv_bytes(frame() if callable(frame) else frame)
+
+
+def _xlsx_bytes_of(frame, sheet: str) -> bytes:
+    return exports.to_excel_bytes({sheet: frame() if callable(frame) else frame})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -80,3 +81,15 @@ def delta(value: float | None, formatter) -> str | None:
     if _missing(value):
         return None
     return ("-" if value < 0 else "+") + formatter(abs(value)).lstrip("+-−")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&@])")
+
+
+def plain(text: object) -> str:
+    """Text from a file or a user shown as is in Markdown (st.markdown, st.caption, st.error, labels…).
+
+    Every character that Markdown or Streamlit would interpret (links and images, HTML tags, lists, emphasis,
+    :color[…] and :icon: directives, $math$, autolinks) is backslash-escaped, so it shows as typed.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))

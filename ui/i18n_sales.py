@@ -228,4 +228,11 @@ FR: dict[str, str] = {
     "Employee": "Collaborateur",
     "Meeting date": "Date de l'entretien",
     "Duration (min)": "Durée (min)",
+    # long lists and import progress (bench/, issue 9)
+    "The first {n} of {total} rows; the downloads hold them all.":
+        "Les {n} premières lignes sur {total} ; les téléchargements les contiennent toutes.",
+    "Reading the file…": "Lecture du fichier…",
+    "Checking {n} rows…": "Vérification de {n} lignes…",
+    "Updating the current state of {n} deals…": "Mise à jour de l'état actuel de {n} affaires…",
+    "Done.": "Terminé.",
 }

@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import deals, funnel, inventory, performance, velocity
 from ui import charts_sales, common, fmt
-from ui.filters import deal_filters
+from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
 
 st.title(t("Pipeline"))
@@ -14,9 +14,7 @@ st.caption(t("Where the deals are, how they convert, how fast they move, and whi
 
 flt, date_from, date_to = deal_filters("pipeline")
 period = {"flt": flt, "date_from": date_from, "date_to": date_to}
-if common.fetch(deals.latest_snapshot_on) is None:
-    st.info(t("No deals yet: import a CRM export on the Import page."))
-    st.stop()
+stop_without_deals()
 
 KPI_HELP = {
     "open": "Sum of the amounts of deals whose current status is open.",
@@ -77,19 +75,31 @@ def funnel_section(currency: str | None) -> None:
 def velocity_section() -> list[str]:
     st.subheader(t("Stage velocity"))
     chosen = st.session_state.get("pipeline_funnel_pipeline")
-    days = common.fetch(velocity.days_in_stage, chosen, **period)
+    boxes = common.fetch(velocity.days_in_stage_summary, chosen, **period)
     order = list(common.fetch(funnel.funnel, chosen, **period)["stage"])
-    if days.empty:
+    if boxes.empty:
         st.info(t("No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots."))
         return order
-    st.plotly_chart(charts_sales.stage_days_chart(days, order), width="stretch")
-    if days["inferred"].any():
+    st.plotly_chart(charts_sales.stage_days_chart(boxes, order), width="stretch")
+    if boxes["inferred"].any():
         st.caption(t("Some entry dates are inferred from weekly snapshots: their precision is the interval "
                      "between snapshots."))
     age = common.fetch(velocity.age_in_stage, chosen, flt=flt)
     with st.expander(t("Age in current stage (open deals)")):
-        st.dataframe(age, hide_index=True, width="stretch")
+        shown_rows(age.sort_values("age_days", ascending=False, na_position="last"), "age_in_stage")
     return order
+
+
+SHOWN_ROWS = 500
+
+
+def shown_rows(table, name: str) -> None:
+    """A long list: its first SHOWN_ROWS rows on the page, every row in the downloads."""
+    if len(table) > SHOWN_ROWS:
+        st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
+                     n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
+    st.dataframe(table.head(SHOWN_ROWS), hide_index=True, width="stretch")
+    common.downloads(table, name, name[:31], f"pipeline_dl_{name}")
 
 
 def inventory_section(currency: str | None, order: list[str]) -> None:
@@ -134,8 +144,7 @@ def hygiene_section() -> None:
             if lists[name].empty:
                 st.success(t("Nothing to fix here."))
                 continue
-            st.dataframe(lists[name], hide_index=True, width="stretch")
-            common.downloads(lists[name], f"hygiene_{name}", name, f"pipeline_dl_{name}")
+            shown_rows(lists[name], f"hygiene_{name}")
 
 
 def calibration_section() -> None:

@@ -143,10 +143,12 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
 
 def deal_detail(deal: pd.Series, currency: str | None) -> None:
     with st.container(border=True):
-        st.markdown(f"**{deal['name'] or deal['deal_id']}** · {deal['owner'] or t('(blank)')} · {deal['stage']}")
-        lines = [t("Past deals that reached {stage} in {pipeline}: {rate} won.", stage=deal["stage"],
-                   pipeline=deal["pipeline"], rate=fmt.pct(deal["stage_rate"]))]
-        lines += ["- " + factor_text(f) for f in deal["factors"]]
+        # names come from the imported files: fmt.plain shows them as typed, never as Markdown or HTML
+        st.markdown(f"**{fmt.plain(deal['name'] or deal['deal_id'])}** · "
+                    f"{fmt.plain(deal['owner']) if deal['owner'] else t('(blank)')} · {fmt.plain(deal['stage'])}")
+        lines = [t("Past deals that reached {stage} in {pipeline}: {rate} won.", stage=fmt.plain(deal["stage"]),
+                   pipeline=fmt.plain(deal["pipeline"]), rate=fmt.pct(deal["stage_rate"]))]
+        lines += ["- " + fmt.plain(factor_text(f)) for f in deal["factors"]]
         if not deal["factors"]:
             lines.append("- " + t("No factor applies: the score is the stage's win rate."))
         st.markdown("\n".join(lines))

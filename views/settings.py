@@ -1,12 +1,14 @@
-"""Settings page: stage order, probabilities and won/lost per pipeline; thresholds; currency and rates."""
+"""Settings page: stage order, probabilities and won/lost per pipeline; thresholds; currency and rates; backup."""
 from __future__ import annotations
+
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from analytics import backup, stage_config, store
 from analytics import settings as settings_mod
-from analytics import stage_config, store
-from ui import auth, common
+from ui import auth, common, fmt
 from ui.i18n import t
 
 auth.require_permission("settings")  # access control (ui/auth.py): admins only, backup included
@@ -103,9 +105,21 @@ def currency_editor() -> None:
         st.success(t("Currency saved."))
 
 
+def backup_download() -> None:
+    st.subheader(t("Backup"))
+    st.caption(t("A consistent copy of the whole database: every import, setting and saved mapping. To restore it, "
+                 "stop the app and scheduled imports, put the file in place of {file}, and start the app again.",
+                 file=fmt.plain(common.db_path().name)))
+    st.download_button(t("Download database backup"), partial(backup.backup_bytes, common.db_path()),
+                       file_name=backup.backup_file_name(common.db_path()), mime="application/octet-stream",
+                       key="settings_backup", on_click="ignore", icon=":material/backup:")
+
+
 with common.user_errors():
     stage_editor()
 with common.user_errors():
     thresholds()
 with common.user_errors():
     currency_editor()
+with common.user_errors():
+    backup_download()
