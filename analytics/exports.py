@@ -46,4 +46,14 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 width = max(len(str(c.value or "")) for c in column_cells[:200])
                 sheet.column_dimensions[column_cells[0].column_letter].width = min(max(width + 2, 8), 60)
             sheet.freeze_panes = "A2"
+            _number_formats(sheet, frame)
     return buffer.getvalue()
+
+
+def _number_formats(sheet, frame: pd.DataFrame) -> None:
+    """Thousands separators on decimal columns (amounts), so the workbook reads like a report."""
+    for index, column in enumerate(frame.columns, start=1):
+        if pd.api.types.is_float_dtype(frame[column]):
+            letter = sheet.cell(row=1, column=index).column_letter
+            for cell in sheet[letter][1:]:
+                cell.number_format = "#,##0.00"

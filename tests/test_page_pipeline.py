@@ -51,6 +51,24 @@ def test_owner_filter_changes_the_kpis(db):
     assert metric(at, "Open pipeline") != before
 
 
+def test_filters_live_in_the_url(db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["owner"] = "Amelia Hart"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="pipeline_f_owner").value == ["Amelia Hart"]
+    everyone = pipeline_page()
+    assert metric(at, "Open pipeline") != metric(everyone, "Open pipeline")
+    at.multiselect(key="pipeline_f_owner").set_value(["Amelia Hart", "Jonas Weber"]).run()
+    assert at.query_params["owner"] == ["Amelia Hart", "Jonas Weber"]
+
+
+def test_weekly_review_download(db):
+    at = pipeline_page()
+    button = at.get("download_button")
+    assert any(b.proto.label == "Weekly pipeline review (Excel)" for b in button)
+
+
 def test_value_toggle_switches_funnel_to_amounts(db):
     at = pipeline_page()
     at.radio(key="pipeline_funnel_measure").set_value("Value").run()

@@ -11,14 +11,18 @@ from ui.i18n import t
 
 
 def deal_filters(prefix: str) -> tuple[deals.DealFilter, dt.date | None, dt.date | None]:
-    """The user's deal filter and period from the sidebar (every chart and KPI of the page uses them)."""
+    """The user's deal filter and period from the sidebar (every chart and KPI of the page uses them).
+
+    Pipeline, owner and attribute choices are kept in the URL (?pipeline=…&owner=…&attr.Segment=…), so a
+    filtered view can be bookmarked and shared; a link's values seed the widgets on first load.
+    """
     choices = common.fetch(deals.filter_choices)
     side = st.sidebar
     side.subheader(t("Filters"))
-    pipelines = side.multiselect(t("Pipeline"), choices.get("pipeline", []), key=f"{prefix}_f_pipeline",
-                                 placeholder=t("All pipelines"))
-    owners = side.multiselect(t("Owner"), choices.get("owner", []), key=f"{prefix}_f_owner",
-                              placeholder=t("All owners"))
+    pipelines = _url_multiselect(side, t("Pipeline"), choices.get("pipeline", []), f"{prefix}_f_pipeline",
+                                 "pipeline", t("All pipelines"))
+    owners = _url_multiselect(side, t("Owner"), choices.get("owner", []), f"{prefix}_f_owner", "owner",
+                              t("All owners"))
     period = side.date_input(t("Period"), value=(), key=f"{prefix}_f_period", format="YYYY-MM-DD",
                              help=t("Deals created in the period for the funnel; closed in the period for win "
                                     "rate, average deal and cycle. Empty = all time."))
@@ -28,12 +32,26 @@ def deal_filters(prefix: str) -> tuple[deals.DealFilter, dt.date | None, dt.date
     if extra:
         with side.expander(t("More filters")):
             for name in extra:
-                values = st.multiselect(name, choices[name], key=f"{prefix}_f_attr_{name}",
-                                        placeholder=t("All"))
+                values = _url_multiselect(st, name, choices[name], f"{prefix}_f_attr_{name}", f"attr.{name}",
+                                          t("All"))
                 if values:
                     attributes.append((name, tuple(values)))
     flt = deals.DealFilter(pipelines=tuple(pipelines), owners=tuple(owners), attributes=tuple(attributes))
     return flt, date_from, date_to
+
+
+def _url_multiselect(where, label: str, options: list[str], key: str, param: str, placeholder: str) -> list[str]:
+    """A multiselect whose choice is mirrored in the URL query parameter ``param``."""
+    if key not in st.session_state:
+        wanted = [v for v in st.query_params.get_all(param) if v in options]
+        if wanted:
+            st.session_state[key] = wanted
+    picked = where.multiselect(label, options, key=key, placeholder=placeholder)
+    if picked:
+        st.query_params[param] = picked
+    elif param in st.query_params:
+        del st.query_params[param]
+    return picked
 
 
 def _period_bounds(period) -> tuple[dt.date | None, dt.date | None]:

@@ -191,6 +191,10 @@ FR: dict[str, str] = {
         "Probabilité historique d'une étape = affaires gagnées qui l'ont atteinte ÷ affaires conclues qui l'ont "
         "atteinte.",
     "CSV": "CSV",
+    "Weekly pipeline review (Excel)": "Revue hebdomadaire du pipeline (Excel)",
+    "KPIs, funnel, movement, forecast and hygiene lists, one sheet each, for the filters chosen in the sidebar.":
+        "Indicateurs, entonnoir, mouvements, prévision et listes d'hygiène, une feuille chacun, pour les filtres "
+        "choisis dans la barre latérale.",
     "Excel": "Excel",
     # Sales charts
     "Funnel by value": "Entonnoir en valeur",

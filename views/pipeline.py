@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import deals, funnel, inventory, performance, velocity
+from analytics import deals, exports, funnel, inventory, performance, review, velocity
 from ui import charts_sales, common, fmt
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
@@ -15,6 +15,18 @@ st.caption(t("Where the deals are, how they convert, how fast they move, and whi
 flt, date_from, date_to = deal_filters("pipeline")
 period = {"flt": flt, "date_from": date_from, "date_to": date_to}
 stop_without_deals()
+
+
+def weekly_review_button() -> None:
+    """One click: the weekly pipeline review workbook (KPIs, funnel, movement, forecast, hygiene lists)."""
+    workbook = common.fetch(review.weekly_review, flt)
+    if workbook:
+        st.download_button(t("Weekly pipeline review (Excel)"), workbook, "weekly_pipeline_review.xlsx",
+                           exports.XLSX_MIME, key="pipeline_weekly_review", on_click="ignore",
+                           icon=":material/summarize:", type="primary",
+                           help=t("KPIs, funnel, movement, forecast and hygiene lists, one sheet each, "
+                                  "for the filters chosen in the sidebar."))
+
 
 KPI_HELP = {
     "open": "Sum of the amounts of deals whose current status is open.",
@@ -159,6 +171,7 @@ def calibration_section() -> None:
 
 
 currency = kpi_row()
+weekly_review_button()
 funnel_section(currency)
 stage_order = velocity_section()
 inventory_section(currency, stage_order)

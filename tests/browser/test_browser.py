@@ -16,11 +16,15 @@ DEALS = ("Record ID,Deal Name,Pipeline,Deal Stage,Amount,Create Date,Close Date,
 
 def kpi(page, label: str) -> str:
     tile = page.locator('[data-testid="stMetric"]', has_text=label).first
+    tile.wait_for(timeout=120_000)
     return tile.locator('[data-testid="stMetricValue"]').inner_text()
 
 
 def test_first_visit_shows_the_sample_dashboard(server, page):
     page.goto(server.url)
+    wait_ready(page)
+    page.get_by_text("Open pipeline").first.wait_for(timeout=120_000)
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=120_000)
     wait_ready(page)
     assert_no_error(page)
     body = page.inner_text("body")
@@ -71,9 +75,11 @@ def test_uploading_a_file_changes_the_kpis(server, page, tmp_path):
 def test_switching_the_language_changes_the_labels(server, page):
     page.goto(server.url)
     wait_ready(page)
+    kpi(page, "Open pipeline")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="Français").click()
     wait_ready(page)
+    kpi(page, "Pipeline ouvert")
     body = page.inner_text("body")
     assert "Pipeline ouvert" in body and "Entonnoir" in body
     assert "Open pipeline" not in body
