@@ -191,6 +191,15 @@ FR: dict[str, str] = {
         "Probabilité historique d'une étape = affaires gagnées qui l'ont atteinte ÷ affaires conclues qui l'ont "
         "atteinte.",
     "CSV": "CSV",
+    "Entered stage on": "Entrée dans l'étape le",
+    "Date inferred from snapshots": "Date déduite des instantanés",
+    "Last change": "Dernier changement",
+    "Days without change": "Jours sans changement",
+    "Days past due": "Jours de retard",
+    "Amount (reporting currency)": "Montant (devise de restitution)",
+    "Owner's median": "Médiane du commercial",
+    "× median": "× la médiane",
+    "Reason": "Motif",
     "Weekly pipeline review (Excel)": "Revue hebdomadaire du pipeline (Excel)",
     "KPIs, funnel, movement, forecast and hygiene lists, one sheet each, for the filters chosen in the sidebar.":
         "Indicateurs, entonnoir, mouvements, prévision et listes d'hygiène, une feuille chacun, pour les filtres "

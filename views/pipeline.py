@@ -110,8 +110,19 @@ def shown_rows(table, name: str) -> None:
     if len(table) > SHOWN_ROWS:
         st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
                      n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
-    st.dataframe(table.head(SHOWN_ROWS), hide_index=True, width="stretch")
-    common.downloads(table, name, name[:31], f"pipeline_dl_{name}")
+    labelled = table.rename(columns=lambda c: t(COLUMN_LABELS.get(c, c)))
+    st.dataframe(labelled.head(SHOWN_ROWS), hide_index=True, width="stretch")
+    common.downloads(labelled, name, name[:31], f"pipeline_dl_{name}")
+
+
+COLUMN_LABELS = {
+    "deal_id": "Deal id", "name": "Name", "owner": "Owner", "pipeline": "Pipeline", "stage": "Stage",
+    "position": "Order", "amount": "Amount", "currency": "Currency", "close_on": "Close date",
+    "entered_on": "Entered stage on", "age_days": "Days in stage", "inferred": "Date inferred from snapshots",
+    "last_change_on": "Last change", "days_unchanged": "Days without change", "days_past_due": "Days past due",
+    "value": "Amount (reporting currency)", "owner_median": "Owner's median", "ratio_to_median": "× median",
+    "reason": "Reason",
+}
 
 
 def inventory_section(currency: str | None, order: list[str]) -> None:
