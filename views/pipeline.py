@@ -81,6 +81,7 @@ def funnel_section(currency: str | None) -> None:
         st.info(t("No deal created in this period."))
         return
     st.plotly_chart(charts_sales.funnel_chart(table, by_value, currency), width="stretch")
+    common.downloads(table, "funnel", t("Funnel"), "pipeline_dl_funnel")
     st.caption(t("Cohort: deals created in the period. A stage counts every deal that reached it or a later one."))
 
 
@@ -93,6 +94,7 @@ def velocity_section() -> list[str]:
         st.info(t("No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots."))
         return order
     st.plotly_chart(charts_sales.stage_days_chart(boxes, order), width="stretch")
+    common.downloads(boxes, "days_in_stage", t("Days in stage"), "pipeline_dl_days")
     if boxes["inferred"].any():
         st.caption(t("Some entry dates are inferred from weekly snapshots: their precision is the interval "
                      "between snapshots."))
@@ -178,6 +180,7 @@ def calibration_section() -> None:
             st.info(t("No closed deal yet."))
             return
         st.plotly_chart(charts_sales.calibration_chart(table), width="stretch")
+        common.downloads(table, "calibration", "calibration", "pipeline_dl_calibration")
         st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
 
 
