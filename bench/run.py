@@ -40,19 +40,30 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
+TIME = "/usr/bin/time"
+
+
 def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one subprocess, its own peak read from os.wait4."""
+    """(wall seconds, peak RSS in MB, stdout) of one subprocess.
+
+    The peak comes from GNU time when there is one (a child forked from this big process would otherwise count
+    this process's memory as its own until it execs), else from os.wait4."""
+    timed = os.path.exists(TIME)
+    command = [TIME, "-f", "PEAK_RSS_KB %M", *args] if timed else args
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err, env={**os.environ, **(env or {})})
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        if proc.returncode:
-            raise RuntimeError(f"{' '.join(map(str, args[:5]))}… failed ({proc.returncode}): {err.read()[-600:]}")
-        return wall, usage.ru_maxrss / 1024, out.read()
+        errors = err.read()
+        if code:
+            raise RuntimeError(f"{' '.join(map(str, args[:5]))}… failed ({code}): {errors[-600:]}")
+        peaks = [line.split()[1] for line in errors.splitlines() if line.startswith("PEAK_RSS_KB ")]
+        peak_kb = int(peaks[-1]) if timed and peaks else usage.ru_maxrss
+        return wall, peak_kb / 1024, out.read()
 
 
 def best_of(repeat: int, once) -> dict:

@@ -3,6 +3,7 @@ movement buckets), the deals behind each bucket, close dates pushed, and the pip
 from __future__ import annotations
 
 import statistics
+from functools import partial
 
 import streamlit as st
 
@@ -189,10 +190,14 @@ def trend_section(currency: str | None) -> None:
 
 def download_pair(sheets: dict, name: str) -> None:
     first = next(iter(sheets.values()))
+    # Big tables are written when the button is clicked: a workbook of a million-deal movement takes minutes.
+    lazy = sum(len(sheet) for sheet in sheets.values()) > common.EAGER_DOWNLOAD_ROWS
+    csv_data = partial(exports.to_csv_bytes, first) if lazy else exports.to_csv_bytes(first)
+    xlsx_data = partial(exports.to_excel_bytes, sheets) if lazy else exports.to_excel_bytes(sheets)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("CSV"), exports.to_csv_bytes(first), file_name=f"{name}.csv", mime="text/csv",
+    left.download_button(t("CSV"), csv_data, file_name=f"{name}.csv", mime="text/csv",
                          key=f"movement_dl_csv_{name}", icon=":material/download:")
-    right.download_button(t("Excel"), exports.to_excel_bytes(sheets), file_name=f"{name}.xlsx",
+    right.download_button(t("Excel"), xlsx_data, file_name=f"{name}.xlsx",
                           mime=exports.XLSX_MIME, key=f"movement_dl_xlsx_{name}", icon=":material/download:")
 
 
