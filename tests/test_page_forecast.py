@@ -11,22 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import quotas, scenarios, store
+from tests.apptest_utils import assert_clean, open_view
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def open_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("views/forecast.py").run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def figure(at: AppTest, title: str) -> dict:
@@ -50,7 +39,7 @@ def traces(at: AppTest) -> dict[str, dict]:
 
 
 def test_page_renders_with_forecast_bars_and_range(db):
-    at = open_page()
+    at = open_view("forecast.py")
     shown = traces(at)
     assert {"Won", "Expected from open deals", "Likely range (P10–P90)"} <= set(shown)
     assert "Scenario" not in shown                      # every lever at rest: no scenario line
@@ -60,7 +49,7 @@ def test_page_renders_with_forecast_bars_and_range(db):
 
 
 def test_moving_a_slider_changes_the_scenario_line(db):
-    at = open_page()
+    at = open_view("forecast.py")
     at.slider(key="forecast_win_multiplier").set_value(1.3).run()
     assert_clean(at)
     shown = traces(at)
@@ -79,7 +68,7 @@ def test_moving_a_slider_changes_the_scenario_line(db):
 
 
 def test_quarterly_view_and_calibrated_probabilities(db):
-    at = open_page()
+    at = open_view("forecast.py")
     at.radio(key="forecast_grain").set_value("quarter").run()
     assert_clean(at)
     assert traces(at)["Won"]["x"][0] == "2026-Q4"
@@ -88,14 +77,14 @@ def test_quarterly_view_and_calibrated_probabilities(db):
 
 
 def test_saved_scenario_is_listed_in_a_new_session_and_loads(db):
-    at = open_page()
+    at = open_view("forecast.py")
     at.slider(key="forecast_cycle_days").set_value(30).run()
     at.text_input(key="forecast_scenario_name").input("Slower deals").run()
     at.button(key="forecast_save_scenario").click().run()
     assert_clean(at)
     with store.connect(db) as con:
         assert scenarios.load_scenario(con, "Slower deals") == scenarios.Scenario(cycle_days=30)
-    again = open_page()                                  # a new session: the scenario comes from the database
+    again = open_view("forecast.py")  # a new session: the scenario comes from the database
     pick = again.selectbox(key="forecast_saved_pick")
     assert "Slower deals" in pick.options
     pick.set_value("Slower deals").run()
@@ -113,7 +102,7 @@ def test_saved_scenario_is_listed_in_a_new_session_and_loads(db):
 
 
 def test_quota_gives_coverage_gauge(db):
-    at = open_page()
+    at = open_view("forecast.py")
     at.session_state["forecast_quota_editor"] = {
         "edited_rows": {}, "deleted_rows": [],
         "added_rows": [{"period": "2026-11", "amount": 3_000_000.0}, {"period": "2026-Q4", "amount": 9_000_000.0}]}
@@ -129,6 +118,6 @@ def test_quota_gives_coverage_gauge(db):
 
 @pytest.mark.parametrize("lang", ["fr"])
 def test_page_in_french(db, lang):
-    at = open_page(lang)
+    at = open_view("forecast.py", lang)
     assert at.title[0].value == "Prévision"
     assert "Gagnées" in {trace["name"] for trace in figure(at, "Prévision par période")["data"]}

@@ -19,6 +19,7 @@ from analytics import ingest, store
 from analytics.deals import DealFilter
 from analytics.movement import movement
 from analytics.performance import kpis
+from tests.apptest_utils import assert_clean, open_view
 from tests.plotly_utils import values
 from ui import i18n
 
@@ -45,18 +46,6 @@ def sample_db(sample_file, tmp_path, monkeypatch) -> Path:
     return path
 
 
-def movement_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("views/movement.py").run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def waterfall(at: AppTest) -> dict:
@@ -70,7 +59,7 @@ def open_amount(path: Path, day: date) -> float:
 
 
 def test_waterfall_goes_from_last_weeks_open_pipeline_to_this_weeks(sample_db):
-    at = movement_page()
+    at = open_view("movement.py")
     trace = waterfall(at)
     y = values(trace["y"])
     assert y[0] == pytest.approx(open_amount(sample_db, NOV_20))
@@ -83,7 +72,7 @@ def test_waterfall_goes_from_last_weeks_open_pipeline_to_this_weeks(sample_db):
 
 
 def test_the_deals_behind_a_bucket(sample_db):
-    at = movement_page()
+    at = open_view("movement.py")
     assert at.selectbox(key="movement_bucket").value == "won"
     assert len(deal_table(at)) == 11
     at.selectbox(key="movement_bucket").set_value("lost").run()
@@ -97,7 +86,7 @@ def deal_table(at: AppTest):
 
 
 def test_snapshot_pickers(sample_db):
-    at = movement_page()
+    at = open_view("movement.py")
     at.selectbox(key="movement_from").set_value(NOV_06).run()
     at.selectbox(key="movement_to").set_value(NOV_13).run()
     assert_clean(at)
@@ -110,7 +99,7 @@ def test_snapshot_pickers(sample_db):
 
 
 def test_owner_filter_applies_to_the_waterfall(sample_db):
-    at = movement_page()
+    at = open_view("movement.py")
     owner = at.multiselect(key="movement_f_owner").options[0]
     at.multiselect(key="movement_f_owner").set_value([owner]).run()
     assert_clean(at)
@@ -122,7 +111,7 @@ def test_owner_filter_applies_to_the_waterfall(sample_db):
 
 
 def test_slips_and_trend_are_shown(sample_db):
-    at = movement_page()
+    at = open_view("movement.py")
     kinds = [trace["type"] for el in at.get("plotly_chart") for trace in json.loads(el.proto.spec)["data"]]
     assert kinds.count("waterfall") == 1 and "bar" in kinds and kinds.count("scatter") >= 5  # one area per stage
     assert any("pushes" in el.value.columns for el in at.dataframe)
@@ -131,7 +120,7 @@ def test_slips_and_trend_are_shown(sample_db):
 
 
 def test_french(sample_db):
-    at = movement_page("fr")
+    at = open_view("movement.py", "fr")
     assert at.title[0].value == "Mouvements du pipeline"
     assert "20 nov. 2026" in " ".join(waterfall(at)["x"]) or "20/11/2026" in " ".join(waterfall(at)["x"])
 
@@ -139,7 +128,7 @@ def test_french(sample_db):
 def test_one_snapshot_explains_what_is_needed(db):
     source = ROOT / "sample_data" / "deals_2026-11-27.csv"
     ingest.import_file(source, source.name, ingest.ImportOptions(), db)
-    at = movement_page()
+    at = open_view("movement.py")
     assert at.info and "two snapshots" in at.info[0].value
     assert not at.get("plotly_chart")
 
