@@ -85,3 +85,21 @@ def test_switching_the_language_changes_the_labels(server, page):
     assert "Open pipeline" not in body
     assert "lang=fr" in page.url
     screenshot(page, "dashboard_fr")
+
+
+def test_a_what_if_slider_updates_the_forecast(server, page):
+    page.goto(f"{server.url}/forecast")
+    wait_ready(page)
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=120_000)
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    before = main.inner_text()
+    thumb = page.locator('[data-testid="stSlider"]').first.locator('[aria-valuenow], [tabindex="0"]').first
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    page.wait_for_function("(before) => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+                           ".innerText !== before", arg=before, timeout=60_000)
+    wait_ready(page)
+    assert_no_error(page)
+    assert main.inner_text() != before
+    screenshot(page, "what_if_moved")
