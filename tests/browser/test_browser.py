@@ -78,8 +78,10 @@ def test_switching_the_language_changes_the_labels(server, page):
     kpi(page, "Open pipeline")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="Français").click()
-    wait_ready(page)
     kpi(page, "Pipeline ouvert")
+    page.wait_for_function("() => location.search.includes('lang=fr')", timeout=60_000)
+    page.wait_for_function("() => !document.body.innerText.includes('Open pipeline')", timeout=60_000)
+    wait_ready(page)
     body = page.inner_text("body")
     assert "Pipeline ouvert" in body and "Entonnoir" in body
     assert "Open pipeline" not in body
