@@ -16,6 +16,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_utils import assert_clean, open_view
 from ui.i18n import FR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,17 +48,8 @@ def downloads(monkeypatch) -> list[tuple[str, bytes]]:
 
 
 def open_page(app_file: Path, page: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(app_file), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(f"views/{page}").run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    """The page on the database of the ``app_file`` fixture (app.py with PULSE_DB set)."""
+    return open_view(page, lang)
 
 
 def charts(at: AppTest) -> list[dict]:
