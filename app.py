@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import deals, store
+from analytics import store
+from analytics.sales import deals
 from ui import auth, common, fmt
 from ui.i18n import LANGUAGES, set_language, t
 
@@ -50,19 +51,19 @@ with common.user_errors():
 navigation = st.navigation(auth.visible_pages(user, {
     t("Sales"): [
         # The default page is served at "/" (Streamlit ignores a default page's url_path for deep links).
-        page("pipeline.py", "Pipeline", ":material/filter_alt:", default=True),
-        page("forecast.py", "Forecast", ":material/trending_up:", url_path="forecast"),
-        page("movement.py", "Pipeline movement", ":material/waterfall_chart:", url_path="movement"),
-        page("priorities.py", "Priorities", ":material/target:", url_path="priorities"),
+        page("sales/pipeline.py", "Pipeline", ":material/filter_alt:", default=True),
+        page("sales/forecast.py", "Forecast", ":material/trending_up:", url_path="forecast"),
+        page("sales/movement.py", "Pipeline movement", ":material/waterfall_chart:", url_path="movement"),
+        page("sales/priorities.py", "Priorities", ":material/target:", url_path="priorities"),
     ],
     t("People"): [
-        page("engagement.py", "Engagement (eNPS)", ":material/favorite:", url_path="engagement"),
-        page("pulse.py", "Pulse survey", ":material/ballot:", url_path="pulse"),
-        page("one_on_ones.py", "1:1 meetings", ":material/forum:", url_path="one-on-ones"),
+        page("people/engagement.py", "Engagement (eNPS)", ":material/favorite:", url_path="engagement"),
+        page("people/pulse.py", "Pulse survey", ":material/ballot:", url_path="pulse"),
+        page("people/one_on_ones.py", "1:1 meetings", ":material/forum:", url_path="one-on-ones"),
     ],
     t("Data"): [
-        page("import_data.py", "Import", ":material/upload_file:", url_path="import"),
-        page("settings.py", "Settings", ":material/tune:", url_path="settings"),
+        page("data/import_data.py", "Import", ":material/upload_file:", url_path="import"),
+        page("data/settings.py", "Settings", ":material/tune:", url_path="settings"),
     ],
 }))  # end of auth.visible_pages
 with common.user_errors():

@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from analytics import ingest, readers, store
+from analytics import ingest, store
+from analytics.ingest import readers
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
@@ -77,7 +78,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """Print the report, as JSON or as a short text summary."""
-    from analytics.report import build_report
+    from analytics.reports.json_report import build_report
 
     with store.connect(args.db) as con:
         report = build_report(con, args.date_from, args.date_to)
@@ -114,7 +115,7 @@ def _pct(value: float | None) -> str:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Write the backup; 2 when it cannot be written."""
-    from analytics import backup
+    from analytics.store import backup
 
     try:
         written = backup.backup_database(args.db, args.path)

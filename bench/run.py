@@ -139,17 +139,18 @@ def pages_worker(db: str, repeat: int) -> None:
     os.environ["PULSE_DB"] = db
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
     at.run()
-    present = [p for p in PAGES if (ROOT / "views" / f"{p}.py").exists()]
+    paths = {p.stem: str(p.relative_to(ROOT)) for p in (ROOT / "views").glob("*/*.py")}
+    present = [p for p in PAGES if p in paths]
     for page in present:  # warm-up: imports and first-use costs are not what is measured
-        at.switch_page(f"views/{page}.py").run()
+        at.switch_page(paths[page]).run()
     result: dict = {"pages": {}, "errors": {}}
     for page in present:
         cold, warm = [], []
         for _ in range(repeat):
             st.cache_data.clear()
-            at.switch_page(f"views/{page}.py")
+            at.switch_page(paths[page])
             cold.append(_timed(at))
-            at.switch_page(f"views/{page}.py")
+            at.switch_page(paths[page])
             warm.append(_timed(at))
         result["pages"][page] = {"cold": min(cold), "warm": min(warm), "load": load()}
         problems = [e.value for e in at.exception] + [e.value for e in at.error]
@@ -191,7 +192,7 @@ def _timed(at) -> float:
 
 def _slider(at, repeat: int) -> dict | None:
     """A what-if slider move on the warm forecast page (AppTest reruns the whole script, fragment included)."""
-    at.switch_page("views/forecast.py").run()
+    at.switch_page("views/sales/forecast.py").run()
     sliders = [s for s in at.slider if s.key == SLIDER]
     if not sliders:
         return None

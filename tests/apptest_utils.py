@@ -8,12 +8,19 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def view_path(view: str) -> str:
+    """``views/<area>/<view>`` for a page file name such as "pipeline.py" (pages are grouped by area)."""
+    found = sorted((ROOT / "views").glob(f"*/{view}"))
+    assert found, f"no page {view} under views/"
+    return str(found[0].relative_to(ROOT))
+
+
 def open_view(view: str, lang: str = "en") -> AppTest:
-    """app.py run once (sample data loaded on an empty database), then switched to ``views/<view>``."""
+    """app.py run once (sample data loaded on an empty database), then switched to the page file ``view``."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page(f"views/{view}").run()
+    at.switch_page(view_path(view)).run()
     assert_clean(at)
     return at
 

@@ -47,7 +47,7 @@ def test_clear_sample_data_empties_database_and_stays_empty(db):
 
 def test_import_page_imports_an_uploaded_file(db):
     at = app().run()
-    at.switch_page("views/import_data.py").run()
+    at.switch_page("views/data/import_data.py").run()
     assert not at.exception, at.exception
     at.file_uploader(key="import_files").set_value(("deals_2026-11-29.csv", DEALS, "text/csv")).run()
     assert not at.exception, at.exception

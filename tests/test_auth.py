@@ -21,13 +21,14 @@ from ui import auth, common
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = (ROOT / "app.py").read_text(encoding="utf-8")
-SALES_PAGES = [p for p in ("pipeline.py", "forecast.py", "movement.py", "priorities.py") if f'"{p}"' in APP]
-PEOPLE_PAGES = ["engagement.py", "pulse.py", "one_on_ones.py"]
+SALES_PAGES = [p for p in ("sales/pipeline.py", "sales/forecast.py", "sales/movement.py", "sales/priorities.py")
+               if f'"{p}"' in APP]
+PEOPLE_PAGES = ["people/engagement.py", "people/pulse.py", "people/one_on_ones.py"]
 PEOPLE_URLS = ["engagement", "pulse", "one-on-ones"]
 PASSWORDS = {"sam": "sales-pass", "helen": "hr-pass", "ada": "admin-pass", "nora": "no-role-pass"}
 ROLES = {"sam": ["sales"], "helen": ["hr"], "ada": ["admin"], "nora": ["finance"]}
 SURVEY_WORDS = ("eNPS", "Promoters", "Detractors", "Passives", "Response rate", "Pulse survey")
-SURVEY_MODULES = ("analytics.survey", "analytics.one_on_ones")
+SURVEY_MODULES = ("analytics.people.survey", "analytics.people.one_on_ones")
 
 
 # ------------------------------------------------------------------------------------------------- fixtures
@@ -243,7 +244,7 @@ def test_auth_off_shows_every_page(sample_db):
     assert "Open pipeline" in [m.label for m in at.metric]
     assert at.button(key="common_clear_sample")
     assert "auth_logout" not in [b.key for b in at.button]
-    for page_file in [*SALES_PAGES, *PEOPLE_PAGES, "import_data.py", "settings.py"]:
+    for page_file in [*SALES_PAGES, *PEOPLE_PAGES, "data/import_data.py", "data/settings.py"]:
         assert registered(at, page_file), page_file
 
 
@@ -272,12 +273,12 @@ def test_sales_user_sees_sales_pages_only(sample_db, users, fetched):
     assert "Open pipeline" in [m.label for m in at.metric]
     assert "Signed in as sam (Sales)" in [c.value for c in at.sidebar.caption]
     assert "common_clear_sample" not in [b.key for b in at.button]
-    for page_file in SALES_PAGES + ["import_data.py"]:
+    for page_file in SALES_PAGES + ["data/import_data.py"]:
         assert registered(at, page_file), page_file
-    for page_file in PEOPLE_PAGES + ["settings.py"]:
+    for page_file in PEOPLE_PAGES + ["data/settings.py"]:
         assert not registered(at, page_file), page_file
     with pytest.raises(ValueError):
-        at.switch_page("views/engagement.py")
+        at.switch_page("views/people/engagement.py")
     for url in [*PEOPLE_URLS, "settings"]:
         deep_link(at, url)
         assert not at.exception, at.exception
@@ -288,7 +289,7 @@ def test_sales_user_sees_sales_pages_only(sample_db, users, fetched):
 
 def test_sales_user_imports_deals_only_and_cannot_delete(sample_db, users):
     at = sign_in("sam")
-    at.switch_page("views/import_data.py").run()
+    at.switch_page("views/data/import_data.py").run()
     assert not at.exception, at.exception
     kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
     assert kinds == {"deals"}, "the history shows no survey or 1:1 import (nor its row counts)"
@@ -307,9 +308,9 @@ def test_hr_user_sees_people_pages_only(sample_db, users):
     at = sign_in("helen")
     assert any("eNPS" in m.label for m in at.metric), "the first People page is this user's start page"
     assert "Open pipeline" not in [m.label for m in at.metric]
-    for page_file in PEOPLE_PAGES + ["import_data.py"]:
+    for page_file in PEOPLE_PAGES + ["data/import_data.py"]:
         assert registered(at, page_file), page_file
-    for page_file in SALES_PAGES + ["settings.py"]:
+    for page_file in SALES_PAGES + ["data/settings.py"]:
         assert not registered(at, page_file), page_file
     for url, title in [("pulse", "Pulse survey"), ("engagement", "Engagement (eNPS)")]:  # bookmarks keep working
         deep_link(at, url)
@@ -319,7 +320,7 @@ def test_hr_user_sees_people_pages_only(sample_db, users):
     assert at.title[0].value == "Engagement (eNPS)"
     deep_link(at, "movement")
     assert at.title[0].value == "Engagement (eNPS)" and "Open pipeline" not in [m.label for m in at.metric]
-    at.switch_page("views/import_data.py").run()
+    at.switch_page("views/data/import_data.py").run()
     kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
     assert kinds and kinds <= {"survey", "one_on_ones"}
     assert "import_delete_go" not in [b.key for b in at.button]
@@ -329,18 +330,18 @@ def test_admin_sees_every_page_and_may_delete(sample_db, users):
     at = sign_in("ada")
     assert "Open pipeline" in [m.label for m in at.metric]
     assert "common_clear_sample" in [b.key for b in at.button]
-    for page_file in [*SALES_PAGES, *PEOPLE_PAGES, "import_data.py", "settings.py"]:
+    for page_file in [*SALES_PAGES, *PEOPLE_PAGES, "data/import_data.py", "data/settings.py"]:
         assert registered(at, page_file), page_file
     deep_link(at, "engagement")  # the same deep link a sales user gets nothing from
     assert any("eNPS" in m.label for m in at.metric)
     with pytest.raises(AssertionError):
         no_survey_numbers(at)  # the check used on the other roles does see survey numbers when they are there
-    at.switch_page("views/import_data.py").run()
+    at.switch_page("views/data/import_data.py").run()
     assert not at.exception, at.exception
     assert at.button(key="import_delete_go")
     kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
     assert {"deals", "survey"} <= kinds
-    at.switch_page("views/settings.py").run()
+    at.switch_page("views/data/settings.py").run()
     assert not at.exception and not at.error
 
 
@@ -350,7 +351,7 @@ def test_no_cached_survey_result_reaches_a_sales_session(sample_db, users, fetch
     for page_file in PEOPLE_PAGES:
         hr.switch_page(f"views/{page_file}").run()
         assert not hr.exception, hr.exception
-    assert [name for name in fetched if name.startswith("analytics.survey")], "the cache holds survey results"
+    assert [name for name in fetched if name.startswith("analytics.people.survey")], "the cache holds survey results"
     fetched.clear()
     sales = sign_in("sam")
     for url in ["", *PEOPLE_URLS, "import", "settings"]:
@@ -431,7 +432,7 @@ def test_oidc_roles_come_from_pulse_roles(sample_db):
     at = oidc_app({"is_logged_in": True, "email": "Helen@Example.com", "name": "Helen"})
     assert not at.exception, at.exception
     assert any("eNPS" in m.label for m in at.metric)
-    assert not registered(at, "pipeline.py") and not registered(at, "settings.py")
+    assert not registered(at, "sales/pipeline.py") and not registered(at, "data/settings.py")
     at = oidc_app({"is_logged_in": True, "email": "sam@example.com"})
     assert "Open pipeline" in [m.label for m in at.metric]
     deep_link(at, "engagement")

@@ -3,8 +3,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics import survey
-from ui import charts_people as charts
+from analytics.people import survey
+from ui.charts import people as charts
 from ui.i18n import set_language
 
 PRIMARY = "fewer than 5 responses"

@@ -19,7 +19,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics import cli, deals, exports, ingest, readers, store, survey
+from analytics import cli, ingest, store
+from analytics.ingest import readers
+from analytics.people import survey
+from analytics.reports import exports
+from analytics.sales import deals
 from tests.corpus import make_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -320,7 +324,7 @@ def import_page():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.switch_page("views/import_data.py").run()
+    at.switch_page("views/data/import_data.py").run()
     assert not at.exception, at.exception
     return at
 

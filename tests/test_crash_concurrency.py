@@ -20,7 +20,9 @@ import duckdb
 import psutil
 import pytest
 
-from analytics import backup, deals, ingest, store
+from analytics import ingest, store
+from analytics.sales import deals
+from analytics.store import backup, schema
 from tests.corpus import make_corpus
 from tests.test_corpus import dump
 
@@ -331,7 +333,7 @@ def test_an_older_schema_is_migrated_on_open_keeping_its_data(tmp_path):
     through every migration in one transaction, and its data stays."""
     path = tmp_path / "v1.duckdb"
     con = duckdb.connect(str(path))
-    con.execute(store._SCHEMA_V1)
+    con.execute(schema.SCHEMA_V1)
     con.execute("INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, rows_rejected) "
                 "VALUES (nextval('import_ids'), 'old_2026-10-01.csv', 'abc', 'deals', DATE '2026-10-01', 2, 0)")
     con.execute("INSERT INTO deal_snapshots (import_id, snapshot_on, deal_id, pipeline, stage, amount) VALUES "
@@ -343,7 +345,7 @@ def test_an_older_schema_is_migrated_on_open_keeping_its_data(tmp_path):
         version = con.execute("SELECT schema_version FROM meta").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert version == store.SCHEMA_VERSION > 1
-    assert set(store.MIGRATIONS) == set(range(1, store.SCHEMA_VERSION))
+    assert set(schema.MIGRATIONS) == set(range(1, store.SCHEMA_VERSION))
     assert {"deal_stage_history", "quotas", "scenarios"} <= tables
     assert counts(path) == (1, 2)
     assert ingest.import_file(BASE, "next_2026-11-08.csv", db=path).rows_imported == 40
@@ -357,7 +359,7 @@ def test_a_failed_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     con.execute("UPDATE meta SET schema_version = 1")
     con.close()
     before = dump(path)
-    monkeypatch.setitem(store.MIGRATIONS, 2, "CREATE TABLE quotas_broken (x INTEGER); SELECT * FROM no_such_table;")
+    monkeypatch.setitem(schema.MIGRATIONS, 2, "CREATE TABLE quotas_broken (x INTEGER); SELECT * FROM no_such_table;")
     store.forget_schema_cache()
     with pytest.raises(store.StoreError, match="could not be upgraded from schema 1"):
         with store.connect(path):
@@ -453,7 +455,7 @@ def test_settings_page_offers_the_backup_download(base_db, monkeypatch):
 
     monkeypatch.setenv("PULSE_DB", str(base_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.switch_page("views/settings.py").run()
+    at.switch_page("views/data/settings.py").run()
     assert not at.exception, at.exception
     button = at.get("download_button")[-1]
     assert button.proto.label == "Download database backup" and button.proto.id.endswith("settings_backup")

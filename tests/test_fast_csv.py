@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import deals, fast_csv, ingest, store
+from analytics import ingest, store
+from analytics.ingest import fast_csv
+from analytics.store import derived
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_data").glob("deals_*.csv"))
@@ -67,10 +69,10 @@ def test_current_state_kept_by_each_import_equals_the_state_rebuilt_from_every_s
         ingest.import_file(path, path.name, db=db)
     with store.transaction(db) as con:
         kept = con.execute("SELECT * FROM deal_current ORDER BY deal_id").fetchall()
-        rebuilt = con.execute(f"SELECT * FROM ({deals.latest_rows_sql(None)}) ORDER BY deal_id").fetchall()
-        assert deals.current_is_fresh(con)
+        rebuilt = con.execute(f"SELECT * FROM ({derived.latest_rows_sql(None)}) ORDER BY deal_id").fetchall()
+        assert derived.current_is_fresh(con)
         store.delete_import(con, 4)
-        assert deals.current_is_fresh(con)
+        assert derived.current_is_fresh(con)
     assert kept == rebuilt and sum(r[-1] for r in kept) > 10  # some deals were dropped
 
 

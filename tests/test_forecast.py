@@ -45,10 +45,10 @@ import pandas as pd
 import pytest
 
 from analytics import cli, ingest, store
-from analytics import forecast as fc
-from analytics.deals import DealFilter
-from analytics.quotas import clean_quotas, coverage, get_quotas, save_quotas
-from analytics.sales_report import deals_report
+from analytics.reports.deals_section import deals_report
+from analytics.sales import forecast as fc
+from analytics.sales.deals import DealFilter
+from analytics.sales.quotas import clean_quotas, coverage, get_quotas, save_quotas
 from tests.sales_fixtures import add_snapshot, add_stages
 
 AS_OF = date(2026, 11, 20)

@@ -23,9 +23,10 @@ import pandas as pd
 import pytest
 
 from analytics import ingest, store
-from analytics.funnel import funnel
-from analytics.movement import slips
-from analytics.velocity import age_in_stage, days_in_stage
+from analytics.sales.funnel import funnel
+from analytics.sales.movement import slips
+from analytics.sales.stage_time import age_in_stage, days_in_stage
+from analytics.store import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 A15, B15, C15 = "0065g00000AAAAA", "0065g00000BBBBB", "0065g00000CCCCC"
@@ -184,7 +185,7 @@ def test_field_event_history_gives_the_same_entry_dates(deals_only):
 
 def test_salesforce_ids_match_in_15_and_18_characters(tmp_path):
     c = duckdb.connect()
-    from analytics.history import deal_key_sql
+    from analytics.sales.scope import deal_key_sql
     key = deal_key_sql("x")
     values = [A18, A15, "0065g00000AAAAA", "19823851842", "006-not-an-id", "0015g00000AAAAAIAU"]
     got = [c.execute(f"SELECT {key} FROM (SELECT ? AS x)", [v]).fetchone()[0] for v in values]
@@ -231,7 +232,7 @@ def test_cli_imports_a_history_and_deleting_it_removes_its_rows(tmp_path, deals_
 def test_a_version_1_database_gains_the_history_table(tmp_path):
     path = tmp_path / "v1.duckdb"
     c = duckdb.connect(str(path))
-    c.execute(store._SCHEMA_V1.replace(store._STAGE_HISTORY_DDL, ""))
+    c.execute(schema.SCHEMA_V1.replace(schema.STAGE_HISTORY_DDL, ""))
     c.close()
     with store.connect(path) as con:
         assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == store.SCHEMA_VERSION >= 2

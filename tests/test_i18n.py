@@ -7,7 +7,7 @@ from pathlib import Path
 from ui import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "views").rglob("*.py")), *sorted((ROOT / "ui").rglob("*.py"))]
 
 
 def translated_literals() -> dict[str, str]:
@@ -59,7 +59,7 @@ def label_tables() -> dict[str, str]:
 
 
 def test_label_tables_and_settings_are_translated():
-    from analytics.settings import SETTINGS
+    from analytics.store.settings import SETTINGS
     texts = dict(label_tables())
     for setting in SETTINGS:
         texts[setting.help] = "settings"

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from analytics import ingest, store
-from analytics.report import build_report
+from analytics.ingest import importer
+from analytics.reports.json_report import build_report
 
 HUBSPOT_IDS = (
     "Record ID,Deal Name,Pipeline,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
@@ -143,7 +144,7 @@ def test_same_content_twice_is_recognised(db):
 def test_failure_half_way_leaves_database_unchanged(db, monkeypatch):
     run_import(db, HUBSPOT_IDS, "deals_2026-11-20.csv")
     before = dump(db)
-    original = ingest._insert_frame
+    original = importer._insert_frame
     calls = {"n": 0}
 
     def failing(con, table, frame):
@@ -152,7 +153,7 @@ def test_failure_half_way_leaves_database_unchanged(db, monkeypatch):
         if calls["n"] == 2:  # the snapshot rows are written, then the process fails
             raise OSError("disk full")
 
-    monkeypatch.setattr(ingest, "_insert_frame", failing)
+    monkeypatch.setattr(importer, "_insert_frame", failing)
     with pytest.raises(OSError):
         run_import(db, PIPEDRIVE_FR.encode("cp1252"), "pipedrive_2026-11-27.csv")
     assert dump(db) == before

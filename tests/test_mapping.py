@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analytics import mapping as m
+from analytics.ingest import mapping as m
 
 # --------------------------------------------------------------------------- headers
 

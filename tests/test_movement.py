@@ -31,12 +31,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import stage_config, store
-from analytics.deals import DealFilter
-from analytics.movement import BUCKETS, movement, movement_report, push_rates, slips, trend, trend_totals
-from analytics.performance import kpis
-from analytics.sales_report import deals_report
-from analytics.velocity import days_in_stage, days_in_stage_median
+from analytics import store
+from analytics.ingest import stage_config
+from analytics.reports.deals_section import deals_report
+from analytics.sales.deals import DealFilter
+from analytics.sales.kpis import kpis
+from analytics.sales.movement import BUCKETS, movement, movement_report, push_rates, slips, trend, trend_totals
+from analytics.sales.stage_time import days_in_stage, days_in_stage_median
 from tests.sales_fixtures import add_snapshot, add_stages
 
 ROOT = Path(__file__).resolve().parent.parent

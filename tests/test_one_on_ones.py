@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from analytics import one_on_ones as oo
 from analytics import store
+from analytics.people import one_on_ones as oo
 
 # Bo met 09-01, 09-15, 10-01; Cy met 10-05, 11-16 (all with Ann)
 EXAMPLE = [("Ann", "Bo", "2026-09-01"), ("Ann", "Bo", "2026-09-15"), ("Ann", "Bo", "2026-10-01"),

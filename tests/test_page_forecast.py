@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import quotas, scenarios, store
+from analytics import store
+from analytics.sales import quotas, scenarios
 from tests.apptest_utils import assert_clean, open_view
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,9 +16,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, store
-from analytics.deals import DealFilter
-from analytics.movement import movement
-from analytics.performance import kpis
+from analytics.sales.deals import DealFilter
+from analytics.sales.kpis import kpis
+from analytics.sales.movement import movement
 from tests.apptest_utils import assert_clean, open_view
 from tests.plotly_utils import values
 from ui import i18n
@@ -135,7 +135,7 @@ def test_one_snapshot_explains_what_is_needed(db):
 
 def test_every_string_of_the_page_has_french():
     texts = []
-    for name in ("views/movement.py", "ui/charts_movement.py"):
+    for name in ("views/sales/movement.py", "ui/charts/movement.py"):
         for node in ast.walk(ast.parse((ROOT / name).read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args \
                     and isinstance(node.args[0], ast.Constant):

@@ -79,7 +79,7 @@ def test_value_toggle_switches_funnel_to_amounts(db):
 def test_settings_stage_editor_changes_weighted_amount(db):
     at = pipeline_page()
     before = metric(at, "Weighted pipeline")
-    at.switch_page("views/settings.py").run()
+    at.switch_page("views/data/settings.py").run()
     assert not at.exception, at.exception
     pipeline = at.selectbox(key="settings_pipeline").value
     with store.connect(db) as con:
@@ -93,7 +93,7 @@ def test_settings_stage_editor_changes_weighted_amount(db):
         probs = con.execute("SELECT probability FROM stages WHERE pipeline = ? AND outcome = 'open'",
                             [pipeline]).df()
     assert (probs["probability"] == 1.0).all()
-    at.switch_page("views/pipeline.py").run()
+    at.switch_page("views/sales/pipeline.py").run()
     assert metric(at, "Weighted pipeline") != before
 
 

@@ -20,7 +20,8 @@ from tests.apptest_utils import assert_clean, open_view
 from ui.i18n import FR
 
 ROOT = Path(__file__).resolve().parent.parent
-OWN_FILES = ("views/engagement.py", "views/pulse.py", "views/one_on_ones.py", "ui/charts_people.py")
+OWN_FILES = ("views/people/engagement.py", "views/people/pulse.py", "views/people/one_on_ones.py",
+             "ui/charts/people.py")
 HIDDEN = "Legal"
 HIDDEN_LABELS = ("fewer than 5 responses", "hidden to protect a smaller group", "moins de 5 réponses",
                  "masqué pour protéger un groupe plus petit")

@@ -39,10 +39,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import priorities as prio
 from analytics import store
-from analytics.deals import DealFilter
-from analytics.sales_report import deals_report
+from analytics.reports.deals_section import deals_report
+from analytics.sales import priorities as prio
+from analytics.sales.deals import DealFilter
 from tests.sales_fixtures import add_snapshot, add_stages
 
 S1, S2, S3 = date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)

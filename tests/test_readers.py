@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import readers
-from analytics.readers import (
+from analytics.ingest import readers
+from analytics.ingest.readers import (
     Parsed,
     RawTable,
     ReadError,

@@ -6,7 +6,8 @@ import io
 import openpyxl
 import pytest
 
-from analytics import ingest, review, store
+from analytics import ingest, store
+from analytics.reports import weekly_review as review
 from tests.test_report_crms import HUBSPOT
 
 

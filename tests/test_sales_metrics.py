@@ -14,15 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import forecast as forecast_mod
 from analytics import store
-from analytics.deals import DealFilter
-from analytics.forecast import forecast_by_month, simulated_totals
-from analytics.funnel import funnel, main_pipeline
-from analytics.inventory import calibration, hygiene, open_inventory
-from analytics.performance import kpi_deltas, kpis, win_rates
-from analytics.sales_report import deals_report
-from analytics.velocity import age_in_stage, days_in_stage, days_in_stage_median
+from analytics.reports.deals_section import deals_report
+from analytics.sales import forecast as forecast_mod
+from analytics.sales.deals import DealFilter
+from analytics.sales.forecast import forecast_by_month, simulated_totals
+from analytics.sales.funnel import funnel, main_pipeline
+from analytics.sales.inventory import calibration, hygiene, open_inventory
+from analytics.sales.kpis import kpi_deltas, kpis, win_rates
+from analytics.sales.stage_time import age_in_stage, days_in_stage, days_in_stage_median
+from analytics.store import schema
 from tests.sales_fixtures import S1, S2, add_snapshot, add_stages, build_sales_db
 
 NOV = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)}
@@ -274,7 +275,7 @@ _deal_rows = st.lists(st.tuples(st.sampled_from(["Qualify", "Demo", "Proposal", 
 def test_funnel_invariants_on_random_histories(rows, strict):
     # each deal: current stage, an earlier snapshot's stage (or none), whether it has an entry date, age
     c = duckdb.connect()
-    c.execute(store._SCHEMA_V1)
+    c.execute(schema.SCHEMA_V1)
     add_stages(c)
     earlier, now = [], []
     for n, (stage, before, dated, age) in enumerate(rows):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import ingest, sales_people, store
+from analytics import ingest, store
+from analytics.people import sales_people
 
 DEALS = ("Record ID,Deal Stage,Amount,Create Date,Close Date,Sales team\n"
          "1,closedwon,100,2026-01-01,2026-02-01,alpha\n"

@@ -16,10 +16,10 @@ import time
 import numpy as np
 import pytest
 
-from analytics import forecast as fc
-from analytics import scenarios as sc
 from analytics import store
-from analytics.forecast import RunRate
+from analytics.sales import forecast as fc
+from analytics.sales import scenarios as sc
+from analytics.sales.forecast import RunRate
 from tests.test_forecast import build_sales
 
 DEC_SHARE = 12 / 31

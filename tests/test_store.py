@@ -86,7 +86,7 @@ def test_db_path_from_environment(db):
 
 
 def test_every_setting_has_default_and_help():
-    from analytics.settings import SETTINGS
+    from analytics.store.settings import SETTINGS
     for setting in SETTINGS:
         assert setting.help.endswith(".") or setting.help.endswith(")"), setting.name
         assert setting.default is not None

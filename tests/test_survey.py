@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from analytics import store, survey
+from analytics import store
+from analytics.people import survey
 
 # promoters (9-10): 10, 9, 10, 9, 9 -> 5; passives (7-8): 8, 7 -> 2; detractors (0-6): 6, 3, 5 -> 3
 TEN = [10, 9, 8, 7, 6, 3, 10, 9, 9, 5]
@@ -375,7 +376,7 @@ def test_report_is_null_without_survey_data(db):
 def test_pooled_waves_never_reveal_a_group_small_in_each_wave(tmp_path):
     """Legal: 2 answers in each of 3 waves = 6 pooled, above k = 5, but the same 2 people: stays hidden."""
     from analytics import store
-    from analytics.survey import enps_by_group, question_heatmap
+    from analytics.people.survey import enps_by_group, question_heatmap
     path = tmp_path / "pooled.duckdb"
     with store.transaction(path) as con:
         con.execute("INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, "

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import exports, ingest, store
+from analytics import ingest, store
+from analytics.reports import exports
 from ui import fmt
 from ui.i18n import t
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import deals
+from analytics.sales import deals
 from ui import common
 from ui.i18n import t
 
@@ -63,8 +63,8 @@ def _period_bounds(period) -> tuple[dt.date | None, dt.date | None]:
 
 def survey_filters(prefix: str) -> dict[str, list[str]]:
     """A sidebar multiselect per survey grouping dimension (only values with at least k responses offered)."""
-    from analytics import survey
-    from ui import charts_people
+    from analytics.people import survey
+    from ui.charts import people as charts_people
 
     st.sidebar.subheader(t("Filters"))
     chosen = {}

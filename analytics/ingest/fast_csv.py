@@ -1,0 +1,380 @@
+"""The fast path for big, clean CSV deal exports: DuckDB reads, checks and stores the file in SQL.
+
+A million-deal export goes through the general path (readers → pandas → ingest) in minutes; here DuckDB's
+own CSV reader loads the body, every check runs as one SQL aggregate, and the canonical tables are filled
+by INSERT … SELECT, all in one transaction. It gives exactly what the general path gives, for the files it
+takes: UTF-8 text, the header found by the general sniffing (title rows above it allowed), one record per
+line, no footer, no blank or ragged row, ISO dates, plain numbers, every row valid (no rejection, no
+repeated or missing deal id). ``try_import`` returns None for anything else and the caller takes the
+general path, which explains every problem row by row. tests/test_fast_csv.py compares both paths.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import store
+from analytics.ingest import import_log, mapping, readers, stage_config
+from analytics.store.derived import refresh_current
+
+MAX_LABELS = 500   # distinct stage / status values mapped in Python; more means an odd file: general path
+Progress = Callable[[str, int | None], None]
+
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?"
+_SIMPLE_NUMBER = r"-?[0-9]+(?:[.][0-9]+)?"
+_SURE_DECIMAL = r"[.](?:[0-9]{1,2}|[0-9]{4,})$|^-?0[.]|^-?[0-9]{4,}[.]"  # readers._simple_numbers
+# Characters str.strip() removes (validation.text_column) that readers.BLANK_CHARS does not: a value starting or
+# ending with one is left to the general path.
+_OTHER_SPACE = r"\x1c-\x1f\x85\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{205f}\x{3000}"
+_BLANK_EDGE = "".join(f"\\x{{{ord(c):x}}}" for c in readers.BLANK_CHARS if c != " ")  # pulse_clean: spaces
+_EDGE = f"^[{_BLANK_EDGE}{_OTHER_SPACE}]|[{_BLANK_EDGE}{_OTHER_SPACE}]$"
+
+
+@dataclass
+class _Csv:
+    """What the general sniffing found: delimiter, header row (first and last line), column names, encoding, the
+    notes the general path writes, the number of records (one per line), and the row id of the first one."""
+    delimiter: str
+    header_row: int
+    header_last: int
+    columns: list[str]
+    encoding: str
+    notes: list[str]
+    records: int
+    first_rowid: int = 0
+
+
+def try_import(source, data: bytes, file_name: str, digest: str, options, saved: dict, db,
+               progress: Progress | None = None):
+    """Import a clean CSV deals export in SQL and return its ImportResult; None when the general path must do it."""
+    csv = _sniff(data, file_name)
+    if csv is None or options.sheet is not None:
+        return None
+    kind = options.kind or mapping.detect_kind(csv.columns)
+    if kind != "deals":
+        return None
+    overrides = {**(saved or {}).get(mapping.column_signature(csv.columns), {}), **options.overrides}
+    try:
+        deal_map = mapping.map_deal_columns(csv.columns, overrides)
+    except mapping.MappingError:
+        return None
+    if mapping.missing_required("deals", deal_map) or not deal_map.fields.get("amount") \
+            or deal_map.fields.get("probability") or not deal_map.fields.get("deal_id"):
+        return None
+    snapshot_on, snapshot_source = import_log.snapshot_date(file_name, options.as_of)
+    with _on_disk(source, data) as path, store.transaction(db) as con:
+        if import_log.already_imported(con, digest):
+            return import_log.already_result(file_name)
+        _report(progress, "reading", None)
+        if not _load(con, path, csv):
+            raise _Fallback
+        plan = _Plan(csv, deal_map)
+        _report(progress, "checking", csv.records)
+        checked = plan.check(con)
+        if checked is None:
+            raise _Fallback
+        _report(progress, "storing", csv.records)
+        import_id = plan.store(con, checked, file_name, digest, snapshot_on, snapshot_source, options)
+        _report(progress, "summarising", csv.records)
+        refresh_current(con, import_id)
+        if options.overrides:
+            import_log.remember_mapping(con, csv.columns, "deals", options.overrides)
+        con.execute("DROP TABLE temp.fast_rows")
+    return import_log.ImportResult(file_name, "imported", import_id, "deals", snapshot_on, csv.records, 0,
+                               checked.warnings)
+
+
+def import_file(source, data: bytes, file_name: str, digest: str, options, saved: dict, db,
+                progress: Progress | None = None):
+    """``try_import``, with the transaction rolled back (database unchanged) and None when the file is not clean."""
+    try:
+        return try_import(source, data, file_name, digest, options, saved, db, progress)
+    except _Fallback:
+        return None
+
+
+class _Fallback(Exception):
+    """The file is not one the fast path takes: roll back, let the general path import it."""
+
+
+def _report(progress: Progress | None, stage: str, rows: int | None) -> None:
+    if progress is not None:
+        progress(stage, rows)
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+def _sniff(data: bytes, file_name: str) -> _Csv | None:
+    """The general path's sniffing on the head and tail of the file; None when the file needs the general path."""
+    try:
+        if readers._sniff(data, file_name) != "csv":
+            return None
+    except readers.ReadError:
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data[3:] if bom else data
+    if b"\x00" in text[:4096] or text.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if b"\r" in text:
+        if text.count(b"\r") != text.count(b"\r\n"):
+            return None
+        text = text.replace(b"\r\n", b"\n")
+    try:
+        delimiter, header, cells = readers._csv_header(text, file_name)
+    except readers.ReadError:
+        return None
+    width = len(header.cells)
+    if header.first != header.last or any(c is None for c in cells) or len(cells) != width:
+        return None
+    body_start = readers._line_offset(text, header.last + 1)
+    body_end, footer, _ = readers._trim_footer(text, body_start, delimiter, width)
+    if footer != 0 or body_end != len(text):
+        return None
+    records = text.count(b"\n", body_start) + (0 if text.endswith(b"\n") or body_start >= len(text) else 1)
+    names, _, column_notes = readers._column_names(cells, [True] * width, letters=False)
+    encoding = "utf-8-sig" if bom else "utf-8"
+    notes = [f"Read as CSV: {readers.ENCODING_NAMES[encoding]} text separated by "
+             f"{readers.DELIMITER_NAMES[delimiter]}."] + readers._skip_notes(header.first, 0, "") + column_notes
+    return _Csv(delimiter, header.first, header.last, names, encoding, notes, records)
+
+
+class _on_disk:
+    """The file's path: the source itself when it is one, else the bytes written to a temporary file."""
+
+    def __init__(self, source, data: bytes):
+        self.source, self.data, self.temp = source, data, None
+
+    def __enter__(self) -> str:
+        if isinstance(self.source, (str, os.PathLike)) and Path(self.source).is_file():
+            return str(self.source)
+        handle, self.temp = tempfile.mkstemp(suffix=".csv", prefix="pulse-import-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(self.data)
+        return self.temp
+
+    def __exit__(self, *exc) -> None:
+        if self.temp:
+            Path(self.temp).unlink(missing_ok=True)
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: str, csv: _Csv) -> bool:
+    """Every record into TEMP table fast_rows (c0… cleaned like readers: stripped, blank = NULL); False when
+    DuckDB's reader and the general sniffing disagree (bad UTF-8, ragged rows, quoted line breaks…)."""
+    # Spaces only (trim() alone also strips some Unicode spaces the readers keep); other blanks: _fix_edges.
+    con.execute("CREATE OR REPLACE TEMP MACRO pulse_clean(v) AS nullif(trim(v, ' '), '')")
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(csv.columns)))
+    cleaned = ", ".join(f"pulse_clean(c{i}) AS c{i}" for i in range(len(csv.columns)))
+    delimiter = csv.delimiter.replace("'", "''")
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE fast_rows AS SELECT {cleaned} FROM read_csv(?, header = false,
+                skip = {csv.header_last}, delim = '{delimiter}', quote = '"', escape = '"', all_varchar = true,
+                auto_detect = false, null_padding = true, strict_mode = true, columns = {{{columns}}})""", [path])
+    except duckdb.Error:
+        return False
+    # Rows created inside a transaction have row ids counted from a large base, in insertion (file) order.
+    count, first, last = con.execute("SELECT count(*), min(rowid), max(rowid) FROM fast_rows").fetchone()
+    csv.first_rowid = first
+    return count == csv.records > 0 and last - first + 1 == count
+
+
+# --- checking and storing -------------------------------------------------------------------------
+
+@dataclass
+class _Checked:
+    stage_labels: dict[str, str]
+    status_values: dict[str, str | None]
+    warnings: list[str]
+    details: dict
+
+
+class _Plan:
+    """SQL over fast_rows for one mapping: the checks that make a file clean, then the inserts."""
+
+    def __init__(self, csv: _Csv, deal_map: mapping.DealMapping):
+        self.csv, self.map, self.fields = csv, deal_map, deal_map.fields
+        self.index = {name: i for i, name in enumerate(csv.columns)}
+
+    def col(self, column: str | None) -> str:
+        return f"c{self.index[column]}" if column is not None else "NULL"
+
+    def field(self, name: str) -> str:
+        return self.col(self.fields.get(name))
+
+    def date_columns(self) -> list[str]:
+        """Every date column in the order the general path parses them (created, close, fallbacks, entered)."""
+        named = [self.fields.get("created_on"), self.fields.get("close_on"), *(self.map.close_fallbacks or [])]
+        return [c for c in named if c is not None] + list(self.map.entered_on)
+
+    def check(self, con: duckdb.DuckDBPyConnection, fixed: bool = False) -> _Checked | None:
+        """The labels, warnings and details of a clean file; None when some row would be rejected or differ."""
+        labels = self._labels(con)
+        if labels is None:
+            return None
+        tests, amount = [], self.field("amount")
+        every = " AND ".join(f"{self.col(c)} IS NULL" for c in self.csv.columns)
+        tests.append(f"count(*) FILTER ({every}) = 0")                          # no blank row
+        tests.append(f"count({self.field('deal_id')}) = count(*)")             # every deal id
+        tests.append(f"count(DISTINCT {self.field('deal_id')}) = count(*)")    # no repeated id
+        tests.append(f"coalesce(bool_and(regexp_full_match({amount}, '{_SIMPLE_NUMBER}')), TRUE)")
+        tests.append(f"coalesce(bool_and(TRY_CAST({amount} AS DOUBLE) >= 0), TRUE)")
+        tests.append(f"NOT coalesce(bool_or(contains({amount}, '.')), FALSE) "
+                     f"OR coalesce(bool_or(regexp_matches({amount}, '{_SURE_DECIMAL}')), FALSE)")
+        currency = self.field("currency")
+        tests.append(f"coalesce(bool_and(regexp_full_match({currency}, '[\\x00-\\x7f]*')), TRUE)")
+        for column in self.date_columns():
+            c = self.col(column)
+            tests.append(f"coalesce(bool_and(regexp_full_match({c}, '{_ISO}') AND TRY_CAST(substr({c}, 1, 10) AS DATE)"
+                         f" BETWEEN DATE '1900-01-01' AND DATE '2100-12-31'), TRUE)")
+        columns = [f"c{i}" for i in range(len(self.csv.columns))]
+        edges = [f"count(*) FILTER (regexp_matches({c}, '{_EDGE}'))" for c in columns]
+        counts = [f"count({self.col(c)})" for c in self.date_columns()]
+        status = self.field("status")
+        unknown = [v for v, s in labels.status_values.items() if s is None]
+        unknown_sql = (f"count(*) FILTER ({status} IN ({', '.join('?' * len(unknown))}))" if unknown else "0")
+        sql = (f"SELECT {', '.join(edges)}, {' AND '.join(f'({t})' for t in tests)}, {unknown_sql}, "
+               f"count(*) - count({amount}), count(*) - count({self.field('created_on')})"
+               f"{''.join(', ' + c for c in counts)} FROM fast_rows")
+        row = con.execute(sql, unknown).fetchone()
+        with_edges = [c for c, n in zip(columns, row[:len(columns)], strict=True) if n]
+        if with_edges:
+            if fixed:
+                return None  # a character str.strip() removes and the readers keep: the general path decides
+            self._fix_edges(con, with_edges)
+            return self.check(con, fixed=True)
+        clean, unknown_n, blank_amount, blank_created, *present = row[len(columns):]
+        if not clean:
+            return None
+        warnings = []
+        if unknown_n:
+            warnings.append(f"{unknown_n} rows have a status that is not open/won/lost; their stage decides.")
+        if blank_amount:
+            warnings.append(f"{blank_amount} deals have a blank amount (counted, but left out of value totals).")
+        if blank_created:
+            warnings.append(f"{blank_created} deals have a blank created date (counted, but left out of cohort and "
+                            "cycle metrics).")
+        details = {}
+        if self.date_columns():
+            details["date_orders"] = {c: "ISO" if n else "no dates" for c, n in zip(self.date_columns(), present,
+                                                                                     strict=True)}
+        return _Checked(labels.stage_labels, labels.status_values, warnings, details)
+
+    def _fix_edges(self, con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+        """Strip the blank characters other than spaces (tabs, no-break spaces…) from the few cells that have some
+        at either end, as the readers do: trimming them from every cell costs more than reading the file."""
+        chars = " || ".join(f"chr({ord(c)})" for c in readers.BLANK_CHARS)
+        for column in columns:
+            con.execute(f"UPDATE fast_rows SET {column} = nullif(trim({column}, {chars}), '') "
+                        f"WHERE regexp_matches({column}, '{_EDGE}')")
+
+    def _labels(self, con: duckdb.DuckDBPyConnection) -> _Checked | None:
+        """Stage labels and status values of the distinct raw values (mapping's own functions, once per value)."""
+        found = {}
+        for name, func in (("stage", mapping.stage_label), ("status", mapping.status_value)):
+            column = self.field(name)
+            values = [r[0] for r in con.execute(
+                f"SELECT DISTINCT {column} FROM fast_rows WHERE {column} IS NOT NULL LIMIT {MAX_LABELS + 1}"
+            ).fetchall()] if column != "NULL" else []
+            if len(values) > MAX_LABELS:
+                return None
+            found[name] = {v: func(v) for v in values}
+        if not all(found["stage"].values()) or con.execute(
+                f"SELECT count(*) FROM fast_rows WHERE {self.field('stage')} IS NULL").fetchone()[0]:
+            return None  # a row without a stage is rejected
+        return _Checked(found["stage"], found["status"], [], {})
+
+    def store(self, con, checked: _Checked, file_name: str, digest: str, snapshot_on: dt.date, source: str,
+              options) -> int:
+        """The import's row, its deals, stage entry dates and attributes, and the stage configuration."""
+        import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+        used = {"fields": self.fields, "entered_on": self.map.entered_on, "extras": self.map.extras,
+                "close_fallbacks": getattr(self.map, "close_fallbacks", [])}
+        details = {**checked.details, "encoding": self.csv.encoding, "delimiter": self.csv.delimiter, "sheet": None,
+                   "header_row": self.csv.header_row, "notes": self.csv.notes, "snapshot_source": source}
+        con.execute(
+            "INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, rows_rejected, "
+            "mapping, is_partial, is_sample, details) VALUES (?, ?, ?, 'deals', ?, ?, 0, ?, ?, ?, ?)",
+            [import_id, file_name, digest, snapshot_on, self.csv.records, json.dumps(used, default=str),
+             options.partial, options.is_sample, json.dumps({**details, "warnings": checked.warnings}, default=str)])
+        stage = _case(self.field("stage"), checked.stage_labels)
+        status = _case(self.field("status"), checked.status_values)
+        close = [self.field("close_on"), *(self.col(c) for c in self.map.close_fallbacks or [])]
+        close_sql = "coalesce(" + ", ".join(_date(c) for c in close) + ")" if len(close) > 1 else _date(close[0])
+        con.execute(f"""
+            INSERT INTO deal_snapshots (import_id, snapshot_on, row_number, deal_id, name, pipeline, stage, status_raw,
+                amount, currency, owner, created_on, close_on, probability, forecast_category)
+            SELECT ?, ?, CAST(? + rowid AS INTEGER), {self.field('deal_id')}, {self.field('name')},
+                   coalesce({self.field('pipeline')}, 'default'), {stage.sql}, {status.sql},
+                   CAST({self.field('amount')} AS DOUBLE), upper({self.field('currency')}), {self.field('owner')},
+                   {_date(self.field('created_on'))}, {close_sql}, NULL, {self.field('forecast_category')}
+            FROM fast_rows""", [import_id, snapshot_on, self.csv.header_last + 1 - self.csv.first_rowid,
+                                *stage.params, *status.params])
+        entries = self.entries_sql()  # one statement each: DuckDB runs its parts in parallel
+        if entries.sql:
+            con.execute(f"INSERT INTO deal_stage_dates (import_id, deal_id, pipeline, stage, entered_on) "
+                        f"SELECT ?, * FROM ({entries.sql})", [import_id, *entries.params])
+        if self.map.extras:
+            parts = " UNION ALL ".join(f"SELECT {self.field('deal_id')}, ?, {self.col(c)} FROM fast_rows"
+                                       for c in self.map.extras)
+            con.execute(f"INSERT INTO deal_attributes (import_id, deal_id, attribute, value) "
+                        f"SELECT ?, * FROM ({parts})", [import_id, *self.map.extras])
+        _ensure_stages(con, import_id, self)
+        return int(import_id)
+
+
+    def entries_sql(self, where: str = "TRUE", ordered: bool = False) -> _Case:
+        """SELECT deal_id, pipeline, stage, entered_on of every "Date entered" cell, with its parameters; ``ordered``:
+        column by column, in file order within a column (the general path's long table, which ranks ties)."""
+        parts, params = [], []
+        for position, (column, label) in enumerate(self.map.entered_on.items()):
+            c = self.col(column)
+            parts.append(f"SELECT {self.field('deal_id')} AS deal_id, coalesce({self.field('pipeline')}, 'default') AS "
+                         f"pipeline, ? AS stage, {_date(c)} AS entered_on, {position} AS part, rowid AS row "
+                         f"FROM fast_rows WHERE {c} IS NOT NULL")
+            params.append(mapping.stage_label(label))
+        if not parts:
+            return _Case("", [])
+        return _Case("SELECT deal_id, pipeline, stage, entered_on FROM (" + " UNION ALL ".join(parts)
+                     + f") WHERE {where}" + (" ORDER BY part, row" if ordered else ""), params)
+
+
+@dataclass
+class _Case:
+    sql: str
+    params: list
+
+
+def _case(column: str, values: dict[str, str | None]) -> _Case:
+    """A CASE expression mapping each raw value to its label (NULL for other values)."""
+    if column == "NULL" or not values:
+        return _Case("NULL", [])
+    return _Case(f"CASE {column} " + " ".join("WHEN ? THEN ?" for _ in values) + " END",
+                 [x for pair in values.items() for x in pair])
+
+
+def _date(column: str) -> str:
+    return "NULL" if column == "NULL" else f"CAST(substr({column}, 1, 10) AS DATE)"
+
+
+def _ensure_stages(con: duckdb.DuckDBPyConnection, import_id: int, plan: _Plan) -> None:
+    """stage_config.ensure_stages on the stored rows: each pipeline's stages in first-seen order (no exported
+    probability on this path); entry dates, in the general path's order, only for a new pipeline that no known
+    CRM template fits."""
+    seen = con.execute("SELECT pipeline, stage, NULL::DOUBLE AS probability FROM deal_snapshots WHERE import_id = ? "
+                       "GROUP BY pipeline, stage ORDER BY min(row_number)", [import_id]).df()
+    pipelines = list(dict.fromkeys(seen["pipeline"]))  # in the order of their first row, as groupby(sort=False)
+    needs_dates = [p for p in pipelines if stage_config.stage_table(con, p).empty and mapping.known_stage_config(
+        p, list(seen.loc[seen["pipeline"] == p, "stage"])) is None]
+    entered = pd.DataFrame(columns=["deal_id", "pipeline", "stage", "entered_on"])
+    entries = plan.entries_sql(f"pipeline IN ({', '.join('?' * len(needs_dates))})", ordered=True)
+    if needs_dates and entries.sql:
+        entered = con.execute(entries.sql, [*entries.params, *needs_dates]).df()
+    stage_config.ensure_stages(con, seen, entered)

@@ -1,0 +1,127 @@
+"""What one import is and leaves behind: the user's options, the outcome, its fingerprint, its snapshot date, the
+remembered column mappings, and the one-line messages of a rejected file."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from analytics.ingest import mapping, readers
+
+
+class ImportRejected(Exception):
+    """The whole file is refused; str() is one user-facing line naming the file and what to do."""
+
+
+class AlreadyImported(Exception):
+    """The same content (sha-256) is already in the database."""
+
+
+@dataclass
+class ImportOptions:
+    """What the user said about a file: forced kind, snapshot date, sheet, column overrides, partial."""
+    kind: str | None = None
+    as_of: dt.date | None = None
+    sheet: str | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+    partial: bool = False
+    is_sample: bool = False
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file: imported (with counts and warnings) or already imported."""
+    file_name: str
+    status: str
+    import_id: int | None
+    kind: str
+    snapshot_on: dt.date | None
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the user."""
+        if self.status == "already imported":
+            return f"{self.file_name}: already imported (same content), nothing changed."
+        return (f"{self.file_name}: imported {self.rows_imported} {self.kind.replace('_', ' ')} rows "
+                f"as of {self.snapshot_on}, {self.rows_rejected} rejected.")
+
+
+def sha256_of(data: bytes) -> str:
+    """The file's content fingerprint: identical exports have identical fingerprints."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def already_imported(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
+    """True when a file with this exact content was imported before."""
+    return con.execute("SELECT count(*) FROM imports WHERE sha256 = ?", [digest]).fetchone()[0] > 0
+
+
+def already_result(name: str) -> ImportResult:
+    return ImportResult(name, "already imported", None, "", None)
+
+
+def saved_mappings(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """Column mappings the user chose before, by column signature."""
+    return {sig: json.loads(m) for sig, m in con.execute("SELECT signature, mapping FROM saved_mappings").fetchall()}
+
+
+def remember_mapping(con: duckdb.DuckDBPyConnection, columns: list[str], kind: str, overrides: dict) -> None:
+    """Save the user's column choices so files with the same columns are mapped the same way next time."""
+    con.execute("INSERT OR REPLACE INTO saved_mappings (signature, kind, mapping, saved_at) "
+                "VALUES (?, ?, ?, current_timestamp)",
+                [mapping.column_signature(columns), kind, json.dumps(overrides)])
+
+
+_NAME_DATES = (
+    (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"), (1, 2, 3)),
+    (re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"), (1, 2, 3)),
+    (re.compile(r"(?<!\d)(\d{2})[-_.](\d{2})[-_.](\d{4})(?!\d)"), (3, 2, 1)),
+)
+
+
+def date_in_file_name(file_name: str) -> dt.date | None:
+    """A date written in the file name (2026-11-20, 20261120 or 20-11-2026), else None."""
+    for pattern, (y, m, d) in _NAME_DATES:
+        for match in pattern.finditer(Path(file_name).name):
+            try:
+                return dt.date(int(match.group(y)), int(match.group(m)), int(match.group(d)))
+            except ValueError:
+                continue
+    return None
+
+
+def snapshot_date(file_name: str, as_of: dt.date | None) -> tuple[dt.date, str]:
+    """The snapshot date (METRICS.md §2): --as-of, else a date in the file name, else today; and its source."""
+    if as_of:
+        return as_of, "as-of"
+    found = date_in_file_name(file_name)
+    if found:
+        return found, "file name"
+    return dt.date.today(), "import day"
+
+
+def named(file_name: str, reason: str) -> str:
+    """One line naming the file (its base name, escaped) and the reason."""
+    label = readers.file_label(file_name)
+    reason = one_line(reason)
+    if reason.lower().startswith(label.lower()):
+        return reason
+    return f"{label}: {reason}"
+
+
+MESSAGE_LIMIT = 400
+
+
+def one_line(message: str) -> str:
+    """A message made safe to print or show: control characters escaped, at most MESSAGE_LIMIT characters.
+
+    Messages quote file content only through short excerpts; this is the net for anything longer.
+    """
+    return readers.escape(" ".join(str(message).split()), MESSAGE_LIMIT)

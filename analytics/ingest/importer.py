@@ -1,0 +1,483 @@
+"""Import one exported file: read it, map its columns, validate every row, store it atomically.
+
+``prepare`` does everything that does not touch the database (so the Import page can preview it);
+``commit`` writes a prepared file in one transaction; ``import_file`` does both, as the CLI does.
+A rejected file raises ``ImportRejected`` with one line the user can act on, and the database is
+left exactly as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import store
+from analytics.ingest import fast_csv, mapping, readers, stage_config
+from analytics.ingest import stage_history as history
+from analytics.ingest.import_log import (
+    AlreadyImported,
+    ImportOptions,
+    ImportRejected,
+    ImportResult,
+    already_imported,
+    already_result,
+    named,
+    one_line,
+    remember_mapping,
+    saved_mappings,
+    sha256_of,
+    snapshot_date,
+)
+from analytics.ingest.validation import (
+    Rejections,
+    cells,
+    date_only,
+    parse_dates_column,
+    per_value,
+    quoted,
+    ragged_index,
+    text_column,
+)
+from analytics.store.derived import refresh_current
+
+KINDS = ("deals", "survey", "one_on_ones", "stage_history")
+_MAIN_TABLE = {"deals": "deal_snapshots", "survey": "survey_responses", "one_on_ones": "one_on_ones",
+               "stage_history": "deal_stage_history"}
+
+
+@dataclass
+class Prepared:
+    """A file read, mapped and validated, ready to be stored (or shown in the preview)."""
+    file_name: str
+    sha256: str
+    kind: str
+    snapshot_on: dt.date
+    snapshot_source: str
+    raw: readers.RawTable
+    mapping: dict
+    tables: dict[str, pd.DataFrame]
+    rejected: pd.DataFrame
+    warnings: list[str]
+    details: dict
+    options: ImportOptions
+
+    @property
+    def rows_imported(self) -> int:
+        return len(self.tables[_MAIN_TABLE[self.kind]])
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+    def preview(self, rows: int = 20) -> pd.DataFrame:
+        """The first rows as they will be stored (canonical columns)."""
+        return self.tables[_MAIN_TABLE[self.kind]].head(rows)
+
+
+# --- entry points -------------------------------------------------------------------------------
+
+
+def import_file(source: str | Path | bytes, file_name: str | None = None, options: ImportOptions | None = None,
+                db: str | Path | None = None) -> ImportResult:
+    """Read, validate and store one file; the database is unchanged if it is rejected or already there."""
+    options = options or ImportOptions()
+    name = file_name or Path(str(source)).name
+    try:
+        data = readers.load_bytes(source, name)
+    except readers.ReadError as exc:
+        raise ImportRejected(named(name, str(exc))) from None
+    digest = sha256_of(data)
+    with store.connect(db) as con:
+        if already_imported(con, digest):
+            return already_result(name)
+        saved = saved_mappings(con)
+    fast = fast_csv.import_file(source, data, name, digest, options, saved, db)  # clean CSV exports, in SQL
+    if fast is not None:
+        return fast
+    prepared = prepare(data, name, options, saved)
+    return commit(prepared, db)
+
+
+def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
+            saved: dict[str, dict] | None = None) -> Prepared:
+    """Read and validate a file without storing it; raises ImportRejected with a one-line reason."""
+    options = options or ImportOptions()
+    try:
+        raw = readers.read_table(data, file_name, sheet=options.sheet)
+    except readers.ReadError as exc:
+        raise ImportRejected(named(file_name, str(exc))) from None
+    columns = list(raw.frame.columns)
+    kind = options.kind or mapping.detect_kind(columns) or _survey_by_values(raw.frame)
+    if kind is None:
+        raise ImportRejected(named(file_name, "no column looks like a deal stage, a survey question or a 1:1 "
+                                    "meeting date. Check that you exported the right report, or choose what the "
+                                    "file contains and map its columns (on the Import page, or with --kind and "
+                                    "--map FIELD=COLUMN)."))
+    if kind not in KINDS:
+        raise ImportRejected(named(file_name, f"{kind.replace('_', ' ')} files are not supported yet; "
+                                    "export the deals report instead."))
+    overrides = {**(saved or {}).get(mapping.column_signature(columns), {}), **options.overrides}
+    snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
+    builder = {"deals": _prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
+               "stage_history": history.prepare_history}[kind]
+    try:
+        tables, rejected, warnings, used, details = builder(raw, overrides, snapshot_on)
+    except (mapping.MappingError, ImportRejected) as exc:
+        raise ImportRejected(named(file_name, str(exc))) from None
+    warnings = [one_line(w) for w in warnings]
+    details.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
+                   notes=raw.notes, snapshot_source=snapshot_source)
+    prepared = Prepared(file_name, sha256_of(data), kind, snapshot_on, snapshot_source, raw, used, tables,
+                        rejected, warnings, details, options)
+    if prepared.rows_imported == 0:
+        first = f" First problem: row {rejected.iloc[0]['row_number']}: {rejected.iloc[0]['reason']}." \
+            if len(rejected) else ""
+        raise ImportRejected(named(file_name, f"no usable rows ({len(rejected)} rejected).{first}"))
+    return prepared
+
+
+def _survey_by_values(frame: pd.DataFrame) -> str | None:
+    """'survey' when the headers say nothing but the cells show an eNPS or at least two scale questions."""
+    try:
+        found = mapping.map_survey_columns(frame.head(500))
+    except mapping.MappingError:
+        return None
+    return "survey" if found.enps or len(found.questions) >= 2 else None
+
+
+def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
+    """Store a prepared file in one transaction; 'already imported' when its content is there."""
+    try:
+        with store.transaction(db) as con:
+            if already_imported(con, prepared.sha256):
+                raise AlreadyImported
+            import_id = _insert_import(con, prepared)
+            for table, frame in prepared.tables.items():
+                _insert_frame(con, table, frame.assign(import_id=import_id))
+            if prepared.kind == "deals":
+                stage_config.ensure_stages(con, prepared.tables["deal_snapshots"],
+                                           prepared.tables["deal_stage_dates"])
+                refresh_current(con, import_id)  # the stored current state of every deal (analytics.store.derived)
+            if prepared.options.overrides:
+                remember_mapping(con, list(prepared.raw.frame.columns), prepared.kind, prepared.options.overrides)
+    except AlreadyImported:
+        return already_result(prepared.file_name)
+    return ImportResult(prepared.file_name, "imported", import_id, prepared.kind, prepared.snapshot_on,
+                        prepared.rows_imported, prepared.rows_rejected, prepared.warnings)
+
+
+def _insert_import(con: duckdb.DuckDBPyConnection, p: Prepared) -> int:
+    import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+    con.execute(
+        "INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, rows_rejected, "
+        "mapping, is_partial, is_sample, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [import_id, p.file_name, p.sha256, p.kind, p.snapshot_on, p.rows_imported, p.rows_rejected,
+         json.dumps(p.mapping, default=str), p.options.partial, p.options.is_sample,
+         json.dumps({**p.details, "warnings": p.warnings}, default=str)])
+    return int(import_id)
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Bulk insert by column name from a DataFrame (never row by row)."""
+    if frame.empty:
+        return
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("incoming_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_frame")
+    finally:
+        con.unregister("incoming_frame")
+
+
+# --- snapshot date ------------------------------------------------------------------------------
+
+
+# --- validation helpers -------------------------------------------------------------------------
+
+
+# --- deals --------------------------------------------------------------------------------------
+
+def _status_values(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Explicit status (open/won/lost) per row, and a mask of non-blank values that are none of them."""
+    status = per_value(values, mapping.status_value)
+    unknown = values.notna() & status.isna()
+    return status.where(status.notna(), None), unknown
+
+
+def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date):
+    frame = raw.frame
+    deal_map = mapping.map_deal_columns(list(frame.columns), overrides)
+    fields = deal_map.fields
+    missing = mapping.missing_required("deals", deal_map)
+    if missing:
+        raise ImportRejected("this file has no column that looks like a deal stage. Map one with "
+                             "--map stage=COLUMN (or in the mapping table on the Import page), or check that "
+                             "you exported the deals report.")
+    rej = Rejections(raw.row_numbers)
+    warnings: list[str] = []
+    details: dict = {}
+    rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+
+    stage = per_value(text_column(frame, fields.get("stage")), mapping.stage_label)
+    rej.add(stage.isna(), "no stage")
+    amount = _amounts(frame, fields.get("amount"), rej, warnings)
+    created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details)
+    close = _close_dates(frame, deal_map, rej, details)
+    probability = _probabilities(frame, fields.get("probability"), rej)
+    status, unknown_status = _status_values(text_column(frame, fields.get("status")))
+    if unknown_status.any():
+        warnings.append(f"{int(unknown_status.sum())} rows have a status that is not open/won/lost; "
+                        "their stage decides.")
+    currency = text_column(frame, fields.get("currency")).str.upper()
+    if fields.get("amount"):
+        currency = currency.fillna(readers.currency_symbols(frame[fields["amount"]]))
+    deal_id = _deal_ids(frame, fields, created, warnings)
+    pipeline = text_column(frame, fields.get("pipeline")).fillna("default")
+
+    deals = pd.DataFrame({
+        "snapshot_on": snapshot_on, "row_number": raw.row_numbers, "deal_id": deal_id,
+        "name": text_column(frame, fields.get("name")), "pipeline": pipeline, "stage": stage, "status_raw": status,
+        "amount": amount, "currency": currency.where(currency.notna(), None),
+        "owner": text_column(frame, fields.get("owner")), "created_on": date_only(created),
+        "close_on": date_only(close), "probability": probability,
+        "forecast_category": text_column(frame, fields.get("forecast_category")),
+    }, index=frame.index)
+    entered = _entry_dates(frame, deal_map, deals, rej, details)
+    deals = _last_duplicate_wins(deals, rej, warnings)
+    kept_index = deals.index
+    entered = entered[entered["_row"].isin(kept_index)].drop(columns="_row")
+    attributes = _attributes(frame.loc[kept_index], deal_map.extras, deals)
+    _warn_blanks(deals, warnings)
+    used = {"fields": fields, "entered_on": deal_map.entered_on, "extras": deal_map.extras,
+            "close_fallbacks": getattr(deal_map, "close_fallbacks", [])}
+    tables = {"deal_snapshots": deals.reset_index(drop=True), "deal_stage_dates": entered,
+              "deal_attributes": attributes}
+    return tables, rej.frame(), warnings, used, details
+
+
+def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str]) -> pd.Series:
+    if column is None:
+        warnings.append("No amount column: value totals are not available (map one with --map amount=COLUMN).")
+        return pd.Series(np.nan, index=frame.index)
+    parsed = readers.parse_numbers(frame[column])
+    rej.add(parsed.bad, "amount " + cells(frame[column]) + " is not a number")
+    rej.add(parsed.values < 0, "amount " + cells(frame[column]) + " is negative")
+    return parsed.values
+
+
+def _close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict) -> pd.Series:
+    """Close date: the mapped column, completed by the fallbacks (won time, lost time…) where blank."""
+    close = parse_dates_column(frame, deal_map.fields.get("close_on"), "close date", rej, details)
+    for column in getattr(deal_map, "close_fallbacks", []) or []:
+        close = close.fillna(parse_dates_column(frame, column, quoted(column), rej, details))
+    return close
+
+
+def _probabilities(frame: pd.DataFrame, column: str | None, rej: Rejections) -> pd.Series:
+    if column is None:
+        return pd.Series(np.nan, index=frame.index)
+    parsed = readers.parse_probability(frame[column])
+    rej.add(parsed.bad, "probability " + cells(frame[column]) + " is not between 0 and 100 %")
+    return parsed.values
+
+
+def _deal_ids(frame: pd.DataFrame, fields: dict, created: pd.Series, warnings: list[str]) -> pd.Series:
+    """The CRM record id; when missing, a stable key from name + created date (with a warning)."""
+    ids = text_column(frame, fields.get("deal_id"))
+    blank = ids.isna()
+    if blank.any():
+        name = text_column(frame, fields.get("name")).fillna("")
+        made = (name + "|" + created.dt.strftime("%Y-%m-%d").fillna("")).map(
+            lambda s: "key-" + hashlib.sha1(s.encode()).hexdigest()[:12])
+        ids = ids.where(~blank, made)
+        warnings.append(f"{int(blank.sum())} rows have no deal id: a key was made from the deal name and "
+                        "created date, so renaming a deal will look like a new deal.")
+    return ids
+
+
+def _entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Rejections,
+                 details: dict) -> pd.DataFrame:
+    """Long table of stage entry dates from 'Date entered <stage>' columns."""
+    parts = []
+    for column, stage in deal_map.entered_on.items():
+        dates = parse_dates_column(frame, column, quoted(column), rej, details)
+        present = dates.notna()
+        parts.append(pd.DataFrame({"_row": frame.index[present], "deal_id": deals["deal_id"][present],
+                                   "pipeline": deals["pipeline"][present],
+                                   "stage": mapping.stage_label(stage), "entered_on": date_only(dates[present])}))
+    if not parts:
+        return pd.DataFrame(columns=["_row", "deal_id", "pipeline", "stage", "entered_on"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _last_duplicate_wins(deals: pd.DataFrame, rej: Rejections, warnings: list[str]) -> pd.DataFrame:
+    """The valid rows, one per deal id: when a file lists a deal twice, its last valid row wins and the earlier
+    ones are rejected (with a warning), so imported + rejected rows always add up to the file's rows."""
+    valid = deals[~rej.bad]
+    dup = deals.index.isin(valid.index[valid.duplicated("deal_id", keep="last")])
+    if dup.any():
+        rows = ", ".join(str(r) for r in deals.loc[dup, "row_number"].head(5))
+        warnings.append(f"{int(dup.sum())} rows repeat a deal id already listed later in the file; the last "
+                        f"row of each deal was kept (earlier rows: {rows}{'…' if dup.sum() > 5 else ''}).")
+        rej.add(dup, "deal id " + cells(deals["deal_id"]) + " is repeated on a later row, which was kept")
+    return deals[~rej.bad]
+
+
+def _attributes(frame: pd.DataFrame, extras: list[str], deals: pd.DataFrame) -> pd.DataFrame:
+    """Long table of the extra grouping columns (segment, source, region…) per deal."""
+    parts = [pd.DataFrame({"deal_id": deals["deal_id"].to_numpy(), "attribute": column,
+                           "value": text_column(frame, column).to_numpy()}) for column in extras]
+    if not parts:
+        return pd.DataFrame(columns=["deal_id", "attribute", "value"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _warn_blanks(deals: pd.DataFrame, warnings: list[str]) -> None:
+    for column, what in (("amount", "amount (counted, but left out of value totals)"),
+                         ("created_on", "created date (counted, but left out of cohort and cycle metrics)")):
+        blank = int(deals[column].isna().sum())
+        if blank:
+            warnings.append(f"{blank} deals have a blank {what}.")
+
+
+# --- survey -------------------------------------------------------------------------------------
+
+def _prepare_survey(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date):
+    frame = raw.frame
+    sm = mapping.map_survey_columns(frame, overrides)
+    if sm.enps is None and not sm.questions:
+        raise ImportRejected("no eNPS question (\"How likely are you to recommend…\") and no pulse question "
+                             "with answers on a scale was found. Map them with --map enps=COLUMN, or check "
+                             "that you exported the responses.")
+    rej = Rejections(raw.row_numbers)
+    warnings: list[str] = []
+    details: dict = {"dropped_identifiers": list(sm.identifiers)}
+    if sm.identifiers:
+        warnings.append("Identifier columns dropped, never stored: " + ", ".join(map(quoted, sm.identifiers)) + ".")
+    rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+    enps, scale = _enps_scores(frame, sm, rej)
+    responded = parse_dates_column(frame, sm.date, "response date", rej, details)
+    answers, questions = _likert_answers(frame, sm.questions, rej)
+    comments = _comment_rows(frame, sm.comments)
+    answered_any = enps.notna() | frame.index.isin(answers["_row"]) | frame.index.isin(comments["_row"])
+    rej.add(~answered_any, "no answer in this row")
+    keep = frame.index[~rej.bad]
+    numbers = pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
+    responses = pd.DataFrame({
+        "response_no": numbers, "wave_label": text_column(frame, sm.wave), "responded_on": date_only(responded),
+        "enps": enps, "enps_scale": scale if sm.enps else None}, index=frame.index).loc[keep]
+    groups = pd.concat([pd.DataFrame({"response_no": numbers.loc[keep], "dimension": dimension,
+                                      "value": text_column(frame, column).loc[keep]})
+                        for column, dimension in sm.groups.items()] or [pd.DataFrame(
+                            columns=["response_no", "dimension", "value"])], ignore_index=True)
+    tables = {
+        "survey_responses": responses.reset_index(drop=True),
+        "survey_groups": groups.dropna(subset=["value"]),
+        "survey_questions": questions,
+        "survey_answers": _kept_long(answers, keep, numbers),
+        "survey_comments": _kept_long(comments, keep, numbers),
+    }
+    used = {"enps": sm.enps, "enps_scale": scale, "wave": sm.wave, "date": sm.date, "groups": sm.groups,
+            "questions": sm.questions, "comments": sm.comments, "dropped_identifiers": sm.identifiers}
+    if scale == "1-10":
+        warnings.append("eNPS asked on a 1–10 scale: classed like 0–10, but not comparable with 0–10 benchmarks.")
+    return tables, rej.frame(), warnings, used, details
+
+
+def _enps_scores(frame: pd.DataFrame, sm, rej: Rejections) -> tuple[pd.Series, str | None]:
+    if sm.enps is None:
+        return pd.Series(np.nan, index=frame.index), None
+    scale = sm.enps_scale or "0-10"
+    parsed = readers.parse_numbers(frame[sm.enps])
+    low = 1 if scale == "1-10" else 0
+    values = parsed.values
+    outside = values.notna() & ((values < low) | (values > 10) | (values != values.round()))
+    rej.add(parsed.bad | outside, "eNPS answer " + cells(frame[sm.enps]) + f" is not a whole number {low}–10")
+    return values, scale
+
+
+def _likert_answers(frame: pd.DataFrame, columns: list[str], rej: Rejections) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long table of Likert answers (1..5 unless the values show a wider scale) and the question list."""
+    parts, questions = [], []
+    for position, column in enumerate(columns, start=1):
+        values, bad = _likert_values(frame[column])
+        low, high = _likert_scale(values)
+        outside = values.notna() & ((values < low) | (values > high) | (values != values.round()))
+        rej.add(bad | outside, f"answer to {quoted(column)} " + cells(frame[column]) + f" is not {low}–{high}")
+        present = values.notna()
+        parts.append(pd.DataFrame({"_row": frame.index[present], "question": column, "value": values[present]}))
+        questions.append({"question": column, "position": position, "scale_min": low, "scale_max": high,
+                          "is_reverse": False})
+    answers = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_row", "question", "value"])
+    return answers, pd.DataFrame(questions, columns=["question", "position", "scale_min", "scale_max",
+                                                     "is_reverse"])
+
+
+def _likert_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numeric answers, or answer texts (Strongly agree… / Tout à fait d'accord…) turned into 1..5."""
+    parsed = readers.parse_numbers(cells)
+    text = cells.map(lambda v: mapping.LIKERT_TEXT.get(mapping.normalise_header(v)) if isinstance(v, str) else None)
+    values = parsed.values.fillna(text.astype("float64"))
+    bad = parsed.bad & text.isna()
+    return values, bad
+
+
+def _likert_scale(values: pd.Series) -> tuple[int, int]:
+    """The question's scale: 1–5 unless answers go beyond it (then 1–7 or 0–10)."""
+    top = values.max()
+    bottom = values.min()
+    if pd.isna(top) or top <= 5:
+        return (0 if bottom == 0 else 1), 5
+    if top <= 7:
+        return 1, 7
+    return (0 if bottom == 0 else 1), 10
+
+
+def _comment_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    parts = []
+    for column in columns:
+        text = text_column(frame, column)
+        present = text.notna()
+        parts.append(pd.DataFrame({"_row": frame.index[present], "question": column, "comment": text[present]}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_row", "question", "comment"])
+
+
+def _kept_long(long: pd.DataFrame, keep: pd.Index, numbers: pd.Series) -> pd.DataFrame:
+    """Rows of a long answers table whose response was kept, keyed by response number."""
+    kept = long[long["_row"].isin(keep)]
+    return kept.assign(response_no=numbers.loc[kept["_row"]].to_numpy()).drop(columns="_row")
+
+
+# --- 1:1 meetings -------------------------------------------------------------------------------
+
+def _prepare_one_on_ones(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date):
+    frame = raw.frame
+    fields = mapping.map_one_on_one_columns(list(frame.columns), overrides)
+    missing = mapping.missing_required("one_on_ones", fields)
+    if missing:
+        raise ImportRejected(f"a 1:1 log needs manager, employee and date columns; missing {', '.join(missing)}. "
+                             "Map them with --map FIELD=COLUMN.")
+    rej = Rejections(raw.row_numbers)
+    details: dict = {}
+    rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+    manager, employee = text_column(frame, fields["manager"]), text_column(frame, fields["employee"])
+    rej.add(manager.isna(), "no manager")
+    rej.add(employee.isna(), "no employee")
+    met = parse_dates_column(frame, fields["met_on"], "meeting date", rej, details)
+    rej.add(met.isna(), "no meeting date")
+    duration = pd.Series(np.nan, index=frame.index)
+    if fields.get("duration_minutes"):
+        parsed = readers.parse_numbers(frame[fields["duration_minutes"]])
+        rej.add(parsed.bad | (parsed.values < 0), "duration " + cells(frame[fields["duration_minutes"]]) +
+                " is not a number of minutes")
+        duration = parsed.values
+    keep = ~rej.bad
+    meetings = pd.DataFrame({"manager": manager, "employee": employee, "met_on": date_only(met),
+                             "duration_minutes": duration})[keep]
+    return {"one_on_ones": meetings.reset_index(drop=True)}, rej.frame(), [], dict(fields), details

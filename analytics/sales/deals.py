@@ -1,0 +1,161 @@
+"""The state of every deal at a date, built from the imported snapshots (METRICS.md sections 1-3).
+
+``deal_state_sql(as_of)`` is the base every sales metric reads: one row per deal, its row in the
+latest snapshot (on or before ``as_of``) that contains it, with its status, its effective win
+probability, its stage position and its amount in the reporting currency.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from analytics import store
+from analytics.store.derived import current_is_fresh, latest_rows_sql
+
+
+@dataclass(frozen=True)
+class Currency:
+    """How amounts are summed: ``code`` is the currency totals are in; ``rates`` converts the others."""
+    code: str | None
+    rates: dict[str, float]
+
+
+def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
+    """The currency every total is expressed in.
+
+    The reporting currency set in Settings, else the most common currency among the deals
+    (blank when no export named a currency). Amounts in another currency count in value sums only
+    when Settings holds a rate for it; otherwise they are left out of totals, never added as-is.
+    """
+    chosen = str(store.get_settings(con).get("reporting_currency") or "")
+    if not chosen:
+        row = con.execute("SELECT currency FROM deal_snapshots WHERE currency IS NOT NULL "
+                          "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").fetchone()
+        chosen = row[0] if row else ""
+    return Currency(chosen or None, store.get_fx_rates(con))
+
+
+def _rate_case(currency: Currency) -> str:
+    """SQL expression: the factor that converts a row's amount into the reporting currency, NULL if unknown."""
+    if currency.code is None:
+        return "CASE WHEN s.currency IS NULL THEN 1.0 END"
+    parts = ["WHEN s.currency IS NULL THEN 1.0", f"WHEN s.currency = {_quote(currency.code)} THEN 1.0"]
+    parts += [f"WHEN s.currency = {_quote(code)} THEN {float(rate)!r}"
+              for code, rate in currency.rates.items() if code != currency.code]
+    return "CASE " + " ".join(parts) + " END"
+
+
+def _quote(text: str) -> str:
+    """A SQL string literal (single quotes doubled), for values that cannot be bound in a view."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def latest_snapshot_on(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The date of the newest deals snapshot, or None when no deals were imported."""
+    return con.execute("SELECT max(snapshot_on) FROM deal_snapshots").fetchone()[0]
+
+
+def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Every distinct deals snapshot date, oldest first."""
+    return [r[0] for r in con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1").fetchall()]
+
+
+def deal_state_sql(as_of: dt.date | None, currency: Currency) -> str:
+    """SQL for one row per deal: its current state as of a date (every snapshot when ``as_of`` is None).
+
+    Current state = the deal's row in the latest snapshot that contains it (ordered by snapshot date,
+    then import). A deal absent from its pipeline's latest full (non-partial) snapshot but present
+    earlier is dropped: ``is_dropped`` is true and it never counts as open (METRICS.md section 2).
+    status = explicit status column, else the stage's won/lost flag, else open.
+    p = exported probability, else the stage's configured probability (open deals only).
+    value = amount in the reporting currency (NULL when unknown or not convertible).
+    """
+    return _state_sql(f"({latest_rows_sql(as_of)})", currency)
+
+
+def _state_sql(source: str, currency: Currency) -> str:
+    """The deal state over ``source`` (rows of ``latest_rows_sql``): status, stage position, p and value."""
+    return f"""
+    SELECT s.import_id, s.snapshot_on, s.deal_id, s.name, s.pipeline, s.stage,
+           coalesce(s.status_raw, st.outcome, 'open') AS status,
+           s.amount, s.currency, s.owner, s.created_on, s.close_on, s.forecast_category,
+           st.position AS stage_position,
+           st.probability AS stage_probability,
+           coalesce(s.probability, st.probability) AS p,
+           s.amount * ({_rate_case(currency)}) AS value,
+           s.is_dropped
+    FROM {source} s
+    LEFT JOIN stages st ON st.pipeline = s.pipeline AND st.stage = s.stage
+    """
+
+
+def create_state_view(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
+                      name: str = "deal_state") -> Currency:
+    """Create (on this connection only) a temporary view of every deal's state as of a date.
+
+    The current state reads the stored ``deal_current``; a past date is computed from the snapshots once,
+    into a temporary table, since a metric usually reads it several times.
+    """
+    currency = reporting_currency(con)
+    latest = latest_snapshot_on(con)
+    current = (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con)
+    _drop_temp(con, name)
+    if current:
+        con.execute(f"CREATE TEMP VIEW {name} AS {_state_sql('deal_current', currency)}")
+    else:
+        con.execute(f"CREATE TEMP TABLE {name} AS {deal_state_sql(as_of, currency)}")
+    return currency
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop this connection's temporary view or table ``name``, whichever it is."""
+    found = con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ? UNION ALL "
+                        "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                        [name, name]).fetchall()
+    for (kind,) in found:
+        con.execute(f"DROP {kind} temp.{name}")
+
+
+@dataclass(frozen=True)
+class DealFilter:
+    """What the user narrowed the deals to: pipelines, owners and extra attributes (segment, source…).
+
+    Empty means everything. Hashable, so pages can pass it to cached functions.
+    ``attributes`` is a tuple of (attribute, (values…)) pairs.
+    """
+    pipelines: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def where(self, alias: str = "d") -> tuple[str, list]:
+        """A SQL predicate over a deal_state alias, with its bound parameters ("TRUE" when empty)."""
+        clauses, params = ["TRUE"], []
+        for column, values in (("pipeline", self.pipelines), ("owner", self.owners)):
+            if values:
+                clauses.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})")
+                params += list(values)
+        for attribute, values in self.attributes:
+            if values:
+                clauses.append(
+                    f"EXISTS (SELECT 1 FROM deal_attributes a WHERE a.import_id = {alias}.import_id "
+                    f"AND a.deal_id = {alias}.deal_id AND a.attribute = ? "
+                    f"AND a.value IN ({', '.join('?' * len(values))}))")
+                params += [attribute, *values]
+        return " AND ".join(clauses), params
+
+
+def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Values the user can filter on: pipelines, owners, and each extra attribute the exports carried."""
+    choices = {
+        "pipeline": [r[0] for r in con.execute(
+            "SELECT DISTINCT pipeline FROM deal_snapshots ORDER BY 1").fetchall()],
+        "owner": [r[0] for r in con.execute(
+            "SELECT DISTINCT owner FROM deal_snapshots WHERE owner IS NOT NULL ORDER BY 1").fetchall()],
+    }
+    for attribute, values in con.execute(
+            "SELECT attribute, list(DISTINCT value ORDER BY value) FROM deal_attributes "
+            "WHERE value IS NOT NULL GROUP BY attribute ORDER BY attribute").fetchall():
+        choices[attribute] = values
+    return choices

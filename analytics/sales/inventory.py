@@ -1,0 +1,173 @@
+"""The open pipeline: what is in it, what needs cleaning, and how good the stage probabilities are.
+
+Conventions are those written at the top of ``analytics.sales.scope``. "Open" = current status open and
+not dropped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from analytics import store
+from analytics.sales.deals import DealFilter
+from analytics.sales.funnel import main_pipeline
+from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
+
+OPEN = "d.status = 'open' AND NOT d.is_dropped"
+OUTLIER_MIN_DEALS = 5
+
+# by key -> (columns selected, ORDER BY terms)
+_INVENTORY_KEYS = {
+    "stage": (["pipeline", "stage", "stage_position AS position"], ["pipeline", "position NULLS LAST", "stage"]),
+    "owner": (["owner"], ["owner NULLS LAST"]),
+    "pipeline": (["pipeline"], ["pipeline"]),
+    "close_month": (["strftime(close_on, '%Y-%m') AS close_month"], ["close_month NULLS LAST"]),
+}
+
+
+def open_inventory(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+                   by: str | tuple[str, ...] = "stage", date_from: dt.date | None = None,
+                   date_to: dt.date | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Open deals grouped by stage, owner, pipeline, close month ('YYYY-MM', None = no close date) or a tuple of these.
+
+    Grain: one row per group. count = open deals; amount = sum of value; weighted = sum of value x p
+    (p = exported probability, else the stage's). The period keeps deals whose close_on is in
+    [date_from, date_to] (the open amount of a period, as used by coverage).
+    """
+    keys = (by,) if isinstance(by, str) else tuple(by)
+    unknown = [k for k in keys if k not in _INVENTORY_KEYS]
+    if unknown or not keys:
+        raise ValueError(f"by must be among {', '.join(_INVENTORY_KEYS)} (got {by!r})")
+    columns = [c for k in keys for c in _INVENTORY_KEYS[k][0]]
+    order = [c for k in keys for c in _INVENTORY_KEYS[k][1]]
+    in_range, range_params = date_range_sql("d.close_on", date_from, date_to)
+    head, params = scoped_ctes(open_scope(con, as_of), flt, f"{OPEN} AND {in_range}", range_params)
+    sql = (f"{head} SELECT {', '.join(columns)}, count(*) AS count, coalesce(sum(value), 0.0) AS amount, "
+           f"coalesce(sum(value * p), 0.0) AS weighted FROM scoped GROUP BY ALL ORDER BY {', '.join(order)}")
+    return con.execute(sql, params).df()
+
+
+_DEAL_COLUMNS = "d.deal_id, d.name, d.owner, d.pipeline, d.stage, d.amount, d.currency, d.close_on"
+
+_STALE = """,
+changes AS (
+    SELECT deal_id, max(snapshot_on) FILTER (changed) AS changed_on, min(snapshot_on) AS first_seen
+    FROM (SELECT s.deal_id, s.snapshot_on,
+                 row_number() OVER w > 1 AND (lag(s.stage) OVER w IS DISTINCT FROM s.stage
+                                              OR lag(s.amount) OVER w IS DISTINCT FROM s.amount) AS changed
+          FROM deal_snapshots s JOIN scoped k ON k.deal_id = s.deal_id
+          WHERE s.snapshot_on <= (SELECT as_of FROM cutoff)
+          WINDOW w AS (PARTITION BY s.deal_id ORDER BY s.snapshot_on, s.import_id))
+    GROUP BY deal_id
+),
+unchanged AS (
+    SELECT *, (SELECT as_of FROM cutoff) - last_change_on AS days_unchanged
+    FROM (SELECT d.*, coalesce(greatest(c.changed_on, t.entered_on), d.created_on, c.first_seen) AS last_change_on
+          FROM scoped d JOIN changes c USING (deal_id)
+          LEFT JOIN dated t ON t.deal_id = d.deal_id AND t.pipeline = d.pipeline AND t.stage = d.stage)
+)
+SELECT {columns}, d.last_change_on, d.days_unchanged,
+       printf('no change of stage or amount for %d days (since %s)', d.days_unchanged,
+              strftime(d.last_change_on, '%Y-%m-%d')) AS reason
+FROM unchanged d WHERE d.days_unchanged >= ?
+ORDER BY d.days_unchanged DESC, d.deal_id
+"""
+
+_PAST_DUE = """
+SELECT {columns}, d.snapshot_on - d.close_on AS days_past_due,
+       printf('expected to close on %s, before the snapshot of %s', strftime(d.close_on, '%Y-%m-%d'),
+              strftime(d.snapshot_on, '%Y-%m-%d')) AS reason
+FROM scoped d WHERE d.close_on < d.snapshot_on
+ORDER BY d.close_on, d.deal_id
+"""
+
+_MISSING = """
+SELECT {columns}, concat_ws(', ', CASE WHEN d.amount IS NULL THEN 'no amount' END,
+                            CASE WHEN d.close_on IS NULL THEN 'no close date' END) AS reason
+FROM scoped d WHERE d.amount IS NULL OR d.close_on IS NULL
+ORDER BY d.deal_id
+"""
+
+_OUTLIERS = """,
+owner_medians AS (
+    SELECT owner, median(value) AS owner_median FROM scoped
+    WHERE value IS NOT NULL AND owner IS NOT NULL GROUP BY owner HAVING count(*) >= {min_deals}
+)
+SELECT {columns}, d.value, m.owner_median, d.value / m.owner_median AS ratio_to_median,
+       printf('amount is %.1f times the median of %s''s open deals (%.2f)', ratio_to_median, d.owner,
+              m.owner_median) AS reason
+FROM scoped d JOIN owner_medians m USING (owner)
+WHERE d.value > ? * m.owner_median OR d.value < m.owner_median / ?
+ORDER BY d.owner, ratio_to_median DESC, d.deal_id
+"""
+
+
+def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stale_days: int | None = None,
+            as_of: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """Open deals that need attention, by problem: {"stale", "past_due", "missing", "outliers"}.
+
+    Grain: one row per open deal with that problem. Columns: deal_id, name, owner, pipeline, stage,
+    amount, currency, close_on, the problem's own columns, and ``reason`` (one readable line).
+    stale: no change of stage or amount for >= stale_days (setting, default 30) as of the as-of date
+      (latest snapshot). Last change = the latest of: the snapshot where the stage or amount was seen to
+      differ from the deal's previous snapshot, and the "Date entered" of its current stage; when neither
+      is known (one snapshot, no entry dates), its created_on, else its first snapshot date.
+      Extra columns: last_change_on, days_unchanged.
+    past_due: close_on before the deal's snapshot_on. Extra column: days_past_due.
+    missing: blank amount or blank close_on.
+    outliers: value above outlier_factor (setting, default 5) x the median value of the owner's open
+      deals, or below that median / factor; owners with >= 5 open deals of known value only (amounts are
+      compared in the reporting currency). Extra columns: value, owner_median, ratio_to_median.
+    """
+    settings = store.get_settings(con)
+    stale_days = int(settings["stale_days"] if stale_days is None else stale_days)
+    factor = float(settings["outlier_factor"])
+    head, params = scoped_ctes(open_scope(con, as_of), flt, OPEN)
+    return {
+        "stale": con.execute(head + STAGE_HISTORY_CTES + _STALE.format(columns=_DEAL_COLUMNS),
+                             [*params, stale_days]).df(),
+        "past_due": con.execute(head + _PAST_DUE.format(columns=_DEAL_COLUMNS), params).df(),
+        "missing": con.execute(head + _MISSING.format(columns=_DEAL_COLUMNS), params).df(),
+        "outliers": con.execute(head + _OUTLIERS.format(columns=_DEAL_COLUMNS, min_deals=OUTLIER_MIN_DEALS),
+                                [*params, factor, factor]).df(),
+    }
+
+
+_CALIBRATION = """,
+closed AS (SELECT r.pipeline, r.reached_position, k.status = 'won' AS is_won
+           FROM reached r JOIN scoped k USING (deal_id, pipeline) WHERE k.status IN ('won', 'lost')),
+calibrated AS (
+    SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
+           count(c.pipeline) FILTER (c.reached_position >= o.position) AS closed_reached,
+           count(c.pipeline) FILTER (c.reached_position >= o.position AND c.is_won) AS won_reached,
+           won_reached / nullif(closed_reached, 0) AS historical_probability
+    FROM open_stages o LEFT JOIN closed c USING (pipeline)
+    GROUP BY ALL
+)"""
+
+
+def calibration_ctes(head: str) -> str:
+    """The CTE ``calibrated(pipeline, stage, position, configured_probability, closed_reached, won_reached,
+    historical_probability)`` over the closed deals of ``scoped`` (``head`` = ``scoped_ctes`` output)."""
+    return head + STAGE_HISTORY_CTES + _CALIBRATION
+
+
+def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
+                as_of: dt.date | None = None) -> pd.DataFrame:
+    """Configured vs historical probability of each open stage of one pipeline, over all history.
+
+    Grain: one row per open stage, in stage order. closed_reached = closed (won or lost, dropped ones
+    included, blank created_on included) deals that reached the stage (METRICS.md 3); won_reached = the
+    won ones among them; historical_probability = won_reached / closed_reached (None when 0).
+    ``pipeline`` None = ``main_pipeline``.
+    Columns: stage, position, configured_probability, historical_probability, closed_reached, won_reached.
+    """
+    if pipeline is None:
+        pipeline = main_pipeline(con, flt=flt, as_of=as_of)
+    head, params = scoped_ctes(open_scope(con, as_of), flt)
+    sql = calibration_ctes(head) + """
+        SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
+        FROM calibrated WHERE pipeline = ? ORDER BY position"""
+    return con.execute(sql, [*params, pipeline]).df()

@@ -1,0 +1,195 @@
+"""Win rates, sales cycle, velocity and the headline KPIs (METRICS.md 4 and 7).
+
+Conventions (scope, currency, dropped deals, blank created_on) are those written at the top of
+``analytics.sales.scope``. The period (date_from..date_to) applies to closed deals by their close_on.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.sales.deals import DealFilter, snapshot_dates
+from analytics.sales.scope import ALL_DEALS, Scope, date_range_sql, open_scope, scoped_ctes
+
+_PERIODS = {
+    "month": "strftime(close_on, '%Y-%m')",
+    "quarter": "strftime(close_on, '%Y') || '-Q' || quarter(close_on)",
+}
+
+_WIN_RATE_QUERY = """,
+deals AS (
+    SELECT *, status IN ('won', 'lost') AND {closed_in_period} AS closed,
+           CASE WHEN close_on >= created_on THEN close_on - created_on END AS cycle_days,
+           {period} AS period
+    FROM scoped
+),
+totals AS (
+    SELECT {keys}
+        count(*) FILTER (closed AND status = 'won') AS won,
+        count(*) FILTER (closed AND status = 'lost') AS lost,
+        coalesce(sum(value) FILTER (closed AND status = 'won'), 0) AS won_amount,
+        coalesce(sum(value) FILTER (closed AND status = 'lost'), 0) AS lost_amount,
+        avg(value) FILTER (closed AND status = 'won') AS avg_won_amount,
+        median(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_median,
+        avg(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_mean,
+        count(*) FILTER (status = 'open' AND NOT is_dropped) AS open_count
+    FROM deals {group_by}
+)
+SELECT {keys} won, lost, won / nullif(won + lost, 0) AS win_rate,
+       won_amount, lost_amount, won_amount / nullif(won_amount + lost_amount, 0) AS win_rate_value,
+       avg_won_amount, sales_cycle_days_median, sales_cycle_days_mean, open_count,
+       open_count * (won / nullif(won + lost, 0)) * avg_won_amount / nullif(sales_cycle_days_mean, 0)
+           AS pipeline_velocity_per_day
+FROM totals {order_by}
+"""
+
+
+def win_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
+              date_to: dt.date | None = None, as_of: dt.date | None = None, by: str | None = None,
+              period: str | None = None) -> pd.DataFrame:
+    """Win rate, average won amount and sales cycle of the deals closed in the period.
+
+    Grain: one row (by=None), one row per group (``group``: owner, pipeline or attribute value), and/or
+    one row per ``period`` ('month' 'YYYY-MM' | 'quarter' 'YYYY-Qn') of close_on.
+    closed = status won or lost (dropped ones included) with close_on in [date_from, date_to]; with no
+    range and no period, closed deals with a blank close_on count too.
+    win_rate = won / (won + lost) by count; win_rate_value = won value / (won value + lost value) over
+    the closed deals whose value is known; avg_won_amount = mean value of won deals;
+    sales_cycle_days_median/mean = close_on - created_on of won deals with both dates (a close before
+    the creation, a data error, is left out). None when undefined.
+    Without ``period``: open_count = open deals of the group now, and pipeline_velocity_per_day =
+    open_count x win_rate x avg_won_amount / sales_cycle_days_mean (None when a term is missing or the
+    mean cycle is 0).
+    """
+    if period is not None and period not in _PERIODS:
+        raise ValueError(f"period must be one of {', '.join(_PERIODS)}")
+    scope = open_scope(con, as_of)
+    return _win_rates(con, scope, flt, date_from, date_to, by, period)
+
+
+def _win_rates(con, scope: Scope, flt: DealFilter, date_from, date_to, by, period) -> pd.DataFrame:
+    closed_in_period, range_params = date_range_sql("close_on", date_from, date_to)
+    where = f"status IN ('won', 'lost') AND close_on IS NOT NULL AND {closed_in_period}" if period else "TRUE"
+    head, params = scoped_ctes(scope, flt, where, range_params if period else [], by)
+    keys = [name for name, used in (("grp", by is not None), ("period", period is not None)) if used]
+    key_sql = "".join(f"{k}, " for k in keys)
+    sql = head + _WIN_RATE_QUERY.format(
+        closed_in_period=closed_in_period, period=_PERIODS.get(period, "NULL"), keys=key_sql,
+        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
+        order_by=f"ORDER BY {', '.join(keys)}" if keys else "")
+    frame = con.execute(sql, [*params, *range_params]).df().rename(columns={"grp": "group"})
+    if period:
+        frame = frame.drop(columns=["open_count", "pipeline_velocity_per_day"])
+    return frame
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The headline numbers (METRICS.md 7). Counts and open sums are the current state (not period-filtered);
+    win rates, average won amount, cycle and velocity use the deals closed in the period."""
+    as_of: dt.date | None
+    currency: str | None
+    open_count: int
+    open_amount: float
+    weighted_amount: float
+    won_count: int
+    lost_count: int
+    win_rate: float | None
+    win_rate_value: float | None
+    avg_won_amount: float | None
+    sales_cycle_days_median: float | None
+    sales_cycle_days_mean: float | None
+    pipeline_velocity_per_day: float | None
+    excluded_other_currency: int
+    unknown_amount: int
+
+    def as_dict(self) -> dict:
+        """Plain Python values (the date as an ISO string), ready for JSON."""
+        values = dataclasses.asdict(self)
+        values["as_of"] = self.as_of.isoformat() if self.as_of else None
+        return values
+
+
+_STATE_TOTALS = """
+SELECT count(*) FILTER (open) AS open_count,
+       coalesce(sum(value) FILTER (open), 0.0) AS open_amount,
+       coalesce(sum(value * p) FILTER (open), 0.0) AS weighted_amount,
+       count(*) FILTER (status = 'won') AS won_count,
+       count(*) FILTER (status = 'lost') AS lost_count,
+       count(*) FILTER ((open OR status <> 'open') AND amount IS NOT NULL AND value IS NULL) AS excluded_other_currency,
+       count(*) FILTER ((open OR status <> 'open') AND amount IS NULL) AS unknown_amount
+FROM (SELECT *, status = 'open' AND NOT is_dropped AS open FROM scoped)
+"""
+
+
+def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
+         date_to: dt.date | None = None, as_of: dt.date | None = None) -> Kpis:
+    """The headline KPIs as of a date (grain: one value each).
+
+    open_count / open_amount = deals whose current status is open (not dropped) and the sum of their
+    value; weighted_amount = sum over them of value x p (p = exported probability, else the stage's; a
+    deal with neither adds nothing). won_count / lost_count = all deals whose current status is won /
+    lost, all time (METRICS.md 7 counts are current state; dropped closed deals keep their outcome).
+    win_rate … pipeline_velocity_per_day: see ``win_rates`` (deals closed in [date_from, date_to]).
+    excluded_other_currency / unknown_amount = open or closed deals left out of value sums because their
+    currency has no rate / their amount is blank.
+    """
+    scope = open_scope(con, as_of)
+    head, params = scoped_ctes(scope, flt)
+    state = con.execute(head + _STATE_TOTALS, params).df().iloc[0]
+    rates = _win_rates(con, scope, flt, date_from, date_to, None, None).iloc[0]
+    return Kpis(
+        as_of=scope.as_of, currency=scope.currency.code,
+        open_count=int(state.open_count), open_amount=float(state.open_amount),
+        weighted_amount=float(state.weighted_amount), won_count=int(state.won_count),
+        lost_count=int(state.lost_count), win_rate=_number(rates.win_rate),
+        win_rate_value=_number(rates.win_rate_value), avg_won_amount=_number(rates.avg_won_amount),
+        sales_cycle_days_median=_number(rates.sales_cycle_days_median),
+        sales_cycle_days_mean=_number(rates.sales_cycle_days_mean),
+        pipeline_velocity_per_day=_number(rates.pipeline_velocity_per_day),
+        excluded_other_currency=int(state.excluded_other_currency), unknown_amount=int(state.unknown_amount))
+
+
+@dataclass(frozen=True)
+class KpiDeltas:
+    """The KPIs now and at the previous snapshot date; ``changes`` = current - previous per numeric KPI."""
+    current: Kpis
+    previous: Kpis | None
+    changes: dict[str, float | None]
+
+
+_DELTA_FIELDS = ("open_count", "open_amount", "weighted_amount", "won_count", "lost_count", "win_rate",
+                 "win_rate_value", "avg_won_amount", "sales_cycle_days_median", "sales_cycle_days_mean",
+                 "pipeline_velocity_per_day")
+
+
+def kpi_deltas(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
+               date_to: dt.date | None = None, as_of: dt.date | None = None) -> KpiDeltas:
+    """"Change since last snapshot": ``kpis`` as of the latest snapshot date (on or before as_of) and as of
+    the snapshot date before it. previous is None (and every change None) with fewer than two dates."""
+    current = kpis(con, flt=flt, date_from=date_from, date_to=date_to, as_of=as_of)
+    earlier = previous_snapshot_on(con, current.as_of)
+    if earlier is None:
+        return KpiDeltas(current, None, dict.fromkeys(_DELTA_FIELDS))
+    previous = kpis(con, flt=flt, date_from=date_from, date_to=date_to, as_of=earlier)
+    return KpiDeltas(current, previous, {name: _difference(getattr(current, name), getattr(previous, name))
+                                         for name in _DELTA_FIELDS})
+
+
+def previous_snapshot_on(con: duckdb.DuckDBPyConnection, snapshot_on: dt.date | None) -> dt.date | None:
+    """The latest deals snapshot date strictly before the given one (None when there is none)."""
+    earlier = [day for day in snapshot_dates(con) if snapshot_on is not None and day < snapshot_on]
+    return earlier[-1] if earlier else None
+
+
+def _difference(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def _number(value) -> float | None:
+    """A float, or None for SQL NULL / NaN."""
+    return None if value is None or pd.isna(value) else float(value)

@@ -1,0 +1,346 @@
+"""Pipeline movement between two snapshots, slipped close dates, and the pipeline trend (METRICS.md 2-4).
+
+Conventions are those written at the top of ``analytics.sales.scope`` (state of a deal as of a date,
+dropped deals, value = amount in the reporting currency). Snapshot A is the older date, B the newer.
+
+**Buckets.** A deal takes part when it is open in A (open and not dropped as of A), or when it is not
+in A (never seen, or dropped as of A) and was seen in a snapshot after A. It falls in the first bucket
+that matches: won (its status as of B is won), lost, new (not open in A, open in B), dropped (open in A,
+dropped as of B), advanced (its stage or pipeline changed, to a later stage position), moved back (to
+an earlier position), slipped (same stage, close_on later), amount changed (amount or currency
+differs), unchanged. Deals already closed in A take no part, with one exception: a deal closed in A and
+open again in B (reopened) counts as new, because it re-enters the open pipeline and the amounts must
+reconcile. A close date moved earlier is no bucket of its own: amount changed if the amount differs,
+else unchanged. Stage order = the configured stage positions (Settings); a deal moved to another
+pipeline is compared by position, and a change between stages of unknown order counts as advanced. A
+deal won or lost and then removed from the exports keeps its outcome (as in the funnel). A deal that
+appears after A and is gone (dropped while open) by B takes no part: it was never open at a snapshot
+compared.
+
+**Amounts.** Each deal's ``change`` is its open value in B minus its open value in A (0 where it is not
+open, or its value is unknown). So, exactly:
+
+    open amount A + new + changes - won - lost - dropped = open amount B
+
+with won, lost, dropped = the open value at A of the deals in the bucket (the pipeline that left; 0 for
+a deal created and closed between A and B, which was never in the open pipeline of a snapshot), new =
+the value at B of the new deals, and changes = the sum of ``change`` over advanced, moved back, slipped,
+amount changed and unchanged (each bucket's own sum is in ``amounts``; unchanged is 0). The amount a
+deal was won or lost for (its value as of B, created-and-closed deals included) is in ``closed_amounts``.
+
+**Filters.** A ``DealFilter`` keeps a deal by its latest state (as of B; as of A when absent from B),
+the same on both sides, so a deal reassigned to another owner moves with its new owner on both sides and
+the amounts still reconcile.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.sales.deals import DealFilter, create_state_view, deal_state_sql, reporting_currency, snapshot_dates
+from analytics.sales.scope import ALL_DEALS, deal_key_sql, open_scope, scoped_ctes
+
+BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
+OUTFLOWS = ("won", "lost", "dropped")
+CHANGES = ("advanced", "moved_back", "slipped", "amount_changed", "unchanged")
+DEAL_COLUMNS = ["bucket", "deal_id", "name", "owner", "pipeline", "stage_from", "stage_to", "close_on_from",
+                "close_on_to", "days_pushed", "amount_from", "amount_to", "currency", "value_from", "value_to",
+                "change"]
+
+_PAIRS = """
+WITH a AS (SELECT * FROM {view_a}), b AS (SELECT * FROM {view_b}),
+pairs AS (
+    SELECT coalesce(b.deal_id, a.deal_id) AS deal_id,
+           CASE WHEN b.deal_id IS NULL THEN a.import_id ELSE b.import_id END AS import_id,
+           coalesce(b.name, a.name) AS name,
+           CASE WHEN b.deal_id IS NULL THEN a.owner ELSE b.owner END AS owner,
+           coalesce(b.pipeline, a.pipeline) AS pipeline,
+           coalesce(NOT a.is_dropped, FALSE) AS in_a,
+           coalesce(NOT a.is_dropped AND a.status = 'open', FALSE) AS open_a,
+           coalesce(NOT b.is_dropped AND b.status = 'open', FALSE) AS open_b,
+           coalesce(NOT b.is_dropped, FALSE) AS in_b,
+           b.status AS status_b, coalesce(b.snapshot_on > CAST(? AS DATE), FALSE) AS seen_after_a,
+           a.pipeline AS pipeline_a, b.pipeline AS pipeline_b, a.stage AS stage_from, b.stage AS stage_to,
+           a.stage_position AS position_a, b.stage_position AS position_b,
+           a.close_on AS close_on_from, b.close_on AS close_on_to,
+           a.amount AS amount_from, b.amount AS amount_to, a.currency AS currency_a, b.currency AS currency_b,
+           a.value AS value_from, b.value AS value_to, b.p AS p_to
+    FROM a FULL JOIN b ON a.deal_id = b.deal_id
+),
+classified AS (
+    SELECT *,
+        CASE WHEN status_b = 'won' THEN 'won'
+             WHEN status_b = 'lost' THEN 'lost'
+             WHEN NOT open_a THEN 'new'
+             WHEN NOT in_b THEN 'dropped'
+             WHEN stage_from IS DISTINCT FROM stage_to OR pipeline_a IS DISTINCT FROM pipeline_b THEN
+                  CASE WHEN position_b < position_a THEN 'moved_back' ELSE 'advanced' END
+             WHEN close_on_to > close_on_from THEN 'slipped'
+             WHEN amount_from IS DISTINCT FROM amount_to OR currency_a IS DISTINCT FROM currency_b
+                  THEN 'amount_changed'
+             ELSE 'unchanged' END AS bucket,
+        CASE WHEN open_b THEN coalesce(value_to, 0) ELSE 0 END
+            - CASE WHEN open_a THEN coalesce(value_from, 0) ELSE 0 END AS change
+    FROM pairs p
+    WHERE (open_a
+           OR (NOT in_a AND seen_after_a AND (open_b OR status_b IN ('won', 'lost')))
+           OR (in_a AND open_b))
+      AND {filter}
+)"""
+
+_DEALS = """
+SELECT bucket, deal_id, name, owner, pipeline, stage_from, stage_to, close_on_from, close_on_to,
+       close_on_to - close_on_from AS days_pushed, amount_from, amount_to,
+       coalesce(currency_b, currency_a) AS currency, value_from, value_to, change,
+       open_a, open_b, p_to
+FROM classified
+ORDER BY list_position({buckets}, bucket), abs(change) DESC, deal_id
+"""
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How the open pipeline went from snapshot A (``date_from``) to B (``date_to``): see the module docstring.
+
+    counts / amounts: one entry per bucket (BUCKETS order). amounts of won, lost, dropped are positive
+    (open value at A that left), new is positive (value at B), the five change buckets are signed net
+    changes. closed_amounts: {"won", "lost"} value as of B of the deals won / lost.
+    deals: one row per deal taking part (DEAL_COLUMNS), in bucket order, biggest change first.
+    """
+    date_from: dt.date
+    date_to: dt.date
+    currency: str | None
+    counts: dict[str, int]
+    amounts: dict[str, float]
+    open_count_from: int
+    open_count_to: int
+    open_amount_from: float
+    open_amount_to: float
+    closed_amounts: dict[str, float]
+    deals: pd.DataFrame = dataclasses.field(repr=False)
+
+    @property
+    def changes(self) -> float:
+        """Net change of the deals open in both snapshots (advanced … unchanged)."""
+        return sum(self.amounts[b] for b in CHANGES)
+
+    def deals_in(self, bucket: str) -> pd.DataFrame:
+        """The deals behind one bucket."""
+        if bucket not in BUCKETS:
+            raise ValueError(f"bucket must be one of {', '.join(BUCKETS)}")
+        return self.deals[self.deals["bucket"] == bucket].reset_index(drop=True)
+
+    def steps(self) -> list[tuple[str, float]]:
+        """(bucket, signed effect on the open pipeline) in BUCKETS order: the bars of a waterfall from A to B."""
+        return [(b, -self.amounts[b] if b in OUTFLOWS else self.amounts[b]) for b in BUCKETS]
+
+    def as_dict(self) -> dict:
+        """The ``movement`` object of ``report --json`` (METRICS.md 7), plus the open totals that reconcile."""
+        return {
+            "from": self.date_from.isoformat(), "to": self.date_to.isoformat(), "currency": self.currency,
+            "counts": dict(self.counts), "amounts": dict(self.amounts),
+            "open_count_from": self.open_count_from, "open_count_to": self.open_count_to,
+            "open_amount_from": self.open_amount_from, "open_amount_to": self.open_amount_to,
+            "changes": self.changes, "closed_amounts": dict(self.closed_amounts),
+        }
+
+
+def default_dates(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
+    """The last two snapshot dates (older, newer), or None with fewer than two snapshots."""
+    dates = snapshot_dates(con)
+    return (dates[-2], dates[-1]) if len(dates) >= 2 else None
+
+
+def movement(con: duckdb.DuckDBPyConnection, date_a: dt.date | None = None, date_b: dt.date | None = None,
+             flt: DealFilter = ALL_DEALS) -> Movement:
+    """Movement between the deals as of ``date_a`` and as of ``date_b`` (default: the last two snapshots).
+
+    Grain: one row per deal taking part in ``deals``; counts and amounts per bucket. Raises ValueError
+    when there are fewer than two snapshots (and no dates are given) or when date_a is not before date_b.
+    """
+    date_a, date_b = _resolve_dates(con, date_a, date_b)
+    frame, currency = _classified(con, date_a, date_b, flt)
+    groups = frame.groupby("bucket")
+    counts = {b: int(groups.size().get(b, 0)) for b in BUCKETS}
+    change = groups["change"].sum()
+    amounts = {b: _float(-change.get(b, 0.0) if b in OUTFLOWS else change.get(b, 0.0)) for b in BUCKETS}
+    closed = {b: _float(frame.loc[frame["bucket"] == b, "value_to"].sum()) for b in ("won", "lost")}
+    deals = frame[DEAL_COLUMNS].reset_index(drop=True)
+    return Movement(date_a, date_b, currency.code, counts, amounts,
+                    open_count_from=int(frame["open_a"].sum()), open_count_to=int(frame["open_b"].sum()),
+                    open_amount_from=_float(frame.loc[frame["open_a"], "value_from"].sum()),
+                    open_amount_to=_float(frame.loc[frame["open_b"], "value_to"].sum()),
+                    closed_amounts=closed, deals=deals)
+
+
+def movement_report(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The ``movement`` object of ``report --json`` for the last two snapshots; None with fewer than two."""
+    dates = default_dates(con)
+    return None if dates is None else movement(con, *dates).as_dict()
+
+
+def _resolve_dates(con, date_a, date_b) -> tuple[dt.date, dt.date]:
+    dates = snapshot_dates(con)
+    if date_b is None:
+        if not dates:
+            raise ValueError("pipeline movement needs two snapshots; no deals were imported")
+        date_b = dates[-1]
+    if date_a is None:
+        earlier = [d for d in dates if d < date_b]
+        if not earlier:
+            raise ValueError("pipeline movement needs two snapshots; import an earlier export")
+        date_a = earlier[-1]
+    if date_a >= date_b:
+        raise ValueError(f"the first snapshot ({date_a}) must be before the second ({date_b})")
+    return date_a, date_b
+
+
+def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter, view: str = "movement"):
+    """Every deal taking part, with its bucket and change (a DataFrame), and the reporting currency."""
+    create_state_view(con, date_a, f"{view}_a")
+    currency = create_state_view(con, date_b, f"{view}_b")
+    filter_sql, params = flt.where("p")
+    sql = _PAIRS.format(view_a=f"{view}_a", view_b=f"{view}_b", filter=filter_sql) + _DEALS.format(
+        buckets="[" + ", ".join(f"'{b}'" for b in BUCKETS) + "]")
+    frame = con.execute(sql, [date_a, *params]).df()
+    for column in ("open_a", "open_b"):
+        frame[column] = frame[column].astype(bool)
+    return frame, currency
+
+
+def _float(value) -> float:
+    """A plain float (0.0 for NULL/NaN; never -0.0)."""
+    return 0.0 if value is None or pd.isna(value) else float(value) + 0.0
+
+
+# --- slipped close dates -----------------------------------------------------------------------------
+
+_SLIPS = """,
+observations AS (
+    SELECT k.deal_id, s.snapshot_on AS observed_on, 0 AS source, s.import_id AS seq, s.close_on,
+           coalesce(s.status_raw, st.outcome, 'open') = 'open' AS was_open
+    FROM deal_snapshots s JOIN scoped k ON k.deal_id = s.deal_id
+    LEFT JOIN stages st ON st.pipeline = s.pipeline AND st.stage = s.stage
+    WHERE s.snapshot_on <= (SELECT as_of FROM cutoff)
+    UNION ALL
+    SELECT k.deal_id, h.changed_on, 1, h.import_id, h.close_on, coalesce(st.outcome, 'open') = 'open'
+    FROM deal_stage_history h JOIN scoped k ON {key_k} = {key_h}
+    LEFT JOIN stages st ON st.pipeline = k.pipeline AND st.stage = h.stage
+    WHERE h.changed_on <= (SELECT as_of FROM cutoff) AND h.close_on IS NOT NULL
+),
+steps AS (
+    SELECT *, lag(close_on) OVER w AS previous_close, lag(was_open) OVER w AS previous_open
+    FROM observations WINDOW w AS (PARTITION BY deal_id ORDER BY observed_on, source, seq)
+),
+pushes AS (
+    SELECT deal_id, count(*) FILTER (pushed) AS pushes,
+           coalesce(sum(close_on - previous_close) FILTER (pushed), 0) AS days_pushed,
+           min(close_on) FILTER (was_open AND close_on IS NOT NULL) AS first_close_on,
+           count(*) FILTER (source = 0) AS snapshots
+    FROM (SELECT *, was_open AND previous_open AND close_on > previous_close AS pushed FROM steps)
+    GROUP BY deal_id
+),
+final AS (
+    SELECT k.deal_id, k.name, coalesce(k.owner, '{blank}') AS owner, k.pipeline, k.stage, k.value AS amount,
+           k.close_on, p.first_close_on, coalesce(p.pushes, 0) AS pushes, coalesce(p.days_pushed, 0) AS days_pushed,
+           coalesce(p.snapshots, 0) AS snapshots
+    FROM scoped k LEFT JOIN pushes p USING (deal_id)
+)
+"""
+
+
+def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None) -> pd.DataFrame:
+    """How often each open deal's expected close date was pushed later, across snapshots (and stage histories).
+
+    Grain: one row per open (not dropped) deal as of the date. Observations of its close_on = its rows in
+    every snapshot up to the as-of date, plus the close dates recorded in stage-history imports, in date
+    order. pushes = times close_on got later from one observation to the next while the deal was open at
+    both; days_pushed = the days added by those pushes; first_close_on = the earliest expected close date
+    observed while open; snapshots = snapshots the deal was seen in. Sorted by pushes, then days pushed.
+    Columns: deal_id, name, owner, pipeline, stage, amount (value in the reporting currency), close_on,
+    first_close_on, pushes, days_pushed, snapshots.
+    """
+    scope = open_scope(con, as_of)
+    head, params = scoped_ctes(scope, flt, "d.status = 'open' AND NOT d.is_dropped")
+    sql = head + _SLIPS.format(key_k=deal_key_sql("k.deal_id"), key_h=deal_key_sql("h.deal_id"),
+                               blank="(blank)")
+    return con.execute(sql + "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id", params).df()
+
+
+def push_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+               as_of: dt.date | None = None) -> pd.DataFrame:
+    """Close-date pushes by owner, over the open deals of ``slips``.
+
+    Grain: one row per owner ('(blank)' when none), most pushed first. push_rate = open deals pushed at
+    least once / open deals; pushes = total pushes; days_pushed = total days added; avg_days_per_push.
+    Columns: owner, open_deals, pushed_deals, push_rate, pushes, days_pushed, avg_days_per_push.
+    """
+    table = slips(con, flt=flt, as_of=as_of)
+    grouped = table.assign(pushed=table["pushes"] > 0).groupby("owner")
+    out = pd.DataFrame({"open_deals": grouped.size(), "pushed_deals": grouped["pushed"].sum(),
+                        "pushes": grouped["pushes"].sum(), "days_pushed": grouped["days_pushed"].sum()})
+    out["push_rate"] = out["pushed_deals"] / out["open_deals"]
+    out["avg_days_per_push"] = out["days_pushed"] / out["pushes"].where(out["pushes"] > 0)
+    out = out.reset_index().sort_values(["push_rate", "pushes", "owner"], ascending=[False, False, True])
+    columns = ["owner", "open_deals", "pushed_deals", "push_rate", "pushes", "days_pushed", "avg_days_per_push"]
+    return out[columns].reset_index(drop=True).astype({"open_deals": int, "pushed_deals": int, "pushes": int})
+
+
+# --- trend over snapshots ----------------------------------------------------------------------------
+
+_TREND = """
+SELECT pipeline_b AS pipeline, stage_to AS stage, position_b AS position,
+       count(*) FILTER (open_b) AS open_count,
+       coalesce(sum(value_to) FILTER (open_b), 0) AS open_amount,
+       coalesce(sum(value_to * p_to) FILTER (open_b), 0) AS weighted_amount,
+       count(*) FILTER (bucket = 'new') AS new_count,
+       coalesce(sum(value_to) FILTER (bucket = 'new'), 0) AS new_amount
+FROM classified WHERE open_b GROUP BY ALL
+"""
+TREND_COLUMNS = ["snapshot_on", "pipeline", "stage", "position", "open_count", "open_amount", "weighted_amount",
+                 "new_count", "new_amount"]
+
+
+def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.DataFrame:
+    """Open, weighted and new pipeline at each snapshot, per stage (the data of a stacked area).
+
+    Grain: one row per (snapshot date, pipeline, open stage holding open deals). open_count /
+    open_amount / weighted_amount = the open deals as of that date (value; value x p); new_count /
+    new_amount = the deals of the "new" movement bucket since the previous snapshot date (NaN for the
+    first snapshot, where every deal would be new). A filter keeps deals by their state at that date.
+    """
+    dates = snapshot_dates(con)
+    currency = reporting_currency(con)
+    filter_sql, params = flt.where("p")
+    parts = []
+    # each date's state is computed once, into one of two temporary tables used in turn
+    for i, (previous, current) in enumerate(zip([None, *dates], dates, strict=False)):
+        before = previous or current - dt.timedelta(days=1)
+        older, newer = f"trend_state_{(i + 1) % 2}", f"trend_state_{i % 2}"
+        if previous is None:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {older} AS {deal_state_sql(before, currency)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {newer} AS {deal_state_sql(current, currency)}")
+        frame = con.execute(_PAIRS.format(view_a=older, view_b=newer, filter=filter_sql) + _TREND,
+                            [before, *params]).df()
+        if previous is None:
+            frame[["new_count", "new_amount"]] = float("nan")
+        parts.append(frame.assign(snapshot_on=current))
+    for i in range(2):
+        con.execute(f"DROP TABLE IF EXISTS trend_state_{i}")
+    if not parts:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)[TREND_COLUMNS]
+    return out.sort_values(["snapshot_on", "pipeline", "position", "stage"], ignore_index=True)
+
+
+def trend_totals(per_stage: pd.DataFrame) -> pd.DataFrame:
+    """``trend`` summed over stages: one row per snapshot date (new_* NaN on the first one)."""
+    columns = ["open_count", "open_amount", "weighted_amount", "new_count", "new_amount"]
+    if per_stage.empty:
+        return pd.DataFrame(columns=["snapshot_on", *columns])
+    totals = per_stage.groupby("snapshot_on")[columns].sum(min_count=1).reset_index()
+    return totals

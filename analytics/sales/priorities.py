@@ -1,0 +1,630 @@
+"""Where to spend this week: what the deals we win have in common, a transparent score, a ranked list.
+
+Conventions (scope, as-of, currency, dropped deals, blank groups) are those written at the top of
+``analytics.sales.scope``. Three parts, all estimated from closed deals (won or lost, dropped ones included):
+
+* **Win drivers** (``win_drivers``): win rate and average won amount by every categorical attribute
+  (owner, pipeline, each extra column of the export such as source or segment, deal-size quartile,
+  cycle-length quartile, number of close-date pushes when there are several snapshots), each value with
+  its closed count and a 95 % Wilson interval. Values with fewer closed deals than the setting
+  ``min_closed_for_driver`` are marked "not enough data" instead of being ranked.
+* **Deal score** (``ScoreModel``): the win rate of the closed deals that reached the same open stage of
+  the same pipeline (smoothed toward the stage's configured probability), times one odds factor per
+  driver attribute: the rate of the closed deals at that stage with the deal's value, shrunk toward the
+  stage rate with a prior of ``PRIOR_STRENGTH`` deals, divided by the stage rate on the odds scale,
+  capped at x``FACTOR_CAP`` either way. score = odds / (1 + odds); expected value = score x value.
+  Which attributes count is decided on the training deals: the ``MAX_DRIVERS`` that move the training
+  deals' odds most. Nothing else: a leader can redo any score with a calculator.
+* **Calibration** (``calibration_report``): the closed deals are split by close date; the score is
+  learnt on the earlier ones and judged on the latest ``TEST_SHARE`` (Brier score, reliability by
+  probability decile) beside the stage-only baseline. The list uses the driver score only when its
+  Brier score on the held-back deals is lower; otherwise the stage-only score, and says so.
+
+The priority list (``priority_list``) ranks the open deals by expected value, with flags and a next
+action. The model is always learnt from every closed deal (the filter only chooses which deals are
+listed), so a deal's score does not change with the sidebar filter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import store
+from analytics.sales import movement
+from analytics.sales.deals import DealFilter
+from analytics.sales.inventory import hygiene
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, STAGE_HISTORY_CTES, open_scope, scoped_ctes
+
+Z_95 = 1.959964
+PRIOR_STRENGTH = 10.0  # m: a group's rate counts as if it had m more deals at the stage's rate
+FACTOR_CAP = 3.0  # one attribute multiplies the odds by at most 3 (or divides them by 3)
+MAX_DRIVERS = 3  # the score uses the attributes that move the training deals' odds most
+MIN_DRIVER_STRENGTH = math.log(1.05)  # ...and only those moving them by more than 5 % on average
+TEST_SHARE = 0.25  # calibration holds back the latest quarter of the closed deals (by close_on)
+MIN_TRAIN, MIN_TEST = 30, 10  # fewer closed deals than this: no calibration, the stage-only score is kept
+TOP_FACTORS = 3  # factors shown per deal...
+SHOWN_FACTOR = math.log(1.05)  # ...when they change its odds by 5 % or more
+RATE_BOUNDS = (0.01, 0.99)
+
+OWNER, PIPELINE, DEAL_SIZE, CYCLE, PUSHES = "owner", "pipeline", "deal size", "cycle length", "pushes"
+BUILT_IN = (OWNER, PIPELINE, DEAL_SIZE, CYCLE, PUSHES)
+_ATTR = "attr:"
+
+# Flags in order of urgency: the first one a deal has chooses its next action.
+FLAGS = ("past_due", "missing_amount", "no_close_date", "pushed_twice", "stale", "closing_this_month")
+NEXT_ACTIONS = {
+    "past_due": "Close date passed: update it or mark the deal lost.",
+    "missing_amount": "No amount: add one so the deal can be valued.",
+    "no_close_date": "No close date: agree one with the buyer.",
+    "pushed_twice": "Pushed twice or more: confirm the buyer's timeline and decision process.",
+    "stale": "No change for weeks: contact the buyer or close the deal out.",
+    "closing_this_month": "Closes this month: secure the signature.",
+    "advance": "On track: agree the next step to move it forward.",
+}
+
+
+# --- statistics --------------------------------------------------------------------------------------
+
+def wilson_interval(won: int, closed: int, z: float = Z_95) -> tuple[float | None, float | None]:
+    """95 % Wilson score interval of a win rate won / closed; (None, None) when closed = 0.
+
+    centre = (p + z²/2n) / (1 + z²/n); half-width = z / (1 + z²/n) x sqrt(p(1-p)/n + z²/4n²).
+    """
+    if closed <= 0:
+        return None, None
+    p, n, z2 = won / closed, closed, z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def shrunk_rate(won: float, closed: float, prior: float, strength: float = PRIOR_STRENGTH) -> float:
+    """(won + m x prior) / (closed + m): a small group stays near the prior, a large one near its own rate."""
+    return (won + strength * prior) / (closed + strength)
+
+
+def _odds(p):
+    return p / (1 - p)
+
+
+def brier_score(predicted: np.ndarray, outcome: np.ndarray) -> float | None:
+    """Mean of (predicted - outcome)²; None when there is nothing to score."""
+    return float(np.mean((np.asarray(predicted, float) - np.asarray(outcome, float)) ** 2)) if len(predicted) else None
+
+
+# --- the deals, one row each ---------------------------------------------------------------------------
+
+_DEALS = """,
+snapshot_rows AS (
+    SELECT s.deal_id, s.snapshot_on, s.import_id, s.close_on,
+           coalesce(s.status_raw, st.outcome, 'open') = 'open' AS was_open
+    FROM deal_snapshots s JOIN scoped k ON k.deal_id = s.deal_id
+    LEFT JOIN stages st ON st.pipeline = s.pipeline AND st.stage = s.stage
+    WHERE s.snapshot_on <= (SELECT as_of FROM cutoff)
+),
+pushes AS (
+    SELECT deal_id, count(*) FILTER (was_open AND prev_open) AS pairs,
+           count(*) FILTER (was_open AND prev_open AND close_on > prev_close) AS pushes
+    FROM (SELECT *, lag(was_open) OVER w AS prev_open, lag(close_on) OVER w AS prev_close
+          FROM snapshot_rows WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
+    GROUP BY deal_id
+)
+SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
+       k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, r.reached_position,
+       CASE WHEN p.pairs > 0 THEN p.pushes END AS pushes,
+       CASE WHEN k.status IN ('won', 'lost') AND k.close_on >= k.created_on
+            THEN k.close_on - k.created_on END AS cycle_days,
+       ({filter_sql}) AS in_filter
+FROM scoped k JOIN reached r USING (deal_id, pipeline) LEFT JOIN pushes p USING (deal_id)
+WHERE NOT (k.is_dropped AND k.status = 'open')
+ORDER BY k.deal_id
+"""
+
+
+def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+               as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date | None]:
+    """Every deal as of a date (dropped open deals left out), with what the drivers and the score need.
+
+    Grain: one row per deal. Columns: deal_id, import_id, name, owner, pipeline, stage, status, amount,
+    currency, value, created_on, close_on, snapshot_on, is_dropped, p, reached_position (the last open
+    stage reached, METRICS.md 3; won = every stage), pushes (close_on increases from one snapshot to the
+    next while the deal was open; None when it was never seen open in two snapshots), cycle_days
+    (closed deals: close_on - created_on), in_filter (the deal matches ``flt``), and one column
+    ``attr:<name>`` per extra attribute of the exports. Also returns the as-of snapshot date.
+    A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
+    """
+    scope = open_scope(con, as_of)
+    head, params = scoped_ctes(scope, ALL_DEALS)
+    filter_sql, filter_params = flt.where("k")
+    frame = con.execute(head + STAGE_HISTORY_CTES + _DEALS.format(filter_sql=filter_sql),
+                        [*params, *filter_params]).df()
+    attributes = con.execute(
+        "SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
+        "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id GROUP BY ALL").df()
+    if not attributes.empty:
+        wide = attributes.pivot(index="deal_id", columns="attribute", values="value")
+        wide.columns = [_ATTR + str(c) for c in wide.columns]
+        frame = frame.merge(wide, left_on="deal_id", right_index=True, how="left")
+    for column in ("created_on", "close_on", "snapshot_on"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    frame["in_filter"] = frame["in_filter"].astype(bool)
+    return _with_slips(con, frame, as_of), scope.as_of
+
+
+def _with_slips(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    """Open deals take their pushes from ``movement.slips`` (the Movement page's count, which also reads
+    stage-history imports), so "pushed twice" agrees with it; closed deals keep the snapshot count."""
+    slipped = movement.slips(con, as_of=as_of).set_index("deal_id")
+    known = slipped[(slipped["snapshots"] >= 2) | (slipped["pushes"] > 0)]["pushes"]
+    is_open = frame["status"] == "open"
+    frame["pushes"] = frame["pushes"].astype("Float64")
+    frame.loc[is_open, "pushes"] = frame.loc[is_open, "deal_id"].map(known).astype("Float64")
+    return frame
+
+
+def _open_stages(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open' "
+                       "ORDER BY pipeline, position").df()
+
+
+# --- categories: the value of each attribute for each deal -------------------------------------------
+
+def _quartile_edges(values: pd.Series) -> tuple[float, ...]:
+    """The distinct quartile cut points of the known values (empty when there are none)."""
+    known = values.dropna().astype(float)
+    if known.empty:
+        return ()
+    return tuple(sorted(set(np.quantile(known, [0.25, 0.5, 0.75]).tolist())))
+
+
+def _short(value: float) -> str:
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def band_labels(edges: tuple[float, ...], unit: str = "") -> list[str]:
+    """Labels of the bands cut at ``edges``: 'Q1 < 5k', 'Q2 5k–12k', …, 'Q4 ≥ 40k'."""
+    if not edges:
+        return ["Q1"]
+    text = [_short(e) + unit for e in edges]
+    labels = [f"Q1 < {text[0]}"]
+    labels += [f"Q{i + 2} {text[i]}–{text[i + 1]}" for i in range(len(edges) - 1)]
+    return labels + [f"Q{len(edges) + 1} ≥ {text[-1]}"]
+
+
+def _banded(values: pd.Series, edges: tuple[float, ...], unit: str, blank: str | None) -> pd.Series:
+    labels = band_labels(edges, unit)
+    index = np.searchsorted(np.asarray(edges, float), values.astype(float).to_numpy(), side="right")
+    out = pd.Series([labels[i] for i in index], index=values.index, dtype=object)
+    return out.where(values.notna(), blank)
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Quartile cut points (from the deals a model or a table is built on): deal value and cycle days."""
+    size: tuple[float, ...]
+    cycle: tuple[float, ...]
+
+    @classmethod
+    def of(cls, closed: pd.DataFrame) -> Bands:
+        return cls(_quartile_edges(closed["value"]), _quartile_edges(closed["cycle_days"]))
+
+
+def categories(deals: pd.DataFrame, bands: Bands, with_pushes: bool) -> pd.DataFrame:
+    """One column per attribute (owner, pipeline, each extra attribute, deal size, cycle length, pushes),
+    the deal's value of it; None = not known for that deal (it takes no part in that attribute).
+
+    A blank owner or extra attribute is the value '(blank)'; a blank amount is the deal-size value
+    '(blank)'; cycle length is known for closed deals only; pushes ('0', '1', '2+') only for deals seen
+    open in two snapshots or more, and only when ``with_pushes``.
+    """
+    out = pd.DataFrame(index=deals.index)
+    out[OWNER] = deals["owner"].fillna(BLANK_GROUP)
+    out[PIPELINE] = deals["pipeline"].fillna(BLANK_GROUP)
+    for column in [c for c in deals.columns if c.startswith(_ATTR)]:
+        name = column[len(_ATTR):]
+        if name not in BUILT_IN:
+            out[name] = deals[column].fillna(BLANK_GROUP)
+    out[DEAL_SIZE] = _banded(deals["value"], bands.size, "", BLANK_GROUP)
+    out[CYCLE] = _banded(deals["cycle_days"], bands.cycle, "", None)
+    if with_pushes:
+        pushes = deals["pushes"]
+        out[PUSHES] = pushes.map(lambda n: None if pd.isna(n) else "2+" if n >= 2 else str(int(n)))
+    return out
+
+
+def _has_pushes(deals: pd.DataFrame) -> bool:
+    return bool(deals["pushes"].notna().any())
+
+
+# --- win drivers ----------------------------------------------------------------------------------------
+
+DRIVER_COLUMNS = ["attribute", "value", "closed", "won", "lost", "win_rate", "ci_low", "ci_high",
+                  "avg_won_amount", "difference", "enough_data", "rank", "overall_win_rate"]
+
+
+def driver_table(closed: pd.DataFrame, cats: pd.DataFrame, min_closed: int) -> pd.DataFrame:
+    """Win rate by attribute value over closed deals (see ``win_drivers``); ``cats`` = their categories."""
+    if closed.empty:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    won = (closed["status"] == "won").to_numpy()
+    overall = won.mean()
+    frames = []
+    for attribute in cats.columns:
+        part = pd.DataFrame({"value": cats[attribute], "won": won,
+                             "won_value": closed["value"].where(won)}).dropna(subset=["value"])
+        if part.empty:
+            continue
+        grouped = part.groupby("value").agg(closed=("won", "size"), won=("won", "sum"),
+                                            avg_won_amount=("won_value", "mean")).reset_index()
+        grouped.insert(0, "attribute", attribute)
+        frames.append(grouped)
+    table = pd.concat(frames, ignore_index=True)
+    table["won"] = table["won"].astype(int)
+    table["lost"] = table["closed"] - table["won"]
+    table["win_rate"] = table["won"] / table["closed"]
+    bounds = [wilson_interval(w, n) for w, n in zip(table["won"], table["closed"], strict=True)]
+    table["ci_low"] = [b[0] for b in bounds]
+    table["ci_high"] = [b[1] for b in bounds]
+    table["difference"] = table["win_rate"] - overall
+    table["enough_data"] = table["closed"] >= min_closed
+    table["overall_win_rate"] = overall
+    table["_distance"] = table["difference"].abs()
+    ranked = table[table["enough_data"]].sort_values(["_distance", "closed"], ascending=[False, False])
+    ranked = ranked.assign(rank=range(1, len(ranked) + 1))
+    rest = table[~table["enough_data"]].sort_values(["closed", "attribute", "value"], ascending=[False, True, True])
+    return pd.concat([ranked, rest.assign(rank=None)], ignore_index=True)[DRIVER_COLUMNS]
+
+
+def win_drivers(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
+                date_to: dt.date | None = None, as_of: dt.date | None = None,
+                min_closed: int | None = None) -> pd.DataFrame:
+    """What the deals we win have in common: win rate by every categorical attribute's value.
+
+    Grain: one row per (attribute, value). Deals: closed (won or lost) deals of the filter with close_on
+    in [date_from, date_to] (no range: all, blank close_on included). Attributes: owner, pipeline, each
+    extra attribute of the exports (source, segment, deal type…), deal size (quartiles of the closed deals'
+    value; '(blank)' = no amount), cycle length (quartiles of close_on - created_on), pushes (0 / 1 / 2+
+    close-date pushes seen across snapshots; only with two snapshots or more, only deals seen open twice).
+    closed, won, lost = counts; win_rate = won / closed; ci_low..ci_high = 95 % Wilson interval;
+    avg_won_amount = mean value of the won ones; difference = win_rate - overall_win_rate (all the closed
+    deals). enough_data = closed >= min_closed (setting ``min_closed_for_driver``): those rows come first,
+    ranked (rank 1 = farthest from the overall win rate); the others follow unranked, "not enough data".
+    """
+    if min_closed is None:
+        min_closed = int(store.get_settings(con)["min_closed_for_driver"])
+    deals, _ = deal_frame(con, flt=flt, as_of=as_of)
+    closed = deals[deals["in_filter"] & deals["status"].isin(["won", "lost"])]
+    if date_from is not None or date_to is not None:
+        keep = closed["close_on"].notna()
+        if date_from is not None:
+            keep &= closed["close_on"] >= date_from
+        if date_to is not None:
+            keep &= closed["close_on"] <= date_to
+        closed = closed[keep]
+    cats = categories(closed, Bands.of(closed), _has_pushes(deals))
+    return driver_table(closed, cats, min_closed)
+
+
+# --- the score --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScoreModel:
+    """Everything a score is made of, as tables a person can read.
+
+    stage_rates: pipeline, stage, position, closed, won, configured, rate (the base of every score).
+    factors: attribute, value, pipeline, position, closed, won, rate, factor (odds multiplier, capped).
+    drivers: the attributes used, strongest first (empty = the stage-only score).
+    """
+    stage_rates: pd.DataFrame
+    factors: pd.DataFrame
+    drivers: tuple[str, ...]
+    bands: Bands
+    with_pushes: bool
+    strengths: dict[str, float] = field(default_factory=dict)
+
+
+def _stage_rows(deals: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    """One row per (closed deal, open stage it reached): deal index in ``_row``, pipeline, position, won."""
+    rows = deals[["pipeline", "reached_position", "status"]].assign(_row=deals.index).merge(
+        stages[["pipeline", "position"]], on="pipeline")
+    rows = rows[rows["position"] <= rows["reached_position"]]
+    return rows.assign(won=(rows["status"] == "won").astype(int))[["_row", "pipeline", "position", "won"]]
+
+
+def _stage_rates(rows: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    counts = rows.groupby(["pipeline", "position"]).agg(closed=("won", "size"), won=("won", "sum")).reset_index()
+    table = stages.rename(columns={"probability": "configured"}).merge(counts, on=["pipeline", "position"],
+                                                                        how="left")
+    table[["closed", "won"]] = table[["closed", "won"]].fillna(0).astype(int)
+    first = table.sort_values("position").groupby("pipeline").first()
+    pipeline_rate = (first["won"] / first["closed"].where(first["closed"] > 0)).rename("pipeline_rate")
+    table = table.merge(pipeline_rate, left_on="pipeline", right_index=True, how="left")
+    prior = table["configured"].fillna(table["pipeline_rate"]).fillna(0.5).clip(*RATE_BOUNDS)
+    table["rate"] = shrunk_rate(table["won"], table["closed"], prior).clip(*RATE_BOUNDS)
+    return table[["pipeline", "stage", "position", "closed", "won", "configured", "rate"]]
+
+
+def _factor_table(rows: pd.DataFrame, cats: pd.DataFrame, attribute: str, stage_rates: pd.DataFrame,
+                  eligible: set) -> pd.DataFrame:
+    """Odds factors of one attribute's values, per (pipeline, stage): shrunk rate / stage rate, capped."""
+    values = cats[attribute].reindex(rows["_row"]).to_numpy()
+    part = rows.assign(value=values).dropna(subset=["value"])
+    part = part[part["value"].isin(eligible)]
+    grouped = part.groupby(["pipeline", "position", "value"]).agg(closed=("won", "size"), won=("won", "sum"))
+    grouped = grouped.reset_index().merge(stage_rates[["pipeline", "position", "rate"]].rename(
+        columns={"rate": "stage_rate"}), on=["pipeline", "position"])
+    grouped["rate"] = shrunk_rate(grouped["won"], grouped["closed"], grouped["stage_rate"]).clip(*RATE_BOUNDS)
+    grouped["factor"] = (_odds(grouped["rate"]) / _odds(grouped["stage_rate"])).clip(1 / FACTOR_CAP, FACTOR_CAP)
+    grouped.insert(0, "attribute", attribute)
+    return grouped[["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"]]
+
+
+def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, use_drivers: bool = True,
+              with_pushes: bool = False) -> ScoreModel:
+    """Learn the score from closed deals (``deal_frame`` rows, status won or lost).
+
+    Candidates: every attribute of ``categories`` but pipeline (already in the stage rate) and cycle
+    length (unknown while a deal is open); values with fewer than ``min_closed`` closed deals get no
+    factor. Strength of an attribute = the mean |log factor| over the training (deal, stage) rows; the
+    ``MAX_DRIVERS`` strongest above ``MIN_DRIVER_STRENGTH`` are kept.
+    """
+    bands = Bands.of(closed)
+    cats = categories(closed, bands, with_pushes)
+    rows = _stage_rows(closed, stages)
+    rates = _stage_rates(rows, stages)
+    empty = pd.DataFrame(columns=["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"])
+    if not use_drivers or rows.empty:
+        return ScoreModel(rates, empty, (), bands, with_pushes)
+    tables, strengths = {}, {}
+    for attribute in [c for c in cats.columns if c not in (PIPELINE, CYCLE)]:
+        counts = cats[attribute].value_counts()
+        eligible = set(counts[counts >= min_closed].index)
+        if len(eligible) < 1 or cats[attribute].nunique() < 2:
+            continue
+        table = _factor_table(rows, cats, attribute, rates, eligible)
+        values = cats[attribute].reindex(rows["_row"]).to_numpy()
+        moved = rows.assign(value=values).merge(table[["pipeline", "position", "value", "factor"]],
+                                                on=["pipeline", "position", "value"], how="left")
+        strengths[attribute] = float(np.abs(np.log(moved["factor"].fillna(1.0).to_numpy(float))).mean())
+        tables[attribute] = table
+    chosen = sorted((a for a, s in strengths.items() if s > MIN_DRIVER_STRENGTH), key=lambda a: -strengths[a])
+    chosen = tuple(chosen[:MAX_DRIVERS])
+    factors = pd.concat([tables[a] for a in chosen], ignore_index=True) if chosen else empty
+    return ScoreModel(rates, factors, chosen, bands, with_pushes, strengths)
+
+
+def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = None) -> pd.DataFrame:
+    """The score of each deal at its reached stage (or at ``position``), with the factors behind it.
+
+    Grain: one row per row of ``deals`` (same index). Columns: stage_rate (the base), score,
+    factors (list of {attribute, value, factor} for every factor that applies, largest effect first).
+    A deal whose pipeline has no open stage configured gets no score (NaN).
+    """
+    at = pd.DataFrame({"pipeline": deals["pipeline"].to_numpy(),
+                       "position": (deals["reached_position"] if position is None else position).to_numpy(float)})
+    rates = model.stage_rates.assign(position=model.stage_rates["position"].astype(float))
+    stage_rate = at.merge(rates[["pipeline", "position", "rate"]], on=["pipeline", "position"], how="left")["rate"]
+    log_odds = np.log(_odds(stage_rate.to_numpy(float)))
+    explained: list[list[dict]] = [[] for _ in range(len(deals))]
+    if model.drivers:
+        cats = categories(deals, model.bands, model.with_pushes)
+        factors = model.factors.assign(position=model.factors["position"].astype(float))
+        for attribute in model.drivers:
+            table = factors.loc[factors["attribute"] == attribute, ["pipeline", "position", "value", "factor"]]
+            found = at.assign(value=cats[attribute].to_numpy()).merge(
+                table, on=["pipeline", "position", "value"], how="left")
+            factor, value = found["factor"].to_numpy(float), found["value"].to_numpy(object)
+            applies = ~np.isnan(factor)
+            log_odds[applies] += np.log(factor[applies])
+            for i in np.flatnonzero(applies):
+                explained[i].append({"attribute": attribute, "value": value[i], "factor": float(factor[i])})
+    result = pd.DataFrame({"stage_rate": stage_rate.to_numpy(float), "score": 1 / (1 + np.exp(-log_odds))},
+                          index=deals.index)
+    result["factors"] = [sorted(f, key=lambda x: -abs(math.log(x["factor"]))) for f in explained]
+    return result
+
+
+def top_factors(factors: list[dict], limit: int = TOP_FACTORS) -> list[dict]:
+    """The factors that moved a score most: at most ``limit``, each changing the odds by 5 % or more."""
+    return [f for f in factors if abs(math.log(f["factor"])) >= SHOWN_FACTOR][:limit]
+
+
+def describe_factors(factors: list[dict], limit: int = TOP_FACTORS) -> str:
+    """'Original Source Type = Referrals: ×2.4 odds; owner = Jonas Weber: ×0.47 odds' (largest effects first)."""
+    return "; ".join(f"{f['attribute']} = {f['value']}: ×{f['factor']:.2g} odds" for f in top_factors(factors, limit))
+
+
+# --- calibration ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Calibration:
+    """How well each score predicted the held-back deals (the latest closed ones).
+
+    train_ids / test_ids: the closed deals learnt from / judged on (test = close_on >= cut_on; train =
+    close_on before it, or blank). Predictions: one per (test deal, open stage it reached), the score it
+    would have had at that stage. brier_* = mean (score - won)² over them (lower is better).
+    reliability: model ('drivers' | 'stage'), bin (0..9: predicted 0-10 %, …), predictions, predicted
+    (mean score), observed (share won). chosen: the score the list uses ('drivers' only when its Brier
+    score is lower); None values mean too few closed deals to judge (the stage-only score is kept).
+    """
+    cut_on: dt.date | None
+    train_ids: tuple[str, ...]
+    test_ids: tuple[str, ...]
+    predictions: int
+    brier_drivers: float | None
+    brier_stage: float | None
+    reliability: pd.DataFrame
+    drivers: tuple[str, ...]
+    chosen: str
+
+    @property
+    def driver_is_better(self) -> bool:
+        return self.chosen == "drivers"
+
+
+RELIABILITY_COLUMNS = ["model", "bin", "predictions", "predicted", "observed"]
+
+
+def time_split(closed: pd.DataFrame,
+               test_share: float = TEST_SHARE) -> tuple[pd.DataFrame, pd.DataFrame, dt.date | None]:
+    """Train on deals closed before a cut date, test on the later ones (the latest ``test_share``).
+
+    cut_on = the close_on of the first held-back deal in close-date order; every deal closed on that day
+    or later is held back; deals with a blank close_on only ever train. (train, test, cut_on).
+    """
+    dated = closed[closed["close_on"].notna()].sort_values("close_on")
+    if dated.empty:
+        return closed, closed.iloc[0:0], None
+    cut_on = dated["close_on"].iloc[min(len(dated) - 1, int(len(dated) * (1 - test_share)))]
+    is_test = closed["close_on"].notna() & (closed["close_on"] >= cut_on)
+    return closed[~is_test], closed[is_test], cut_on
+
+
+def reliability(predicted: np.ndarray, outcome: np.ndarray, model: str) -> pd.DataFrame:
+    """Reliability by probability decile: bins 0-10 %, …, 90-100 %; predicted mean and observed share."""
+    bins = np.minimum((np.asarray(predicted) * 10).astype(int), 9)
+    frame = pd.DataFrame({"bin": bins, "predicted": predicted, "observed": outcome})
+    table = frame.groupby("bin").agg(predictions=("observed", "size"), predicted=("predicted", "mean"),
+                                     observed=("observed", "mean")).reset_index()
+    return table.assign(model=model)[RELIABILITY_COLUMNS]
+
+
+def calibrate(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, with_pushes: bool,
+              test_share: float = TEST_SHARE) -> Calibration:
+    """Learn both scores on the earlier closed deals and judge them on the later ones (see ``Calibration``)."""
+    train, test, cut_on = time_split(closed, test_share)
+    ids = (tuple(train["deal_id"]), tuple(test["deal_id"]))
+    if len(train) < MIN_TRAIN or len(test) < MIN_TEST:
+        return Calibration(cut_on, *ids, 0, None, None, pd.DataFrame(columns=RELIABILITY_COLUMNS), (), "stage")
+    rows = _stage_rows(test, stages)
+    at = test.loc[rows["_row"]].set_index(rows.index)
+    outcome = rows["won"].to_numpy()
+    figures, tables, drivers = {}, [], ()
+    for name, use in (("drivers", True), ("stage", False)):
+        model = fit_model(train, stages, min_closed, use_drivers=use, with_pushes=with_pushes)
+        drivers = model.drivers if use else drivers
+        predicted = score(model, at, position=rows["position"])["score"].to_numpy()
+        known = ~np.isnan(predicted)
+        figures[name] = brier_score(predicted[known], outcome[known])
+        tables.append(reliability(predicted[known], outcome[known], name))
+    better = (drivers and figures["drivers"] is not None and figures["stage"] is not None
+              and figures["drivers"] < figures["stage"])
+    return Calibration(cut_on, *ids, len(rows), figures["drivers"], figures["stage"],
+                       pd.concat(tables, ignore_index=True), drivers, "drivers" if better else "stage")
+
+
+def calibration_report(con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None,
+                       test_share: float = TEST_SHARE) -> Calibration:
+    """The calibration of the driver score and of the stage-only score on every closed deal (see ``calibrate``)."""
+    min_closed = int(store.get_settings(con)["min_closed_for_driver"])
+    deals, _ = deal_frame(con, as_of=as_of)
+    closed = deals[deals["status"].isin(["won", "lost"])]
+    return calibrate(closed, _open_stages(con), min_closed, _has_pushes(deals), test_share)
+
+
+# --- the priority list --------------------------------------------------------------------------------------
+
+PRIORITY_COLUMNS = ["rank", "deal_id", "name", "owner", "pipeline", "stage", "amount", "currency", "value",
+                    "close_on", "score", "stage_rate", "expected_value", "flags", "action", "next_action", "why",
+                    "factors", "pushes", "days_unchanged", "days_past_due", "model"]
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """The ranked open deals, the model that scored them and its calibration."""
+    deals: pd.DataFrame
+    model: ScoreModel
+    calibration: Calibration
+    as_of: dt.date | None
+
+
+def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+               as_of: dt.date | None = None) -> Priorities:
+    """Open deals ranked by expected value, with their flags, next action and the factors behind the score.
+
+    Grain: one row per open deal (not dropped) matching the filter. score = the chosen model's win
+    probability at the stage the deal reached (``Calibration.chosen``: the driver score only when it beat
+    the stage-only score on held-back deals), learnt from every closed deal; expected_value = score x
+    value (None when the value is unknown: such deals come last). Ties: score, then deal_id.
+    flags (in order of urgency): past_due (close_on before the deal's snapshot), missing_amount (blank
+    amount), no_close_date, pushed_twice (close date pushed >= 2 times across snapshots), stale
+    (``inventory.hygiene``: no change of stage or amount for ``stale_days``), closing_this_month (close_on
+    in the as-of month, not past due). action = the first flag (else 'advance'); next_action = its hint.
+    why = the 2-3 factors that moved the score most ('Source = Referrals: ×1.8 odds').
+    """
+    min_closed = int(store.get_settings(con)["min_closed_for_driver"])
+    deals, as_of_date = deal_frame(con, flt=flt, as_of=as_of)
+    stages = _open_stages(con)
+    closed = deals[deals["status"].isin(["won", "lost"])]
+    with_pushes = _has_pushes(deals)
+    check = calibrate(closed, stages, min_closed, with_pushes)
+    model = fit_model(closed, stages, min_closed, use_drivers=check.chosen == "drivers", with_pushes=with_pushes)
+    open_deals = deals[(deals["status"] == "open") & deals["in_filter"]].copy()
+    if open_deals.empty:
+        return Priorities(pd.DataFrame(columns=PRIORITY_COLUMNS), model, check, as_of_date)
+    scored = score(model, open_deals)
+    open_deals = open_deals.join(scored)
+    open_deals["expected_value"] = open_deals["score"] * open_deals["value"]
+    open_deals = _with_flags(con, open_deals, flt, as_of, as_of_date)
+    open_deals["why"] = open_deals["factors"].map(describe_factors)
+    open_deals["model"] = check.chosen
+    ranked = open_deals.sort_values(["expected_value", "score", "deal_id"], ascending=[False, False, True],
+                                    na_position="last").reset_index(drop=True)
+    ranked.insert(0, "rank", range(1, len(ranked) + 1))
+    return Priorities(ranked[PRIORITY_COLUMNS], model, check, as_of_date)
+
+
+def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) -> pd.DataFrame:
+    stale = hygiene(con, flt=flt, as_of=as_of)["stale"].set_index("deal_id")["days_unchanged"]
+    close = deals["close_on"]
+    past_due = close.notna() & (close < deals["snapshot_on"])
+    this_month = pd.Series([c is not None and pd.notna(c) and as_of_date is not None
+                            and (c.year, c.month) == (as_of_date.year, as_of_date.month) for c in close],
+                           index=deals.index) & ~past_due
+    marks = {
+        "past_due": past_due,
+        "missing_amount": deals["amount"].isna(),
+        "no_close_date": close.isna(),
+        "pushed_twice": deals["pushes"].fillna(0) >= 2,
+        "stale": deals["deal_id"].isin(stale.index),
+        "closing_this_month": this_month,
+    }
+    table = np.column_stack([marks[f].to_numpy(bool) for f in FLAGS])
+    deals["flags"] = [[f for f, on in zip(FLAGS, row, strict=True) if on] for row in table]
+    deals["action"] = [flags[0] if flags else "advance" for flags in deals["flags"]]
+    deals["next_action"] = deals["action"].map(NEXT_ACTIONS)
+    deals["days_unchanged"] = deals["deal_id"].map(stale)
+    deals["days_past_due"] = [(s - c).days if p else None
+                              for s, c, p in zip(deals["snapshot_on"], close, past_due, strict=True)]
+    return deals
+
+
+def priority_list(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+                  as_of: dt.date | None = None) -> pd.DataFrame:
+    """The ranked open deals of ``priorities`` (one row per open deal)."""
+    return priorities(con, flt=flt, as_of=as_of).deals
+
+
+def priorities_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:
+    """The top ``limit`` open deals for ``report --json``: deal_id, score (0-1), expected_value, flags, and
+    name, owner, pipeline, stage, value, next_action, why. Plain Python values (None for unknown)."""
+    top = priority_list(con).head(limit)
+    return [{
+        "deal_id": str(r.deal_id), "name": _plain(r.name), "owner": _plain(r.owner), "pipeline": r.pipeline,
+        "stage": r.stage, "score": _plain(r.score), "expected_value": _plain(r.expected_value),
+        "value": _plain(r.value), "flags": list(r.flags), "next_action": r.next_action, "why": r.why,
+    } for r in top.itertuples()]
+
+
+def _plain(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value

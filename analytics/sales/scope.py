@@ -1,0 +1,152 @@
+"""The scaffolding of every sales metric: which deals are in scope, as of when, and when they entered each stage.
+
+What every sales metric (funnel, kpis, stage_time, inventory, hygiene, calibration, movement, forecast,
+priorities) shares: the deals in scope, the stage-entry dates, and these conventions:
+
+* Each public function calls ``create_state_view(con, as_of)`` itself (through ``open_scope``), so the
+  caller sets nothing up; the connection's temporary ``deal_state`` is replaced on each call: a view over
+  the stored ``deal_current`` for the current state (cheap), a table computed once for a past date.
+* ``as_of`` = look at the deals as of that date: snapshots dated after it are ignored (None = all).
+  "The as-of date" in results is the latest snapshot date on or before it.
+* Everything is computed in DuckDB with bound parameters; only small results reach pandas.
+* Value sums add ``value`` (the amount in the reporting currency). A deal whose amount is blank, or in
+  a currency without a rate, is left out of value sums, never added as-is (``kpis`` counts the latter
+  in ``excluded_other_currency``). Ratios left undefined are None (NaN inside DataFrames).
+* Dropped deals (absent from their pipeline's latest full snapshot) are never open. A dropped deal that
+  was already won or lost keeps its outcome (win rates, won/lost counts, funnel, calibration); a
+  dropped deal that was still open has an unknown fate and is left out of the funnel cohort.
+* A deal with a blank created_on counts as open/won/lost but is never in the funnel cohort or the sales
+  cycle, whether or not a date range is given (METRICS.md 1).
+* Date ranges are inclusive; None leaves that side open.
+* ``by`` groups: 'owner', 'pipeline', or the name of an extra attribute (source, segment…); a deal
+  without a value falls in the group '(blank)'.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from analytics.sales.deals import Currency, DealFilter, create_state_view
+
+
+def deal_key_sql(column: str) -> str:
+    """SQL expression: the deal id to join on (a Salesforce opportunity id '006…' cut to its 15 characters)."""
+    return f"CASE WHEN regexp_full_match({column}, '006[0-9A-Za-z]{{15}}') THEN left({column}, 15) ELSE {column} END"
+
+
+def entries_sql(deals: str = "scoped") -> str:
+    """SQL (no WITH): first ``changed_on`` per (deal, stage) from stage histories, for the deals of ``deals``.
+
+    Columns: deal_id, pipeline (the deal's, from ``deals``), stage, entered_on. Changes after the
+    ``cutoff`` CTE's as-of date are ignored.
+    """
+    return f"""
+        SELECT k.deal_id, k.pipeline, h.stage, min(h.changed_on) AS entered_on
+        FROM deal_stage_history h JOIN {deals} k ON {deal_key_sql('k.deal_id')} = {deal_key_sql('h.deal_id')}
+        WHERE h.changed_on <= (SELECT as_of FROM cutoff)
+        GROUP BY k.deal_id, k.pipeline, h.stage"""
+
+
+ALL_DEALS = DealFilter()
+
+
+BLANK_GROUP = "(blank)"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The ``deal_state`` view is ready: the reporting currency and the as-of snapshot date (None = no deals)."""
+    currency: Currency
+    as_of: dt.date | None
+
+
+def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> Scope:
+    """Create the ``deal_state`` view as of a date; return its currency and latest snapshot date."""
+    currency = create_state_view(con, as_of)
+    latest = con.execute("SELECT max(snapshot_on) FROM deal_snapshots WHERE snapshot_on <= coalesce(?, snapshot_on)",
+                         [as_of]).fetchone()[0]
+    return Scope(currency, latest)
+
+
+def date_range_sql(column: str, date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
+    """A predicate keeping ``column`` inside the inclusive range (rows with a NULL date fail a bounded side)."""
+    clauses, params = ["TRUE"], []
+    if date_from is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(date_from)
+    if date_to is not None:
+        clauses.append(f"{column} <= ?")
+        params.append(date_to)
+    return " AND ".join(clauses), params
+
+
+def cohort_sql(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
+    """Predicate over ``d``: in the funnel cohort (created in the range, known created_on, not dropped while open)."""
+    in_range, params = date_range_sql("d.created_on", date_from, date_to)
+    return f"d.created_on IS NOT NULL AND NOT (d.is_dropped AND d.status = 'open') AND {in_range}", params
+
+
+def group_expr(by: str | None) -> tuple[str, list]:
+    """SQL expression over ``d`` giving a deal's group for ``by`` ('all' when None), with its parameters."""
+    if by is None:
+        return "'all'", []
+    if by in ("owner", "pipeline"):
+        return f"coalesce(d.{by}, '{BLANK_GROUP}')", []
+    return ("coalesce((SELECT max(a.value) FROM deal_attributes a WHERE a.import_id = d.import_id "
+            f"AND a.deal_id = d.deal_id AND a.attribute = ?), '{BLANK_GROUP}')", [by])
+
+
+def scoped_ctes(scope: Scope, flt: DealFilter, where: str = "TRUE", params: list | tuple = (),
+                by: str | None = None) -> tuple[str, list]:
+    """The opening of every sales query: CTEs ``cutoff`` (the as-of date) and ``scoped`` (deals kept, with ``grp``)."""
+    group_sql, group_params = group_expr(by)
+    filter_sql, filter_params = flt.where("d")
+    sql = ("WITH cutoff AS (SELECT CAST(? AS DATE) AS as_of),\n"
+           f"scoped AS (SELECT d.*, {group_sql} AS grp FROM deal_state d WHERE {filter_sql} AND ({where}))")
+    return sql, [scope.as_of, *group_params, *filter_params, *params]
+
+
+# CTEs over the deals in ``scoped`` (after ``scoped_ctes``), in the deal's current pipeline:
+# entries(deal_id, pipeline, stage, entered_on, inferred): when the deal entered each stage it is known to
+#   have been in: the "Date entered" column of the latest export giving one, else its first change to the
+#   stage in a stage-history import (analytics/ingest/stage_history.py), else the first snapshot that showed it there
+#   (inferred = TRUE; precision = the snapshot interval);
+# open_entries: the same for open stages, with their position;
+# reached(deal_id, pipeline, reached_position): the last open stage the deal reached (METRICS.md 3): the
+#   furthest open stage it was seen at or entered; every open stage when won; else the first stage.
+STAGE_HISTORY_CTES = """,
+open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
+seen AS (
+    SELECT s.deal_id, s.pipeline, s.stage, min(s.snapshot_on) AS seen_on
+    FROM deal_snapshots s JOIN scoped k ON k.deal_id = s.deal_id AND k.pipeline = s.pipeline
+    WHERE s.snapshot_on <= (SELECT as_of FROM cutoff)
+    GROUP BY ALL
+),
+dated AS (
+    SELECT deal_id, pipeline, stage, entered_on FROM (
+        SELECT t.deal_id, t.pipeline, t.stage, t.entered_on, 0 AS source, i.snapshot_on AS known_on, t.import_id
+        FROM deal_stage_dates t JOIN imports i ON i.import_id = t.import_id
+        JOIN scoped k ON k.deal_id = t.deal_id AND k.pipeline = t.pipeline
+        WHERE i.snapshot_on <= (SELECT as_of FROM cutoff)
+        UNION ALL
+        SELECT *, 1, NULL, NULL FROM (""" + entries_sql("scoped") + """))
+    QUALIFY row_number() OVER (PARTITION BY deal_id, pipeline, stage
+                               ORDER BY source, known_on DESC, import_id DESC) = 1
+),
+entries AS (
+    SELECT deal_id, pipeline, stage, coalesce(dated.entered_on, seen.seen_on) AS entered_on,
+           dated.entered_on IS NULL AS inferred
+    FROM dated FULL JOIN seen USING (deal_id, pipeline, stage)
+),
+open_entries AS (SELECT e.*, o.position FROM entries e JOIN open_stages o USING (pipeline, stage)),
+reached AS (
+    SELECT k.deal_id, k.pipeline,
+           CASE WHEN k.status = 'won' THEN 2147483647
+                ELSE coalesce(m.max_position, f.first_position) END AS reached_position
+    FROM scoped k
+    LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
+        USING (deal_id, pipeline)
+    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
+)"""

@@ -1,0 +1,124 @@
+"""Time spent in each stage, and the age of open deals in their current stage (METRICS.md 4).
+
+Conventions are those written at the top of ``analytics.sales.scope``. Entry dates come from the
+"Date entered <stage>" columns (the latest export giving one), else from a stage-history import (the first
+change to the stage: exact), else from the first snapshot that showed the deal at the stage: then
+``inferred`` is true and the precision is the snapshot interval (weekly
+snapshots give weekly precision).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from analytics.sales.deals import DealFilter
+from analytics.sales.funnel import main_pipeline
+from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
+
+_STAGE_DAYS = """,
+steps AS (
+    SELECT *, lead(entered_on) OVER w AS next_entered_on, lead(inferred) OVER w AS next_inferred
+    FROM open_entries WINDOW w AS (PARTITION BY deal_id ORDER BY position)
+),
+exits AS (
+    SELECT s.deal_id, s.pipeline, s.stage, s.position, s.entered_on,
+           CASE WHEN s.next_entered_on IS NOT NULL THEN s.next_entered_on
+                WHEN k.status <> 'open' THEN k.close_on END AS exited_on,
+           s.inferred OR coalesce(s.next_inferred, FALSE) AS inferred
+    FROM steps s JOIN scoped k USING (deal_id, pipeline)
+),
+stage_days AS (
+    SELECT *, exited_on - entered_on AS days FROM exits
+    WHERE exited_on >= entered_on AND {exit_in_range}
+)"""
+
+
+def days_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
+                  date_from: dt.date | None = None, date_to: dt.date | None = None,
+                  as_of: dt.date | None = None) -> pd.DataFrame:
+    """Days each deal spent in each open stage it left.
+
+    Grain: one row per (deal, open stage) with a known entry and exit (every pipeline when ``pipeline``
+    is None). days = entry of the next open stage the deal reached (in stage order) - entry of S; for
+    the last stage of a closed deal, close_on - entry of S. An open deal's current stage has no exit
+    (see ``age_in_stage``); a negative duration (a deal moved back, or closed before the date it was
+    first seen at the stage) is left out. ``inferred`` = the entry or exit date comes from a snapshot.
+    The period keeps the stays that ended (exited_on) in [date_from, date_to].
+    Columns: deal_id, pipeline, stage, position, entered_on, exited_on, inferred, days.
+    """
+    head, params = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of)
+    return con.execute(head + " SELECT * FROM stage_days ORDER BY pipeline, deal_id, position", params).df()
+
+
+def days_in_stage_median(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
+                         flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
+                         date_to: dt.date | None = None, as_of: dt.date | None = None) -> dict[str, float | None]:
+    """{stage: median days} over ``days_in_stage`` rows, every open stage of one pipeline in stage order.
+
+    ``pipeline`` None = ``main_pipeline``. A stage with no completed stay maps to None.
+    """
+    if pipeline is None:
+        pipeline = main_pipeline(con, flt=flt, as_of=as_of)
+        if pipeline is None:
+            return {}
+    head, params = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of)
+    rows = con.execute(head + """
+        SELECT o.stage, median(d.days) FROM open_stages o LEFT JOIN stage_days d USING (pipeline, stage)
+        WHERE o.pipeline = ? GROUP BY o.stage, o.position ORDER BY o.position""", [*params, pipeline]).fetchall()
+    return {stage: None if median is None else float(median) for stage, median in rows}
+
+
+def days_in_stage_summary(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
+                          flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
+                          date_to: dt.date | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
+    """The box plot of ``days_in_stage``, computed in the database (a million deals make millions of stays).
+
+    Grain: one row per (pipeline, open stage) with at least one stay, in stage order. stays = rows of
+    ``days_in_stage``; q1 / median / q3 = their quartiles (linear interpolation, as Plotly draws them);
+    lower_fence / upper_fence = the smallest / largest stay within 1.5 x (q3 - q1) of the box;
+    inferred = some entry or exit date of the stage comes from a snapshot.
+    """
+    head, params = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of)
+    return con.execute(head + """,
+    boxes AS (
+        SELECT pipeline, stage, position, count(*) AS stays, quantile_cont(days, 0.25) AS q1,
+               quantile_cont(days, 0.5) AS median, quantile_cont(days, 0.75) AS q3, bool_or(inferred) AS inferred
+        FROM stage_days GROUP BY ALL
+    )
+    SELECT b.pipeline, b.stage, b.position, b.stays, b.q1, b.median, b.q3,
+           min(d.days) FILTER (d.days >= b.q1 - 1.5 * (b.q3 - b.q1)) AS lower_fence,
+           max(d.days) FILTER (d.days <= b.q3 + 1.5 * (b.q3 - b.q1)) AS upper_fence, b.inferred
+    FROM boxes b JOIN stage_days d USING (pipeline, stage)
+    GROUP BY ALL ORDER BY b.pipeline, b.position""", params).df()
+
+
+def _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) -> tuple[str, list]:
+    scope = open_scope(con, as_of)
+    where, params = ("d.pipeline = ?", [pipeline]) if pipeline is not None else ("TRUE", [])
+    head, head_params = scoped_ctes(scope, flt, where, params)
+    exit_in_range, range_params = date_range_sql("exited_on", date_from, date_to)
+    return head + STAGE_HISTORY_CTES + _STAGE_DAYS.format(exit_in_range=exit_in_range), [*head_params, *range_params]
+
+
+_AGE_IN_STAGE = """
+SELECT k.deal_id, k.name, k.owner, k.pipeline, k.stage, k.stage_position AS position, e.entered_on,
+       (SELECT as_of FROM cutoff) - e.entered_on AS age_days, e.inferred
+FROM scoped k LEFT JOIN entries e ON e.deal_id = k.deal_id AND e.pipeline = k.pipeline AND e.stage = k.stage
+ORDER BY k.pipeline, k.stage_position NULLS LAST, age_days DESC, k.deal_id
+"""
+
+
+def age_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
+                 as_of: dt.date | None = None) -> pd.DataFrame:
+    """How long each open deal has been in its current stage (the data of a box plot per stage).
+
+    Grain: one row per open (not dropped) deal. age_days = the as-of date (latest snapshot) - entry of
+    its current stage (``inferred`` when that entry comes from a snapshot).
+    Columns: deal_id, name, owner, pipeline, stage, position, entered_on, age_days, inferred.
+    """
+    scope = open_scope(con, as_of)
+    where = "d.status = 'open' AND NOT d.is_dropped" + (" AND d.pipeline = ?" if pipeline is not None else "")
+    head, params = scoped_ctes(scope, flt, where, [pipeline] if pipeline is not None else [])
+    return con.execute(head + STAGE_HISTORY_CTES + _AGE_IN_STAGE, params).df()

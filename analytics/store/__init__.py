@@ -1,0 +1,35 @@
+"""The store: the one owner of the DuckDB database file (connections, schema and migrations, settings, backup).
+
+The package is a leaf: it imports nothing else from ``analytics``. Its public API is re-exported here, so
+callers write ``from analytics import store`` then ``store.connect(...)``; the modules are:
+
+* ``connection`` — short-lived connections, the write lock, transactions, small shared reads and writes;
+* ``schema`` — the tables of a new file and the migrations of older ones;
+* ``derived`` — tables the imports maintain for the metrics (``deal_current``);
+* ``settings`` — every user-facing setting with its default and bounds;
+* ``backup`` — a consistent copy of the file;
+* ``sql`` — SQL fragments that carry their own bound parameters.
+"""
+from analytics.store.connection import (
+    DEFAULT_DB,
+    PROJECT_ROOT,
+    StoreError,
+    connect,
+    data_version,
+    db_path,
+    delete_import,
+    forget_schema_cache,
+    get_fx_rates,
+    get_settings,
+    is_empty,
+    list_imports,
+    set_fx_rates,
+    set_setting,
+    transaction,
+    write_lock,
+)
+from analytics.store.schema import DATA_TABLES, SCHEMA_VERSION
+
+__all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SCHEMA_VERSION", "StoreError", "connect", "data_version",
+           "db_path", "delete_import", "forget_schema_cache", "get_fx_rates", "get_settings", "is_empty",
+           "list_imports", "set_fx_rates", "set_setting", "transaction", "write_lock"]

@@ -1,0 +1,228 @@
+"""The one owner of every DuckDB connection: where the database file is, its schema, and safe access.
+
+DuckDB lets one process at a time hold a database file, and a scheduled CLI import must run beside
+the open app. So connections are short-lived: each use opens the file, does its work and closes it,
+releasing the file lock. A process that finds the file held by another waits (up to
+``PULSE_LOCK_TIMEOUT`` seconds) instead of failing. Inside one process, threads share the cached
+database instance; each use gets its own connection, and writes are serialised by a process lock.
+Every write runs in one transaction, so readers see either the state before or after it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from analytics.store import derived
+from analytics.store import settings as settings_mod
+from analytics.store.schema import DATA_TABLES, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = PROJECT_ROOT / "data" / "pulse.duckdb"
+
+write_lock = threading.RLock()  # one writer at a time in this process (backup holds it too)
+_ready: set[str] = set()
+_ready_lock = threading.Lock()
+
+
+class StoreError(Exception):
+    """The database cannot be used: busy, newer, or damaged. The message is one user-facing line."""
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The database file to use: the explicit path, else $PULSE_DB, else data/pulse.duckdb in the project."""
+    chosen = explicit or os.environ.get("PULSE_DB") or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+def _lock_timeout() -> float:
+    return float(os.environ.get("PULSE_LOCK_TIMEOUT", "60"))
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """A new connection to the file, waiting while another process holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + _lock_timeout()
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if not _is_lock_conflict(exc):
+                raise StoreError(f"{path.name}: cannot open the database file ({_short(exc)}). Check that it is a "
+                                 "Pipeline Pulse database you may read and write, or restore a backup; it was not "
+                                 "modified.") from None
+            if time.monotonic() > deadline:
+                raise StoreError(f"{path.name} is in use by another program (an import or the app) "
+                                 f"for more than {_lock_timeout():.0f} s; try again in a moment.") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"{path.name} is not a Pipeline Pulse database or is damaged ({_short(exc)}). "
+                             "Restore a backup or point PULSE_DB to another file; it was not modified.") from None
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:160]
+
+
+@contextmanager
+def connect(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection for reading; the schema is created or migrated on first use."""
+    target = db_path(path)
+    con = _open(target)
+    try:
+        _ensure_schema(con, target)
+        yield con
+    except (duckdb.IOException, duckdb.FatalException, duckdb.InternalException) as exc:
+        raise StoreError(f"{target.name} could not be read or written ({_short(exc)}). Free some disk space if "
+                         "it is full; if the file is damaged, restore a backup or point PULSE_DB to another "
+                         "file.") from None
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection inside one write transaction: committed when the block ends, rolled back on any error."""
+    with write_lock, connect(path) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            _rollback(con)
+            raise
+        con.execute("UPDATE meta SET data_version = data_version + 1")
+        con.execute("COMMIT")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back; if DuckDB cannot (the file failed), closing the connection discards the transaction anyway."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    key = str(path)
+    if key in _ready:
+        return
+    with _ready_lock:
+        if key in _ready:
+            return
+        version = _schema_version(con)
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{path.name} was written by a newer Pipeline Pulse (schema {version}, this one "
+                             f"knows {SCHEMA_VERSION}); upgrade the app. The file was not modified.")
+        if version < SCHEMA_VERSION:
+            _migrate(con, version)
+        _ready.add(key)
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not tables:
+        return 0
+    if "meta" not in tables:
+        raise StoreError("This database file holds tables that are not Pipeline Pulse's; choose another file "
+                         "(PULSE_DB or --db). It was not modified.")
+    return int(con.execute("SELECT schema_version FROM meta").fetchone()[0])
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Bring the schema from ``version`` to SCHEMA_VERSION in one transaction: all steps or none."""
+    start = version
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if version == 0:
+            con.execute(SCHEMA_V1)
+            version = 1
+        while version < SCHEMA_VERSION:
+            con.execute(MIGRATIONS[version])
+            version += 1
+            con.execute("UPDATE meta SET schema_version = ?", [version])
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        _rollback(con)
+        raise StoreError(f"the database could not be upgraded from schema {start} to {SCHEMA_VERSION} "
+                         f"({_short(exc)}); it was not modified. Restore a backup or report the problem.") from None
+    except BaseException:
+        _rollback(con)
+        raise
+
+
+def forget_schema_cache() -> None:
+    """Make the next connection check the schema again (after a file was replaced or deleted)."""
+    with _ready_lock:
+        _ready.clear()
+
+
+# --- small shared reads and writes ---------------------------------------------------------------
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes with every import, deletion or settings change: the cache key for metrics."""
+    return int(con.execute("SELECT data_version FROM meta").fetchone()[0])
+
+
+def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Every setting's current value (the stored one, else its default)."""
+    values = settings_mod.default_settings()
+    for name, raw in con.execute("SELECT name, value FROM settings").fetchall():
+        if name in values:
+            values[name] = json.loads(raw)
+    return values
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, name: str, value: object) -> object:
+    """Store one setting after validation (call inside ``transaction``); returns the stored value."""
+    clean = settings_mod.validated(name, value)
+    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, json.dumps(clean)])
+    return clean
+
+
+def get_fx_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Conversion rates: units of the reporting currency for one unit of each currency."""
+    return dict(con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency").fetchall())
+
+
+def set_fx_rates(con: duckdb.DuckDBPyConnection, rates: dict[str, float]) -> None:
+    """Replace every conversion rate (call inside ``transaction``)."""
+    con.execute("DELETE FROM fx_rates")
+    for currency, rate in rates.items():
+        if rate is None or not rate > 0:
+            raise ValueError(f"the rate for {currency} must be a positive number")
+        con.execute("INSERT INTO fx_rates VALUES (?, ?)", [currency.strip().upper(), float(rate)])
+
+
+def list_imports(con: duckdb.DuckDBPyConnection):
+    """The import history, newest first: one row per imported file."""
+    return con.execute(
+        "SELECT import_id, file_name, kind, snapshot_on, rows_imported, rows_rejected, is_partial, is_sample, "
+        "imported_at, sha256 FROM imports ORDER BY import_id DESC").df()
+
+
+def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
+    """Remove exactly the rows one import brought (call inside ``transaction``); False if it did not exist."""
+    found = con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]
+    for table in DATA_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
+    con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
+    derived.refresh_current(con)
+    return bool(found)
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when nothing was ever imported (or everything was deleted)."""
+    return con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0

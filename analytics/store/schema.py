@@ -1,0 +1,100 @@
+"""The database schema: the tables of a new file, and the migrations that bring an older file up to date.
+
+Grain of each table is in its comment or in the module that writes it. ``SCHEMA_VERSION`` is the version a
+file has after every migration; ``analytics.store.connection`` applies them, all in one transaction.
+"""
+from __future__ import annotations
+
+SCHEMA_VERSION = 4
+
+SCHEMA_V1 = """
+CREATE TABLE meta (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
+CREATE SEQUENCE import_ids START 1;
+CREATE TABLE imports (
+    import_id BIGINT PRIMARY KEY, file_name TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+    snapshot_on DATE NOT NULL, rows_imported INTEGER NOT NULL, rows_rejected INTEGER NOT NULL,
+    mapping TEXT, is_partial BOOLEAN NOT NULL DEFAULT FALSE, is_sample BOOLEAN NOT NULL DEFAULT FALSE,
+    details TEXT, imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+CREATE TABLE deal_snapshots (
+    import_id BIGINT NOT NULL, snapshot_on DATE NOT NULL, row_number INTEGER, deal_id TEXT NOT NULL,
+    name TEXT, pipeline TEXT NOT NULL, stage TEXT NOT NULL, status_raw TEXT, amount DOUBLE, currency TEXT,
+    owner TEXT, created_on DATE, close_on DATE, probability DOUBLE, forecast_category TEXT
+);
+CREATE TABLE deal_stage_dates (
+    import_id BIGINT NOT NULL, deal_id TEXT NOT NULL, pipeline TEXT NOT NULL, stage TEXT NOT NULL,
+    entered_on DATE NOT NULL
+);
+CREATE TABLE deal_attributes (
+    import_id BIGINT NOT NULL, deal_id TEXT NOT NULL, attribute TEXT NOT NULL, value TEXT
+);
+CREATE TABLE stages (
+    pipeline TEXT NOT NULL, stage TEXT NOT NULL, position INTEGER NOT NULL, probability DOUBLE,
+    outcome TEXT NOT NULL CHECK (outcome IN ('open', 'won', 'lost')), source TEXT,
+    PRIMARY KEY (pipeline, stage)
+);
+CREATE TABLE survey_responses (
+    import_id BIGINT NOT NULL, response_no INTEGER NOT NULL, wave_label TEXT, responded_on DATE,
+    enps DOUBLE, enps_scale TEXT
+);
+CREATE TABLE survey_groups (
+    import_id BIGINT NOT NULL, response_no INTEGER NOT NULL, dimension TEXT NOT NULL, value TEXT
+);
+CREATE TABLE survey_questions (
+    import_id BIGINT NOT NULL, question TEXT NOT NULL, position INTEGER NOT NULL,
+    scale_min INTEGER NOT NULL, scale_max INTEGER NOT NULL, is_reverse BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE survey_answers (
+    import_id BIGINT NOT NULL, response_no INTEGER NOT NULL, question TEXT NOT NULL, value DOUBLE NOT NULL
+);
+CREATE TABLE survey_comments (
+    import_id BIGINT NOT NULL, response_no INTEGER NOT NULL, question TEXT NOT NULL, comment TEXT NOT NULL
+);
+CREATE TABLE one_on_ones (
+    import_id BIGINT NOT NULL, manager TEXT NOT NULL, employee TEXT NOT NULL, met_on DATE NOT NULL,
+    duration_minutes DOUBLE
+);
+CREATE TABLE saved_mappings (
+    signature TEXT PRIMARY KEY, kind TEXT NOT NULL, mapping TEXT NOT NULL,
+    saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE fx_rates (currency TEXT PRIMARY KEY, rate DOUBLE NOT NULL CHECK (rate > 0));
+INSERT INTO meta VALUES (1, 0);
+"""
+
+# Stage-history imports (Salesforce OpportunityHistory): one row per recorded change of a deal. Part of the
+# base schema too (tests and new files build it at once), hence IF NOT EXISTS in its migration.
+STAGE_HISTORY_DDL = """
+CREATE TABLE IF NOT EXISTS deal_stage_history (
+    import_id BIGINT NOT NULL, deal_id TEXT NOT NULL, stage TEXT NOT NULL, from_stage TEXT,
+    changed_on DATE NOT NULL, amount DOUBLE, close_on DATE, probability DOUBLE
+);
+"""
+SCHEMA_V1 += STAGE_HISTORY_DDL
+
+# Migrations from version N to N + 1, applied in order inside one transaction.
+MIGRATIONS: dict[int, str] = {
+    1: STAGE_HISTORY_DDL,  # 1 -> 2: deal_stage_history
+    # 2 -> 3: sales quotas per period ('YYYY-MM', 'YYYY-Qn' or 'YYYY'; owner NULL = the team's) and named
+    # what-if scenarios of the Forecast page (params = JSON of analytics.sales.scenarios.Scenario).
+    2: """
+CREATE TABLE IF NOT EXISTS quotas (period TEXT NOT NULL, owner TEXT, amount DOUBLE NOT NULL CHECK (amount >= 0));
+CREATE TABLE IF NOT EXISTS scenarios (
+    name TEXT PRIMARY KEY, params TEXT NOT NULL, saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+""",
+    # 3 -> 4: every deal's current state (its latest snapshot row, dropped or not), rebuilt by each deals import
+    # and deletion (analytics.store.derived.refresh_current); empty until the next one, the metrics then compute it.
+    3: """
+CREATE TABLE IF NOT EXISTS deal_current (
+    import_id BIGINT, snapshot_on DATE, deal_id TEXT, name TEXT, pipeline TEXT, stage TEXT, status_raw TEXT,
+    amount DOUBLE, currency TEXT, owner TEXT, created_on DATE, close_on DATE, probability DOUBLE,
+    forecast_category TEXT, is_dropped BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS deal_current_meta (fingerprint TEXT);
+""",
+}
+
+DATA_TABLES = ("deal_snapshots", "deal_stage_dates", "deal_attributes", "deal_stage_history", "survey_responses",
+               "survey_groups", "survey_questions", "survey_answers", "survey_comments", "one_on_ones")

@@ -1,0 +1,92 @@
+"""Plotly chart builders for the Forecast page: DataFrame in, Figure out (no Streamlit here)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui import fmt
+from ui.charts.base import PALETTE, layout
+from ui.i18n import t
+
+SCENARIO_COLOR = "#F97316"
+COMPARED_COLORS = ["#8B5CF6", "#EC4899", "#64748B", "#84CC16"]
+COVERAGE_TARGET = 3.0   # the usual rule of thumb: three times the remaining quota in open pipeline
+
+
+def _money_texts(values, currency: str | None) -> list[str]:
+    return [fmt.money(v, currency) for v in values]
+
+
+def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: bool, scenario: bool,
+                   compared: dict[str, pd.Series] | None = None) -> go.Figure:
+    """Stacked bars won + expected (+ run-rate projection) per period, the P10-P90 range as error bars on the
+    forecast, and the scenario (and saved scenarios compared) as lines of their totals.
+
+    ``frame``: period, won_amount, baseline_expected, baseline_projection, p10, p90, baseline_forecast,
+    scenario_total (and baseline_total) as built by the Forecast page."""
+    x = frame["period"]
+    bars = [("won_amount", t("Won"), PALETTE[1], ""), ("baseline_expected", t("Expected from open deals"),
+                                                       PALETTE[0], "")]
+    if projection:
+        bars.append(("baseline_projection", t("Projection: deals not created yet (run rate)"), "#93C5FD", "/"))
+    fig = go.Figure([go.Bar(x=x, y=frame[column], name=name, marker=dict(color=color, pattern_shape=pattern),
+                            text=_money_texts(frame[column], currency), textposition="none",
+                            hovertemplate="%{x} · " + name + "<br>%{text}<extra></extra>")
+                     for column, name, color, pattern in bars])
+    ranged = frame[frame["p10"].notna()]
+    fig.add_trace(go.Scatter(
+        x=ranged["period"], y=ranged["baseline_forecast"], mode="markers", name=t("Likely range (P10–P90)"),
+        marker=dict(color="#1F2430", symbol="line-ew-open", size=14),
+        error_y=dict(type="data", symmetric=False, array=ranged["p90"] - ranged["baseline_forecast"],
+                     arrayminus=ranged["baseline_forecast"] - ranged["p10"], color="#1F2430", thickness=1.5,
+                     width=6),
+        text=[f"{fmt.money(lo, currency)} – {fmt.money(hi, currency)}" for lo, hi in zip(ranged["p10"], ranged["p90"],
+                                                                                         strict=True)],
+        hovertemplate="%{x} · P10–P90<br>%{text}<extra></extra>"))
+    if scenario:
+        fig.add_trace(_total_line(x, frame["scenario_total"], t("Scenario"), SCENARIO_COLOR, "solid", currency,
+                                  uid="scenario"))
+    for i, (name, totals) in enumerate((compared or {}).items()):
+        fig.add_trace(_total_line(x, totals, name, COMPARED_COLORS[i % len(COMPARED_COLORS)], "dash", currency,
+                                  uid=f"compared-{i}"))
+    fig.update_layout(barmode="stack", yaxis_title=currency or "", hovermode="closest",
+                      xaxis=dict(type="category"))
+    fig = layout(fig, t("Forecast by period"), height=440)
+    fig.update_layout(legend=dict(traceorder="normal"))
+    return fig
+
+
+def _total_line(x, totals, name: str, color: str, dash: str, currency: str | None, uid: str) -> go.Scatter:
+    return go.Scatter(x=x, y=totals, mode="lines+markers", name=name, uid=uid,
+                      line=dict(color=color, width=3, dash=dash), marker=dict(size=8),
+                      text=_money_texts(totals, currency),
+                      hovertemplate="%{x} · " + name + "<br>%{text}<extra></extra>")
+
+
+def coverage_gauge(coverage: float | None, title: str) -> go.Figure:
+    """Pipeline coverage of the remaining quota (open amount / (quota - won)), red below 1x, green from 3x."""
+    top = max(4.0, (coverage or 0) * 1.1)
+    fig = go.Figure(go.Indicator(
+        mode="gauge+number", value=coverage if coverage is not None else 0,
+        number=dict(suffix="×", valueformat=".2f"),
+        gauge=dict(axis=dict(range=[0, top]), bar=dict(color=PALETTE[0]),
+                   steps=[dict(range=[0, 1], color="#FEE2E2"), dict(range=[1, COVERAGE_TARGET], color="#FEF3C7"),
+                          dict(range=[COVERAGE_TARGET, top], color="#DCFCE7")],
+                   threshold=dict(line=dict(color="#1F2430", width=3), value=COVERAGE_TARGET))))
+    fig.update_layout(height=260, margin=dict(l=20, r=20, t=60, b=10), title=title)
+    return fig
+
+
+def accuracy_chart(detail: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Per closed month: what was won (bars) and what each past snapshot forecast for it (points)."""
+    actual = detail.drop_duplicates("period").sort_values("period")
+    fig = go.Figure(go.Bar(x=actual["period"], y=actual["actual"], name=t("Won (actual)"), marker_color=PALETTE[1],
+                           text=_money_texts(actual["actual"], currency), textposition="none",
+                           hovertemplate="%{x} · " + t("Won (actual)") + "<br>%{text}<extra></extra>"))
+    snapshot_texts = [t("Snapshot of {date}: {amount}", date=fmt.date(day), amount=fmt.money(v, currency))
+                      for day, v in zip(detail["snapshot_on"], detail["forecast"], strict=True)]
+    fig.add_trace(go.Scatter(x=detail["period"], y=detail["forecast"], mode="markers", name=t("Forecast at a snapshot"),
+                             marker=dict(color=SCENARIO_COLOR, size=10, symbol="diamond"), text=snapshot_texts,
+                             hovertemplate="%{x}<br>%{text}<extra></extra>"))
+    fig.update_layout(yaxis_title=currency or "", xaxis=dict(type="category"))
+    return layout(fig, t("Forecast accuracy: forecasts of past snapshots against what was won"))

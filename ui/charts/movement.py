@@ -1,0 +1,109 @@
+"""Plotly chart builders for the Pipeline movement page: analytics results in, Figure out (no Streamlit here)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.sales.movement import BUCKETS, Movement
+from ui import fmt
+from ui.charts.base import PALETTE, layout
+from ui.i18n import t
+
+BUCKET_LABELS = {"won": "Won", "lost": "Lost", "new": "New", "dropped": "Dropped", "advanced": "Advanced",
+                 "moved_back": "Moved back", "slipped": "Slipped", "amount_changed": "Amount changed",
+                 "unchanged": "Unchanged"}
+MEASURE_LABELS = {"open_amount": "Open pipeline", "weighted_amount": "Weighted pipeline",
+                  "new_amount": "New pipeline"}
+UP, DOWN, TOTAL = "#14B8A6", "#F59E0B", PALETTE[0]
+
+
+def bucket_label(bucket: str) -> str:
+    """The bucket's name in the current language."""
+    return t(BUCKET_LABELS[bucket])
+
+
+def waterfall_keys() -> list[str]:
+    """What each waterfall bar stands for, in bar order: the two open totals around the buckets."""
+    return ["open_from", *BUCKETS, "open_to"]
+
+
+def _signed_money(value: float, currency: str | None) -> str:
+    return ("+" if value >= 0 else "−") + fmt.money_short(abs(value), currency)
+
+
+def waterfall_chart(mv: Movement) -> go.Figure:
+    """Open pipeline at A, each bucket's effect on it (new +, won/lost/dropped −, changes ±), open pipeline at B.
+
+    One Waterfall trace; y[0] = open amount at A and y[-1] = open amount at B (the "total" bar, which
+    Plotly also computes from the steps: the two agree because the buckets reconcile).
+    """
+    cur = mv.currency
+    steps = mv.steps()
+    x = [f"{t('Open pipeline')}<br>{fmt.date(mv.date_from)}", *(bucket_label(b) for b, _ in steps),
+         f"{t('Open pipeline')}<br>{fmt.date(mv.date_to)}"]
+    y = [mv.open_amount_from, *(v for _, v in steps), mv.open_amount_to]
+    counts = [mv.open_count_from, *(mv.counts[b] for b, _ in steps), mv.open_count_to]
+    amounts = [fmt.money_short(mv.open_amount_from, cur), *(_signed_money(v, cur) for _, v in steps),
+               fmt.money_short(mv.open_amount_to, cur)]
+    deals = [t("{n} deals", n=fmt.number(n)) for n in counts]
+    text = [f"{a}<br>{d}" for a, d in zip(amounts, deals, strict=True)]
+    hover = [f"{fmt.money(v, cur)}<br>{d}" for v, d in zip(y, deals, strict=True)]
+    fig = go.Figure(go.Waterfall(
+        x=x, y=y, measure=["absolute", *["relative"] * len(steps), "total"], text=text, textposition="outside",
+        customdata=hover, hovertemplate="%{x}<br>%{customdata}<extra></extra>", cliponaxis=False,
+        increasing=dict(marker=dict(color=UP)), decreasing=dict(marker=dict(color=DOWN)),
+        totals=dict(marker=dict(color=TOTAL)), connector=dict(line=dict(color="#CBD5E1", width=1))))
+    fig.update_layout(showlegend=False, yaxis=dict(range=_axis_range(_levels(y))), clickmode="event+select")
+    return layout(fig, t("From {start} to {end}", start=fmt.date(mv.date_from), end=fmt.date(mv.date_to)),
+                   height=440)
+
+
+def _levels(y: list[float]) -> list[float]:
+    """Every level the waterfall reaches: the open amount at A, after each step, and at B."""
+    levels = [y[0]]
+    for value in y[1:-1]:
+        levels.append(levels[-1] + value)
+    return [*levels, y[-1]]
+
+
+def _axis_range(levels: list[float]) -> list[float]:
+    """A y axis starting near the lowest level (not at zero) so the steps are visible, with room for labels."""
+    low, high = min(levels), max(levels)
+    pad = (high - low) * 0.35 or abs(high) * 0.05 or 1.0
+    return [max(0.0, low - pad) if low >= 0 else low - pad, high + pad]
+
+
+def trend_chart(per_stage: pd.DataFrame, measure: str, currency: str | None) -> go.Figure:
+    """Stacked area of one measure (open, weighted or new pipeline) per stage over the snapshot dates."""
+    data = per_stage.dropna(subset=[measure])
+    several = data["pipeline"].nunique() > 1
+    fig = go.Figure()
+    order = data.sort_values(["pipeline", "position"])[["pipeline", "stage"]].drop_duplicates()
+    dates = sorted(data["snapshot_on"].unique())
+    for i, (pipeline, stage) in enumerate(order.itertuples(index=False)):
+        rows = data[(data["pipeline"] == pipeline) & (data["stage"] == stage)].set_index("snapshot_on")
+        values = rows[measure].reindex(dates).fillna(0.0)
+        labels = [str(d) for d in dates]
+        name = f"{stage} ({pipeline})" if several else stage
+        fig.add_trace(go.Scatter(
+            x=labels, y=values, name=name, stackgroup="stages", mode="lines",
+            line=dict(width=0.5, color=PALETTE[i % len(PALETTE)]),
+            text=[fmt.money(v, currency) for v in values],
+            hovertemplate=f"{name}: %{{text}}<extra></extra>"))
+    fig.update_layout(hovermode="x unified", xaxis=dict(type="category", categoryorder="array",
+                                                        categoryarray=[str(d) for d in dates]))
+    return layout(fig, t("{measure} by stage at each snapshot", measure=t(MEASURE_LABELS[measure])), height=420)
+
+
+def push_rate_chart(owners: pd.DataFrame) -> go.Figure:
+    """Share of each owner's open deals whose close date was pushed at least once (bars, most pushed on top)."""
+    data = owners.sort_values("push_rate")
+    labels = [t("{pushed} of {total} deals · {pushes} pushes", pushed=fmt.number(p), total=fmt.number(n),
+                pushes=fmt.number(k))
+              for p, n, k in zip(data["pushed_deals"], data["open_deals"], data["pushes"], strict=True)]
+    fig = go.Figure(go.Bar(x=data["push_rate"], y=data["owner"], orientation="h", marker_color=PALETTE[2],
+                           text=[fmt.pct(v) for v in data["push_rate"]], textposition="outside", customdata=labels,
+                           hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>", cliponaxis=False))
+    top = float(data["push_rate"].max() or 0.0)
+    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, min(1.0, top * 1.35) or 1.0]), showlegend=False)
+    return layout(fig, t("Close dates pushed, by owner"), height=max(260, 50 * len(data) + 100))

@@ -1,0 +1,77 @@
+"""Plotly chart builders for the sales pages: DataFrame in, Figure out (no Streamlit here)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui import fmt
+from ui.charts.base import PALETTE, layout
+from ui.i18n import t
+
+
+def funnel_chart(funnel: pd.DataFrame, by_value: bool, currency: str | None) -> go.Figure:
+    """Funnel of deals reaching each stage (count or value), labelled with conversion to the next step."""
+    values = funnel["reached_amount"] if by_value else funnel["reached"]
+    labels = [
+        f"{fmt.money(v, currency) if by_value else fmt.number(v)}"
+        + (f" · {t('to next')} {fmt.pct(c)}" if pd.notna(c) else "")
+        for v, c in zip(values, funnel["conversion_to_next"], strict=True)]
+    fig = go.Figure(go.Funnel(y=[t(s) if s == "Won" else s for s in funnel["stage"]], x=values, text=labels,
+                              textinfo="text", marker=dict(color=PALETTE[0]),
+                              hovertemplate="%{y}: %{text}<extra></extra>"))
+    return layout(fig, t("Funnel by value") if by_value else t("Funnel by number of deals"))
+
+
+def stage_days_chart(boxes: pd.DataFrame, stage_order: list[str]) -> go.Figure:
+    """Box plot of days spent in each stage (one box per stage, median line), stages in pipeline order.
+
+    ``boxes``: one row per stage with q1, median, q3, lower_fence, upper_fence (velocity.days_in_stage_summary),
+    so the chart carries five numbers per stage, not every stay."""
+    fig = go.Figure()
+    for i, stage in enumerate(stage_order):
+        row = boxes[boxes["stage"] == stage]
+        if len(row):
+            r = row.iloc[0]
+            fig.add_trace(go.Box(x=[stage], q1=[r["q1"]], median=[r["median"]], q3=[r["q3"]],
+                                 lowerfence=[r["lower_fence"]], upperfence=[r["upper_fence"]], name=stage,
+                                 marker_color=PALETTE[i % len(PALETTE)], boxpoints=False, hoverinfo="y"))
+    fig.update_layout(showlegend=False, yaxis_title=t("days in stage"))
+    return layout(fig, t("Days in stage"))
+
+
+def inventory_heatmap(inventory: pd.DataFrame, stage_order: list[str], currency: str | None) -> go.Figure:
+    """Open amount by stage (rows, pipeline order) and expected close month (columns)."""
+    grid = inventory.assign(close_month=inventory["close_month"].fillna(t("no date"))).pivot_table(
+        index="stage", columns="close_month", values="amount", aggfunc="sum").reindex(
+        [s for s in stage_order if s in set(inventory["stage"])])
+    text = grid.map(lambda v: "" if pd.isna(v) else fmt.money(v, currency))
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), text=text.to_numpy(),
+                               texttemplate="%{text}", colorscale="Blues", showscale=False,
+                               hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>"))
+    fig.update_layout(xaxis_title=t("expected close month"), yaxis=dict(autorange="reversed"))
+    return layout(fig, t("Open pipeline by stage and close month"), height=420)
+
+
+def owner_bars(owners: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Open pipeline and won amount per owner, side by side."""
+    fig = go.Figure([
+        go.Bar(x=owners["owner"], y=owners["open_amount"], name=t("open pipeline"), marker_color=PALETTE[0],
+               text=[fmt.money(v, currency) for v in owners["open_amount"]], textposition="none"),
+        go.Bar(x=owners["owner"], y=owners["won_amount"], name=t("won in period"), marker_color=PALETTE[1],
+               text=[fmt.money(v, currency) for v in owners["won_amount"]], textposition="none"),
+    ])
+    fig.update_traces(hovertemplate="%{x}<br>%{text}<extra></extra>")
+    fig.update_layout(barmode="group")
+    return layout(fig, t("Owners"))
+
+
+def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
+    """Configured vs historical win probability per stage."""
+    fig = go.Figure([
+        go.Bar(x=calibration["stage"], y=calibration["configured_probability"], name=t("configured"),
+               marker_color=PALETTE[5]),
+        go.Bar(x=calibration["stage"], y=calibration["historical_probability"], name=t("historical"),
+               marker_color=PALETTE[0]),
+    ])
+    fig.update_layout(barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1]))
+    return layout(fig, t("Stage probability: configured vs historical"))

@@ -1,0 +1,78 @@
+"""The one translation layer: every visible string goes through ``t()``.
+
+A single catalog module (not gettext): English strings are the keys, ``FR`` holds their French.
+Chosen because the app is small, the catalog is reviewed in one place, and a test can check that
+every string the pages pass to ``t()`` has a translation (tests/test_i18n.py).
+"""
+from __future__ import annotations
+
+LANGUAGES = {"en": "English", "fr": "Français"}
+
+_current = {"lang": "en"}
+
+
+def set_language(lang: str) -> None:
+    """Use this language for the rest of the script run."""
+    _current["lang"] = lang if lang in LANGUAGES else "en"
+
+
+def language() -> str:
+    """The language of the current script run ('en' or 'fr')."""
+    return _current["lang"]
+
+
+def t(text: str, **values: object) -> str:
+    """The text in the current language, with {placeholders} filled from ``values``."""
+    translated = FR.get(text, text) if _current["lang"] == "fr" else text
+    return translated.format(**values) if values else translated
+
+
+def missing_translations(texts: list[str]) -> list[str]:
+    """Texts that have no French entry (used by the catalog test)."""
+    return [text for text in texts if text not in FR]
+
+
+FR: dict[str, str] = {
+    # navigation and shell
+    "Sales": "Ventes",
+    "People": "Équipes",
+    "Data": "Données",
+    "Pipeline": "Pipeline",
+    "Pipeline movement": "Mouvements du pipeline",
+    "Forecast": "Prévision",
+    "Engagement (eNPS)": "Engagement (eNPS)",
+    "Pulse survey": "Enquête pulse",
+    "1:1 meetings": "Entretiens individuels",
+    "Import": "Importer",
+    "Settings": "Paramètres",
+    "Language": "Langue",
+    "Database": "Base de données",
+    "Latest snapshot": "Dernier instantané",
+    "No deals imported yet": "Aucune affaire importée",
+    "You are looking at sample data (a fictional company). Import your own exports on the Import page.":
+        "Vous consultez des données d'exemple (une entreprise fictive). Importez vos propres exports depuis la "
+        "page Importer.",
+    "Clear sample data": "Effacer l'exemple",
+    "Sample data cleared.": "Données d'exemple effacées.",
+    "Something went wrong: {error}": "Une erreur est survenue : {error}",
+    "Database problem: {error}": "Problème de base de données : {error}",
+    # backup (Settings page)
+    "Backup": "Sauvegarde",
+    "A consistent copy of the whole database: every import, setting and saved mapping. To restore it, stop the "
+    "app and scheduled imports, put the file in place of {file}, and start the app again.":
+        "Une copie cohérente de toute la base : chaque import, paramètre et correspondance enregistrée. Pour la "
+        "restaurer, arrêtez l'application et les imports planifiés, mettez le fichier à la place de {file}, puis "
+        "relancez l'application.",
+    "Download database backup": "Télécharger une sauvegarde de la base",
+}
+
+
+def _merge_catalogs() -> None:
+    """The French catalog is split by area (one module each) so pages can grow independently."""
+    from ui.i18n import auth, forecast, movement, people, priorities, sales
+
+    for area in (sales, people, movement, priorities, forecast, auth):
+        FR.update(area.FR)
+
+
+_merge_catalogs()

@@ -1,0 +1,112 @@
+"""Pulse survey page: results per question for a wave, their trend, and a question × group heatmap."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import store
+from analytics.people import survey
+from ui import common, fmt
+from ui.charts import people as charts
+from ui.filters import survey_filters
+from ui.i18n import t
+
+st.title(t("Pulse survey"))
+st.caption(t("Answers to the pulse questions, wave by wave: the average score and the share of favourable "
+             "(top two points of the scale, 4–5 on 1–5), neutral and unfavourable answers."))
+
+
+def wave_name(wave: str) -> str:
+    return t("undated") if wave == survey.UNDATED else wave
+
+
+def results_table(results: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The table shown on screen: formatted numbers, a label and no number for suppressed questions."""
+    rows = []
+    for row in results.to_dict("records"):
+        question = row["question"] + (" ↺" if row["is_reverse"] else "")
+        if row["suppressed"]:
+            rows.append({t("Question"): question, t("Note"): charts.hidden_label(row["reason"], k)})
+            continue
+        rows.append({t("Question"): question, t("Responses"): fmt.number(row["responses"]),
+                     t("Mean"): fmt.number(row["mean"], 2), t("Favourable"): fmt.pct(row["favourable"]),
+                     t("Neutral"): fmt.pct(row["neutral"]), t("Unfavourable"): fmt.pct(row["unfavourable"]),
+                     t("Scale"): row["scale"], t("Note"): ""})
+    columns = [t("Question"), t("Note"), t("Responses"), t("Mean"), t("Favourable"), t("Neutral"), t("Unfavourable"),
+               t("Scale")]
+    table = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+    return table if table[t("Note")].any() else table.drop(columns=t("Note"))
+
+
+def results_export(results: pd.DataFrame) -> pd.DataFrame:
+    """The downloadable results: visible questions only, raw numbers, percentages 0-100."""
+    shown = results[~results["suppressed"]]
+    return pd.DataFrame({
+        t("Wave"): shown["wave"].map(wave_name), t("Question"): shown["question"],
+        t("Reverse-scored"): shown["is_reverse"].fillna(False).astype(bool),
+        t("Responses"): shown["responses"].astype(int), t("Mean"): shown["mean"].astype(float).round(2),
+        t("Favourable (%)"): (shown["favourable"].astype(float) * 100).round(1),
+        t("Neutral (%)"): (shown["neutral"].astype(float) * 100).round(1),
+        t("Unfavourable (%)"): (shown["unfavourable"].astype(float) * 100).round(1), t("Scale"): shown["scale"]})
+
+
+def heatmap_export(heat: pd.DataFrame, dimension_label: str) -> pd.DataFrame:
+    """The downloadable heatmap in long form: visible cells only (a hidden group never leaves the page)."""
+    shown = heat[~heat["suppressed"]]
+    return pd.DataFrame({
+        t("Question"): shown["question"], dimension_label: shown["group"].map(charts.group_label),
+        t("Responses"): shown["responses"].astype(int), t("Mean"): shown["mean"].astype(float).round(2),
+        t("Favourable (%)"): (shown["favourable"].astype(float) * 100).round(1)})
+
+
+def question_section(results: pd.DataFrame, wave: str, k: int) -> None:
+    st.subheader(t("Results for {wave}", wave=wave_name(wave)))
+    st.plotly_chart(charts.question_bars(results, k), width="stretch", key="pulse_questions_chart")
+    st.dataframe(results_table(results, k), hide_index=True, width="stretch",
+                 column_config={t("Note"): st.column_config.TextColumn(width="medium")})
+    if results["is_reverse"].fillna(False).astype(bool).any():
+        st.caption(t("↺ reverse-scored question: answers are flipped so that favourable is always the positive side."))
+    common.downloads(results_export(results), f"pulse_{wave}", t("Pulse questions"), "pulse_results")
+
+
+def heatmap_section(wave: str, filters: dict, k: int) -> None:
+    st.subheader(t("By group"))
+    dimensions = list(common.fetch(survey.survey_groups_available))
+    if not dimensions:
+        st.info(t("This survey has no grouping column (department, team, location…)."))
+        return
+    dimension = st.selectbox(t("Group by"), dimensions, format_func=charts.dimension_label,
+                             key="pulse_heatmap_dimension")
+    heat = common.fetch(survey.question_heatmap, dimension, wave=wave, filters=filters)
+    if heat.empty:
+        st.info(t("No answers for this selection."))
+        return
+    label = charts.dimension_label(dimension)
+    st.plotly_chart(charts.question_heatmap(heat, k, label), width="stretch", key="pulse_heatmap_chart")
+    if heat["suppressed"].any():
+        st.caption(t("Blank cells: fewer than {k} answers, or hidden so that a smaller group cannot be worked out "
+                     "from the total. Hover a cell for details.", k=k))
+    common.downloads(heatmap_export(heat, label), f"pulse_{wave}_by_{dimension}", t("Pulse by group"), "pulse_heatmap")
+
+
+if common.fetch(survey.question_results).empty:
+    st.info(t("No pulse questions imported yet. Import a survey export with 1–5 questions on the Import page."),
+            icon=":material/info:")
+    st.stop()
+k = max(survey.MIN_THRESHOLD, int(common.fetch(store.get_settings)["anonymity_threshold"]))
+filters = survey_filters("pulse")
+all_results = common.fetch(survey.question_results, filters=filters)
+if all_results.empty:
+    st.info(t("No answers for this selection."), icon=":material/info:")
+    st.stop()
+if all_results["suppressed"].all():
+    st.warning(t("Fewer than {k} answers in every wave for this selection: results are hidden to protect "
+                 "anonymity. Widen the filters.", k=k), icon=":material/visibility_off:")
+    st.stop()
+waves = list(dict.fromkeys(all_results["wave"]))
+wave = st.selectbox(t("Wave"), list(reversed(waves)), format_func=wave_name, key="pulse_wave")
+question_section(all_results[all_results["wave"] == wave].reset_index(drop=True), wave, k)
+if len(waves) > 1:
+    st.subheader(t("Trend"))
+    st.plotly_chart(charts.favourable_trend(all_results), width="stretch", key="pulse_trend_chart")
+heatmap_section(wave, filters, k)

@@ -1,0 +1,212 @@
+"""Pipeline movement page: how the open pipeline went from one snapshot to another (waterfall through the
+movement buckets), the deals behind each bucket, close dates pushed, and the pipeline at each snapshot."""
+from __future__ import annotations
+
+import statistics
+from functools import partial
+
+import streamlit as st
+
+from analytics.reports import exports
+from analytics.sales import deals, movement
+from ui import common, fmt
+from ui.charts import movement as charts_movement
+from ui.i18n import t
+
+st.title(t("Pipeline movement"))
+st.caption(t("What changed between two weekly exports: deals won, lost, added, dropped, advanced, moved back or "
+             "slipped, and how the open pipeline went from one total to the other."))
+
+
+def sidebar_filters() -> deals.DealFilter:
+    """Pipeline, owner and extra-attribute filters (no period here: the snapshot pickers choose the dates)."""
+    choices = common.fetch(deals.filter_choices)
+    side = st.sidebar
+    side.subheader(t("Filters"))
+    pipelines = side.multiselect(t("Pipeline"), choices.get("pipeline", []), key="movement_f_pipeline",
+                                 placeholder=t("All pipelines"))
+    owners = side.multiselect(t("Owner"), choices.get("owner", []), key="movement_f_owner",
+                              placeholder=t("All owners"))
+    attributes = []
+    extra = [name for name in choices if name not in ("pipeline", "owner")]
+    if extra:
+        with side.expander(t("More filters")):
+            for name in extra:
+                values = st.multiselect(name, choices[name], key=f"movement_f_attr_{name}", placeholder=t("All"))
+                if values:
+                    attributes.append((name, tuple(values)))
+    return deals.DealFilter(pipelines=tuple(pipelines), owners=tuple(owners), attributes=tuple(attributes))
+
+
+flt = sidebar_filters()
+dates = common.fetch(deals.snapshot_dates)
+if len(dates) < 2:
+    st.info(t("Pipeline movement compares two snapshots: import at least two weekly exports of your deals "
+              "(one file per week, dated by its file name or the snapshot date on the Import page)."))
+    st.stop()
+
+
+def snapshot_pickers() -> tuple:
+    left, right, _ = st.columns([1, 1, 2])
+    start = left.selectbox(t("From snapshot"), dates, index=len(dates) - 2, format_func=fmt.date,
+                           key="movement_from")
+    end = right.selectbox(t("To snapshot"), dates, index=len(dates) - 1, format_func=fmt.date, key="movement_to")
+    if start >= end:
+        st.warning(t("Pick a 'from' snapshot older than the 'to' snapshot."), icon=":material/swap_horiz:")
+        st.stop()
+    return start, end
+
+
+def kpi_row(mv: movement.Movement) -> None:
+    money = lambda v: fmt.money_short(v, mv.currency)  # noqa: E731
+    cells = st.columns([1.4, 1.4, 1, 1, 1, 1])
+    cells[0].metric(t("Open on {date}", date=fmt.date(mv.date_from)), money(mv.open_amount_from),
+                    help=t("{n} deals.", n=fmt.number(mv.open_count_from)))
+    cells[1].metric(t("Open on {date}", date=fmt.date(mv.date_to)), money(mv.open_amount_to),
+                    fmt.delta(mv.open_amount_to - mv.open_amount_from, money),
+                    help=t("{n} deals.", n=fmt.number(mv.open_count_to)))
+    for cell, bucket in zip(cells[2:], ("new", "won", "lost", "dropped"), strict=True):
+        cell.metric(charts_movement.bucket_label(bucket), fmt.number(mv.counts[bucket]),
+                    help=t(BUCKET_HELP[bucket]))
+
+
+BUCKET_HELP = {
+    "won": "Deals won by the second snapshot. Amount: their open value at the first snapshot.",
+    "lost": "Deals lost by the second snapshot. Amount: their open value at the first snapshot.",
+    "new": "Open deals not in the first snapshot (created, imported or reopened since). Amount: value now.",
+    "dropped": "Open deals absent from the second export (deleted or moved out of it).",
+    "advanced": "Open in both, now at a later stage. Amount: net change of their value.",
+    "moved_back": "Open in both, now at an earlier stage. Amount: net change of their value.",
+    "slipped": "Same stage, expected close date pushed later. Amount: net change of their value.",
+    "amount_changed": "Same stage and close date, amount changed. Amount: net change of their value.",
+    "unchanged": "Same stage, close date not later, same amount.",
+}
+
+
+def waterfall_section(mv: movement.Movement) -> str | None:
+    """The waterfall; returns the bucket of a clicked bar (None when no bucket bar is selected)."""
+    event = st.plotly_chart(charts_movement.waterfall_chart(mv), width="stretch", on_select="rerun",
+                            selection_mode="points", key="movement_waterfall")
+    st.caption(t("Open pipeline + new − won − lost − dropped ± changes of the deals open in both = open pipeline. "
+                 "The axis starts near the lowest level, not at zero. Click a bar to list its deals."))
+    keys = charts_movement.waterfall_keys()
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        index = point.get("point_index", point.get("point_number"))
+        if index is not None and 0 < index < len(keys) - 1:
+            return keys[index]
+    return None
+
+
+def deals_section(mv: movement.Movement, clicked: str | None) -> None:
+    st.subheader(t("Deals behind a bucket"))
+    if clicked and clicked != st.session_state.get("movement_last_click"):
+        st.session_state["movement_bucket"] = clicked
+    st.session_state["movement_last_click"] = clicked
+    if st.session_state.get("movement_bucket") not in movement.BUCKETS:
+        st.session_state["movement_bucket"] = next((b for b in movement.BUCKETS if mv.counts[b]), "won")
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    bucket = left.selectbox(t("Bucket"), movement.BUCKETS, key="movement_bucket",
+                            format_func=lambda b: f"{charts_movement.bucket_label(b)} ({fmt.number(mv.counts[b])})")
+    right.caption(t(BUCKET_HELP[bucket]))
+    table = mv.deals_in(bucket).drop(columns="bucket")
+    if table.empty:
+        st.info(t("No deal in this bucket."))
+        return
+    st.dataframe(table, hide_index=True, width="stretch", column_config=deal_columns(mv), column_order=DEAL_ORDER)
+    download_pair({bucket: table, "all": mv.deals}, f"movement_{mv.date_from}_{mv.date_to}_{bucket}")
+
+
+DEAL_ORDER = ["name", "owner", "pipeline", "stage_from", "stage_to", "change", "value_from", "value_to",
+              "close_on_from", "close_on_to", "days_pushed", "amount_from", "amount_to", "currency", "deal_id"]
+
+
+def deal_columns(mv: movement.Movement) -> dict:
+    money = st.column_config.NumberColumn
+    return {
+        "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
+        "stage_from": t("Stage on {date}", date=fmt.date(mv.date_from)),
+        "stage_to": t("Stage on {date}", date=fmt.date(mv.date_to)),
+        "close_on_from": st.column_config.DateColumn(t("Close date before")),
+        "close_on_to": st.column_config.DateColumn(t("Close date after")),
+        "days_pushed": st.column_config.NumberColumn(t("Days pushed"), format="%d"),
+        "amount_from": money(t("Amount before"), format="localized"),
+        "amount_to": money(t("Amount after"), format="localized"), "currency": t("Currency"),
+        "value_from": money(t("Open value before ({currency})", currency=mv.currency or "–"), format="localized"),
+        "value_to": money(t("Value after ({currency})", currency=mv.currency or "–"), format="localized"),
+        "change": money(t("Change to open pipeline"), format="localized"),
+    }
+
+
+SLIP_ORDER = ["name", "owner", "stage", "amount", "first_close_on", "close_on", "pushes", "days_pushed"]
+
+
+def slips_section(end) -> None:
+    st.subheader(t("Slipped close dates"))
+    st.caption(t("Open deals on {date} whose expected close date was pushed later from one snapshot to the next.",
+                 date=fmt.date(end)))
+    table = common.fetch(movement.slips, flt=flt, as_of=end)
+    leaders = table[table["pushes"] > 0].head(15)
+    if leaders.empty:
+        st.success(t("No close date was pushed."))
+    else:
+        st.dataframe(leaders, hide_index=True, width="stretch", column_order=SLIP_ORDER, column_config={
+            "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
+            "stage": t("Stage"), "amount": st.column_config.NumberColumn(t("Amount"), format="localized"),
+            "close_on": st.column_config.DateColumn(t("Close date")),
+            "first_close_on": st.column_config.DateColumn(t("First close date")),
+            "pushes": st.column_config.NumberColumn(t("Pushes"), format="%d"),
+            "days_pushed": st.column_config.NumberColumn(t("Days pushed"), format="%d"),
+            "snapshots": st.column_config.NumberColumn(t("Snapshots"), format="%d")})
+    owners = common.fetch(movement.push_rates, flt=flt, as_of=end)
+    if not owners.empty:
+        left, right = st.columns([1, 1])
+        left.plotly_chart(charts_movement.push_rate_chart(owners), width="stretch")
+        right.dataframe(owners, hide_index=True, width="stretch", column_config={
+            "owner": t("Owner"), "open_deals": t("Open deals"), "pushed_deals": t("Deals pushed"),
+            "push_rate": st.column_config.NumberColumn(t("Push rate"), format="percent"),
+            "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
+            "avg_days_per_push": st.column_config.NumberColumn(t("Days per push"), format="%.0f")})
+        right.caption(t("Push rate = share of the owner's open deals whose close date was pushed at least once."))
+    download_pair({"slips": table, "owners": owners}, f"slipped_close_dates_{end}")
+
+
+def trend_section(currency: str | None) -> None:
+    st.subheader(t("Pipeline at each snapshot"))
+    measures = list(charts_movement.MEASURE_LABELS)
+    measure = st.segmented_control(t("Show"), measures, default=measures[0], key="movement_trend_measure",
+                                   format_func=lambda m: t(charts_movement.MEASURE_LABELS[m])) or measures[0]
+    per_stage = common.fetch(movement.trend, flt=flt)
+    if per_stage.empty:
+        st.info(t("No open deal."))
+        return
+    st.plotly_chart(charts_movement.trend_chart(per_stage, measure, currency), width="stretch")
+    gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+    st.caption(t("New pipeline = deals of the “new” bucket since the previous snapshot. Snapshots are compared at "
+                 "their dates: what happens in between is seen only in the next export, and stage entry dates "
+                 "inferred from snapshots (exports without 'Date entered' columns or a stage history) have the "
+                 "precision of the interval between snapshots: {days} days here.",
+                 days=fmt.number(statistics.median(gaps))))
+    download_pair({"trend": per_stage}, "pipeline_trend")
+
+
+def download_pair(sheets: dict, name: str) -> None:
+    first = next(iter(sheets.values()))
+    # Big tables are written when the button is clicked: a workbook of a million-deal movement takes minutes.
+    lazy = sum(len(sheet) for sheet in sheets.values()) > common.EAGER_DOWNLOAD_ROWS
+    csv_data = partial(exports.to_csv_bytes, first) if lazy else exports.to_csv_bytes(first)
+    xlsx_data = partial(exports.to_excel_bytes, sheets) if lazy else exports.to_excel_bytes(sheets)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("CSV"), csv_data, file_name=f"{name}.csv", mime="text/csv",
+                         key=f"movement_dl_csv_{name}", icon=":material/download:")
+    right.download_button(t("Excel"), xlsx_data, file_name=f"{name}.xlsx",
+                          mime=exports.XLSX_MIME, key=f"movement_dl_xlsx_{name}", icon=":material/download:")
+
+
+start, end = snapshot_pickers()
+mv = common.fetch(movement.movement, start, end, flt=flt)
+kpi_row(mv)
+clicked = waterfall_section(mv)
+deals_section(mv, clicked)
+slips_section(end)
+trend_section(mv.currency)

@@ -1,0 +1,207 @@
+"""Pipeline page: KPIs with their change since the last snapshot, funnel, stage velocity, open pipeline,
+owners and hygiene lists. Every number comes from analytics/ and respects the sidebar filters."""
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from analytics import store
+from analytics.reports import exports
+from analytics.reports import weekly_review as review
+from analytics.sales import deals, funnel, inventory
+from analytics.sales import kpis as performance
+from analytics.sales import stage_time as velocity
+from ui import common, fmt
+from ui.charts import sales as charts_sales
+from ui.filters import deal_filters, stop_without_deals
+from ui.i18n import t
+
+st.title(t("Pipeline"))
+st.caption(t("Where the deals are, how they convert, how fast they move, and which ones need attention."))
+
+flt, date_from, date_to = deal_filters("pipeline")
+period = {"flt": flt, "date_from": date_from, "date_to": date_to}
+stop_without_deals()
+
+
+def weekly_review_button() -> None:
+    """One click: the weekly pipeline review workbook (KPIs, funnel, movement, forecast, hygiene lists), written
+    when the button is clicked (at a million deals it takes minutes, never spent on a page view)."""
+    st.download_button(t("Weekly pipeline review (Excel)"), partial(weekly_review_bytes, flt),
+                       "weekly_pipeline_review.xlsx",
+                       exports.XLSX_MIME, key="pipeline_weekly_review", on_click="ignore",
+                       icon=":material/summarize:", type="primary",
+                       help=t("KPIs, funnel, movement, forecast and hygiene lists, one sheet each, "
+                              "for the filters chosen in the sidebar."))
+
+
+def weekly_review_bytes(chosen: deals.DealFilter) -> bytes:
+    with store.connect(common.db_path()) as con:
+        return review.weekly_review(con, chosen) or b""
+
+
+KPI_HELP = {
+    "open": "Sum of the amounts of deals whose current status is open.",
+    "weighted": "Sum over open deals of amount × win probability (exported, else the stage's configured one).",
+    "win_rate": "Won ÷ (won + lost) for deals closed in the period, by count.",
+    "avg": "Mean amount of the deals won in the period.",
+    "cycle": "Median days from created to closed for deals won in the period.",
+    "velocity": "Open deals × win rate × average won deal ÷ mean sales cycle: revenue the pipeline makes per day.",
+}
+
+
+def kpi_row() -> str | None:
+    deltas = common.fetch(performance.kpi_deltas, **period)
+    k, c = deltas.current, deltas.changes
+    money = lambda v: fmt.money_short(v, k.currency)  # noqa: E731
+    cells = st.columns(6)
+    cells[0].metric(t("Open pipeline"), money(k.open_amount), fmt.delta(c["open_amount"], money),
+                    help=t(KPI_HELP["open"]) + " " + t("{n} deals.", n=fmt.number(k.open_count)))
+    cells[1].metric(t("Weighted pipeline"), money(k.weighted_amount), fmt.delta(c["weighted_amount"], money),
+                    help=t(KPI_HELP["weighted"]))
+    cells[2].metric(t("Win rate"), fmt.pct(k.win_rate), fmt.delta(c["win_rate"], lambda v: fmt.pct(abs(v), 1)),
+                    help=t(KPI_HELP["win_rate"]))
+    cells[3].metric(t("Average won deal"), money(k.avg_won_amount), fmt.delta(c["avg_won_amount"], money),
+                    help=t(KPI_HELP["avg"]))
+    cells[4].metric(t("Sales cycle"), t("{n} days", n=fmt.number(k.sales_cycle_days_median)),
+                    fmt.delta(c["sales_cycle_days_median"], fmt.number), delta_color="inverse",
+                    help=t(KPI_HELP["cycle"]))
+    cells[5].metric(t("Velocity per day"), money(k.pipeline_velocity_per_day),
+                    fmt.delta(c["pipeline_velocity_per_day"], money), help=t(KPI_HELP["velocity"]))
+    if deltas.previous is not None:
+        st.caption(t("Changes since the snapshot of {date}.", date=fmt.date(deltas.previous.as_of)))
+    if k.excluded_other_currency:
+        st.caption(t("{n} deals in another currency are left out of the amounts: set a reporting currency and "
+                     "rates in Settings.", n=fmt.number(k.excluded_other_currency)))
+    return k.currency
+
+
+def funnel_section(currency: str | None) -> None:
+    st.subheader(t("Funnel"))
+    main = common.fetch(funnel.main_pipeline, **period)
+    pipelines = common.fetch(deals.filter_choices)["pipeline"]
+    left, mid, right = st.columns([2, 1, 2])
+    chosen = left.selectbox(t("Pipeline"), pipelines, key="pipeline_funnel_pipeline",
+                            index=pipelines.index(main) if main in pipelines else 0)
+    by_value = mid.radio(t("Show"), [t("Count"), t("Value")], horizontal=True, key="pipeline_funnel_measure") \
+        == t("Value")
+    strict = right.toggle(t("Strict funnel"), key="pipeline_funnel_strict",
+                          help=t("Strict: a deal counts at a stage only if it passed every earlier stage in order "
+                                 "(known entry dates). Otherwise skipped stages count as passed."))
+    table = common.fetch(funnel.funnel, chosen, strict=strict, **period)
+    if table.empty:
+        st.info(t("No deal created in this period."))
+        return
+    st.plotly_chart(charts_sales.funnel_chart(table, by_value, currency), width="stretch")
+    common.downloads(table, "funnel", t("Funnel"), "pipeline_dl_funnel")
+    st.caption(t("Cohort: deals created in the period. A stage counts every deal that reached it or a later one."))
+
+
+def velocity_section() -> list[str]:
+    st.subheader(t("Stage velocity"))
+    chosen = st.session_state.get("pipeline_funnel_pipeline")
+    boxes = common.fetch(velocity.days_in_stage_summary, chosen, **period)
+    order = list(common.fetch(funnel.funnel, chosen, strict=False, **period)["stage"])  # funnel_section's key
+    if boxes.empty:
+        st.info(t("No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots."))
+        return order
+    st.plotly_chart(charts_sales.stage_days_chart(boxes, order), width="stretch")
+    common.downloads(boxes, "days_in_stage", t("Days in stage"), "pipeline_dl_days")
+    if boxes["inferred"].any():
+        st.caption(t("Some entry dates are inferred from weekly snapshots: their precision is the interval "
+                     "between snapshots."))
+    age = common.fetch(velocity.age_in_stage, chosen, flt=flt)
+    with st.expander(t("Age in current stage (open deals)")):
+        shown_rows(age.sort_values("age_days", ascending=False, na_position="last"), "age_in_stage")
+    return order
+
+
+SHOWN_ROWS = 500
+
+
+def shown_rows(table, name: str) -> None:
+    """A long list: its first SHOWN_ROWS rows on the page, every row in the downloads."""
+    if len(table) > SHOWN_ROWS:
+        st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
+                     n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
+    labelled = table.rename(columns=lambda c: t(COLUMN_LABELS.get(c, c)))
+    st.dataframe(labelled.head(SHOWN_ROWS), hide_index=True, width="stretch")
+    common.downloads(labelled, name, name[:31], f"pipeline_dl_{name}")
+
+
+COLUMN_LABELS = {
+    "deal_id": "Deal id", "name": "Name", "owner": "Owner", "pipeline": "Pipeline", "stage": "Stage",
+    "position": "Order", "amount": "Amount", "currency": "Currency", "close_on": "Close date",
+    "entered_on": "Entered stage on", "age_days": "Days in stage", "inferred": "Date inferred from snapshots",
+    "last_change_on": "Last change", "days_unchanged": "Days without change", "days_past_due": "Days past due",
+    "value": "Amount (reporting currency)", "owner_median": "Owner's median", "ratio_to_median": "× median",
+    "reason": "Reason",
+}
+
+
+def inventory_section(currency: str | None, order: list[str]) -> None:
+    st.subheader(t("Open pipeline"))
+    table = common.fetch(inventory.open_inventory, flt=flt, by=("stage", "close_month"))
+    if table.empty:
+        st.info(t("No open deal."))
+        return
+    full_order = order + sorted(set(table["stage"]) - set(order))
+    st.plotly_chart(charts_sales.inventory_heatmap(table, full_order, currency), width="stretch")
+    common.downloads(table, "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
+
+
+def owners_section(currency: str | None) -> None:
+    st.subheader(t("Owner leaderboard"))
+    rates = common.fetch(performance.win_rates, by="owner", **period).rename(columns={"group": "owner"})
+    open_by_owner = common.fetch(inventory.open_inventory, flt=flt, by="owner").rename(
+        columns={"amount": "open_amount", "count": "open_deals", "weighted": "weighted_amount"})
+    board = rates.merge(open_by_owner, on="owner", how="outer").fillna(
+        {"open_amount": 0.0, "won_amount": 0.0, "open_deals": 0}).sort_values("won_amount", ascending=False)
+    st.plotly_chart(charts_sales.owner_bars(board, currency), width="stretch")
+    shown = board[["owner", "open_deals", "open_amount", "weighted_amount", "won", "lost", "win_rate",
+                   "avg_won_amount", "sales_cycle_days_median"]]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "owner": t("Owner"), "open_deals": t("Open deals"), "open_amount": t("Open pipeline"),
+        "weighted_amount": t("Weighted pipeline"), "won": t("Won"), "lost": t("Lost"),
+        "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
+        "avg_won_amount": t("Average won deal"), "sales_cycle_days_median": t("Cycle (median days)")})
+    common.downloads(shown, "owners", t("Owners"), "pipeline_dl_owners")
+
+
+HYGIENE_LABELS = {"stale": "Stale", "past_due": "Past due", "missing": "Missing amount or close date",
+                  "outliers": "Unusual amount"}
+
+
+def hygiene_section() -> None:
+    st.subheader(t("Pipeline hygiene"))
+    lists = common.fetch(inventory.hygiene, flt=flt)
+    tabs = st.tabs([f"{t(HYGIENE_LABELS[name])} ({fmt.number(len(lists[name]))})" for name in HYGIENE_LABELS])
+    for tab, name in zip(tabs, HYGIENE_LABELS, strict=True):
+        with tab:
+            if lists[name].empty:
+                st.success(t("Nothing to fix here."))
+                continue
+            shown_rows(lists[name], f"hygiene_{name}")
+
+
+def calibration_section() -> None:
+    chosen = st.session_state.get("pipeline_funnel_pipeline")
+    table = common.fetch(inventory.calibration, chosen, flt=flt)
+    with st.expander(t("Stage probability: configured vs historical (calibration)")):
+        if table.empty:
+            st.info(t("No closed deal yet."))
+            return
+        st.plotly_chart(charts_sales.calibration_chart(table), width="stretch")
+        common.downloads(table, "calibration", "calibration", "pipeline_dl_calibration")
+        st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
+
+
+currency = kpi_row()
+weekly_review_button()
+funnel_section(currency)
+stage_order = velocity_section()
+inventory_section(currency, stage_order)
+owners_section(currency)
+hygiene_section()
+calibration_section()

@@ -1,0 +1,248 @@
+"""Priorities page: which open deals to work on this week (ranked by expected value, with flags, a next
+action and the factors behind each score), what the deals we win have in common, and how well the score
+predicted held-back deals. Every number comes from analytics/priorities.py."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import store
+from analytics.sales import deals
+from analytics.sales import priorities as prio
+from ui import common, fmt
+from ui.charts import priorities as charts_priorities
+from ui.filters import deal_filters, stop_without_deals
+from ui.i18n import t
+
+st.title(t("Priorities"))
+st.caption(t("Which open deals to work on this week, and what the deals we win have in common."))
+
+flt, date_from, date_to = deal_filters("priorities")
+stop_without_deals()
+
+FLAG_LABELS = {
+    "past_due": "past due",
+    "missing_amount": "no amount",
+    "no_close_date": "no close date",
+    "pushed_twice": "pushed 2+ times",
+    "stale": "stale",
+    "closing_this_month": "closes this month",
+}
+ATTRIBUTE_LABELS = {
+    "owner": "Owner",
+    "pipeline": "Pipeline",
+    "deal size": "Deal size",
+    "cycle length": "Cycle length (days)",
+    "pushes": "Close-date pushes",
+}
+SCORE_HELP = {
+    "score": "Estimated chance of winning: the win rate of past deals that reached the same stage, adjusted "
+             "by the factors in the last column.",
+    "expected_value": "Score × amount: what the deal is worth this week, weighted by its chance.",
+}
+
+
+def attribute_label(attribute: str) -> str:
+    return t(ATTRIBUTE_LABELS[attribute]) if attribute in ATTRIBUTE_LABELS else attribute
+
+
+def value_label(value: str) -> str:
+    return t("(blank)") if value == "(blank)" else str(value)
+
+
+def factor_text(factor: dict) -> str:
+    return t("{attribute} = {value}: ×{factor} odds", attribute=attribute_label(factor["attribute"]),
+             value=value_label(factor["value"]), factor=fmt.number(factor["factor"], 2))
+
+
+def why_text(factors: list[dict]) -> str:
+    return "; ".join(factor_text(f) for f in prio.top_factors(factors))
+
+
+def model_note(result: prio.Priorities) -> None:
+    check = result.calibration
+    drivers = ", ".join(attribute_label(a) for a in result.model.drivers)
+    if check.brier_drivers is None:
+        st.info(t("Score = the win rate of past deals that reached the same stage. There are too few closed deals "
+                  "to test whether the win drivers improve it, so the simpler stage-only score is used."),
+                icon=":material/info:")
+    elif check.driver_is_better:
+        st.success(t("Score = the win rate of past deals that reached the same stage, adjusted for {drivers}. "
+                     "On the latest closed deals, held back from the estimate, it predicted better than the stage "
+                     "alone (Brier score {driver} against {stage}; lower is better).", drivers=drivers,
+                     driver=fmt.number(check.brier_drivers, 3), stage=fmt.number(check.brier_stage, 3)),
+                   icon=":material/verified:")
+    else:
+        st.warning(t("Score = the win rate of past deals that reached the same stage. Adjusting it for the win "
+                     "drivers did not predict the latest closed deals better (Brier score {driver} against "
+                     "{stage}), so the simpler stage-only score is used.",
+                     driver=fmt.number(check.brier_drivers, 3), stage=fmt.number(check.brier_stage, 3)),
+                   icon=":material/rule:")
+
+
+def headline(ranked: pd.DataFrame, currency: str | None) -> None:
+    cells = st.columns(4)
+    cells[0].metric(t("Open deals"), fmt.number(len(ranked)))
+    cells[1].metric(t("Expected value"), fmt.money_short(ranked["expected_value"].sum(), currency),
+                    help=t(SCORE_HELP["expected_value"]))
+    flagged = int(sum(1 for flags in ranked["flags"] if flags))
+    cells[2].metric(t("Deals needing an update"), fmt.number(flagged),
+                    help=t("Open deals with at least one flag."))
+    closing = int(sum("closing_this_month" in flags for flags in ranked["flags"]))
+    cells[3].metric(t("Closing this month"), fmt.number(closing))
+
+
+def shown_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The ranked list with translated flags, actions and factors (lists stay lists for the chips)."""
+    return pd.DataFrame({
+        "rank": ranked["rank"], "name": ranked["name"].fillna(ranked["deal_id"]), "owner": ranked["owner"],
+        "score": ranked["score"] * 100, "expected_value": ranked["expected_value"].round(),
+        "flags": [[t(FLAG_LABELS[f]) for f in flags] for flags in ranked["flags"]],
+        "next_action": [t(prio.NEXT_ACTIONS[a]) for a in ranked["action"]],
+        "stage": ranked["stage"], "value": ranked["value"], "close_on": ranked["close_on"],
+        "why": [why_text(f) for f in ranked["factors"]],
+    })
+
+
+def priority_section(result: prio.Priorities, currency: str | None) -> None:
+    st.subheader(t("Where to spend this week"))
+    ranked = result.deals
+    if ranked.empty:
+        st.info(t("No open deal matches the filters."))
+        return
+    headline(ranked, currency)
+    chosen = st.pills(t("Show only deals flagged"), list(FLAG_LABELS), selection_mode="multi",
+                      format_func=lambda f: t(FLAG_LABELS[f]), key="priorities_flag_filter")
+    if chosen:
+        ranked = ranked[[any(f in flags for f in chosen) for flags in ranked["flags"]]].reset_index(drop=True)
+    if ranked.empty:
+        st.info(t("No open deal has these flags."))
+        return
+    unit = f" ({currency})" if currency else ""
+    event = st.dataframe(
+        shown_table(ranked), hide_index=True, width="stretch", height=460, on_select="rerun",
+        selection_mode="single-row", key="priorities_table",
+        column_config={
+            "rank": st.column_config.NumberColumn("#", width="small"),
+            "name": st.column_config.TextColumn(t("Deal"), width="medium"), "owner": t("Owner"),
+            "score": st.column_config.ProgressColumn(t("Score"), min_value=0, max_value=100, format="%.0f%%",
+                                                     help=t(SCORE_HELP["score"]), width="small"),
+            "expected_value": st.column_config.NumberColumn(t("Expected value") + unit, format="localized",
+                                                            help=t(SCORE_HELP["expected_value"])),
+            "flags": st.column_config.ListColumn(t("Flags"), width="medium"),
+            "next_action": st.column_config.TextColumn(t("Next action"), width="large"),
+            "stage": t("Stage"),
+            "value": st.column_config.NumberColumn(t("Amount") + unit, format="localized"),
+            "close_on": st.column_config.DateColumn(t("Close date")),
+            "why": st.column_config.TextColumn(t("What moved the score"), width="large"),
+        })
+    st.caption(t("Select a row to see how its score is built."))
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        deal_detail(ranked.iloc[rows[0]], currency)
+    common.downloads(export_table(ranked), "priorities", "priorities", "priorities_dl_list")
+
+
+def deal_detail(deal: pd.Series, currency: str | None) -> None:
+    with st.container(border=True):
+        # names come from the imported files: fmt.plain shows them as typed, never as Markdown or HTML
+        st.markdown(f"**{fmt.plain(deal['name'] or deal['deal_id'])}** · "
+                    f"{fmt.plain(deal['owner']) if deal['owner'] else t('(blank)')} · {fmt.plain(deal['stage'])}")
+        lines = [t("Past deals that reached {stage} in {pipeline}: {rate} won.", stage=fmt.plain(deal["stage"]),
+                   pipeline=fmt.plain(deal["pipeline"]), rate=fmt.pct(deal["stage_rate"]))]
+        lines += ["- " + fmt.plain(factor_text(f)) for f in deal["factors"]]
+        if not deal["factors"]:
+            lines.append("- " + t("No factor applies: the score is the stage's win rate."))
+        st.markdown("\n".join(lines))
+        odds = [fmt.number(deal["stage_rate"] / (1 - deal["stage_rate"]), 2)]
+        odds += [fmt.number(f["factor"], 2) for f in deal["factors"]]
+        final = deal["score"] / (1 - deal["score"]) if deal["score"] < 1 else None
+        st.markdown(t("Odds {product} = {odds}, so a score of **{score}**; × amount {amount} = expected value "
+                      "**{value}**.", product=" × ".join(odds), odds=fmt.number(final, 2),
+                      score=fmt.pct(deal["score"]), amount=fmt.money(deal["value"], currency),
+                      value=fmt.money(deal["expected_value"], currency)))
+        st.caption(t("Factors multiply the odds (chance of winning ÷ chance of losing). Each one compares past deals "
+                     "with the same value at this stage to all deals at this stage, shrunk toward the stage when few "
+                     "deals share it, and capped at ×3."))
+        st.markdown(f"**{t('Next action')}:** {t(prio.NEXT_ACTIONS[deal['action']])}")
+
+
+def export_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The list as a flat table for CSV / Excel (flags and factors as text)."""
+    table = ranked[["rank", "deal_id", "name", "owner", "pipeline", "stage", "value", "close_on", "score",
+                    "expected_value"]].copy()
+    table["flags"] = [", ".join(t(FLAG_LABELS[f]) for f in flags) for flags in ranked["flags"]]
+    table["next_action"] = [t(prio.NEXT_ACTIONS[a]) for a in ranked["action"]]
+    table["why"] = [why_text(f) for f in ranked["factors"]]
+    return table
+
+
+def drivers_section(currency: str | None) -> None:
+    st.subheader(t("What wins deals"))
+    table = common.fetch(prio.win_drivers, flt=flt, date_from=date_from, date_to=date_to)
+    minimum = common.fetch(store.get_settings)["min_closed_for_driver"]
+    if table.empty:
+        st.info(t("No closed deal yet: win drivers need won and lost deals."))
+        return
+    labels = {a: attribute_label(a) for a in table["attribute"].unique()}
+    if table["enough_data"].any():
+        st.plotly_chart(charts_priorities.drivers_chart(table, labels, currency), width="stretch")
+    else:
+        st.info(t("No attribute value has {n} closed deals yet.", n=fmt.number(minimum)))
+    st.caption(t("Closed deals of the filters (closed in the period when one is set). Whiskers: 95 % interval. "
+                 "Only values with at least {n} closed deals are shown (setting).", n=fmt.number(minimum)))
+    with st.expander(t("All attribute values, including those with not enough data")):
+        shown = table.assign(attribute=table["attribute"].map(labels), value=table["value"].map(value_label),
+                             status=[t("ranked") if ok else t("not enough data") for ok in table["enough_data"]])
+        shown = shown[["rank", "attribute", "value", "closed", "won", "win_rate", "ci_low", "ci_high",
+                       "avg_won_amount", "difference", "status"]]
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            "rank": "#", "attribute": t("Attribute"), "value": t("Value"), "closed": t("Closed deals"),
+            "won": t("Won"), "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
+            "ci_low": st.column_config.NumberColumn(t("95 % low"), format="percent"),
+            "ci_high": st.column_config.NumberColumn(t("95 % high"), format="percent"),
+            "avg_won_amount": st.column_config.NumberColumn(t("Average won deal"), format="localized"),
+            "difference": st.column_config.NumberColumn(t("Difference from overall"), format="percent"),
+            "status": t("Status")})
+        common.downloads(shown, "win_drivers", "win_drivers", "priorities_dl_drivers")
+
+
+def calibration_section(result: prio.Priorities) -> None:
+    st.subheader(t("How good is the score?"))
+    check = result.calibration
+    if check.brier_drivers is None:
+        st.info(t("Too few closed deals to hold some back and test the score (at least {train} to learn from and "
+                  "{test} to test on).", train=prio.MIN_TRAIN, test=prio.MIN_TEST))
+        return
+    cells = st.columns(3)
+    cells[0].metric(t("Brier score, driver score"), fmt.number(check.brier_drivers, 3),
+                    help=t("Mean of (score − outcome)², outcome 1 = won, 0 = lost. Lower is better."))
+    cells[1].metric(t("Brier score, stage only"), fmt.number(check.brier_stage, 3),
+                    help=t("The same for the stage's win rate alone."))
+    cells[2].metric(t("Score used"), t("driver score") if check.driver_is_better else t("stage-only score"))
+    st.plotly_chart(charts_priorities.reliability_chart(check.reliability), width="stretch")
+    st.caption(t("Learnt from the {train} deals closed before {date}, tested on the {test} deals closed since "
+                 "({n} predictions: one per stage each deal reached). The list's scores are then learnt from "
+                 "every closed deal.", train=fmt.number(len(check.train_ids)), date=fmt.date(check.cut_on),
+                 test=fmt.number(len(check.test_ids)), n=fmt.number(check.predictions)))
+    stage_warning(result)
+
+
+def stage_warning(result: prio.Priorities) -> None:
+    """Stages no lost deal is known to have reached: their win rate is overstated (METRICS.md 3 counts a
+    lost deal without stage history at the first stage only)."""
+    rates = result.model.stage_rates
+    only_won = rates[(rates["closed"] >= prio.MIN_TEST) & (rates["won"] == rates["closed"])]
+    if not only_won.empty:
+        stages = ", ".join(f"{row.stage} ({row.pipeline})" for row in only_won.itertuples())
+        st.caption(t("No lost deal is known to have reached {stages}: a lost deal without stage history counts at "
+                     "the first stage only, so the win rate there is overstated. Stage entry dates in the export "
+                     "fix this.", stages=stages))
+
+
+currency = common.fetch(deals.reporting_currency).code
+result = common.fetch(prio.priorities, flt=flt)
+model_note(result)
+priority_section(result, currency)
+drivers_section(currency)
+calibration_section(result)
