@@ -22,16 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.ingest import readers
-from analytics.ingest.readers import (
-    Parsed,
-    RawTable,
-    ReadError,
-    currency_symbols,
-    parse_dates,
-    parse_numbers,
-    parse_probability,
-    read_table,
-)
+from analytics.ingest.readers import RawTable, ReadError, read_table
+from analytics.ingest.values import Parsed, currency_symbols, parse_dates, parse_numbers, parse_probability
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import import_log, mapping, readers, stage_config
+from analytics.ingest import import_log, mapping, readers, stage_config, table
 from analytics.store.derived import refresh_current
 
 MAX_LABELS = 500   # distinct stage / status values mapped in Python; more means an odd file: general path
@@ -30,11 +30,11 @@ Progress = Callable[[str, int | None], None]
 
 _ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?"
 _SIMPLE_NUMBER = r"-?[0-9]+(?:[.][0-9]+)?"
-_SURE_DECIMAL = r"[.](?:[0-9]{1,2}|[0-9]{4,})$|^-?0[.]|^-?[0-9]{4,}[.]"  # readers._simple_numbers
-# Characters str.strip() removes (validation.text_column) that readers.BLANK_CHARS does not: a value starting or
+_SURE_DECIMAL = r"[.](?:[0-9]{1,2}|[0-9]{4,})$|^-?0[.]|^-?[0-9]{4,}[.]"  # values._simple_numbers
+# Characters str.strip() removes (validation.text_column) that table.BLANK_CHARS does not: a value starting or
 # ending with one is left to the general path.
 _OTHER_SPACE = r"\x1c-\x1f\x85\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{205f}\x{3000}"
-_BLANK_EDGE = "".join(f"\\x{{{ord(c):x}}}" for c in readers.BLANK_CHARS if c != " ")  # pulse_clean: spaces
+_BLANK_EDGE = "".join(f"\\x{{{ord(c):x}}}" for c in table.BLANK_CHARS if c != " ")  # pulse_clean: spaces
 _EDGE = f"^[{_BLANK_EDGE}{_OTHER_SPACE}]|[{_BLANK_EDGE}{_OTHER_SPACE}]$"
 
 
@@ -55,7 +55,7 @@ class _Csv:
 def try_import(source, data: bytes, file_name: str, digest: str, options, saved: dict, db,
                progress: Progress | None = None):
     """Import a clean CSV deals export in SQL and return its ImportResult; None when the general path must do it."""
-    csv = _sniff(data, file_name)
+    csv = sniff(data, file_name)
     if csv is None or options.sheet is not None:
         return None
     kind = options.kind or mapping.detect_kind(csv.columns)
@@ -112,10 +112,10 @@ def _report(progress: Progress | None, stage: str, rows: int | None) -> None:
 
 # --- reading --------------------------------------------------------------------------------------
 
-def _sniff(data: bytes, file_name: str) -> _Csv | None:
+def sniff(data: bytes, file_name: str) -> _Csv | None:
     """The general path's sniffing on the head and tail of the file; None when the file needs the general path."""
     try:
-        if readers._sniff(data, file_name) != "csv":
+        if readers.sniff(data, file_name) != "csv":
             return None
     except readers.ReadError:
         return None
@@ -128,21 +128,21 @@ def _sniff(data: bytes, file_name: str) -> _Csv | None:
             return None
         text = text.replace(b"\r\n", b"\n")
     try:
-        delimiter, header, cells = readers._csv_header(text, file_name)
+        delimiter, header, cells = readers.csv_header(text, file_name)
     except readers.ReadError:
         return None
     width = len(header.cells)
     if header.first != header.last or any(c is None for c in cells) or len(cells) != width:
         return None
-    body_start = readers._line_offset(text, header.last + 1)
-    body_end, footer, _ = readers._trim_footer(text, body_start, delimiter, width)
+    body_start = readers.line_offset(text, header.last + 1)
+    body_end, footer, _ = readers.trim_footer(text, body_start, delimiter, width)
     if footer != 0 or body_end != len(text):
         return None
     records = text.count(b"\n", body_start) + (0 if text.endswith(b"\n") or body_start >= len(text) else 1)
-    names, _, column_notes = readers._column_names(cells, [True] * width, letters=False)
+    names, _, column_notes = table.column_names(cells, [True] * width, letters=False)
     encoding = "utf-8-sig" if bom else "utf-8"
     notes = [f"Read as CSV: {readers.ENCODING_NAMES[encoding]} text separated by "
-             f"{readers.DELIMITER_NAMES[delimiter]}."] + readers._skip_notes(header.first, 0, "") + column_notes
+             f"{readers.DELIMITER_NAMES[delimiter]}."] + table.skip_notes(header.first, 0, "") + column_notes
     return _Csv(delimiter, header.first, header.last, names, encoding, notes, records)
 
 
@@ -270,7 +270,7 @@ class _Plan:
     def _fix_edges(self, con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
         """Strip the blank characters other than spaces (tabs, no-break spaces…) from the few cells that have some
         at either end, as the readers do: trimming them from every cell costs more than reading the file."""
-        chars = " || ".join(f"chr({ord(c)})" for c in readers.BLANK_CHARS)
+        chars = " || ".join(f"chr({ord(c)})" for c in table.BLANK_CHARS)
         for column in columns:
             con.execute(f"UPDATE fast_rows SET {column} = nullif(trim({column}, {chars}), '') "
                         f"WHERE regexp_matches({column}, '{_EDGE}')")

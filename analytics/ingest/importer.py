@@ -20,6 +20,7 @@ import pandas as pd
 from analytics import store
 from analytics.ingest import fast_csv, mapping, readers, stage_config
 from analytics.ingest import stage_history as history
+from analytics.ingest import values as parsing
 from analytics.ingest.import_log import (
     AlreadyImported,
     ImportOptions,
@@ -236,7 +237,7 @@ def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date)
                         "their stage decides.")
     currency = text_column(frame, fields.get("currency")).str.upper()
     if fields.get("amount"):
-        currency = currency.fillna(readers.currency_symbols(frame[fields["amount"]]))
+        currency = currency.fillna(parsing.currency_symbols(frame[fields["amount"]]))
     deal_id = _deal_ids(frame, fields, created, warnings)
     pipeline = text_column(frame, fields.get("pipeline")).fillna("default")
 
@@ -265,7 +266,7 @@ def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings:
     if column is None:
         warnings.append("No amount column: value totals are not available (map one with --map amount=COLUMN).")
         return pd.Series(np.nan, index=frame.index)
-    parsed = readers.parse_numbers(frame[column])
+    parsed = parsing.parse_numbers(frame[column])
     rej.add(parsed.bad, "amount " + cells(frame[column]) + " is not a number")
     rej.add(parsed.values < 0, "amount " + cells(frame[column]) + " is negative")
     return parsed.values
@@ -282,7 +283,7 @@ def _close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict) 
 def _probabilities(frame: pd.DataFrame, column: str | None, rej: Rejections) -> pd.Series:
     if column is None:
         return pd.Series(np.nan, index=frame.index)
-    parsed = readers.parse_probability(frame[column])
+    parsed = parsing.parse_probability(frame[column])
     rej.add(parsed.bad, "probability " + cells(frame[column]) + " is not between 0 and 100 %")
     return parsed.values
 
@@ -394,7 +395,7 @@ def _enps_scores(frame: pd.DataFrame, sm, rej: Rejections) -> tuple[pd.Series, s
     if sm.enps is None:
         return pd.Series(np.nan, index=frame.index), None
     scale = sm.enps_scale or "0-10"
-    parsed = readers.parse_numbers(frame[sm.enps])
+    parsed = parsing.parse_numbers(frame[sm.enps])
     low = 1 if scale == "1-10" else 0
     values = parsed.values
     outside = values.notna() & ((values < low) | (values > 10) | (values != values.round()))
@@ -421,7 +422,7 @@ def _likert_answers(frame: pd.DataFrame, columns: list[str], rej: Rejections) ->
 
 def _likert_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numeric answers, or answer texts (Strongly agree… / Tout à fait d'accord…) turned into 1..5."""
-    parsed = readers.parse_numbers(cells)
+    parsed = parsing.parse_numbers(cells)
     text = cells.map(lambda v: mapping.LIKERT_TEXT.get(mapping.normalise_header(v)) if isinstance(v, str) else None)
     values = parsed.values.fillna(text.astype("float64"))
     bad = parsed.bad & text.isna()
@@ -473,7 +474,7 @@ def _prepare_one_on_ones(raw: readers.RawTable, overrides: dict, snapshot_on: dt
     rej.add(met.isna(), "no meeting date")
     duration = pd.Series(np.nan, index=frame.index)
     if fields.get("duration_minutes"):
-        parsed = readers.parse_numbers(frame[fields["duration_minutes"]])
+        parsed = parsing.parse_numbers(frame[fields["duration_minutes"]])
         rej.add(parsed.bad | (parsed.values < 0), "duration " + cells(frame[fields["duration_minutes"]]) +
                 " is not a number of minutes")
         duration = parsed.values

@@ -29,7 +29,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from analytics.ingest import mapping, readers, validation
+from analytics.ingest import mapping, readers, validation, values
 
 HISTORY_COLUMNS = ["deal_id", "stage", "from_stage", "changed_on", "amount", "close_on", "probability"]
 _STAGE_EVENTS = {"stage", "stage name", "opportunity stage", "deal stage", "etape", "phase", "etape de vente",
@@ -73,14 +73,14 @@ def _dates(frame: pd.DataFrame, column: str | None, label: str, rej, details: di
     if column is None:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     cells = frame[column].map(lambda v: _COMMA_BEFORE_TIME.sub(" ", v) if isinstance(v, str) else v)
-    parsed = readers.parse_dates(cells)
+    parsed = values.parse_dates(cells)
     rej.add(parsed.bad, f"{label} " + validation.cells(frame[column]) + " is not a date")
     details.setdefault("date_orders", {})[column] = parsed.detail
     return parsed.values
 
 
 def _numbers(cells: pd.Series, label: str, rej, probability: bool = False) -> pd.Series:
-    parsed = readers.parse_probability(cells) if probability else readers.parse_numbers(cells)
+    parsed = values.parse_probability(cells) if probability else values.parse_numbers(cells)
     reason = "is not between 0 and 100 %" if probability else "is not a number"
     rej.add(parsed.bad, f"{label} " + validation.cells(cells) + f" {reason}")
     if not probability:
@@ -135,7 +135,7 @@ def _event_rows(frame, fields, deal_id, changed, rej, details) -> tuple[pd.DataF
     is_stage, is_amount, is_close = kind == "stage", kind == "amount", kind == "close_on"
     rej.add(is_stage & new.isna(), "stage change without a new value")
     amount = _numbers(new.where(is_amount), "amount", rej)
-    parsed = readers.parse_dates(new.where(is_close))
+    parsed = values.parse_dates(new.where(is_close))
     rej.add(parsed.bad, "close date " + validation.cells(new) + " is not a date")
     close = parsed.values
     unused = kind.isna() & ~rej.bad

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.ingest import readers
+from analytics.ingest import readers, values
 
 
 class Rejections:
@@ -73,8 +73,8 @@ def parse_dates_column(frame: pd.DataFrame, column: str | None, label: str, rej:
     """Dates of one column (NaT when blank); unparseable cells reject their row."""
     if column is None:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    parsed = readers.parse_dates(frame[column])
-    far = parsed.bad & readers.far_years(frame[column])
+    parsed = values.parse_dates(frame[column])
+    far = parsed.bad & values.far_years(frame[column])
     rej.add(far, f"{label} " + cells(frame[column]) + " is before 1900 or after 2100")
     rej.add(parsed.bad, f"{label} " + cells(frame[column]) + " is not a date")
     details.setdefault("date_orders", {})[column] = parsed.detail

@@ -1,0 +1,409 @@
+"""Parse a column of text values into numbers, dates or probabilities (vectorised, one format decision per column).
+
+`parse_numbers`, `parse_dates`, `parse_probability` and `currency_symbols` take a pandas Series of text and decide
+the format (decimal comma, day-first dates, 0-100 percentages ...) once per column; a value that cannot be read is
+flagged in `Parsed.bad`, never guessed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.ingest.table import BLANK_CHARS
+
+
+@dataclass
+class Parsed:
+    """Values parsed from a text column: `values` (NaN/NaT where blank or bad), `bad` (non-blank but unreadable)."""
+
+    values: pd.Series
+    bad: pd.Series
+    detail: str
+
+
+# Patterns use only syntax shared by Python's re and pyarrow's RE2, so pandas can run them in C++.
+_CURRENCY_TOKENS = {
+    "US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD",
+    "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY",
+    "₪": "ILS", "Fr.": "CHF", "SFr": "CHF", "RMB": "CNY",
+}
+
+
+_CURRENCY_CODES = (
+    "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "CNY", "RMB", "HKD", "SGD", "INR", "BRL", "MXN", "ZAR",
+    "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "TRY", "ILS", "AED", "SAR", "KRW", "RUB",
+)
+
+
+_SYMBOLS = r"US\$|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|[$€£¥₹₩₽₺₪]"
+
+
+_CODES = "|".join(_CURRENCY_CODES) + r"|Fr\.|SFr"
+
+
+_CURRENCY_STRIP = f"{_SYMBOLS}|{_CODES}"
+
+
+_CURRENCY_FIND = f"(?:^|[^A-Za-z])(?P<c>{_SYMBOLS}|{_CODES})(?:[^A-Za-z]|$)|(?P<s>{_SYMBOLS})"
+
+
+_SPACES_RE = "[ \t\u00a0\u202f\u2007\u2009'’]"
+
+
+_EXP = "(?:[eE][+-]?[0-9]+)?"
+
+
+_CORE_RE = f"^(?:[0-9.,]*[0-9][0-9.,]*){_EXP}$"
+
+
+_SIMPLE_NUMBER = "^-?[0-9]+(?:[.][0-9]+)?$"
+
+
+def _result(parsed: pd.Series, bad: pd.Series, detail: str, values: pd.Series) -> Parsed:
+    """A Parsed with the input's index and name on both series."""
+    parsed = pd.Series(parsed.to_numpy(), index=values.index, name=values.name)
+    bad = pd.Series(np.asarray(bad, dtype=bool), index=values.index, name=values.name)
+    return Parsed(parsed, bad, detail)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """The values as a pandas string Series, stripped, with NaN for missing cells."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    return series.astype("str").str.strip(BLANK_CHARS)
+
+
+def _is_blank(text: pd.Series) -> np.ndarray:
+    """True where a text value is missing or empty."""
+    return text.isna().to_numpy(dtype=bool) | (text == "").to_numpy(dtype=bool, na_value=True)
+
+
+def _flags(result: pd.Series) -> np.ndarray:
+    """A boolean string-method result as a numpy array, False where the value was missing."""
+    return result.to_numpy(dtype=bool, na_value=False)
+
+
+def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
+    """The named groups of `pattern` for each value, as text columns (NaN where the value does not match)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        struct = pc.extract_regex(pa.array(text.array), pattern)
+        names = [struct.type.field(i).name for i in range(struct.type.num_fields)]
+        as_text = pd.StringDtype("pyarrow", na_value=np.nan)
+        return pd.DataFrame({
+            n: pc.struct_field(struct, [i]).to_pandas(types_mapper=lambda t: as_text).set_axis(text.index)
+            for i, n in enumerate(names)
+        })
+    except Exception:  # noqa: BLE001 - no pyarrow, or not an Arrow-backed series: let pandas do it
+        return text.str.extract(pattern)
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """Numeric text as float64 (NaN where missing or not a number)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pc.cast(pa.array(column.array), pa.float64()).to_numpy(zero_copy_only=False)
+    except Exception:  # noqa: BLE001 - some value is not a plain number, or no pyarrow: pandas coerces
+        return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def currency_symbols(values: pd.Series) -> pd.Series:
+    """For each cell, the ISO code of the currency written in it ('$' -> 'USD', '€' -> 'EUR'), else None."""
+    found = _extract(_as_text(values), _CURRENCY_FIND)
+    token = found["c"].fillna(found["s"])
+    codes = [None if not isinstance(t, str) else _CURRENCY_TOKENS.get(t, t) for t in token.unique()]
+    lookup = dict(zip(token.unique(), codes, strict=True))
+    return pd.Series(token.map(lookup).to_numpy(dtype=object, na_value=None), index=values.index,
+                     name=values.name, dtype=object)
+
+
+def parse_numbers(values: pd.Series, decimal: str | None = None) -> Parsed:
+    """Amounts as float64: currency, thousands separators, decimal comma or point, '(1,234.00)' negatives.
+
+    The decimal mark is decided once per column when `decimal` is None (a value holding both ',' and '.' uses the
+    last one as its decimal mark). Text such as 'TBD', '10k' or 'n/a' is bad, and so is a number too large for a
+    float ('1e999'); blank cells are NaN and not bad.
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return _finite(values.astype("float64"), np.zeros(len(values), dtype=bool), "numbers", values)
+    text = _as_text(values)
+    blank = _is_blank(text)
+    simple = _simple_numbers(text, blank, decimal)
+    if simple is not None:
+        return _finite(simple[0], blank & False, simple[1], values)
+    core, negative, valid = _number_core(text.fillna(""))
+    mark, detail = _decimal_marks(core, decimal)
+    numbers = _to_float(core, mark)
+    numbers = np.where(negative, -numbers, numbers)
+    numbers = np.where(valid & ~blank, numbers, np.nan)
+    return _finite(pd.Series(numbers), ~blank & np.isnan(numbers), detail, values)
+
+
+def _finite(numbers: pd.Series, bad, detail: str, values: pd.Series) -> Parsed:
+    """A Parsed of the numbers where infinities (values too large for a float) are NaN and bad."""
+    floats = np.asarray(numbers, dtype="float64")
+    infinite = np.isinf(floats)
+    if infinite.any():
+        floats = np.where(infinite, np.nan, floats)
+        bad = np.asarray(bad, dtype=bool) | infinite
+    return _result(pd.Series(floats), bad, detail, values)
+
+
+def _simple_numbers(text: pd.Series, blank: np.ndarray, decimal: str | None) -> tuple[pd.Series, str] | None:
+    """(floats, detail) when every value is a plain number like '-1234.5' whose '.' is surely a decimal point."""
+    if decimal == ",":
+        return None
+    simple = _flags(text.str.match(_SIMPLE_NUMBER))
+    if not (simple | blank).all():
+        return None
+    dotted = _flags(text.str.contains(".", regex=False))
+    if dotted.any() and decimal is None:
+        sure = _flags(text.str.contains(r"[.](?:[0-9]{1,2}|[0-9]{4,})$|^-?0[.]|^-?[0-9]{4,}[.]"))
+        if not sure.any():
+            return None
+    numbers = pd.Series(_floats(text.where(~blank)))
+    return numbers, "decimal point" if dotted.any() else "whole numbers"
+
+
+def _number_core(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(digits and separators, negative?, well-formed?) once currency, spaces, signs and parentheses are removed."""
+    t = text.str.replace(_CURRENCY_STRIP, "", regex=True)
+    t = t.str.replace(_SPACES_RE, "", regex=True).str.replace("\u2212", "-", regex=False)
+    parens = _flags(t.str.startswith("(")) & _flags(t.str.endswith(")"))
+    t = t.where(~parens, t.str.slice(1, -1))
+    lead_minus, lead_plus = _flags(t.str.startswith("-")), _flags(t.str.startswith("+"))
+    trail = _flags(t.str.match(".+-$"))
+    core = t.str.replace(r"^[+-]|-$", "", regex=True)
+    core = core.where(~(lead_minus & trail), "x")
+    valid = _flags(core.str.match(_CORE_RE)) & ~((lead_minus | lead_plus) & trail)
+    negative = parens ^ (lead_minus | trail)
+    return core.where(valid, "0"), negative, valid
+
+
+def _decimal_marks(core: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
+    """For each value: ',' or '.' (its decimal mark) or '' (no decimal part: any separator groups thousands).
+
+    Also returns the column's detail ('decimal comma', 'decimal point', 'thousands separators', 'whole numbers').
+    """
+    commas = core.str.count(",").to_numpy(dtype="int64", na_value=0)
+    dots = core.str.count("[.]").to_numpy(dtype="int64", na_value=0)
+    if decimal is not None:
+        mark = np.where((commas + dots) > 0, decimal, "")
+        return pd.Series(mark, index=core.index, dtype=object), {",": "decimal comma"}.get(decimal, "decimal point")
+    both = (commas > 0) & (dots > 0)
+    last = np.where(_flags(core.str.contains(f",[0-9]*{_EXP}$")), ",", ".")
+    plain = _plain_mark(core, commas, dots)
+    votes = np.concatenate([last[both], plain[~both & np.isin(plain, [",", "."])]])
+    n_comma, n_dot = int((votes == ",").sum()), int((votes == ".").sum())
+    decimal = "," if n_comma > n_dot else "." if n_dot > n_comma else ""
+    mark = np.where(both, last, np.where(plain == "?", decimal, plain))
+    if decimal:
+        detail = "decimal comma" if decimal == "," else "decimal point"
+    else:
+        detail = "thousands separators" if (plain == "?").any() else "whole numbers"
+    return pd.Series(mark, index=core.index, dtype=object), detail
+
+
+def _plain_mark(core: pd.Series, commas: np.ndarray, dots: np.ndarray) -> np.ndarray:
+    """For values with one kind of separator: its decimal mark, '?' when it may group thousands, '' when none.
+
+    '1,5' -> ','; '1,234' -> '?'; '1,234,567' -> '.' (commas group thousands); '1.234.567' -> ','.
+    """
+    single = (commas + dots) == 1
+    thousands_like = _flags(core.str.match("^[1-9][0-9]{0,2}[.,][0-9]{3}$"))
+    return np.select(
+        [(commas == 0) & (dots == 0), single & thousands_like, single, commas > 1, dots > 1],
+        ["", "?", np.where(commas > 0, ",", "."), ".", ","], default="",
+    ).astype(object)
+
+
+def _to_float(core: pd.Series, mark: pd.Series) -> np.ndarray:
+    """The values as floats given each value's decimal mark (NaN when the digit grouping does not fit the mark)."""
+    comma, lone = (mark == ",").to_numpy(), (mark == "").to_numpy()
+    as_comma = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    as_dot = core.str.replace(",", "", regex=False)
+    as_lone = core.str.replace("[.,]", "", regex=True)
+    ok_comma = _flags(core.str.match(f"^(?:[0-9]{{1,3}}(?:[.][0-9]{{3}})+|[0-9]*)(?:,[0-9]*)?{_EXP}$"))
+    ok_dot = _flags(core.str.match(f"^(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]*)(?:[.][0-9]*)?{_EXP}$"))
+    ok_lone = _flags(core.str.match(f"^(?:[0-9]{{1,3}}(?:[.,][0-9]{{3}})+|[0-9]+){_EXP}$"))
+    chosen = as_dot.where(~comma, as_comma).where(~lone, as_lone)
+    valid = np.where(lone, ok_lone, np.where(comma, ok_comma, ok_dot))
+    return np.where(valid, _floats(chosen), np.nan)
+
+
+_TIME = ("(?:,?(?:T| +)[0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:[AaPp][.]?[Mm][.]?)? *"
+         "(?:Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?)?")
+
+
+_ISO_RE = f"^(?P<year>[0-9]{{4}})[-/.](?P<month>[0-9]{{1,2}})[-/.](?P<day>[0-9]{{1,2}}){_TIME}$"
+
+
+_DMY_RE = f"^(?P<a>[0-9]{{1,2}})[/.-](?P<b>[0-9]{{1,2}})[/.-](?P<year>[0-9]{{4}}|[0-9]{{2}}){_TIME}$"
+
+
+_LETTERS = "[A-Za-zÀ-ÿ]+"
+
+
+_DAY_NAME_RE = (f"^(?P<day>[0-9]{{1,2}})(?:er)?[ ./-]+(?P<name>{_LETTERS})[.]?,?[ ./-]+"
+                f"(?P<year>[0-9]{{4}}|[0-9]{{2}}){_TIME}$")
+
+
+_NAME_DAY_RE = (f"^(?:{_LETTERS},? +)?(?P<name>{_LETTERS})[.]? +(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?,? +"
+                f"(?P<year>[0-9]{{4}}){_TIME}$")
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate([
+        "january jan janvier janv", "february feb février fevrier févr fevr fév", "march mar mars",
+        "april apr avril avr", "may mai", "june jun juin", "july jul juillet juil", "august aug août aout aoû",
+        "september sep sept septembre", "october oct octobre", "november nov novembre",
+        "december dec décembre decembre déc"], start=1)
+    for name in names.split()
+}
+
+
+def parse_dates(values: pd.Series, dayfirst_hint: bool | None = None) -> Parsed:
+    """Dates as datetime64[ns] at midnight: ISO, dd/mm/yyyy or m/d/yyyy (decided per column), month names, serials.
+
+    When no value shows whether the day or the month comes first, day-first is assumed unless dayfirst_hint is
+    False. Dates before 1900 or after 2100 are bad; blank cells are NaT and not bad.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        stamps = stamps.dt.normalize().astype("datetime64[ns]")
+        return _result(stamps, np.zeros(len(values), dtype=bool), "dates", values)
+    text = _as_text(values)
+    blank = _is_blank(text)
+    parts, details = _date_parts(text, blank, dayfirst_hint)
+    stamps = _build_dates(parts)
+    serial, serial_detail = _excel_serials(text, blank)
+    if serial is not None:
+        stamps = np.where(np.isnat(stamps), serial, stamps)
+        details.append(serial_detail)
+    stamps = np.where(blank, np.datetime64("NaT"), stamps).astype("datetime64[ns]")
+    detail = ", ".join(dict.fromkeys(d for d in details if d)) or "no dates"
+    return _result(pd.Series(stamps), ~blank & np.isnat(stamps), detail, values)
+
+
+def _date_parts(text: pd.Series, blank: np.ndarray, dayfirst_hint: bool | None) -> tuple[pd.DataFrame, list[str]]:
+    """Year, month and day columns (float, NaN where no pattern matched) and the formats seen.
+
+    Each pattern only looks at the values that earlier patterns did not match.
+    """
+    parts = pd.DataFrame(np.nan, index=text.index, columns=["year", "month", "day"])
+    details = []
+    steps = [(_ISO_RE, _iso_parts), (_DMY_RE, lambda f: _dmy_parts(f, dayfirst_hint)), (_DAY_NAME_RE, _name_parts),
+             (_NAME_DAY_RE, _name_parts)]
+    for pattern, build in steps:
+        todo = ~blank & parts["year"].isna().to_numpy()
+        if not todo.any():
+            break
+        found = _extract(text[todo], pattern)
+        matched = found.notna().all(axis=1).to_numpy()
+        if matched.any():
+            values, detail = build(found[matched])
+            parts.loc[values.index, ["year", "month", "day"]] = values[["year", "month", "day"]].to_numpy()
+            details.append(detail)
+    return parts, details
+
+
+def far_years(values: pd.Series) -> pd.Series:
+    """True where a cell holds a four-digit year before 1900 or after 2100 ('1899-12-31', '01/01/9999')."""
+    year = _extract(_as_text(values), "(?:^|[^0-9])(?P<year>[0-9]{4})(?:[^0-9]|$)")["year"]
+    number = pd.Series(_floats(year), index=values.index)
+    return (number < 1900) | (number > 2100)
+
+
+def _iso_parts(found: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Year, month, day of ISO dates (yyyy-mm-dd)."""
+    return pd.DataFrame({c: _floats(found[c]) for c in ("year", "month", "day")}, index=found.index), "ISO"
+
+
+def _dmy_parts(found: pd.DataFrame, dayfirst_hint: bool | None) -> tuple[pd.DataFrame, str]:
+    """Year, month, day of dd/mm/yyyy or m/d/yyyy dates, the order being decided over the whole column."""
+    first, second = pd.Series(_floats(found["a"]), index=found.index), pd.Series(_floats(found["b"]), index=found.index)
+    day, month, detail = _day_month(first, second, dayfirst_hint)
+    year = _full_year(pd.Series(_floats(found["year"]), index=found.index))
+    return pd.DataFrame({"year": year, "month": month, "day": day}), detail
+
+
+def _name_parts(found: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Year, month, day of dates written with an English or French month name."""
+    month = found["name"].str.lower().map(_MONTHS).astype("float64")
+    year = _full_year(pd.Series(_floats(found["year"]), index=found.index))
+    return pd.DataFrame({"year": year, "month": month, "day": _floats(found["day"])}, index=found.index), "month names"
+
+
+def _full_year(year: pd.Series) -> pd.Series:
+    """Four-digit years: 2-digit years 00-68 are 2000-2068, 69-99 are 1969-1999."""
+    return year.where(year >= 100, year + np.where(year <= 68, 2000, 1900))
+
+
+def _day_month(first: pd.Series, second: pd.Series, dayfirst_hint: bool | None):
+    """(day, month, detail) for dd/mm vs mm/dd values, decided from the values of the whole column."""
+    first_big, second_big = first > 12, second > 12
+    n_dayfirst = int((first_big & ~second_big).sum())
+    n_monthfirst = int((second_big & ~first_big).sum())
+    if n_dayfirst and n_monthfirst:
+        dayfirst = first_big | (~second_big & (n_dayfirst >= n_monthfirst))
+        detail = "mixed day-first and month-first"
+    elif n_dayfirst or n_monthfirst:
+        dayfirst = pd.Series(bool(n_dayfirst), index=first.index)
+        detail = "day-first (dd/mm/yyyy)" if n_dayfirst else "month-first (m/d/yyyy)"
+    else:
+        assume = dayfirst_hint is not False
+        dayfirst = pd.Series(assume, index=first.index)
+        order = "day-first (dd/mm/yyyy)" if assume else "month-first (m/d/yyyy)"
+        guess = "ambiguous, assumed day-first" if assume else "ambiguous, assumed month-first"
+        detail = guess if bool((first != second).any()) else order
+    return first.where(dayfirst, second), second.where(dayfirst, first), detail
+
+
+def _build_dates(parts: pd.DataFrame) -> np.ndarray:
+    """datetime64[ns] at midnight from year/month/day columns; NaT for impossible dates or years outside 1900-2100."""
+    frame = parts.copy()
+    frame.loc[~parts["year"].between(1900, 2100)] = np.nan
+    if not frame["year"].notna().any():
+        return np.full(len(parts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    stamps = pd.to_datetime(frame[["year", "month", "day"]], errors="coerce")
+    return stamps.to_numpy(dtype="datetime64[ns]")
+
+
+def _excel_serials(text: pd.Series, blank: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """Dates from Excel serial numbers (20000-80000) when every non-blank value of the column is a number."""
+    numeric = _flags(text.str.match("^[0-9]+(?:[.][0-9]+)?$"))
+    if blank.all() or not (numeric | blank).all():
+        return None, ""
+    number = _floats(text.where(numeric))
+    ok = (number >= 20000) & (number <= 80000)
+    days = np.floor(np.where(ok, number, 0)).astype("int64").astype("timedelta64[D]")
+    stamps = np.datetime64("1899-12-30", "ns") + days
+    return np.where(ok, stamps, np.datetime64("NaT")).astype("datetime64[ns]"), "Excel serial numbers"
+
+
+def parse_probability(values: pd.Series) -> Parsed:
+    """Win probabilities as fractions 0..1 from '20%', '20', '0.2' or '20,5 %'.
+
+    Values with a % sign are percentages; so is a whole column whose largest value is above 1. Anything below 0 %
+    or above 100 % is bad; blank cells are NaN and not bad.
+    """
+    text = _as_text(values)
+    blank = _is_blank(text)
+    percent = _flags(text.str.contains("%", regex=False))
+    numbers = parse_numbers(text.str.replace("%", "", regex=False)).values.to_numpy(dtype="float64")
+    plain = np.where(percent, np.nan, numbers)
+    hundred = bool(np.nanmax(plain) > 1) if (~np.isnan(plain)).any() else False
+    fractions = np.where(percent | hundred, numbers / 100, numbers)
+    bad = ~blank & (np.isnan(fractions) | (fractions < 0) | (fractions > 1))
+    fractions = np.where(bad, np.nan, fractions)
+    if hundred or (percent.any() and np.isnan(plain).all()):
+        detail = "percent (0-100)"
+    else:
+        detail = "percent signs and fractions (0-1)" if percent.any() else "fraction (0-1)"
+    return _result(pd.Series(fractions), bad, detail, values)
