@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
+from analytics import text
 from analytics.ingest import mapping as m
+from analytics.ingest import pipelines, survey_mapping
 
 # --------------------------------------------------------------------------- headers
 
@@ -18,7 +20,7 @@ from analytics.ingest import mapping as m
     ("Durée (min)", "duree min"),
 ])
 def test_normalise_header(raw, expected):
-    assert m.normalise_header(raw) == expected
+    assert text.normalise_header(raw) == expected
 
 
 def test_column_signature_stable_under_order_and_case():
@@ -272,8 +274,8 @@ def test_detect_kind(columns, kind):
     ("one_on_ones", {"manager": "M", "employee": "E", "met_on": "D"}, []),
     ("one_on_ones", {"employee": "E"}, ["manager", "met_on"]),
     ("stage_history", {"deal_id": "Id", "stage": "S"}, ["changed_on"]),
-    ("survey", m.SurveyMapping(questions=["Q1"]), []),
-    ("survey", m.SurveyMapping(), ["enps"]),
+    ("survey", survey_mapping.SurveyMapping(questions=["Q1"]), []),
+    ("survey", survey_mapping.SurveyMapping(), ["enps"]),
 ])
 def test_missing_required(kind, mapping, missing):
     assert m.missing_required(kind, mapping) == missing
@@ -312,7 +314,7 @@ def survey_sample() -> pd.DataFrame:
 
 
 def test_map_survey_columns_english_sample():
-    result = m.map_survey_columns(survey_sample())
+    result = survey_mapping.map_survey_columns(survey_sample())
     assert result.enps == ENPS_EN
     assert result.enps_scale == "0-10"          # no wording, too few answers to call it 1-10
     assert result.date == "Timestamp"
@@ -340,7 +342,7 @@ def test_map_survey_columns_english_sample():
 ])
 def test_enps_scale(header, answers, scale):
     sample = pd.DataFrame({"Horodateur": ["2026-10-01"] * len(answers), header: answers})
-    result = m.map_survey_columns(sample)
+    result = survey_mapping.map_survey_columns(sample)
     assert result.enps == header
     assert result.enps_scale == scale
     assert result.date == "Horodateur"
@@ -352,7 +354,7 @@ def test_enps_scale(header, answers, scale):
                                     "IP Address", "Phone", "#"])
 def test_identifier_headers(header):
     sample = pd.DataFrame({header: ["x1", "x2"], "Q1": ["4", "5"]})
-    assert m.map_survey_columns(sample).identifiers == [header]
+    assert survey_mapping.map_survey_columns(sample).identifiers == [header]
 
 
 @pytest.mark.parametrize("header, expected", [
@@ -363,14 +365,14 @@ def test_identifier_headers(header):
 ])
 def test_group_headers(header, expected):
     sample = pd.DataFrame({header: ["x1", "x2"], "Q1": ["4", "5"]})
-    assert m.map_survey_columns(sample).groups == expected
+    assert survey_mapping.map_survey_columns(sample).groups == expected
 
 
 def test_survey_overrides():
     sample = survey_sample()
     overrides = {"enps": "", "date": "Start time", "wave": "", "group:contract": "Contract",
                  "question": ["I feel valued at work"], "ignore": ["Department", COMMENT], "comment": "Équipe"}
-    result = m.map_survey_columns(sample, overrides)
+    result = survey_mapping.map_survey_columns(sample, overrides)
     assert result.enps is None and result.enps_scale is None
     assert result.date == "Start time"
     assert result.wave is None
@@ -391,7 +393,7 @@ def test_survey_overrides():
 ])
 def test_bad_survey_overrides(overrides, message):
     with pytest.raises(m.MappingError, match=message):
-        m.map_survey_columns(survey_sample(), overrides)
+        survey_mapping.map_survey_columns(survey_sample(), overrides)
 
 
 @pytest.mark.parametrize("cell, value", [
@@ -400,7 +402,7 @@ def test_bad_survey_overrides(overrides, message):
     ("Très satisfait", 5), ("maybe", None), ("", None), (None, None), (float("nan"), None),
 ])
 def test_likert_value(cell, value):
-    assert m.likert_value(cell) == value
+    assert survey_mapping.likert_value(cell) == value
 
 
 # --------------------------------------------------------------------------- stages
@@ -410,7 +412,7 @@ def test_likert_value(cell, value):
     ("  Qualified   to buy ", "Qualified to buy"), ("Négociation", "Négociation"), (None, ""),
 ])
 def test_stage_label(raw, label):
-    assert m.stage_label(raw) == label
+    assert pipelines.stage_label(raw) == label
 
 
 HUBSPOT_OPEN = [("Appointment scheduled", 0.2), ("Qualified to buy", 0.4), ("Presentation scheduled", 0.6),
@@ -441,8 +443,8 @@ HUBSPOT_OPEN = [("Appointment scheduled", 0.2), ("Qualified to buy", 0.4), ("Pre
      HUBSPOT_OPEN + [("Pilot", 0.9)], ["Closed won", "Won"], ["Closed lost"], "known:hubspot"),
 ])
 def test_known_stage_config(seen, open_stages, won, lost, source):
-    config = m.known_stage_config("Sales Pipeline", seen)
-    assert config == m.StageConfig("Sales Pipeline", open_stages, won, lost, source)
+    config = pipelines.known_stage_config("Sales Pipeline", seen)
+    assert config == pipelines.StageConfig("Sales Pipeline", open_stages, won, lost, source)
 
 
 @pytest.mark.parametrize("seen", [
@@ -451,20 +453,20 @@ def test_known_stage_config(seen, open_stages, won, lost, source):
     [],
 ])
 def test_no_known_stage_config(seen):
-    assert m.known_stage_config("p", seen) is None
+    assert pipelines.known_stage_config("p", seen) is None
 
 
 def test_a_single_stage_seen_that_belongs_to_a_template_is_enough():
-    assert m.known_stage_config("p", ["Qualification"]).source == "known:salesforce"
+    assert pipelines.known_stage_config("p", ["Qualification"]).source == "known:salesforce"
 
 
 def test_infer_stage_config_by_probabilities():
     seen = ["Demo", "Won", "Discovery", "Perdu", "Proposal", "Disqualified"]
     probs = {"Demo": 0.3, "Discovery": 0.1, "Proposal": 60, "Won": 1.0}
-    config = m.infer_stage_config("p", seen, {**probs, "Proposal": 0.6}, None)
-    assert config == m.StageConfig("p", [("Discovery", 0.1), ("Demo", 0.3), ("Proposal", 0.6)],
+    config = pipelines.infer_stage_config("p", seen, {**probs, "Proposal": 0.6}, None)
+    assert config == pipelines.StageConfig("p", [("Discovery", 0.1), ("Demo", 0.3), ("Proposal", 0.6)],
                                    ["Won"], ["Perdu", "Disqualified"], "probabilities")
-    percent = m.infer_stage_config("p", seen, {"Demo": 30, "Discovery": 10, "Proposal": 60}, None)
+    percent = pipelines.infer_stage_config("p", seen, {"Demo": 30, "Discovery": 10, "Proposal": 60}, None)
     assert percent.open_stages == [("Discovery", 0.1), ("Demo", 0.3), ("Proposal", 0.6)]
 
 
@@ -475,7 +477,7 @@ def test_infer_stage_config_by_probabilities():
     (None, None, ["A", "B", "C"], "first seen"),
 ])
 def test_infer_stage_config_order(probs, ranks, order, source):
-    config = m.infer_stage_config("p", ["A", "B", "C", "Gagné"], probs, ranks)
+    config = pipelines.infer_stage_config("p", ["A", "B", "C", "Gagné"], probs, ranks)
     assert [s for s, _ in config.open_stages] == order
     assert [p for _, p in config.open_stages] == [0.1, 0.5, 0.9]
     assert config.won == ["Gagné"] and config.lost == [] and config.source == source
@@ -487,9 +489,9 @@ def test_infer_stage_config_order(probs, ranks, order, source):
     ("open", "open"), ("Ouvert", "open"), ("Won't buy", None), ("Demo", None), ("", None),
 ])
 def test_status_value(raw, status):
-    assert m.status_value(raw) == status
+    assert pipelines.status_value(raw) == status
 
 
 def test_stage_config_status_of():
-    config = m.known_stage_config("p", ["closedwon", "closedlost", "contractsent"])
+    config = pipelines.known_stage_config("p", ["closedwon", "closedlost", "contractsent"])
     assert [config.status_of(s) for s in ["closedwon", "Closed Lost", "Contract sent"]] == ["won", "lost", "open"]

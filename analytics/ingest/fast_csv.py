@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import import_log, mapping, readers, stage_config, table
+from analytics.ingest import import_log, mapping, pipelines, readers, stage_config, table
 from analytics.store.derived import refresh_current
 
 MAX_LABELS = 500   # distinct stage / status values mapped in Python; more means an odd file: general path
@@ -278,7 +278,7 @@ class _Plan:
     def _labels(self, con: duckdb.DuckDBPyConnection) -> _Checked | None:
         """Stage labels and status values of the distinct raw values (mapping's own functions, once per value)."""
         found = {}
-        for name, func in (("stage", mapping.stage_label), ("status", mapping.status_value)):
+        for name, func in (("stage", pipelines.stage_label), ("status", pipelines.status_value)):
             column = self.field(name)
             values = [r[0] for r in con.execute(
                 f"SELECT DISTINCT {column} FROM fast_rows WHERE {column} IS NOT NULL LIMIT {MAX_LABELS + 1}"
@@ -339,7 +339,7 @@ class _Plan:
             parts.append(f"SELECT {self.field('deal_id')} AS deal_id, coalesce({self.field('pipeline')}, 'default') AS "
                          f"pipeline, ? AS stage, {_date(c)} AS entered_on, {position} AS part, rowid AS row "
                          f"FROM fast_rows WHERE {c} IS NOT NULL")
-            params.append(mapping.stage_label(label))
+            params.append(pipelines.stage_label(label))
         if not parts:
             return _Case("", [])
         return _Case("SELECT deal_id, pipeline, stage, entered_on FROM (" + " UNION ALL ".join(parts)
@@ -370,8 +370,8 @@ def _ensure_stages(con: duckdb.DuckDBPyConnection, import_id: int, plan: _Plan) 
     CRM template fits."""
     seen = con.execute("SELECT pipeline, stage, NULL::DOUBLE AS probability FROM deal_snapshots WHERE import_id = ? "
                        "GROUP BY pipeline, stage ORDER BY min(row_number)", [import_id]).df()
-    pipelines = list(dict.fromkeys(seen["pipeline"]))  # in the order of their first row, as groupby(sort=False)
-    needs_dates = [p for p in pipelines if stage_config.stage_table(con, p).empty and mapping.known_stage_config(
+    names = list(dict.fromkeys(seen["pipeline"]))  # in the order of their first row, as groupby(sort=False)
+    needs_dates = [p for p in names if stage_config.stage_table(con, p).empty and pipelines.known_stage_config(
         p, list(seen.loc[seen["pipeline"] == p, "stage"])) is None]
     entered = pd.DataFrame(columns=["deal_id", "pipeline", "stage", "entered_on"])
     entries = plan.entries_sql(f"pipeline IN ({', '.join('?' * len(needs_dates))})", ordered=True)

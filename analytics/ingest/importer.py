@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import fast_csv, mapping, readers, stage_config
+from analytics.ingest import fast_csv, mapping, pipelines, readers, stage_config, survey_mapping
 from analytics.ingest import stage_history as history
 from analytics.ingest import values as parsing
 from analytics.ingest.import_log import (
@@ -46,6 +46,7 @@ from analytics.ingest.validation import (
     text_column,
 )
 from analytics.store.derived import refresh_current
+from analytics.text import normalise_header
 
 KINDS = ("deals", "survey", "one_on_ones", "stage_history")
 _MAIN_TABLE = {"deals": "deal_snapshots", "survey": "survey_responses", "one_on_ones": "one_on_ones",
@@ -146,7 +147,7 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
 def _survey_by_values(frame: pd.DataFrame) -> str | None:
     """'survey' when the headers say nothing but the cells show an eNPS or at least two scale questions."""
     try:
-        found = mapping.map_survey_columns(frame.head(500))
+        found = survey_mapping.map_survey_columns(frame.head(500))
     except mapping.MappingError:
         return None
     return "survey" if found.enps or len(found.questions) >= 2 else None
@@ -206,7 +207,7 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
 
 def _status_values(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Explicit status (open/won/lost) per row, and a mask of non-blank values that are none of them."""
-    status = per_value(values, mapping.status_value)
+    status = per_value(values, pipelines.status_value)
     unknown = values.notna() & status.isna()
     return status.where(status.notna(), None), unknown
 
@@ -225,7 +226,7 @@ def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date)
     details: dict = {}
     rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
 
-    stage = per_value(text_column(frame, fields.get("stage")), mapping.stage_label)
+    stage = per_value(text_column(frame, fields.get("stage")), pipelines.stage_label)
     rej.add(stage.isna(), "no stage")
     amount = _amounts(frame, fields.get("amount"), rej, warnings)
     created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details)
@@ -311,7 +312,7 @@ def _entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Reject
         present = dates.notna()
         parts.append(pd.DataFrame({"_row": frame.index[present], "deal_id": deals["deal_id"][present],
                                    "pipeline": deals["pipeline"][present],
-                                   "stage": mapping.stage_label(stage), "entered_on": date_only(dates[present])}))
+                                   "stage": pipelines.stage_label(stage), "entered_on": date_only(dates[present])}))
     if not parts:
         return pd.DataFrame(columns=["_row", "deal_id", "pipeline", "stage", "entered_on"])
     return pd.concat(parts, ignore_index=True)
@@ -351,7 +352,7 @@ def _warn_blanks(deals: pd.DataFrame, warnings: list[str]) -> None:
 
 def _prepare_survey(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date):
     frame = raw.frame
-    sm = mapping.map_survey_columns(frame, overrides)
+    sm = survey_mapping.map_survey_columns(frame, overrides)
     if sm.enps is None and not sm.questions:
         raise ImportRejected("no eNPS question (\"How likely are you to recommend…\") and no pulse question "
                              "with answers on a scale was found. Map them with --map enps=COLUMN, or check "
@@ -423,9 +424,9 @@ def _likert_answers(frame: pd.DataFrame, columns: list[str], rej: Rejections) ->
 def _likert_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numeric answers, or answer texts (Strongly agree… / Tout à fait d'accord…) turned into 1..5."""
     parsed = parsing.parse_numbers(cells)
-    text = cells.map(lambda v: mapping.LIKERT_TEXT.get(mapping.normalise_header(v)) if isinstance(v, str) else None)
-    values = parsed.values.fillna(text.astype("float64"))
-    bad = parsed.bad & text.isna()
+    worded = cells.map(lambda v: survey_mapping.LIKERT_TEXT.get(normalise_header(v)) if isinstance(v, str) else None)
+    values = parsed.values.fillna(worded.astype("float64"))
+    bad = parsed.bad & worded.isna()
     return values, bad
 
 

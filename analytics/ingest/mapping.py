@@ -21,10 +21,9 @@ import difflib
 import functools
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-import pandas as pd
+from analytics.text import normalise_header
 
 DEAL_FIELDS = ("deal_id", "name", "pipeline", "stage", "status", "amount", "currency", "owner",
                "created_on", "close_on", "probability", "forecast_category")
@@ -41,13 +40,6 @@ class MappingError(ValueError):
 
 # --------------------------------------------------------------------------- headers
 
-@functools.lru_cache(maxsize=8192)
-def normalise_header(header: str) -> str:
-    """Header as compared: lowercase, accents stripped (é→e), punctuation/underscores → single spaces, trimmed."""
-    text = unicodedata.normalize("NFKD", str(header))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[\W_]+", " ", text).strip()
-
 
 _PREFIX = re.compile(r"^(deal|affaire|opportunity|opportunite|transaction) (?=\S)")
 
@@ -59,7 +51,7 @@ def _split_camel(header: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _direct(header: str) -> tuple[str, ...]:
+def header_variants(header: str) -> tuple[str, ...]:
     """Normalised forms of a header: as is, then with CamelCase split ('StageName' -> 'stage name')."""
     forms = [normalise_header(header), normalise_header(_split_camel(header))]
     return tuple(dict.fromkeys(f for f in forms if f))
@@ -68,11 +60,11 @@ def _direct(header: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=4096)
 def _stripped(header: str) -> tuple[str, ...]:
     """Normalised forms without a 'Deal - ' / 'Affaire - ' / 'Opportunity ' prefix."""
-    forms = [_PREFIX.sub("", f) for f in _direct(header)]
-    return tuple(f for f in dict.fromkeys(forms) if f not in _direct(header))
+    forms = [_PREFIX.sub("", f) for f in header_variants(header)]
+    return tuple(f for f in dict.fromkeys(forms) if f not in header_variants(header))
 
 
-def _words(text: str) -> re.Pattern:
+def word_pattern(text: str) -> re.Pattern:
     """Regex matching any of the '|'-separated words as whole words of a normalised header."""
     return re.compile(rf"\b(?:{text})\b")
 
@@ -83,7 +75,7 @@ def column_signature(columns: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _resolve_column(column: str, columns: list[str]) -> str:
+def resolve_column(column: str, columns: list[str]) -> str:
     """The file's header the user meant (exact, else same normalised form); MappingError with close matches."""
     if column in columns:
         return column
@@ -210,20 +202,20 @@ def _apply_overrides(overrides, columns, allowed) -> tuple[dict[str, str], set[s
         _check_field(name, allowed)
         decided.add(name)
         if column:
-            forced[name] = _resolve_column(column, columns)
-            _not_twice(forced[name], used)
+            forced[name] = resolve_column(column, columns)
+            not_twice(forced[name], used)
             used.add(forced[name])
     return forced, decided, used
 
 
-def _not_twice(column: str, used: set[str]) -> None:
+def not_twice(column: str, used: set[str]) -> None:
     if column in used:
         raise MappingError(f"column {column!r} is mapped twice; a column can feed only one field")
 
 
 def _exact_rank(spec: _Spec, column: str, tier: int) -> int | None:
     """Index of the best synonym the column matches; tier 0 = as is / CamelCase, tier 1 = prefix removed."""
-    forms = _direct(column) if tier == 0 else _stripped(column)
+    forms = header_variants(column) if tier == 0 else _stripped(column)
     ranks = [spec.synonyms.index(f) for f in forms if f in spec.synonyms]
     return min(ranks) if ranks else None
 
@@ -235,10 +227,10 @@ def _synonym_rank(spec: _Spec, column: str) -> int | None:
 
 
 def _contains(spec: _Spec, column: str) -> bool:
-    norm = " ".join(_direct(column))
-    if not spec.contains or not _words(spec.contains).search(norm):
+    norm = " ".join(header_variants(column))
+    if not spec.contains or not word_pattern(spec.contains).search(norm):
         return False
-    return not (spec.unless and _words(spec.unless).search(norm))
+    return not (spec.unless and word_pattern(spec.unless).search(norm))
 
 
 def _close_spelling(spec: _Spec, column: str) -> float:
@@ -320,14 +312,14 @@ def entered_stage_label(header: str) -> str | None:
     return None
 
 
-_EXTRA_WORDS = _words(
+_EXTRA_WORDS = word_pattern(
     r"source|sources|segment|region|country|pays|industry|industrie|secteur|product|products|produit|produits"
     r"|type|team|equipe|territory|territoire|size|taille|effectif|employees|business unit|bu|channel|canal"
     r"|market|marche|vertical|campaign|campagne|origine|origin|label|etiquette|tag|tags|account|compte|company"
     r"|entreprise|societe|organization|organisation|client|customer|fiscal period|periode fiscale|division"
     r"|department|departement|category|categorie|gamme|offre|offer|plan|tier|priority|priorite|reason|raison"
     r"|motif")
-_NOT_EXTRA = _words(
+_NOT_EXTRA = word_pattern(
     r"id|ids|identifiant|description|note|notes|comment|comments|commentaire|commentaires|next step"
     r"|prochaine etape|details|remarque|remarques|date|time|heure|created|modified|modifie|updated|last|derniere"
     r"|email|mail|phone|telephone|url|website|site web|owner|proprietaire|annual revenue|duration|duree|age"
@@ -335,7 +327,7 @@ _NOT_EXTRA = _words(
 
 
 def _is_extra(column: str) -> bool:
-    norm = " ".join(_direct(column))
+    norm = " ".join(header_variants(column))
     return bool(_EXTRA_WORDS.search(norm)) and not _NOT_EXTRA.search(norm)
 
 
@@ -368,7 +360,7 @@ def map_deal_columns(columns: list[str], overrides: dict[str, str] | None = None
     '<amount> Currency' column if any, else unmapped (the deal currency code would not apply to it).
     """
     columns = list(columns)
-    forced_columns = {_resolve_column(c, columns) for c in (overrides or {}).values() if c}
+    forced_columns = {resolve_column(c, columns) for c in (overrides or {}).values() if c}
     entered = {c: entered_stage_label(c) for c in columns if entered_stage_label(c) and c not in forced_columns}
     fields, forced = _map(columns, DEAL_SPECS, DEAL_FIELDS, overrides, skip=entered)
     _pair_currency(columns, fields, forced)
@@ -399,7 +391,7 @@ def map_history_columns(columns: list[str], overrides: dict[str, str] | None = N
 
 # --------------------------------------------------------------------------- kind detection
 
-_ENPS_HEADER = re.compile(r"recommand|recommend|\benps\b|net promoter")
+ENPS_HEADER = re.compile(r"recommand|recommend|\benps\b|net promoter")
 _SURVEY_STAMPS = {"timestamp", "horodateur", "horodatage", "start time", "completion time", "heure de debut",
                   "heure de fin", "submitted at", "submit date utc", "submit date", "start date utc", "start date",
                   "end date", "respondent id", "collector id", "response id", "network id", "date de soumission"}
@@ -409,7 +401,7 @@ _HISTORY_WEAK = {"last modified", "edit date", "changed on", "change date", "dat
 
 
 def _has(columns, names: set[str]) -> bool:
-    return any(v in names for c in columns for v in _direct(c))
+    return any(v in names for c in columns for v in header_variants(c))
 
 
 def _looks_like_question(header: str) -> bool:
@@ -429,7 +421,7 @@ def _is_history(columns) -> bool:
 def _is_survey(columns, deal_stage: bool) -> bool:
     if deal_stage:
         return False
-    if any(_ENPS_HEADER.search(normalise_header(c)) for c in columns):
+    if any(ENPS_HEADER.search(normalise_header(c)) for c in columns):
         return True
     return _has(columns, _SURVEY_STAMPS) and sum(_looks_like_question(c) for c in columns) >= 2
 
@@ -466,471 +458,7 @@ def missing_required(kind: str, mapping) -> list[str]:
 
 # --------------------------------------------------------------------------- surveys
 
-LIKERT_TEXT: dict[str, int] = {
-    # English agreement
-    "strongly disagree": 1, "disagree": 2, "somewhat disagree": 2, "tend to disagree": 2,
-    "neither agree nor disagree": 3, "neither agree or disagree": 3, "neutral": 3,
-    "somewhat agree": 4, "tend to agree": 4, "agree": 4, "strongly agree": 5,
-    # French agreement
-    "pas du tout d accord": 1, "totalement en desaccord": 1, "tout a fait en desaccord": 1,
-    "fortement en desaccord": 1, "plutot pas d accord": 2, "pas d accord": 2, "plutot en desaccord": 2,
-    "en desaccord": 2, "ni d accord ni pas d accord": 3, "ni d accord ni en desaccord": 3, "neutre": 3,
-    "plutot d accord": 4, "d accord": 4, "tout a fait d accord": 5, "totalement d accord": 5,
-    # satisfaction, EN and FR
-    "very dissatisfied": 1, "dissatisfied": 2, "neither satisfied nor dissatisfied": 3, "satisfied": 4,
-    "very satisfied": 5, "tres insatisfait": 1, "pas du tout satisfait": 1, "insatisfait": 2,
-    "plutot insatisfait": 2, "ni satisfait ni insatisfait": 3, "plutot satisfait": 4, "satisfait": 4,
-    "tres satisfait": 5,
-}
-
-_INT = re.compile(r"^\s*(\d{1,2})(?:[.,]0+)?\s*$")
-_LEADING_INT = re.compile(r"^\s*(\d{1,2})\s*[-–:.)]\s*\S")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def likert_value(cell) -> int | None:
-    """Score of one Likert answer: '4', '4.0', '4 - Agree', 'Plutôt d'accord' -> 4; blank or other text -> None."""
-    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
-        return None
-    text = str(cell)
-    number = _INT.match(text) or _LEADING_INT.match(text)
-    if number:
-        return int(number.group(1))
-    return LIKERT_TEXT.get(normalise_header(text))
-
-
-@dataclass
-class SurveyMapping:
-    """Which column of a survey export is the eNPS question, the wave, the date, a group, a question..."""
-    enps: str | None = None                                    # the eNPS question column
-    enps_scale: str | None = None                              # "0-10" | "1-10" (see _enps_scale)
-    wave: str | None = None                                    # wave/period column
-    date: str | None = None                                    # response timestamp column
-    groups: dict[str, str] = field(default_factory=dict)       # column -> dimension
-    questions: list[str] = field(default_factory=list)         # Likert question columns
-    comments: list[str] = field(default_factory=list)          # free-text columns
-    identifiers: list[str] = field(default_factory=list)       # respondent identifiers: DROPPED before storage
-    ignored: list[str] = field(default_factory=list)           # not imported
-
-
-_IDENTIFIER_HEADER = re.compile(
-    r"\b(?:e ?mail|email address|adresse e ?mail|adresse electronique|courriel|employee ?id|employeeid|matricule"
-    r"|id salarie|id employe|numero de salarie|respondent id|response id|network id|user id|ip|ip address"
-    r"|adresse ip|phone|phone number|telephone|mobile|token|badge)\b"
-    r"|^(?:#|id|identifiant|respondent|repondant)$"
-    r"|^(?:your |votre |respondent |employee |nom du )?(?:full |first |last )?(?:name|nom|prenom|surname)"
-    r"(?: complet| de famille| prenom| et prenom| name)?$"
-    r"|^(?:first|last|full) name$")
-_DATE_PREFERENCE = ("completion time", "heure de fin", "submitted at", "submit date utc", "submit date", "end date",
-                    "date de fin", "timestamp", "horodateur", "horodatage", "date de soumission", "response date",
-                    "date de reponse", "date de la reponse", "survey date", "date de l enquete", "date",
-                    "submitted", "completed", "start time",
-                    "heure de debut", "start date utc", "start date", "date de debut")
-_DATE_WORDS = _words(r"date|time|heure|timestamp|horodateur|horodatage|modified|modifie|submitted|completed")
-_WAVE_HEADER = _words(r"wave|vague|period|periode|survey|campagne|campaign|pulse|round|edition|enquete|sondage"
-                      r"|quarter|trimestre")
-_GROUP_HEADERS = (
-    ("department", r"department|dept|service|departement|direction|business ?unit|businessunit|unit|division|pole"),
-    ("team", r"team|equipe"),
-    ("manager", r"manager|manageur|supervisor|superviseur|responsable"),
-    ("location", r"location|site|office|country|pays|bureau|ville|city|region|localisation|lieu|agence"),
-    ("tenure", r"tenure|anciennete|seniority|years of service|time in company"),
-)
-_COMMENT_HEADER = _words(r"comment|comments|commentaire|commentaires|remarque|remarques|why|pourquoi|suggestion"
-                         r"|suggestions|anything else|autre chose|feedback|precisez|explain|expliquez|verbatim"
-                         r"|other thoughts|tell us|dites nous")
-_SURVEY_KEYS = ("enps", "wave", "date", "question", "comment", "identifier", "ignore")
-
-
-def _cells(sample: pd.DataFrame, column) -> list[str]:
-    """Non-blank cells of a sample column, as stripped strings."""
-    values = sample[column].tolist() if column in sample.columns else []
-    return [str(v).strip() for v in values if v is not None and not (not isinstance(v, str) and pd.isna(v))
-            and str(v).strip()]
-
-
-def _is_identifier(header: str, cells: list[str]) -> bool:
-    short = len(normalise_header(header).split()) <= 6
-    if short and any(_IDENTIFIER_HEADER.search(v) for v in _direct(header)) or str(header).strip() == "#":
-        return True
-    return bool(cells) and sum(bool(_EMAIL.match(c)) for c in cells) >= 0.5 * len(cells)
-
-
-def _is_likert(cells: list[str]) -> bool:
-    """Numeric answers on a small integer scale (within 0-7), or EN/FR Likert answer texts."""
-    if not cells:
-        return False
-    scores = [likert_value(c) for c in cells]
-    if sum(s is not None for s in scores) < 0.9 * len(cells):
-        return False
-    known = [s for s in scores if s is not None]
-    return min(known) >= 0 and max(known) <= 7
-
-
-def _is_comment(header: str, cells: list[str]) -> bool:
-    """Free text: a comment-like header (Comment, Pourquoi, Suggestions...), or long answers (avg > 20 chars)
-    that are mostly distinct or answer an open question ('What is one thing we should change?')."""
-    if _COMMENT_HEADER.search(normalise_header(header)):
-        return True
-    if not cells or any(_INT.match(c) for c in cells):
-        return False
-    average = sum(map(len, cells)) / len(cells)
-    return average > 20 and (len(set(cells)) >= 0.5 * len(cells) or "?" in str(header))
-
-
-def _is_categorical(cells: list[str]) -> bool:
-    """Few distinct short values, repeated: worth offering as a group."""
-    if len(cells) < 2 or any(_INT.match(c) for c in cells):
-        return False
-    distinct = len(set(cells))
-    return distinct <= 20 and distinct < len(cells) and sum(map(len, cells)) / len(cells) <= 40
-
-
-def _group_dimension(header: str) -> str | None:
-    norm = " ".join(_direct(header))
-    if "?" in str(header) or len(normalise_header(header).split()) > 4:
-        return None
-    return next((dim for dim, words in _GROUP_HEADERS if _words(words).search(norm)), None)
-
-
-def _enps_scale(header: str, cells: list[str]) -> str | None:
-    """Wording first ("(1-10)", "de 1 à 10" -> 1-10; "0-10", "de 0 à 10" -> 0-10; "sur 10" alone says nothing);
-    else "0-10" when a 0 is seen; "1-10" only when at least 30 answers are seen and none is below 1 (a small
-    0-10 survey where nobody answered 0 is not evidence of a 1-10 scale); else "0-10", the standard."""
-    norm = normalise_header(header)
-    if re.search(r"\b0 (?:a |to )?10\b", norm):
-        return "0-10"
-    if re.search(r"\b1 (?:a |to )?10\b", norm):
-        return "1-10"
-    values = [v for v in (likert_value(c) for c in cells) if v is not None]
-    if not values:
-        return None
-    return "1-10" if len(values) >= MIN_ANSWERS_FOR_OBSERVED_SCALE and min(values) >= 1 else "0-10"
-
-
-MIN_ANSWERS_FOR_OBSERVED_SCALE = 30
-
-
-def _as_list(value) -> list[str]:
-    if value is None or value == "":
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
-def _survey_key(key: str) -> tuple[str, str]:
-    kind, _, dimension = str(key).partition(":")
-    valid = bool(dimension.strip()) if kind == "group" else (kind in _SURVEY_KEYS and not dimension)
-    if not valid:
-        raise MappingError(f"unknown survey field {key!r} (use enps, wave, date, group:NAME, question, "
-                           "comment, identifier or ignore)")
-    return kind, dimension.strip()
-
-
-def _apply_survey_overrides(result: SurveyMapping, overrides, sample, columns) -> tuple[set[str], set[str]]:
-    """Apply the user's choices -> (columns decided, single fields decided). Identifier columns can only be
-    ignored."""
-    columns_done: set[str] = set()
-    fields_done: set[str] = set()
-    for key, value in (overrides or {}).items():
-        kind, dimension = _survey_key(key)
-        if kind in ("enps", "wave", "date"):
-            fields_done.add(kind)  # decided, even when cleared with an empty column
-        for column in (_resolve_column(v, columns) for v in _as_list(value)):
-            if kind not in ("identifier", "ignore") and _is_identifier(column, _cells(sample, column)):
-                raise MappingError(f"column {column!r} holds respondent identifiers and is never stored")
-            _not_twice(column, columns_done)
-            _assign(result, kind, dimension, column)
-            columns_done.add(column)
-    return columns_done, fields_done
-
-
-def _assign(result: SurveyMapping, kind: str, dimension: str, column: str) -> None:
-    if kind in ("enps", "wave", "date"):
-        setattr(result, kind, column)
-    elif kind == "group":
-        result.groups[column] = dimension
-    else:
-        target = {"question": "questions", "comment": "comments", "identifier": "identifiers"}.get(kind, "ignored")
-        getattr(result, target).append(column)
-
-
-def _is_wave_header(column: str) -> bool:
-    norm = normalise_header(column)
-    return len(norm.split()) <= 3 and "?" not in str(column) and bool(_WAVE_HEADER.search(norm))
-
-
-def _pick_date(columns: list[str]) -> str | None:
-    ranked = [(_DATE_PREFERENCE.index(v), i, c) for i, c in enumerate(columns)
-              for v in _direct(c) if v in _DATE_PREFERENCE]
-    return min(ranked)[2] if ranked else None
-
-
-def _classify(result: SurveyMapping, column: str, cells: list[str], decided: set[str]) -> None:
-    """Put one column (not decided by the user) in its place."""
-    norm = normalise_header(column)
-    dimension = _group_dimension(column)
-    if "enps" not in decided and result.enps is None and _ENPS_HEADER.search(norm):
-        result.enps = column
-    elif _is_wave_header(column):
-        if "wave" in decided or result.wave is not None:
-            result.ignored.append(column)  # wave cleared by the user, or a second wave column
-        else:
-            result.wave = column
-    elif dimension:
-        taken = set(result.groups.values())
-        result.groups[column] = dimension if dimension not in taken else norm
-    elif _is_likert(cells):
-        result.questions.append(column)
-    elif _DATE_WORDS.search(norm) and len(norm.split()) <= 4:
-        result.ignored.append(column)  # another timestamp, e.g. 'Last modified time'
-    elif _is_comment(column, cells):
-        result.comments.append(column)
-    elif _is_categorical(cells) and norm not in result.groups.values():
-        result.groups[column] = norm
-    else:
-        result.ignored.append(column)
-
-
-def map_survey_columns(sample: pd.DataFrame, overrides: dict[str, str | list[str]] | None = None) -> SurveyMapping:
-    """Sort the columns of a survey export (Google Forms, Microsoft Forms, Typeform, SurveyMonkey; EN/FR).
-
-    `sample` is a few rows as strings (blanks None). Overrides, all optional:
-    "enps" / "wave" / "date": column ("" to leave unset); "group:<dimension>": column;
-    "question" / "comment" / "identifier" / "ignore": a column or a list of columns.
-    Respondent identifiers (email, name, employee id, respondent/response id, IP, phone, e-mail-looking
-    cells) are listed in `identifiers` and must be dropped; overriding one to anything but ignore raises.
-    """
-    columns = list(sample.columns)
-    result = SurveyMapping()
-    done, decided = _apply_survey_overrides(result, overrides, sample, columns)
-    free = [c for c in columns if c not in done]
-    result.identifiers += [c for c in free if _is_identifier(c, _cells(sample, c))]
-    free = [c for c in free if c not in result.identifiers]
-    stamps = [c for c in free if _pick_date([c]) and not _ENPS_HEADER.search(normalise_header(c))]
-    if "date" not in decided:
-        result.date = _pick_date(stamps)
-    for column in free:
-        if column in stamps:
-            if column != result.date:
-                result.ignored.append(column)  # a second timestamp (e.g. Start time beside Completion time)
-            continue
-        _classify(result, column, _cells(sample, column), decided)
-    if result.enps:
-        result.enps_scale = _enps_scale(result.enps, _cells(sample, result.enps))
-    return result
-
 
 # --------------------------------------------------------------------------- stages
 
-HUBSPOT_STAGE_IDS: dict[str, str] = {
-    "appointmentscheduled": "Appointment scheduled",
-    "qualifiedtobuy": "Qualified to buy",
-    "presentationscheduled": "Presentation scheduled",
-    "decisionmakerboughtin": "Decision maker bought-in",
-    "contractsent": "Contract sent",
-    "closedwon": "Closed won",
-    "closedlost": "Closed lost",
-}
 
-WON_NAMES = ("won", "closed won", "win", "gagne", "gagnee", "signe", "signee", "conclue gagnee", "fermee gagnee",
-             "closed won paid", "deal won", "affaire gagnee")
-LOST_NAMES = ("lost", "closed lost", "perdu", "perdue", "abandonne", "abandonnee", "closed lost", "disqualified",
-              "disqualifie", "disqualifiee", "conclue perdue", "fermee perdue", "deal lost", "affaire perdue")
-_WON_WORDS = re.compile(r"\b(?:won(?! t\b)|gagne|gagnee|signe|signee)\b")
-_LOST_WORDS = re.compile(r"\b(?:lost|perdu|perdue|abandonne|abandonnee|disqualified|disqualifie|disqualifiee)\b")
-_STATUS_OPEN = {"open", "ouvert", "ouverte", "en cours", "active", "actif", "in progress"}
-
-
-def stage_label(raw: str) -> str:
-    """Stage as shown to the user: HubSpot internal ids become labels ('closedwon' -> 'Closed won'); trimmed."""
-    if raw is None or (not isinstance(raw, str) and pd.isna(raw)):
-        return ""
-    text = " ".join(str(raw).split())
-    return HUBSPOT_STAGE_IDS.get(text.lower(), text)
-
-
-def status_value(raw) -> str | None:
-    """Outcome named by a status cell or a stage name: "open" | "won" | "lost" | None (unknown, e.g. blank)."""
-    norm = normalise_header(stage_label(raw))
-    if not norm:
-        return None
-    if norm in LOST_NAMES or _LOST_WORDS.search(norm):
-        return "lost"
-    if norm in WON_NAMES or _WON_WORDS.search(norm):
-        return "won"
-    return "open" if norm in _STATUS_OPEN else None
-
-
-@dataclass
-class StageConfig:
-    """Stages of one pipeline: ordered open stages with their default probability, and the won/lost names."""
-    pipeline: str
-    open_stages: list[tuple[str, float]]   # ordered (label, default probability 0..1)
-    won: list[str]
-    lost: list[str]
-    source: str                            # "known:hubspot" | "known:salesforce" | "probabilities" | ...
-
-    def status_of(self, stage: str) -> str:
-        """ "won" / "lost" when the stage is one of those names, else "open" (compared after normalise_header)."""
-        norm = normalise_header(stage_label(stage))
-        if norm in {normalise_header(s) for s in self.won}:
-            return "won"
-        if norm in {normalise_header(s) for s in self.lost}:
-            return "lost"
-        return "open"
-
-
-@dataclass(frozen=True)
-class StageTemplate:
-    """A CRM's default stages; each stage is (English names, French names, probability)."""
-    name: str
-    open_stages: tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]
-    won: tuple[tuple[str, ...], tuple[str, ...]]
-    lost: tuple[tuple[str, ...], tuple[str, ...]]
-    source: str
-
-
-KNOWN_PIPELINES: list[StageTemplate] = [
-    StageTemplate("hubspot", (
-        (("Appointment scheduled",), ("Rendez-vous programmé", "Rendez-vous planifié"), 0.2),
-        (("Qualified to buy",), ("Qualifié pour acheter",), 0.4),
-        (("Presentation scheduled",), ("Présentation programmée", "Présentation planifiée"), 0.6),
-        (("Decision maker bought-in",), ("Décideur convaincu", "Décisionnaire acquis"), 0.8),
-        (("Contract sent",), ("Contrat envoyé",), 0.9),
-    ), (("Closed won",), ("Conclue gagnée", "Fermée gagnée")), (("Closed lost",), ("Conclue perdue", "Fermée perdue")),
-        "known:hubspot"),
-    StageTemplate("salesforce", (
-        (("Prospecting",), ("Prospection",), 0.1),
-        (("Qualification",), ("Qualification",), 0.1),
-        (("Needs Analysis",), ("Analyse des besoins",), 0.2),
-        (("Value Proposition",), ("Proposition de valeur",), 0.5),
-        (("Id. Decision Makers", "Identify Decision Makers"), ("Identification des décideurs",), 0.6),
-        (("Perception Analysis",), ("Analyse de perception",), 0.7),
-        (("Proposal/Price Quote",), ("Proposition/Devis",), 0.75),
-        (("Negotiation/Review",), ("Négociation/Révision",), 0.9),
-    ), (("Closed Won",), ("Fermée gagnée",)), (("Closed Lost",), ("Fermée perdue",)), "known:salesforce"),
-    StageTemplate("pipedrive", (
-        (("Lead In",), ("Prospect entrant",), 0.1),
-        (("Qualified",), ("Qualifié",), 0.2),
-        (("Contact Made",), ("Contact établi",), 0.4),
-        (("Demo Scheduled",), ("Démo planifiée",), 0.6),
-        (("Proposal Made",), ("Proposition faite",), 0.8),
-        (("Negotiations Started",), ("Négociations commencées",), 0.9),
-    ), ((), ()), ((), ()), "known:pipedrive (even ramp)"),
-]
-
-
-def _distinct_labels(stages_seen) -> list[str]:
-    labels = (stage_label(s) for s in stages_seen or [])
-    return list(dict.fromkeys(s for s in labels if s))
-
-
-def _names(group: tuple[tuple[str, ...], tuple[str, ...]]) -> set[str]:
-    return {normalise_header(n) for names in group for n in names}
-
-
-def _template_names(template: StageTemplate) -> set[str]:
-    stages = {normalise_header(n) for en, fr, _ in template.open_stages for n in en + fr}
-    return stages | _names(template.won) | _names(template.lost)
-
-
-def _template_score(template: StageTemplate, seen: list[str]) -> tuple[int, int]:
-    """(stages of this template seen, seen stages accounted for: template or generic won/lost)."""
-    names = _template_names(template)
-    specific = sum(normalise_header(s) in names for s in seen)
-    generic = sum(normalise_header(s) not in names and status_value(s) in ("won", "lost") for s in seen)
-    return specific, specific + generic
-
-
-def _language(template: StageTemplate, seen_norm: set[str]) -> int:
-    """0 for English, 1 for French: whichever has more of the seen stages (English on a tie)."""
-    groups = [(en, fr) for en, fr, _ in template.open_stages] + [template.won, template.lost]
-    counts = [sum(normalise_header(n) in seen_norm for g in groups for n in g[lang]) for lang in (0, 1)]
-    return 1 if counts[1] > counts[0] else 0
-
-
-def _pick_name(names_by_lang: tuple[tuple[str, ...], tuple[str, ...]], seen: dict[str, str], lang: int) -> str | None:
-    """The spelling seen in the data if any, else the template's name in the data's language."""
-    for names in (names_by_lang[lang], names_by_lang[1 - lang]):
-        for name in names:
-            if normalise_header(name) in seen:
-                return seen[normalise_header(name)]
-    names = names_by_lang[lang] or names_by_lang[1 - lang]
-    return names[0] if names else None
-
-
-def _outcome_names(group: tuple[tuple[str, ...], tuple[str, ...]], seen: list[str], lang: int) -> list[str]:
-    """Every seen spelling of the template's won (or lost) names, else its name in the data's language."""
-    names = _names(group)
-    found = [s for s in seen if normalise_header(s) in names]
-    default = _pick_name(group, {}, lang)
-    return found or ([default] if default else [])
-
-
-def _build_known(template: StageTemplate, pipeline: str, seen: list[str]) -> StageConfig:
-    by_norm = {normalise_header(s): s for s in seen}
-    lang = _language(template, set(by_norm))
-    open_stages = [(_pick_name((en, fr), by_norm, lang), p) for en, fr, p in template.open_stages]
-    won = _outcome_names(template.won, seen, lang)
-    lost = _outcome_names(template.lost, seen, lang)
-    names = _template_names(template)
-    for stage in (s for s in seen if normalise_header(s) not in names):
-        outcome = status_value(stage)
-        if outcome in ("won", "lost"):
-            (won if outcome == "won" else lost).append(stage)
-        else:
-            open_stages.append((stage, open_stages[-1][1]))  # unknown stage: after the known ones
-    return StageConfig(pipeline, open_stages, won, lost, template.source)
-
-
-def known_stage_config(pipeline: str, stages_seen: list[str]) -> StageConfig | None:
-    """The CRM's default stage configuration (HubSpot, Salesforce, Pipedrive; EN or FR) when most stages seen
-    belong to it, using the spellings seen; stages seen that the template lacks are appended as open stages
-    (or as won/lost for generic won/lost names). None when no template fits."""
-    seen = _distinct_labels(stages_seen)
-    best, best_key = None, (0, 0)
-    for template in KNOWN_PIPELINES:
-        specific, covered = _template_score(template, seen)
-        fits = covered > len(seen) / 2 and (specific >= 2 or (specific == 1 and covered == len(seen)))
-        if fits and (covered, specific) > best_key:
-            best, best_key = template, (covered, specific)
-    return _build_known(best, pipeline, seen) if best else None
-
-
-def _ramp(count: int) -> list[float]:
-    """Even ramp of default probabilities from 10 % to 90 % (a single stage gets 50 %)."""
-    if count == 1:
-        return [0.5]
-    return [round(0.1 + 0.8 * i / (count - 1), 4) for i in range(count)]
-
-
-def _covers(values: dict[str, float] | None, stages: list[str]) -> dict[str, float] | None:
-    """The values keyed by normalised stage, when every open stage has one."""
-    clean = {normalise_header(stage_label(k)): float(v) for k, v in (values or {}).items()
-             if v is not None and not pd.isna(v)}
-    return clean if stages and all(normalise_header(s) in clean for s in stages) else None
-
-
-def infer_stage_config(pipeline: str, stages_seen: list[str], mean_probability_by_stage: dict[str, float] | None,
-                       median_entry_rank: dict[str, float] | None) -> StageConfig:
-    """Stage configuration of an unknown pipeline. Won/lost from generic names (won, gagné, signé, lost, perdu,
-    abandonné, disqualified...). Open stages ordered by mean exported probability when every open stage has one
-    and they differ (each stage then defaults to that mean); else by median entry rank; else first-seen order,
-    with an even ramp of probabilities from 10 % to 90 %."""
-    seen = _distinct_labels(stages_seen)
-    won = [s for s in seen if status_value(s) == "won"]
-    lost = [s for s in seen if status_value(s) == "lost"]
-    stages = [s for s in seen if s not in won and s not in lost]
-    first = {normalise_header(s): i for i, s in enumerate(stages)}
-    probs = _covers(mean_probability_by_stage, stages)
-    ranks = _covers(median_entry_rank, stages)
-    if probs and len({probs[normalise_header(s)] for s in stages}) > 1:
-        scale = 100.0 if max(probs.values()) > 1 else 1.0
-        tie = ranks or first
-        stages.sort(key=lambda s: (probs[normalise_header(s)], tie[normalise_header(s)]))
-        open_stages = [(s, min(max(probs[normalise_header(s)] / scale, 0.0), 1.0)) for s in stages]
-        return StageConfig(pipeline, open_stages, won, lost, "probabilities")
-    if ranks:
-        stages.sort(key=lambda s: (ranks[normalise_header(s)], first[normalise_header(s)]))
-    source = "entry dates" if ranks else "first seen"
-    return StageConfig(pipeline, list(zip(stages, _ramp(len(stages)), strict=True)), won, lost, source)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.ingest import mapping
+from analytics.ingest import pipelines
 
 
 def ensure_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd.DataFrame) -> None:
@@ -23,14 +23,14 @@ def ensure_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: 
             _append_new_stages(con, pipeline, [s for s in seen if s not in set(configured["stage"])], configured)
 
 
-def detect_config(pipeline: str, rows: pd.DataFrame, entered: pd.DataFrame) -> mapping.StageConfig:
+def detect_config(pipeline: str, rows: pd.DataFrame, entered: pd.DataFrame) -> pipelines.StageConfig:
     """The best guess at a pipeline's stages from one file (known CRM template, else inferred)."""
     seen = list(dict.fromkeys(rows["stage"]))
-    known = mapping.known_stage_config(pipeline, seen)
+    known = pipelines.known_stage_config(pipeline, seen)
     if known is not None:
         return known
     probs = rows.dropna(subset=["probability"]).groupby("stage")["probability"].mean().to_dict()
-    return mapping.infer_stage_config(pipeline, seen, probs or None, _median_entry_rank(entered) or None)
+    return pipelines.infer_stage_config(pipeline, seen, probs or None, _median_entry_rank(entered) or None)
 
 
 def _median_entry_rank(entered: pd.DataFrame) -> dict[str, float]:
@@ -50,7 +50,7 @@ def stage_table(con: duckdb.DuckDBPyConnection, pipeline: str | None = None) -> 
                        "WHERE pipeline = ? ORDER BY position", [pipeline]).df()
 
 
-def _insert_config(con: duckdb.DuckDBPyConnection, config: mapping.StageConfig) -> None:
+def _insert_config(con: duckdb.DuckDBPyConnection, config: pipelines.StageConfig) -> None:
     rows = [(stage, prob, "open") for stage, prob in config.open_stages]
     rows += [(stage, 1.0, "won") for stage in config.won] + [(stage, 0.0, "lost") for stage in config.lost]
     for position, (stage, prob, outcome) in enumerate(rows, start=1):
@@ -63,7 +63,7 @@ def _append_new_stages(con: duckdb.DuckDBPyConnection, pipeline: str, new: list[
     """Stages a later export introduced: won/lost by their name, else open at the end of the open stages."""
     if not new:
         return
-    guess = mapping.infer_stage_config(pipeline, new, None, None)
+    guess = pipelines.infer_stage_config(pipeline, new, None, None)
     open_probs = configured.loc[configured["outcome"] == "open", "probability"].dropna()
     default_p = float(open_probs.mean()) if len(open_probs) else 0.5
     position = int(configured["position"].max())

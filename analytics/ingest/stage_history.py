@@ -29,7 +29,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from analytics.ingest import mapping, readers, validation, values
+from analytics.ingest import mapping, pipelines, readers, validation, values
+from analytics.text import normalise_header
 
 HISTORY_COLUMNS = ["deal_id", "stage", "from_stage", "changed_on", "amount", "close_on", "probability"]
 _STAGE_EVENTS = {"stage", "stage name", "opportunity stage", "deal stage", "etape", "phase", "etape de vente",
@@ -89,7 +90,7 @@ def _numbers(cells: pd.Series, label: str, rej, probability: bool = False) -> pd
 
 
 def _stages(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: mapping.stage_label(v) or None if isinstance(v, str) else None)
+    return values.map(lambda v: pipelines.stage_label(v) or None if isinstance(v, str) else None)
 
 
 def _change_rows(frame, fields, deal_id, changed, rej, details) -> tuple[pd.DataFrame, list[str]]:
@@ -114,7 +115,7 @@ def _text_or_none(frame: pd.DataFrame, fields: dict, name: str) -> pd.Series:
 
 def _event_kind(event: object) -> str | None:
     """'stage' | 'amount' | 'close_on' | 'created' | None (an event this import does not use)."""
-    norm = mapping.normalise_header(event) if isinstance(event, str) else ""
+    norm = normalise_header(event) if isinstance(event, str) else ""
     if norm in _STAGE_EVENTS:
         return "stage"
     if norm in _AMOUNT_EVENTS:

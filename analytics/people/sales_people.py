@@ -11,9 +11,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.ingest import mapping
 from analytics.people import survey
 from analytics.sales import kpis as performance
+from analytics.text import normalise_header
 
 SURVEY_DIMENSIONS = ("team", "manager", "department")
 TEAM_ATTRIBUTES = ("sales team", "team", "equipe", "equipe commerciale", "department", "service", "manager")
@@ -22,7 +22,7 @@ COLUMNS = ["group", "survey_dimension", "deals_column", "wave", "responses", "en
 
 
 def _key(value: object) -> str:
-    return mapping.normalise_header(str(value))
+    return normalise_header(str(value))
 
 
 def _deal_groupings(con: duckdb.DuckDBPyConnection) -> list[str]:
