@@ -70,6 +70,20 @@ def test_settings_validated_and_versioned(db):
             store.set_setting(con, "anonymity_threshold", 2)
 
 
+def test_comment_threshold_never_below_the_anonymity_threshold(db):
+    with store.transaction(db) as con:
+        stored = store.set_settings(con, {"anonymity_threshold": 7, "comment_threshold": 4})
+    assert stored == {"anonymity_threshold": 7, "comment_threshold": 7}
+    with store.transaction(db) as con:  # raising only the anonymity threshold raises the comment one with it
+        store.set_settings(con, {"anonymity_threshold": 9})
+    with store.connect(db) as con:
+        assert (store.get_settings(con)["comment_threshold"], store.get_settings(con)["stale_days"]) == (9, 30)
+    with pytest.raises(ValueError, match="below 1"), store.transaction(db) as con:  # all or nothing
+        store.set_settings(con, {"comment_threshold": 12, "stale_days": 0})
+    with store.connect(db) as con:
+        assert store.get_settings(con)["comment_threshold"] == 9
+
+
 def test_fx_rates_must_be_positive(db):
     with pytest.raises(ValueError):
         with store.transaction(db) as con:

@@ -208,6 +208,11 @@ def test_threshold_is_never_below_three(db):
     add_survey(db, [resp(9), resp(9)])
     with store.connect(db) as con:
         assert only_row(survey.enps_by_wave(con, k=1)).suppressed
+        assert survey.anonymity_threshold(con, 1) == 3 and survey.anonymity_threshold(con) == 5
+    with store.transaction(db) as con:
+        store.set_settings(con, {"anonymity_threshold": 6, "comment_threshold": 3})
+    with store.connect(db) as con:
+        assert survey.anonymity_threshold(con) == 6 and survey.comment_threshold(con) == 6
 
 
 def test_hostile_filter_text_is_a_value_not_sql(db):

@@ -16,6 +16,8 @@ import streamlit as st
 
 from analytics import ingest, store
 from analytics.reports import exports
+from analytics.store import backup
+from analytics.store import settings as settings_mod
 from ui import fmt
 from ui.i18n import t
 
@@ -72,6 +74,53 @@ def fetch(func: Callable, *args, **kwargs):
     """``func(con, *args, **kwargs)`` on the app's database, cached until the data changes."""
     return _cached_call(func, f"{func.__module__}.{func.__qualname__}", data_version(), str(db_path()),
                         args, tuple(sorted(kwargs.items())))
+
+
+@contextmanager
+def connection() -> Iterator:
+    """A short-lived read connection to the app's database, for work that is not cached (downloads)."""
+    with store.connect(db_path()) as con:
+        yield con
+
+
+def settings() -> dict[str, object]:
+    """Every setting's current value."""
+    return fetch(store.get_settings)
+
+
+def fx_rates() -> dict[str, float]:
+    """The stored conversion rates (units of the reporting currency per unit of each currency)."""
+    return fetch(store.get_fx_rates)
+
+
+def setting_specs() -> tuple:
+    """The catalogue of settings (name, default, bounds, help), in the order the Settings page shows them."""
+    return settings_mod.SETTINGS
+
+
+def save_settings(values: dict[str, object]) -> dict[str, object]:
+    """Store settings (all or nothing); ValueError with a user message when one is out of bounds."""
+    return write(store.set_settings, values)
+
+
+def save_currency(code: str, rates: dict[str, float]) -> None:
+    """Store the reporting currency and the conversion rates together (all or nothing)."""
+    write(lambda con: (store.set_setting(con, "reporting_currency", code), store.set_fx_rates(con, rates)))
+
+
+def imports():
+    """The import history: one row per import (newest first)."""
+    return fetch(store.list_imports)
+
+
+def delete_import(import_id: int) -> None:
+    """Delete one import and exactly its rows."""
+    write(store.delete_import, import_id)
+
+
+def backup_download() -> tuple[Callable[[], bytes], str]:
+    """(a function returning a consistent copy of the database file, the file name to offer)."""
+    return partial(backup.backup_bytes, db_path()), backup.backup_file_name(db_path())
 
 
 def write(func: Callable, *args, **kwargs):

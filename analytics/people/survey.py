@@ -138,13 +138,15 @@ def finite_population_margin(moe: float, responses: int, headcount: int) -> floa
 
 # --- settings and shared SQL ------------------------------------------------------------------------
 
-def _threshold(con: duckdb.DuckDBPyConnection, k: int | None) -> int:
+def anonymity_threshold(con: duckdb.DuckDBPyConnection, k: int | None = None) -> int:
+    """The anonymity threshold in force: ``k`` if given, else the setting; never below MIN_THRESHOLD (3)."""
     value = store.get_settings(con)["anonymity_threshold"] if k is None else k
     return max(MIN_THRESHOLD, int(value))
 
 
-def _comment_threshold(con: duckdb.DuckDBPyConnection, k: int | None) -> int:
-    return max(int(store.get_settings(con)["comment_threshold"]), _threshold(con, k))
+def comment_threshold(con: duckdb.DuckDBPyConnection, k: int | None = None) -> int:
+    """The smallest group whose comments are shown: the comment_threshold setting, never below the anonymity one."""
+    return max(int(store.get_settings(con)["comment_threshold"]), anonymity_threshold(con, k))
 
 
 def _primary_reason(k: int) -> str:
@@ -318,7 +320,7 @@ def enps_by_wave(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k:
     and margin_of_error_fpc = margin_of_error x sqrt((N - n) / (N - 1)). A wave with fewer than k answers
     is returned with suppressed=True and every number empty.
     """
-    k = _threshold(con, k)
+    k = anonymity_threshold(con, k)
     sql, params = _responses_sql(con, filters)
     rows = con.execute(f"SELECT wave, {_ENPS_COUNTS} FROM ({sql}) WHERE enps IS NOT NULL GROUP BY wave",
                        params).fetchall()
@@ -367,7 +369,7 @@ def enps_by_group(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | No
     per ``hidden_siblings``; rows are ordered by group name,
     ``NOT_GIVEN`` (responses without a value) last.
     """
-    k = _threshold(con, k)
+    k = anonymity_threshold(con, k)
     sql, params = _responses_sql(con, filters)
     wave_sql, wave_params = _wave_condition(wave)
     rows = con.execute(
@@ -461,7 +463,7 @@ def question_results(con: duckdb.DuckDBPyConnection, wave: str | None = None, fi
     unfavourable = shares of answers in the top two points / the middle / the bottom two (they sum to 1);
     distribution = {point: answers} of the scores. Fewer than k answers: suppressed, numbers empty.
     """
-    k = _threshold(con, k)
+    k = anonymity_threshold(con, k)
     sql, params = _scored_answers_sql(con, filters)
     wave_sql, wave_params = _wave_condition(wave)
     rows = con.execute(
@@ -494,7 +496,7 @@ def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str |
     question, groups are suppressed as in ``enps_by_group`` (fewer than k answers, then siblings).
     wave=None pools every wave, each group judged by its smallest wave (as in ``enps_by_group``).
     """
-    k = _threshold(con, k)
+    k = anonymity_threshold(con, k)
     sql, params = _scored_answers_sql(con, filters, dimension)
     wave_sql, wave_params = _wave_condition(wave)
     rows = con.execute(
@@ -537,7 +539,7 @@ def comments(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: d
     max(comment_threshold, k) responses. Columns: wave, one per filtered dimension (the filter as chosen),
     question, comment; never a respondent field. ``search``: case-insensitive substring of the comment.
     """
-    threshold = _comment_threshold(con, k)
+    threshold = comment_threshold(con, k)
     clean = _clean_filters(filters)
     sql, params = _responses_sql(con, clean)
     wave_sql, wave_params = _wave_condition(wave, "resp.wave")
@@ -636,7 +638,7 @@ def survey_groups_available(con: duckdb.DuckDBPyConnection, k: int | None = None
     Dimensions in the order department, team, manager, location, tenure, then alphabetical; values in
     natural order, NOT_GIVEN last (offered when responses without a value reach k in a wave).
     """
-    k = _threshold(con, k)
+    k = anonymity_threshold(con, k)
     sql, params = _responses_sql(con, None)
     rows = con.execute(
         f"WITH resp AS ({sql}), dims AS (SELECT DISTINCT dimension FROM survey_groups), "
@@ -675,7 +677,7 @@ def survey_report(con: duckdb.DuckDBPyConnection) -> dict | None:
     """
     if con.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 0:
         return None
-    k = _threshold(con, None)
+    k = anonymity_threshold(con, None)
     waves = enps_by_wave(con, k=k)
     questions = question_results(con, k=k)
     return {

@@ -25,6 +25,7 @@ from analytics.store.connection import (
     list_imports,
     set_fx_rates,
     set_setting,
+    set_settings,
     transaction,
     write_lock,
 )
@@ -32,4 +33,4 @@ from analytics.store.schema import DATA_TABLES, SCHEMA_VERSION
 
 __all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SCHEMA_VERSION", "StoreError", "connect", "data_version",
            "db_path", "delete_import", "forget_schema_cache", "get_fx_rates", "get_settings", "is_empty",
-           "list_imports", "set_fx_rates", "set_setting", "transaction", "write_lock"]
+           "list_imports", "set_fx_rates", "set_setting", "set_settings", "transaction", "write_lock"]

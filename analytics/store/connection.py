@@ -192,6 +192,21 @@ def set_setting(con: duckdb.DuckDBPyConnection, name: str, value: object) -> obj
     return clean
 
 
+def set_settings(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> dict[str, object]:
+    """Store several settings at once (inside ``transaction``), keeping them consistent with each other.
+
+    The comment threshold is never below the anonymity threshold: a lower one is raised to it (a group too small
+    for its numbers to be shown is too small for its comments). Returns the stored values.
+    """
+    merged = {**get_settings(con), **values}
+    clean = dict(values)
+    if "comment_threshold" in clean or "anonymity_threshold" in clean:
+        floor = settings_mod.validated("anonymity_threshold", merged["anonymity_threshold"])
+        clean["comment_threshold"] = max(settings_mod.validated("comment_threshold", merged["comment_threshold"]),
+                                         floor)
+    return {name: set_setting(con, name, value) for name, value in clean.items()}
+
+
 def get_fx_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Conversion rates: units of the reporting currency for one unit of each currency."""
     return dict(con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency").fetchall())

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import store
 from analytics.people import sales_people, survey
 from ui import common, fmt
 from ui.charts import people as charts
@@ -194,8 +193,7 @@ def sales_and_people(k: int) -> None:
               "engagement_sales_people")
 
 
-settings = common.fetch(store.get_settings)
-k = max(survey.MIN_THRESHOLD, int(settings["anonymity_threshold"]))
+k = common.fetch(survey.anonymity_threshold)
 filters = survey_filters("engagement")
 headcount = int(st.sidebar.number_input(
     t("Headcount of the selection"), min_value=0, step=1, value=0, key="engagement_headcount",
@@ -211,5 +209,5 @@ if waves["suppressed"].all():
 kpis(waves, headcount, filters, k)
 trend(waves, k)
 breakdown(list(waves["wave"]), filters, k)
-comments_panel(waves, filters, max(int(settings["comment_threshold"]), k))
+comments_panel(waves, filters, common.fetch(survey.comment_threshold))
 sales_and_people(k)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import store
 from analytics.people import survey
 from ui import common, fmt
 from ui.charts import people as charts
@@ -93,7 +92,7 @@ if common.fetch(survey.question_results).empty:
     st.info(t("No pulse questions imported yet. Import a survey export with 1–5 questions on the Import page."),
             icon=":material/info:")
     st.stop()
-k = max(survey.MIN_THRESHOLD, int(common.fetch(store.get_settings)["anonymity_threshold"]))
+k = common.fetch(survey.anonymity_threshold)
 filters = survey_filters("pulse")
 all_results = common.fetch(survey.question_results, filters=filters)
 if all_results.empty:

@@ -6,7 +6,6 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import store
 from analytics.reports import exports
 from analytics.reports import weekly_review as review
 from analytics.sales import deals, funnel, inventory
@@ -37,7 +36,7 @@ def weekly_review_button() -> None:
 
 
 def weekly_review_bytes(chosen: deals.DealFilter) -> bytes:
-    with store.connect(common.db_path()) as con:
+    with common.connection() as con:
         return review.weekly_review(con, chosen) or b""
 
 

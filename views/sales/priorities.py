@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import store
 from analytics.sales import deals
 from analytics.sales import priorities as prio
 from ui import common, fmt
@@ -180,7 +179,7 @@ def export_table(ranked: pd.DataFrame) -> pd.DataFrame:
 def drivers_section(currency: str | None) -> None:
     st.subheader(t("What wins deals"))
     table = common.fetch(prio.win_drivers, flt=flt, date_from=date_from, date_to=date_to)
-    minimum = common.fetch(store.get_settings)["min_closed_for_driver"]
+    minimum = common.settings()["min_closed_for_driver"]
     if table.empty:
         st.info(t("No closed deal yet: win drivers need won and lost deals."))
         return
