@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench sample clean
+.PHONY: run test check lint bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -23,7 +23,11 @@ run: $(VENV)/.installed  ## start the app (loads the sample data into an empty d
 
 test: $(VENV)/.installed-test  ## lint, then the whole test suite (browser tests skip without Chromium)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist worksteal
+
+check: $(VENV)/.installed-test  ## the quick loop while coding: lint, then every test not marked slow or browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist worksteal -q -m "not slow and not browser"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -1,6 +1,8 @@
-"""Shared test fixtures: a fresh database file per test, and clean Streamlit caches."""
+"""Shared test fixtures: a fresh database file per test, the sample database built once, clean Streamlit caches."""
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -11,12 +13,48 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+# Modules whose tests render pages with AppTest or run multi-second imports, crashes and concurrent processes.
+SLOW_MODULES = {"test_app_import", "test_auth", "test_crash_concurrency", "test_page_forecast", "test_page_movement",
+                "test_page_pipeline", "test_page_priorities", "test_pages_people"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks: every test under tests/browser is ``browser`` and ``slow``; the SLOW_MODULES tests are ``slow``."""
+    for item in items:
+        path = Path(str(item.fspath))
+        if "browser" in path.parts:
+            item.add_marker(pytest.mark.browser)
+        if "browser" in path.parts or path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     """Path of an empty database file used by the app and the CLI for this test."""
     path = tmp_path / "pulse.duckdb"
     monkeypatch.setenv("PULSE_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory) -> Path:
+    """A database holding the sample data exactly as the app loads it on first run; built once per test process."""
+    path = tmp_path_factory.mktemp("sample_template") / "pulse.duckdb"
+    from analytics import ingest
+    from ui import common
+
+    for sample in common.sample_files():
+        ingest.import_file(sample, sample.name, ingest.ImportOptions(is_sample=True), path)
+    assert not Path(f"{path}.wal").exists() or Path(f"{path}.wal").stat().st_size == 0
+    return path
+
+
+@pytest.fixture
+def sample_db(sample_template, db) -> Path:
+    """This test's own copy of the sample database (PULSE_DB points at it): app.py finds it loaded."""
+    shutil.copy(sample_template, db)
+    os.utime(db)
+    return db
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ def traces(at: AppTest) -> dict[str, dict]:
     return {trace["name"]: trace for trace in figure(at, "Forecast by period")["data"]}
 
 
-def test_page_renders_with_forecast_bars_and_range(db):
+def test_page_renders_with_forecast_bars_and_range(sample_db):
     at = open_view("forecast.py")
     shown = traces(at)
     assert {"Won", "Expected from open deals", "Likely range (P10–P90)"} <= set(shown)
@@ -49,7 +49,7 @@ def test_page_renders_with_forecast_bars_and_range(db):
     assert len(at.slider) == 5 and all(s.key.startswith("forecast_") for s in at.slider)
 
 
-def test_moving_a_slider_changes_the_scenario_line(db):
+def test_moving_a_slider_changes_the_scenario_line(sample_db):
     at = open_view("forecast.py")
     at.slider(key="forecast_win_multiplier").set_value(1.3).run()
     assert_clean(at)
@@ -68,7 +68,7 @@ def test_moving_a_slider_changes_the_scenario_line(db):
     assert "Scenario" not in traces(at) and at.slider(key="forecast_win_multiplier").value == 1.0
 
 
-def test_quarterly_view_and_calibrated_probabilities(db):
+def test_quarterly_view_and_calibrated_probabilities(sample_db):
     at = open_view("forecast.py")
     at.radio(key="forecast_grain").set_value("quarter").run()
     assert_clean(at)
@@ -77,13 +77,13 @@ def test_quarterly_view_and_calibrated_probabilities(db):
     assert_clean(at)
 
 
-def test_saved_scenario_is_listed_in_a_new_session_and_loads(db):
+def test_saved_scenario_is_listed_in_a_new_session_and_loads(sample_db):
     at = open_view("forecast.py")
     at.slider(key="forecast_cycle_days").set_value(30).run()
     at.text_input(key="forecast_scenario_name").input("Slower deals").run()
     at.button(key="forecast_save_scenario").click().run()
     assert_clean(at)
-    with store.connect(db) as con:
+    with store.connect(sample_db) as con:
         assert scenarios.load_scenario(con, "Slower deals") == scenarios.Scenario(cycle_days=30)
     again = open_view("forecast.py")  # a new session: the scenario comes from the database
     pick = again.selectbox(key="forecast_saved_pick")
@@ -98,11 +98,11 @@ def test_saved_scenario_is_listed_in_a_new_session_and_loads(db):
     assert_clean(again)
     assert "Slower deals" not in again.selectbox(key="forecast_saved_pick").options
     assert "Slower deals" not in traces(again) and again.multiselect(key="forecast_compare").value == []
-    with store.connect(db) as con:
+    with store.connect(sample_db) as con:
         assert scenarios.list_scenarios(con).empty
 
 
-def test_quota_gives_coverage_gauge(db):
+def test_quota_gives_coverage_gauge(sample_db):
     at = open_view("forecast.py")
     at.session_state["forecast_quota_editor"] = {
         "edited_rows": {}, "deleted_rows": [],
@@ -110,7 +110,7 @@ def test_quota_gives_coverage_gauge(db):
     at.run()
     at.button(key="forecast_save_quotas").click().run()
     assert_clean(at)
-    with store.connect(db) as con:
+    with store.connect(sample_db) as con:
         assert list(quotas.get_quotas(con).period) == ["2026-11", "2026-Q4"]
     gauge = figure(at, "Coverage of the remaining quota")
     assert gauge["data"][0]["type"] == "indicator" and gauge["data"][0]["value"] > 0
@@ -118,7 +118,7 @@ def test_quota_gives_coverage_gauge(db):
 
 
 @pytest.mark.parametrize("lang", ["fr"])
-def test_page_in_french(db, lang):
+def test_page_in_french(sample_db, lang):
     at = open_view("forecast.py", lang)
     assert at.title[0].value == "Prévision"
     assert "Gagnées" in {trace["name"] for trace in figure(at, "Prévision par période")["data"]}

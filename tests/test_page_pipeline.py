@@ -27,7 +27,7 @@ def plotly_specs(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def test_pipeline_page_renders_kpis_and_charts(db):
+def test_pipeline_page_renders_kpis_and_charts(sample_db):
     at = pipeline_page()
     assert not at.error, [e.value for e in at.error]
     labels = [m.label for m in at.metric]
@@ -42,7 +42,7 @@ def test_pipeline_page_renders_kpis_and_charts(db):
     assert len(counts) >= 3 and counts == sorted(counts, reverse=True)  # never grows stage to stage
 
 
-def test_owner_filter_changes_the_kpis(db):
+def test_owner_filter_changes_the_kpis(sample_db):
     at = pipeline_page()
     before = metric(at, "Open pipeline")
     owners = at.multiselect(key="pipeline_f_owner")
@@ -51,7 +51,7 @@ def test_owner_filter_changes_the_kpis(db):
     assert metric(at, "Open pipeline") != before
 
 
-def test_filters_live_in_the_url(db):
+def test_filters_live_in_the_url(sample_db):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.query_params["owner"] = "Amelia Hart"
     at.run()
@@ -63,33 +63,33 @@ def test_filters_live_in_the_url(db):
     assert at.query_params["owner"] == ["Amelia Hart", "Jonas Weber"]
 
 
-def test_weekly_review_download(db):
+def test_weekly_review_download(sample_db):
     at = pipeline_page()
     button = at.get("download_button")
     assert any(b.proto.label == "Weekly pipeline review (Excel)" for b in button)
 
 
-def test_value_toggle_switches_funnel_to_amounts(db):
+def test_value_toggle_switches_funnel_to_amounts(sample_db):
     at = pipeline_page()
     at.radio(key="pipeline_funnel_measure").set_value("Value").run()
     funnel = next(t for spec in plotly_specs(at) for t in spec["data"] if t["type"] == "funnel")
     assert max(values(funnel["x"])) > 100_000  # amounts, not deal counts (a few thousand deals)
 
 
-def test_settings_stage_editor_changes_weighted_amount(db):
+def test_settings_stage_editor_changes_weighted_amount(sample_db):
     at = pipeline_page()
     before = metric(at, "Weighted pipeline")
     at.switch_page("views/data/settings.py").run()
     assert not at.exception, at.exception
     pipeline = at.selectbox(key="settings_pipeline").value
-    with store.connect(db) as con:
+    with store.connect(sample_db) as con:
         stages = con.execute("SELECT stage FROM stages WHERE pipeline = ? ORDER BY position", [pipeline]).df()
     # every open stage to 100 %: the edit is seeded through the editor's session state
     edits = {i: {"probability": 1.0} for i in range(len(stages) - 2)}
     at.session_state[f"settings_stages_{pipeline}"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     at.button(key="settings_save_stages").click().run()
     assert not at.exception, at.exception
-    with store.connect(db) as con:
+    with store.connect(sample_db) as con:
         probs = con.execute("SELECT probability FROM stages WHERE pipeline = ? AND outcome = 'open'",
                             [pipeline]).df()
     assert (probs["probability"] == 1.0).all()
@@ -97,7 +97,7 @@ def test_settings_stage_editor_changes_weighted_amount(db):
     assert metric(at, "Weighted pipeline") != before
 
 
-def test_french_labels_on_the_pipeline_page(db):
+def test_french_labels_on_the_pipeline_page(sample_db):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.query_params["lang"] = "fr"
     at.run()

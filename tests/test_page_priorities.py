@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def app_file(db) -> Path:
-    """app.py, on the test's own database."""
+def app_file(sample_db) -> Path:
+    """app.py, on the test's own copy of the sample database."""
     return ROOT / "app.py"
 
 

@@ -28,8 +28,8 @@ HIDDEN_LABELS = ("fewer than 5 responses", "hidden to protect a smaller group", 
 
 
 @pytest.fixture
-def app_file(db) -> Path:
-    """The router, on a fresh database (PULSE_DB from the db fixture): app.py loads the sample data into it."""
+def app_file(sample_db) -> Path:
+    """The router, on the test's own copy of the sample database (PULSE_DB from the sample_db fixture)."""
     return ROOT / "app.py"
 
 

@@ -11,7 +11,6 @@ The SALES fixture of tests/test_forecast.py, as of 2026-11-20 (as-of month Novem
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import numpy as np
 import pytest
@@ -186,7 +185,8 @@ def test_empty_database(tmp_path):
 
 def test_a_slider_move_is_arithmetic_only():
     """A million open deals aggregate into at most (close days x 101 p buckets); a scenario over 100,000 buckets
-    (three years of close dates x 90 probabilities) stays far below the 0.2 s a slider move may take."""
+    (three years of close dates x 90 probabilities) is plain array arithmetic on those buckets, exact to the cent.
+    How long it takes is measured in bench/run.py, not asserted here."""
     rng = np.random.default_rng(3)
     buckets = 100_000
     days = np.datetime64("2026-11-01") + rng.integers(-60, 1_100, buckets).astype("timedelta64[D]")
@@ -197,9 +197,6 @@ def test_a_slider_move_is_arithmetic_only():
         run_rate=RunRate(dt.date(2026, 11, 20), None, None, 40, 0.3, 20_000, 60), probability="configured",
         open_deals=1_000_000)
     scenario = sc.Scenario(1.2, 0.1, 20, 0.1, 0.15)
-    sc.compare(inputs, scenario)   # warm-up
-    started = time.perf_counter()
     table = sc.compare(inputs, scenario, "quarter")
-    assert time.perf_counter() - started < 0.2
     assert table.scenario_expected.sum() == pytest.approx(
         (np.minimum(inputs.expected * 1.2, inputs.value) * 1.1).sum())

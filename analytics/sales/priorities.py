@@ -585,7 +585,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
 def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) -> pd.DataFrame:
     stale = hygiene(con, flt=flt, as_of=as_of)["stale"].set_index("deal_id")["days_unchanged"]
     close = deals["close_on"]
-    past_due = close.notna() & (close < deals["snapshot_on"])
+    past_due = close.notna() & (pd.to_datetime(close) < pd.to_datetime(deals["snapshot_on"]))
     this_month = pd.Series([c is not None and pd.notna(c) and as_of_date is not None
                             and (c.year, c.month) == (as_of_date.year, as_of_date.month) for c in close],
                            index=deals.index) & ~past_due
