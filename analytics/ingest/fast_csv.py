@@ -24,6 +24,7 @@ import pandas as pd
 from analytics import store
 from analytics.ingest import import_log, mapping, pipelines, readers, stage_config, table
 from analytics.store.derived import refresh_current
+from analytics.store.schema import MAX_AMOUNT
 
 MAX_LABELS = 500   # distinct stage / status values mapped in Python; more means an odd file: general path
 Progress = Callable[[str, int | None], None]
@@ -226,6 +227,7 @@ class _Plan:
         tests.append(f"count(DISTINCT {self.field('deal_id')}) = count(*)")    # no repeated id
         tests.append(f"coalesce(bool_and(regexp_full_match({amount}, '{_SIMPLE_NUMBER}')), TRUE)")
         tests.append(f"coalesce(bool_and(TRY_CAST({amount} AS DOUBLE) >= 0), TRUE)")
+        tests.append(f"coalesce(bool_and(TRY_CAST({amount} AS DOUBLE) < {MAX_AMOUNT}), TRUE)")  # else rejected
         tests.append(f"NOT coalesce(bool_or(contains({amount}, '.')), FALSE) "
                      f"OR coalesce(bool_or(regexp_matches({amount}, '{_SURE_DECIMAL}')), FALSE)")
         currency = self.field("currency")

@@ -46,6 +46,7 @@ from analytics.ingest.validation import (
     text_column,
 )
 from analytics.store.derived import refresh_current
+from analytics.store.schema import MAX_AMOUNT
 from analytics.text import normalise_header
 
 KINDS = ("deals", "survey", "one_on_ones", "stage_history")
@@ -270,6 +271,8 @@ def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings:
     parsed = parsing.parse_numbers(frame[column])
     rej.add(parsed.bad, "amount " + cells(frame[column]) + " is not a number")
     rej.add(parsed.values < 0, "amount " + cells(frame[column]) + " is negative")
+    rej.add(parsed.values >= MAX_AMOUNT,
+            "amount " + cells(frame[column]) + f" is too large (at most {MAX_AMOUNT - 1:,})")
     return parsed.values
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest import mapping, pipelines, readers, validation, values
+from analytics.store.schema import MAX_AMOUNT
 from analytics.text import normalise_header
 
 HISTORY_COLUMNS = ["deal_id", "stage", "from_stage", "changed_on", "amount", "close_on", "probability"]
@@ -86,6 +87,8 @@ def _numbers(cells: pd.Series, label: str, rej, probability: bool = False) -> pd
     rej.add(parsed.bad, f"{label} " + validation.cells(cells) + f" {reason}")
     if not probability:
         rej.add(parsed.values < 0, f"{label} " + validation.cells(cells) + " is negative")
+        rej.add(parsed.values >= MAX_AMOUNT, f"{label} " + validation.cells(cells) + f" is too large (at most "
+                f"{MAX_AMOUNT - 1:,})")
     return parsed.values
 
 

@@ -13,6 +13,7 @@ import duckdb
 
 from analytics import store
 from analytics.store.derived import current_is_fresh, latest_rows_sql
+from analytics.store.schema import RATE
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,11 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
 
 def _rate_case(currency: Currency) -> str:
     """SQL expression: the factor that converts a row's amount into the reporting currency, NULL if unknown."""
+    one = f"CAST(1 AS {RATE})"
     if currency.code is None:
-        return "CASE WHEN s.currency IS NULL THEN 1.0 END"
-    parts = ["WHEN s.currency IS NULL THEN 1.0", f"WHEN s.currency = {_quote(currency.code)} THEN 1.0"]
-    parts += [f"WHEN s.currency = {_quote(code)} THEN {float(rate)!r}"
+        return f"CASE WHEN s.currency IS NULL THEN {one} END"
+    parts = [f"WHEN s.currency IS NULL THEN {one}", f"WHEN s.currency = {_quote(currency.code)} THEN {one}"]
+    parts += [f"WHEN s.currency = {_quote(code)} THEN CAST('{float(rate)!r}' AS {RATE})"
               for code, rate in currency.rates.items() if code != currency.code]
     return "CASE " + " ".join(parts) + " END"
 

@@ -14,6 +14,7 @@ from analytics import store
 from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
 from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
+from analytics.store.schema import money_sum
 
 OPEN = "d.status = 'open' AND NOT d.is_dropped"
 OUTLIER_MIN_DEALS = 5
@@ -45,7 +46,7 @@ def open_inventory(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
     in_range, range_params = date_range_sql("d.close_on", date_from, date_to)
     head, params = scoped_ctes(open_scope(con, as_of), flt, f"{OPEN} AND {in_range}", range_params)
     sql = (f"{head} SELECT {', '.join(columns)}, count(*) AS count, coalesce(sum(value), 0.0) AS amount, "
-           f"coalesce(sum(value * p), 0.0) AS weighted FROM scoped GROUP BY ALL ORDER BY {', '.join(order)}")
+           f"coalesce({money_sum('value * p')}, 0.0) AS weighted FROM scoped GROUP BY ALL ORDER BY {', '.join(order)}")
     return con.execute(sql, params).df()
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analytics.sales.deals import DealFilter, snapshot_dates
 from analytics.sales.scope import ALL_DEALS, Scope, date_range_sql, open_scope, scoped_ctes
+from analytics.store.schema import money_sum
 
 _PERIODS = {
     "month": "strftime(close_on, '%Y-%m')",
@@ -114,10 +115,10 @@ class Kpis:
         return values
 
 
-_STATE_TOTALS = """
+_STATE_TOTALS = f"""
 SELECT count(*) FILTER (open) AS open_count,
        coalesce(sum(value) FILTER (open), 0.0) AS open_amount,
-       coalesce(sum(value * p) FILTER (open), 0.0) AS weighted_amount,
+       coalesce({money_sum('value * p')} FILTER (open), 0.0) AS weighted_amount,
        count(*) FILTER (status = 'won') AS won_count,
        count(*) FILTER (status = 'lost') AS lost_count,
        count(*) FILTER ((open OR status <> 'open') AND amount IS NOT NULL AND value IS NULL) AS excluded_other_currency,

@@ -15,6 +15,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter
 from analytics.sales.forecast import period_ctes
 from analytics.sales.scope import ALL_DEALS, open_scope
+from analytics.store.schema import MAX_AMOUNT, money_sum
 
 PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
 QUOTA_COLUMNS = ["period", "owner", "amount"]
@@ -43,6 +44,8 @@ def clean_quotas(table: pd.DataFrame) -> pd.DataFrame:
             raise ValueError(f"row {number}: the amount must be a number") from None
         if _missing(amount) or amount < 0:
             raise ValueError(f"row {number}: the amount must be a number of 0 or more")
+        if amount >= MAX_AMOUNT:
+            raise ValueError(f"row {number}: the amount must be below {MAX_AMOUNT:,}")
         rows.append((period, owner, amount))
     clean = pd.DataFrame(rows, columns=QUOTA_COLUMNS)
     twice = clean[clean.duplicated(["period", "owner"])]
@@ -74,14 +77,14 @@ def _missing(value) -> bool:
 # Won and open amounts by owner and month of close_on, and the expected amount by month of the forecast
 # (past-due open deals in the as-of month, as in forecast_by_period), joined to the quotas whose period
 # holds the month.
-_COVERAGE = """,
+_COVERAGE = f""",
 by_month AS (
     SELECT owner, CAST(date_trunc('month', close_on) AS DATE) AS month,
            sum(value) FILTER (status = 'won') AS won_amount,
            sum(value) FILTER (status = 'open') AS open_amount, 0.0 AS expected
     FROM kept WHERE value IS NOT NULL AND close_on IS NOT NULL GROUP BY ALL
     UNION ALL
-    SELECT owner, period_start, 0.0, 0.0, sum(value * p) FROM open_deals GROUP BY ALL
+    SELECT owner, period_start, 0.0, 0.0, {money_sum("value * p")} FROM open_deals GROUP BY ALL
 ),
 numbered AS (SELECT row_number() OVER (ORDER BY period, owner NULLS FIRST) AS quota_no, * FROM quotas)
 SELECT q.period, q.owner, q.amount AS quota,

@@ -32,6 +32,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter
 from analytics.sales.forecast import RunRate, period_ctes, period_label, run_rate
 from analytics.sales.scope import ALL_DEALS, open_scope
+from analytics.store.schema import money_sum
 
 HORIZON_MONTHS = 12
 MAX_NAME_LENGTH = 80
@@ -85,9 +86,9 @@ class ScenarioInputs:
 
 
 # The open deals by (close date, p to 0.01), then the won amount by month since the start of the as-of quarter.
-_AGGREGATES = """
-SELECT 'open' AS kind, close_on AS day, round(p, 2) AS p_bucket, sum(value) AS value, sum(value * p) AS expected,
-       count(*) AS deals
+_AGGREGATES = f"""
+SELECT 'open' AS kind, close_on AS day, round(p, 2) AS p_bucket, sum(value) AS value,
+       {money_sum("value * p")} AS expected, count(*) AS deals
 FROM open_deals GROUP BY ALL
 UNION ALL
 SELECT 'won', CAST(date_trunc('month', k.close_on) AS DATE), NULL, sum(k.value), NULL, count(*)

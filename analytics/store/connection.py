@@ -21,7 +21,7 @@ import duckdb
 
 from analytics.store import derived
 from analytics.store import settings as settings_mod
-from analytics.store.schema import DATA_TABLES, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
+from analytics.store.schema import DATA_TABLES, MAX_RATE, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "pulse.duckdb"
@@ -209,15 +209,16 @@ def set_settings(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> d
 
 def get_fx_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Conversion rates: units of the reporting currency for one unit of each currency."""
-    return dict(con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency").fetchall())
+    return {code: float(rate) for code, rate in con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency")
+            .fetchall()}
 
 
 def set_fx_rates(con: duckdb.DuckDBPyConnection, rates: dict[str, float]) -> None:
     """Replace every conversion rate (call inside ``transaction``)."""
     con.execute("DELETE FROM fx_rates")
     for currency, rate in rates.items():
-        if rate is None or not rate > 0:
-            raise ValueError(f"the rate for {currency} must be a positive number")
+        if rate is None or not 0 < rate < MAX_RATE:
+            raise ValueError(f"the rate for {currency} must be a positive number below {MAX_RATE:,}")
         con.execute("INSERT INTO fx_rates VALUES (?, ?)", [currency.strip().upper(), float(rate)])
 
 

@@ -5,7 +5,25 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+
+# Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
+# conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
+# byte whatever order DuckDB's threads add the rows in. The importer refuses larger values (a bad cell).
+MONEY = "DECIMAL(20,4)"
+RATE = "DECIMAL(18,10)"
+MAX_AMOUNT = 10 ** 15      # amounts and quotas are below this (16 integer digits fit MONEY)
+MAX_RATE = 10 ** 6         # a conversion rate is below this
+EXACT = "DECIMAL(38,8)"    # a money product with a DOUBLE (value x probability) is rounded to this before a sum
+
+
+def money_sum(expression: str) -> str:
+    """SQL: the exact sum of a money expression, e.g. ``money_sum("value * p")`` for the weighted pipeline.
+
+    ``expression`` is SQL written in the code (never user text). A product of money and a DOUBLE probability is
+    rounded to 8 decimals per row, then added exactly, so the total does not depend on the order of the rows.
+    """
+    return f"sum(CAST({expression} AS {EXACT}))"
 
 SCHEMA_V1 = """
 CREATE TABLE meta (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
@@ -93,6 +111,21 @@ CREATE TABLE IF NOT EXISTS deal_current (
     forecast_category TEXT, is_dropped BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS deal_current_meta (fingerprint TEXT);
+""",
+    # 4 -> 5: money is exact (see MONEY above). An amount too large for MONEY, which the importer never let in
+    # since, becomes blank (left out of value sums, like any blank amount).
+    4: f"""
+ALTER TABLE deal_snapshots ALTER COLUMN amount SET DATA TYPE {MONEY} USING TRY_CAST(amount AS {MONEY});
+ALTER TABLE deal_stage_history ALTER COLUMN amount SET DATA TYPE {MONEY} USING TRY_CAST(amount AS {MONEY});
+ALTER TABLE deal_current ALTER COLUMN amount SET DATA TYPE {MONEY} USING TRY_CAST(amount AS {MONEY});
+CREATE TABLE quotas_v5 (period TEXT NOT NULL, owner TEXT, amount {MONEY} NOT NULL CHECK (amount >= 0));
+INSERT INTO quotas_v5 SELECT period, owner, amount FROM quotas;
+DROP TABLE quotas;
+ALTER TABLE quotas_v5 RENAME TO quotas;
+CREATE TABLE fx_rates_v5 (currency TEXT PRIMARY KEY, rate {RATE} NOT NULL CHECK (rate > 0));
+INSERT INTO fx_rates_v5 SELECT currency, rate FROM fx_rates;
+DROP TABLE fx_rates;
+ALTER TABLE fx_rates_v5 RENAME TO fx_rates;
 """,
 }
 
