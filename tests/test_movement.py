@@ -446,3 +446,21 @@ def test_days_in_stage_inferred_from_sample_snapshots(tmp_path):
     # a stay between two snapshots lasts a whole number of weeks; the last one of a closed deal ends at close_on
     open_exits = stays[stays["exited_on"].isin(pd.to_datetime(SAMPLE_DATES))]
     assert len(open_exits) and (open_exits["days"] % 7 == 0).all()
+
+
+def test_no_metric_leaves_state_on_the_connection(sample_db):
+    """Each query carries the deals' state it reads (no temporary view one metric could replace under another):
+    after metrics at two dates, a movement and a trend, the connection holds no temporary view or table, and
+    the current-state KPIs read afterwards are those of a fresh connection."""
+    with store.connect(sample_db) as con:
+        past = kpis(con, as_of=date(2026, 11, 13))
+        movement(con, date(2026, 11, 13), date(2026, 11, 27))
+        trend(con)
+        now = kpis(con)
+        temporary = con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal").fetchone()[0]
+        temporary += con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0]
+    with store.connect(sample_db) as con:
+        fresh_now, fresh_past = kpis(con), kpis(con, as_of=date(2026, 11, 13))
+    assert temporary == 0
+    assert (now.open_amount, past.open_amount) == (fresh_now.open_amount, fresh_past.open_amount)
+    assert now.open_amount != past.open_amount

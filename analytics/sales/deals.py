@@ -93,31 +93,30 @@ def _state_sql(source: str, currency: Currency) -> str:
     """
 
 
-def create_state_view(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
-                      name: str = "deal_state") -> Currency:
-    """Create (on this connection only) a temporary view of every deal's state as of a date.
+@dataclass(frozen=True)
+class StateSource:
+    """Every deal's state as of a date, as SQL to put in a query (no temporary view: each query carries it).
 
-    The current state reads the stored ``deal_current``; a past date is computed from the snapshots once,
-    into a temporary table, since a metric usually reads it several times.
+    ``sql`` is a SELECT with no parameters (the date is a typed literal); ``materialize`` is True when it is
+    computed from the snapshots (a past date), so a query reading it several times computes it once.
     """
+    sql: str
+    currency: Currency
+    materialize: bool
+
+    def cte(self, name: str = "deal_state") -> str:
+        """``name AS [MATERIALIZED] (sql)``, one CTE of a WITH clause."""
+        return f"{name} AS {'MATERIALIZED ' if self.materialize else ''}({self.sql})"
+
+
+def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> StateSource:
+    """The SQL of every deal's state as of a date: the stored ``deal_current`` when that is the current state
+    (cheap), else computed from the snapshots on or before ``as_of``."""
     currency = reporting_currency(con)
     latest = latest_snapshot_on(con)
-    current = (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con)
-    _drop_temp(con, name)
-    if current:
-        con.execute(f"CREATE TEMP VIEW {name} AS {_state_sql('deal_current', currency)}")
-    else:
-        con.execute(f"CREATE TEMP TABLE {name} AS {deal_state_sql(as_of, currency)}")
-    return currency
-
-
-def _drop_temp(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop this connection's temporary view or table ``name``, whichever it is."""
-    found = con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ? UNION ALL "
-                        "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?",
-                        [name, name]).fetchall()
-    for (kind,) in found:
-        con.execute(f"DROP {kind} temp.{name}")
+    if (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con):
+        return StateSource(_state_sql("deal_current", currency), currency, False)
+    return StateSource(deal_state_sql(as_of, currency), currency, True)
 
 
 @dataclass(frozen=True)

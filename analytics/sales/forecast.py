@@ -38,7 +38,7 @@ _PROBABILITY = {
 }
 
 # kept: the deals a forecast looks at (open and not dropped, or won), with their p; materialised so that
-# the deal_state view is read once per query.
+# the deal_state CTE is read once per query.
 _PERIOD_CTES = """,
 first_period AS (SELECT CAST(date_trunc('{grain}', as_of) AS DATE) AS first_start FROM cutoff),
 kept AS MATERIALIZED (

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics.sales.deals import DealFilter, create_state_view, deal_state_sql, reporting_currency, snapshot_dates
+from analytics.sales.deals import DealFilter, deal_state_sql, reporting_currency, snapshot_dates, state_source
 from analytics.sales.scope import ALL_DEALS, deal_key_sql, open_scope, scoped_ctes
 
 BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
@@ -199,17 +199,16 @@ def _resolve_dates(con, date_a, date_b) -> tuple[dt.date, dt.date]:
     return date_a, date_b
 
 
-def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter, view: str = "movement"):
+def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter):
     """Every deal taking part, with its bucket and change (a DataFrame), and the reporting currency."""
-    create_state_view(con, date_a, f"{view}_a")
-    currency = create_state_view(con, date_b, f"{view}_b")
+    state_a, state_b = state_source(con, date_a), state_source(con, date_b)
     filter_sql, params = flt.where("p")
-    sql = _PAIRS.format(view_a=f"{view}_a", view_b=f"{view}_b", filter=filter_sql) + _DEALS.format(
+    sql = _PAIRS.format(view_a=f"({state_a.sql}) sa", view_b=f"({state_b.sql}) sb", filter=filter_sql) + _DEALS.format(
         buckets="[" + ", ".join(f"'{b}'" for b in BUCKETS) + "]")
     frame = con.execute(sql, [date_a, *params]).df()
     for column in ("open_a", "open_b"):
         frame[column] = frame[column].astype(bool)
-    return frame, currency
+    return frame, state_b.currency
 
 
 def _float(value) -> float:

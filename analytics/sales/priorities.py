@@ -144,7 +144,7 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     frame = con.execute(head + STAGE_HISTORY_CTES + _DEALS.format(filter_sql=filter_sql),
                         [*params, *filter_params]).df()
     attributes = con.execute(
-        "SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
+        f"WITH {scope.state.cte()} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
         "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id GROUP BY ALL").df()
     if not attributes.empty:
         wide = attributes.pivot(index="deal_id", columns="attribute", values="value")

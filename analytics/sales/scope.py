@@ -3,9 +3,10 @@
 What every sales metric (funnel, kpis, stage_time, inventory, hygiene, calibration, movement, forecast,
 priorities) shares: the deals in scope, the stage-entry dates, and these conventions:
 
-* Each public function calls ``create_state_view(con, as_of)`` itself (through ``open_scope``), so the
-  caller sets nothing up; the connection's temporary ``deal_state`` is replaced on each call: a view over
-  the stored ``deal_current`` for the current state (cheap), a table computed once for a past date.
+* Each public function calls ``open_scope(con, as_of)`` itself, so the caller sets nothing up. Every query
+  carries the deals' state as its own ``deal_state`` CTE (``scoped_ctes``): the stored ``deal_current`` for
+  the current state (cheap), computed from the snapshots, materialised once per query, for a past date. No
+  temporary view is shared on the connection, so one metric can never read another's state.
 * ``as_of`` = look at the deals as of that date: snapshots dated after it are ignored (None = all).
   "The as-of date" in results is the latest snapshot date on or before it.
 * Everything is computed in DuckDB with bound parameters; only small results reach pandas.
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from analytics.sales.deals import Currency, DealFilter, create_state_view
+from analytics.sales.deals import Currency, DealFilter, StateSource, state_source
 
 
 def deal_key_sql(column: str) -> str:
@@ -57,17 +58,19 @@ BLANK_GROUP = "(blank)"
 
 @dataclass(frozen=True)
 class Scope:
-    """The ``deal_state`` view is ready: the reporting currency and the as-of snapshot date (None = no deals)."""
+    """The deals' state as of a date (``state``, SQL every query of the metric carries as its ``deal_state``
+    CTE), the reporting currency, and the as-of snapshot date (None = no deals)."""
     currency: Currency
     as_of: dt.date | None
+    state: StateSource
 
 
 def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> Scope:
-    """Create the ``deal_state`` view as of a date; return its currency and latest snapshot date."""
-    currency = create_state_view(con, as_of)
+    """The scope of a metric as of a date: the state SQL, its currency and the latest snapshot date."""
+    state = state_source(con, as_of)
     latest = con.execute("SELECT max(snapshot_on) FROM deal_snapshots WHERE snapshot_on <= coalesce(?, snapshot_on)",
                          [as_of]).fetchone()[0]
-    return Scope(currency, latest)
+    return Scope(state.currency, latest, state)
 
 
 def date_range_sql(column: str, date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
@@ -103,7 +106,7 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: str = "TRUE", params: list
     """The opening of every sales query: CTEs ``cutoff`` (the as-of date) and ``scoped`` (deals kept, with ``grp``)."""
     group_sql, group_params = group_expr(by)
     filter_sql, filter_params = flt.where("d")
-    sql = ("WITH cutoff AS (SELECT CAST(? AS DATE) AS as_of),\n"
+    sql = (f"WITH cutoff AS (SELECT CAST(? AS DATE) AS as_of),\n{scope.state.cte()},\n"
            f"scoped AS (SELECT d.*, {group_sql} AS grp FROM deal_state d WHERE {filter_sql} AND ({where}))")
     return sql, [scope.as_of, *group_params, *filter_params, *params]
 

@@ -1,0 +1,239 @@
+"""Import page: upload exports, check how they were read and mapped, import them, manage the history."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics import ingest
+from analytics.ingest import fast_csv, mapping, readers, templates
+from analytics.reports import exports
+from ui import auth, common, fmt
+from ui.i18n import t
+
+KIND_LABELS = {"auto": "Detect automatically", "deals": "Deals (CRM export)", "survey": "Survey responses",
+               "one_on_ones": "1:1 meeting log", "stage_history": "Stage history (Salesforce)"}
+MAPPABLE = {"deals": mapping.DEAL_FIELDS, "one_on_ones": mapping.ONE_ON_ONE_FIELDS,
+            "survey": ("enps", "wave", "date"), "stage_history": (*mapping.HISTORY_FIELDS, mapping.HISTORY_EVENT_FIELD)}
+NOT_MAPPED = "—"
+KIND_SHORT_LABELS = {"deals": "Deals", "survey": "Survey", "one_on_ones": "1:1 log", "stage_history": "History"}
+PREVIEW_LABELS = {
+    "row_number": "Row", "deal_id": "Deal id", "name": "Name", "pipeline": "Pipeline", "stage": "Stage",
+    "status_raw": "Status", "amount": "Amount", "currency": "Currency", "owner": "Owner", "created_on": "Created",
+    "close_on": "Close date", "probability": "Probability", "forecast_category": "Forecast category",
+    "wave_label": "Wave", "responded_on": "Response date", "enps": "eNPS answer", "enps_scale": "eNPS scale",
+    "manager": "Manager", "employee": "Employee", "met_on": "Meeting date", "duration_minutes": "Duration (min)",
+}
+
+auth.require_permission("import")  # access control (ui/auth.py): admin, sales and hr, each for their kinds
+ALLOWED = auth.current_user().import_kinds()
+st.title(t("Import"))
+st.caption(t("Upload the weekly CRM export (CSV or Excel, HubSpot, Salesforce, Pipedrive or your own sheet), "
+             "a survey export or a 1:1 meeting log. Check the preview, then import."))
+
+
+def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOptions:
+    """The per-file choices: kind, snapshot date, sheet, partial, column overrides."""
+    left, mid, right = st.columns(3)
+    kind = left.selectbox(t("File contains"), [k for k in KIND_LABELS if k == "auto" or k in ALLOWED],
+                          format_func=lambda k: t(KIND_LABELS[k]),
+                          key=f"import_kind_{key}")
+    found = ingest.date_in_file_name(upload.name)
+    as_of = mid.date_input(t("Snapshot date"), value=found or dt.date.today(), key=f"import_asof_{key}",
+                           help=t("The date of the export. Taken from the file name when it has one."))
+    partial = right.checkbox(t("Partial export (adds or updates deals, drops none)"), key=f"import_partial_{key}")
+    sheet = None
+    if upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        sheets = excel_sheets(upload.getvalue(), upload.name)
+        if len(sheets) > 1:
+            sheet = left.selectbox(t("Sheet"), sheets, key=f"import_sheet_{key}")
+    overrides = st.session_state.get(f"import_overrides_{key}", {})
+    return ingest.ImportOptions(kind=None if kind == "auto" else kind, as_of=as_of, sheet=sheet,
+                                overrides=dict(overrides), partial=partial)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def excel_sheets(data: bytes, name: str) -> list[str]:
+    try:
+        return readers.read_table(data, name).sheets
+    except readers.ReadError:
+        return []
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def raw_columns(data: bytes, name: str, sheet: str | None) -> list[str]:
+    try:
+        return list(readers.read_table(data, name, sheet=sheet).frame.columns)
+    except readers.ReadError:
+        return []
+
+
+def prepared_for(data: bytes, name: str, options: ingest.ImportOptions) -> ingest.Prepared:
+    """Read and validate once per file and set of choices (kept for this session)."""
+    cache = st.session_state.setdefault("import_prepared", {})
+    key = (ingest.sha256_of(data), repr(options))
+    if key not in cache:
+        with common.connection() as con:
+            saved = ingest.saved_mappings(con)
+        cache.clear()
+        cache[key] = ingest.prepare(data, name, options, saved)
+    return cache[key]
+
+
+def mapping_editor(key: str, kind: str, current: dict[str, str], columns: list[str]) -> None:
+    """Select boxes to correct which column feeds each field; changes re-read the file."""
+    fields = MAPPABLE.get(kind, ())
+    with st.expander(t("Column mapping"), expanded=not current.get("stage", True)):
+        grid = st.columns(3)
+        overrides = dict(st.session_state.get(f"import_overrides_{key}", {}))
+        for i, field in enumerate(fields):
+            options = [NOT_MAPPED, *columns]
+            chosen = current.get(field) or NOT_MAPPED
+            picked = grid[i % 3].selectbox(field, options, index=options.index(chosen) if chosen in options else 0,
+                                           key=f"import_map_{key}_{field}")
+            if picked != chosen and picked != NOT_MAPPED:
+                overrides[field] = picked
+        if overrides != st.session_state.get(f"import_overrides_{key}", {}):
+            st.session_state[f"import_overrides_{key}"] = overrides
+            st.rerun()
+
+
+def detected_summary(p: ingest.Prepared) -> None:
+    """What was detected: kind, snapshot date, encoding, delimiter, header row, date order."""
+    cols = st.columns(4)
+    cols[0].metric(t("Kind"), t(KIND_SHORT_LABELS[p.kind]), help=t(KIND_LABELS[p.kind]))
+    cols[1].metric(t("Rows to import"), fmt.number(p.rows_imported))
+    cols[2].metric(t("Rejected rows"), fmt.number(p.rows_rejected))
+    cols[3].metric(t("Snapshot date"), fmt.date(p.snapshot_on), help=t("Source: {source}", source=t(p.snapshot_source)))
+    facts = [f"{t('Encoding')}: {p.details.get('encoding') or '–'}",
+             f"{t('Separator')}: {repr(p.details.get('delimiter')) if p.details.get('delimiter') else '–'}",
+             f"{t('Header row')}: {p.details.get('header_row')}"]
+    if p.details.get("sheet"):
+        facts.append(f"{t('Sheet')}: {p.details['sheet']}")
+    for column, order in (p.details.get("date_orders") or {}).items():
+        facts.append(f"{t('Dates in')} '{column}': {order}")
+    st.caption(" · ".join(fmt.plain(f) for f in facts))  # fmt.plain: file text is shown as typed, never as Markdown
+    for note in p.details.get("notes") or []:
+        st.caption(fmt.plain(note))
+
+
+def validation_report(key: str, p: ingest.Prepared) -> None:
+    for warning in p.warnings:
+        st.warning(fmt.plain(warning), icon=":material/warning:")
+    if p.rows_rejected:
+        st.markdown(t("**{n} rows will not be imported.** The first ones:", n=fmt.number(p.rows_rejected)))
+        st.dataframe(p.rejected.head(50), hide_index=True, width="stretch")
+        st.download_button(t("Download all rejected rows (CSV)"), exports.to_csv_bytes(p.rejected),
+                           file_name=f"rejected_{p.file_name}.csv", mime="text/csv", key=f"import_rejdl_{key}")
+
+
+def import_one(key: str, upload) -> None:
+    data = upload.getvalue()
+    options = file_options(key, upload, None)
+    try:
+        p = prepared_for(data, upload.name, options)
+    except ingest.ImportRejected as exc:
+        st.error(fmt.plain(exc), icon=":material/block:")
+        columns = raw_columns(data, upload.name, options.sheet)
+        if columns:
+            mapping_editor(key, options.kind or "deals", {}, columns)
+        return
+    if p.kind not in ALLOWED:  # access control: e.g. a survey file uploaded by a sales user
+        st.error(t("Your roles do not allow importing this kind of file ({kind}).",
+                   kind=t(KIND_LABELS.get(p.kind, p.kind))), icon=":material/lock:")
+        return
+    detected_summary(p)
+    mapping_editor(key, p.kind, (p.mapping.get("fields") if p.kind == "deals" else p.mapping) or {},
+                   list(p.raw.frame.columns))
+    if p.kind == "survey" and p.mapping.get("dropped_identifiers"):
+        st.info(t("Identifier columns dropped, never stored: {cols}",
+                  cols=fmt.plain(", ".join(p.mapping["dropped_identifiers"]))), icon=":material/shield_person:")
+    preview = p.preview().drop(columns=["snapshot_on", "response_no"], errors="ignore")
+    st.dataframe(preview.rename(columns=lambda c: t(PREVIEW_LABELS.get(c, c))), hide_index=True, width="stretch")
+    validation_report(key, p)
+    name = fmt.plain(upload.name)
+    if st.button(t("Import {name}", name=name), type="primary", key=f"import_go_{key}"):
+        with st.status(t("Importing {name}…", name=name), expanded=True) as status:
+            result = store_with_progress(p, data)
+            label = (t("{name}: already imported (same content), nothing changed.", name=name)
+                     if result.status == "already imported" else
+                     t("{name}: imported {n} rows, {r} rejected.", name=name,
+                       n=fmt.number(result.rows_imported), r=fmt.number(result.rows_rejected)))
+            status.update(label=label, state="complete", expanded=False)
+        st.session_state.pop("import_prepared", None)
+        st.success(label, icon=":material/check_circle:")
+
+
+IMPORT_STAGES = {  # stage of the SQL import (analytics/fast_csv.py) -> (share done, what the user reads)
+    "reading": (0.05, "Reading the file…"),
+    "checking": (0.35, "Checking {n} rows…"),
+    "storing": (0.55, "Storing {n} rows in one transaction…"),
+    "summarising": (0.9, "Updating the current state of {n} deals…"),
+}
+
+
+def store_with_progress(p: ingest.Prepared, data: bytes) -> ingest.ImportResult:
+    """Store a prepared file, showing the stage of the import and the rows it handles: a clean CSV deals export
+    goes through the SQL path (fast on big files), anything else through the general commit."""
+    bar = st.progress(0.0, text=t("Reading the file…"))
+
+    def progress(stage: str, rows: int | None) -> None:
+        share, text = IMPORT_STAGES[stage]
+        bar.progress(share, text=t(text, n=fmt.number(rows if rows is not None else p.rows_imported)))
+
+    result = None
+    if p.kind == "deals" and p.raw.file_format == "csv":
+        with common.connection() as con:
+            saved = ingest.saved_mappings(con)
+        result = fast_csv.import_file(None, data, p.file_name, p.sha256, p.options, saved, common.db_path(),
+                                      progress)
+    if result is None:
+        progress("storing", p.rows_imported)
+        result = ingest.commit(p, common.db_path())
+    bar.progress(1.0, text=t("Done."))
+    return result
+
+
+def history() -> None:
+    st.subheader(t("Import history"))
+    table = common.imports()
+    table = table[table["kind"].isin(ALLOWED)]  # access control: only the kinds this user may import
+    if table.empty:
+        st.info(t("Nothing imported yet."))
+        return
+    shown = table.drop(columns=["sha256"]).rename(columns=lambda c: t(c.replace("_", " ").capitalize()))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if not auth.current_user().can("delete_imports"):  # access control: deleting imports is for admins
+        return
+    labels = {int(r.import_id): f"#{r.import_id} · {r.file_name} · {fmt.date(r.snapshot_on)}"
+              for r in table.itertuples()}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(t("Delete an import (removes exactly its rows)"), list(labels),
+                            format_func=labels.get, key="import_delete_choice")
+    if right.button(t("Delete"), key="import_delete_go"):
+        common.delete_import(chosen)
+        st.success(t("Import #{id} deleted.", id=chosen))
+        st.rerun()
+
+
+def template_downloads() -> None:
+    st.subheader(t("Templates"))
+    left, right = st.columns(2)
+    left.download_button(t("Deals template (Excel)"), templates.deals_template(), file_name="deals_template.xlsx",
+                         mime=exports.XLSX_MIME, key="import_tpl_deals")
+    right.download_button(t("Survey template (Excel)"), templates.survey_template(),
+                          file_name="survey_template.xlsx", mime=exports.XLSX_MIME, key="import_tpl_survey")
+
+
+with common.user_errors():
+    uploads = st.file_uploader(t("Files"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
+                               accept_multiple_files=True, key="import_files")
+    for number, upload in enumerate(uploads or []):
+        with st.container(border=True):
+            st.markdown(f"**{fmt.plain(upload.name)}**")
+            with common.user_errors():
+                import_one(f"{number}_{upload.file_id}"[:40], upload)
+with common.user_errors():
+    history()
+with common.user_errors():
+    template_downloads()
