@@ -8,6 +8,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
+from tests.apptest_utils import open_view
 from tests.plotly_utils import values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,3 +106,17 @@ def test_french_labels_on_the_pipeline_page(sample_db):
     labels = [m.label for m in at.metric]
     assert "Pipeline ouvert" in labels and "Taux de gain" in labels
     assert pd.notna(metric(at, "Pipeline ouvert"))
+
+
+def test_french_hygiene_reasons_are_worded_in_french(sample_db):
+    from ui import reasons
+    from ui.i18n import FR
+    at = open_view("pipeline.py", "fr")
+    shown = [frame["Motif"] for frame in (d.value for d in at.dataframe) if "Motif" in frame]
+    assert len(shown) == 4  # stale, past due, missing, unusual amount (the sample has each)
+    texts = {text for column in shown for text in column}
+    english = {template.split("{")[0] for template in reasons.REASON_LABELS.values()}
+    assert not [text for text in texts if any(text.startswith(e) for e in english)]
+    french = {FR[template].split("{")[0] for template in reasons.REASON_LABELS.values()}
+    assert all(any(text.startswith(f) for f in french) for text in texts)
+    assert any("jours (depuis le " in text and "/20" in text for text in texts)  # 20/09/2026: French dates

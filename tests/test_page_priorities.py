@@ -16,6 +16,8 @@ from analytics.reports.deals_section import deals_report
 from analytics.sales import priorities as prio
 from analytics.sales.deals import DealFilter
 from tests.plotly_utils import values
+from ui import reasons
+from ui.i18n import FR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,6 +93,7 @@ def test_flag_chips_filter_the_list(app_file):
     assert set(shown["next_action"]) == {"Close date passed: update it or mark the deal lost."}
 
 
+
 def test_owner_filter_narrows_the_list(app_file):
     at = open_priorities(app_file)
     owners = at.multiselect(key="priorities_f_owner")
@@ -103,3 +106,12 @@ def test_page_in_french(app_file):
     at = open_priorities(app_file, "fr")
     assert at.title[0].value == "Priorités"
     assert "Score utilisé" in {m.label for m in at.metric}
+    # codes worded by ui.reasons: no English next action, flag or factor on the French page
+    table = at.dataframe[0].value
+    english = set(reasons.ACTION_LABELS.values())
+    assert not set(table["next_action"]) & english
+    assert set(table["next_action"]) <= {FR[text] for text in english}
+    assert not {f for flags in table["flags"] for f in flags} & set(reasons.FLAG_LABELS.values())
+    why = " ".join(table["why"])
+    assert " cote ×" in why and " odds" not in why
+

@@ -40,7 +40,7 @@ import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.reports.deals_section import deals_report
+from analytics.reports.deals_section import deals_report, priorities_report
 from analytics.sales import priorities as prio
 from analytics.sales.deals import DealFilter
 from tests.sales_fixtures import add_snapshot, add_stages
@@ -201,8 +201,8 @@ def test_scores_of_two_otherwise_equal_deals_follow_the_source(result):
     factor = (R_RATE / (1 - R_RATE)) / (B / (1 - B))  # 2.636
     assert deals.loc["OR", "factors"] == [{"attribute": "source", "value": "Referrals",
                                            "factor": pytest.approx(factor)}]
-    assert deals.loc["OR", "why"] == "source = Referrals: ×2.6 odds"
-    assert deals.loc["OE", "why"] == ""  # no factor: the stage rate alone
+    assert deals.loc["OR", "why"] == deals.loc["OR", "factors"]  # the factors that moved it, as data
+    assert deals.loc["OE", "why"] == []  # no factor: the stage rate alone
 
 
 def test_factors_are_capped():
@@ -287,13 +287,11 @@ def test_flags_and_next_actions(result):
     deals = result.deals.set_index("deal_id")
     assert {d: list(deals.loc[d, "flags"]) for d in FLAGGED} == FLAGGED
     assert deals.loc["PAST", "action"] == "past_due"
-    assert deals.loc["PAST", "next_action"] == "Close date passed: update it or mark the deal lost."
     assert deals.loc["PAST", "days_past_due"] == 10  # 2026-11-20 - 2026-11-10
     assert deals.loc["PUSH", "pushes"] == 2
     assert deals.loc["STALE", "days_unchanged"] == (S3 - date(2026, 6, 1)).days
     assert deals.loc["OR", "action"] == "advance"
-    assert deals.loc["OR", "next_action"] == prio.NEXT_ACTIONS["advance"]
-    assert set(deals["action"]) <= set(prio.NEXT_ACTIONS)
+    assert set(deals["action"]) <= set(prio.ACTIONS) and "next_action" not in deals
 
 
 def test_first_flag_chooses_the_action():
@@ -322,7 +320,7 @@ def test_filter_lists_only_matching_deals_and_keeps_scores(con, result):
 
 
 def test_report_priorities(con):
-    rows = prio.priorities_report(con, limit=3)
+    rows = priorities_report(con, limit=3)
     assert [r["deal_id"] for r in rows] == list(prio.priority_list(con)["deal_id"][:3])
     report = deals_report(con)
     top = report["priorities"]
@@ -335,8 +333,13 @@ def test_report_priorities(con):
     assert first["expected_value"] == pytest.approx(1000 * R_RATE)
     assert next(r for r in top if r["deal_id"] == "NOAMT")["expected_value"] is None
     assert math.isclose(sum(r["score"] for r in top if r["deal_id"] == "OP"), P_SCORE)
+    # codes, not sentences: the action code and the factors as data
+    referral = next(r for r in top if r["deal_id"] == "OR")
+    assert referral["action"] == "advance" and "next_action" not in referral
+    assert referral["why"] == [{"attribute": "source", "value": "Referrals", "factor": pytest.approx(2.636, abs=1e-3)}]
+    assert next(r for r in top if r["deal_id"] == "PAST")["action"] == "past_due"
 
 
-def test_next_action_hints_are_translated():
-    from ui.i18n import FR  # the page shows t(NEXT_ACTIONS[action]); FLAG_LABELS are checked by test_i18n
-    assert not [hint for hint in prio.NEXT_ACTIONS.values() if hint not in FR]
+def test_every_action_and_flag_has_a_wording():
+    from ui import reasons
+    assert set(reasons.ACTION_LABELS) == set(prio.ACTIONS) and set(reasons.FLAG_LABELS) == set(prio.FLAGS)

@@ -20,7 +20,7 @@ from analytics.sales import forecast as forecast_mod
 from analytics.sales.deals import DealFilter
 from analytics.sales.forecast import forecast_by_month, simulated_totals
 from analytics.sales.funnel import funnel, main_pipeline
-from analytics.sales.inventory import calibration, hygiene, open_inventory
+from analytics.sales.inventory import REASON_CODES, calibration, hygiene, open_inventory
 from analytics.sales.kpis import kpi_deltas, kpis, win_rates
 from analytics.sales.stage_time import age_in_stage, days_in_stage, days_in_stage_median
 from analytics.store import schema
@@ -368,15 +368,18 @@ def test_hygiene_lists(con):
     assert list(hygiene(con, stale_days=40)["stale"].deal_id) == ["A2", "P1", "B4"]
     # C3 closes on the snapshot day: not past due
     assert list(lists["past_due"].deal_id) == ["A6"] and lists["past_due"].days_past_due.iloc[0] == 20
-    missing = lists["missing"].set_index("deal_id").reason.to_dict()
-    assert missing == {"A4": "no amount", "A5": "no close date"}
+    missing = lists["missing"].set_index("deal_id").reason_code.to_dict()
+    assert missing == {"A4": "missing_amount", "A5": "missing_close_date"}
     # Ann's open values 1000, 2000, 1200, 200, 10000: median 1200; > 6000 or < 240 is far out.
     # Bob has one open deal of known value: not judged.
     outliers = lists["outliers"].set_index("deal_id")
     assert list(outliers.index) == ["A6", "A5"]
     assert outliers.loc["A6", "ratio_to_median"] == pytest.approx(10000 / 1200)
+    assert outliers["reason_code"].to_dict() == {"A6": "outlier_high", "A5": "outlier_low"}
+    assert set(stale["reason_code"]) == {"stale"} and list(lists["past_due"].reason_code) == ["past_due"]
     for frame in lists.values():
-        assert {"deal_id", "name", "owner", "pipeline", "stage", "amount", "close_on", "reason"} <= set(frame)
+        assert {"deal_id", "name", "owner", "pipeline", "stage", "amount", "close_on", "reason_code"} <= set(frame)
+        assert set(frame["reason_code"]) <= set(REASON_CODES) and "reason" not in frame
     assert list(hygiene(con, flt=BOB)["stale"].deal_id) == ["B4"]
 
 

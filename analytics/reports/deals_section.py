@@ -11,7 +11,7 @@ from analytics.sales.forecast import forecast_by_month
 from analytics.sales.funnel import funnel, main_pipeline
 from analytics.sales.kpis import kpis
 from analytics.sales.movement import movement_report
-from analytics.sales.priorities import priorities_report
+from analytics.sales.priorities import priority_list
 from analytics.sales.stage_time import days_in_stage_median
 
 # A forecast row of METRICS.md 7, exactly: one per calendar month from the as-of month on, configured p.
@@ -30,8 +30,7 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     fewer than two; see analytics/movement.py).
     Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
     forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion;
-    priorities = the top 20 open deals by expected value (deal_id, score 0-1, expected_value, flags…; see
-    analytics/priorities.py), always the current state.
+    priorities = the top 20 open deals by expected value (``priorities_report``), always the current state.
     """
     if latest_snapshot_on(con) is None:
         return None
@@ -51,6 +50,21 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
         "movement": movement_report(con),
         "priorities": priorities_report(con),
     }
+
+
+def priorities_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:
+    """The top ``limit`` open deals (analytics/sales/priorities.py): deal_id, name, owner, pipeline, stage,
+    score (0-1), expected_value, value, and codes, not sentences: flags (codes), action (the next-action
+    code, ``priorities.ACTIONS``) and why (the factors that moved the score most: [{attribute, value,
+    factor}], factor = odds multiplier). Plain Python values (None for unknown)."""
+    top = priority_list(con).head(limit)
+    return [{
+        "deal_id": str(r.deal_id), "name": _plain(r.name), "owner": _plain(r.owner), "pipeline": r.pipeline,
+        "stage": r.stage, "score": _plain(r.score), "expected_value": _plain(r.expected_value),
+        "value": _plain(r.value), "flags": list(r.flags), "action": r.action,
+        "why": [{"attribute": f["attribute"], "value": _plain(f["value"]), "factor": float(f["factor"])}
+                for f in r.why],
+    } for r in top.itertuples()]
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

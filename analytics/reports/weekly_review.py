@@ -1,10 +1,14 @@
 """The one-click "weekly pipeline review": an Excel workbook for the forecast call, one sheet per topic.
 
 Sheets: KPIs, Funnel, Movement (buckets and the deals behind them), Forecast, and the hygiene lists
-(stale, past due, missing amount or close date, unusual amounts). Written with openpyxl through
+(stale, past due, missing amount or close date, unusual amounts: each row's ``reason_code`` and its arguments,
+plus a worded ``reason`` when the caller passes ``reason_text``: the app words it in the reader's language,
+analytics never writes sentences). Written with openpyxl through
 ``exports.to_excel_bytes`` (formulas neutralised, bold headers, frozen header row, sized columns).
 """
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 import duckdb
 import pandas as pd
@@ -25,8 +29,14 @@ HYGIENE_SHEETS = {"stale": "Stale deals", "past_due": "Past due", "missing": "Mi
                   "outliers": "Unusual amounts"}
 
 
-def review_sheets(con: duckdb.DuckDBPyConnection, flt: DealFilter = ALL_DEALS) -> dict[str, pd.DataFrame]:
-    """The tables of the weekly review, by sheet name (empty dict when no deals were imported)."""
+ReasonText = Callable[[Mapping], str]  # one hygiene row (reason_code + argument columns) -> a sentence
+
+
+def review_sheets(con: duckdb.DuckDBPyConnection, flt: DealFilter = ALL_DEALS,
+                  reason_text: ReasonText | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of the weekly review, by sheet name (empty dict when no deals were imported).
+
+    ``reason_text`` (e.g. ``ui.reasons.hygiene_reason``) adds a ``reason`` column to the hygiene sheets."""
     deltas = performance.kpi_deltas(con, flt=flt)
     if deltas.current.as_of is None:
         return {}
@@ -42,11 +52,18 @@ def review_sheets(con: duckdb.DuckDBPyConnection, flt: DealFilter = ALL_DEALS) -
         sheets["Movement deals"] = moved.deals
     sheets["Forecast"] = forecast.forecast_by_month(con, flt=flt).months
     lists = inventory.hygiene(con, flt=flt)
-    sheets.update({title: lists[name] for name, title in HYGIENE_SHEETS.items()})
+    sheets.update({title: _worded(lists[name], reason_text) for name, title in HYGIENE_SHEETS.items()})
     return sheets
 
 
-def weekly_review(con: duckdb.DuckDBPyConnection, flt: DealFilter = ALL_DEALS) -> bytes | None:
+def _worded(frame: pd.DataFrame, reason_text: ReasonText | None) -> pd.DataFrame:
+    if reason_text is None:
+        return frame
+    return frame.assign(reason=[reason_text(row) for row in frame.to_dict("records")])
+
+
+def weekly_review(con: duckdb.DuckDBPyConnection, flt: DealFilter = ALL_DEALS,
+                  reason_text: ReasonText | None = None) -> bytes | None:
     """The weekly pipeline review workbook as .xlsx bytes (None when no deals were imported)."""
-    sheets = review_sheets(con, flt)
+    sheets = review_sheets(con, flt, reason_text)
     return exports.to_excel_bytes(sheets) if sheets else None

@@ -18,6 +18,9 @@ from analytics.store.schema import money_sum
 
 OPEN = "d.status = 'open' AND NOT d.is_dropped"
 OUTLIER_MIN_DEALS = 5
+# The reason of each hygiene row, a code (its arguments are the row's own columns, see ``hygiene``).
+REASON_CODES = ("stale", "past_due", "missing_amount", "missing_close_date", "missing_amount_and_close_date",
+                "outlier_high", "outlier_low")
 
 # by key -> (columns selected, ORDER BY terms)
 _INVENTORY_KEYS = {
@@ -69,24 +72,20 @@ unchanged AS (
           FROM scoped d JOIN changes c USING (deal_id)
           LEFT JOIN dated t ON t.deal_id = d.deal_id AND t.pipeline = d.pipeline AND t.stage = d.stage)
 )
-SELECT {columns}, d.last_change_on, d.days_unchanged,
-       printf('no change of stage or amount for %d days (since %s)', d.days_unchanged,
-              strftime(d.last_change_on, '%Y-%m-%d')) AS reason
+SELECT {columns}, d.last_change_on, d.days_unchanged, 'stale' AS reason_code
 FROM unchanged d WHERE d.days_unchanged >= ?
 ORDER BY d.days_unchanged DESC, d.deal_id
 """
 
 _PAST_DUE = """
-SELECT {columns}, d.snapshot_on - d.close_on AS days_past_due,
-       printf('expected to close on %s, before the snapshot of %s', strftime(d.close_on, '%Y-%m-%d'),
-              strftime(d.snapshot_on, '%Y-%m-%d')) AS reason
+SELECT {columns}, d.snapshot_on, d.snapshot_on - d.close_on AS days_past_due, 'past_due' AS reason_code
 FROM scoped d WHERE d.close_on < d.snapshot_on
 ORDER BY d.close_on, d.deal_id
 """
 
 _MISSING = """
-SELECT {columns}, concat_ws(', ', CASE WHEN d.amount IS NULL THEN 'no amount' END,
-                            CASE WHEN d.close_on IS NULL THEN 'no close date' END) AS reason
+SELECT {columns}, CASE WHEN d.amount IS NULL AND d.close_on IS NULL THEN 'missing_amount_and_close_date'
+                       WHEN d.amount IS NULL THEN 'missing_amount' ELSE 'missing_close_date' END AS reason_code
 FROM scoped d WHERE d.amount IS NULL OR d.close_on IS NULL
 ORDER BY d.deal_id
 """
@@ -97,8 +96,7 @@ owner_medians AS (
     WHERE value IS NOT NULL AND owner IS NOT NULL GROUP BY owner HAVING count(*) >= {min_deals}
 )
 SELECT {columns}, d.value, m.owner_median, d.value / m.owner_median AS ratio_to_median,
-       printf('amount is %.1f times the median of %s''s open deals (%.2f)', ratio_to_median, d.owner,
-              m.owner_median) AS reason
+       CASE WHEN d.value > m.owner_median THEN 'outlier_high' ELSE 'outlier_low' END AS reason_code
 FROM scoped d JOIN owner_medians m USING (owner)
 WHERE d.value > ? * m.owner_median OR d.value < m.owner_median / ?
 ORDER BY d.owner, ratio_to_median DESC, d.deal_id
@@ -110,17 +108,20 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
     """Open deals that need attention, by problem: {"stale", "past_due", "missing", "outliers"}.
 
     Grain: one row per open deal with that problem. Columns: deal_id, name, owner, pipeline, stage,
-    amount, currency, close_on, the problem's own columns, and ``reason`` (one readable line).
+    amount, currency, close_on, the problem's own columns (the arguments of its reason), and ``reason_code``
+    (one of ``REASON_CODES``; ui turns code + arguments into a sentence in the reader's language).
     stale: no change of stage or amount for >= stale_days (setting, default 30) as of the as-of date
       (latest snapshot). Last change = the latest of: the snapshot where the stage or amount was seen to
       differ from the deal's previous snapshot, and the "Date entered" of its current stage; when neither
       is known (one snapshot, no entry dates), its created_on, else its first snapshot date.
-      Extra columns: last_change_on, days_unchanged.
-    past_due: close_on before the deal's snapshot_on. Extra column: days_past_due.
-    missing: blank amount or blank close_on.
+      Extra columns: last_change_on, days_unchanged. Code: stale.
+    past_due: close_on before the deal's snapshot_on. Extra columns: snapshot_on, days_past_due. Code: past_due.
+    missing: blank amount or blank close_on. Codes: missing_amount, missing_close_date,
+      missing_amount_and_close_date.
     outliers: value above outlier_factor (setting, default 5) x the median value of the owner's open
       deals, or below that median / factor; owners with >= 5 open deals of known value only (amounts are
-      compared in the reporting currency). Extra columns: value, owner_median, ratio_to_median.
+      compared in the reporting currency). Extra columns: value, owner_median, ratio_to_median (value /
+      owner_median). Codes: outlier_high (above the median), outlier_low (below it).
     """
     settings = store.get_settings(con)
     stale_days = int(settings["stale_days"] if stale_days is None else stale_days)

@@ -55,17 +55,9 @@ OWNER, PIPELINE, DEAL_SIZE, CYCLE, PUSHES = "owner", "pipeline", "deal size", "c
 BUILT_IN = (OWNER, PIPELINE, DEAL_SIZE, CYCLE, PUSHES)
 _ATTR = "attr:"
 
-# Flags in order of urgency: the first one a deal has chooses its next action.
+# Flags in order of urgency: the first one a deal has chooses its next action (a code; ui words it).
 FLAGS = ("past_due", "missing_amount", "no_close_date", "pushed_twice", "stale", "closing_this_month")
-NEXT_ACTIONS = {
-    "past_due": "Close date passed: update it or mark the deal lost.",
-    "missing_amount": "No amount: add one so the deal can be valued.",
-    "no_close_date": "No close date: agree one with the buyer.",
-    "pushed_twice": "Pushed twice or more: confirm the buyer's timeline and decision process.",
-    "stale": "No change for weeks: contact the buyer or close the deal out.",
-    "closing_this_month": "Closes this month: secure the signature.",
-    "advance": "On track: agree the next step to move it forward.",
-}
+ACTIONS = (*FLAGS, "advance")  # advance = no flag: move the deal to its next step
 
 
 # --- statistics --------------------------------------------------------------------------------------
@@ -437,11 +429,6 @@ def top_factors(factors: list[dict], limit: int = TOP_FACTORS) -> list[dict]:
     return [f for f in factors if abs(math.log(f["factor"])) >= SHOWN_FACTOR][:limit]
 
 
-def describe_factors(factors: list[dict], limit: int = TOP_FACTORS) -> str:
-    """'Original Source Type = Referrals: ×2.4 odds; owner = Jonas Weber: ×0.47 odds' (largest effects first)."""
-    return "; ".join(f"{f['attribute']} = {f['value']}: ×{f['factor']:.2g} odds" for f in top_factors(factors, limit))
-
-
 # --- calibration ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -533,7 +520,7 @@ def calibration_report(con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None 
 # --- the priority list --------------------------------------------------------------------------------------
 
 PRIORITY_COLUMNS = ["rank", "deal_id", "name", "owner", "pipeline", "stage", "amount", "currency", "value",
-                    "close_on", "score", "stage_rate", "expected_value", "flags", "action", "next_action", "why",
+                    "close_on", "score", "stage_rate", "expected_value", "flags", "action", "why",
                     "factors", "pushes", "days_unchanged", "days_past_due", "model"]
 
 
@@ -557,8 +544,9 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     flags (in order of urgency): past_due (close_on before the deal's snapshot), missing_amount (blank
     amount), no_close_date, pushed_twice (close date pushed >= 2 times across snapshots), stale
     (``inventory.hygiene``: no change of stage or amount for ``stale_days``), closing_this_month (close_on
-    in the as-of month, not past due). action = the first flag (else 'advance'); next_action = its hint.
-    why = the 2-3 factors that moved the score most ('Source = Referrals: ×1.8 odds').
+    in the as-of month, not past due). action = the first flag (else 'advance'), one of ``ACTIONS``.
+    why = the 2-3 factors that moved the score most, as data: [{attribute, value, factor}] (``top_factors``;
+    ui words them, e.g. 'Source = Referrals: ×1.8 odds').
     """
     min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     deals, as_of_date = deal_frame(con, flt=flt, as_of=as_of)
@@ -574,7 +562,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     open_deals = open_deals.join(scored)
     open_deals["expected_value"] = open_deals["score"] * open_deals["value"]
     open_deals = _with_flags(con, open_deals, flt, as_of, as_of_date)
-    open_deals["why"] = open_deals["factors"].map(describe_factors)
+    open_deals["why"] = open_deals["factors"].map(top_factors)
     open_deals["model"] = check.chosen
     ranked = open_deals.sort_values(["expected_value", "score", "deal_id"], ascending=[False, False, True],
                                     na_position="last").reset_index(drop=True)
@@ -600,7 +588,6 @@ def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) ->
     table = np.column_stack([marks[f].to_numpy(bool) for f in FLAGS])
     deals["flags"] = [[f for f, on in zip(FLAGS, row, strict=True) if on] for row in table]
     deals["action"] = [flags[0] if flags else "advance" for flags in deals["flags"]]
-    deals["next_action"] = deals["action"].map(NEXT_ACTIONS)
     deals["days_unchanged"] = deals["deal_id"].map(stale)
     deals["days_past_due"] = [(s - c).days if p else None
                               for s, c, p in zip(deals["snapshot_on"], close, past_due, strict=True)]
@@ -611,20 +598,3 @@ def priority_list(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS
                   as_of: dt.date | None = None) -> pd.DataFrame:
     """The ranked open deals of ``priorities`` (one row per open deal)."""
     return priorities(con, flt=flt, as_of=as_of).deals
-
-
-def priorities_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:
-    """The top ``limit`` open deals for ``report --json``: deal_id, score (0-1), expected_value, flags, and
-    name, owner, pipeline, stage, value, next_action, why. Plain Python values (None for unknown)."""
-    top = priority_list(con).head(limit)
-    return [{
-        "deal_id": str(r.deal_id), "name": _plain(r.name), "owner": _plain(r.owner), "pipeline": r.pipeline,
-        "stage": r.stage, "score": _plain(r.score), "expected_value": _plain(r.expected_value),
-        "value": _plain(r.value), "flags": list(r.flags), "next_action": r.next_action, "why": r.why,
-    } for r in top.itertuples()]
-
-
-def _plain(value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value

@@ -58,7 +58,7 @@ FR: dict[str, str] = {
     "pushed 2+ times": "repoussée 2 fois ou plus",
     "stale": "inactive",
     "closes this month": "clôture ce mois-ci",
-    # next actions (analytics.priorities.NEXT_ACTIONS)
+    # next actions (ui.reasons.ACTION_LABELS, from the codes of analytics.sales.priorities.ACTIONS)
     "Close date passed: update it or mark the deal lost.":
         "Date de clôture dépassée : mettez-la à jour ou passez l'affaire en perdue.",
     "No amount: add one so the deal can be valued.": "Sans montant : ajoutez-en un pour que l'affaire soit valorisée.",

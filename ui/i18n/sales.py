@@ -200,6 +200,18 @@ FR: dict[str, str] = {
     "Owner's median": "Médiane du commercial",
     "× median": "× la médiane",
     "Reason": "Motif",
+    # hygiene reasons (ui.reasons.REASON_LABELS, from the codes of analytics.sales.inventory.hygiene)
+    "No change of stage or amount for {days} days (since {date}).":
+        "Aucun changement d'étape ni de montant depuis {days} jours (depuis le {date}).",
+    "Expected to close on {close_on}, before the snapshot of {snapshot_on}.":
+        "Clôture prévue le {close_on}, avant l'instantané du {snapshot_on}.",
+    "No amount.": "Sans montant.",
+    "No close date.": "Sans date de clôture.",
+    "No amount and no close date.": "Sans montant ni date de clôture.",
+    "Amount {ratio} times the median of {owner}'s open deals ({median}).":
+        "Montant {ratio} fois la médiane des affaires ouvertes de {owner} ({median}).",
+    "Amount only {share} of the median of {owner}'s open deals ({median}).":
+        "Montant de seulement {share} de la médiane des affaires ouvertes de {owner} ({median}).",
     "Weekly pipeline review (Excel)": "Revue hebdomadaire du pipeline (Excel)",
     "KPIs, funnel, movement, forecast and hygiene lists, one sheet each, for the filters chosen in the sidebar.":
         "Indicateurs, entonnoir, mouvements, prévision et listes d'hygiène, une feuille chacun, pour les filtres "

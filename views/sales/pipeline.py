@@ -11,10 +11,10 @@ from analytics.reports import weekly_review as review
 from analytics.sales import deals, funnel, inventory
 from analytics.sales import kpis as performance
 from analytics.sales import stage_time as velocity
-from ui import common, fmt
+from ui import common, fmt, reasons
 from ui.charts import sales as charts_sales
 from ui.filters import deal_filters, stop_without_deals
-from ui.i18n import t
+from ui.i18n import language, set_language, t
 
 st.title(t("Pipeline"))
 st.caption(t("Where the deals are, how they convert, how fast they move, and which ones need attention."))
@@ -27,7 +27,7 @@ stop_without_deals()
 def weekly_review_button() -> None:
     """One click: the weekly pipeline review workbook (KPIs, funnel, movement, forecast, hygiene lists), written
     when the button is clicked (at a million deals it takes minutes, never spent on a page view)."""
-    st.download_button(t("Weekly pipeline review (Excel)"), partial(weekly_review_bytes, flt),
+    st.download_button(t("Weekly pipeline review (Excel)"), partial(weekly_review_bytes, flt, language()),
                        "weekly_pipeline_review.xlsx",
                        exports.XLSX_MIME, key="pipeline_weekly_review", on_click="ignore",
                        icon=":material/summarize:", type="primary",
@@ -35,9 +35,11 @@ def weekly_review_button() -> None:
                               "for the filters chosen in the sidebar."))
 
 
-def weekly_review_bytes(chosen: deals.DealFilter) -> bytes:
+def weekly_review_bytes(chosen: deals.DealFilter, lang: str) -> bytes:
+    """Written on click, maybe outside this script run: the reasons are worded in the page's language."""
+    set_language(lang)
     with common.connection() as con:
-        return review.weekly_review(con, chosen) or b""
+        return review.weekly_review(con, chosen, reason_text=reasons.hygiene_reason) or b""
 
 
 KPI_HELP = {
@@ -134,6 +136,7 @@ COLUMN_LABELS = {
     "position": "Order", "amount": "Amount", "currency": "Currency", "close_on": "Close date",
     "entered_on": "Entered stage on", "age_days": "Days in stage", "inferred": "Date inferred from snapshots",
     "last_change_on": "Last change", "days_unchanged": "Days without change", "days_past_due": "Days past due",
+    "snapshot_on": "Snapshot on",
     "value": "Amount (reporting currency)", "owner_median": "Owner's median", "ratio_to_median": "× median",
     "reason": "Reason",
 }
@@ -181,7 +184,7 @@ def hygiene_section() -> None:
             if lists[name].empty:
                 st.success(t("Nothing to fix here."))
                 continue
-            shown_rows(lists[name], f"hygiene_{name}")
+            shown_rows(reasons.with_reasons(lists[name]), f"hygiene_{name}")
 
 
 def calibration_section() -> None:

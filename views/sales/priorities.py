@@ -12,6 +12,7 @@ from ui import common, fmt
 from ui.charts import priorities as charts_priorities
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
+from ui.reasons import attribute_label, factor_text, flag_label, next_action, value_label, why_text
 
 st.title(t("Priorities"))
 st.caption(t("Which open deals to work on this week, and what the deals we win have in common."))
@@ -19,43 +20,11 @@ st.caption(t("Which open deals to work on this week, and what the deals we win h
 flt, date_from, date_to = deal_filters("priorities")
 stop_without_deals()
 
-FLAG_LABELS = {
-    "past_due": "past due",
-    "missing_amount": "no amount",
-    "no_close_date": "no close date",
-    "pushed_twice": "pushed 2+ times",
-    "stale": "stale",
-    "closing_this_month": "closes this month",
-}
-ATTRIBUTE_LABELS = {
-    "owner": "Owner",
-    "pipeline": "Pipeline",
-    "deal size": "Deal size",
-    "cycle length": "Cycle length (days)",
-    "pushes": "Close-date pushes",
-}
 SCORE_HELP = {
     "score": "Estimated chance of winning: the win rate of past deals that reached the same stage, adjusted "
              "by the factors in the last column.",
     "expected_value": "Score × amount: what the deal is worth this week, weighted by its chance.",
 }
-
-
-def attribute_label(attribute: str) -> str:
-    return t(ATTRIBUTE_LABELS[attribute]) if attribute in ATTRIBUTE_LABELS else attribute
-
-
-def value_label(value: str) -> str:
-    return t("(blank)") if value == "(blank)" else str(value)
-
-
-def factor_text(factor: dict) -> str:
-    return t("{attribute} = {value}: ×{factor} odds", attribute=attribute_label(factor["attribute"]),
-             value=value_label(factor["value"]), factor=fmt.number(factor["factor"], 2))
-
-
-def why_text(factors: list[dict]) -> str:
-    return "; ".join(factor_text(f) for f in prio.top_factors(factors))
 
 
 def model_note(result: prio.Priorities) -> None:
@@ -96,10 +65,10 @@ def shown_table(ranked: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "rank": ranked["rank"], "name": ranked["name"].fillna(ranked["deal_id"]), "owner": ranked["owner"],
         "score": ranked["score"] * 100, "expected_value": ranked["expected_value"].round(),
-        "flags": [[t(FLAG_LABELS[f]) for f in flags] for flags in ranked["flags"]],
-        "next_action": [t(prio.NEXT_ACTIONS[a]) for a in ranked["action"]],
+        "flags": [[flag_label(f) for f in flags] for flags in ranked["flags"]],
+        "next_action": [next_action(a) for a in ranked["action"]],
         "stage": ranked["stage"], "value": ranked["value"], "close_on": ranked["close_on"],
-        "why": [why_text(f) for f in ranked["factors"]],
+        "why": [why_text(f) for f in ranked["why"]],
     })
 
 
@@ -110,8 +79,8 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
         st.info(t("No open deal matches the filters."))
         return
     headline(ranked, currency)
-    chosen = st.pills(t("Show only deals flagged"), list(FLAG_LABELS), selection_mode="multi",
-                      format_func=lambda f: t(FLAG_LABELS[f]), key="priorities_flag_filter")
+    chosen = st.pills(t("Show only deals flagged"), list(prio.FLAGS), selection_mode="multi",
+                      format_func=flag_label, key="priorities_flag_filter")
     if chosen:
         ranked = ranked[[any(f in flags for f in chosen) for flags in ranked["flags"]]].reset_index(drop=True)
     if ranked.empty:
@@ -163,16 +132,16 @@ def deal_detail(deal: pd.Series, currency: str | None) -> None:
         st.caption(t("Factors multiply the odds (chance of winning ÷ chance of losing). Each one compares past deals "
                      "with the same value at this stage to all deals at this stage, shrunk toward the stage when few "
                      "deals share it, and capped at ×3."))
-        st.markdown(f"**{t('Next action')}:** {t(prio.NEXT_ACTIONS[deal['action']])}")
+        st.markdown(f"**{t('Next action')}:** {next_action(deal['action'])}")
 
 
 def export_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The list as a flat table for CSV / Excel (flags and factors as text)."""
     table = ranked[["rank", "deal_id", "name", "owner", "pipeline", "stage", "value", "close_on", "score",
                     "expected_value"]].copy()
-    table["flags"] = [", ".join(t(FLAG_LABELS[f]) for f in flags) for flags in ranked["flags"]]
-    table["next_action"] = [t(prio.NEXT_ACTIONS[a]) for a in ranked["action"]]
-    table["why"] = [why_text(f) for f in ranked["factors"]]
+    table["flags"] = [", ".join(flag_label(f) for f in flags) for flags in ranked["flags"]]
+    table["next_action"] = [next_action(a) for a in ranked["action"]]
+    table["why"] = [why_text(f) for f in ranked["why"]]
     return table
 
 

@@ -1,0 +1,110 @@
+"""Codes from analytics worded for the reader: hygiene reasons, priority flags, next actions, score factors.
+
+analytics returns codes with their arguments as typed columns (``inventory.REASON_CODES``,
+``priorities.FLAGS`` / ``ACTIONS``, factors as {attribute, value, factor}); this module turns them into
+sentences in the current language, numbers and dates formatted by ``ui.fmt``. The English texts are the
+``t()`` keys; their French is in ui/i18n/sales.py and ui/i18n/priorities.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ui import fmt
+from ui.i18n import t
+
+# --- hygiene (analytics.sales.inventory.hygiene) -------------------------------------------------------------
+
+REASON_LABELS = {
+    "stale": "No change of stage or amount for {days} days (since {date}).",
+    "past_due": "Expected to close on {close_on}, before the snapshot of {snapshot_on}.",
+    "missing_amount": "No amount.",
+    "missing_close_date": "No close date.",
+    "missing_amount_and_close_date": "No amount and no close date.",
+    "outlier_high": "Amount {ratio} times the median of {owner}'s open deals ({median}).",
+    "outlier_low": "Amount only {share} of the median of {owner}'s open deals ({median}).",
+}
+
+
+def reason_arguments(row: Mapping) -> dict[str, str]:
+    """The formatted arguments of one hygiene row's reason (its own columns), by placeholder."""
+    code = row["reason_code"]
+    if code == "stale":
+        return {"days": fmt.number(row["days_unchanged"]), "date": fmt.date(row["last_change_on"])}
+    if code == "past_due":
+        return {"close_on": fmt.date(row["close_on"]), "snapshot_on": fmt.date(row["snapshot_on"])}
+    if code in ("outlier_high", "outlier_low"):
+        return {"ratio": fmt.number(row["ratio_to_median"], 1), "share": fmt.pct(row["ratio_to_median"]),
+                "owner": str(row["owner"]), "median": fmt.number(row["owner_median"])}
+    return {}
+
+
+def hygiene_reason(row: Mapping) -> str:
+    """One hygiene row's reason (``reason_code`` + its argument columns) as a sentence in the current language."""
+    arguments = reason_arguments(row)
+    template = t(REASON_LABELS[row["reason_code"]])
+    return template.format(**arguments) if arguments else template
+
+
+def with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
+    """A hygiene list with its ``reason_code`` replaced by the worded ``reason``."""
+    reasons = [hygiene_reason(row) for row in frame.to_dict("records")]
+    return frame.drop(columns="reason_code").assign(reason=reasons)
+
+
+# --- priorities (analytics.sales.priorities) -------------------------------------------------------------------
+
+FLAG_LABELS = {
+    "past_due": "past due",
+    "missing_amount": "no amount",
+    "no_close_date": "no close date",
+    "pushed_twice": "pushed 2+ times",
+    "stale": "stale",
+    "closing_this_month": "closes this month",
+}
+ACTION_LABELS = {
+    "past_due": "Close date passed: update it or mark the deal lost.",
+    "missing_amount": "No amount: add one so the deal can be valued.",
+    "no_close_date": "No close date: agree one with the buyer.",
+    "pushed_twice": "Pushed twice or more: confirm the buyer's timeline and decision process.",
+    "stale": "No change for weeks: contact the buyer or close the deal out.",
+    "closing_this_month": "Closes this month: secure the signature.",
+    "advance": "On track: agree the next step to move it forward.",
+}
+ATTRIBUTE_LABELS = {
+    "owner": "Owner",
+    "pipeline": "Pipeline",
+    "deal size": "Deal size",
+    "cycle length": "Cycle length (days)",
+    "pushes": "Close-date pushes",
+}
+
+
+def flag_label(flag: str) -> str:
+    return t(FLAG_LABELS[flag])
+
+
+def next_action(action: str) -> str:
+    """The next action of a deal (a code of ``priorities.ACTIONS``) as a sentence."""
+    return t(ACTION_LABELS[action])
+
+
+def attribute_label(attribute: str) -> str:
+    """A built-in attribute in the current language; an attribute of the export keeps its column name."""
+    return t(ATTRIBUTE_LABELS[attribute]) if attribute in ATTRIBUTE_LABELS else attribute
+
+
+def value_label(value: object) -> str:
+    return t("(blank)") if value == "(blank)" else str(value)
+
+
+def factor_text(factor: Mapping) -> str:
+    """'Source = Referrals: ×2.6 odds' (en) / 'Source = Referrals : cote ×2,6' (fr)."""
+    return t("{attribute} = {value}: ×{factor} odds", attribute=attribute_label(factor["attribute"]),
+             value=value_label(factor["value"]), factor=fmt.number(factor["factor"], 2))
+
+
+def why_text(factors: list) -> str:
+    """The factors that moved a score (the ``why`` column), joined: '' when none did."""
+    return "; ".join(factor_text(f) for f in factors)
