@@ -58,6 +58,15 @@ def sample_db(sample_template, db) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """A test that switches the language (this thread's) does not leave it to the next test."""
+    yield
+    from ui.i18n import set_language
+
+    set_language("en")
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     """Caches survive between AppTest instances in one pytest run: start each test clean."""
     yield

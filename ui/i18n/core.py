@@ -6,24 +6,44 @@ every string the pages pass to ``t()`` has a translation (tests/test_i18n.py).
 """
 from __future__ import annotations
 
+import threading
+
 LANGUAGES = {"en": "English", "fr": "Français"}
 
-_current = {"lang": "en"}
+# The language is per person: kept for the thread running this person's script (Streamlit runs each session's
+# script in its own thread), and read from the session's state when a run did not set it (a fragment rerun).
+# A module-level value would be shared by every session of the server: one user's French leaking into
+# another's English page (tests/test_i18n.py renders two sessions in two threads at once).
+_local = threading.local()
 
 
 def set_language(lang: str) -> None:
-    """Use this language for the rest of the script run."""
-    _current["lang"] = lang if lang in LANGUAGES else "en"
+    """Use this language for the rest of this script run (this thread only)."""
+    _local.lang = lang if lang in LANGUAGES else "en"
 
 
 def language() -> str:
-    """The language of the current script run ('en' or 'fr')."""
-    return _current["lang"]
+    """The language of the current script run ('en' or 'fr'): this thread's, else its session's, else English."""
+    lang = getattr(_local, "lang", None)
+    if lang is None:
+        lang = _session_language()
+    return lang if lang in LANGUAGES else "en"
+
+
+def _session_language() -> str | None:
+    """The language kept in the Streamlit session of this thread's script run (None outside a run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    value = ctx.session_state["lang"] if "lang" in ctx.session_state else None
+    return value if isinstance(value, str) else None
 
 
 def t(text: str, **values: object) -> str:
     """The text in the current language, with {placeholders} filled from ``values``."""
-    translated = FR.get(text, text) if _current["lang"] == "fr" else text
+    translated = FR.get(text, text) if language() == "fr" else text
     return translated.format(**values) if values else translated
 
 
