@@ -36,6 +36,7 @@ from analytics.ingest import stage_config
 from analytics.reports.deals_section import deals_report
 from analytics.sales.deals import DealFilter
 from analytics.sales.kpis import kpis
+from analytics.sales import movement as movement_module
 from analytics.sales.movement import BUCKETS, movement, movement_report, push_rates, slips, trend, trend_totals
 from analytics.sales.stage_time import days_in_stage, days_in_stage_median
 from tests.sales_fixtures import add_snapshot, add_stages
@@ -464,3 +465,14 @@ def test_no_metric_leaves_state_on_the_connection(sample_db):
     assert temporary == 0
     assert (now.open_amount, past.open_amount) == (fresh_now.open_amount, fresh_past.open_amount)
     assert now.open_amount != past.open_amount
+
+
+def test_snapshot_interval_is_the_median_gap_between_exports(sample_db, db):
+    with store.connect(sample_db) as con:
+        assert movement_module.snapshot_interval_days(con) == 7.0  # Nov 6, 13, 20, 27: gaps 7, 7, 7
+    with store.transaction(db) as con:
+        assert movement_module.snapshot_interval_days(con) is None
+        for day in (date(2026, 1, 1), date(2026, 1, 3), date(2026, 1, 13)):  # gaps 2 and 10: median 6
+            add_snapshot(con, day, [{"deal_id": "D1", "stage": "Qualify", "amount": 100.0}])
+    with store.connect(db) as con:
+        assert movement_module.snapshot_interval_days(con) == 6.0

@@ -196,15 +196,19 @@ def user_errors() -> Iterator[None]:
         st.error(t("Something went wrong: {error}", error=fmt.plain(first)), icon=":material/error:")
 
 
-def downloads(frame, stem: str, sheet: str, key: str) -> None:
+def downloads(frame, stem: str, sheet: str, key: str, more_sheets: dict | None = None) -> None:
     """CSV and Excel download buttons for one table (formulas neutralised; never pass suppressed rows).
 
     ``frame`` may be a function returning the table (e.g. every row of a list shown truncated). Small
     tables are written at once (cached by content); big ones only when the button is clicked, so a rerun
-    never spends seconds writing a workbook nobody asked for.
+    never spends seconds writing a workbook nobody asked for. ``more_sheets`` ({name: table}) are added to
+    the Excel workbook after ``sheet`` (the CSV holds ``frame`` only).
     """
     left, right, _ = st.columns([1, 1, 3])
-    if callable(frame) or len(frame) > EAGER_DOWNLOAD_ROWS:
+    if more_sheets:
+        sheets = {sheet: frame, **more_sheets}
+        csv_data, xlsx_data = partial(_csv_bytes_of, frame), partial(exports.to_excel_bytes, sheets)
+    elif callable(frame) or len(frame) > EAGER_DOWNLOAD_ROWS:
         csv_data, xlsx_data = partial(_csv_bytes_of, frame), partial(_xlsx_bytes_of, frame, sheet)
     else:
         csv_data, xlsx_data = _csv_bytes(frame), _xlsx_bytes(frame, sheet)

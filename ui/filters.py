@@ -10,11 +10,12 @@ from ui import common
 from ui.i18n import t
 
 
-def deal_filters(prefix: str) -> tuple[deals.DealFilter, dt.date | None, dt.date | None]:
+def deal_filters(prefix: str, period: bool = True) -> tuple[deals.DealFilter, dt.date | None, dt.date | None]:
     """The user's deal filter and period from the sidebar (every chart and KPI of the page uses them).
 
     Pipeline, owner and attribute choices are kept in the URL (?pipeline=…&owner=…&attr.Segment=…), so a
-    filtered view can be bookmarked and shared; a link's values seed the widgets on first load.
+    filtered view can be bookmarked and shared; a link's values seed the widgets on first load. Without
+    ``period`` (a page whose dates are chosen otherwise, e.g. two snapshots) no period widget is shown.
     """
     choices = common.fetch(deals.filter_choices)
     side = st.sidebar
@@ -23,10 +24,12 @@ def deal_filters(prefix: str) -> tuple[deals.DealFilter, dt.date | None, dt.date
                                  "pipeline", t("All pipelines"))
     owners = _url_multiselect(side, t("Owner"), choices.get("owner", []), f"{prefix}_f_owner", "owner",
                               t("All owners"))
-    period = side.date_input(t("Period"), value=(), key=f"{prefix}_f_period", format="YYYY-MM-DD",
-                             help=t("Deals created in the period for the funnel; closed in the period for win "
-                                    "rate, average deal and cycle. Empty = all time."))
-    date_from, date_to = _period_bounds(period)
+    date_from = date_to = None
+    if period:
+        chosen = side.date_input(t("Period"), value=(), key=f"{prefix}_f_period", format="YYYY-MM-DD",
+                                 help=t("Deals created in the period for the funnel; closed in the period for win "
+                                        "rate, average deal and cycle. Empty = all time."))
+        date_from, date_to = _period_bounds(chosen)
     attributes = []
     extra = [name for name in choices if name not in ("pipeline", "owner")]
     if extra:

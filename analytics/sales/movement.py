@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 
 import duckdb
@@ -147,6 +148,14 @@ class Movement:
             "open_amount_from": self.open_amount_from, "open_amount_to": self.open_amount_to,
             "changes": self.changes, "closed_amounts": dict(self.closed_amounts),
         }
+
+
+def snapshot_interval_days(con: duckdb.DuckDBPyConnection) -> float | None:
+    """The usual time between two exports: the median of the days between consecutive snapshot dates (None with
+    fewer than two). Stage entry dates inferred from snapshots have this precision."""
+    dates = snapshot_dates(con)
+    gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+    return float(statistics.median(gaps)) if gaps else None
 
 
 def default_dates(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:

@@ -2,14 +2,10 @@
 movement buckets), the deals behind each bucket, close dates pushed, and the pipeline at each snapshot."""
 from __future__ import annotations
 
-import statistics
-from functools import partial
-
 import streamlit as st
 
-from analytics.reports import exports
 from analytics.sales import deals, movement
-from ui import common, fmt
+from ui import common, filters, fmt
 from ui.charts import movement as charts_movement
 from ui.i18n import t
 
@@ -18,27 +14,7 @@ st.caption(t("What changed between two weekly exports: deals won, lost, added, d
              "slipped, and how the open pipeline went from one total to the other."))
 
 
-def sidebar_filters() -> deals.DealFilter:
-    """Pipeline, owner and extra-attribute filters (no period here: the snapshot pickers choose the dates)."""
-    choices = common.fetch(deals.filter_choices)
-    side = st.sidebar
-    side.subheader(t("Filters"))
-    pipelines = side.multiselect(t("Pipeline"), choices.get("pipeline", []), key="movement_f_pipeline",
-                                 placeholder=t("All pipelines"))
-    owners = side.multiselect(t("Owner"), choices.get("owner", []), key="movement_f_owner",
-                              placeholder=t("All owners"))
-    attributes = []
-    extra = [name for name in choices if name not in ("pipeline", "owner")]
-    if extra:
-        with side.expander(t("More filters")):
-            for name in extra:
-                values = st.multiselect(name, choices[name], key=f"movement_f_attr_{name}", placeholder=t("All"))
-                if values:
-                    attributes.append((name, tuple(values)))
-    return deals.DealFilter(pipelines=tuple(pipelines), owners=tuple(owners), attributes=tuple(attributes))
-
-
-flt = sidebar_filters()
+flt, _, _ = filters.deal_filters("movement", period=False)
 dates = common.fetch(deals.snapshot_dates)
 if len(dates) < 2:
     st.info(t("Pipeline movement compares two snapshots: import at least two weekly exports of your deals "
@@ -114,7 +90,8 @@ def deals_section(mv: movement.Movement, clicked: str | None) -> None:
         st.info(t("No deal in this bucket."))
         return
     st.dataframe(table, hide_index=True, width="stretch", column_config=deal_columns(mv), column_order=DEAL_ORDER)
-    download_pair({bucket: table, "all": mv.deals}, f"movement_{mv.date_from}_{mv.date_to}_{bucket}")
+    common.downloads(table, f"movement_{mv.date_from}_{mv.date_to}_{bucket}", bucket, f"movement_dl_{bucket}",
+                     more_sheets={"all": mv.deals})
 
 
 DEAL_ORDER = ["name", "owner", "pipeline", "stage_from", "stage_to", "change", "value_from", "value_to",
@@ -168,7 +145,8 @@ def slips_section(end) -> None:
             "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
             "avg_days_per_push": st.column_config.NumberColumn(t("Days per push"), format="%.0f")})
         right.caption(t("Push rate = share of the owner's open deals whose close date was pushed at least once."))
-    download_pair({"slips": table, "owners": owners}, f"slipped_close_dates_{end}")
+    common.downloads(table, f"slipped_close_dates_{end}", "slips", "movement_dl_slips",
+                     more_sheets={"owners": owners})
 
 
 def trend_section(currency: str | None) -> None:
@@ -181,26 +159,12 @@ def trend_section(currency: str | None) -> None:
         st.info(t("No open deal."))
         return
     st.plotly_chart(charts_movement.trend_chart(per_stage, measure, currency), width="stretch")
-    gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
     st.caption(t("New pipeline = deals of the “new” bucket since the previous snapshot. Snapshots are compared at "
                  "their dates: what happens in between is seen only in the next export, and stage entry dates "
                  "inferred from snapshots (exports without 'Date entered' columns or a stage history) have the "
                  "precision of the interval between snapshots: {days} days here.",
-                 days=fmt.number(statistics.median(gaps))))
-    download_pair({"trend": per_stage}, "pipeline_trend")
-
-
-def download_pair(sheets: dict, name: str) -> None:
-    first = next(iter(sheets.values()))
-    # Big tables are written when the button is clicked: a workbook of a million-deal movement takes minutes.
-    lazy = sum(len(sheet) for sheet in sheets.values()) > common.EAGER_DOWNLOAD_ROWS
-    csv_data = partial(exports.to_csv_bytes, first) if lazy else exports.to_csv_bytes(first)
-    xlsx_data = partial(exports.to_excel_bytes, sheets) if lazy else exports.to_excel_bytes(sheets)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("CSV"), csv_data, file_name=f"{name}.csv", mime="text/csv",
-                         key=f"movement_dl_csv_{name}", icon=":material/download:")
-    right.download_button(t("Excel"), xlsx_data, file_name=f"{name}.xlsx",
-                          mime=exports.XLSX_MIME, key=f"movement_dl_xlsx_{name}", icon=":material/download:")
+                 days=fmt.number(common.fetch(movement.snapshot_interval_days))))
+    common.downloads(per_stage, "pipeline_trend", "trend", "movement_dl_trend")
 
 
 start, end = snapshot_pickers()
