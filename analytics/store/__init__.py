@@ -4,11 +4,10 @@ The package is a leaf: it imports nothing else from ``analytics``. Its public AP
 callers write ``from analytics import store`` then ``store.connect(...)``; the modules are:
 
 * ``connection`` — short-lived connections, the write lock, transactions, small shared reads and writes;
-* ``schema`` — the tables of a new file and the migrations of older ones;
+* ``schema`` — the tables of a new file, the migrations of older ones, the money types (``money_sum``);
 * ``derived`` — tables the imports maintain for the metrics (``deal_current``);
 * ``settings`` — every user-facing setting with its default and bounds;
-* ``backup`` — a consistent copy of the file;
-* ``sql`` — SQL fragments that carry their own bound parameters.
+* ``backup`` — a consistent copy of the file.
 """
 from analytics.store.connection import (
     DEFAULT_DB,
