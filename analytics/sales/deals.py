@@ -14,6 +14,10 @@ import duckdb
 from analytics import store
 from analytics.store.derived import current_is_fresh, latest_rows_sql
 from analytics.store.schema import RATE
+from analytics.store.sql import checked
+
+# The aliases the queries give the deal state they filter (DealFilter.where).
+FILTER_ALIASES = ("d", "k", "p", "s", "a", "b")
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,9 @@ class DealFilter:
     attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def where(self, alias: str = "d") -> tuple[str, list]:
-        """A SQL predicate over a deal_state alias, with its bound parameters ("TRUE" when empty)."""
+        """A SQL predicate over a deal_state alias (one of the fixed aliases of the queries), with its bound
+        parameters ("TRUE" when empty)."""
+        alias = checked(alias, FILTER_ALIASES)
         clauses, params = ["TRUE"], []
         for column, values in (("pipeline", self.pipelines), ("owner", self.owners)):
             if values:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import duckdb
 
 from analytics.sales.deals import Currency, DealFilter, StateSource, state_source
+from analytics.store.sql import Fragment, checked
 
 
 def deal_key_sql(column: str) -> str:
@@ -73,32 +74,38 @@ def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> 
     return Scope(state.currency, latest, state)
 
 
-def date_range_sql(column: str, date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
-    """A predicate keeping ``column`` inside the inclusive range (rows with a NULL date fail a bounded side)."""
-    clauses, params = ["TRUE"], []
+# The date columns a range can apply to, with or without the alias of the deal state.
+DATE_COLUMNS = tuple(f"{alias}{name}" for alias in ("", "d.")
+                     for name in ("created_on", "close_on", "snapshot_on", "exited_on"))
+
+
+def date_range_sql(column: str, date_from: dt.date | None, date_to: dt.date | None) -> Fragment:
+    """A predicate keeping ``column`` (one of DATE_COLUMNS) inside the inclusive range (rows with a NULL date
+    fail a bounded side); the dates are bound parameters."""
+    column = checked(column, DATE_COLUMNS)
+    parts = [Fragment("TRUE", [])]
     if date_from is not None:
-        clauses.append(f"{column} >= ?")
-        params.append(date_from)
+        parts.append(Fragment(f"{column} >= ?", [date_from]))
     if date_to is not None:
-        clauses.append(f"{column} <= ?")
-        params.append(date_to)
-    return " AND ".join(clauses), params
+        parts.append(Fragment(f"{column} <= ?", [date_to]))
+    return Fragment.join(" AND ", parts)
 
 
-def cohort_sql(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
+def cohort_sql(date_from: dt.date | None, date_to: dt.date | None) -> Fragment:
     """Predicate over ``d``: in the funnel cohort (created in the range, known created_on, not dropped while open)."""
-    in_range, params = date_range_sql("d.created_on", date_from, date_to)
-    return f"d.created_on IS NOT NULL AND NOT (d.is_dropped AND d.status = 'open') AND {in_range}", params
+    return Fragment("d.created_on IS NOT NULL AND NOT (d.is_dropped AND d.status = 'open') AND ", []) + \
+        date_range_sql("d.created_on", date_from, date_to)
 
 
-def group_expr(by: str | None) -> tuple[str, list]:
-    """SQL expression over ``d`` giving a deal's group for ``by`` ('all' when None), with its parameters."""
+def group_expr(by: str | None) -> Fragment:
+    """SQL expression over ``d`` giving a deal's group for ``by`` ('all' when None), with its parameters:
+    a deal column ('owner', 'pipeline') is spliced from that fixed list, an attribute name is bound."""
     if by is None:
-        return "'all'", []
+        return Fragment("'all'", [])
     if by in ("owner", "pipeline"):
-        return f"coalesce(d.{by}, '{BLANK_GROUP}')", []
-    return ("coalesce((SELECT max(a.value) FROM deal_attributes a WHERE a.import_id = d.import_id "
-            f"AND a.deal_id = d.deal_id AND a.attribute = ?), '{BLANK_GROUP}')", [by])
+        return Fragment(f"coalesce(d.{checked(by, ('owner', 'pipeline'))}, '{BLANK_GROUP}')", [])
+    return Fragment("coalesce((SELECT max(a.value) FROM deal_attributes a WHERE a.import_id = d.import_id "
+                    f"AND a.deal_id = d.deal_id AND a.attribute = ?), '{BLANK_GROUP}')", [by])
 
 
 def scoped_ctes(scope: Scope, flt: DealFilter, where: str = "TRUE", params: list | tuple = (),

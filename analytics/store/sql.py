@@ -1,0 +1,36 @@
+"""SQL that cannot be mis-assembled: a fragment travels with its parameters; spliced names come from allow-lists.
+
+Every value in a query is a bound parameter (``?``). A ``Fragment`` is a piece of SQL together with the values of
+its placeholders, in order, so that joining fragments can never shift a parameter to the wrong ``?``; it
+unpacks like the ``(sql, params)`` pairs it replaces. The only text spliced into SQL besides fragments is an
+identifier or keyword (a column, an alias, a grain), and ``checked`` lets it through only if it is one of a
+fixed set written in the code.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+
+class Fragment(NamedTuple):
+    """A piece of SQL and the values of its ``?`` placeholders, in order."""
+    sql: str
+    params: list
+
+    def __add__(self, other: Fragment) -> Fragment:  # type: ignore[override]
+        """The two fragments one after the other (SQL concatenated, parameters in the same order)."""
+        return Fragment(self.sql + other.sql, [*self.params, *other.params])
+
+    @staticmethod
+    def join(separator: str, parts: Iterable[Fragment]) -> Fragment:
+        """The fragments separated by ``separator`` (e.g. " AND "), their parameters in order."""
+        parts = list(parts)
+        return Fragment(separator.join(p.sql for p in parts), [v for p in parts for v in p.params])
+
+
+def checked(name: str, allowed: Iterable[str]) -> str:
+    """``name`` when it is one of ``allowed`` (identifiers and keywords written in the code), else ValueError."""
+    allowed = tuple(allowed)
+    if name not in allowed:
+        raise ValueError(f"{name!r} cannot be used in SQL here; expected one of {', '.join(allowed)}")
+    return name

@@ -1,0 +1,42 @@
+"""analytics.store.sql: fragments keep their parameters in order; spliced names must come from an allow-list."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from analytics.sales.deals import DealFilter
+from analytics.sales.scope import cohort_sql, date_range_sql, group_expr
+from analytics.store.sql import Fragment, checked
+
+
+def test_fragments_join_with_their_parameters_in_order():
+    a, b = Fragment("x >= ?", [1]), Fragment("y = ?", ["two"])
+    joined = Fragment.join(" AND ", [a, Fragment("TRUE", []), b])
+    assert joined == ("x >= ? AND TRUE AND y = ?", [1, "two"])
+    assert (a + Fragment(" OR z < ?", [3])).params == [1, 3]
+    sql, params = joined  # unpacks like the (sql, params) pairs it replaces
+    assert duckdb.execute(f"SELECT count(*) FROM (SELECT 2 AS x, 'two' AS y) WHERE {sql}", params).fetchone() == (1,)
+    assert duckdb.execute(f"SELECT count(*) FROM (SELECT 0 AS x, 'two' AS y) WHERE {sql}", params).fetchone() == (0,)
+
+
+def test_a_name_outside_the_allow_list_is_refused():
+    assert checked("owner", ("owner", "pipeline")) == "owner"
+    with pytest.raises(ValueError, match="cannot be used in SQL"):
+        checked("owner; DROP TABLE deals", ("owner", "pipeline"))
+    with pytest.raises(ValueError):
+        date_range_sql("1=1 OR d.close_on", None, None)
+    with pytest.raises(ValueError):
+        DealFilter(owners=("Ann",)).where("d WHERE TRUE --")
+
+
+def test_values_are_bound_never_spliced():
+    day = dt.date(2026, 1, 31)
+    assert date_range_sql("d.close_on", day, None) == ("TRUE AND d.close_on >= ?", [day])
+    assert cohort_sql(None, day).params == [day]
+    hostile = "x') OR 1=1 --"
+    expression = group_expr(hostile)
+    assert hostile not in expression.sql and expression.params == [hostile]
+    where, params = DealFilter(owners=(hostile,)).where("d")
+    assert hostile not in where and params == [hostile]
