@@ -110,3 +110,43 @@ def test_why_in_english():
 
 def test_why_in_french(french):
     assert reasons.why_text(WHY) == "Original Source Type = Referrals : cote ×2,40; Commercial = (vide) : cote ×0,47"
+
+
+# --- import warnings --------------------------------------------------------------------------------------------
+
+def test_every_import_warning_code_has_french():
+    from analytics.ingest.import_log import WARNING_TEXTS
+    from ui.i18n import FR
+
+    assert [code for code, text in WARNING_TEXTS.items() if text not in FR] == []
+
+
+def test_an_import_warning_is_its_english_text_and_is_worded_in_french():
+    import pickle
+
+    from analytics.ingest.import_log import ImportWarning
+
+    warning = ImportWarning("blank_amount", n=1234)
+    assert warning == "1234 deals have a blank amount (counted, but left out of value totals)."
+    assert (warning.code, warning.values) == ("blank_amount", {"n": 1234})
+    again = pickle.loads(pickle.dumps(warning))
+    assert (again, again.code, again.values) == (warning, "blank_amount", {"n": 1234})
+    set_language("en")
+    assert reasons.import_warning(warning) == "1,234 deals have a blank amount (counted, but left out of value totals)."
+    set_language("fr")
+    assert reasons.import_warning(warning) == (
+        f"1{NNBSP}234 affaires n'ont pas de montant (comptées, mais hors des totaux en valeur).")
+    assert reasons.import_warning("a plain text") == "a plain text"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast CSV path", "general path"])
+def test_the_importer_returns_warning_codes(tmp_path, fast):
+    from analytics import ingest
+
+    text = ("deal_id,pipeline,stage,amount,created_on\n"
+            "A,P,Open,,2026-01-01\nB,P,Open,100,\nC,P,Open,200,2026-01-02\n")
+    if not fast:
+        text = text.replace("200", '"1 200,50"')  # a decimal comma: the fast path hands the file over
+    result = ingest.import_file(text.encode(), "deals_2026-11-27.csv", ingest.ImportOptions(kind="deals"),
+                                tmp_path / "w.duckdb")
+    assert sorted((w.code, w.values["n"]) for w in result.warnings) == [("blank_amount", 1), ("blank_created", 1)]

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from analytics.ingest.import_log import WARNING_TEXTS
 from ui import fmt
 from ui.i18n import t
 
@@ -108,3 +109,15 @@ def factor_text(factor: Mapping) -> str:
 def why_text(factors: list) -> str:
     """The factors that moved a score (the ``why`` column), joined: '' when none did."""
     return "; ".join(factor_text(f) for f in factors)
+
+
+# --- import warnings (analytics.ingest.import_log.ImportWarning) ---------------------------------------------
+
+def import_warning(warning: str) -> str:
+    """An import warning in the reader's language: from its code and values, counts formatted; any other text
+    (a warning without a code) as it is."""
+    code = getattr(warning, "code", None)
+    if code is None:
+        return str(warning)
+    values = {k: fmt.number(v) if isinstance(v, int | float) else str(v) for k, v in warning.values.items()}
+    return t(WARNING_TEXTS[code], **values)

@@ -257,12 +257,11 @@ class _Plan:
             return None
         warnings = []
         if unknown_n:
-            warnings.append(f"{unknown_n} rows have a status that is not open/won/lost; their stage decides.")
+            warnings.append(import_log.ImportWarning("unknown_status", n=unknown_n))
         if blank_amount:
-            warnings.append(f"{blank_amount} deals have a blank amount (counted, but left out of value totals).")
+            warnings.append(import_log.ImportWarning("blank_amount", n=blank_amount))
         if blank_created:
-            warnings.append(f"{blank_created} deals have a blank created date (counted, but left out of cohort and "
-                            "cycle metrics).")
+            warnings.append(import_log.ImportWarning("blank_created", n=blank_created))
         details = {}
         if self.date_columns():
             details["date_orders"] = {c: "ISO" if n else "no dates" for c, n in zip(self.date_columns(), present,

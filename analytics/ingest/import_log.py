@@ -33,6 +33,44 @@ class ImportOptions:
     is_sample: bool = False
 
 
+
+# Import warnings by code: the English text (also the key ui translates), with its {placeholders}.
+WARNING_TEXTS = {
+    "unknown_status": "{n} rows have a status that is not open/won/lost; their stage decides.",
+    "blank_amount": "{n} deals have a blank amount (counted, but left out of value totals).",
+    "blank_created": "{n} deals have a blank created date (counted, but left out of cohort and cycle metrics).",
+    "no_amount_column": "No amount column: value totals are not available (map one with --map amount=COLUMN).",
+    "made_deal_ids": "{n} rows have no deal id: a key was made from the deal name and created date, so renaming "
+                     "a deal will look like a new deal.",
+    "repeated_deal_ids": "{n} rows repeat a deal id already listed later in the file; the last row of each deal "
+                         "was kept (earlier rows: {rows}).",
+    "identifiers_dropped": "Identifier columns dropped, never stored: {columns}.",
+    "enps_1_10": "eNPS asked on a 1–10 scale: classed like 0–10, but not comparable with 0–10 benchmarks.",
+    "history_other_fields": "{n} history rows record other fields ({fields}) and were not used.",
+    "history_no_stage": "{n} history rows belong to deals with no stage change in the file: their stage is "
+                        "unknown, so they were not used.",
+}
+
+
+class ImportWarning(str):
+    """One import warning: a code (WARNING_TEXTS) with its values; as a string, its English text.
+
+    The importer returns these, the CLI prints them as they are, and ui words them in the reader's language from
+    ``code`` and ``values`` (``values`` are plain numbers and texts, never formatted).
+    """
+
+    code: str
+    values: dict
+
+    def __new__(cls, code: str, **values: object) -> ImportWarning:
+        values = {k: one_line(v) if isinstance(v, str) else v for k, v in values.items()}  # file text: one line
+        text = super().__new__(cls, one_line(WARNING_TEXTS[code].format(**values)))
+        text.code, text.values = code, values
+        return text
+
+    def __getnewargs_ex__(self):
+        return (self.code,), self.values
+
 @dataclass
 class ImportResult:
     """What happened to one file: imported (with counts and warnings) or already imported."""

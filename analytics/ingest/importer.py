@@ -26,6 +26,7 @@ from analytics.ingest.import_log import (
     ImportOptions,
     ImportRejected,
     ImportResult,
+    ImportWarning,
     already_imported,
     already_result,
     named,
@@ -133,7 +134,7 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
         tables, rejected, warnings, used, details = builder(raw, overrides, snapshot_on)
     except (mapping.MappingError, ImportRejected) as exc:
         raise ImportRejected(named(file_name, str(exc))) from None
-    warnings = [one_line(w) for w in warnings]
+    warnings = [w if isinstance(w, ImportWarning) else one_line(w) for w in warnings]
     details.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
                    notes=raw.notes, snapshot_source=snapshot_source)
     prepared = Prepared(file_name, sha256_of(data), kind, snapshot_on, snapshot_source, raw, used, tables,
@@ -235,8 +236,7 @@ def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date)
     probability = _probabilities(frame, fields.get("probability"), rej)
     status, unknown_status = _status_values(text_column(frame, fields.get("status")))
     if unknown_status.any():
-        warnings.append(f"{int(unknown_status.sum())} rows have a status that is not open/won/lost; "
-                        "their stage decides.")
+        warnings.append(ImportWarning("unknown_status", n=int(unknown_status.sum())))
     currency = text_column(frame, fields.get("currency")).str.upper()
     if fields.get("amount"):
         currency = currency.fillna(parsing.currency_symbols(frame[fields["amount"]]))
@@ -266,7 +266,7 @@ def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date)
 
 def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str]) -> pd.Series:
     if column is None:
-        warnings.append("No amount column: value totals are not available (map one with --map amount=COLUMN).")
+        warnings.append(ImportWarning("no_amount_column"))
         return pd.Series(np.nan, index=frame.index)
     parsed = parsing.parse_numbers(frame[column])
     rej.add(parsed.bad, "amount " + cells(frame[column]) + " is not a number")
@@ -301,8 +301,7 @@ def _deal_ids(frame: pd.DataFrame, fields: dict, created: pd.Series, warnings: l
         made = (name + "|" + created.dt.strftime("%Y-%m-%d").fillna("")).map(
             lambda s: "key-" + hashlib.sha1(s.encode()).hexdigest()[:12])
         ids = ids.where(~blank, made)
-        warnings.append(f"{int(blank.sum())} rows have no deal id: a key was made from the deal name and "
-                        "created date, so renaming a deal will look like a new deal.")
+        warnings.append(ImportWarning("made_deal_ids", n=int(blank.sum())))
     return ids
 
 
@@ -328,8 +327,8 @@ def _last_duplicate_wins(deals: pd.DataFrame, rej: Rejections, warnings: list[st
     dup = deals.index.isin(valid.index[valid.duplicated("deal_id", keep="last")])
     if dup.any():
         rows = ", ".join(str(r) for r in deals.loc[dup, "row_number"].head(5))
-        warnings.append(f"{int(dup.sum())} rows repeat a deal id already listed later in the file; the last "
-                        f"row of each deal was kept (earlier rows: {rows}{'…' if dup.sum() > 5 else ''}).")
+        warnings.append(ImportWarning("repeated_deal_ids", n=int(dup.sum()),
+                                      rows=rows + ("…" if dup.sum() > 5 else "")))
         rej.add(dup, "deal id " + cells(deals["deal_id"]) + " is repeated on a later row, which was kept")
     return deals[~rej.bad]
 
@@ -344,11 +343,10 @@ def _attributes(frame: pd.DataFrame, extras: list[str], deals: pd.DataFrame) -> 
 
 
 def _warn_blanks(deals: pd.DataFrame, warnings: list[str]) -> None:
-    for column, what in (("amount", "amount (counted, but left out of value totals)"),
-                         ("created_on", "created date (counted, but left out of cohort and cycle metrics)")):
+    for column, code in (("amount", "blank_amount"), ("created_on", "blank_created")):
         blank = int(deals[column].isna().sum())
         if blank:
-            warnings.append(f"{blank} deals have a blank {what}.")
+            warnings.append(ImportWarning(code, n=blank))
 
 
 # --- survey -------------------------------------------------------------------------------------
@@ -364,7 +362,7 @@ def _prepare_survey(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date
     warnings: list[str] = []
     details: dict = {"dropped_identifiers": list(sm.identifiers)}
     if sm.identifiers:
-        warnings.append("Identifier columns dropped, never stored: " + ", ".join(map(quoted, sm.identifiers)) + ".")
+        warnings.append(ImportWarning("identifiers_dropped", columns=", ".join(map(quoted, sm.identifiers))))
     rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
     enps, scale = _enps_scores(frame, sm, rej)
     responded = parse_dates_column(frame, sm.date, "response date", rej, details)
@@ -391,7 +389,7 @@ def _prepare_survey(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date
     used = {"enps": sm.enps, "enps_scale": scale, "wave": sm.wave, "date": sm.date, "groups": sm.groups,
             "questions": sm.questions, "comments": sm.comments, "dropped_identifiers": sm.identifiers}
     if scale == "1-10":
-        warnings.append("eNPS asked on a 1–10 scale: classed like 0–10, but not comparable with 0–10 benchmarks.")
+        warnings.append(ImportWarning("enps_1_10"))
     return tables, rej.frame(), warnings, used, details
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest import mapping, pipelines, readers, validation, values
+from analytics.ingest.import_log import ImportWarning
 from analytics.store.schema import MAX_AMOUNT
 from analytics.text import normalise_header
 
@@ -145,7 +146,7 @@ def _event_rows(frame, fields, deal_id, changed, rej, details) -> tuple[pd.DataF
     unused = kind.isna() & ~rej.bad
     if unused.any():
         names = ", ".join(sorted(set(frame.loc[unused, fields[mapping.HISTORY_EVENT_FIELD]].dropna().astype(str)))[:5])
-        warnings.append(f"{int(unused.sum())} history rows record other fields ({names}) and were not used.")
+        warnings.append(ImportWarning("history_other_fields", n=int(unused.sum()), fields=names))
     events = pd.DataFrame({"deal_id": deal_id, "kind": kind, "new_stage": _stages(new.where(is_stage)),
                            "old_stage": _stages(old.where(is_stage)), "changed_on": changed, "amount": amount,
                            "close_on": close, "order": _tie_order(deal_id, changed)})
@@ -155,8 +156,7 @@ def _event_rows(frame, fields, deal_id, changed, rej, details) -> tuple[pd.DataF
     events["stage"] = events["new_stage"].fillna(at_stage).fillna(before_first)
     no_stage = events["stage"].isna()
     if no_stage.any():
-        warnings.append(f"{int(no_stage.sum())} history rows belong to deals with no stage change in the file: "
-                        "their stage is unknown, so they were not used.")
+        warnings.append(ImportWarning("history_no_stage", n=int(no_stage.sum())))
     events = events[~no_stage]
     rows = pd.DataFrame({"deal_id": events["deal_id"], "stage": events["stage"],
                          "from_stage": events["old_stage"], "changed_on": validation.date_only(events["changed_on"]),

@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import ingest
 from analytics.ingest import fast_csv, mapping, readers, templates
 from analytics.reports import exports
-from ui import auth, common, fmt
+from ui import auth, common, fmt, reasons
 from ui.i18n import t
 
 KIND_LABELS = {"auto": "Detect automatically", "deals": "Deals (CRM export)", "survey": "Survey responses",
@@ -119,7 +119,7 @@ def detected_summary(p: ingest.Prepared) -> None:
 
 def validation_report(key: str, p: ingest.Prepared) -> None:
     for warning in p.warnings:
-        st.warning(fmt.plain(warning), icon=":material/warning:")
+        st.warning(fmt.plain(reasons.import_warning(warning)), icon=":material/warning:")
     if p.rows_rejected:
         st.markdown(t("**{n} rows will not be imported.** The first ones:", n=fmt.number(p.rows_rejected)))
         st.dataframe(p.rejected.head(50), hide_index=True, width="stretch")
