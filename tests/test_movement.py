@@ -34,9 +34,9 @@ import pytest
 from analytics import store
 from analytics.ingest import stage_config
 from analytics.reports.deals_section import deals_report
+from analytics.sales import movement as movement_module
 from analytics.sales.deals import DealFilter
 from analytics.sales.kpis import kpis
-from analytics.sales import movement as movement_module
 from analytics.sales.movement import BUCKETS, movement, movement_report, push_rates, slips, trend, trend_totals
 from analytics.sales.stage_time import days_in_stage, days_in_stage_median
 from tests.sales_fixtures import add_snapshot, add_stages
