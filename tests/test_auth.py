@@ -40,6 +40,24 @@ def _no_real_config(tmp_path, monkeypatch):
     monkeypatch.setattr(auth, "DEFAULT_USERS_FILE", tmp_path / "no-users-file.toml")
 
 
+class Clock:
+    """A clock the test moves by hand (seconds), injected into the sign-in throttle instead of sleeping."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch) -> Clock:
+    """Every test gets a fresh server-wide throttle on a hand-moved clock (no failure leaks between tests)."""
+    fake = Clock()
+    monkeypatch.setattr(auth, "THROTTLE", auth.SignInThrottle(clock=fake))
+    return fake
+
+
 @pytest.fixture(scope="module")
 def sample_template(tmp_path_factory):
     """A database with the sample data, loaded once for the module."""
@@ -191,6 +209,98 @@ def test_an_unknown_user_costs_one_bcrypt_check_like_a_known_one(users, monkeypa
     assert seen == [b"$2b$04$", b"$2b$04$"]
 
 
+def attempt(accounts, name: str, password: str, client: str):
+    return auth.sign_in_attempt(accounts, name, password, client)
+
+
+def test_limits_are_the_documented_ones():
+    assert (auth.MAX_FAILURES, auth.FAILURE_WINDOW_S, auth.LOCKOUT_FIRST_S, auth.LOCKOUT_MAX_S) == (5, 900, 60, 3600)
+
+
+def test_five_failures_lock_the_user_name_from_any_client_even_with_the_right_password(users, clock):
+    accounts = auth.load_users(users)
+    for i in range(4):
+        assert attempt(accounts, "sam", "wrong", f"10.0.0.{i}") == (None, 0.0)
+    assert auth.THROTTLE.locked_for("user:sam") == 0
+    assert attempt(accounts, "sam", "wrong", "10.0.0.4") == (None, 0.0)  # the 5th failure locks
+    assert attempt(accounts, "sam", "sales-pass", "10.0.0.9") == (None, 60.0)  # refused, 60 s to wait
+    clock.now += 59
+    assert attempt(accounts, "sam", "sales-pass", "10.0.0.9") == (None, 1.0)
+    clock.now += 1  # the lock has expired
+    account, wait = attempt(accounts, "sam", "sales-pass", "10.0.0.9")
+    assert account.name == "sam" and wait == 0.0
+
+
+def test_five_failures_lock_the_client_but_not_another_user_from_another_client(users, clock):
+    accounts = auth.load_users(users)
+    for name in ("a", "b", "c", "d", "e"):  # five different (unknown) names from one address
+        attempt(accounts, name, "guess", "203.0.113.7")
+    assert attempt(accounts, "helen", "hr-pass", "203.0.113.7") == (None, 60.0)  # that client is locked
+    account, wait = attempt(accounts, "helen", "hr-pass", "198.51.100.1")  # another client: free
+    assert account.name == "helen" and wait == 0.0
+    account, wait = attempt(accounts, "ada", "admin-pass", "198.51.100.2")
+    assert account.name == "ada" and wait == 0.0
+
+
+def test_an_unknown_name_is_locked_exactly_like_a_known_one(users, clock):
+    accounts = auth.load_users(users)
+    for i in range(5):
+        attempt(accounts, "nobody", "x", f"10.1.0.{i}")
+        attempt(accounts, "sam", "x", f"10.2.0.{i}")
+    assert attempt(accounts, "nobody", "x", "10.3.0.1") == attempt(accounts, "sam", "x", "10.3.0.2") == (None, 60.0)
+
+
+def test_failures_older_than_the_window_do_not_count(users, clock):
+    accounts = auth.load_users(users)
+    for i in range(4):
+        attempt(accounts, "sam", "wrong", f"10.0.0.{i}")
+    clock.now += 900  # 15 min later the four have expired (a failure counts for < 900 s)
+    for i in range(4):
+        assert attempt(accounts, "sam", "wrong", f"10.0.1.{i}") == (None, 0.0)
+    assert auth.THROTTLE.locked_for("user:sam") == 0
+    attempt(accounts, "sam", "wrong", "10.0.1.9")
+    assert auth.THROTTLE.locked_for("user:sam") == 60
+
+
+def test_each_further_lockout_doubles_up_to_an_hour_and_a_success_forgets_them(users, clock):
+    accounts = auth.load_users(users)
+    locks = []
+    for _ in range(8):
+        for i in range(5):
+            attempt(accounts, "sam", "wrong", f"10.0.{len(locks)}.{i}")
+        locks.append(auth.THROTTLE.locked_for("user:sam"))
+        clock.now += locks[-1]
+    assert locks == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert attempt(accounts, "sam", "sales-pass", "10.9.9.9")[0].name == "sam"
+    for i in range(5):
+        attempt(accounts, "sam", "wrong", f"10.8.0.{i}")
+    assert auth.THROTTLE.locked_for("user:sam") == 60  # back to the first lock
+
+
+def test_while_locked_no_password_is_checked(users, clock, monkeypatch):
+    accounts = auth.load_users(users)
+    for i in range(5):
+        attempt(accounts, "nobody", "x", f"10.0.0.{i}")
+    seen = []
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, digest: seen.append(digest) or True)
+    assert attempt(accounts, "nobody", "x", "10.0.0.9") == (None, 60.0)
+    assert seen == []
+
+
+def test_the_throttle_is_thread_safe(clock):
+    import threading
+
+    throttle = auth.SignInThrottle(clock=clock, max_failures=801)
+    workers = [threading.Thread(target=lambda: [throttle.failure("user:x") for _ in range(100)]) for _ in range(8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert throttle.locked_for("user:x") == 0  # 8 × 100 = 800 failures, none lost, none doubled
+    throttle.failure("user:x")  # the 801st locks
+    assert throttle.locked_for("user:x") == 60
+
+
 @pytest.mark.parametrize("content", ["not toml [", "[users]\n",
                                      '[users.x]\npassword_hash = "plain"\nroles = ["admin"]\n'])
 def test_a_broken_users_file_is_refused(tmp_path, content):
@@ -266,6 +376,30 @@ def test_wrong_password_or_unknown_user_gives_one_generic_error(sample_db, users
     at = sign_in(name, password)
     assert [e.value for e in at.error] == ["Wrong user name or password."]
     assert not at.metric and "_auth_login" not in at.session_state
+
+
+def submit(at: AppTest, name: str, password: str) -> AppTest:
+    """Submit the login form again in the same session (same client)."""
+    at.text_input(key="auth_login_name").input(name)
+    at.text_input(key="auth_login_password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("name", ["sam", "nobody"])
+def test_the_form_locks_after_five_failures_and_says_the_same_for_any_name(sample_db, users, clock, name):
+    at = sign_in(name, "wrong")
+    for _ in range(4):
+        assert [e.value for e in submit(at, name, "wrong").error] == ["Wrong user name or password."]
+    submit(at, name, PASSWORDS.get(name, "sales-pass"))  # a right password while locked is refused
+    assert [e.value for e in at.error] == ["Too many failed sign-ins. Try again in 1 min."]
+    assert not at.metric and "_auth_login" not in at.session_state
+    other = sign_in("helen")  # another user in another session (another client) is not locked
+    assert not other.error and other.metric
+    clock.now += 60
+    if name == "sam":
+        assert "Open pipeline" in [m.label for m in submit(at, "sam", "sales-pass").metric]
 
 
 def test_sales_user_sees_sales_pages_only(sample_db, users, fetched):

@@ -21,6 +21,12 @@ Design
      re-read from the file on every rerun, so removing a user or a role takes effect at once. The
      form clears itself on submit, so the password is not kept in the session. A Streamlit session
      lives as long as the browser tab: a reload or a new tab asks to sign in again.
+     *Guessing is throttled* (``SignInThrottle``, one server-wide ``THROTTLE``): ``MAX_FAILURES`` failures
+     within ``FAILURE_WINDOW_S`` lock the user name typed (known or not) and, separately, the client
+     (``st.context.ip_address``; with no address, i.e. a reverse proxy on the same host, the last
+     ``X-Forwarded-For`` entry; else the browser session) for ``LOCKOUT_FIRST_S``, doubling per further
+     lockout up to ``LOCKOUT_MAX_S``. While locked, no password is checked (a right one is refused too)
+     and the message says only "try again in N min"; it is the same for unknown and known names.
 * **Fail closed.** A users file named by ``$PULSE_USERS`` that is missing, a file that cannot be read
   or has no valid user, an ``[auth]`` section without Authlib: an error and no page at all, never a
   silent fall-back to "off".
@@ -48,9 +54,11 @@ import importlib.util
 import os
 import re
 import sys
+import threading
+import time
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,6 +82,16 @@ ADMIN_ONLY = ("settings", "delete_imports", "backup")
 _LOGIN_KEY = "_auth_login"
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 refuses longer passwords
+
+# Sign-in throttling (users-file mode): per user name and per client, MAX_FAILURES failed sign-ins within
+# FAILURE_WINDOW_S seconds lock that name / that client for LOCKOUT_FIRST_S seconds, doubled at each
+# further lockout up to LOCKOUT_MAX_S; a key that stays quiet for STRIKES_RESET_S forgets its lockouts.
+MAX_FAILURES = 5
+FAILURE_WINDOW_S = 15 * 60
+LOCKOUT_FIRST_S = 60
+LOCKOUT_MAX_S = 60 * 60
+STRIKES_RESET_S = 24 * 60 * 60
+MAX_TRACKED_KEYS = 10_000  # memory bound: beyond it, keys that are neither locked nor recent are dropped
 
 
 class AuthConfigError(Exception):
@@ -189,6 +207,109 @@ def authenticate(accounts: dict[str, Account], name: str, password: str) -> Acco
     return account if ok and account else None
 
 
+@dataclass
+class Tally:
+    """The failures of one throttle key: recent failure times, the lock, how many lockouts so far."""
+    failures: list[float] = field(default_factory=list)
+    locked_until: float = 0.0
+    lockouts: int = 0
+    last_failure: float = 0.0
+
+
+class SignInThrottle:
+    """Failed sign-ins per key (``user:NAME``, ``client:ADDRESS``), shared by every session; thread-safe.
+
+    ``clock`` is injectable for tests (seconds, monotonic). A key is locked after ``max_failures`` failures
+    within ``window`` seconds, for ``first_lock`` seconds, doubling with each further lockout up to
+    ``max_lock``. Locking one key never locks another: a different user from a different client is free.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, max_failures: int = MAX_FAILURES,
+                 window: float = FAILURE_WINDOW_S, first_lock: float = LOCKOUT_FIRST_S,
+                 max_lock: float = LOCKOUT_MAX_S, strikes_reset: float = STRIKES_RESET_S,
+                 max_keys: int = MAX_TRACKED_KEYS):
+        self.clock, self.max_failures, self.window = clock, max_failures, window
+        self.first_lock, self.max_lock = first_lock, max_lock
+        self.strikes_reset, self.max_keys = strikes_reset, max_keys
+        self._lock = threading.Lock()
+        self._tallies: dict[str, Tally] = {}
+
+    def locked_for(self, *keys: str) -> float:
+        """Seconds until every one of ``keys`` may try again (0 when none is locked)."""
+        now = self.clock()
+        with self._lock:
+            return max([self._tallies[k].locked_until - now for k in keys if k in self._tallies] + [0.0])
+
+    def failure(self, *keys: str) -> None:
+        """Count one failed sign-in against each key (locking those that reach the limit)."""
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                tally = self._tallies.get(key) or Tally()
+                if tally.lockouts and now - max(tally.last_failure, tally.locked_until) > self.strikes_reset:
+                    tally.lockouts = 0
+                tally.failures = [t for t in tally.failures if now - t < self.window] + [now]
+                tally.last_failure = now
+                if len(tally.failures) >= self.max_failures:
+                    tally.locked_until = now + min(self.first_lock * 2 ** tally.lockouts, self.max_lock)
+                    tally.lockouts += 1
+                    tally.failures = []
+                self._tallies[key] = tally
+            if len(self._tallies) > self.max_keys:
+                self._forget_stale(now)
+
+    def success(self, key: str) -> None:
+        """A right password for this key (the user name): its failures and lockouts are forgotten."""
+        with self._lock:
+            self._tallies.pop(key, None)
+
+    def _forget_stale(self, now: float) -> None:
+        stale = [k for k, v in self._tallies.items()
+                 if v.locked_until <= now and now - v.last_failure >= self.window]
+        for key in stale:
+            del self._tallies[key]
+
+
+THROTTLE = SignInThrottle()
+
+
+def throttle_keys(name: str, client: str) -> tuple[str, str]:
+    """The throttle keys of one attempt: the user name as typed (known or not) and the client."""
+    return f"user:{name.strip()[:100]}", f"client:{client[:100]}"
+
+
+def client_id() -> str:
+    """Who is asking: the connection's IP address; behind a local reverse proxy (no address), the
+    address the proxy appended last to X-Forwarded-For; else this browser session."""
+    address = st.context.ip_address
+    if not address:
+        forwarded = str(st.context.headers.get("X-Forwarded-For") or "")
+        address = forwarded.split(",")[-1].strip()
+    if not address:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        address = f"session:{ctx.session_id}" if ctx else "unknown"
+    return address
+
+
+def sign_in_attempt(accounts: dict[str, Account], name: str, password: str, client: str,
+                    throttle: SignInThrottle | None = None) -> tuple[Account | None, float]:
+    """(the account, 0) on success; (None, seconds to wait) when the name or client is locked (the
+    password is then not checked at all); (None, 0) for a wrong password or an unknown name."""
+    throttle = throttle or THROTTLE
+    keys = throttle_keys(name, client)
+    wait = throttle.locked_for(*keys)
+    if wait > 0:
+        return None, wait
+    account = authenticate(accounts, name, password) if name and password else None
+    if account is None:
+        throttle.failure(*keys)
+        return None, 0.0
+    throttle.success(keys[0])
+    return account, 0.0
+
+
 def hash_password(password: str, rounds: int = 12) -> str:
     """A bcrypt hash for the users file."""
     secret = password.encode("utf-8")
@@ -277,7 +398,11 @@ def password_sign_in() -> None:
         submitted = st.form_submit_button(t("Sign in"), type="primary")
     if not submitted:
         return
-    account = authenticate(load_users(users_file()), name, password) if name and password else None
+    account, wait = sign_in_attempt(load_users(users_file()), name or "", password or "", client_id())
+    if wait > 0:
+        st.error(t("Too many failed sign-ins. Try again in {minutes} min.", minutes=max(1, -(-int(wait) // 60))),
+                 icon=":material/lock:")
+        return
     if account is None:
         st.error(t("Wrong user name or password."), icon=":material/lock:")
         return

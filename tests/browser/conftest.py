@@ -52,11 +52,12 @@ def free_port() -> int:
 class Server:
     """A `streamlit run app.py` on localhost with its own database file."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, env: dict[str, str] | None = None):
+        """``env``: extra environment variables for the app (e.g. ``PULSE_USERS``)."""
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PULSE_DB": str(db), "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PULSE_DB": str(db), "PYTHONPATH": str(ROOT), **(env or {})}
         self.log = open(db.parent / "streamlit.log", "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",

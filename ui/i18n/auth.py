@@ -8,6 +8,8 @@ FR: dict[str, str] = {
     "Sign in": "Se connecter",
     "Sign in with {provider}": "Se connecter avec {provider}",
     "Wrong user name or password.": "Nom d'utilisateur ou mot de passe incorrect.",
+    "Too many failed sign-ins. Try again in {minutes} min.":
+        "Trop d'échecs de connexion. Réessayez dans {minutes} min.",
     "Signing in with an identity provider needs the Authlib package: pip install \"streamlit[auth]\".":
         "La connexion par un fournisseur d'identité nécessite le paquet Authlib : pip install \"streamlit[auth]\".",
     "Signed in as {name} ({roles})": "Connecté en tant que {name} ({roles})",
