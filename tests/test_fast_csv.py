@@ -69,7 +69,7 @@ def test_current_state_kept_by_each_import_equals_the_state_rebuilt_from_every_s
         ingest.import_file(path, path.name, db=db)
     with store.transaction(db) as con:
         kept = con.execute("SELECT * FROM deal_current ORDER BY deal_id").fetchall()
-        rebuilt = con.execute(f"SELECT * FROM ({derived.latest_rows_sql(None)}) ORDER BY deal_id").fetchall()
+        rebuilt = con.execute(f"SELECT * FROM ({derived.latest_rows_sql(None).sql}) ORDER BY deal_id").fetchall()
         assert derived.current_is_fresh(con)
         store.delete_import(con, 4)
         assert derived.current_is_fresh(con)

@@ -40,3 +40,22 @@ def test_values_are_bound_never_spliced():
     assert hostile not in expression.sql and expression.params == [hostile]
     where, params = DealFilter(owners=(hostile,)).where("d")
     assert hostile not in where and params == [hostile]
+
+
+def test_the_deal_state_binds_its_date_currency_codes_and_rates(db):
+    """A currency code with a quote converts like any other (it is a parameter, not SQL text), and the state at
+    a past date reads only the snapshots up to that date."""
+    from analytics import store
+    from analytics.sales.kpis import kpis
+    from tests.sales_fixtures import add_snapshot
+
+    with store.transaction(db) as con:
+        add_snapshot(con, dt.date(2026, 11, 6), [{"deal_id": "A", "stage": "Open", "amount": 100.0,
+                                                 "currency": "E'R"}])
+        add_snapshot(con, dt.date(2026, 11, 13), [{"deal_id": "A", "stage": "Open", "amount": 300.0,
+                                                  "currency": "E'R"}])
+        store.set_setting(con, "reporting_currency", "EUR")
+        store.set_fx_rates(con, {"E'R": 2.0})
+    with store.connect(db) as con:
+        assert kpis(con).open_amount == 600.0                              # 300 x 2
+        assert kpis(con, as_of=dt.date(2026, 11, 6)).open_amount == 200.0  # 100 x 2

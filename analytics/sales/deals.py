@@ -14,7 +14,7 @@ import duckdb
 from analytics import store
 from analytics.store.derived import current_is_fresh, latest_rows_sql
 from analytics.store.schema import RATE
-from analytics.store.sql import checked
+from analytics.store.sql import Fragment, checked
 
 # The aliases the queries give the deal state they filter (DealFilter.where).
 FILTER_ALIASES = ("d", "k", "p", "s", "a", "b")
@@ -42,20 +42,16 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
     return Currency(chosen or None, store.get_fx_rates(con))
 
 
-def _rate_case(currency: Currency) -> str:
-    """SQL expression: the factor that converts a row's amount into the reporting currency, NULL if unknown."""
+def _rate_case(currency: Currency) -> Fragment:
+    """SQL expression: the factor that converts a row's amount into the reporting currency, NULL if unknown
+    (currency codes and rates are bound parameters)."""
     one = f"CAST(1 AS {RATE})"
-    if currency.code is None:
-        return f"CASE WHEN s.currency IS NULL THEN {one} END"
-    parts = [f"WHEN s.currency IS NULL THEN {one}", f"WHEN s.currency = {_quote(currency.code)} THEN {one}"]
-    parts += [f"WHEN s.currency = {_quote(code)} THEN CAST('{float(rate)!r}' AS {RATE})"
-              for code, rate in currency.rates.items() if code != currency.code]
-    return "CASE " + " ".join(parts) + " END"
-
-
-def _quote(text: str) -> str:
-    """A SQL string literal (single quotes doubled), for values that cannot be bound in a view."""
-    return "'" + str(text).replace("'", "''") + "'"
+    parts = [Fragment(f"WHEN s.currency IS NULL THEN {one}", [])]
+    if currency.code is not None:
+        parts.append(Fragment(f"WHEN s.currency = ? THEN {one}", [currency.code]))
+        parts += [Fragment(f"WHEN s.currency = ? THEN CAST(? AS {RATE})", [code, str(float(rate))])
+                  for code, rate in currency.rates.items() if code != currency.code]
+    return Fragment("CASE ", []) + Fragment.join(" ", parts) + Fragment(" END", [])
 
 
 def latest_snapshot_on(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -68,7 +64,7 @@ def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     return [r[0] for r in con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1").fetchall()]
 
 
-def deal_state_sql(as_of: dt.date | None, currency: Currency) -> str:
+def deal_state_sql(as_of: dt.date | None, currency: Currency) -> Fragment:
     """SQL for one row per deal: its current state as of a date (every snapshot when ``as_of`` is None).
 
     Current state = the deal's row in the latest snapshot that contains it (ordered by snapshot date,
@@ -78,39 +74,43 @@ def deal_state_sql(as_of: dt.date | None, currency: Currency) -> str:
     p = exported probability, else the stage's configured probability (open deals only).
     value = amount in the reporting currency (NULL when unknown or not convertible).
     """
-    return _state_sql(f"({latest_rows_sql(as_of)})", currency)
+    rows = latest_rows_sql(as_of)
+    return _state_sql(Fragment(f"({rows.sql})", rows.params), currency)
 
 
-def _state_sql(source: str, currency: Currency) -> str:
+def _state_sql(source: Fragment, currency: Currency) -> Fragment:
     """The deal state over ``source`` (rows of ``latest_rows_sql``): status, stage position, p and value."""
-    return f"""
+    rate = _rate_case(currency)
+    return Fragment(f"""
     SELECT s.import_id, s.snapshot_on, s.deal_id, s.name, s.pipeline, s.stage,
            coalesce(s.status_raw, st.outcome, 'open') AS status,
            s.amount, s.currency, s.owner, s.created_on, s.close_on, s.forecast_category,
            st.position AS stage_position,
            st.probability AS stage_probability,
            coalesce(s.probability, st.probability) AS p,
-           s.amount * ({_rate_case(currency)}) AS value,
+           s.amount * ({rate.sql}) AS value,
            s.is_dropped
-    FROM {source} s
+    FROM {source.sql} s
     LEFT JOIN stages st ON st.pipeline = s.pipeline AND st.stage = s.stage
-    """
+    """, [*rate.params, *source.params])
 
 
 @dataclass(frozen=True)
 class StateSource:
     """Every deal's state as of a date, as SQL to put in a query (no temporary view: each query carries it).
 
-    ``sql`` is a SELECT with no parameters (the date is a typed literal); ``materialize`` is True when it is
-    computed from the snapshots (a past date), so a query reading it several times computes it once.
+    ``query`` is a SELECT with its bound parameters (the date, currency codes and rates); ``materialize`` is True
+    when it is computed from the snapshots (a past date), so a query reading it several times computes it once.
     """
-    sql: str
+    query: Fragment
     currency: Currency
     materialize: bool
 
-    def cte(self, name: str = "deal_state") -> str:
-        """``name AS [MATERIALIZED] (sql)``, one CTE of a WITH clause."""
-        return f"{name} AS {'MATERIALIZED ' if self.materialize else ''}({self.sql})"
+    def cte(self, name: str = "deal_state") -> Fragment:
+        """``name AS [MATERIALIZED] (query)``, one CTE of a WITH clause, with its parameters."""
+        name = checked(name, ("deal_state",))
+        return Fragment(f"{name} AS {'MATERIALIZED ' if self.materialize else ''}({self.query.sql})",
+                        self.query.params)
 
 
 def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> StateSource:
@@ -119,7 +119,7 @@ def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -
     currency = reporting_currency(con)
     latest = latest_snapshot_on(con)
     if (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con):
-        return StateSource(_state_sql("deal_current", currency), currency, False)
+        return StateSource(_state_sql(Fragment("deal_current", []), currency), currency, False)
     return StateSource(deal_state_sql(as_of, currency), currency, True)
 
 

@@ -212,9 +212,10 @@ def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter):
     """Every deal taking part, with its bucket and change (a DataFrame), and the reporting currency."""
     state_a, state_b = state_source(con, date_a), state_source(con, date_b)
     filter_sql, params = flt.where("p")
-    sql = _PAIRS.format(view_a=f"({state_a.sql}) sa", view_b=f"({state_b.sql}) sb", filter=filter_sql) + _DEALS.format(
+    sql = _PAIRS.format(view_a=f"({state_a.query.sql}) sa", view_b=f"({state_b.query.sql}) sb",
+                        filter=filter_sql) + _DEALS.format(
         buckets="[" + ", ".join(f"'{b}'" for b in BUCKETS) + "]")
-    frame = con.execute(sql, [date_a, *params]).df()
+    frame = con.execute(sql, [*state_a.query.params, *state_b.query.params, date_a, *params]).df()
     for column in ("open_a", "open_b"):
         frame[column] = frame[column].astype(bool)
     return frame, state_b.currency
@@ -330,8 +331,10 @@ def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.
         before = previous or current - dt.timedelta(days=1)
         older, newer = f"trend_state_{(i + 1) % 2}", f"trend_state_{i % 2}"
         if previous is None:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {older} AS {deal_state_sql(before, currency)}")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {newer} AS {deal_state_sql(current, currency)}")
+            state = deal_state_sql(before, currency)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {older} AS {state.sql}", state.params)
+        state = deal_state_sql(current, currency)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {newer} AS {state.sql}", state.params)
         frame = con.execute(_PAIRS.format(view_a=older, view_b=newer, filter=filter_sql) + _TREND,
                             [before, *params]).df()
         if previous is None:

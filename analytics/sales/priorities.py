@@ -135,9 +135,10 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     filter_sql, filter_params = flt.where("k")
     frame = con.execute(head + STAGE_HISTORY_CTES + _DEALS.format(filter_sql=filter_sql),
                         [*params, *filter_params]).df()
+    state = scope.state.cte()
     attributes = con.execute(
-        f"WITH {scope.state.cte()} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
-        "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id GROUP BY ALL").df()
+        f"WITH {state.sql} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
+        "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id GROUP BY ALL", state.params).df()
     if not attributes.empty:
         wide = attributes.pivot(index="deal_id", columns="attribute", values="value")
         wide.columns = [_ATTR + str(c) for c in wide.columns]

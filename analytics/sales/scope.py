@@ -113,9 +113,10 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: str = "TRUE", params: list
     """The opening of every sales query: CTEs ``cutoff`` (the as-of date) and ``scoped`` (deals kept, with ``grp``)."""
     group_sql, group_params = group_expr(by)
     filter_sql, filter_params = flt.where("d")
-    sql = (f"WITH cutoff AS (SELECT CAST(? AS DATE) AS as_of),\n{scope.state.cte()},\n"
+    state = scope.state.cte()
+    sql = (f"WITH cutoff AS (SELECT CAST(? AS DATE) AS as_of),\n{state.sql},\n"
            f"scoped AS (SELECT d.*, {group_sql} AS grp FROM deal_state d WHERE {filter_sql} AND ({where}))")
-    return sql, [scope.as_of, *group_params, *filter_params, *params]
+    return sql, [scope.as_of, *state.params, *group_params, *filter_params, *params]
 
 
 # CTEs over the deals in ``scoped`` (after ``scoped_ctes``), in the deal's current pipeline:

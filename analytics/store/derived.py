@@ -11,15 +11,17 @@ import datetime as dt
 
 import duckdb
 
+from analytics.store.sql import Fragment
 
-def latest_rows_sql(as_of: dt.date | None) -> str:
+
+def latest_rows_sql(as_of: dt.date | None) -> Fragment:
     """SQL for one row per deal: its row of the latest snapshot holding it (on or before ``as_of``) + is_dropped.
 
     This is the part of the deal state that only imports change (no stage or currency setting): stored
-    for the latest date in ``deal_current`` by ``refresh_current``.
+    for the latest date in ``deal_current`` by ``refresh_current``. The date is a bound parameter.
     """
-    cutoff = f"WHERE s.snapshot_on <= DATE '{as_of.isoformat()}'" if as_of else ""
-    return f"""
+    cutoff = "WHERE s.snapshot_on <= ?" if as_of else ""
+    return Fragment(f"""
     WITH visible AS (
         SELECT s.*, i.is_partial FROM deal_snapshots s JOIN imports i USING (import_id) {cutoff}
     ),
@@ -35,7 +37,7 @@ def latest_rows_sql(as_of: dt.date | None) -> str:
            coalesce(f.full_on > s.snapshot_on OR (f.full_on = s.snapshot_on AND f.full_id > s.import_id),
                     FALSE) AS is_dropped
     FROM latest_row s LEFT JOIN latest_full f ON f.pipeline = s.pipeline
-    """
+    """, [as_of] if as_of else [])
 
 
 CURRENT_COLUMNS = ", ".join(f"s.{c}" for c in (
@@ -73,7 +75,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
                     "WHERE s.import_id = ?", [import_id])
     else:
         con.execute("DELETE FROM deal_current")
-        con.execute(f"INSERT INTO deal_current {latest_rows_sql(None)}")
+        con.execute(f"INSERT INTO deal_current {latest_rows_sql(None).sql}")
     con.execute("DELETE FROM deal_current_meta")
     con.execute(f"INSERT INTO deal_current_meta {_FINGERPRINT_SQL}", [-1])
 
