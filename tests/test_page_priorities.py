@@ -108,7 +108,7 @@ def test_page_in_french(app_file):
     assert "Score utilisé" in {m.label for m in at.metric}
     # codes worded by ui.reasons: no English next action, flag or factor on the French page
     table = at.dataframe[0].value
-    english = set(reasons.ACTION_LABELS.values())
+    english = set(prio.ACTION_TEXTS.values())
     assert not set(table["next_action"]) & english
     assert set(table["next_action"]) <= {FR[text] for text in english}
     assert not {f for flags in table["flags"] for f in flags} & set(reasons.FLAG_LABELS.values())

@@ -333,13 +333,13 @@ def test_report_priorities(con):
     assert first["expected_value"] == pytest.approx(1000 * R_RATE)
     assert next(r for r in top if r["deal_id"] == "NOAMT")["expected_value"] is None
     assert math.isclose(sum(r["score"] for r in top if r["deal_id"] == "OP"), P_SCORE)
-    # codes, not sentences: the action code and the factors as data
+    # the JSON keeps its English words (METRICS.md 7 contract unchanged), made from the codes
     referral = next(r for r in top if r["deal_id"] == "OR")
-    assert referral["action"] == "advance" and "next_action" not in referral
-    assert referral["why"] == [{"attribute": "source", "value": "Referrals", "factor": pytest.approx(2.636, abs=1e-3)}]
-    assert next(r for r in top if r["deal_id"] == "PAST")["action"] == "past_due"
+    assert referral["next_action"] == "On track: agree the next step to move it forward." and "action" not in referral
+    assert referral["why"] == "source = Referrals: ×2.6 odds"  # odds multiplier 2.636, two significant digits
+    assert next(r for r in top if r["deal_id"] == "PAST")["next_action"] == prio.ACTION_TEXTS["past_due"]
 
 
 def test_every_action_and_flag_has_a_wording():
     from ui import reasons
-    assert set(reasons.ACTION_LABELS) == set(prio.ACTIONS) and set(reasons.FLAG_LABELS) == set(prio.FLAGS)
+    assert set(prio.ACTION_TEXTS) == set(prio.ACTIONS) and set(reasons.FLAG_LABELS) == set(prio.FLAGS)

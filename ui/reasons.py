@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analytics.ingest.import_log import WARNING_TEXTS
+from analytics.sales.priorities import ACTION_TEXTS
 from ui import fmt
 from ui.i18n import t
 
@@ -64,15 +65,6 @@ FLAG_LABELS = {
     "stale": "stale",
     "closing_this_month": "closes this month",
 }
-ACTION_LABELS = {
-    "past_due": "Close date passed: update it or mark the deal lost.",
-    "missing_amount": "No amount: add one so the deal can be valued.",
-    "no_close_date": "No close date: agree one with the buyer.",
-    "pushed_twice": "Pushed twice or more: confirm the buyer's timeline and decision process.",
-    "stale": "No change for weeks: contact the buyer or close the deal out.",
-    "closing_this_month": "Closes this month: secure the signature.",
-    "advance": "On track: agree the next step to move it forward.",
-}
 ATTRIBUTE_LABELS = {
     "owner": "Owner",
     "pipeline": "Pipeline",
@@ -88,7 +80,7 @@ def flag_label(flag: str) -> str:
 
 def next_action(action: str) -> str:
     """The next action of a deal (a code of ``priorities.ACTIONS``) as a sentence."""
-    return t(ACTION_LABELS[action])
+    return t(ACTION_TEXTS[action])
 
 
 def attribute_label(attribute: str) -> str:

@@ -11,7 +11,7 @@ from analytics.sales.forecast import forecast_by_month
 from analytics.sales.funnel import funnel, main_pipeline
 from analytics.sales.kpis import kpis
 from analytics.sales.movement import movement_report
-from analytics.sales.priorities import priority_list
+from analytics.sales.priorities import ACTION_TEXTS, priority_list
 from analytics.sales.stage_time import days_in_stage_median
 
 # A forecast row of METRICS.md 7, exactly: one per calendar month from the as-of month on, configured p.
@@ -54,16 +54,15 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
 
 def priorities_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:
     """The top ``limit`` open deals (analytics/sales/priorities.py): deal_id, name, owner, pipeline, stage,
-    score (0-1), expected_value, value, and codes, not sentences: flags (codes), action (the next-action
-    code, ``priorities.ACTIONS``) and why (the factors that moved the score most: [{attribute, value,
-    factor}], factor = odds multiplier). Plain Python values (None for unknown)."""
+    score (0-1), expected_value, value, flags (codes), next_action (``priorities.ACTION_TEXTS``, English as
+    every text of the report) and why (the factors that moved the score most, 'Source = Referrals: ×1.8
+    odds'). Plain Python values (None for unknown)."""
     top = priority_list(con).head(limit)
     return [{
         "deal_id": str(r.deal_id), "name": _plain(r.name), "owner": _plain(r.owner), "pipeline": r.pipeline,
         "stage": r.stage, "score": _plain(r.score), "expected_value": _plain(r.expected_value),
-        "value": _plain(r.value), "flags": list(r.flags), "action": r.action,
-        "why": [{"attribute": f["attribute"], "value": _plain(f["value"]), "factor": float(f["factor"])}
-                for f in r.why],
+        "value": _plain(r.value), "flags": list(r.flags), "next_action": ACTION_TEXTS[r.action],
+        "why": "; ".join(f"{f['attribute']} = {f['value']}: ×{f['factor']:.2g} odds" for f in r.why),
     } for r in top.itertuples()]
 
 

@@ -60,6 +60,18 @@ FLAGS = ("past_due", "missing_amount", "no_close_date", "pushed_twice", "stale",
 ACTIONS = (*FLAGS, "advance")  # advance = no flag: move the deal to its next step
 
 
+# The next action of each action code, in English (the JSON report's words; ui translates them).
+ACTION_TEXTS = {
+    "past_due": "Close date passed: update it or mark the deal lost.",
+    "missing_amount": "No amount: add one so the deal can be valued.",
+    "no_close_date": "No close date: agree one with the buyer.",
+    "pushed_twice": "Pushed twice or more: confirm the buyer's timeline and decision process.",
+    "stale": "No change for weeks: contact the buyer or close the deal out.",
+    "closing_this_month": "Closes this month: secure the signature.",
+    "advance": "On track: agree the next step to move it forward.",
+}
+
+
 # --- statistics --------------------------------------------------------------------------------------
 
 def wilson_interval(won: int, closed: int, z: float = Z_95) -> tuple[float | None, float | None]:

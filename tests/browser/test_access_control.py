@@ -108,7 +108,9 @@ def test_download_urls_give_a_sales_user_no_survey_data(users_server, page):
             continue
         assert not [w for w in SURVEY_WORDS if w in body], url
     # the table downloads the start page offers hold deals, never survey columns
-    count = page.locator('[data-testid="stDownloadButton"] button', has_text="Download CSV").count()
+    buttons = page.locator('[data-testid="stDownloadButton"] button', has_text="Download CSV")
+    buttons.first.wait_for(timeout=120_000)  # the tables further down the page render after the KPIs
+    count = buttons.count()
     assert count  # the Pipeline page offers its exports
     for i in range(count):
         button = page.locator('[data-testid="stDownloadButton"] button', has_text="Download CSV").nth(i)
