@@ -29,6 +29,8 @@ def test_a_name_outside_the_allow_list_is_refused():
         date_range_sql("1=1 OR d.close_on", None, None)
     with pytest.raises(ValueError):
         DealFilter(owners=("Ann",)).where("d WHERE TRUE --")
+    with pytest.raises(ValueError):  # "a" is the attribute subquery's own alias: it would compare a row to itself
+        DealFilter(attributes=(("Segment", ("SMB",)),)).where("a")
 
 
 def test_values_are_bound_never_spliced():

@@ -33,7 +33,6 @@ class ImportOptions:
     is_sample: bool = False
 
 
-
 # Import warnings by code: the English text (also the key ui translates), with its {placeholders}.
 WARNING_TEXTS = {
     "unknown_status": "{n} rows have a status that is not open/won/lost; their stage decides.",
@@ -70,6 +69,7 @@ class ImportWarning(str):
 
     def __getnewargs_ex__(self):
         return (self.code,), self.values
+
 
 @dataclass
 class ImportResult:

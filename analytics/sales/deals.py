@@ -16,8 +16,9 @@ from analytics.store.derived import current_is_fresh, latest_rows_sql
 from analytics.store.schema import RATE
 from analytics.store.sql import Fragment, checked
 
-# The aliases the queries give the deal state they filter (DealFilter.where).
-FILTER_ALIASES = ("d", "k", "p", "s", "a", "b")
+# The aliases the queries give the deal state they filter (DealFilter.where); never "a", which the attribute
+# subquery uses itself.
+FILTER_ALIASES = ("d", "k", "p")
 
 
 @dataclass(frozen=True)

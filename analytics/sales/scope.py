@@ -61,9 +61,13 @@ BLANK_GROUP = "(blank)"
 class Scope:
     """The deals' state as of a date (``state``, SQL every query of the metric carries as its ``deal_state``
     CTE), the reporting currency, and the as-of snapshot date (None = no deals)."""
-    currency: Currency
     as_of: dt.date | None
     state: StateSource
+
+    @property
+    def currency(self) -> Currency:
+        """The reporting currency the state's values are in."""
+        return self.state.currency
 
 
 def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> Scope:
@@ -71,7 +75,7 @@ def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> 
     state = state_source(con, as_of)
     latest = con.execute("SELECT max(snapshot_on) FROM deal_snapshots WHERE snapshot_on <= coalesce(?, snapshot_on)",
                          [as_of]).fetchone()[0]
-    return Scope(state.currency, latest, state)
+    return Scope(latest, state)
 
 
 # The date columns a range can apply to, with or without the alias of the deal state.
@@ -97,13 +101,16 @@ def cohort_sql(date_from: dt.date | None, date_to: dt.date | None) -> Fragment:
         date_range_sql("d.created_on", date_from, date_to)
 
 
+GROUP_COLUMNS = ("owner", "pipeline")  # deal columns a metric can group by; any other ``by`` is an attribute
+
+
 def group_expr(by: str | None) -> Fragment:
     """SQL expression over ``d`` giving a deal's group for ``by`` ('all' when None), with its parameters:
     a deal column ('owner', 'pipeline') is spliced from that fixed list, an attribute name is bound."""
     if by is None:
         return Fragment("'all'", [])
-    if by in ("owner", "pipeline"):
-        return Fragment(f"coalesce(d.{checked(by, ('owner', 'pipeline'))}, '{BLANK_GROUP}')", [])
+    if by in GROUP_COLUMNS:  # the allow-list: only these names are spliced
+        return Fragment(f"coalesce(d.{by}, '{BLANK_GROUP}')", [])
     return Fragment("coalesce((SELECT max(a.value) FROM deal_attributes a WHERE a.import_id = d.import_id "
                     f"AND a.deal_id = d.deal_id AND a.attribute = ?), '{BLANK_GROUP}')", [by])
 
