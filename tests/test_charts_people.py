@@ -3,11 +3,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics.people import survey
+from analytics.people import privacy, survey
 from ui.charts import people as charts
 from ui.i18n import set_language
 
-PRIMARY = "fewer than 5 responses"
+PRIMARY = privacy.FEW_RESPONSES
+LABEL = "fewer than 5 responses"  # what a FEW_RESPONSES row shows, with k = 5
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +34,7 @@ def groups_frame():
         "group": ["Engineering", "Finance", "Legal", survey.NOT_GIVEN],
         "responses": pd.array([60, None, None, 12], dtype="Int64"),
         "enps": [-10.0, None, None, 25.0], "margin_of_error": [15.0, None, None, 40.0],
-        "suppressed": [False, True, True, False], "reason": [None, survey.SECONDARY_REASON, PRIMARY, None]})
+        "suppressed": [False, True, True, False], "reason": [None, privacy.DERIVABLE, PRIMARY, None]})
 
 
 def trace(fig, name):
@@ -52,7 +53,7 @@ def test_enps_trend_band_is_enps_plus_and_minus_margin():
     assert list(upper.y) == [35.0, None, 48.0]
     assert list(lower.y) == [-5.0, None, 12.0]
     assert lower.fill == "tonexty" and upper.fill is None
-    assert annotations(fig) == [PRIMARY]
+    assert annotations(fig) == [LABEL]
 
 
 def test_enps_trend_band_stays_within_the_scale_and_can_use_the_corrected_margin():
@@ -72,7 +73,7 @@ def test_enps_mix_stacks_the_three_shares_in_percent():
     assert list(fig.data[2].y) == [25.0, None, 20.0]
     for i in (0, 2):
         assert sum(tr.y[i] for tr in fig.data) == pytest.approx(100.0)
-    assert annotations(fig) == [PRIMARY]
+    assert annotations(fig) == [LABEL]
 
 
 def test_enps_by_group_has_no_bar_for_suppressed_groups():
@@ -82,7 +83,7 @@ def test_enps_by_group_has_no_bar_for_suppressed_groups():
     assert list(bars.x) == [-10.0, None, None, 25.0]
     assert list(bars.error_x.array) == [15.0, None, None, 40.0]
     assert bars.text[1] is None and bars.text[2] is None and bars.customdata[2] is None
-    assert sorted(annotations(fig)) == sorted([PRIMARY, "hidden to protect a smaller group"])
+    assert sorted(annotations(fig)) == sorted([LABEL, "hidden to protect a smaller group"])
     assert "Legal" not in str(bars.customdata) and fig.layout.title.text == "eNPS by department"
 
 
@@ -111,7 +112,7 @@ def test_question_bars_stack_unfavourable_neutral_favourable():
     assert [tr.name for tr in fig.data] == ["Unfavourable", "Neutral", "Favourable"]
     assert list(fig.data[2].x) == [50.0, None]
     assert list(fig.data[0].x) == [20.0, None]
-    assert annotations(fig) == [PRIMARY]
+    assert annotations(fig) == [LABEL]
 
 
 def test_favourable_trend_has_one_line_per_question_with_a_gap_when_suppressed():
@@ -133,8 +134,8 @@ def test_heatmap_leaves_suppressed_cells_blank_with_a_hover_label():
     (cells,) = charts.question_heatmap(heat, k=5, dimension_label="department").data
     assert list(cells.x) == ["Engineering", "Legal", "Sales"]
     assert [list(row) for row in cells.z] == [[60.0, None, 40.0], [45.0, None, 20.0]]
-    assert cells.text[0][1] == "" and PRIMARY in cells.hovertext[0][1]
-    assert not any(ch.isdigit() for ch in cells.hovertext[0][1].split("<br>")[-1].replace(PRIMARY, ""))
+    assert cells.text[0][1] == "" and LABEL in cells.hovertext[0][1]
+    assert not any(ch.isdigit() for ch in cells.hovertext[0][1].split("<br>")[-1].replace(LABEL, ""))
 
 
 def test_interval_by_manager_draws_the_cadence_line():
@@ -157,3 +158,15 @@ def test_meetings_per_month_stacks_managers_and_fills_missing_months_with_nothin
 def test_top_terms_keeps_the_order_given():
     fig = charts.top_terms(pd.DataFrame({"term": ["workload", "tools"], "count": [7, 3]}))
     assert list(fig.data[0].y) == ["workload", "tools"] and list(fig.data[0].x) == [7, 3]
+
+
+def test_hidden_messages_say_which_rule_hid_the_selection():
+    assert charts.hidden_everywhere_message([privacy.FEW_RESPONSES], 5).startswith("Fewer than 5 responses in every")
+    mixed = charts.hidden_everywhere_message([privacy.FEW_RESPONSES, privacy.DERIVABLE], 5)
+    assert "single out a group of fewer than 5 people" in mixed
+    assert charts.hidden_wave_message(privacy.FEW_RESPONSES, "2026-11", 7) == (
+        "Wave 2026-11: fewer than 7 responses for this selection, so its results are hidden.")
+    assert "single out" in charts.hidden_wave_message(privacy.DERIVABLE, "2026-11", 7)
+    set_language("fr")
+    assert charts.hidden_wave_message(privacy.FEW_RESPONSES, "2026-11", 7).startswith("Vague 2026-11")
+    set_language("en")

@@ -21,7 +21,7 @@ import pytest
 
 from analytics import cli, ingest, store
 from analytics.ingest import readers
-from analytics.people import survey
+from analytics.people import responses
 from analytics.reports import exports
 from analytics.sales import deals
 from tests.corpus import make_corpus
@@ -234,7 +234,7 @@ def test_hostile_survey_group_and_question_are_plain_data(corpus, copy_db):
     with store.connect(copy_db) as con:
         dimension = con.execute("SELECT DISTINCT dimension FROM survey_groups WHERE value = '<b>Sales</b>'"
                                 ).fetchone()[0]
-        where, params = survey._filter_sql({dimension: ["<b>Sales</b>", "x'); DROP TABLE survey_groups;--"]})
+        where, params = responses.filter_sql({dimension: ["<b>Sales</b>", "x'); DROP TABLE survey_groups;--"]})
         assert "DROP" not in where and "Sales" not in where
         count = con.execute(f"SELECT count(*) FROM survey_responses r WHERE {where}", params).fetchone()[0]
         questions = [r[0] for r in con.execute("SELECT question FROM survey_questions").fetchall()]

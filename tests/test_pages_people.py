@@ -16,6 +16,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from analytics import store
 from tests.apptest_utils import assert_clean, open_view
 from ui.i18n import FR
 
@@ -152,24 +153,27 @@ def test_engagement_in_french(app_file, downloads):
     assert_hidden_group_has_no_number(at, downloads)
 
 
-def test_engagement_filters_below_k_say_fewer_than_k(app_file, downloads):
+def test_engagement_filters_below_k_say_fewer_than_k(app_file, sample_db, downloads):
+    # k = 9: the sample's Sales Development team has 9, 9 and 8 respondents in waves 2026-09, -10, -11.
+    with store.transaction(sample_db) as con:
+        store.set_setting(con, "anonymity_threshold", 9)
+        store.set_setting(con, "comment_threshold", 9)
     at = open_page(app_file, "engagement.py")
-    set_value(at, "engagement_filter_department", ["Customer Success"])
-    set_value(at, "engagement_filter_location", ["Berlin"])
-    assert any("Wave 2026-11: fewer than 5 responses" in w.value for w in at.warning)
+    set_value(at, "engagement_filter_team", ["Sales Development"])
+    assert any("Wave 2026-11: fewer than 9 responses" in w.value for w in at.warning)
     assert at.metric[0].label == "eNPS, wave 2026-10"
     waves = at.dataframe[0].value
     assert waves.loc[waves["Wave"] == "2026-11", ["Responses", "eNPS", "Note"]].values.tolist() == [
-        ["", "", "fewer than 5 responses"]]
-    assert any("No comment is shown" in i.value for i in at.info)
+        ["", "", "fewer than 9 responses"]]
+    assert waves.loc[waves["Wave"] == "2026-10", "Responses"].tolist() == ["9"]
     downloads.clear()
     at.run()
     wave_csv = next(data for name, data in downloads if name == "enps_by_wave.csv").decode("utf-8-sig")
     assert "2026-11" not in wave_csv and "2026-10" in wave_csv
-    set_value(at, "engagement_filter_department", ["Finance"])
-    set_value(at, "engagement_filter_location", ["Lyon"])
-    assert any("Fewer than 5 responses in every wave" in w.value for w in at.warning)
-    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    # Sales Development is a team of Sales: with Marketing as well, no response is left.
+    set_value(at, "engagement_filter_department", ["Marketing"])
+    assert any(i.value == "No eNPS answers for this selection." for i in at.info)
+    assert not at.metric and not at.get("plotly_chart")
 
 
 def test_engagement_headcount_and_comment_search(app_file):
@@ -201,10 +205,11 @@ def test_pulse_results_heatmap_and_french(app_file, downloads):
     assert_hidden_group_has_no_number(at, downloads)
     set_value(at, "pulse_heatmap_dimension", "team")
     assert_hidden_group_has_no_number(at, downloads)
-    set_value(at, "pulse_filter_department", ["Finance"])
-    set_value(at, "pulse_filter_location", ["Lyon"])
-    assert any("Fewer than 5 answers in every wave" in w.value for w in at.warning)
-    set_value(at, "pulse_filter_location", [])
+    # Marketing, wave 2026-11 (pandas on the sample CSV): 16 answers, mean 3.4375, 7 of 16 answer 4 or 5.
+    set_value(at, "pulse_filter_department", ["Marketing"])
+    tools = at.dataframe[0].value.set_index("Question").loc["I have the tools I need to do my job well."]
+    assert (tools["Responses"], tools["Mean"], tools["Favourable"]) == ("16", "3.44", "44%")
+    assert_hidden_group_has_no_number(at, downloads)
     set_value(at, "pulse_filter_department", [])
     set_value(at, "app_language", "fr")
     results = at.dataframe[0].value

@@ -2,11 +2,12 @@
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.people import survey
+from analytics.people import privacy, survey
 
 # promoters (9-10): 10, 9, 10, 9, 9 -> 5; passives (7-8): 8, 7 -> 2; detractors (0-6): 6, 3, 5 -> 3
 TEN = [10, 9, 8, 7, 6, 3, 10, 9, 9, 5]
@@ -164,21 +165,32 @@ def test_group_of_four_is_hidden_and_the_next_smallest_sibling_too(db):
     assert list(groups.index) == ["HR", "Ops", "Sales"]  # by name, never by size
     # HR (4 < 5) is hidden; it is the only hidden one, so Ops (6, the next smallest) is hidden too:
     # otherwise HR = total - Ops - Sales
-    assert groups.loc["HR", "suppressed"] and groups.loc["HR", "reason"] == "fewer than 5 responses"
-    assert groups.loc["Ops", "suppressed"] and "total" in groups.loc["Ops", "reason"]
+    assert groups.loc["HR", "suppressed"] and groups.loc["HR", "reason"] == survey.FEW_RESPONSES
+    assert groups.loc["Ops", "suppressed"] and groups.loc["Ops", "reason"] == privacy.DERIVABLE
     for name in ("HR", "Ops"):
         assert groups.loc[name, ["responses", "promoters", "enps", "margin_of_error", "pct_promoters"]].isna().all()
     assert (groups.loc["Sales", "responses"], groups.loc["Sales", "enps"]) == (10, pytest.approx(20.0))
 
 
-def test_hidden_siblings_rule():
-    # exactly one hidden (A = 4): B, the next smallest, is hidden too; the two together (10) reach k
-    assert set(survey.hidden_siblings({"A": 4, "B": 6, "C": 7}, 5)) == {"A", "B"}
-    # two hidden whose total 2 + 2 = 4 < 5 could be derived together: D (8, next smallest) is hidden too
-    assert set(survey.hidden_siblings({"A": 2, "B": 2, "C": 10, "D": 8}, 5)) == {"A", "B", "D"}
-    # two hidden totalling 4 + 3 = 7 >= 5: nothing more
-    assert set(survey.hidden_siblings({"A": 4, "B": 3, "C": 9, "D": 9}, 5)) == {"A", "B"}
-    assert survey.hidden_siblings({"A": 5, "B": 9}, 5) == {}
+def blocks_of(departments: dict[str, int], k: int = 5) -> list[set[str]]:
+    """The blocks of one wave whose responses are only grouped by department: which departments each holds."""
+    names = [d for d, n in departments.items() for _ in range(n)]
+    people = privacy.Population(np.array(["w"] * len(names), dtype=object),
+                                {"department": np.array(names, dtype=object)},
+                                {privacy.ENPS: np.ones(len(names), dtype=bool)}, ["department"])
+    block, _ = people.blocks("w", privacy.ENPS, k)
+    return sorted(({names[i] for i in np.flatnonzero(block == b)} for b in set(block)), key=sorted)
+
+
+def test_blocks_publish_the_largest_groups_first_while_every_block_keeps_k():
+    # A = 4 cannot stand alone; C (7) splits off first, then B (6) would leave A's 4 alone: B stays with A
+    assert blocks_of({"A": 4, "B": 6, "C": 7}) == [{"A", "B"}, {"C"}]
+    # C (10) splits off; D (8) splitting off would leave A + B = 2 + 2 = 4 < 5 alone, so D stays with them
+    assert blocks_of({"A": 2, "B": 2, "C": 10, "D": 8}) == [{"A", "B", "D"}, {"C"}]
+    # A + B = 7 can stay together while C and D split off
+    assert blocks_of({"A": 4, "B": 3, "C": 9, "D": 9}) == [{"A", "B"}, {"C"}, {"D"}]
+    assert blocks_of({"A": 5, "B": 9}) == [{"A"}, {"B"}]
+    assert blocks_of({"A": 4}) == [{"A"}]  # a wave under k: one block no set can match
 
 
 def test_responses_without_a_value_are_a_sibling(db):
@@ -199,7 +211,7 @@ def test_a_filter_narrowing_a_group_below_k_hides_it(db):
         narrowed = only_row(survey.enps_by_wave(con, filters={"department": ["Sales"], "location": ["Paris"]}))
         both = only_row(survey.enps_by_wave(con, filters={"location": ["Paris", "Lyon"]}))
     assert visible.responses == 10 and not visible.suppressed
-    assert narrowed.suppressed and narrowed.reason == "fewer than 5 responses"
+    assert narrowed.suppressed and narrowed.reason == survey.FEW_RESPONSES
     assert pd.isna(narrowed.responses) and pd.isna(narrowed.enps) and pd.isna(narrowed.margin_of_error)
     assert both.responses == 10  # values of one dimension are alternatives
 
@@ -227,8 +239,9 @@ def test_filter_values_offered_only_for_groups_reaching_k_in_a_wave(db):
     add_survey(db, dept("Sales", TEN) + dept("Ops", [9] * 6) + dept("HR", [9] * 4)
                + dept("HR", [9] * 4, on="2026-11-02"))
     with store.connect(db) as con:
-        # HR has 8 responses in all, but never 5 in one wave
-        assert survey.survey_groups_available(con) == {"department": ["Ops", "Sales"]}
+        # HR has 8 responses in all, but never 5 in one wave; Ops (6) cannot be shown in October either:
+        # everyone (20) - Sales (10) - Ops (6) would be HR's 4. November has HR alone (4 < 5).
+        assert survey.survey_groups_available(con) == {"department": ["Sales"]}
 
 
 # --- pulse questions ----------------------------------------------------------------------------------
@@ -400,5 +413,7 @@ def test_pooled_waves_never_reveal_a_group_small_in_each_wave(tmp_path):
         groups = enps_by_group(con, "department", wave=None, k=5).set_index("group")
         heat = question_heatmap(con, "department", wave=None, k=5).set_index("group")
     assert bool(groups.loc["Legal", "suppressed"]) and bool(heat.loc["Legal", "suppressed"])
-    # exactly one sibling hidden by size: the next smallest (a tie at 8 per wave, first by name: Ops) is hidden too
-    assert bool(groups.loc["Ops", "suppressed"]) and not bool(groups.loc["Sales", "suppressed"])
+    # Ops, Sales and Tech (8 each, largest first, ties by name) split off while the rest keeps 5: Ops (rest 18),
+    # Sales (rest 10); Tech would leave Legal's 2 alone, so Tech stays hidden with Legal in every wave
+    assert not bool(groups.loc["Ops", "suppressed"]) and not bool(groups.loc["Sales", "suppressed"])
+    assert bool(groups.loc["Tech", "suppressed"]) and groups.loc["Tech", "reason"] == privacy.DERIVABLE

@@ -11,21 +11,14 @@ Choices made where the specification is silent (also listed in the project docs)
   ``2026-Q4``, ``Q4 2026``, ``2026-W41``), else by their earliest response date, else naturally by label
   ("Wave 2" before "Wave 10"), labels without any date after dated ones; ``undated`` last.
   The order is computed over all responses, so filtering never reorders waves.
-- **Anonymity threshold k**: the ``anonymity_threshold`` setting, or the ``k`` argument; never below 3.
-  A wave, a filtered group, a group of a breakdown, or a (wave, question) cell with fewer than k answers is
-  returned as a row with ``suppressed=True``, a ``reason`` and every number empty (the pages show
-  "fewer than k responses"); ``survey_report`` omits such rows entirely.
-- **Filters** ``{dimension: [values]}``: values of one dimension are alternatives (OR), dimensions
-  combine (AND); an empty list means "no filter on that dimension". A response with no value for a
-  dimension belongs to the group ``NOT_GIVEN`` ("(not given)"), which can be filtered on and is a sibling
-  in breakdowns (otherwise it could be derived from the total). Filters apply before suppression.
-- **Secondary suppression** in a breakdown (``enps_by_group``, and per question in ``question_heatmap``):
-  when exactly one sibling is hidden, the next smallest visible sibling is hidden too (the specification's
-  rule); then, while the hidden siblings together have fewer than k answers (their combined result could
-  be derived from the parent total minus the visible groups), the next smallest visible sibling is hidden
-  as well. Ties are broken by group name. Rows are ordered by group name, never by size, so the order
-  does not hint at the size of a hidden group. Known limit: comparing two different filters (for example
-  Sales, then Sales in Paris) can still reveal a difference smaller than k; the rules above are per view.
+- **Anonymity**: every number goes through ``privacy`` (docs/privacy.md): a wave, a filtered group, a group of
+  a breakdown, a (wave, question) cell or a comment list is shown only when its set of answered responses is a
+  whole number of that wave's blocks of at least k responses. Otherwise it is returned as a row with
+  ``suppressed=True``, a ``reason`` code (``privacy.FEW_RESPONSES``: fewer than k answers;
+  ``privacy.DERIVABLE``: showing it would let a smaller group be worked out by subtraction) and every number
+  empty; ``survey_report`` omits such rows entirely. The threshold k is the ``anonymity_threshold`` setting or
+  the ``k`` argument, never below 3. Filters apply before the rule; rows are ordered by group name, never by
+  size, so the order does not hint at the size of a hidden group.
 - ``wave=None`` in ``enps_by_group`` and ``question_heatmap`` pools every wave (a person who answered two
   waves counts twice); in ``question_results`` and ``comments`` it means "every wave, one wave at a time".
 - **Change between waves** (``enps_change``): each visible dated wave against the previous visible one
@@ -39,16 +32,17 @@ Choices made where the specification is silent (also listed in the project docs)
   = the top two points of the scale (4-5 on 1-5), unfavourable = the bottom two, neutral = the points in
   between (3 on 1-5); on scales of three points or fewer, the top and bottom single points. The
   distribution counts the scored values, so a high point is always the favourable side.
-- **Comments**: shown per wave only when the filtered group has at least ``max(comment_threshold, k)``
-  responses in that wave (all responses, answered eNPS or not). Columns: wave, one column per filtered
-  dimension holding the filter as chosen (never the author's own value when several were chosen),
+- **Comments**: shown per wave only when the filtered group's responses in that wave (answered eNPS or not:
+  any of them may have written a comment) pass the privacy rule with ``max(comment_threshold, k)`` as the
+  threshold, so two comment lists shown never differ by the comments of fewer people. Columns: wave, one
+  column per filtered dimension holding the filter as chosen (never the author's own value when several were chosen),
   question, comment. Ordered by wave, question, then comment text, never by response order.
 - **Top terms**: lower-cased words (accents kept, French elisions such as ``l'`` and English ``'s``
   removed, English and French stop words and one-letter words dropped) and two-word phrases of
   consecutive kept words within a sentence; count = number of comments containing the term (each comment
   counts a term once); phrases are kept only when at least two comments contain them.
-- **Filter values offered** (``survey_groups_available``): only values with at least k responses in at
-  least one wave, so that the list itself does not reveal a tiny team.
+- **Filter values offered** (``survey_groups_available``): only values of group columns that the privacy
+  rule shows (all responses) in at least one wave, so that the list itself does not reveal a tiny team.
 """
 from __future__ import annotations
 
@@ -62,22 +56,23 @@ from itertools import pairwise
 import duckdb
 import pandas as pd
 
-from analytics import store
+from analytics.people import privacy
+from analytics.people.privacy import FEW_RESPONSES, anonymity_threshold, comment_threshold
+from analytics.people.responses import (
+    GROUP_VALUES_SQL,
+    NOT_GIVEN,
+    UNDATED,
+    clean_filters,
+    group_key,
+    natural_key,
+    responses_sql,
+)
+from analytics.store.sql import Fragment
 
-NOT_GIVEN = "(not given)"
-UNDATED = "undated"
+__all__ = ["NOT_GIVEN", "UNDATED", "FEW_RESPONSES", "anonymity_threshold", "comment_threshold"]  # re-exported
+
 NOT_COMPARABLE_LABEL = "1–10 scale: not comparable with 0–10 benchmarks"
-SECONDARY_REASON = "hidden so that a smaller hidden group cannot be worked out from the total"
-MIN_THRESHOLD = 3
 Z_95 = 1.96
-PREFERRED_DIMENSIONS = ("department", "team", "manager", "location", "tenure")
-
-# The SQL expression of a response's period, chosen by the validated wave_period setting (never user text).
-_PERIOD_SQL = {
-    "month": "strftime(r.responded_on, '%Y-%m')",
-    "week": "strftime(r.responded_on, '%G-W%V')",
-    "quarter": "CAST(year(r.responded_on) AS VARCHAR) || '-Q' || CAST(quarter(r.responded_on) AS VARCHAR)",
-}
 
 ENPS_COLUMNS = ["responses", "promoters", "passives", "detractors", "pct_promoters", "pct_passives",
                 "pct_detractors", "enps", "margin_of_error", "scale", "not_comparable", "comparability_note"]
@@ -136,84 +131,19 @@ def finite_population_margin(moe: float, responses: int, headcount: int) -> floa
     return moe * math.sqrt((headcount - responses) / (headcount - 1))
 
 
-# --- settings and shared SQL ------------------------------------------------------------------------
-
-def anonymity_threshold(con: duckdb.DuckDBPyConnection, k: int | None = None) -> int:
-    """The anonymity threshold in force: ``k`` if given, else the setting; never below MIN_THRESHOLD (3)."""
-    value = store.get_settings(con)["anonymity_threshold"] if k is None else k
-    return max(MIN_THRESHOLD, int(value))
-
-
-def comment_threshold(con: duckdb.DuckDBPyConnection, k: int | None = None) -> int:
-    """The smallest group whose comments are shown: the comment_threshold setting, never below the anonymity one."""
-    return max(int(store.get_settings(con)["comment_threshold"]), anonymity_threshold(con, k))
-
-
-def _primary_reason(k: int) -> str:
-    return f"fewer than {k} responses"
-
-
-def _clean_filters(filters: dict | None) -> dict[str, list[str]]:
-    """{dimension: sorted distinct trimmed values}; dimensions with no values are dropped."""
-    clean: dict[str, list[str]] = {}
-    for dimension, values in sorted((filters or {}).items()):
-        if values is None:
-            continue
-        if isinstance(values, str):
-            values = [values]
-        kept = sorted({str(v).strip() for v in values if v is not None and str(v).strip()})
-        if kept:
-            clean[str(dimension)] = kept
-    return clean
-
-
-def _filter_sql(filters: dict | None) -> tuple[str, list]:
-    """A WHERE condition on responses ``r`` for the filters, with its parameters."""
-    clauses, params = ["TRUE"], []
-    has_value = ("EXISTS (SELECT 1 FROM survey_groups g WHERE g.import_id = r.import_id "
-                 "AND g.response_no = r.response_no AND g.dimension = ? AND {test})")
-    for dimension, values in _clean_filters(filters).items():
-        named = [v for v in values if v != NOT_GIVEN]
-        parts = []
-        if named:
-            parts.append(has_value.format(test=f"trim(g.value) IN ({', '.join('?' * len(named))})"))
-            params += [dimension, *named]
-        if len(named) < len(values):
-            parts.append("NOT " + has_value.format(test="nullif(trim(g.value), '') IS NOT NULL"))
-            params.append(dimension)
-        clauses.append("(" + " OR ".join(parts) + ")")
-    return " AND ".join(clauses), params
-
-
-def _responses_sql(con: duckdb.DuckDBPyConnection, filters: dict | None) -> tuple[str, list]:
-    """SELECT of the filtered responses: import_id, response_no, wave, responded_on, enps, enps_scale."""
-    period = store.get_settings(con)["wave_period"]
-    where, params = _filter_sql(filters)
-    sql = (f"SELECT r.import_id, r.response_no, r.responded_on, r.enps, coalesce(r.enps_scale, '0-10') AS enps_scale, "
-           f"coalesce(nullif(trim(r.wave_label), ''), {_PERIOD_SQL.get(period, _PERIOD_SQL['month'])}, ?) AS wave "
-           f"FROM survey_responses r WHERE {where}")
-    return sql, [UNDATED, *params]
-
+# --- shared SQL --------------------------------------------------------------------------------------
 
 def _group_sql() -> str:
     """One value per response for one dimension (parameter: the dimension); missing values are NULL."""
-    return ("SELECT import_id, response_no, min(nullif(trim(value), '')) AS value FROM survey_groups "
-            "WHERE dimension = ? GROUP BY import_id, response_no")
+    return f"SELECT import_id, response_no, value FROM ({GROUP_VALUES_SQL}) WHERE dimension = ?"
 
 
-def _wave_condition(wave: str | None, column: str = "wave") -> tuple[str, list]:
-    return ("", []) if wave is None else (f" AND {column} = ?", [wave])
+def _wave_condition(wave: str | None, column: str = "wave") -> Fragment:
+    column = {"wave": "wave", "resp.wave": "resp.wave"}[column]
+    return Fragment("", []) if wave is None else Fragment(f" AND {column} = ?", [wave])
 
 
 # --- ordering ----------------------------------------------------------------------------------------
-
-def _natural_key(text: str) -> list:
-    return [int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", text))]
-
-
-def _group_key(group: str) -> tuple:
-    return (group == NOT_GIVEN, _natural_key(group))
-
 
 _LABEL_DATES = (
     (re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$"), lambda m: date(int(m[1]), int(m[2]), int(m[3] or 1))),
@@ -238,12 +168,12 @@ def _wave_key(wave: str, first_date: date | None) -> tuple:
     if wave == UNDATED:
         return (2, 0, [])
     start = _label_date(wave) or first_date
-    return (0, start.toordinal(), _natural_key(wave)) if start else (1, 0, _natural_key(wave))
+    return (0, start.toordinal(), natural_key(wave)) if start else (1, 0, natural_key(wave))
 
 
 def _wave_keys(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
     """Sort key of every wave, from all responses (so that filters never change the order)."""
-    sql, params = _responses_sql(con, None)
+    sql, params = responses_sql(con, None)
     rows = con.execute(f"SELECT wave, min(responded_on) FROM ({sql}) GROUP BY wave", params).fetchall()
     return {wave: _wave_key(wave, first) for wave, first in rows}
 
@@ -259,21 +189,6 @@ def survey_waves(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 # --- suppression -------------------------------------------------------------------------------------
-
-def hidden_siblings(counts: dict[str, int], k: int) -> dict[str, str]:
-    """Which siblings of one breakdown are hidden, and why: {group: reason}.
-
-    Primary: answered < k. Secondary: when exactly one sibling is hidden, the next smallest visible one
-    too; then, while the hidden siblings together have fewer than k answers, the next smallest visible one.
-    """
-    hidden = {g: _primary_reason(k) for g, n in counts.items() if n < k}
-    visible = sorted((g for g in counts if g not in hidden), key=lambda g: (counts[g], _group_key(g)))
-    if len(hidden) == 1 and visible:
-        hidden[visible.pop(0)] = SECONDARY_REASON
-    while hidden and visible and sum(counts[g] for g in hidden) < k:
-        hidden[visible.pop(0)] = SECONDARY_REASON
-    return hidden
-
 
 def _typed(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """DataFrame with nullable integer and boolean columns, so suppressed rows keep the dtypes."""
@@ -317,20 +232,23 @@ def enps_by_wave(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k:
     enps = 100 x (promoters - detractors) / responses (unrounded); margin_of_error = 1.96 x 100 x
     sqrt((p + d - (p - d)²) / n); scale '0-10', '1-10' or 'mixed', not_comparable when any 1-10 answer.
     With a headcount (one number for every wave, or {wave: number}): response_rate = responses / headcount
-    and margin_of_error_fpc = margin_of_error x sqrt((N - n) / (N - 1)). A wave with fewer than k answers
-    is returned with suppressed=True and every number empty.
+    and margin_of_error_fpc = margin_of_error x sqrt((N - n) / (N - 1)). A wave the privacy rule hides
+    is returned with suppressed=True, its reason code and every number empty.
     """
     k = anonymity_threshold(con, k)
-    sql, params = _responses_sql(con, filters)
+    sql, params = responses_sql(con, filters)
     rows = con.execute(f"SELECT wave, {_ENPS_COUNTS} FROM ({sql}) WHERE enps IS NOT NULL GROUP BY wave",
                        params).fetchall()
     by_wave = {r[0]: r[1:] for r in rows}
+    people = privacy.population(con)
+    chosen = people.members(filters)
     out = []
     for wave in _sorted_waves(con, by_wave):
         n, promoters, passives, detractors, on_1_10 = by_wave[wave]
         heads = headcount.get(wave) if isinstance(headcount, dict) else headcount
-        if n < k:
-            out.append(_empty_fields(WAVE_COLUMNS, {"wave": wave, "headcount": heads}, _primary_reason(k)))
+        reason = people.verdict(chosen & people.members(wave=wave), privacy.ENPS, k)
+        if reason:
+            out.append(_empty_fields(WAVE_COLUMNS, {"wave": wave, "headcount": heads}, reason))
             continue
         row = {"wave": wave, **_enps_fields(promoters, passives, detractors, on_1_10), "headcount": heads,
                "response_rate": None, "margin_of_error_fpc": None, "suppressed": False, "reason": None}
@@ -363,14 +281,12 @@ def enps_by_group(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | No
                   filters: dict | None = None, k: int | None = None) -> pd.DataFrame:
     """One row per value of ``dimension`` among the filtered responses with an answered eNPS.
 
-    Same numbers as ``enps_by_wave`` per group (wave=None pools every wave; then a group is judged by its
-    smallest wave, since the same people answer each wave and a pooled count would let a group of 2
-    pass k = 5 after three waves). Groups with fewer than k answers are suppressed, and siblings too
-    per ``hidden_siblings``; rows are ordered by group name,
-    ``NOT_GIVEN`` (responses without a value) last.
+    Same numbers as ``enps_by_wave`` per group; wave=None pools every wave (a group is then shown only if the
+    privacy rule shows it in every wave it has answers in). Hidden groups keep their row, suppressed, with
+    the reason code; rows are ordered by group name, ``NOT_GIVEN`` (responses without a value) last.
     """
     k = anonymity_threshold(con, k)
-    sql, params = _responses_sql(con, filters)
+    sql, params = responses_sql(con, filters)
     wave_sql, wave_params = _wave_condition(wave)
     rows = con.execute(
         f"WITH resp AS ({sql}), grp AS ({_group_sql()}) "
@@ -378,18 +294,13 @@ def enps_by_group(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | No
         f"LEFT JOIN grp USING (import_id, response_no) WHERE enps IS NOT NULL{wave_sql} GROUP BY 1",
         [*params, dimension, NOT_GIVEN, *wave_params]).fetchall()
     counts = {r[0]: r[1:] for r in rows}
-    sizes = {g: c[0] for g, c in counts.items()}
-    if wave is None:  # pooled waves: a group too small in any one wave stays hidden (no derivation by wave)
-        sizes = dict(con.execute(
-            f"WITH resp AS ({sql}), grp AS ({_group_sql()}) SELECT g, min(n) FROM ("
-            f"SELECT coalesce(grp.value, ?) AS g, wave, count(*) AS n FROM resp "
-            f"LEFT JOIN grp USING (import_id, response_no) WHERE enps IS NOT NULL GROUP BY 1, 2) GROUP BY g",
-            [*params, dimension, NOT_GIVEN]).fetchall())
-    hidden = hidden_siblings(sizes, k)
+    people = privacy.population(con)
+    chosen = people.members(filters, wave=wave)
     out = []
-    for group in sorted(counts, key=_group_key):
-        if group in hidden:
-            out.append(_empty_fields(GROUP_COLUMNS, {"group": group}, hidden[group]))
+    for group in sorted(counts, key=group_key):
+        reason = people.verdict(chosen & people.members(dimension=dimension, group=group), privacy.ENPS, k)
+        if reason:
+            out.append(_empty_fields(GROUP_COLUMNS, {"group": group}, reason))
             continue
         _, promoters, passives, detractors, on_1_10 = counts[group]
         out.append({"group": group, **_enps_fields(promoters, passives, detractors, on_1_10),
@@ -405,21 +316,23 @@ _QUESTIONS_SQL = ("SELECT import_id, question, min(position) AS position, min(sc
 
 
 def _scored_answers_sql(con: duckdb.DuckDBPyConnection, filters: dict | None,
-                       dimension: str | None = None) -> tuple[str, list]:
+                       dimension: str | None = None) -> Fragment:
     """WITH ... scored: answers with their wave, question metadata, score (reverse questions flipped) and,
     when a dimension is given, the response's group ``grp``."""
-    sql, params = _responses_sql(con, filters)
     by_group = dimension is not None
-    text = (f"WITH resp AS ({sql}), q AS ({_QUESTIONS_SQL})" + (f", grp AS ({_group_sql()})" if by_group else "")
-            + ", scored AS (SELECT resp.wave, a.question, " + ("coalesce(grp.value, ?) AS grp, " if by_group else "")
-            + "coalesce(q.position, 0) AS position, coalesce(q.scale_min, 1) AS scale_min, "
-            "coalesce(q.scale_max, 5) AS scale_max, coalesce(q.is_reverse, FALSE) AS is_reverse, "
-            "CASE WHEN coalesce(q.is_reverse, FALSE) THEN coalesce(q.scale_min, 1) + coalesce(q.scale_max, 5) "
-            "- a.value ELSE a.value END AS score "
-            "FROM survey_answers a JOIN resp USING (import_id, response_no) "
-            + ("LEFT JOIN grp USING (import_id, response_no) " if by_group else "")
-            + "LEFT JOIN q USING (import_id, question)) ")
-    return text, [*params, *([dimension, NOT_GIVEN] if by_group else [])]
+    head = Fragment("WITH resp AS (", []) + responses_sql(con, filters) + Fragment(f"), q AS ({_QUESTIONS_SQL})", [])
+    if by_group:
+        head += Fragment(f", grp AS ({_group_sql()})", [dimension])
+    body = Fragment(
+        ", scored AS (SELECT resp.wave, a.question, " + ("coalesce(grp.value, ?) AS grp, " if by_group else "")
+        + "coalesce(q.position, 0) AS position, coalesce(q.scale_min, 1) AS scale_min, "
+        "coalesce(q.scale_max, 5) AS scale_max, coalesce(q.is_reverse, FALSE) AS is_reverse, "
+        "CASE WHEN coalesce(q.is_reverse, FALSE) THEN coalesce(q.scale_min, 1) + coalesce(q.scale_max, 5) "
+        "- a.value ELSE a.value END AS score "
+        "FROM survey_answers a JOIN resp USING (import_id, response_no) "
+        + ("LEFT JOIN grp USING (import_id, response_no) " if by_group else "")
+        + "LEFT JOIN q USING (import_id, question)) ", [NOT_GIVEN] if by_group else [])
+    return head + body
 
 
 def _side(score: float, low: int, high: int) -> str:
@@ -461,15 +374,15 @@ def question_results(con: duckdb.DuckDBPyConnection, wave: str | None = None, fi
 
     Scores: reverse questions as scale_max + scale_min - value. mean = mean score; favourable / neutral /
     unfavourable = shares of answers in the top two points / the middle / the bottom two (they sum to 1);
-    distribution = {point: answers} of the scores. Fewer than k answers: suppressed, numbers empty.
+    distribution = {point: answers} of the scores. A cell the privacy rule hides (the question's answers in
+    that wave): suppressed, with its reason code, numbers empty.
     """
     k = anonymity_threshold(con, k)
-    sql, params = _scored_answers_sql(con, filters)
-    wave_sql, wave_params = _wave_condition(wave)
-    rows = con.execute(
-        f"{sql} SELECT wave, question, score, scale_min, scale_max, count(*), min(position), bool_or(is_reverse) "
-        f"FROM scored WHERE TRUE{wave_sql} GROUP BY wave, question, score, scale_min, scale_max",
-        [*params, *wave_params]).fetchall()
+    sql, params = _scored_answers_sql(con, filters) + Fragment(
+        "SELECT wave, question, score, scale_min, scale_max, count(*), min(position), bool_or(is_reverse) "
+        "FROM scored WHERE TRUE", []) + _wave_condition(wave) + Fragment(
+        " GROUP BY wave, question, score, scale_min, scale_max", [])
+    rows = con.execute(sql, params).fetchall()
     cells: dict[tuple, list] = {}
     meta: dict[tuple, tuple] = {}
     for wave_, question, score, low, high, count, position, reverse in rows:
@@ -477,12 +390,15 @@ def question_results(con: duckdb.DuckDBPyConnection, wave: str | None = None, fi
         old_position, old_reverse = meta.get((wave_, question), (position, reverse))
         meta[(wave_, question)] = (min(position, old_position), reverse or old_reverse)
     order = {w: i for i, w in enumerate(_sorted_waves(con, {w for w, _ in cells}))}
+    people = privacy.population(con)
+    chosen = people.members(filters)
     out = []
     for key in sorted(cells, key=lambda c: (order[c[0]], meta[c][0], c[1].casefold())):
         base = {"wave": key[0], "question": key[1], "position": meta[key][0], "is_reverse": meta[key][1]}
         fields = _likert_fields(cells[key])
-        if fields["responses"] < k:
-            out.append(_empty_fields(QUESTION_COLUMNS, {**base, "scale": fields["scale"]}, _primary_reason(k)))
+        reason = people.verdict(chosen & people.members(wave=key[0]), privacy.question_measure(key[1]), k)
+        if reason:
+            out.append(_empty_fields(QUESTION_COLUMNS, {**base, "scale": fields["scale"]}, reason))
         else:
             out.append({**base, **fields, "suppressed": False, "reason": None})
     return _typed(out, QUESTION_COLUMNS)
@@ -493,34 +409,30 @@ def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str |
     """One row per (question, group of ``dimension``) with answers: responses, mean and favourable share.
 
     Long form; pivot with ``df.pivot(index="question", columns="group", values="favourable")``. Within each
-    question, groups are suppressed as in ``enps_by_group`` (fewer than k answers, then siblings).
-    wave=None pools every wave, each group judged by its smallest wave (as in ``enps_by_group``).
+    question, each group's answers to it go through the privacy rule (as in ``enps_by_group``); wave=None
+    pools every wave (a group is then shown only if it is shown in every wave it has answers in).
     """
     k = anonymity_threshold(con, k)
-    sql, params = _scored_answers_sql(con, filters, dimension)
-    wave_sql, wave_params = _wave_condition(wave)
-    rows = con.execute(
-        f"{sql} SELECT question, grp, score, scale_min, scale_max, count(*), min(position) "
-        f"FROM scored WHERE TRUE{wave_sql} GROUP BY question, grp, score, scale_min, scale_max",
-        [*params, *wave_params]).fetchall()
+    sql, params = _scored_answers_sql(con, filters, dimension) + Fragment(
+        "SELECT question, grp, score, scale_min, scale_max, count(*), min(position) FROM scored WHERE TRUE",
+        []) + _wave_condition(wave) + Fragment(" GROUP BY question, grp, score, scale_min, scale_max", [])
+    rows = con.execute(sql, params).fetchall()
     cells: dict[str, dict[str, list]] = {}
     positions: dict[str, int] = {}
     for question, group, score, low, high, count, position in rows:
         cells.setdefault(question, {}).setdefault(group, []).append((score, low, high, count))
         positions[question] = min(position, positions.get(question, position))
-    smallest = {}
-    if wave is None:  # pooled waves: a group too small in any one wave stays hidden (no derivation by wave)
-        smallest = {(q, g): n for q, g, n in con.execute(
-            f"{sql} SELECT question, grp, min(n) FROM (SELECT question, grp, wave, count(*) AS n FROM scored "
-            f"GROUP BY ALL) GROUP BY ALL", params).fetchall()}
+    people = privacy.population(con)
+    chosen = people.members(filters, wave=wave)
     out = []
     for question in sorted(cells, key=lambda q: (positions[q], q.casefold())):
         groups = {g: _likert_fields(c) for g, c in cells[question].items()}
-        hidden = hidden_siblings({g: smallest.get((question, g), f["responses"]) for g, f in groups.items()}, k)
-        for group in sorted(groups, key=_group_key):
+        for group in sorted(groups, key=group_key):
             base = {"question": question, "position": positions[question], "group": group}
-            if group in hidden:
-                out.append(_empty_fields(HEATMAP_COLUMNS, base, hidden[group]))
+            reason = people.verdict(chosen & people.members(dimension=dimension, group=group),
+                                    privacy.question_measure(question), k)
+            if reason:
+                out.append(_empty_fields(HEATMAP_COLUMNS, base, reason))
             else:
                 fields = groups[group]
                 out.append({**base, "responses": fields["responses"], "mean": fields["mean"],
@@ -533,26 +445,44 @@ def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str |
 _RESERVED_COMMENT_COLUMNS = {"wave", "question", "comment"}
 
 
-def comments(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: dict | None = None,
-             search: str | None = None, k: int | None = None) -> pd.DataFrame:
-    """One row per non-empty comment of the filtered group, only from waves where that group has at least
-    max(comment_threshold, k) responses. Columns: wave, one per filtered dimension (the filter as chosen),
-    question, comment; never a respondent field. ``search``: case-insensitive substring of the comment.
+def comment_waves(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k: int | None = None) -> pd.DataFrame:
+    """One row per wave, chronological: whether the filtered group's comments of that wave may be shown.
+
+    Columns wave, suppressed, reason (a ``privacy`` code). The set judged is every response of the group in
+    the wave (any of them may have written a comment), against max(comment_threshold, k).
     """
     threshold = comment_threshold(con, k)
-    clean = _clean_filters(filters)
-    sql, params = _responses_sql(con, clean)
-    wave_sql, wave_params = _wave_condition(wave, "resp.wave")
-    search_sql, search_params = ("", [])
-    if search and search.strip():
-        search_sql, search_params = " AND contains(lower(c.comment), lower(?))", [search.strip()]
-    rows = con.execute(
-        f"WITH resp AS ({sql}), sizes AS (SELECT wave, count(*) AS n FROM resp GROUP BY wave) "
-        "SELECT resp.wave, c.question, c.comment FROM survey_comments c JOIN resp USING (import_id, response_no) "
-        f"JOIN sizes USING (wave) WHERE sizes.n >= ? AND trim(c.comment) <> ''{wave_sql}{search_sql}",
-        [*params, threshold, *wave_params, *search_params]).fetchall()
+    people = privacy.population(con)
+    chosen = people.members(filters)
+    rows = []
+    for wave in survey_waves(con):
+        reason = people.verdict(chosen & people.members(wave=wave), privacy.RESPONDED, threshold)
+        rows.append({"wave": wave, "suppressed": reason is not None, "reason": reason})
+    return _typed(rows, ["wave", "suppressed", "reason"])
+
+
+def comments(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: dict | None = None,
+             search: str | None = None, k: int | None = None) -> pd.DataFrame:
+    """One row per non-empty comment of the filtered group, only from the waves ``comment_waves`` shows.
+
+    Columns: wave, one per filtered dimension (the filter as chosen), question, comment; never a respondent
+    field. ``search``: case-insensitive substring of the comment (it narrows a list already shown).
+    """
+    clean = clean_filters(filters)
+    shown = comment_waves(con, clean, k)
+    waves = [w for w, hidden in zip(shown["wave"], shown["suppressed"], strict=True)
+             if not hidden and (wave is None or w == wave)]
     names = {d: (f"group_{d}" if d in _RESERVED_COMMENT_COLUMNS else d) for d in clean}
     columns = ["wave", *names.values(), "question", "comment"]
+    if not waves:
+        return pd.DataFrame(columns=columns)
+    search_sql = Fragment("", [])
+    if search and search.strip():
+        search_sql = Fragment(" AND contains(lower(c.comment), lower(?))", [search.strip()])
+    sql, params = (Fragment("WITH resp AS (", []) + responses_sql(con, clean) + Fragment(
+        ") SELECT resp.wave, c.question, c.comment FROM survey_comments c JOIN resp USING (import_id, response_no) "
+        f"WHERE trim(c.comment) <> '' AND resp.wave IN ({', '.join('?' * len(waves))})", waves) + search_sql)
+    rows = con.execute(sql, params).fetchall()
     keys = _wave_keys(con)
     rows.sort(key=lambda r: (keys.get(r[0], _wave_key(r[0], None)), r[1].casefold(), r[2].casefold()))
     out = [{"wave": w, **{names[d]: ", ".join(v) for d, v in clean.items()}, "question": q, "comment": c}
@@ -633,27 +563,12 @@ def top_terms(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: 
 # --- filter widgets and report -----------------------------------------------------------------------
 
 def survey_groups_available(con: duckdb.DuckDBPyConnection, k: int | None = None) -> dict[str, list[str]]:
-    """{dimension: values} for filter widgets: values with at least k responses in at least one wave.
+    """{dimension: values} for filter widgets: groups the privacy rule shows (all responses) in a wave.
 
-    Dimensions in the order department, team, manager, location, tenure, then alphabetical; values in
-    natural order, NOT_GIVEN last (offered when responses without a value reach k in a wave).
+    Only group columns (``privacy.is_group_dimension``: values repeat; never free text), in the order
+    department, team, manager, location, tenure, then alphabetical; values in natural order, NOT_GIVEN last.
     """
-    k = anonymity_threshold(con, k)
-    sql, params = _responses_sql(con, None)
-    rows = con.execute(
-        f"WITH resp AS ({sql}), dims AS (SELECT DISTINCT dimension FROM survey_groups), "
-        "grp AS (SELECT import_id, response_no, dimension, min(nullif(trim(value), '')) AS value "
-        "FROM survey_groups GROUP BY import_id, response_no, dimension) "
-        "SELECT DISTINCT dims.dimension, coalesce(grp.value, ?) FROM resp CROSS JOIN dims "
-        "LEFT JOIN grp ON grp.import_id = resp.import_id AND grp.response_no = resp.response_no "
-        "AND grp.dimension = dims.dimension GROUP BY dims.dimension, 2, resp.wave HAVING count(*) >= ?",
-        [*params, NOT_GIVEN, k]).fetchall()
-    found: dict[str, list[str]] = {}
-    for dimension, value in rows:
-        found.setdefault(dimension, []).append(value)
-    order = {d: i for i, d in enumerate(PREFERRED_DIMENSIONS)}
-    return {d: sorted(found[d], key=_group_key)
-            for d in sorted(found, key=lambda d: (order.get(d, len(order)), d.casefold()))}
+    return privacy.population(con).offered(anonymity_threshold(con, k))
 
 
 def _plain(value):

@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.people import survey
+from analytics.people import privacy, survey
 from ui import fmt
 from ui.i18n import language, t
 
@@ -23,9 +23,26 @@ MANAGER_COLOURS = ("#3b6fb6", "#e07b39", "#2e9e5b", "#9c5ab8", "#c9a227", "#4aa3
 
 def hidden_label(reason: str | None, k: int) -> str:
     """What a suppressed group shows instead of numbers."""
-    if reason == survey.SECONDARY_REASON:
+    if reason == privacy.DERIVABLE:
         return t("hidden to protect a smaller group")
     return t("fewer than {k} responses", k=k)
+
+
+def hidden_everywhere_message(reasons, k: int) -> str:
+    """Why a selection shows nothing in any wave: too few responses, or it would single out a smaller group."""
+    if privacy.DERIVABLE in set(reasons):
+        return t("Results are hidden for this selection: compared with other views, they would single out a "
+                 "group of fewer than {k} people. Widen or change the filters.", k=k)
+    return t("Fewer than {k} responses in every wave for this selection: results are hidden to protect "
+             "anonymity. Widen the filters.", k=k)
+
+
+def hidden_wave_message(reason: str | None, wave: str, k: int) -> str:
+    """Why the latest wave of a selection is hidden."""
+    if reason == privacy.DERIVABLE:
+        return t("Wave {wave}: results hidden for this selection, since compared with other views they would "
+                 "single out a group of fewer than {k} people.", wave=wave, k=k)
+    return t("Wave {wave}: fewer than {k} responses for this selection, so its results are hidden.", wave=wave, k=k)
 
 
 def group_label(group: str) -> str:

@@ -38,6 +38,14 @@ FR: dict[str, str] = {
         "Nombre de collaborateurs invités dans le groupe sélectionné ; permet de calculer le taux de réponse. "
         "0 = non renseigné.",
     "No eNPS answers for this selection.": "Aucune réponse eNPS pour cette sélection.",
+    "Results are hidden for this selection: compared with other views, they would single out a group of fewer "
+    "than {k} people. Widen or change the filters.":
+        "Résultats masqués pour cette sélection : comparés à d'autres vues, ils isoleraient un groupe de moins de "
+        "{k} personnes. Élargissez ou modifiez les filtres.",
+    "Wave {wave}: results hidden for this selection, since compared with other views they would single out a "
+    "group of fewer than {k} people.":
+        "Vague {wave} : résultats masqués pour cette sélection, car comparés à d'autres vues ils isoleraient un "
+        "groupe de moins de {k} personnes.",
     "Fewer than {k} responses in every wave for this selection: results are hidden to protect anonymity. "
     "Widen the filters.":
         "Moins de {k} réponses dans chaque vague pour cette sélection : les résultats sont masqués pour préserver "
@@ -84,21 +92,23 @@ FR: dict[str, str] = {
     "Breakdown by group": "Détail par groupe",
     "eNPS by {dimension} ({wave})": "eNPS par {dimension} ({wave})",
     "eNPS by group": "eNPS par groupe",
-    "Groups with fewer than {k} responses are hidden, and so is the next smallest group when only one would be "
-    "hidden, so that no hidden result can be worked out from the total.":
-        "Les groupes de moins de {k} réponses sont masqués, ainsi que le plus petit groupe suivant lorsqu'un seul "
-        "serait masqué, afin qu'aucun résultat masqué ne puisse être déduit du total.",
+    "Groups with fewer than {k} responses are hidden, and so are the groups that would let a hidden one be "
+    "worked out from the others or from another view.":
+        "Les groupes de moins de {k} réponses sont masqués, ainsi que les groupes qui permettraient de déduire un "
+        "groupe masqué à partir des autres ou d'une autre vue.",
     "Comments": "Commentaires",
     "Comment": "Commentaire",
     "{n} comments": "{n} commentaires",
     "Search the comments": "Rechercher dans les commentaires",
     "a word, e.g. workload": "un mot, par ex. charge",
-    "No comment is shown: comments appear only when the selection has at least {n} responses in a wave, to "
-    "protect anonymity.":
-        "Aucun commentaire affiché : pour préserver l'anonymat, les commentaires n'apparaissent que si la sélection "
-        "compte au moins {n} réponses dans la vague.",
-    "Comments from waves where the selection has fewer than {n} responses are not shown: {waves}.":
-        "Les commentaires des vagues où la sélection compte moins de {n} réponses ne sont pas affichés : {waves}.",
+    "No comment is shown: to protect anonymity, comments appear only for selections of at least {n} responses "
+    "in a wave, and only when comparing them with other views cannot single out fewer people.":
+        "Aucun commentaire affiché : pour préserver l'anonymat, les commentaires n'apparaissent que pour les "
+        "sélections d'au moins {n} réponses dans la vague, et seulement si leur comparaison avec d'autres vues ne "
+        "peut pas isoler moins de personnes.",
+    "Comments of these waves are not shown for this selection, to protect anonymity: {waves}.":
+        "Les commentaires de ces vagues ne sont pas affichés pour cette sélection, pour préserver l'anonymat : "
+        "{waves}.",
     "No comment contains “{search}”.": "Aucun commentaire ne contient « {search} ».",
     "No comments for this selection.": "Aucun commentaire pour cette sélection.",
     "Most frequent words in the comments": "Mots les plus fréquents dans les commentaires",
@@ -112,10 +122,6 @@ FR: dict[str, str] = {
         "Aucune question pulse importée pour l'instant. Importez un export d'enquête comportant des questions "
         "notées de 1 à 5 depuis la page Importer.",
     "No answers for this selection.": "Aucune réponse pour cette sélection.",
-    "Fewer than {k} answers in every wave for this selection: results are hidden to protect anonymity. "
-    "Widen the filters.":
-        "Moins de {k} réponses dans chaque vague pour cette sélection : les résultats sont masqués pour préserver "
-        "l'anonymat. Élargissez les filtres.",
     "Results for {wave}": "Résultats de la vague {wave}",
     "Mean": "Moyenne",
     "Favourable": "Favorable",
@@ -137,10 +143,10 @@ FR: dict[str, str] = {
     "Favourable answers by {dimension}": "Réponses favorables par {dimension}",
     "no answers": "aucune réponse",
     "{favourable} favourable · mean {mean} · {n} answers": "{favourable} favorables · moyenne {mean} · {n} réponses",
-    "Blank cells: fewer than {k} answers, or hidden so that a smaller group cannot be worked out from the total. "
-    "Hover a cell for details.":
+    "Blank cells: fewer than {k} answers, or hidden so that a smaller group cannot be worked out from the others "
+    "or from another view. Hover a cell for details.":
         "Cellules vides : moins de {k} réponses, ou masquées pour qu'un groupe plus petit ne puisse pas être déduit "
-        "du total. Survolez une cellule pour le détail.",
+        "des autres ou d'une autre vue. Survolez une cellule pour le détail.",
     # 1:1 meetings
     "How regularly managers meet each person in their team: days since the last 1:1, the usual interval between "
     "meetings and who is overdue.":

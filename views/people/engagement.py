@@ -60,8 +60,8 @@ def kpis(waves: pd.DataFrame, headcount: int, filters: dict, k: int) -> None:
     """Latest visible wave: eNPS ± margin, responses, change from the previous wave, response rate."""
     latest = waves.iloc[-1]
     if latest["suppressed"]:
-        st.warning(t("Wave {wave}: fewer than {k} responses for this selection, so its results are hidden.",
-                     wave=wave_name(latest["wave"]), k=k), icon=":material/visibility_off:")
+        st.warning(charts.hidden_wave_message(latest["reason"], wave_name(latest["wave"]), k),
+                   icon=":material/visibility_off:")
     shown = waves[~waves["suppressed"]].iloc[-1]
     corrected = bool(headcount) and pd.notna(shown["margin_of_error_fpc"])
     margin = shown["margin_of_error_fpc"] if corrected else shown["margin_of_error"]
@@ -127,36 +127,38 @@ def breakdown(waves: list[str], filters: dict, k: int) -> None:
     st.plotly_chart(charts.enps_by_group(groups, k, title), width="stretch", key="engagement_group_chart")
     st.dataframe(enps_table(groups, "group", label, k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
     if groups["suppressed"].any():
-        st.caption(t("Groups with fewer than {k} responses are hidden, and so is the next smallest group when only "
-                     "one would be hidden, so that no hidden result can be worked out from the total.", k=k))
+        st.caption(t("Groups with fewer than {k} responses are hidden, and so are the groups that would let a hidden "
+                     "one be worked out from the others or from another view.", k=k))
     common.downloads(enps_export(groups, "group", label), f"enps_by_{dimension}", t("eNPS by group"),
                      "engagement_groups")
 
 
-def comments_panel(waves: pd.DataFrame, filters: dict, threshold: int) -> None:
+def comments_panel(filters: dict, threshold: int) -> None:
     st.subheader(t("Comments"))
-    names = list(waves["wave"])
+    shown_waves = common.fetch(survey.comment_waves, filters=filters)
+    names = list(shown_waves["wave"])
     left, right = st.columns(2)
     wave = left.selectbox(t("Wave"), [*reversed(names), ALL_WAVES], format_func=wave_name,
                           key="engagement_comments_wave")
     search = right.text_input(t("Search the comments"), key="engagement_comments_search",
                               placeholder=t("a word, e.g. workload"))
-    picked = waves if wave == ALL_WAVES else waves[waves["wave"] == wave]
-    too_small = picked["suppressed"] | (picked["responses"].fillna(0).astype(int) < threshold)
+    picked = shown_waves if wave == ALL_WAVES else shown_waves[shown_waves["wave"] == wave]
+    too_small = picked["suppressed"]
     wave_arg = None if wave == ALL_WAVES else wave
     found = common.fetch(survey.comments, wave=wave_arg, filters=filters, search=search or None)
     if found.empty:
         if too_small.all():
-            st.info(t("No comment is shown: comments appear only when the selection has at least {n} responses "
-                      "in a wave, to protect anonymity.", n=threshold), icon=":material/visibility_off:")
+            st.info(t("No comment is shown: to protect anonymity, comments appear only for selections of at least "
+                      "{n} responses in a wave, and only when comparing them with other views cannot single out "
+                      "fewer people.", n=threshold), icon=":material/visibility_off:")
         elif search:
             st.info(t("No comment contains “{search}”.", search=search))
         else:
             st.info(t("No comments for this selection."))
         return
     if too_small.any():
-        st.caption(t("Comments from waves where the selection has fewer than {n} responses are not shown: {waves}.",
-                     n=threshold, waves=", ".join(wave_name(w) for w in picked.loc[too_small, "wave"])))
+        st.caption(t("Comments of these waves are not shown for this selection, to protect anonymity: {waves}.",
+                     waves=", ".join(wave_name(w) for w in picked.loc[too_small, "wave"])))
     table, terms = st.columns([3, 2])
     headers = {"wave": t("Wave"), "question": t("Question"), "comment": t("Comment"),
                **{c: charts.dimension_label(c.removeprefix("group_")) for c in found.columns
@@ -203,11 +205,10 @@ if waves.empty:
     st.info(t("No eNPS answers for this selection."), icon=":material/info:")
     st.stop()
 if waves["suppressed"].all():
-    st.warning(t("Fewer than {k} responses in every wave for this selection: results are hidden to protect "
-                 "anonymity. Widen the filters.", k=k), icon=":material/visibility_off:")
+    st.warning(charts.hidden_everywhere_message(waves["reason"], k), icon=":material/visibility_off:")
     st.stop()
 kpis(waves, headcount, filters, k)
 trend(waves, k)
 breakdown(list(waves["wave"]), filters, k)
-comments_panel(waves, filters, common.fetch(survey.comment_threshold))
+comments_panel(filters, common.fetch(survey.comment_threshold))
 sales_and_people(k)

@@ -84,7 +84,7 @@ def heatmap_section(wave: str, filters: dict, k: int) -> None:
     st.plotly_chart(charts.question_heatmap(heat, k, label), width="stretch", key="pulse_heatmap_chart")
     if heat["suppressed"].any():
         st.caption(t("Blank cells: fewer than {k} answers, or hidden so that a smaller group cannot be worked out "
-                     "from the total. Hover a cell for details.", k=k))
+                     "from the others or from another view. Hover a cell for details.", k=k))
     common.downloads(heatmap_export(heat, label), f"pulse_{wave}_by_{dimension}", t("Pulse by group"), "pulse_heatmap")
 
 
@@ -99,8 +99,7 @@ if all_results.empty:
     st.info(t("No answers for this selection."), icon=":material/info:")
     st.stop()
 if all_results["suppressed"].all():
-    st.warning(t("Fewer than {k} answers in every wave for this selection: results are hidden to protect "
-                 "anonymity. Widen the filters.", k=k), icon=":material/visibility_off:")
+    st.warning(charts.hidden_everywhere_message(all_results["reason"], k), icon=":material/visibility_off:")
     st.stop()
 waves = list(dict.fromkeys(all_results["wave"]))
 wave = st.selectbox(t("Wave"), list(reversed(waves)), format_func=wave_name, key="pulse_wave")

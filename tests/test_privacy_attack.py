@@ -1,0 +1,286 @@
+"""An attacker with every survey view the product can show: no group under k can be worked out (issue 14).
+
+For fixtures built to tempt it (a filter's complement of one person, a blank department with a comment, a
+single respondent, two waves where one person joined, a team nested in a department, a pooled group), the test
+calls every survey function the pages, downloads and ``report --json`` use, for every filter combination (every
+subset of every dimension's values, "(not given)" included, across dimensions), every wave and the pooled view,
+and every breakdown dimension. For each number shown it works out, from the fixture itself and not from the
+privacy module, which responses it is computed over, and checks:
+
+1. the number is right (counts, promoters, detractors, means, comment lists);
+2. every shown set holds at least k answered responses in each wave it covers (a pooled group of the same two
+   people three times is not "6 responses");
+3. **nothing smaller than k can be isolated by arithmetic**: per measure (the eNPS question, each pulse question,
+   the responders whose comments may be listed), the responses are split by which shown sets they belong to
+   (the atoms of the shown sets). Any sum or difference of shown numbers is a sum over whole atoms, so when
+   every atom that appears in a shown set has at least k responses, no group under k can be recovered.
+
+Comparing different waves is outside this test: waves hold different responses (the product stores no
+respondent identifier that could link them, on purpose), see docs/privacy.md.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.people import privacy, survey
+from analytics.reports import json_report
+from tests.test_survey import add_survey, resp
+
+K = 5
+QUESTIONS = [("Q1", 1, 1, 5, False), ("Q2", 2, 1, 5, False)]
+
+
+def person(enps, on="2026-10-05", q1=None, q2=None, comment=None, **groups):
+    answers = {name: value for name, value in (("Q1", q1), ("Q2", q2)) if value is not None}
+    return resp(enps, on=on, groups={d: v for d, v in groups.items() if v is not None}, answers=answers,
+                comments={"Change": comment} if comment else None)
+
+
+def complement_of_one():
+    """19 responses, Alpha 9, Beta 1 (the only detractor), Gamma 9: "Alpha + Gamma" would give Beta away."""
+    alpha = [person(9 + i % 2, q1=3, q2=2 + i % 3, comment=f"Alpha note {i}", department="Alpha") for i in range(9)]
+    beta = [person(2, q1=1, q2=1, comment="Beta is unhappy", department="Beta")]
+    gamma = [person(7 + i % 4, q1=2 + i % 4, q2=4, department="Gamma") for i in range(9)]
+    return alpha + beta + gamma
+
+
+def blank_department():
+    """Alpha 6, Gamma 6 and one response without a department, whose comment says so."""
+    named = [person(8 + i % 3, q1=4, q2=3, comment=f"note {d} {i}", department=d)
+             for d in ("Alpha", "Gamma") for i in range(6)]
+    return named + [person(0, q1=1, q2=5, comment="I left department blank")]
+
+
+def single_respondent():
+    return [person(10, q1=5, q2=5, comment="just me", department="Alpha")]
+
+
+def one_joiner():
+    """Wave 2026-10: team X 5 and Y 5; wave 2026-11: the same ten and one newcomer in team Z."""
+    october = [person(6 + i, on="2026-10-05", q1=3, comment=f"oct {i}", team="X" if i < 5 else "Y")
+               for i in range(10)]
+    november = [person(6 + i % 5, on="2026-11-05", q1=4, team="X" if i < 5 else "Y") for i in range(10)]
+    return october + november + [person(0, on="2026-11-06", q1=1, comment="new here", team="Z")]
+
+
+def nested_team():
+    """Sales = team X 5 + team Y 1, Ops = team Z 6: team X would give Y away (Sales − X)."""
+    sales = [person(9, q1=4, q2=4, comment=f"sales {i}", department="Sales", team="X") for i in range(5)]
+    lone = [person(1, q1=1, q2=2, comment="I am team Y", department="Sales", team="Y")]
+    ops = [person(7 + i % 3, q1=3, department="Ops", team="Z") for i in range(6)]
+    return sales + lone + ops
+
+
+def pooled_pair():
+    """Three waves: Core 6 and Legal 2 each time; pooled, Legal has 6 responses from the same 2 people."""
+    out = []
+    for month in ("09", "10", "11"):
+        out += [person(8, on=f"2026-{month}-03", q1=4, department="Core") for _ in range(6)]
+        out += [person(3, on=f"2026-{month}-03", q1=2, comment=f"legal {month}", department="Legal")
+                for _ in range(2)]
+    return out
+
+
+FIXTURES = {"complement_of_one": complement_of_one, "blank_department": blank_department,
+            "single_respondent": single_respondent, "one_joiner": one_joiner, "nested_team": nested_team,
+            "pooled_pair": pooled_pair}
+
+
+# --- the attacker's own bookkeeping, from the fixture alone ---------------------------------------------------
+
+class Fixture:
+    def __init__(self, responses):
+        self.responses = {no: r for no, r in enumerate(responses, start=1)}
+        self.dimensions = sorted({d for r in responses for d in r["groups"]})
+        self.waves = sorted({r["on"][:7] for r in responses})
+
+    def value(self, no, dimension):
+        given = self.responses[no]["groups"].get(dimension)
+        return given if given else survey.NOT_GIVEN
+
+    def values(self, dimension):
+        return sorted({self.value(no, dimension) for no in self.responses})
+
+    def members(self, filters, wave=None, dimension=None, group=None):
+        return frozenset(no for no, r in self.responses.items()
+                         if all(self.value(no, d) in chosen for d, chosen in filters.items())
+                         and (wave is None or r["on"][:7] == wave)
+                         and (dimension is None or self.value(no, dimension) == group))
+
+    def wave_of(self, no):
+        return self.responses[no]["on"][:7]
+
+    def filters(self):
+        """Every filter: for each dimension, no filter or any non-empty subset of its values."""
+        choices = []
+        for dimension in self.dimensions:
+            values = self.values(dimension)
+            subsets = [None] + [list(c) for n in range(1, len(values) + 1) for c in itertools.combinations(values, n)]
+            choices.append([(dimension, s) for s in subsets])
+        for combo in itertools.product(*choices):
+            yield {d: s for d, s in combo if s is not None}
+
+
+class Attacker:
+    """Collects every set shown per measure and checks each shown number against the fixture."""
+
+    def __init__(self, fixture: Fixture):
+        self.fx = fixture
+        self.shown: dict[object, set[frozenset]] = defaultdict(set)
+        self.hidden_views = 0
+
+    def see(self, measure, members: frozenset):
+        self.shown[measure].add(members)
+
+    def enps(self, row, members):
+        answered = frozenset(no for no in members if self.fx.responses[no]["enps"] is not None)
+        scores = [self.fx.responses[no]["enps"] for no in answered]
+        assert row["responses"] == len(scores)
+        assert row["promoters"] == sum(s >= 9 for s in scores)
+        assert row["detractors"] == sum(s <= 6 for s in scores)
+        self.see("enps", answered)
+
+    def question(self, question, row, members):
+        answered = frozenset(no for no in members if question in self.fx.responses[no]["answers"])
+        scores = [self.fx.responses[no]["answers"][question] for no in answered]
+        assert row["responses"] == len(scores)
+        assert row["mean"] == pytest.approx(sum(scores) / len(scores))
+        self.see(("question", question), answered)
+
+    def comment_list(self, listed, members):
+        expected = sorted(text for no in members for text in self.fx.responses[no]["comments"].values())
+        assert sorted(listed) == expected
+        self.see("responded", members)
+
+    def check_no_small_group_can_be_isolated(self, threshold_of):
+        for measure, sets in self.shown.items():
+            k = threshold_of(measure)
+            for members in sets:
+                per_wave = defaultdict(int)
+                for no in members:
+                    per_wave[self.fx.wave_of(no)] += 1
+                assert all(n >= k for n in per_wave.values()), (measure, sorted(members))
+            signature = defaultdict(list)
+            ordered = sorted(sets, key=sorted)
+            for no in self.fx.responses:
+                key = tuple(no in s for s in ordered)
+                if any(key):
+                    signature[key].append(no)
+            small = [atom for atom in signature.values() if len(atom) < k]
+            assert not small, (measure, small)
+
+
+def build(db, responses):
+    add_survey(db, responses, QUESTIONS, settings={"anonymity_threshold": K, "comment_threshold": K})
+    return Fixture(responses)
+
+
+def attack(db, fx: Fixture) -> Attacker:
+    """Every view of the survey functions, as the pages, downloads and the JSON report call them."""
+    spy = Attacker(fx)
+    with store.connect(db) as con:
+        views = 0
+        for filters in fx.filters():
+            for row in survey.enps_by_wave(con, filters).to_dict("records"):
+                if row["suppressed"]:
+                    spy.hidden_views += 1
+                    continue
+                spy.enps(row, fx.members(filters, wave=row["wave"]))
+            for row in survey.question_results(con, None, filters).to_dict("records"):
+                if not row["suppressed"]:
+                    spy.question(row["question"], row, fx.members(filters, wave=row["wave"]))
+            for dimension in fx.dimensions:
+                for wave in [*fx.waves, None]:
+                    for row in survey.enps_by_group(con, dimension, wave, filters).to_dict("records"):
+                        if not row["suppressed"]:
+                            spy.enps(row, fx.members(filters, wave, dimension, row["group"]))
+                    for row in survey.question_heatmap(con, dimension, wave, filters).to_dict("records"):
+                        if not row["suppressed"]:
+                            spy.question(row["question"], row, fx.members(filters, wave, dimension, row["group"]))
+            shown_waves = survey.comment_waves(con, filters)
+            listed = survey.comments(con, None, filters)
+            for wave, hidden in zip(shown_waves["wave"], shown_waves["suppressed"], strict=True):
+                if not hidden:
+                    spy.comment_list(listed.loc[listed["wave"] == wave, "comment"].tolist(),
+                                     fx.members(filters, wave=wave))
+                else:
+                    assert wave not in set(listed["wave"])
+            views += 1
+        report = json_report.build_report(con)["survey"]
+        for row in report["waves"]:
+            spy.enps(row, fx.members({}, wave=row["wave"]))
+        for row in report["questions"]:
+            spy.question(row["question"], row, fx.members({}, wave=row["wave"]))
+    assert views == sum(1 for _ in fx.filters())
+    spy.check_no_small_group_can_be_isolated(lambda measure: K)
+    return spy
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "attack.duckdb"
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_no_group_under_k_can_be_recovered_from_any_combination_of_views(db, name):
+    fx = build(db, FIXTURES[name]())
+    spy = attack(db, fx)
+    if name != "single_respondent":  # the test is not vacuous: something is shown, and something is hidden
+        assert spy.shown["enps"] and spy.shown["responded"]
+        assert spy.hidden_views > 0
+
+
+def test_complement_of_the_one_detractor_is_hidden(db):
+    build(db, complement_of_one())
+    with store.connect(db) as con:
+        everyone = survey.enps_by_wave(con).iloc[0]
+        others = survey.enps_by_wave(con, {"department": ["Alpha", "Gamma"]}).iloc[0]
+        questions = survey.question_results(con, None, {"department": ["Alpha", "Gamma"]})
+        groups = survey.enps_by_group(con, "department").set_index("group")
+    assert (everyone["responses"], everyone["detractors"]) == (19, 1)
+    assert bool(others["suppressed"]) and others["reason"] == privacy.DERIVABLE and pd.isna(others["responses"])
+    assert questions["suppressed"].all()
+    # Alpha and Gamma (9 each) would leave Beta (1) as 19 - 9 - 9: only one of them may be shown, the first
+    # by name when sizes tie (docs/privacy.md).
+    assert groups["suppressed"].to_dict() == {"Alpha": False, "Beta": True, "Gamma": True}
+    assert groups.loc["Beta", "reason"] == privacy.FEW_RESPONSES
+    assert groups.loc["Gamma", "reason"] == privacy.DERIVABLE
+
+
+def test_blank_department_and_its_comment_cannot_be_singled_out(db):
+    build(db, blank_department())
+    with store.connect(db) as con:
+        everyone = survey.comments(con)["comment"].tolist()
+        named = survey.comments(con, None, {"department": ["Alpha", "Gamma"]})
+        alpha = survey.comments(con, None, {"department": ["Alpha"]})["comment"].tolist()
+    assert "I left department blank" in everyone and len(everyone) == 13
+    assert named.empty  # 12 of 13: the list would differ from everyone's by one author
+    # Alpha alone (6) is shown; Gamma + the blank one (7) stay together, so Gamma is not offered.
+    assert sorted(alpha) == [f"note Alpha {i}" for i in range(6)]
+
+
+def test_nested_team_is_hidden_when_its_department_is_shown(db):
+    build(db, nested_team())
+    with store.connect(db) as con:
+        teams = survey.enps_by_group(con, "team").set_index("group")
+        sales = survey.enps_by_wave(con, {"department": ["Sales"]}).iloc[0]
+        offered = survey.survey_groups_available(con)
+    assert int(sales["responses"]) == 6 and not sales["suppressed"]
+    assert teams["suppressed"].to_dict() == {"X": True, "Y": True, "Z": False}
+    assert offered == {"department": ["Ops", "Sales"], "team": ["Z"]}
+
+
+def test_pooled_waves_do_not_make_a_small_group_big(db):
+    build(db, pooled_pair())
+    with store.connect(db) as con:
+        pooled = survey.enps_by_group(con, "department").set_index("group")
+    # Legal has 2 people a wave: pooled it is 6 answers, still hidden; and Core (6 a wave, 18 pooled) is hidden
+    # too, since each wave's total minus Core would be Legal.
+    assert bool(pooled.loc["Legal", "suppressed"]) and pooled.loc["Legal", "reason"] == privacy.FEW_RESPONSES
+    assert bool(pooled.loc["Core", "suppressed"]) and pooled.loc["Core", "reason"] == privacy.DERIVABLE
+
