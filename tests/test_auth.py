@@ -579,3 +579,20 @@ def test_oidc_unlisted_or_unverified_email_sees_nothing(sample_db, user):
     at = oidc_app(user)
     assert any("no role gives you access" in w.value for w in at.warning)
     assert not at.metric and not at.dataframe
+
+
+@pytest.mark.parametrize("page_file, user, allowed", [
+    *[(p, "sam", False) for p in PEOPLE_PAGES], *[(p, "helen", True) for p in PEOPLE_PAGES],
+    *[(p, "helen", False) for p in SALES_PAGES], *[(p, "sam", True) for p in SALES_PAGES],
+])
+def test_each_page_checks_the_role_itself(sample_db, users, fetched, page_file, user, allowed):
+    """Defence in depth: run a page file on its own (as if the navigation let it through) for a signed-in user;
+    a page outside the user's roles stops before asking analytics for anything."""
+    at = AppTest.from_file(str(ROOT / "views" / page_file), default_timeout=120)
+    at.session_state["_auth_login"] = user
+    at.run()
+    assert not at.exception, at.exception
+    refused = any("do not have access" in e.value for e in at.error)
+    assert refused is not allowed
+    if not allowed:
+        assert fetched == []

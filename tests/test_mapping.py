@@ -495,3 +495,26 @@ def test_status_value(raw, status):
 def test_stage_config_status_of():
     config = pipelines.known_stage_config("p", ["closedwon", "closedlost", "contractsent"])
     assert [config.status_of(s) for s in ["closedwon", "Closed Lost", "Contract sent"]] == ["won", "lost", "open"]
+
+
+@pytest.mark.parametrize("header, answers, kind", [
+    # Short answers to an open question are comments, never a breakdown (issue 14: "Fine.", "Good.", "Ok.").
+    ("What is one thing we should change", ["Fine.", "Good.", "Ok.", "Fine.", "Ok."], "comments"),
+    ("Une chose à changer ?", ["Rien", "Rien", "Le café", "Rien"], "comments"),
+    # Answers on a 1-5 scale under a header that mentions a manager or a team are questions about them.
+    ("q3_manager_support", ["4", "5", "2", "4", "3"], "questions"),
+    ("Manager support", ["4", "5", "2", "4", "3"], "questions"),
+    ("Q7 Team spirit", ["Agree", "Strongly agree", "Neutral", "Agree"], "questions"),
+    # Category names under a category header remain groups.
+    ("Team", ["Alpha", "Beta", "Alpha", "Beta"], "groups"),
+    ("Site", ["Lyon", "Paris", "Lyon", "Lyon"], "groups"),
+    ("Contract", ["CDI", "CDD", "CDI", "CDI"], "groups"),
+    ("Which team are you in?", ["Sales", "Ops", "Sales", "Sales"], "groups"),   # a group asked as a question
+    ("Quel est votre type de contrat ?", ["CDI", "CDD", "CDI", "CDI"], "groups"),
+    ("Nom du service", ["RH", "IT", "RH", "IT"], "groups"),
+])
+def test_answer_columns_are_never_groups(header, answers, kind):
+    sample = pd.DataFrame({header: answers, "Q1": ["4"] * len(answers)})
+    result = survey_mapping.map_survey_columns(sample)
+    found = [name for name in ("groups", "questions", "comments", "ignored") if header in getattr(result, name)]
+    assert found == [kind]

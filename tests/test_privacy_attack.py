@@ -284,3 +284,29 @@ def test_pooled_waves_do_not_make_a_small_group_big(db):
     assert bool(pooled.loc["Legal", "suppressed"]) and pooled.loc["Legal", "reason"] == privacy.FEW_RESPONSES
     assert bool(pooled.loc["Core", "suppressed"]) and pooled.loc["Core", "reason"] == privacy.DERIVABLE
 
+
+
+def comment_stored_as_group():
+    """A database imported before answer columns were refused as groups: the answers to "What is one thing we
+    should change" sit in survey_groups as a dimension, beside a real department."""
+    answers = ["Fine.", "Good.", "Ok."]
+    return [person(6 + i % 5, q1=3, department="Alpha" if i < 10 else "Gamma",
+                   **{"what is one thing we should change": answers[i % 3]}) for i in range(20)]
+
+
+def test_a_free_text_dimension_is_never_offered_nor_shown(db):
+    build(db, comment_stored_as_group())
+    with store.connect(db) as con:
+        offered = survey.survey_groups_available(con)
+        by_answer = survey.enps_by_group(con, "what is one thing we should change")
+        filtered = survey.enps_by_wave(con, {"what is one thing we should change": ["Fine."]})
+    assert offered == {"department": ["Alpha", "Gamma"]}
+    assert by_answer["suppressed"].all() and filtered["suppressed"].all()
+
+
+def test_is_group_dimension():
+    assert privacy.is_group_dimension("department", pd.Series(["A", "A", "B", "B", survey.NOT_GIVEN]))
+    assert not privacy.is_group_dimension("department", pd.Series(["A", "B", "C"]))          # one value each
+    assert not privacy.is_group_dimension("what is one thing we should change", pd.Series(["Ok."] * 6))
+    assert not privacy.is_group_dimension("why?", pd.Series(["x"] * 6))
+    assert not privacy.is_group_dimension("team", pd.Series([survey.NOT_GIVEN] * 4))          # nothing given

@@ -100,7 +100,8 @@ _GROUP_HEADERS = (
 
 _COMMENT_HEADER = word_pattern(r"comment|comments|commentaire|commentaires|remarque|remarques|why|pourquoi|suggestion"
                          r"|suggestions|anything else|autre chose|feedback|precisez|explain|expliquez|verbatim"
-                         r"|other thoughts|tell us|dites nous")
+                         r"|other thoughts|tell us|dites nous|one thing|une chose|should we change|change|changer"
+                         r"|improve|ameliorer|amelioration|would you change")
 
 
 _SURVEY_KEYS = ("enps", "wave", "date", "question", "comment", "identifier", "ignore")
@@ -142,19 +143,52 @@ def _is_comment(header: str, cells: list[str]) -> bool:
     return average > 20 and (len(set(cells)) >= 0.5 * len(cells) or "?" in str(header))
 
 
+_SENTENCE_END = re.compile(r"[.!?…]$")
+_QUESTION_NUMBER = re.compile(r"^(?:q|question|item)\s?\d+\b")
+
+
+def _is_question_header(header: str) -> bool:
+    """A header worded as a question or a statement: a '?', more than four words, or a question number
+    ('q3 manager support')."""
+    norm = normalise_header(header)
+    return "?" in str(header) or len(norm.split()) > 4 or bool(_QUESTION_NUMBER.match(norm))
+
+
+_GROUP_FILLERS = frozenset("name names nom noms code id your votre vos my mon ma de du la le l des the of".split())
+
+
+def _is_bare_group_header(header: str) -> bool:
+    """The header is only a group's name ('Team', 'Manager name', 'Nom du service'), not a statement about it
+    ('Manager support'): once the group words are removed, only fillers (name, nom, your...) remain."""
+    norm = normalise_header(header)
+    rest = norm
+    for _, words in _GROUP_HEADERS:
+        rest = word_pattern(words).sub(" ", rest)
+    return rest != norm and set(rest.split()) <= _GROUP_FILLERS
+
+
+def _is_sentences(cells: list[str]) -> bool:
+    """Most answers end like sentences ('Fine.', 'Ok!'): written answers, not category names."""
+    return bool(cells) and sum(bool(_SENTENCE_END.search(c)) for c in cells) * 2 >= len(cells)
+
+
 def _is_categorical(cells: list[str]) -> bool:
-    """Few distinct short values, repeated: worth offering as a group."""
-    if len(cells) < 2 or any(_INT.match(c) for c in cells):
+    """Few distinct short values, repeated, that are names rather than numbers or sentences: worth offering
+    as a group. Answers such as 'Fine.', 'Good.', 'Ok.' are not."""
+    if len(cells) < 2 or any(_INT.match(c) for c in cells) or _is_sentences(cells):
         return False
     distinct = len(set(cells))
     return distinct <= 20 and distinct < len(cells) and sum(map(len, cells)) / len(cells) <= 40
 
 
 def _group_dimension(header: str) -> str | None:
-    norm = " ".join(header_variants(header))
-    if "?" in str(header) or len(normalise_header(header).split()) > 4:
+    """The group a header names (department, team, manager...), also when asked as a question ('Which team
+    are you in?'); never for a numbered question ('q3_manager_support') or a long statement."""
+    norm = normalise_header(header)
+    if _QUESTION_NUMBER.match(norm) or len(norm.split()) > 8:
         return None
-    return next((dim for dim, words in _GROUP_HEADERS if word_pattern(words).search(norm)), None)
+    variants = " ".join(header_variants(header))
+    return next((dim for dim, words in _GROUP_HEADERS if word_pattern(words).search(variants)), None)
 
 
 def _enps_scale(header: str, cells: list[str]) -> str | None:
@@ -233,6 +267,8 @@ def _classify(result: SurveyMapping, column: str, cells: list[str], decided: set
     """Put one column (not decided by the user) in its place."""
     norm = normalise_header(column)
     dimension = _group_dimension(column)
+    likert = _is_likert(cells)
+    bare = _is_bare_group_header(column)  # 'Team', 'Manager name', 'Votre service'
     if "enps" not in decided and result.enps is None and ENPS_HEADER.search(norm):
         result.enps = column
     elif _is_wave_header(column):
@@ -240,10 +276,10 @@ def _classify(result: SurveyMapping, column: str, cells: list[str], decided: set
             result.ignored.append(column)  # wave cleared by the user, or a second wave column
         else:
             result.wave = column
-    elif dimension:
+    elif dimension and (bare or not likert) and not _is_comment(column, cells) and not _is_sentences(cells):
         taken = set(result.groups.values())
         result.groups[column] = dimension if dimension not in taken else norm
-    elif _is_likert(cells):
+    elif likert:  # answers are never groups: 'Manager support' answered 1-5 is a question about the manager
         result.questions.append(column)
     elif _DATE_WORDS.search(norm) and len(norm.split()) <= 4:
         result.ignored.append(column)  # another timestamp, e.g. 'Last modified time'
@@ -251,6 +287,8 @@ def _classify(result: SurveyMapping, column: str, cells: list[str], decided: set
         result.comments.append(column)
     elif _is_categorical(cells) and norm not in result.groups.values():
         result.groups[column] = norm
+    elif _is_question_header(column) and cells and not any(_INT.match(c) for c in cells):
+        result.comments.append(column)  # written answers to an open question, however short
     else:
         result.ignored.append(column)
 

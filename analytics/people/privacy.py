@@ -161,9 +161,12 @@ class Population:
         return out
 
 
-def is_group_dimension(values: pd.Series) -> bool:
-    """A dimension is a group column when its distinct given values are at most half of the responses giving
-    one (values repeat on average: department, team, location), not free text nor one value per person."""
+def is_group_dimension(name: str, values: pd.Series) -> bool:
+    """A dimension is a group column when its name is not worded as a question (no '?', at most four words)
+    and its distinct given values are at most half of the responses giving one (values repeat on average:
+    department, team, location), not free text nor one value per person."""
+    if "?" in name or len(name.split()) > 4:
+        return False
     given = values[values != NOT_GIVEN]
     return not given.empty and given.nunique() * 2 <= len(given)
 
@@ -184,7 +187,7 @@ def population(con: duckdb.DuckDBPyConnection) -> Population:
         column = np.full(len(frame), NOT_GIVEN, dtype=object)
         column[positions(rows)] = rows["value"].to_numpy(dtype=object)
         values[str(dimension)] = column
-    dimensions = sorted((d for d, v in values.items() if is_group_dimension(pd.Series(v))), key=dimension_key)
+    dimensions = sorted((d for d, v in values.items() if is_group_dimension(d, pd.Series(v))), key=dimension_key)
     answered: dict[object, np.ndarray] = {ENPS: frame["has_enps"].to_numpy(dtype=bool),
                                           RESPONDED: np.ones(len(frame), dtype=bool)}
     answers = con.execute("SELECT DISTINCT import_id, response_no, question FROM survey_answers").df()

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.people import sales_people, survey
-from ui import common, fmt
+from ui import auth, common, fmt
 from ui.charts import people as charts
 from ui.filters import survey_filters
 from ui.i18n import t
@@ -13,6 +13,7 @@ from ui.i18n import t
 ALL_WAVES = "__all_waves__"
 NOTE_WIDTH = {t("Note"): st.column_config.TextColumn(width="medium")}
 
+auth.require_permission("hr")  # defence in depth: the navigation already hides it from others
 st.title(t("Engagement (eNPS)"))
 st.caption(t("How likely employees are to recommend the company as a place to work, wave by wave: "
              "eNPS, its margin of error, the groups behind it and what people wrote."))

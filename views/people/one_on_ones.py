@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics.people import one_on_ones
-from ui import common, fmt
+from ui import auth, common, fmt
 from ui.charts import people as charts
 from ui.i18n import language, t
 
+auth.require_permission("hr")  # defence in depth: the navigation already hides it from others
 st.title(t("1:1 meetings"))
 st.caption(t("How regularly managers meet each person in their team: days since the last 1:1, the usual "
              "interval between meetings and who is overdue."))

@@ -5,11 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics.people import survey
-from ui import common, fmt
+from ui import auth, common, fmt
 from ui.charts import people as charts
 from ui.filters import survey_filters
 from ui.i18n import t
 
+auth.require_permission("hr")  # defence in depth: the navigation already hides it from others
 st.title(t("Pulse survey"))
 st.caption(t("Answers to the pulse questions, wave by wave: the average score and the share of favourable "
              "(top two points of the scale, 4–5 on 1–5), neutral and unfavourable answers."))

@@ -10,11 +10,12 @@ import streamlit as st
 
 from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
-from ui import common, fmt
+from ui import auth, common, fmt
 from ui.charts import forecast as charts_forecast
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
 
+auth.require_permission("sales")  # defence in depth: the navigation already hides it from others
 st.title(t("Forecast"))
 st.caption(t("What the pipeline should bring in: won so far plus each open deal's amount × its win probability, "
              "by expected close date, with a likely range, quotas and what-if scenarios."))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.sales import deals, movement
-from ui import common, filters, fmt
+from ui import auth, common, filters, fmt
 from ui.charts import movement as charts_movement
 from ui.i18n import t
 
+auth.require_permission("sales")  # defence in depth: the navigation already hides it from others
 st.title(t("Pipeline movement"))
 st.caption(t("What changed between two weekly exports: deals won, lost, added, dropped, advanced, moved back or "
              "slipped, and how the open pipeline went from one total to the other."))

@@ -11,11 +11,12 @@ from analytics.reports import weekly_review as review
 from analytics.sales import deals, funnel, inventory
 from analytics.sales import kpis as performance
 from analytics.sales import stage_time as velocity
-from ui import common, fmt, reasons
+from ui import auth, common, fmt, reasons
 from ui.charts import sales as charts_sales
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import language, set_language, t
 
+auth.require_permission("sales")  # defence in depth: the navigation already hides it from others
 st.title(t("Pipeline"))
 st.caption(t("Where the deals are, how they convert, how fast they move, and which ones need attention."))
 

@@ -8,12 +8,13 @@ import streamlit as st
 
 from analytics.sales import deals
 from analytics.sales import priorities as prio
-from ui import common, fmt
+from ui import auth, common, fmt
 from ui.charts import priorities as charts_priorities
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
 from ui.reasons import attribute_label, factor_text, flag_label, next_action, value_label, why_text
 
+auth.require_permission("sales")  # defence in depth: the navigation already hides it from others
 st.title(t("Priorities"))
 st.caption(t("Which open deals to work on this week, and what the deals we win have in common."))
 
