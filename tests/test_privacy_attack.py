@@ -310,3 +310,40 @@ def test_is_group_dimension():
     assert not privacy.is_group_dimension("what is one thing we should change", pd.Series(["Ok."] * 6))
     assert not privacy.is_group_dimension("why?", pd.Series(["x"] * 6))
     assert not privacy.is_group_dimension("team", pd.Series([survey.NOT_GIVEN] * 4))          # nothing given
+
+
+def test_the_engagement_and_pulse_pages_offer_no_complement(db, monkeypatch):
+    """Issue 14's first leak, on the pages: 19 responses, Beta has one (the only detractor). Gamma would give
+    Beta away beside Alpha, so the filter offers Alpha only; no table, chart or download holds 18 or 19 - 9."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from tests.apptest_utils import open_view
+
+    monkeypatch.setenv("PULSE_DB", str(db))
+    build(db, complement_of_one())
+    saved: list[bytes] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):
+        if isinstance(data, bytes):
+            saved.append(data)
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    for page, key in (("engagement.py", "engagement_filter_department"), ("pulse.py", "pulse_filter_department")):
+        at = open_view(page)
+        assert at.get_by_key(key).options == ["Alpha"]
+        saved.clear()
+        at.get_by_key(key).set_value(["Alpha"]).run()
+        assert not at.exception and not at.error
+        for frame in (el.value for el in at.dataframe):
+            for row in frame.astype(str).itertuples(index=False):
+                if any(name in cell for cell in row for name in ("Beta", "Gamma")):
+                    assert not any(ch.isdigit() for cell in row for ch in cell), row  # a name, never a number
+            if "Responses" in frame.columns:
+                assert set(frame["Responses"].astype(str)) <= {"9", ""}, frame
+        csvs = [data.decode("utf-8-sig") for data in saved if not data.startswith(b"PK")]
+        assert csvs
+        for line in (line for text in csvs for line in text.splitlines()):
+            assert "Beta" not in line and "Gamma" not in line, line
+            assert line.split(",")[1:2] not in (["18"], ["10"], ["19"]), line
