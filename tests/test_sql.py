@@ -8,7 +8,7 @@ import pytest
 
 from analytics.sales.deals import DealFilter
 from analytics.sales.scope import cohort_sql, date_range_sql, group_expr
-from analytics.store.sql import Fragment, checked
+from analytics.store.sql import Fragment, checked, value_list
 
 
 def test_fragments_join_with_their_parameters_in_order():
@@ -61,3 +61,27 @@ def test_the_deal_state_binds_its_date_currency_codes_and_rates(db):
     with store.connect(db) as con:
         assert kpis(con).open_amount == 600.0                              # 300 x 2
         assert kpis(con, as_of=dt.date(2026, 11, 6)).open_amount == 200.0  # 100 x 2
+
+
+# --- templates: a fragment's parameters follow it wherever it is placed ---------------------------------
+
+def test_a_template_takes_the_parameters_of_its_fragments_in_the_order_they_appear():
+    low, high = Fragment("x >= ?", [1]), Fragment("x <= ?", [3])
+    query = Fragment.format("SELECT count(*) FROM range(5) t(x) WHERE {high} AND {low} AND {high}", low=low, high=high)
+    assert query.params == [3, 1, 3]  # placed twice, its parameter is there twice
+    assert duckdb.execute(*query).fetchone() == (3,)
+    assert Fragment.format("SELECT {{'a': 1}}.a + {v}", v=Fragment("?", [1])).sql == "SELECT {'a': 1}.a + ?"
+
+
+def test_a_template_refuses_bare_values_and_unknown_places():
+    with pytest.raises(ValueError, match="fragment"):
+        Fragment.format("SELECT {a} + ?", a=Fragment("1", []))
+    with pytest.raises(ValueError):
+        Fragment.format("SELECT {b}", a=Fragment("1", []))
+    with pytest.raises(TypeError):
+        Fragment.format("SELECT {a}", a="1; DROP TABLE deals")
+
+
+def test_a_value_list_binds_every_value():
+    assert value_list(["a", "b'c"]) == ("?, ?", ["a", "b'c"])
+    assert value_list([]) == ("", [])

@@ -7,7 +7,9 @@ callers write ``from analytics import store`` then ``store.connect(...)``; the m
 * ``schema`` — the tables of a new file, the migrations of older ones, the money types (``money_sum``);
 * ``derived`` — tables the imports maintain for the metrics (``deal_current``);
 * ``settings`` — every user-facing setting with its default and bounds;
-* ``backup`` — a consistent copy of the file.
+* ``backup`` — a consistent copy of the file;
+* ``sql`` — SQL that cannot be mis-assembled: ``Fragment`` (SQL with its parameters) and ``checked`` (allow-listed
+  names), imported from ``analytics.store.sql`` by the queries.
 """
 from analytics.store.connection import (
     DEFAULT_DB,

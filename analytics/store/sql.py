@@ -9,6 +9,7 @@ fixed set written in the code.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from string import Formatter
 from typing import NamedTuple
 
 
@@ -26,6 +27,33 @@ class Fragment(NamedTuple):
         """The fragments separated by ``separator`` (e.g. " AND "), their parameters in order."""
         parts = list(parts)
         return Fragment(separator.join(p.sql for p in parts), [v for p in parts for v in p.params])
+
+    @staticmethod
+    def format(template: str, **parts: Fragment) -> Fragment:
+        """``template`` with each ``{name}`` replaced by the fragment ``parts[name]``, its parameters taken in the
+        order the places appear in the text (a fragment placed twice brings its parameters twice). The template is
+        SQL written in the code: it holds no ``?`` of its own (a value goes in as a fragment, e.g.
+        ``Fragment("?", [day])``) and ``{{``/``}}`` stand for braces, as in ``str.format``."""
+        pieces = []
+        for text, name, spec, conversion in Formatter().parse(template):
+            if "?" in text:
+                raise ValueError("a value in a template must be a fragment with its parameter, not a bare ?")
+            pieces.append(Fragment(text, []))
+            if name is None:
+                continue
+            if spec or conversion or name not in parts:
+                raise ValueError(f"{{{name}}} in a template must name one of the fragments given")
+            part = parts[name]
+            if not isinstance(part, Fragment):
+                raise TypeError(f"{{{name}}} must be a Fragment (SQL with its parameters), not {type(part).__name__}")
+            pieces.append(part)
+        return Fragment.join("", pieces)
+
+
+def value_list(values: Iterable) -> Fragment:
+    """``?, ?, …``: one placeholder per value (for ``IN (…)`` or a list), the values bound in order."""
+    values = list(values)
+    return Fragment(", ".join("?" * len(values)), values)
 
 
 def checked(name: str, allowed: Iterable[str]) -> str:
