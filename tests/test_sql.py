@@ -85,3 +85,39 @@ def test_a_template_refuses_bare_values_and_unknown_places():
 def test_a_value_list_binds_every_value():
     assert value_list(["a", "b'c"]) == ("?, ?", ["a", "b'c"])
     assert value_list([]) == ("", [])
+
+
+HOSTILE = "x') OR 1=1; DROP TABLE deal_snapshots; --"
+
+
+def hostile_deals(db):
+    """Two open deals whose attribute name and one owner are SQL-looking text (A: owner HOSTILE, attribute
+    HOSTILE = 'SMB'; B: owner Bob, attribute HOSTILE = HOSTILE)."""
+    from analytics import store
+    from tests.sales_fixtures import add_snapshot, add_stages
+
+    with store.transaction(db) as con:
+        add_stages(con)
+        add_snapshot(con, dt.date(2026, 11, 20), [
+            {"deal_id": "A", "stage": "Demo", "amount": 100.0, "owner": HOSTILE, "attrs": {HOSTILE: "SMB"}},
+            {"deal_id": "B", "stage": "Demo", "amount": 200.0, "owner": "Bob", "attrs": {HOSTILE: HOSTILE}}])
+
+
+def test_a_filter_binds_hostile_names_and_values(db):
+    from analytics import store
+    from analytics.sales.kpis import kpis
+
+    hostile_deals(db)
+    where = DealFilter(owners=(HOSTILE,), attributes=((HOSTILE, ("SMB", HOSTILE)),)).where("k")
+    assert isinstance(where, Fragment) and HOSTILE not in where.sql and where.params == [HOSTILE, HOSTILE, "SMB",
+                                                                                          HOSTILE]
+    with store.connect(db) as con:
+        def open_count(**flt):
+            return kpis(con, flt=DealFilter(**flt)).open_count
+        assert open_count() == 2
+        assert open_count(owners=(HOSTILE,)) == 1
+        assert open_count(attributes=((HOSTILE, ("SMB",)),)) == 1
+        assert open_count(attributes=((HOSTILE, (HOSTILE,)),)) == 1
+        assert open_count(attributes=(("segment", (HOSTILE,)),)) == 0
+        assert open_count(owners=("Bob') OR TRUE --",)) == 0
+        assert con.execute("SELECT count(*) FROM deal_snapshots").fetchone() == (2,)

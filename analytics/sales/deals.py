@@ -14,7 +14,7 @@ import duckdb
 from analytics import store
 from analytics.store.derived import current_is_fresh, latest_rows_sql
 from analytics.store.schema import RATE
-from analytics.store.sql import Fragment, checked
+from analytics.store.sql import Fragment, checked, value_list
 
 # The aliases the queries give the deal state they filter (DealFilter.where); never "a", which the attribute
 # subquery uses itself.
@@ -135,23 +135,21 @@ class DealFilter:
     owners: tuple[str, ...] = ()
     attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def where(self, alias: str = "d") -> tuple[str, list]:
+    def where(self, alias: str = "d") -> Fragment:
         """A SQL predicate over a deal_state alias (one of the fixed aliases of the queries), with its bound
         parameters ("TRUE" when empty)."""
         alias = checked(alias, FILTER_ALIASES)
-        clauses, params = ["TRUE"], []
+        parts = [Fragment("TRUE", [])]
         for column, values in (("pipeline", self.pipelines), ("owner", self.owners)):
             if values:
-                clauses.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})")
-                params += list(values)
+                parts.append(Fragment(f"{alias}.{column} IN (", []) + value_list(values) + Fragment(")", []))
         for attribute, values in self.attributes:
             if values:
-                clauses.append(
+                parts.append(Fragment(
                     f"EXISTS (SELECT 1 FROM deal_attributes a WHERE a.import_id = {alias}.import_id "
-                    f"AND a.deal_id = {alias}.deal_id AND a.attribute = ? "
-                    f"AND a.value IN ({', '.join('?' * len(values))}))")
-                params += [attribute, *values]
-        return " AND ".join(clauses), params
+                    f"AND a.deal_id = {alias}.deal_id AND a.attribute = ? AND a.value IN (", [attribute])
+                    + value_list(values) + Fragment("))", []))
+        return Fragment.join(" AND ", parts)
 
 
 def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
