@@ -99,8 +99,10 @@ def hostile_deals(db):
     with store.transaction(db) as con:
         add_stages(con)
         add_snapshot(con, dt.date(2026, 11, 20), [
-            {"deal_id": "A", "stage": "Demo", "amount": 100.0, "owner": HOSTILE, "attrs": {HOSTILE: "SMB"}},
-            {"deal_id": "B", "stage": "Demo", "amount": 200.0, "owner": "Bob", "attrs": {HOSTILE: HOSTILE}}])
+            {"deal_id": "A", "stage": "Demo", "amount": 100.0, "owner": HOSTILE, "created_on": dt.date(2026, 10, 1),
+             "attrs": {HOSTILE: "SMB"}},
+            {"deal_id": "B", "stage": "Demo", "amount": 200.0, "owner": "Bob", "created_on": dt.date(2026, 10, 2),
+             "attrs": {HOSTILE: HOSTILE}}])
 
 
 def test_a_filter_binds_hostile_names_and_values(db):
@@ -121,3 +123,47 @@ def test_a_filter_binds_hostile_names_and_values(db):
         assert open_count(attributes=(("segment", (HOSTILE,)),)) == 0
         assert open_count(owners=("Bob') OR TRUE --",)) == 0
         assert con.execute("SELECT count(*) FROM deal_snapshots").fetchone() == (2,)
+
+
+def test_sales_queries_group_by_a_hostile_attribute_as_plain_text(db):
+    from analytics import store
+    from analytics.sales.funnel import funnel
+    from analytics.sales.kpis import win_rates
+    from analytics.sales.scope import open_scope, scoped_ctes
+
+    hostile_deals(db)
+    with store.connect(db) as con:
+        assert sorted(win_rates(con, by=HOSTILE)["group"]) == ["SMB", HOSTILE]
+        assert set(funnel(con, "Sales", by=HOSTILE)["group"]) == {"SMB", HOSTILE}
+        with pytest.raises(TypeError):  # a predicate travels with its parameters, never as bare text
+            scoped_ctes(open_scope(con), DealFilter(), "d.owner = 'Bob'")
+
+
+@pytest.mark.parametrize("call", [
+    lambda con: __import__("analytics.sales.kpis", fromlist=["x"]).win_rates(con, period="month, 1"),
+    lambda con: __import__("analytics.sales.inventory", fromlist=["x"]).open_inventory(con, by="owner; --"),
+    lambda con: __import__("analytics.sales.forecast", fromlist=["x"]).forecast_categories(con, grain="week"),
+    lambda con: __import__("analytics.sales.forecast", fromlist=["x"]).forecast_by_period(con, grain="day"),
+    lambda con: __import__("analytics.sales.forecast", fromlist=["x"]).forecast_by_period(con, probability="p"),
+])
+def test_a_grain_period_or_key_outside_its_list_is_refused(db, call):
+    from analytics import store
+
+    hostile_deals(db)
+    with store.connect(db) as con, pytest.raises(ValueError):
+        call(con)
+
+
+def test_the_forecast_ctes_check_their_grain_and_probability(db):
+    from analytics import store
+    from analytics.sales.forecast import period_ctes
+    from analytics.sales.scope import open_scope
+
+    hostile_deals(db)
+    with store.connect(db) as con:
+        scope = open_scope(con)
+        assert isinstance(period_ctes(scope, DealFilter(), "quarter", "calibrated"), Fragment)
+        with pytest.raises(ValueError):
+            period_ctes(scope, DealFilter(), "month') --", "configured")
+        with pytest.raises(ValueError):
+            period_ctes(scope, DealFilter(), "month", "coalesce(1")

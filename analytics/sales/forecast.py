@@ -27,6 +27,7 @@ from analytics.sales.deals import DealFilter, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
 from analytics.sales.kpis import win_rates
 from analytics.sales.scope import ALL_DEALS, cohort_sql, open_scope, scoped_ctes
+from analytics.store.sql import Fragment, checked
 
 EXACT_MAX_DEALS = 200        # deals per period drawn one by one; the rest of a bigger period is approximated
 _Z10 = -1.2815515655446004   # standard normal 10th percentile
@@ -137,22 +138,21 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
                     int(open_deals.no_close_date.sum()), int(open_deals.past_due.sum()), probability, grain)
 
 
-def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> tuple[str, list]:
+def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> Fragment:
     """The CTEs ``cutoff``, ``scoped``, ``first_period``, ``kept``, ``open_deals`` (period_start, close_on,
     owner, value, p) and ``won`` (period_start, won_amount), with their parameters."""
-    head, params = scoped_ctes(scope, flt)
-    calibrated = probability == "calibrated"
-    ctes = (calibration_ctes(head) if calibrated else head) + _PERIOD_CTES.format(
-        grain=grain, probability=_PROBABILITY[probability],
+    head = scoped_ctes(scope, flt)
+    calibrated = checked(probability, _PROBABILITY) == "calibrated"
+    return (calibration_ctes(head) if calibrated else head) + Fragment(_PERIOD_CTES.format(
+        grain=checked(grain, GRAINS), probability=_PROBABILITY[probability],
         calibrated_join=("LEFT JOIN calibrated c ON c.pipeline = d.pipeline AND c.stage = d.stage"
-                         if calibrated else ""))
-    return ctes, params
+                         if calibrated else "")), [])
 
 
 def _deal_rows(con, scope, flt: DealFilter, grain: str, probability: str) -> pd.DataFrame:
     """The open deals and the won deals closed from the as-of period on (``_DEAL_ROWS``); no row without deals."""
-    ctes, params = period_ctes(scope, flt, grain, probability)
-    return con.execute(ctes + _DEAL_ROWS.format(grain=grain), params).df()
+    query = period_ctes(scope, flt, grain, probability) + Fragment(_DEAL_ROWS.format(grain=checked(grain, GRAINS)), [])
+    return con.execute(*query).df()
 
 
 def period_start(day: dt.date, grain: str = "month") -> dt.date:
@@ -319,12 +319,14 @@ def forecast_categories(con: duckdb.DuckDBPyConnection, *, grain: str = "month",
     """
     columns = [name.lower().replace(" ", "_") for name in CATEGORIES]
     scope = open_scope(con, as_of)
-    head, params = scoped_ctes(scope, flt)
-    has_any = con.execute(head + " SELECT count(forecast_category) FROM scoped", params).fetchone()[0]
+    grain_sql = Fragment(checked(grain, GRAINS), [])
+    head = scoped_ctes(scope, flt)
+    has_any = con.execute(*(head + Fragment(" SELECT count(forecast_category) FROM scoped", []))).fetchone()[0]
     if not has_any:
         return pd.DataFrame(columns=["period", "period_start", *columns, *ROLL_UPS])
-    names = " ".join(f"WHEN '{raw}' THEN '{name}'" for raw, name in _CATEGORY_NAMES.items())
-    long = con.execute(head + _CATEGORISED.format(grain=grain, names=names), params).df()
+    names = Fragment(" ".join("WHEN ? THEN ?" for _ in _CATEGORY_NAMES),
+                     [x for pair in _CATEGORY_NAMES.items() for x in pair])
+    long = con.execute(*(head + Fragment.format(_CATEGORISED, grain=grain_sql, names=names))).df()
     wide = long.pivot_table(index="period_start", columns="category", values="amount", aggfunc="sum")
     wide = wide.reindex(columns=CATEGORIES).fillna(0.0).sort_index()
     for roll_up, parts in ROLL_UPS.items():
@@ -373,10 +375,9 @@ def run_rate(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_
         return RunRate(None, None, None, 0.0, None, None, None)
     window_to = scope.as_of.replace(day=1) - dt.timedelta(days=1)
     window_from = _add_months(scope.as_of.replace(day=1), -lookback_months)
-    in_cohort, cohort_params = cohort_sql(window_from, window_to)
-    head, params = scoped_ctes(scope, flt)
-    created = con.execute(f"{head} SELECT count(*) FROM scoped d WHERE {in_cohort}",
-                          [*params, *cohort_params]).fetchone()[0]
+    query = scoped_ctes(scope, flt) + Fragment(" SELECT count(*) FROM scoped d WHERE ", []) + cohort_sql(
+        window_from, window_to)
+    created = con.execute(*query).fetchone()[0]
     rates = win_rates(con, flt=flt, date_from=window_from, date_to=window_to, as_of=as_of).iloc[0]
     return RunRate(scope.as_of, window_from, window_to, created / lookback_months,
                    _number(rates.win_rate), _number(rates.avg_won_amount), _number(rates.sales_cycle_days_median))
@@ -433,10 +434,10 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_D
 
 def _won_by_month(con, flt: DealFilter, before: dt.date) -> dict[dt.date, float]:
     """{month start: won amount closed in the month}, current state, months before ``before``."""
-    head, params = scoped_ctes(open_scope(con), flt)
-    found = con.execute(f"{head} SELECT CAST(date_trunc('month', close_on) AS DATE), sum(value) FROM scoped "
-                        "WHERE status = 'won' AND close_on < ? AND value IS NOT NULL GROUP BY ALL",
-                        [*params, before]).fetchall()
+    query = scoped_ctes(open_scope(con), flt) + Fragment(
+        " SELECT CAST(date_trunc('month', close_on) AS DATE), sum(value) FROM scoped "
+        "WHERE status = 'won' AND close_on < ? AND value IS NOT NULL GROUP BY ALL", [before])
+    found = con.execute(*query).fetchall()
     return {start: float(amount) for start, amount in found}
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from analytics.sales.deals import DealFilter
 from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, cohort_sql, open_scope, scoped_ctes
+from analytics.store.sql import Fragment
 
 WON_STEP = "Won"
 FUNNEL_COLUMNS = ["pipeline", "stage", "position", "reached", "reached_amount", "conversion_to_next",
@@ -75,11 +76,11 @@ def main_pipeline(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS
                   date_to: dt.date | None = None, as_of: dt.date | None = None) -> str | None:
     """The pipeline with the most deals in the funnel cohort (then most deals at all, then by name); None if none."""
     scope = open_scope(con, as_of)
-    head, params = scoped_ctes(scope, flt)
-    in_cohort, cohort_params = cohort_sql(date_from, date_to)
-    row = con.execute(f"{head} SELECT d.pipeline FROM scoped d GROUP BY d.pipeline "
-                      f"ORDER BY count(*) FILTER ({in_cohort}) DESC, count(*) DESC, d.pipeline LIMIT 1",
-                      [*params, *cohort_params]).fetchone()
+    query = scoped_ctes(scope, flt) + Fragment.format(
+        " SELECT d.pipeline FROM scoped d GROUP BY d.pipeline "
+        "ORDER BY count(*) FILTER ({in_cohort}) DESC, count(*) DESC, d.pipeline LIMIT 1",
+        in_cohort=cohort_sql(date_from, date_to))
+    row = con.execute(*query).fetchone()
     return row[0] if row else None
 
 
@@ -108,14 +109,14 @@ def funnel(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: 
         if pipeline is None:
             return _empty_funnel(by)
     scope = open_scope(con, as_of)
-    where, params = cohort_sql(date_from, date_to)
+    where = cohort_sql(date_from, date_to)
     if pipeline is not None:
-        where, params = f"{where} AND d.pipeline = ?", [*params, pipeline]
-    head, head_params = scoped_ctes(scope, flt, where, params, by)
-    extra_group = "UNION SELECT 'all', ?" if by is None else ""
-    sql = (head + STAGE_HISTORY_CTES + (_STRICT_FLAGS if strict else _CUMULATIVE_FLAGS)
-           + _FUNNEL_STEPS.format(extra_group=extra_group))
-    frame = con.execute(sql, [*head_params, *([pipeline] if by is None else [])]).df()
+        where += Fragment(" AND d.pipeline = ?", [pipeline])
+    extra_group = Fragment("UNION SELECT 'all', ?", [pipeline]) if by is None else Fragment("", [])
+    flags = _STRICT_FLAGS if strict else _CUMULATIVE_FLAGS
+    query = (scoped_ctes(scope, flt, where, by) + Fragment(STAGE_HISTORY_CTES + flags, [])
+             + Fragment.format(_FUNNEL_STEPS, extra_group=extra_group))
+    frame = con.execute(*query).df()
     return _named_groups(frame, by)
 
 

@@ -15,6 +15,7 @@ from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
 from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
 from analytics.store.schema import money_sum
+from analytics.store.sql import Fragment, checked
 
 OPEN = "d.status = 'open' AND NOT d.is_dropped"
 OUTLIER_MIN_DEALS = 5
@@ -44,13 +45,15 @@ def open_inventory(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
     unknown = [k for k in keys if k not in _INVENTORY_KEYS]
     if unknown or not keys:
         raise ValueError(f"by must be among {', '.join(_INVENTORY_KEYS)} (got {by!r})")
+    keys = tuple(checked(k, _INVENTORY_KEYS) for k in keys)  # only the SQL written in _INVENTORY_KEYS is spliced
     columns = [c for k in keys for c in _INVENTORY_KEYS[k][0]]
     order = [c for k in keys for c in _INVENTORY_KEYS[k][1]]
-    in_range, range_params = date_range_sql("d.close_on", date_from, date_to)
-    head, params = scoped_ctes(open_scope(con, as_of), flt, f"{OPEN} AND {in_range}", range_params)
-    sql = (f"{head} SELECT {', '.join(columns)}, count(*) AS count, coalesce(sum(value), 0.0) AS amount, "
-           f"coalesce({money_sum('value * p')}, 0.0) AS weighted FROM scoped GROUP BY ALL ORDER BY {', '.join(order)}")
-    return con.execute(sql, params).df()
+    where = Fragment(f"{OPEN} AND ", []) + date_range_sql("d.close_on", date_from, date_to)
+    query = scoped_ctes(open_scope(con, as_of), flt, where) + Fragment(
+        f" SELECT {', '.join(columns)}, count(*) AS count, coalesce(sum(value), 0.0) AS amount, "
+        f"coalesce({money_sum('value * p')}, 0.0) AS weighted FROM scoped GROUP BY ALL ORDER BY {', '.join(order)}",
+        [])
+    return con.execute(*query).df()
 
 
 _DEAL_COLUMNS = "d.deal_id, d.name, d.owner, d.pipeline, d.stage, d.amount, d.currency, d.close_on"
@@ -93,7 +96,7 @@ ORDER BY d.deal_id
 _OUTLIERS = """,
 owner_medians AS (
     SELECT owner, median(value) AS owner_median FROM scoped
-    WHERE value IS NOT NULL AND owner IS NOT NULL GROUP BY owner HAVING count(*) >= {min_deals}
+    WHERE value IS NOT NULL AND owner IS NOT NULL GROUP BY owner HAVING count(*) >= ?
 )
 SELECT {columns}, d.value, m.owner_median, d.value / m.owner_median AS ratio_to_median,
        CASE WHEN d.value > m.owner_median THEN 'outlier_high' ELSE 'outlier_low' END AS reason_code
@@ -126,15 +129,14 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
     settings = store.get_settings(con)
     stale_days = int(settings["stale_days"] if stale_days is None else stale_days)
     factor = float(settings["outlier_factor"])
-    head, params = scoped_ctes(open_scope(con, as_of), flt, OPEN)
-    return {
-        "stale": con.execute(head + STAGE_HISTORY_CTES + _STALE.format(columns=_DEAL_COLUMNS),
-                             [*params, stale_days]).df(),
-        "past_due": con.execute(head + _PAST_DUE.format(columns=_DEAL_COLUMNS), params).df(),
-        "missing": con.execute(head + _MISSING.format(columns=_DEAL_COLUMNS), params).df(),
-        "outliers": con.execute(head + _OUTLIERS.format(columns=_DEAL_COLUMNS, min_deals=OUTLIER_MIN_DEALS),
-                                [*params, factor, factor]).df(),
+    head = scoped_ctes(open_scope(con, as_of), flt, Fragment(OPEN, []))
+    queries = {
+        "stale": Fragment(STAGE_HISTORY_CTES + _STALE.format(columns=_DEAL_COLUMNS), [stale_days]),
+        "past_due": Fragment(_PAST_DUE.format(columns=_DEAL_COLUMNS), []),
+        "missing": Fragment(_MISSING.format(columns=_DEAL_COLUMNS), []),
+        "outliers": Fragment(_OUTLIERS.format(columns=_DEAL_COLUMNS), [OUTLIER_MIN_DEALS, factor, factor]),
     }
+    return {problem: con.execute(*(head + query)).df() for problem, query in queries.items()}
 
 
 _CALIBRATION = """,
@@ -150,10 +152,10 @@ calibrated AS (
 )"""
 
 
-def calibration_ctes(head: str) -> str:
+def calibration_ctes(head: Fragment) -> Fragment:
     """The CTE ``calibrated(pipeline, stage, position, configured_probability, closed_reached, won_reached,
     historical_probability)`` over the closed deals of ``scoped`` (``head`` = ``scoped_ctes`` output)."""
-    return head + STAGE_HISTORY_CTES + _CALIBRATION
+    return head + Fragment(STAGE_HISTORY_CTES + _CALIBRATION, [])
 
 
 def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
@@ -168,8 +170,7 @@ def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, 
     """
     if pipeline is None:
         pipeline = main_pipeline(con, flt=flt, as_of=as_of)
-    head, params = scoped_ctes(open_scope(con, as_of), flt)
-    sql = calibration_ctes(head) + """
+    query = calibration_ctes(scoped_ctes(open_scope(con, as_of), flt)) + Fragment("""
         SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
-        FROM calibrated WHERE pipeline = ? ORDER BY position"""
-    return con.execute(sql, [*params, pipeline]).df()
+        FROM calibrated WHERE pipeline = ? ORDER BY position""", [pipeline])
+    return con.execute(*query).df()

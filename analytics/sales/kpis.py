@@ -15,11 +15,13 @@ import pandas as pd
 from analytics.sales.deals import DealFilter, snapshot_dates
 from analytics.sales.scope import ALL_DEALS, Scope, date_range_sql, open_scope, scoped_ctes
 from analytics.store.schema import money_sum
+from analytics.store.sql import Fragment, checked
 
 _PERIODS = {
     "month": "strftime(close_on, '%Y-%m')",
     "quarter": "strftime(close_on, '%Y') || '-Q' || quarter(close_on)",
 }
+_KEYS = ("grp", "period")  # the columns a win-rate table is grouped and ordered by
 
 _WIN_RATE_QUERY = """,
 deals AS (
@@ -73,16 +75,18 @@ def win_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, da
 
 
 def _win_rates(con, scope: Scope, flt: DealFilter, date_from, date_to, by, period) -> pd.DataFrame:
-    closed_in_period, range_params = date_range_sql("close_on", date_from, date_to)
-    where = f"status IN ('won', 'lost') AND close_on IS NOT NULL AND {closed_in_period}" if period else "TRUE"
-    head, params = scoped_ctes(scope, flt, where, range_params if period else [], by)
-    keys = [name for name, used in (("grp", by is not None), ("period", period is not None)) if used]
-    key_sql = "".join(f"{k}, " for k in keys)
-    sql = head + _WIN_RATE_QUERY.format(
-        closed_in_period=closed_in_period, period=_PERIODS.get(period, "NULL"), keys=key_sql,
-        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
-        order_by=f"ORDER BY {', '.join(keys)}" if keys else "")
-    frame = con.execute(sql, [*params, *range_params]).df().rename(columns={"grp": "group"})
+    closed_in_period = date_range_sql("close_on", date_from, date_to)
+    where = (Fragment("status IN ('won', 'lost') AND close_on IS NOT NULL AND ", []) + closed_in_period
+             if period else None)
+    keys = [checked(name, _KEYS) for name, used in (("grp", by is not None), ("period", period is not None)) if used]
+    listed = ", ".join(keys)
+    query = Fragment.format(
+        _WIN_RATE_QUERY, closed_in_period=closed_in_period,
+        period=Fragment(_PERIODS[checked(period, _PERIODS)] if period else "NULL", []),
+        keys=Fragment("".join(f"{k}, " for k in keys), []),
+        group_by=Fragment(f"GROUP BY {listed}" if keys else "", []),
+        order_by=Fragment(f"ORDER BY {listed}" if keys else "", []))
+    frame = con.execute(*(scoped_ctes(scope, flt, where, by) + query)).df().rename(columns={"grp": "group"})
     if period:
         frame = frame.drop(columns=["open_count", "pipeline_velocity_per_day"])
     return frame
@@ -140,8 +144,7 @@ def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_fr
     currency has no rate / their amount is blank.
     """
     scope = open_scope(con, as_of)
-    head, params = scoped_ctes(scope, flt)
-    state = con.execute(head + _STATE_TOTALS, params).df().iloc[0]
+    state = con.execute(*(scoped_ctes(scope, flt) + Fragment(_STATE_TOTALS, []))).df().iloc[0]
     rates = _win_rates(con, scope, flt, date_from, date_to, None, None).iloc[0]
     return Kpis(
         as_of=scope.as_of, currency=scope.currency.code,

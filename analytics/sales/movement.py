@@ -43,7 +43,8 @@ import duckdb
 import pandas as pd
 
 from analytics.sales.deals import DealFilter, deal_state_sql, reporting_currency, snapshot_dates, state_source
-from analytics.sales.scope import ALL_DEALS, deal_key_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, deal_key_sql, open_scope, scoped_ctes
+from analytics.store.sql import Fragment, checked, value_list
 
 BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
 OUTFLOWS = ("won", "lost", "dropped")
@@ -64,7 +65,7 @@ pairs AS (
            coalesce(NOT a.is_dropped AND a.status = 'open', FALSE) AS open_a,
            coalesce(NOT b.is_dropped AND b.status = 'open', FALSE) AS open_b,
            coalesce(NOT b.is_dropped, FALSE) AS in_b,
-           b.status AS status_b, coalesce(b.snapshot_on > CAST(? AS DATE), FALSE) AS seen_after_a,
+           b.status AS status_b, coalesce(b.snapshot_on > CAST({date_a} AS DATE), FALSE) AS seen_after_a,
            a.pipeline AS pipeline_a, b.pipeline AS pipeline_b, a.stage AS stage_from, b.stage AS stage_to,
            a.stage_position AS position_a, b.stage_position AS position_b,
            a.close_on AS close_on_from, b.close_on AS close_on_to,
@@ -99,7 +100,7 @@ SELECT bucket, deal_id, name, owner, pipeline, stage_from, stage_to, close_on_fr
        coalesce(currency_b, currency_a) AS currency, value_from, value_to, change,
        open_a, open_b, p_to
 FROM classified
-ORDER BY list_position({buckets}, bucket), abs(change) DESC, deal_id
+ORDER BY list_position([{buckets}], bucket), abs(change) DESC, deal_id
 """
 
 
@@ -211,14 +212,18 @@ def _resolve_dates(con, date_a, date_b) -> tuple[dt.date, dt.date]:
 def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter):
     """Every deal taking part, with its bucket and change (a DataFrame), and the reporting currency."""
     state_a, state_b = state_source(con, date_a), state_source(con, date_b)
-    filter_sql, params = flt.where("p")
-    sql = _PAIRS.format(view_a=f"({state_a.query.sql}) sa", view_b=f"({state_b.query.sql}) sb",
-                        filter=filter_sql) + _DEALS.format(
-        buckets="[" + ", ".join(f"'{b}'" for b in BUCKETS) + "]")
-    frame = con.execute(sql, [*state_a.query.params, *state_b.query.params, date_a, *params]).df()
+    query = Fragment.format(_PAIRS + _DEALS, view_a=_subquery(state_a.query, "sa"),
+                            view_b=_subquery(state_b.query, "sb"), date_a=Fragment("?", [date_a]),
+                            filter=flt.where("p"), buckets=value_list(BUCKETS))
+    frame = con.execute(*query).df()
     for column in ("open_a", "open_b"):
         frame[column] = frame[column].astype(bool)
     return frame, state_b.currency
+
+
+def _subquery(query: Fragment, alias: str) -> Fragment:
+    """``(query) alias``, one of the fixed aliases of ``_PAIRS``'s sides."""
+    return Fragment(f"({query.sql}) {checked(alias, ('sa', 'sb'))}", query.params)
 
 
 def _float(value) -> float:
@@ -254,7 +259,7 @@ pushes AS (
     GROUP BY deal_id
 ),
 final AS (
-    SELECT k.deal_id, k.name, coalesce(k.owner, '{blank}') AS owner, k.pipeline, k.stage, k.value AS amount,
+    SELECT k.deal_id, k.name, coalesce(k.owner, {blank}) AS owner, k.pipeline, k.stage, k.value AS amount,
            k.close_on, p.first_close_on, coalesce(p.pushes, 0) AS pushes, coalesce(p.days_pushed, 0) AS days_pushed,
            coalesce(p.snapshots, 0) AS snapshots
     FROM scoped k LEFT JOIN pushes p USING (deal_id)
@@ -274,10 +279,11 @@ def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of:
     first_close_on, pushes, days_pushed, snapshots.
     """
     scope = open_scope(con, as_of)
-    head, params = scoped_ctes(scope, flt, "d.status = 'open' AND NOT d.is_dropped")
-    sql = head + _SLIPS.format(key_k=deal_key_sql("k.deal_id"), key_h=deal_key_sql("h.deal_id"),
-                               blank="(blank)")
-    return con.execute(sql + "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id", params).df()
+    query = scoped_ctes(scope, flt, Fragment("d.status = 'open' AND NOT d.is_dropped", [])) + Fragment.format(
+        _SLIPS + "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id",
+        key_k=Fragment(deal_key_sql("k.deal_id"), []), key_h=Fragment(deal_key_sql("h.deal_id"), []),
+        blank=Fragment("?", [BLANK_GROUP]))
+    return con.execute(*query).df()
 
 
 def push_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
@@ -310,6 +316,7 @@ SELECT pipeline_b AS pipeline, stage_to AS stage, position_b AS position,
        coalesce(sum(value_to) FILTER (bucket = 'new'), 0) AS new_amount
 FROM classified WHERE open_b GROUP BY ALL
 """
+_TREND_TABLES = ("trend_state_0", "trend_state_1")  # the two temporary tables ``trend`` fills in turn
 TREND_COLUMNS = ["snapshot_on", "pipeline", "stage", "position", "open_count", "open_amount", "weighted_amount",
                  "new_count", "new_amount"]
 
@@ -324,24 +331,22 @@ def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.
     """
     dates = snapshot_dates(con)
     currency = reporting_currency(con)
-    filter_sql, params = flt.where("p")
     parts = []
     # each date's state is computed once, into one of two temporary tables used in turn
     for i, (previous, current) in enumerate(zip([None, *dates], dates, strict=False)):
         before = previous or current - dt.timedelta(days=1)
-        older, newer = f"trend_state_{(i + 1) % 2}", f"trend_state_{i % 2}"
+        older, newer = _TREND_TABLES[(i + 1) % 2], _TREND_TABLES[i % 2]
         if previous is None:
-            state = deal_state_sql(before, currency)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {older} AS {state.sql}", state.params)
-        state = deal_state_sql(current, currency)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {newer} AS {state.sql}", state.params)
-        frame = con.execute(_PAIRS.format(view_a=older, view_b=newer, filter=filter_sql) + _TREND,
-                            [before, *params]).df()
+            con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {older} AS ", []) + deal_state_sql(before, currency)))
+        con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {newer} AS ", []) + deal_state_sql(current, currency)))
+        query = Fragment.format(_PAIRS + _TREND, view_a=Fragment(older, []), view_b=Fragment(newer, []),
+                                date_a=Fragment("?", [before]), filter=flt.where("p"))
+        frame = con.execute(*query).df()
         if previous is None:
             frame[["new_count", "new_amount"]] = float("nan")
         parts.append(frame.assign(snapshot_on=current))
-    for i in range(2):
-        con.execute(f"DROP TABLE IF EXISTS trend_state_{i}")
+    for table in _TREND_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     if not parts:
         return pd.DataFrame(columns=TREND_COLUMNS)
     out = pd.concat(parts, ignore_index=True)[TREND_COLUMNS]

@@ -115,15 +115,14 @@ def group_expr(by: str | None) -> Fragment:
                     f"AND a.deal_id = d.deal_id AND a.attribute = ?), '{BLANK_GROUP}')", [by])
 
 
-def scoped_ctes(scope: Scope, flt: DealFilter, where: str = "TRUE", params: list | tuple = (),
-                by: str | None = None) -> tuple[str, list]:
-    """The opening of every sales query: CTEs ``cutoff`` (the as-of date) and ``scoped`` (deals kept, with ``grp``)."""
-    group_sql, group_params = group_expr(by)
-    filter_sql, filter_params = flt.where("d")
-    state = scope.state.cte()
-    sql = (f"WITH cutoff AS (SELECT CAST(? AS DATE) AS as_of),\n{state.sql},\n"
-           f"scoped AS (SELECT d.*, {group_sql} AS grp FROM deal_state d WHERE {filter_sql} AND ({where}))")
-    return sql, [scope.as_of, *state.params, *group_params, *filter_params, *params]
+def scoped_ctes(scope: Scope, flt: DealFilter, where: Fragment | None = None, by: str | None = None) -> Fragment:
+    """The opening of every sales query: CTEs ``cutoff`` (the as-of date) and ``scoped`` (deals kept, with ``grp``),
+    with their parameters. ``where`` is a predicate over ``d`` with its own parameters (None = every deal)."""
+    return Fragment.format(
+        "WITH cutoff AS (SELECT CAST({as_of} AS DATE) AS as_of),\n{state},\n"
+        "scoped AS (SELECT d.*, {group} AS grp FROM deal_state d WHERE {filter} AND ({where}))",
+        as_of=Fragment("?", [scope.as_of]), state=scope.state.cte(), group=group_expr(by), filter=flt.where("d"),
+        where=Fragment("TRUE", []) if where is None else where)
 
 
 # CTEs over the deals in ``scoped`` (after ``scoped_ctes``), in the deal's current pipeline:

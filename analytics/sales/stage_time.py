@@ -16,6 +16,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
 from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
+from analytics.store.sql import Fragment
 
 _STAGE_DAYS = """,
 steps AS (
@@ -48,8 +49,9 @@ def days_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *
     The period keeps the stays that ended (exited_on) in [date_from, date_to].
     Columns: deal_id, pipeline, stage, position, entered_on, exited_on, inferred, days.
     """
-    head, params = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of)
-    return con.execute(head + " SELECT * FROM stage_days ORDER BY pipeline, deal_id, position", params).df()
+    query = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) + Fragment(
+        " SELECT * FROM stage_days ORDER BY pipeline, deal_id, position", [])
+    return con.execute(*query).df()
 
 
 def days_in_stage_median(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
@@ -63,10 +65,10 @@ def days_in_stage_median(con: duckdb.DuckDBPyConnection, pipeline: str | None = 
         pipeline = main_pipeline(con, flt=flt, as_of=as_of)
         if pipeline is None:
             return {}
-    head, params = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of)
-    rows = con.execute(head + """
+    query = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) + Fragment("""
         SELECT o.stage, median(d.days) FROM open_stages o LEFT JOIN stage_days d USING (pipeline, stage)
-        WHERE o.pipeline = ? GROUP BY o.stage, o.position ORDER BY o.position""", [*params, pipeline]).fetchall()
+        WHERE o.pipeline = ? GROUP BY o.stage, o.position ORDER BY o.position""", [pipeline])
+    rows = con.execute(*query).fetchall()
     return {stage: None if median is None else float(median) for stage, median in rows}
 
 
@@ -80,8 +82,7 @@ def days_in_stage_summary(con: duckdb.DuckDBPyConnection, pipeline: str | None =
     lower_fence / upper_fence = the smallest / largest stay within 1.5 x (q3 - q1) of the box;
     inferred = some entry or exit date of the stage comes from a snapshot.
     """
-    head, params = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of)
-    return con.execute(head + """,
+    query = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) + Fragment(""",
     boxes AS (
         SELECT pipeline, stage, position, count(*) AS stays, quantile_cont(days, 0.25) AS q1,
                quantile_cont(days, 0.5) AS median, quantile_cont(days, 0.75) AS q3, bool_or(inferred) AS inferred
@@ -91,15 +92,16 @@ def days_in_stage_summary(con: duckdb.DuckDBPyConnection, pipeline: str | None =
            min(d.days) FILTER (d.days >= b.q1 - 1.5 * (b.q3 - b.q1)) AS lower_fence,
            max(d.days) FILTER (d.days <= b.q3 + 1.5 * (b.q3 - b.q1)) AS upper_fence, b.inferred
     FROM boxes b JOIN stage_days d USING (pipeline, stage)
-    GROUP BY ALL ORDER BY b.pipeline, b.position""", params).df()
+    GROUP BY ALL ORDER BY b.pipeline, b.position""", [])
+    return con.execute(*query).df()
 
 
-def _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) -> tuple[str, list]:
+def _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) -> Fragment:
+    """The CTEs up to ``stage_days`` (the stays of ``days_in_stage``), with their parameters."""
     scope = open_scope(con, as_of)
-    where, params = ("d.pipeline = ?", [pipeline]) if pipeline is not None else ("TRUE", [])
-    head, head_params = scoped_ctes(scope, flt, where, params)
-    exit_in_range, range_params = date_range_sql("exited_on", date_from, date_to)
-    return head + STAGE_HISTORY_CTES + _STAGE_DAYS.format(exit_in_range=exit_in_range), [*head_params, *range_params]
+    where = Fragment("d.pipeline = ?", [pipeline]) if pipeline is not None else None
+    return scoped_ctes(scope, flt, where) + Fragment(STAGE_HISTORY_CTES, []) + Fragment.format(
+        _STAGE_DAYS, exit_in_range=date_range_sql("exited_on", date_from, date_to))
 
 
 _AGE_IN_STAGE = """
@@ -119,6 +121,7 @@ def age_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
     Columns: deal_id, name, owner, pipeline, stage, position, entered_on, age_days, inferred.
     """
     scope = open_scope(con, as_of)
-    where = "d.status = 'open' AND NOT d.is_dropped" + (" AND d.pipeline = ?" if pipeline is not None else "")
-    head, params = scoped_ctes(scope, flt, where, [pipeline] if pipeline is not None else [])
-    return con.execute(head + STAGE_HISTORY_CTES + _AGE_IN_STAGE, params).df()
+    where = Fragment("d.status = 'open' AND NOT d.is_dropped", [])
+    if pipeline is not None:
+        where += Fragment(" AND d.pipeline = ?", [pipeline])
+    return con.execute(*(scoped_ctes(scope, flt, where) + Fragment(STAGE_HISTORY_CTES + _AGE_IN_STAGE, []))).df()
