@@ -39,6 +39,7 @@ from analytics.sales import movement
 from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import hygiene
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, STAGE_HISTORY_CTES, open_scope, scoped_ctes
+from analytics.store.sql import Fragment
 
 Z_95 = 1.959964
 PRIOR_STRENGTH = 10.0  # m: a group's rate counts as if it had m more deals at the stage's rate
@@ -143,10 +144,9 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
     """
     scope = open_scope(con, as_of)
-    head, params = scoped_ctes(scope, ALL_DEALS)
-    filter_sql, filter_params = flt.where("k")
-    frame = con.execute(head + STAGE_HISTORY_CTES + _DEALS.format(filter_sql=filter_sql),
-                        [*params, *filter_params]).df()
+    query = scoped_ctes(scope, ALL_DEALS) + Fragment(STAGE_HISTORY_CTES, []) + Fragment.format(
+        _DEALS, filter_sql=flt.where("k"))
+    frame = con.execute(*query).df()
     state = scope.state.cte()
     attributes = con.execute(
         f"WITH {state.sql} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "

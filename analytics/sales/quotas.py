@@ -16,6 +16,7 @@ from analytics.sales.deals import DealFilter
 from analytics.sales.forecast import period_ctes
 from analytics.sales.scope import ALL_DEALS, open_scope
 from analytics.store.schema import MAX_AMOUNT, money_sum
+from analytics.store.sql import Fragment
 
 PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
 QUOTA_COLUMNS = ["period", "owner", "amount"]
@@ -112,8 +113,7 @@ def coverage(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_
     quota (None for a zero quota).
     """
     scope = open_scope(con, as_of)
-    ctes, params = period_ctes(scope, flt, "month", probability)
-    frame = con.execute(ctes + _COVERAGE, params).df()
+    frame = con.execute(*(period_ctes(scope, flt, "month", probability) + Fragment(_COVERAGE, []))).df()
     frame["remaining"] = frame["quota"] - frame["won_amount"]
     frame["coverage"] = (frame["open_amount"] / frame["remaining"]).where(frame["remaining"] > 0)
     frame["forecast"] = frame["won_amount"] + frame["expected"]

@@ -33,6 +33,7 @@ from analytics.sales.deals import DealFilter
 from analytics.sales.forecast import RunRate, period_ctes, period_label, run_rate
 from analytics.sales.scope import ALL_DEALS, open_scope
 from analytics.store.schema import money_sum
+from analytics.store.sql import Fragment
 
 HORIZON_MONTHS = 12
 MAX_NAME_LENGTH = 80
@@ -104,8 +105,7 @@ def scenario_inputs(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEA
     (close_on, p rounded to 0.01); won amount by month since the start of the as-of quarter; ``run_rate``.
     Probabilities as in ``forecast_by_period`` ('configured' or 'calibrated')."""
     scope = open_scope(con, as_of)
-    ctes, params = period_ctes(scope, flt, "month", probability)
-    found = con.execute(ctes + _AGGREGATES, params).df()
+    found = con.execute(*(period_ctes(scope, flt, "month", probability) + Fragment(_AGGREGATES, []))).df()
     buckets, won = found[found["kind"] == "open"], found[found["kind"] == "won"]
     return ScenarioInputs(
         as_of=scope.as_of, close_on=buckets["day"].to_numpy("datetime64[D]"),
