@@ -167,3 +167,18 @@ def test_the_forecast_ctes_check_their_grain_and_probability(db):
             period_ctes(scope, DealFilter(), "month') --", "configured")
         with pytest.raises(ValueError):
             period_ctes(scope, DealFilter(), "month", "coalesce(1")
+
+
+def test_a_survey_breakdown_binds_a_hostile_dimension(db):
+    from analytics import store
+    from analytics.people import survey
+    from tests.test_survey import TEN, add_survey, resp
+
+    add_survey(db, [resp(score, groups={HOSTILE: "Sales", "team": "A"}) for score in TEN]
+               + [resp(score, groups={HOSTILE: HOSTILE, "team": "B"}) for score in TEN])
+    with store.connect(db) as con:
+        groups = survey.enps_by_group(con, HOSTILE)
+        assert list(groups["group"]) == ["Sales", HOSTILE] and not groups["suppressed"].any()
+        assert list(survey.enps_by_group(con, "team")["group"]) == ["A", "B"]
+        assert list(survey.enps_by_group(con, "x' OR 1=1 --")["group"]) == [survey.NOT_GIVEN]
+        assert len(survey.enps_by_wave(con, filters={HOSTILE: [HOSTILE]})) == 1

@@ -43,6 +43,7 @@ from analytics.people.responses import (
     group_key,
     responses_sql,
 )
+from analytics.store.sql import Fragment
 
 MIN_THRESHOLD = 3
 FEW_RESPONSES = "few_responses"   # the set has fewer than k answered responses (in all, or in a wave it covers)
@@ -173,9 +174,9 @@ def is_group_dimension(name: str, values: pd.Series) -> bool:
 
 def population(con: duckdb.DuckDBPyConnection) -> Population:
     """Every survey response with its wave (per the wave_period setting), groups and answered measures."""
-    sql, params = responses_sql(con, None)
-    frame = con.execute(f"SELECT import_id, response_no, wave, enps IS NOT NULL AS has_enps FROM ({sql}) "
-                        "ORDER BY import_id, response_no", params).df()
+    query = Fragment.format("SELECT import_id, response_no, wave, enps IS NOT NULL AS has_enps FROM ({responses}) "
+                            "ORDER BY import_id, response_no", responses=responses_sql(con, None))
+    frame = con.execute(*query).df()
     index = pd.MultiIndex.from_frame(frame[["import_id", "response_no"]])
 
     def positions(rows: pd.DataFrame) -> np.ndarray:

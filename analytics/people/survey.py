@@ -173,8 +173,9 @@ def _wave_key(wave: str, first_date: date | None) -> tuple:
 
 def _wave_keys(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
     """Sort key of every wave, from all responses (so that filters never change the order)."""
-    sql, params = responses_sql(con, None)
-    rows = con.execute(f"SELECT wave, min(responded_on) FROM ({sql}) GROUP BY wave", params).fetchall()
+    query = Fragment.format("SELECT wave, min(responded_on) FROM ({responses}) GROUP BY wave",
+                            responses=responses_sql(con, None))
+    rows = con.execute(*query).fetchall()
     return {wave: _wave_key(wave, first) for wave, first in rows}
 
 
@@ -236,9 +237,9 @@ def enps_by_wave(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k:
     is returned with suppressed=True, its reason code and every number empty.
     """
     k = anonymity_threshold(con, k)
-    sql, params = responses_sql(con, filters)
-    rows = con.execute(f"SELECT wave, {_ENPS_COUNTS} FROM ({sql}) WHERE enps IS NOT NULL GROUP BY wave",
-                       params).fetchall()
+    query = Fragment.format("SELECT wave, {counts} FROM ({responses}) WHERE enps IS NOT NULL GROUP BY wave",
+                            counts=Fragment(_ENPS_COUNTS, []), responses=responses_sql(con, filters))
+    rows = con.execute(*query).fetchall()
     by_wave = {r[0]: r[1:] for r in rows}
     people = privacy.population(con)
     chosen = people.members(filters)
@@ -286,13 +287,12 @@ def enps_by_group(con: duckdb.DuckDBPyConnection, dimension: str, wave: str | No
     the reason code; rows are ordered by group name, ``NOT_GIVEN`` (responses without a value) last.
     """
     k = anonymity_threshold(con, k)
-    sql, params = responses_sql(con, filters)
-    wave_sql, wave_params = _wave_condition(wave)
-    rows = con.execute(
-        f"WITH resp AS ({sql}), grp AS ({_group_sql()}) "
-        f"SELECT coalesce(grp.value, ?) AS grp, {_ENPS_COUNTS} FROM resp "
-        f"LEFT JOIN grp USING (import_id, response_no) WHERE enps IS NOT NULL{wave_sql} GROUP BY 1",
-        [*params, dimension, NOT_GIVEN, *wave_params]).fetchall()
+    query = Fragment.format(
+        "WITH resp AS ({responses}), grp AS ({groups}) SELECT coalesce(grp.value, {not_given}) AS grp, {counts} "
+        "FROM resp LEFT JOIN grp USING (import_id, response_no) WHERE enps IS NOT NULL{wave} GROUP BY 1",
+        responses=responses_sql(con, filters), groups=Fragment(_group_sql(), [dimension]),
+        not_given=Fragment("?", [NOT_GIVEN]), counts=Fragment(_ENPS_COUNTS, []), wave=_wave_condition(wave))
+    rows = con.execute(*query).fetchall()
     counts = {r[0]: r[1:] for r in rows}
     people = privacy.population(con)
     chosen = people.members(filters, wave=wave)
