@@ -182,3 +182,30 @@ def test_a_survey_breakdown_binds_a_hostile_dimension(db):
         assert list(survey.enps_by_group(con, "team")["group"]) == ["A", "B"]
         assert list(survey.enps_by_group(con, "x' OR 1=1 --")["group"]) == [survey.NOT_GIVEN]
         assert len(survey.enps_by_wave(con, filters={HOSTILE: [HOSTILE]})) == 1
+
+
+def test_fast_csv_imports_hostile_headers_and_cells_as_plain_data(tmp_path):
+    """Headers with a double quote and '"; DROP TABLE …; --' (kept as attribute names and a stage label) go through
+    the SQL fast path as data: it stores exactly what the general path stores, and every table is still there."""
+    from analytics import store
+    from analytics.sales.kpis import win_rates
+    from tests.test_fast_csv import both_paths
+
+    segment, region = 'Segment "A"', 'Region"; DROP TABLE deal_snapshots; --'
+    entered = 'Date entered "Demo"; DROP TABLE stages; --"'
+    header = ",".join(['Record ID', 'Deal Name', 'Pipeline', 'Deal Stage', 'Amount', 'Close Date', 'Create Date',
+                       'Deal owner', '"Segment ""A"""', '"Region""; DROP TABLE deal_snapshots; --"',
+                       '"Date entered ""Demo""; DROP TABLE stages; --"""'])
+    rows = ['201,Acme,Sales Pipeline,qualifiedtobuy,100,2026-12-01,2026-10-01,Ann,SMB,"x\'); DROP TABLE deals; --",'
+            '2026-10-05',
+            '202,Beta,Sales Pipeline,closedwon,200,2026-11-01,2026-09-01,Bob,"ENT ""big""",,']
+    data = ("\r\n".join([header, *rows]) + "\r\n").encode("utf-8")
+    fast, general = both_paths(tmp_path, [("deals_2026-11-27.csv", data)])  # asserts the fast path took it
+    assert fast == general
+    assert fast["imports"][0][5]["extras"] == [segment, region]
+    assert entered in fast["imports"][0][5]["entered_on"]
+    assert {r[1:] for r in fast["deal_attributes"]} == {
+        (segment, "SMB"), (segment, 'ENT "big"'), (region, "x'); DROP TABLE deals; --"), (region, None)}
+    assert len(fast["deal_stage_dates"]) == 1 and len(fast["deal_snapshots"]) == 2
+    with store.connect(tmp_path / "fast.duckdb") as con:
+        assert set(win_rates(con, by=region)["group"]) == {"x'); DROP TABLE deals; --", "(blank)"}

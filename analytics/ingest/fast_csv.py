@@ -7,6 +7,9 @@ takes: UTF-8 text, the header found by the general sniffing (title rows above it
 line, no footer, no blank or ragged row, ISO dates, plain numbers, every row valid (no rejection, no
 repeated or missing deal id). ``try_import`` returns None for anything else and the caller takes the
 general path, which explains every problem row by row. tests/test_fast_csv.py compares both paths.
+
+The file's own text never becomes SQL: its columns are read as c0, c1… by position (a header is only used to
+choose the position), and every cell, header or label that goes into a table is a bound parameter.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from analytics import store
 from analytics.ingest import import_log, mapping, pipelines, readers, stage_config, table
 from analytics.store.derived import refresh_current
 from analytics.store.schema import MAX_AMOUNT
+from analytics.store.sql import Fragment, checked, value_list
 
 MAX_LABELS = 500   # distinct stage / status values mapped in Python; more means an odd file: general path
 Progress = Callable[[str, int | None], None]
@@ -173,11 +177,11 @@ def _load(con: duckdb.DuckDBPyConnection, path: str, csv: _Csv) -> bool:
     con.execute("CREATE OR REPLACE TEMP MACRO pulse_clean(v) AS nullif(trim(v, ' '), '')")
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(csv.columns)))
     cleaned = ", ".join(f"pulse_clean(c{i}) AS c{i}" for i in range(len(csv.columns)))
-    delimiter = csv.delimiter.replace("'", "''")
+    delimiter = checked(csv.delimiter, readers.DELIMITER_NAMES)  # none of them is a quote
     try:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE fast_rows AS SELECT {cleaned} FROM read_csv(?, header = false,
-                skip = {csv.header_last}, delim = '{delimiter}', quote = '"', escape = '"', all_varchar = true,
+                skip = {int(csv.header_last)}, delim = '{delimiter}', quote = '"', escape = '"', all_varchar = true,
                 auto_detect = false, null_padding = true, strict_mode = true, columns = {{{columns}}})""", [path])
     except duckdb.Error:
         return False
@@ -203,9 +207,11 @@ class _Plan:
     def __init__(self, csv: _Csv, deal_map: mapping.DealMapping):
         self.csv, self.map, self.fields = csv, deal_map, deal_map.fields
         self.index = {name: i for i, name in enumerate(csv.columns)}
+        self.names = tuple(f"c{i}" for i in range(len(csv.columns)))  # the only column names spliced into SQL
 
     def col(self, column: str | None) -> str:
-        return f"c{self.index[column]}" if column is not None else "NULL"
+        """The SQL name of a column of the file (c0, c1… by position; never its header), or NULL for none."""
+        return checked(f"c{self.index[column]}", self.names) if column is not None else "NULL"
 
     def field(self, name: str) -> str:
         return self.col(self.fields.get(name))
@@ -241,11 +247,15 @@ class _Plan:
         counts = [f"count({self.col(c)})" for c in self.date_columns()]
         status = self.field("status")
         unknown = [v for v, s in labels.status_values.items() if s is None]
-        unknown_sql = (f"count(*) FILTER ({status} IN ({', '.join('?' * len(unknown))}))" if unknown else "0")
-        sql = (f"SELECT {', '.join(edges)}, {' AND '.join(f'({t})' for t in tests)}, {unknown_sql}, "
-               f"count(*) - count({amount}), count(*) - count({self.field('created_on')})"
-               f"{''.join(', ' + c for c in counts)} FROM fast_rows")
-        row = con.execute(sql, unknown).fetchone()
+        unknown_sql = (Fragment(f"count(*) FILTER ({status} IN (", []) + value_list(unknown) + Fragment("))", [])
+                       if unknown else Fragment("0", []))
+        query = Fragment.format(
+            "SELECT {edges}, {tests}, {unknown}, {blanks} FROM fast_rows",
+            edges=Fragment(", ".join(edges), []), tests=Fragment(" AND ".join(f"({t})" for t in tests), []),
+            unknown=unknown_sql,
+            blanks=Fragment(f"count(*) - count({amount}), count(*) - count({self.field('created_on')})"
+                            f"{''.join(', ' + c for c in counts)}", []))
+        row = con.execute(*query).fetchone()
         with_edges = [c for c, n in zip(columns, row[:len(columns)], strict=True) if n]
         if with_edges:
             if fixed:
@@ -273,6 +283,7 @@ class _Plan:
         at either end, as the readers do: trimming them from every cell costs more than reading the file."""
         chars = " || ".join(f"chr({ord(c)})" for c in table.BLANK_CHARS)
         for column in columns:
+            column = checked(column, self.names)
             con.execute(f"UPDATE fast_rows SET {column} = nullif(trim({column}, {chars}), '') "
                         f"WHERE regexp_matches({column}, '{_EDGE}')")
 
@@ -282,7 +293,7 @@ class _Plan:
         for name, func in (("stage", pipelines.stage_label), ("status", pipelines.status_value)):
             column = self.field(name)
             values = [r[0] for r in con.execute(
-                f"SELECT DISTINCT {column} FROM fast_rows WHERE {column} IS NOT NULL LIMIT {MAX_LABELS + 1}"
+                f"SELECT DISTINCT {column} FROM fast_rows WHERE {column} IS NOT NULL LIMIT ?", [MAX_LABELS + 1]
             ).fetchall()] if column != "NULL" else []
             if len(values) > MAX_LABELS:
                 return None
@@ -309,56 +320,60 @@ class _Plan:
         status = _case(self.field("status"), checked.status_values)
         close = [self.field("close_on"), *(self.col(c) for c in self.map.close_fallbacks or [])]
         close_sql = "coalesce(" + ", ".join(_date(c) for c in close) + ")" if len(close) > 1 else _date(close[0])
-        con.execute(f"""
-            INSERT INTO deal_snapshots (import_id, snapshot_on, row_number, deal_id, name, pipeline, stage, status_raw,
-                amount, currency, owner, created_on, close_on, probability, forecast_category)
-            SELECT ?, ?, CAST(? + rowid AS INTEGER), {self.field('deal_id')}, {self.field('name')},
-                   coalesce({self.field('pipeline')}, 'default'), {stage.sql}, {status.sql},
-                   CAST({self.field('amount')} AS DOUBLE), upper({self.field('currency')}), {self.field('owner')},
-                   {_date(self.field('created_on'))}, {close_sql}, NULL, {self.field('forecast_category')}
-            FROM fast_rows""", [import_id, snapshot_on, self.csv.header_last + 1 - self.csv.first_rowid,
-                                *stage.params, *status.params])
+        first_row = self.csv.header_last + 1 - self.csv.first_rowid
+        selected = Fragment.join(", ", [
+            Fragment("?, ?, CAST(? + rowid AS INTEGER)", [import_id, snapshot_on, first_row]),
+            _code(f"{self.field('deal_id')}, {self.field('name')}, coalesce({self.field('pipeline')}, 'default')"),
+            stage, status,
+            _code(f"CAST({self.field('amount')} AS DOUBLE), upper({self.field('currency')}), {self.field('owner')}, "
+                  f"{_date(self.field('created_on'))}, {close_sql}, NULL, {self.field('forecast_category')}")])
+        con.execute(*(_code("INSERT INTO deal_snapshots (import_id, snapshot_on, row_number, deal_id, name, pipeline, "
+                            "stage, status_raw, amount, currency, owner, created_on, close_on, probability, "
+                            "forecast_category) SELECT ") + selected + _code(" FROM fast_rows")))
         entries = self.entries_sql()  # one statement each: DuckDB runs its parts in parallel
         if entries.sql:
-            con.execute(f"INSERT INTO deal_stage_dates (import_id, deal_id, pipeline, stage, entered_on) "
-                        f"SELECT ?, * FROM ({entries.sql})", [import_id, *entries.params])
-        if self.map.extras:
-            parts = " UNION ALL ".join(f"SELECT {self.field('deal_id')}, ?, {self.col(c)} FROM fast_rows"
-                                       for c in self.map.extras)
-            con.execute(f"INSERT INTO deal_attributes (import_id, deal_id, attribute, value) "
-                        f"SELECT ?, * FROM ({parts})", [import_id, *self.map.extras])
+            con.execute(*Fragment.format(
+                "INSERT INTO deal_stage_dates (import_id, deal_id, pipeline, stage, entered_on) "
+                "SELECT {import_id}, * FROM ({entries})", import_id=Fragment("?", [import_id]), entries=entries))
+        if self.map.extras:  # the attribute names are headers of the file: bound, never spliced
+            parts = Fragment.join(" UNION ALL ", [
+                Fragment(f"SELECT {self.field('deal_id')}, ?, {self.col(c)} FROM fast_rows", [c])
+                for c in self.map.extras])
+            con.execute(*Fragment.format("INSERT INTO deal_attributes (import_id, deal_id, attribute, value) "
+                                         "SELECT {import_id}, * FROM ({parts})",
+                                         import_id=Fragment("?", [import_id]), parts=parts))
         _ensure_stages(con, import_id, self)
         return int(import_id)
 
 
-    def entries_sql(self, where: str = "TRUE", ordered: bool = False) -> _Case:
-        """SELECT deal_id, pipeline, stage, entered_on of every "Date entered" cell, with its parameters; ``ordered``:
-        column by column, in file order within a column (the general path's long table, which ranks ties)."""
-        parts, params = [], []
-        for position, (column, label) in enumerate(self.map.entered_on.items()):
-            c = self.col(column)
-            parts.append(f"SELECT {self.field('deal_id')} AS deal_id, coalesce({self.field('pipeline')}, 'default') AS "
-                         f"pipeline, ? AS stage, {_date(c)} AS entered_on, {position} AS part, rowid AS row "
-                         f"FROM fast_rows WHERE {c} IS NOT NULL")
-            params.append(pipelines.stage_label(label))
+    def entries_sql(self, where: Fragment | None = None, ordered: bool = False) -> Fragment:
+        """SELECT deal_id, pipeline, stage, entered_on of every "Date entered" cell, with its parameters (empty when
+        the file has none); ``where`` filters those rows (None = all); ``ordered``: column by column, in file order
+        within a column (the general path's long table, which ranks ties)."""
+        parts = [Fragment(f"SELECT {self.field('deal_id')} AS deal_id, coalesce({self.field('pipeline')}, 'default') "
+                          f"AS pipeline, ? AS stage, {_date(self.col(column))} AS entered_on, {int(position)} AS part, "
+                          f"rowid AS row FROM fast_rows WHERE {self.col(column)} IS NOT NULL",
+                          [pipelines.stage_label(label)])
+                 for position, (column, label) in enumerate(self.map.entered_on.items())]
         if not parts:
-            return _Case("", [])
-        return _Case("SELECT deal_id, pipeline, stage, entered_on FROM (" + " UNION ALL ".join(parts)
-                     + f") WHERE {where}" + (" ORDER BY part, row" if ordered else ""), params)
+            return Fragment("", [])
+        return Fragment.format("SELECT deal_id, pipeline, stage, entered_on FROM ({parts}) WHERE {where}{order}",
+                               parts=Fragment.join(" UNION ALL ", parts),
+                               where=Fragment("TRUE", []) if where is None else where,
+                               order=Fragment(" ORDER BY part, row" if ordered else "", []))
 
 
-@dataclass
-class _Case:
-    sql: str
-    params: list
+def _code(sql: str) -> Fragment:
+    """SQL written here (over the c0… columns), with no parameter."""
+    return Fragment(sql, [])
 
 
-def _case(column: str, values: dict[str, str | None]) -> _Case:
-    """A CASE expression mapping each raw value to its label (NULL for other values)."""
+def _case(column: str, values: dict[str, str | None]) -> Fragment:
+    """A CASE expression mapping each raw value to its label (NULL for other values), both bound."""
     if column == "NULL" or not values:
-        return _Case("NULL", [])
-    return _Case(f"CASE {column} " + " ".join("WHEN ? THEN ?" for _ in values) + " END",
-                 [x for pair in values.items() for x in pair])
+        return Fragment("NULL", [])
+    return Fragment(f"CASE {column} " + " ".join("WHEN ? THEN ?" for _ in values) + " END",
+                    [x for pair in values.items() for x in pair])
 
 
 def _date(column: str) -> str:
@@ -375,7 +390,8 @@ def _ensure_stages(con: duckdb.DuckDBPyConnection, import_id: int, plan: _Plan) 
     needs_dates = [p for p in names if stage_config.stage_table(con, p).empty and pipelines.known_stage_config(
         p, list(seen.loc[seen["pipeline"] == p, "stage"])) is None]
     entered = pd.DataFrame(columns=["deal_id", "pipeline", "stage", "entered_on"])
-    entries = plan.entries_sql(f"pipeline IN ({', '.join('?' * len(needs_dates))})", ordered=True)
+    entries = plan.entries_sql(Fragment("pipeline IN (", []) + value_list(needs_dates) + Fragment(")", []),
+                               ordered=True)
     if needs_dates and entries.sql:
-        entered = con.execute(entries.sql, [*entries.params, *needs_dates]).df()
+        entered = con.execute(*entries).df()
     stage_config.ensure_stages(con, seen, entered)
