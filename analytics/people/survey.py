@@ -67,7 +67,7 @@ from analytics.people.responses import (
     natural_key,
     responses_sql,
 )
-from analytics.store.sql import Fragment
+from analytics.store.sql import Fragment, value_list
 
 __all__ = ["NOT_GIVEN", "UNDATED", "FEW_RESPONSES", "anonymity_threshold", "comment_threshold"]  # re-exported
 
@@ -378,11 +378,11 @@ def question_results(con: duckdb.DuckDBPyConnection, wave: str | None = None, fi
     that wave): suppressed, with its reason code, numbers empty.
     """
     k = anonymity_threshold(con, k)
-    sql, params = _scored_answers_sql(con, filters) + Fragment(
+    query = _scored_answers_sql(con, filters) + Fragment(
         "SELECT wave, question, score, scale_min, scale_max, count(*), min(position), bool_or(is_reverse) "
         "FROM scored WHERE TRUE", []) + _wave_condition(wave) + Fragment(
         " GROUP BY wave, question, score, scale_min, scale_max", [])
-    rows = con.execute(sql, params).fetchall()
+    rows = con.execute(*query).fetchall()
     cells: dict[tuple, list] = {}
     meta: dict[tuple, tuple] = {}
     for wave_, question, score, low, high, count, position, reverse in rows:
@@ -413,10 +413,10 @@ def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str |
     pools every wave (a group is then shown only if it is shown in every wave it has answers in).
     """
     k = anonymity_threshold(con, k)
-    sql, params = _scored_answers_sql(con, filters, dimension) + Fragment(
+    query = _scored_answers_sql(con, filters, dimension) + Fragment(
         "SELECT question, grp, score, scale_min, scale_max, count(*), min(position) FROM scored WHERE TRUE",
         []) + _wave_condition(wave) + Fragment(" GROUP BY question, grp, score, scale_min, scale_max", [])
-    rows = con.execute(sql, params).fetchall()
+    rows = con.execute(*query).fetchall()
     cells: dict[str, dict[str, list]] = {}
     positions: dict[str, int] = {}
     for question, group, score, low, high, count, position in rows:
@@ -479,10 +479,11 @@ def comments(con: duckdb.DuckDBPyConnection, wave: str | None = None, filters: d
     search_sql = Fragment("", [])
     if search and search.strip():
         search_sql = Fragment(" AND contains(lower(c.comment), lower(?))", [search.strip()])
-    sql, params = (Fragment("WITH resp AS (", []) + responses_sql(con, clean) + Fragment(
-        ") SELECT resp.wave, c.question, c.comment FROM survey_comments c JOIN resp USING (import_id, response_no) "
-        f"WHERE trim(c.comment) <> '' AND resp.wave IN ({', '.join('?' * len(waves))})", waves) + search_sql)
-    rows = con.execute(sql, params).fetchall()
+    query = Fragment.format(
+        "WITH resp AS ({responses}) SELECT resp.wave, c.question, c.comment FROM survey_comments c "
+        "JOIN resp USING (import_id, response_no) WHERE trim(c.comment) <> '' AND resp.wave IN ({waves}){search}",
+        responses=responses_sql(con, clean), waves=value_list(waves), search=search_sql)
+    rows = con.execute(*query).fetchall()
     keys = _wave_keys(con)
     rows.sort(key=lambda r: (keys.get(r[0], _wave_key(r[0], None)), r[1].casefold(), r[2].casefold()))
     out = [{"wave": w, **{names[d]: ", ".join(v) for d, v in clean.items()}, "question": q, "comment": c}
