@@ -17,7 +17,7 @@ import re
 import duckdb
 
 from analytics import store
-from analytics.store.sql import Fragment
+from analytics.store.sql import Fragment, checked, value_list
 
 NOT_GIVEN = "(not given)"
 UNDATED = "undated"
@@ -51,7 +51,7 @@ def clean_filters(filters: dict | None) -> dict[str, list[str]]:
 
 def group_value_sql(alias: str = "r") -> str:
     """The group of response ``alias`` in one dimension (parameters: the dimension, then NOT_GIVEN)."""
-    alias = {"r": "r", "resp": "resp"}[alias]
+    alias = checked(alias, ("r", "resp"))
     return (f"coalesce((SELECT min(nullif(trim(g.value), '')) FROM survey_groups g WHERE g.import_id = "
             f"{alias}.import_id AND g.response_no = {alias}.response_no AND g.dimension = ?), ?)")
 
@@ -60,8 +60,8 @@ def filter_sql(filters: dict | None) -> Fragment:
     """A WHERE condition on responses ``r`` for the filters, with its parameters."""
     parts = [Fragment("TRUE", [])]
     for dimension, values in clean_filters(filters).items():
-        parts.append(Fragment(f"{group_value_sql()} IN ({', '.join('?' * len(values))})",
-                              [dimension, NOT_GIVEN, *values]))
+        parts.append(Fragment(f"{group_value_sql()} IN (", [dimension, NOT_GIVEN]) + value_list(values)
+                     + Fragment(")", []))
     return Fragment.join(" AND ", parts)
 
 

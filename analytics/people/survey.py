@@ -67,7 +67,7 @@ from analytics.people.responses import (
     natural_key,
     responses_sql,
 )
-from analytics.store.sql import Fragment, value_list
+from analytics.store.sql import Fragment, checked, value_list
 
 __all__ = ["NOT_GIVEN", "UNDATED", "FEW_RESPONSES", "anonymity_threshold", "comment_threshold"]  # re-exported
 
@@ -139,7 +139,7 @@ def _group_sql() -> str:
 
 
 def _wave_condition(wave: str | None, column: str = "wave") -> Fragment:
-    column = {"wave": "wave", "resp.wave": "resp.wave"}[column]
+    column = checked(column, ("wave", "resp.wave"))
     return Fragment("", []) if wave is None else Fragment(f" AND {column} = ?", [wave])
 
 

@@ -34,7 +34,8 @@ from analytics.store.sql import Fragment, checked
 
 
 def deal_key_sql(column: str) -> str:
-    """SQL expression: the deal id to join on (a Salesforce opportunity id '006…' cut to its 15 characters)."""
+    """SQL expression: the deal id to join on (a Salesforce opportunity id '006…' cut to its 15 characters);
+    ``column`` is a column name written in the code."""
     return f"CASE WHEN regexp_full_match({column}, '006[0-9A-Za-z]{{15}}') THEN left({column}, 15) ELSE {column} END"
 
 
@@ -42,8 +43,9 @@ def entries_sql(deals: str = "scoped") -> str:
     """SQL (no WITH): first ``changed_on`` per (deal, stage) from stage histories, for the deals of ``deals``.
 
     Columns: deal_id, pipeline (the deal's, from ``deals``), stage, entered_on. Changes after the
-    ``cutoff`` CTE's as-of date are ignored.
+    ``cutoff`` CTE's as-of date are ignored. ``deals`` is the name of a CTE of the query (only "scoped").
     """
+    deals = checked(deals, ("scoped",))
     return f"""
         SELECT k.deal_id, k.pipeline, h.stage, min(h.changed_on) AS entered_on
         FROM deal_stage_history h JOIN {deals} k ON {deal_key_sql('k.deal_id')} = {deal_key_sql('h.deal_id')}
