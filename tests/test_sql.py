@@ -209,3 +209,23 @@ def test_fast_csv_imports_hostile_headers_and_cells_as_plain_data(tmp_path):
     assert len(fast["deal_stage_dates"]) == 1 and len(fast["deal_snapshots"]) == 2
     with store.connect(tmp_path / "fast.duckdb") as con:
         assert set(win_rates(con, by=region)["group"]) == {"x'); DROP TABLE deals; --", "(blank)"}
+
+
+def test_a_survey_file_with_hostile_headers_imports_them_as_names(db):
+    """The general import path stores question and comment headers with quotes and SQL in them as text (and a
+    group header such as 'Department"; DROP TABLE …' is recognised as the department, nothing more)."""
+    from analytics import ingest, store
+
+    question, comment = "My manager's feedback\"); DELETE FROM imports; --", 'Comments "why"'
+    text = ('Timestamp,"Department""; DROP TABLE survey_responses; --",How likely are you to recommend this company '
+            'as a place to work?,"My manager\'s feedback""); DELETE FROM imports; --","Comments ""why"""\n'
+            + "".join(f"2026-10-0{i},Sales,{9 - i},{i},note {i}\n" for i in range(1, 6)))
+    result = ingest.import_file(text.encode("utf-8"), "survey.csv", ingest.ImportOptions(), db)
+    assert (result.status, result.rows_imported) == ("imported", 5)
+    with store.connect(db) as con:
+        assert con.execute("SELECT DISTINCT dimension, value FROM survey_groups").fetchall() == [("department",
+                                                                                                 "Sales")]
+        assert con.execute("SELECT DISTINCT question FROM survey_answers").fetchall() == [(question,)]
+        assert con.execute("SELECT DISTINCT question FROM survey_comments").fetchall() == [(comment,)]
+        assert con.execute("SELECT count(*) FROM survey_responses").fetchone() == (5,)
+        assert con.execute("SELECT count(*) FROM imports").fetchone() == (1,)

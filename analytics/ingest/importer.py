@@ -48,6 +48,7 @@ from analytics.ingest.validation import (
 )
 from analytics.store.derived import refresh_current
 from analytics.store.schema import MAX_AMOUNT
+from analytics.store.sql import checked
 from analytics.text import normalise_header
 
 KINDS = ("deals", "survey", "one_on_ones", "stage_history")
@@ -188,10 +189,14 @@ def _insert_import(con: duckdb.DuckDBPyConnection, p: Prepared) -> int:
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Bulk insert by column name from a DataFrame (never row by row)."""
+    """Bulk insert by column name from a DataFrame (never row by row); the table and its columns must be the
+    store's own (checked against the schema), never a header of the file."""
     if frame.empty:
         return
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    table = checked(table, store.DATA_TABLES)
+    known = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                       [table]).fetchall()]
+    columns = ", ".join(f'"{checked(str(c), known)}"' for c in frame.columns)
     con.register("incoming_frame", frame)
     try:
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_frame")
