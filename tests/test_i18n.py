@@ -60,11 +60,13 @@ def label_tables() -> dict[str, str]:
 
 
 def test_label_tables_and_settings_are_translated():
-    from analytics.store.settings import SETTINGS
+    from analytics.store.settings import REFUSALS, SETTINGS
     texts = dict(label_tables())
     for setting in SETTINGS:
         texts[setting.help] = "settings"
-        texts[setting.name.replace("_", " ").capitalize()] = "settings"
+        texts[setting.label] = "settings"
+    for refusal in REFUSALS:  # what a refused setting, stage probability or rate says
+        texts[refusal] = "settings"
     missing = {text: where for text, where in texts.items() if text not in i18n.FR}
     assert not missing, missing
 

@@ -52,7 +52,7 @@ def thresholds() -> None:
         for setting in common.setting_specs():
             if setting.name == "reporting_currency":
                 continue
-            label, help_text = t(setting.name.replace("_", " ").capitalize()), t(setting.help)
+            label, help_text = t(setting.label), t(setting.help)
             if setting.choices:
                 values[setting.name] = st.selectbox(label, setting.choices, help=help_text,
                                                     index=setting.choices.index(current[setting.name]))
