@@ -193,3 +193,16 @@ def test_a_stage_needs_an_outcome_and_appears_once():
     twice = stage_rows([20, 30]).assign(stage=["S0", "S0"])
     with pytest.raises(SettingError, match="Stage S0 appears twice"):
         stages_from_percent(twice)
+
+
+def test_rates_typed_in_a_table_are_never_dropped_or_overwritten_silently():
+    from analytics.store.settings import SettingError, rates_from_rows
+    nan = float("nan")
+    assert rates_from_rows([" usd", "GBP", None, ""], [0.92, "1.17", None, nan]) == {"USD": 0.92, "GBP": 1.17}
+    with pytest.raises(SettingError, match=r"The rate for USD must be a positive number below 1,000,000 "
+                                           r"\(you entered –\)"):
+        rates_from_rows(["USD"], [None])  # a currency typed without its rate (was dropped silently)
+    with pytest.raises(SettingError, match="The rate 0.5 has no currency code"):
+        rates_from_rows([None], [0.5])
+    with pytest.raises(SettingError, match="The currency USD appears twice"):
+        rates_from_rows(["USD", "usd"], [0.9, 0.95])  # (the last one used to win)

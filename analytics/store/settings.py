@@ -31,8 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stale_days", 30, "An open deal with no change of stage or amount for this many days is stale: it is "
             "listed under Pipeline hygiene and flagged on the Priorities page.", 1,
             label="Deal stale after (days)", maximum=3650),
-    Setting("anonymity_threshold", 5, "Survey groups with fewer answered responses than this are never shown "
-            "(never below 3).", 3, label="Anonymity threshold (responses)", maximum=1000),
+    Setting("anonymity_threshold", 5, "Survey groups with fewer answered responses than this are never shown on "
+            "the Engagement and Pulse survey pages (never below 3).", 3,
+            label="Anonymity threshold (responses)", maximum=1000),
     Setting("comment_threshold", 5, "Free-text comments are shown only for groups with at least this many "
             "responses (never below the anonymity threshold).", 3,
             label="Comment threshold (responses)", maximum=1000),
@@ -81,7 +82,10 @@ PROBABILITY_RANGE = "Stage {stage}: enter a probability from 0 to 100 % (you ent
 OUTCOME_MISSING = "Stage {stage}: choose its outcome (open, won or lost)."
 STAGE_TWICE = "Stage {stage} appears twice: each stage may appear only once."
 RATE_RANGE = "The rate for {currency} must be a positive number below {maximum} (you entered {value})."
-REFUSALS = (WHOLE_RANGE, NUMBER_RANGE, CHOICE, UNKNOWN, PROBABILITY_RANGE, OUTCOME_MISSING, STAGE_TWICE, RATE_RANGE)
+RATE_WITHOUT_CURRENCY = "The rate {value} has no currency code."
+CURRENCY_TWICE = "The currency {currency} appears twice: each currency has one rate."
+REFUSALS = (WHOLE_RANGE, NUMBER_RANGE, CHOICE, UNKNOWN, PROBABILITY_RANGE, OUTCOME_MISSING, STAGE_TWICE, RATE_RANGE,
+            RATE_WITHOUT_CURRENCY, CURRENCY_TWICE)
 
 
 def default_settings() -> dict[str, object]:
@@ -156,7 +160,7 @@ def stages_from_percent(table: pd.DataFrame) -> pd.DataFrame:
     for stage, typed, outcome in zip(clean["stage"], clean["probability"], clean["outcome"], strict=True):
         if outcome not in OUTCOMES:
             raise SettingError(OUTCOME_MISSING, stage=str(stage))
-        if typed is None or (isinstance(typed, float) and math.isnan(typed)):
+        if _blank(typed):
             fractions.append(None)
             continue
         number = _number(typed)
@@ -172,8 +176,33 @@ def stages_from_percent(table: pd.DataFrame) -> pd.DataFrame:
 def validated_rate(currency: str, rate: object) -> float:
     """A conversion rate (units of the reporting currency per unit of ``currency``): a positive number below
     MAX_RATE, else SettingError."""
-    number = _number(rate)
+    number = None if _blank(rate) else _number(rate)
     if number is None or not 0 < number < MAX_RATE:
-        raise SettingError(RATE_RANGE, currency=str(currency), maximum=MAX_RATE,
-                           value=_plain(number) if number is not None else str(rate))
+        typed = "–" if _blank(rate) else _plain(number) if number is not None else str(rate)
+        raise SettingError(RATE_RANGE, currency=str(currency), maximum=MAX_RATE, value=typed)
     return number
+
+
+def rates_from_rows(currencies: list, rates: list) -> dict[str, float]:
+    """The conversion rates a person typed in a table ({code: rate}, codes in capitals); rows blank on both sides
+    are ignored. SettingError for a rate without its currency, a currency without a valid rate (see
+    ``validated_rate``), or a currency listed twice: no row is dropped or overwritten silently."""
+    found: dict[str, float] = {}
+    for currency, rate in zip(currencies, rates, strict=True):
+        code = "" if _blank(currency) else str(currency).strip().upper()
+        if not code:
+            if _blank(rate):
+                continue
+            number = _number(rate)
+            raise SettingError(RATE_WITHOUT_CURRENCY, value=_plain(number) if number is not None else str(rate))
+        if code in found:
+            raise SettingError(CURRENCY_TWICE, currency=code)
+        found[code] = validated_rate(code, rate)
+    return found
+
+
+def _blank(value: object) -> bool:
+    """Nothing typed: None, NaN, pandas' NA or spaces."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value))

@@ -62,12 +62,41 @@ FR: dict[str, str] = {
     "Stages per pipeline": "Étapes par pipeline",
     "Import a deals export first: its stages appear here.":
         "Importez d'abord un export d'affaires : ses étapes apparaîtront ici.",
-    "Rows are in stage order; change the Order column to reorder them.":
-        "Les lignes suivent l'ordre des étapes ; modifiez la colonne Ordre pour les réordonner.",
+    "Rows are in stage order; change the Order column to reorder them. Probability: the chance, in %, that a deal "
+    "at this stage is won (0 to 100); the weighted pipeline and the forecast use it.":
+        "Les lignes suivent l'ordre des étapes ; modifiez la colonne Ordre pour les réordonner. Probabilité : la "
+        "chance, en %, qu'une affaire à cette étape soit gagnée (de 0 à 100) ; le pipeline pondéré et la prévision "
+        "l'utilisent.",
     "Order": "Ordre",
+    "Change the numbers to reorder the stages.": "Modifiez les numéros pour réordonner les étapes.",
     "Stage": "Étape",
     "Probability": "Probabilité",
+    "Probability (%)": "Probabilité (%)",
+    "The chance that a deal at this stage is won, from 0 to 100 %.":
+        "La chance qu'une affaire à cette étape soit gagnée, de 0 à 100 %.",
     "Outcome": "Issue",
+    "Open: deals at this stage are in progress. Won or lost: deals at this stage are closed.":
+        "Ouverte : les affaires à cette étape sont en cours. Gagnée ou perdue : les affaires à cette étape sont "
+        "closes.",
+    "Open (deal in progress)": "Ouverte (affaire en cours)",
+    "Won (deal closed and won)": "Gagnée (affaire close et gagnée)",
+    "Lost (deal closed and lost)": "Perdue (affaire close et perdue)",
+    "Week": "Semaine",
+    "Month": "Mois",
+    "Quarter": "Trimestre",
+    "Allowed: a whole number from {minimum} to {maximum}.": "Valeurs permises : un nombre entier de {minimum} à "
+                                                             "{maximum}.",
+    "Allowed: a number from {minimum} to {maximum}.": "Valeurs permises : un nombre de {minimum} à {maximum}.",
+    "The comment threshold was raised to {n}, the anonymity threshold: a group too small for its numbers to be "
+    "shown is too small for its comments.":
+        "Le seuil des commentaires a été relevé à {n}, le seuil d'anonymat : un groupe trop petit pour que ses "
+        "chiffres soient affichés l'est aussi pour ses commentaires.",
+    "The currency code used in your exports, e.g. USD.": "Le code de devise utilisé dans vos exports, par ex. USD.",
+    "Units of the reporting currency for one unit of this currency (a positive number).":
+        "Unités de la devise de restitution pour une unité de cette devise (un nombre positif).",
+    "The rate {value} has no currency code.": "Le taux {value} n'a pas de code de devise.",
+    "The currency {currency} appears twice: each currency has one rate.":
+        "La devise {currency} apparaît deux fois : chaque devise a un seul taux.",
     "Save stages": "Enregistrer les étapes",
     "Stages saved.": "Étapes enregistrées.",
     "Thresholds": "Seuils",
@@ -92,8 +121,10 @@ FR: dict[str, str] = {
     "hygiene and flagged on the Priorities page.":
         "Une affaire ouverte sans changement d'étape ni de montant depuis ce nombre de jours est dormante : elle "
         "figure dans l'hygiène du pipeline et est signalée sur la page Priorités.",
-    "Survey groups with fewer answered responses than this are never shown (never below 3).":
-        "Les groupes ayant moins de réponses que ce seuil ne sont jamais affichés (jamais moins de 3).",
+    "Survey groups with fewer answered responses than this are never shown on the Engagement and Pulse survey pages "
+    "(never below 3).":
+        "Les groupes ayant moins de réponses que ce seuil ne sont jamais affichés sur les pages Engagement et "
+        "Enquête pulse (jamais moins de 3).",
     "Free-text comments are shown only for groups with at least this many responses (never below the "
     "anonymity threshold).":
         "Les commentaires libres ne sont affichés que pour les groupes ayant au moins ce nombre de réponses "
