@@ -52,7 +52,10 @@ def stage_editor() -> None:
     st.caption(t("Rows are in stage order; change the Order column to reorder them. Probability: the chance, in %, "
                  "that a deal at this stage is won (0 to 100); the weighted pipeline and the forecast use it."))
     table.insert(0, "order", range(1, len(table) + 1))
-    key = f"settings_stages_{pipeline}"
+    # After a save the editor starts again from the stored table under a new key (edits replayed on the saved
+    # table would misplace rows; dropping the old key's state makes the browser rerun and lose the message).
+    saves = st.session_state.get("settings_stages_saves", 0)
+    key = f"settings_stages_{pipeline}" + (f"_{saves}" if saves else "")
     # No min/max on the probability column: the grid would silently clip a value above the maximum (20 typed in a
     # 0–1 column became 100 %); the page refuses it with a message instead.
     edited = st.data_editor(
@@ -76,7 +79,7 @@ def stage_editor() -> None:
         except ValueError as exc:
             st.error(refusal(exc), icon=":material/block:")
             return
-        st.session_state.pop(key, None)  # the saved table is the new starting point (edits replayed would misplace)
+        st.session_state["settings_stages_saves"] = saves + 1
         st.session_state["settings_stages_saved"] = True
         st.rerun()
 
