@@ -60,11 +60,13 @@ def label_tables() -> dict[str, str]:
 
 
 def test_label_tables_and_settings_are_translated():
-    from analytics.store.settings import SETTINGS
+    from analytics.store.settings import REFUSALS, SETTINGS
     texts = dict(label_tables())
     for setting in SETTINGS:
         texts[setting.help] = "settings"
-        texts[setting.name.replace("_", " ").capitalize()] = "settings"
+        texts[setting.label] = "settings"
+    for refusal in REFUSALS:  # what a refused setting, stage probability or rate says
+        texts[refusal] = "settings"
     missing = {text: where for text, where in texts.items() if text not in i18n.FR}
     assert not missing, missing
 
@@ -96,3 +98,28 @@ def test_two_sessions_in_two_threads_keep_their_own_language():
         thread.join()
     assert FR["Open pipeline"] != "Open pipeline"
     assert wrong == {"en": 0, "fr": 0}
+
+
+def test_settings_page_headers_and_option_values_have_french():
+    """The Settings page's column headers go through t(), and every code it offers as an option (a stage's
+    outcome, a setting's choices) has a worded label with a French translation; the stored codes stay codes."""
+    from analytics.store.settings import OUTCOMES, SETTINGS
+
+    page = ROOT / "views" / "data" / "settings.py"
+    tree = ast.parse(page.read_text(encoding="utf-8"))
+    tables = {tg.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+              for tg in node.targets if isinstance(tg, ast.Name) and tg.id.endswith("_LABELS")}
+    assert set(tables["OUTCOME_LABELS"]) == set(OUTCOMES)
+    choices = {code for setting in SETTINGS for code in setting.choices or ()}
+    assert choices <= set(tables["PERIOD_LABELS"])
+    for labels in tables.values():
+        for code, label in labels.items():
+            assert label in FR and FR[label] not in (label, code), (code, label)
+    columns = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr.endswith("Column")]
+    assert len(columns) >= 6
+    for column in columns:  # header and help text through t(); a selectbox column words its options
+        texts = [*column.args[:1], *(k.value for k in column.keywords if k.arg in ("label", "help"))]
+        assert all(isinstance(a, ast.Call) and getattr(a.func, "id", None) == "t" for a in texts), ast.dump(column)
+        if column.func.attr == "SelectboxColumn":
+            assert any(k.arg == "format_func" for k in column.keywords)

@@ -85,8 +85,8 @@ def test_settings_stage_editor_changes_weighted_amount(sample_db):
     pipeline = at.selectbox(key="settings_pipeline").value
     with store.connect(sample_db) as con:
         stages = con.execute("SELECT stage FROM stages WHERE pipeline = ? ORDER BY position", [pipeline]).df()
-    # every open stage to 100 %: the edit is seeded through the editor's session state
-    edits = {i: {"probability": 1.0} for i in range(len(stages) - 2)}
+    # every open stage to 100 % (typed as a percentage): the edit is seeded through the editor's session state
+    edits = {i: {"probability": 100} for i in range(len(stages) - 2)}
     at.session_state[f"settings_stages_{pipeline}"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     at.button(key="settings_save_stages").click().run()
     assert not at.exception, at.exception

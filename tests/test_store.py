@@ -65,7 +65,7 @@ def test_settings_validated_and_versioned(db):
     with store.connect(db) as con:
         assert store.get_settings(con)["stale_days"] == 45
         assert store.data_version(con) == 1
-    with pytest.raises(ValueError, match="below 3"):
+    with pytest.raises(ValueError, match="from 3 to 1,000"):
         with store.transaction(db) as con:
             store.set_setting(con, "anonymity_threshold", 2)
 
@@ -78,16 +78,19 @@ def test_comment_threshold_never_below_the_anonymity_threshold(db):
         store.set_settings(con, {"anonymity_threshold": 9})
     with store.connect(db) as con:
         assert (store.get_settings(con)["comment_threshold"], store.get_settings(con)["stale_days"]) == (9, 30)
-    with pytest.raises(ValueError, match="below 1"), store.transaction(db) as con:  # all or nothing
+    with pytest.raises(ValueError, match="from 1 to 3,650"), store.transaction(db) as con:  # all or nothing
         store.set_settings(con, {"comment_threshold": 12, "stale_days": 0})
     with store.connect(db) as con:
         assert store.get_settings(con)["comment_threshold"] == 9
 
 
 def test_fx_rates_must_be_positive(db):
-    with pytest.raises(ValueError):
+    with pytest.raises(store.SettingError, match="The rate for usd must be a positive number below 1,000,000"):
         with store.transaction(db) as con:
             store.set_fx_rates(con, {"usd": 0})
+    for nonsense in (None, float("nan"), -1, "abc"):
+        with pytest.raises(store.SettingError), store.transaction(db) as con:
+            store.set_fx_rates(con, {"usd": nonsense})
     with store.transaction(db) as con:
         store.set_fx_rates(con, {"usd": 0.92})
     with store.connect(db) as con:
@@ -104,3 +107,102 @@ def test_every_setting_has_default_and_help():
     for setting in SETTINGS:
         assert setting.help.endswith(".") or setting.help.endswith(")"), setting.name
         assert setting.default is not None
+        assert setting.label and "_" not in setting.label, setting.name  # a plain label, not the setting's name
+        if isinstance(setting.default, int | float):  # a number a person types: bounded on both sides
+            assert setting.minimum is not None and setting.maximum is not None, setting.name
+            assert setting.minimum <= setting.default <= setting.maximum, setting.name
+
+
+@pytest.mark.parametrize(("name", "typed", "stored"), [
+    ("stale_days", "45", 45), ("stale_days", 45.0, 45), ("stale_days", 1, 1), ("stale_days", 3650, 3650),
+    ("outlier_factor", "2.5", 2.5), ("outlier_factor", 1.5, 1.5), ("wave_period", " week ", "week"),
+    ("reporting_currency", " eur ", "EUR"),
+])
+def test_settings_accept_what_a_person_types(name, typed, stored):
+    from analytics.store.settings import validated
+    assert validated(name, typed) == stored
+    assert type(validated(name, typed)) is type(stored)
+
+
+@pytest.mark.parametrize(("name", "typed", "message"), [
+    ("stale_days", 0, "Deal stale after (days): enter a whole number from 1 to 3,650 (you entered 0)."),
+    ("stale_days", 3651, "Deal stale after (days): enter a whole number from 1 to 3,650 (you entered 3,651)."),
+    ("stale_days", 20.5, "Deal stale after (days): enter a whole number from 1 to 3,650 (you entered 20.5)."),
+    ("stale_days", "soon", "Deal stale after (days): enter a whole number from 1 to 3,650 (you entered soon)."),
+    ("stale_days", True, "Deal stale after (days): enter a whole number from 1 to 3,650 (you entered True)."),
+    ("anonymity_threshold", 2, "Anonymity threshold (responses): enter a whole number from 3 to 1,000"),
+    ("outlier_factor", 1.2, "Unusual amount factor (× the owner's median): enter a number from 1.5 to 100"),
+    ("outlier_factor", float("nan"), "enter a number from 1.5 to 100 (you entered nan)"),
+    ("outlier_factor", float("inf"), "enter a number from 1.5 to 100 (you entered inf)"),
+    ("wave_period", "fortnight", "Survey wave period: choose one of week, month, quarter (you entered fortnight)."),
+    ("no_such_setting", 1, "Unknown setting no_such_setting."),
+])
+def test_settings_refuse_out_of_range_values_with_the_allowed_range(name, typed, message):
+    """Nothing is clipped or truncated: 20.5 days, 0 days and NaN are refused, and the message gives the range."""
+    from analytics.store.settings import SettingError, validated
+    with pytest.raises(SettingError) as refused:
+        validated(name, typed)
+    assert message in str(refused.value)
+    assert refused.value.text.format(**refused.value.values)  # the template and its values fill each other
+
+
+def test_an_out_of_range_setting_stores_nothing(db):
+    with pytest.raises(store.SettingError), store.transaction(db) as con:
+        store.set_settings(con, {"stale_days": 45, "one_on_one_cadence_days": 400})
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+
+
+def stage_rows(probabilities, outcomes=None):
+    import pandas as pd
+    stages = [f"S{i}" for i in range(len(probabilities))]
+    return pd.DataFrame({"stage": stages, "probability": probabilities,
+                         "outcome": outcomes or ["open"] * len(probabilities)})
+
+
+def test_stage_probabilities_are_entered_in_percent_and_stored_as_fractions():
+    from analytics.store.settings import stages_as_percent, stages_from_percent
+    typed = stage_rows([20, 0, 100, 12.5, None], ["open", "lost", "won", "open", "open"])
+    stored = stages_from_percent(typed)
+    assert stored["probability"].tolist()[:4] == [0.2, 0.0, 1.0, 0.125]
+    assert stored["probability"].isna().tolist() == [False] * 4 + [True]  # a blank stays blank
+    assert stored["outcome"].tolist() == typed["outcome"].tolist()
+    shown = stages_as_percent(stored)
+    assert shown["probability"].tolist()[:4] == [20, 0, 100, 12.5]
+    assert stages_as_percent(stage_rows([0.07, 0.55]))["probability"].tolist() == [7, 55]  # no 7.000000000000001
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    (150, "Stage S1: enter a probability from 0 to 100 % (you entered 150)."),
+    (-5, "Stage S1: enter a probability from 0 to 100 % (you entered -5)."),
+    (100.5, "(you entered 100.5)"),
+    ("twenty", "(you entered twenty)"),
+])
+def test_a_stage_probability_outside_0_to_100_percent_is_refused_not_clipped(typed, message):
+    from analytics.store.settings import SettingError, stages_from_percent
+    with pytest.raises(SettingError) as refused:
+        stages_from_percent(stage_rows([20, typed, 50]))
+    assert message in str(refused.value)
+    assert refused.value.values["stage"] == "S1"
+
+
+def test_a_stage_needs_an_outcome_and_appears_once():
+    from analytics.store.settings import SettingError, stages_from_percent
+    with pytest.raises(SettingError, match="Stage S1: choose its outcome"):
+        stages_from_percent(stage_rows([20, 30], ["open", None]))
+    twice = stage_rows([20, 30]).assign(stage=["S0", "S0"])
+    with pytest.raises(SettingError, match="Stage S0 appears twice"):
+        stages_from_percent(twice)
+
+
+def test_rates_typed_in_a_table_are_never_dropped_or_overwritten_silently():
+    from analytics.store.settings import SettingError, rates_from_rows
+    nan = float("nan")
+    assert rates_from_rows([" usd", "GBP", None, ""], [0.92, "1.17", None, nan]) == {"USD": 0.92, "GBP": 1.17}
+    with pytest.raises(SettingError, match=r"The rate for USD must be a positive number below 1,000,000 "
+                                           r"\(you entered –\)"):
+        rates_from_rows(["USD"], [None])  # a currency typed without its rate (was dropped silently)
+    with pytest.raises(SettingError, match="The rate 0.5 has no currency code"):
+        rates_from_rows([None], [0.5])
+    with pytest.raises(SettingError, match="The currency USD appears twice"):
+        rates_from_rows(["USD", "usd"], [0.9, 0.95])  # (the last one used to win)

@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import ingest, store
+from analytics.ingest import stage_config
 from analytics.reports import exports
 from analytics.store import backup
 from analytics.store import settings as settings_mod
@@ -101,6 +102,24 @@ def setting_specs() -> tuple:
 def save_settings(values: dict[str, object]) -> dict[str, object]:
     """Store settings (all or nothing); ValueError with a user message when one is out of bounds."""
     return write(store.set_settings, values)
+
+
+def stages_as_percent(table):
+    """A stage table with its probabilities as percentages (0.2 -> 20), as the Settings page shows them."""
+    return settings_mod.stages_as_percent(table)
+
+
+def save_stages(pipeline: str, table) -> None:
+    """Store one pipeline's stages as a person edited them (stage, probability in percent, outcome), in the
+    table's row order; SettingError (nothing stored) when a probability is not from 0 to 100 or an outcome is
+    missing."""
+    write(stage_config.save_stage_table, pipeline, settings_mod.stages_from_percent(table))
+
+
+def rates_from_table(table) -> dict[str, float]:
+    """The rates a person typed in the Settings page's table (currency, rate); SettingError for a rate without its
+    currency, a currency without a valid rate, or a currency listed twice."""
+    return settings_mod.rates_from_rows(list(table["currency"]), list(table["rate"]))
 
 
 def save_currency(code: str, rates: dict[str, float]) -> None:

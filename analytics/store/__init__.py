@@ -6,7 +6,8 @@ callers write ``from analytics import store`` then ``store.connect(...)``; the m
 * ``connection`` — short-lived connections, the write lock, transactions, small shared reads and writes;
 * ``schema`` — the tables of a new file, the migrations of older ones, the money types (``money_sum``);
 * ``derived`` — tables the imports maintain for the metrics (``deal_current``);
-* ``settings`` — every user-facing setting with its default and bounds;
+* ``settings`` — every user-facing setting with its label, default and bounds; what a person may enter
+  (``SettingError``: stage probabilities in percent, conversion rates);
 * ``backup`` — a consistent copy of the file;
 * ``sql`` — SQL that cannot be mis-assembled: ``Fragment`` (SQL with its parameters) and ``checked`` (allow-listed
   names), imported from ``analytics.store.sql`` by the queries.
@@ -31,7 +32,8 @@ from analytics.store.connection import (
     write_lock,
 )
 from analytics.store.schema import DATA_TABLES, SCHEMA_VERSION
+from analytics.store.settings import SettingError
 
-__all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SCHEMA_VERSION", "StoreError", "connect", "data_version",
-           "db_path", "delete_import", "forget_schema_cache", "get_fx_rates", "get_settings", "is_empty",
-           "list_imports", "set_fx_rates", "set_setting", "set_settings", "transaction", "write_lock"]
+__all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SCHEMA_VERSION", "SettingError", "StoreError", "connect",
+           "data_version", "db_path", "delete_import", "forget_schema_cache", "get_fx_rates", "get_settings",
+           "is_empty", "list_imports", "set_fx_rates", "set_setting", "set_settings", "transaction", "write_lock"]

@@ -21,7 +21,7 @@ import duckdb
 
 from analytics.store import derived
 from analytics.store import settings as settings_mod
-from analytics.store.schema import DATA_TABLES, MAX_RATE, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
+from analytics.store.schema import DATA_TABLES, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "pulse.duckdb"
@@ -217,9 +217,8 @@ def set_fx_rates(con: duckdb.DuckDBPyConnection, rates: dict[str, float]) -> Non
     """Replace every conversion rate (call inside ``transaction``)."""
     con.execute("DELETE FROM fx_rates")
     for currency, rate in rates.items():
-        if rate is None or not 0 < rate < MAX_RATE:
-            raise ValueError(f"the rate for {currency} must be a positive number below {MAX_RATE:,}")
-        con.execute("INSERT INTO fx_rates VALUES (?, ?)", [currency.strip().upper(), float(rate)])
+        con.execute("INSERT INTO fx_rates VALUES (?, ?)",
+                    [currency.strip().upper(), settings_mod.validated_rate(currency, rate)])
 
 
 def list_imports(con: duckdb.DuckDBPyConnection):

@@ -62,12 +62,41 @@ FR: dict[str, str] = {
     "Stages per pipeline": "Étapes par pipeline",
     "Import a deals export first: its stages appear here.":
         "Importez d'abord un export d'affaires : ses étapes apparaîtront ici.",
-    "Rows are in stage order; change the Order column to reorder them.":
-        "Les lignes suivent l'ordre des étapes ; modifiez la colonne Ordre pour les réordonner.",
+    "Rows are in stage order; change the Order column to reorder them. Probability: the chance, in %, that a deal "
+    "at this stage is won (0 to 100); the weighted pipeline and the forecast use it.":
+        "Les lignes suivent l'ordre des étapes ; modifiez la colonne Ordre pour les réordonner. Probabilité : la "
+        "chance, en %, qu'une affaire à cette étape soit gagnée (de 0 à 100) ; le pipeline pondéré et la prévision "
+        "l'utilisent.",
     "Order": "Ordre",
+    "Change the numbers to reorder the stages.": "Modifiez les numéros pour réordonner les étapes.",
     "Stage": "Étape",
     "Probability": "Probabilité",
+    "Probability (%)": "Probabilité (%)",
+    "The chance that a deal at this stage is won, from 0 to 100 %.":
+        "La chance qu'une affaire à cette étape soit gagnée, de 0 à 100 %.",
     "Outcome": "Issue",
+    "Open: deals at this stage are in progress. Won or lost: deals at this stage are closed.":
+        "Ouverte : les affaires à cette étape sont en cours. Gagnée ou perdue : les affaires à cette étape sont "
+        "closes.",
+    "Open (deal in progress)": "Ouverte (affaire en cours)",
+    "Won (deal closed and won)": "Gagnée (affaire close et gagnée)",
+    "Lost (deal closed and lost)": "Perdue (affaire close et perdue)",
+    "Week": "Semaine",
+    "Month": "Mois",
+    "Quarter": "Trimestre",
+    "Allowed: a whole number from {minimum} to {maximum}.": "Valeurs permises : un nombre entier de {minimum} à "
+                                                             "{maximum}.",
+    "Allowed: a number from {minimum} to {maximum}.": "Valeurs permises : un nombre de {minimum} à {maximum}.",
+    "The comment threshold was raised to {n}, the anonymity threshold: a group too small for its numbers to be "
+    "shown is too small for its comments.":
+        "Le seuil des commentaires a été relevé à {n}, le seuil d'anonymat : un groupe trop petit pour que ses "
+        "chiffres soient affichés l'est aussi pour ses commentaires.",
+    "The currency code used in your exports, e.g. USD.": "Le code de devise utilisé dans vos exports, par ex. USD.",
+    "Units of the reporting currency for one unit of this currency (a positive number).":
+        "Unités de la devise de restitution pour une unité de cette devise (un nombre positif).",
+    "The rate {value} has no currency code.": "Le taux {value} n'a pas de code de devise.",
+    "The currency {currency} appears twice: each currency has one rate.":
+        "La devise {currency} apparaît deux fois : chaque devise a un seul taux.",
     "Save stages": "Enregistrer les étapes",
     "Stages saved.": "Étapes enregistrées.",
     "Thresholds": "Seuils",
@@ -80,17 +109,22 @@ FR: dict[str, str] = {
     "Rate": "Taux",
     "Save currency and rates": "Enregistrer la devise et les taux",
     "Currency saved.": "Devise enregistrée.",
-    "Stale days": "Jours sans changement",
-    "Anonymity threshold": "Seuil d'anonymat",
-    "Comment threshold": "Seuil des commentaires",
-    "Wave period": "Période des vagues",
-    "One on one cadence days": "Fréquence des entretiens individuels (jours)",
-    "Outlier factor": "Facteur de montant atypique",
-    "Reporting currency": "Devise de restitution",
-    "An open deal with no change of stage or amount for this many days is stale.":
-        "Une affaire ouverte sans changement d'étape ni de montant depuis ce nombre de jours est dormante.",
-    "Survey groups with fewer answered responses than this are never shown (never below 3).":
-        "Les groupes ayant moins de réponses que ce seuil ne sont jamais affichés (jamais moins de 3).",
+    # settings (analytics.store.settings.SETTINGS: label, help; REFUSALS: what a refused value says)
+    "Deal stale after (days)": "Affaire dormante après (jours)",
+    "Anonymity threshold (responses)": "Seuil d'anonymat (réponses)",
+    "Comment threshold (responses)": "Seuil des commentaires (réponses)",
+    "Survey wave period": "Période des vagues d'enquête",
+    "1:1 cadence (days)": "Fréquence des entretiens individuels (jours)",
+    "Unusual amount factor (× the owner's median)": "Facteur de montant atypique (× la médiane du commercial)",
+    "Closed deals needed per win driver": "Affaires closes requises par facteur de succès",
+    "An open deal with no change of stage or amount for this many days is stale: it is listed under Pipeline "
+    "hygiene and flagged on the Priorities page.":
+        "Une affaire ouverte sans changement d'étape ni de montant depuis ce nombre de jours est dormante : elle "
+        "figure dans l'hygiène du pipeline et est signalée sur la page Priorités.",
+    "Survey groups with fewer answered responses than this are never shown on the Engagement and Pulse survey pages "
+    "(never below 3).":
+        "Les groupes ayant moins de réponses que ce seuil ne sont jamais affichés sur les pages Engagement et "
+        "Enquête pulse (jamais moins de 3).",
     "Free-text comments are shown only for groups with at least this many responses (never below the "
     "anonymity threshold).":
         "Les commentaires libres ne sont affichés que pour les groupes ayant au moins ce nombre de réponses "
@@ -98,16 +132,32 @@ FR: dict[str, str] = {
     "When a survey has no wave column, responses are grouped into waves by this period of their date.":
         "Quand une enquête n'a pas de colonne de vague, les réponses sont regroupées en vagues selon cette "
         "période de leur date.",
-    "An employee whose last 1:1 is older than this many days is overdue.":
-        "Un collaborateur dont le dernier entretien individuel date de plus de ce nombre de jours est en retard.",
+    "An employee whose last 1:1 is older than this many days is overdue on the 1:1 meetings page.":
+        "Un collaborateur dont le dernier entretien individuel date de plus de ce nombre de jours est en retard "
+        "sur la page Entretiens individuels.",
     "Currency every amount is converted to, using the rates in Settings; empty = no conversion (totals shown "
     "per currency).":
         "Devise dans laquelle tous les montants sont convertis, avec les taux des Paramètres ; vide = aucune "
         "conversion (totaux par devise).",
-    "An amount more than this many times above or below the owner's median is flagged as far outside the "
-    "owner's usual range.":
+    "An amount more than this many times above or below the owner's median is flagged under Pipeline hygiene as "
+    "far outside the owner's usual range.":
         "Un montant plus de ce nombre de fois au-dessus ou au-dessous de la médiane du commercial est signalé "
-        "comme atypique.",
+        "comme atypique dans l'hygiène du pipeline.",
+    "{label}: enter a whole number from {minimum} to {maximum} (you entered {value}).":
+        "{label} : saisissez un nombre entier de {minimum} à {maximum} (vous avez saisi {value}).",
+    "{label}: enter a number from {minimum} to {maximum} (you entered {value}).":
+        "{label} : saisissez un nombre de {minimum} à {maximum} (vous avez saisi {value}).",
+    "{label}: choose one of {choices} (you entered {value}).":
+        "{label} : choisissez parmi {choices} (vous avez saisi {value}).",
+    "Unknown setting {name}.": "Paramètre inconnu : {name}.",
+    "Stage {stage}: enter a probability from 0 to 100 % (you entered {value}).":
+        "Étape {stage} : saisissez une probabilité de 0 à 100 % (vous avez saisi {value}).",
+    "Stage {stage}: choose its outcome (open, won or lost).":
+        "Étape {stage} : choisissez son issue (ouverte, gagnée ou perdue).",
+    "Stage {stage} appears twice: each stage may appear only once.":
+        "L'étape {stage} apparaît deux fois : chaque étape ne peut figurer qu'une fois.",
+    "The rate for {currency} must be a positive number below {maximum} (you entered {value}).":
+        "Le taux de {currency} doit être un nombre positif inférieur à {maximum} (vous avez saisi {value}).",
     # Filters
     "Filters": "Filtres",
     "Owner": "Commercial",

@@ -13,35 +13,82 @@ st.title(t("Settings"))
 st.caption(t("Changes are saved in the database and every page uses them at once."))
 
 
+# Codes stored by analytics, worded for the reader (the stored codes never change).
+OUTCOME_LABELS = {"open": "Open (deal in progress)", "won": "Won (deal closed and won)",
+                  "lost": "Lost (deal closed and lost)"}
+PERIOD_LABELS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
+
+
+def shown_number(value: object) -> str:
+    """A number as typed (20, 12.5, 1,000) in the reader's language; anything else as plain text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return fmt.plain(value)
+    digits = 0 if float(value).is_integer() else min(len(f"{value:.6g}".split(".")[-1]), 6)
+    return fmt.number(value, digits)
+
+
+def refusal(exc: ValueError) -> str:
+    """A refused value worded in the reader's language: analytics' SettingError is an English template (``text``)
+    and its ``values`` (the setting's ``label`` is a catalogue text too); any other error as it is."""
+    text = getattr(exc, "text", None)
+    if text is None:
+        return fmt.plain(exc)
+    values = {name: t(value) if name == "label" else shown_number(value)
+              for name, value in getattr(exc, "values", {}).items()}
+    return t(text, **values)
+
+
 def stage_editor() -> None:
     st.subheader(t("Stages per pipeline"))
+    if st.session_state.pop("settings_stages_saved", False):
+        st.success(t("Stages saved."))
     stages = common.fetch(stage_config.stage_table)
     if stages.empty:
         st.info(t("Import a deals export first: its stages appear here."))
         return
     pipeline = st.selectbox(t("Pipeline"), sorted(stages["pipeline"].unique()), key="settings_pipeline")
-    table = stages[stages["pipeline"] == pipeline][["stage", "probability", "outcome"]].reset_index(drop=True)
-    st.caption(t("Rows are in stage order; change the Order column to reorder them."))
+    table = common.stages_as_percent(stages[stages["pipeline"] == pipeline][["stage", "probability", "outcome"]])
+    table = table.reset_index(drop=True)
+    st.caption(t("Rows are in stage order; change the Order column to reorder them. Probability: the chance, in %, "
+                 "that a deal at this stage is won (0 to 100); the weighted pipeline and the forecast use it."))
     table.insert(0, "order", range(1, len(table) + 1))
+    # After a save the editor starts again from the stored table under a new key (edits replayed on the saved
+    # table would misplace rows; dropping the old key's state makes the browser rerun and lose the message).
+    saves = st.session_state.get("settings_stages_saves", 0)
+    key = f"settings_stages_{pipeline}" + (f"_{saves}" if saves else "")
+    # No min/max on the probability column: the grid would silently clip a value above the maximum (20 typed in a
+    # 0–1 column became 100 %); the page refuses it with a message instead.
     edited = st.data_editor(
-        table, hide_index=True, width="stretch", num_rows="fixed", key=f"settings_stages_{pipeline}",
+        table, hide_index=True, width="stretch", num_rows="fixed", key=key,
         column_config={
-            "order": st.column_config.NumberColumn(t("Order"), min_value=1, step=1),
+            "order": st.column_config.NumberColumn(t("Order"), min_value=1, step=1,
+                                                   help=t("Change the numbers to reorder the stages.")),
             "stage": st.column_config.TextColumn(t("Stage"), disabled=True),
-            "probability": st.column_config.NumberColumn(t("Probability"), min_value=0.0, max_value=1.0,
-                                                         step=0.05, format="percent"),
-            "outcome": st.column_config.SelectboxColumn(t("Outcome"), options=["open", "won", "lost"],
-                                                        required=True),
+            "probability": st.column_config.NumberColumn(
+                t("Probability (%)"), format="%.4g %%",
+                help=t("The chance that a deal at this stage is won, from 0 to 100 %.")),
+            "outcome": st.column_config.SelectboxColumn(
+                t("Outcome"), options=list(OUTCOME_LABELS), required=True,
+                format_func={code: t(label) for code, label in OUTCOME_LABELS.items()}.__getitem__,
+                help=t("Open: deals at this stage are in progress. Won or lost: deals at this stage are closed.")),
         })
     if st.button(t("Save stages"), key="settings_save_stages", type="primary"):
         ordered = edited.sort_values(["order"], kind="stable").drop(columns="order")
         try:
-            common.write(stage_config.save_stage_table, pipeline, ordered)
+            common.save_stages(pipeline, ordered)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(refusal(exc), icon=":material/block:")
             return
-        st.success(t("Stages saved."))
+        st.session_state["settings_stages_saves"] = saves + 1
+        st.session_state["settings_stages_saved"] = True
         st.rerun()
+
+
+def allowed(setting) -> str:
+    """The help line giving what a person may enter for a numeric setting."""
+    template = ("Allowed: a whole number from {minimum} to {maximum}." if isinstance(setting.default, int)
+                else "Allowed: a number from {minimum} to {maximum}.")
+    return t(template, minimum=shown_number(setting.minimum), maximum=shown_number(setting.maximum))
 
 
 def thresholds() -> None:
@@ -52,49 +99,60 @@ def thresholds() -> None:
         for setting in common.setting_specs():
             if setting.name == "reporting_currency":
                 continue
-            label, help_text = t(setting.name.replace("_", " ").capitalize()), t(setting.help)
+            label, help_text = t(setting.label), t(setting.help)
             if setting.choices:
+                labels = PERIOD_LABELS if setting.name == "wave_period" else {}
+                words = {code: t(labels.get(code, code)) for code in setting.choices}  # worded in this run
                 values[setting.name] = st.selectbox(label, setting.choices, help=help_text,
-                                                    index=setting.choices.index(current[setting.name]))
+                                                    index=setting.choices.index(current[setting.name]),
+                                                    format_func=words.__getitem__)
+            # No min/max on the inputs: the browser would refuse an out-of-range number with an English tooltip;
+            # analytics refuses it on save with the allowed range, in the reader's language.
             elif isinstance(setting.default, int):
-                values[setting.name] = st.number_input(label, min_value=int(setting.minimum or 0), step=1,
-                                                       value=int(current[setting.name]), help=help_text)
+                values[setting.name] = st.number_input(label, step=1, value=int(current[setting.name]),
+                                                       help=f"{help_text}  \n{allowed(setting)}")
             else:
-                values[setting.name] = st.number_input(label, min_value=float(setting.minimum or 0),
-                                                       value=float(current[setting.name]), help=help_text)
+                values[setting.name] = st.number_input(label, step=0.5, value=float(current[setting.name]),
+                                                       help=f"{help_text}  \n{allowed(setting)}")
         if st.form_submit_button(t("Save thresholds"), type="primary"):
             save_thresholds(values)
 
 
 def save_thresholds(values: dict) -> None:
     try:
-        common.save_settings(values)
+        stored = common.save_settings(values)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(refusal(exc), icon=":material/block:")
         return
     st.success(t("Settings saved."))
+    if stored.get("comment_threshold", values["comment_threshold"]) != values["comment_threshold"]:
+        st.info(t("The comment threshold was raised to {n}, the anonymity threshold: a group too small for its "
+                  "numbers to be shown is too small for its comments.", n=shown_number(stored["comment_threshold"])))
 
 
 def currency_editor() -> None:
     st.subheader(t("Currency"))
     current = common.settings()
     rates = common.fx_rates()
-    code = st.text_input(t("Reporting currency (ISO code, e.g. EUR)"), value=str(current["reporting_currency"]),
-                         key="settings_currency", help=t(next(s.help for s in common.setting_specs() if s.name == "reporting_currency")))
+    spec = next(s for s in common.setting_specs() if s.name == "reporting_currency")
+    code = st.text_input(t(spec.label), value=str(current["reporting_currency"]), key="settings_currency",
+                         help=t(spec.help))
     st.caption(t("Rates: how many units of the reporting currency one unit of each currency is worth."))
     frame = pd.DataFrame({"currency": list(rates), "rate": list(rates.values())}) if rates else \
         pd.DataFrame({"currency": pd.Series(dtype="str"), "rate": pd.Series(dtype="float")})
     edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key="settings_rates",
-                            column_config={"currency": st.column_config.TextColumn(t("Currency")),
-                                           "rate": st.column_config.NumberColumn(t("Rate"), min_value=0.0,
-                                                                                 format="%.6f")})
+                            column_config={
+                                "currency": st.column_config.TextColumn(
+                                    t("Currency"), help=t("The currency code used in your exports, e.g. USD.")),
+                                "rate": st.column_config.NumberColumn(
+                                    t("Rate"), format="%.6f",
+                                    help=t("Units of the reporting currency for one unit of this currency "
+                                           "(a positive number)."))})
     if st.button(t("Save currency and rates"), key="settings_save_currency", type="primary"):
-        clean = edited.dropna()
-        rates = dict(zip(clean["currency"], clean["rate"], strict=True))
         try:
-            common.save_currency(code, rates)
+            common.save_currency(code, common.rates_from_table(edited))
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(refusal(exc), icon=":material/block:")
             return
         st.success(t("Currency saved."))
 
