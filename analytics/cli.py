@@ -44,6 +44,17 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--map", type=_override, action="append", default=[], metavar="FIELD=COLUMN",
                      help="use COLUMN for FIELD (repeatable), e.g. --map created_on=engage_date")
     imp.add_argument("--partial", action="store_true", help="the file adds or updates deals; it drops nothing")
+    imp.add_argument("--stages", action="append", default=[], metavar='"PIPELINE=A>B>C"',
+                     help="the order of a pipeline's open stages (repeatable), "
+                          "e.g. --stages \"default=Lead>Demo>Offer\"")
+    imp.add_argument("--date-order", choices=("dmy", "mdy"),
+                     help="how dates such as 03/04/2026 are written: dmy (3 April) or mdy (March 4)")
+    imp.add_argument("--probability-scale", choices=("percent", "fraction"),
+                     help="how the probability column is written: percent (0-100) or fraction (0-1)")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="print the import plan (every guess, its evidence and how to override it); store nothing")
+    imp.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON, for tools")
+    imp.add_argument("--rejects", metavar="FILE.csv", help="write every rejected row (row number, reason) to this CSV")
     rep = sub.add_parser("report", help="print the metrics")
     rep.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
     rep.add_argument("--from", dest="date_from", type=_date, help="period start (inclusive)")
@@ -55,25 +66,83 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+SHOWN_REJECTS = 20
+
+
 def run_import(args: argparse.Namespace) -> int:
-    """Import each file in turn; 2 when any was rejected."""
+    """Import each file in turn (or print its plan with --dry-run); 2 when any was rejected or has questions."""
+    from analytics.ingest import stage_config
+
     status = EXIT_OK
-    options = ingest.ImportOptions(kind=args.kind, as_of=args.as_of, sheet=args.sheet,
-                                   overrides=dict(args.map), partial=args.partial)
+    try:
+        stages = stage_config.parse_stage_orders(args.stages)
+    except ValueError as exc:
+        print(f"error: --stages: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    options = ingest.ImportOptions(kind=args.kind, as_of=args.as_of, sheet=args.sheet, overrides=dict(args.map),
+                                   partial=args.partial, date_order=args.date_order,
+                                   probability_scale=args.probability_scale, stages=stages)
+    plans = []
     for name in args.files:
         path = Path(name)
         try:
             if not path.is_file():
                 raise ingest.ImportRejected(f"{name}: no such file.")
+            if args.dry_run:
+                plans.append(dry_run(path, options, args.db, args.json))
+                continue
             result = ingest.import_file(path, path.name, options, args.db)
         except ingest.ImportRejected as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = EXIT_REJECTED
             continue
         print(result.summary())
+        for note in result.notes:
+            print(f"  note: {note}")
         for warning in result.warnings:
             print(f"  warning: {warning}")
+        print_rejects(result, args.rejects)
+    if args.dry_run and args.json:
+        print(json.dumps(plans, ensure_ascii=False, default=str))
     return status
+
+
+def dry_run(path: Path, options: ingest.ImportOptions, db: str | None, as_json: bool) -> dict:
+    """Print (or return, for --json) the import plan of one file; nothing is stored."""
+    prepared = ingest.plan_file(path.read_bytes(), path.name, options, db)
+    questions = prepared.plan.questions()
+    if as_json:
+        return {"file": path.name, "kind": prepared.kind, "snapshot_on": prepared.snapshot_on,
+                "rows_to_import": prepared.rows_imported, "rows_rejected": prepared.rows_rejected,
+                "questions": len(questions), "plan": prepared.plan.to_dict(),
+                "warnings": [str(w) for w in prepared.warnings]}
+    print(f"{path.name}: {prepared.rows_imported} rows to import, {prepared.rows_rejected} rejected "
+          f"(dry run, nothing stored)")
+    for line in prepared.plan.lines():
+        print(f"  {line}")
+    for warning in prepared.warnings:
+        print(f"  warning: {warning}")
+    if questions:
+        print(f"  {len(questions)} question(s) to answer before importing: "
+              + "; ".join(q.fix for q in questions))
+    return {}
+
+
+def print_rejects(result: ingest.ImportResult, path: str | None) -> None:
+    """The first SHOWN_REJECTS rejected rows (row number and reason), how many more, and all of them to --rejects."""
+    for row, reason in result.rejected[:SHOWN_REJECTS]:
+        print(f"  rejected row {row}: {reason}")
+    if len(result.rejected) > SHOWN_REJECTS:
+        more = len(result.rejected) - SHOWN_REJECTS
+        hint = f" (all in {path})" if path else " (--rejects FILE.csv writes them all)"
+        print(f"  … and {more} more rejected rows{hint}")
+    if path and result.status == "imported":
+        import pandas as pd
+
+        from analytics.reports import exports
+
+        frame = pd.DataFrame(result.rejected, columns=["row_number", "reason"])
+        Path(path).write_bytes(exports.to_csv_bytes(frame))
 
 
 def run_report(args: argparse.Namespace) -> int:

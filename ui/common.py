@@ -23,7 +23,6 @@ from ui import fmt
 from ui.i18n import t
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
-_SAMPLE_FLAG = "_sample_cleared"
 _sample_lock = threading.Lock()
 
 
@@ -159,7 +158,7 @@ def load_sample_if_empty() -> bool:
         return False
     with _sample_lock:
         with store.connect(db_path()) as con:
-            if not store.is_empty(con) or _flag(con, _SAMPLE_FLAG):
+            if not store.is_empty(con) or _flag(con, store.SAMPLE_CLEARED):
                 return False
         for path in sample_files():
             ingest.import_file(path, path.name, ingest.ImportOptions(is_sample=True), db_path())
@@ -177,11 +176,7 @@ def _has_sample_imports(con) -> bool:
 
 def clear_sample_data() -> None:
     """Delete every sample import and remember not to load it again."""
-    def _clear(con):
-        for (import_id,) in con.execute("SELECT import_id FROM imports WHERE is_sample").fetchall():
-            store.delete_import(con, import_id)
-        con.execute("INSERT OR REPLACE INTO settings VALUES (?, 'true')", [_SAMPLE_FLAG])
-    write(_clear)
+    write(store.remove_sample_data)
 
 
 def _flag(con, name: str) -> bool:

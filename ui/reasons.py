@@ -113,3 +113,40 @@ def import_warning(warning: str) -> str:
         return str(warning)
     values = {k: fmt.number(v) if isinstance(v, int | float) else str(v) for k, v in warning.values.items()}
     return t(WARNING_TEXTS[code], **values)
+
+
+# --- the import plan (analytics.ingest.plan) -------------------------------------------------------------------
+
+CONFIDENCE_LABELS = {"high": "Sure", "medium": "Likely", "low": "Guess"}
+
+
+def plan_evidence(inference) -> str:
+    """Why the importer made one guess, in the reader's language (file text quoted as it is)."""
+    from analytics.ingest.plan import EVIDENCE_TEXTS
+
+    values = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else
+              (fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v))
+              for k, v in inference.args.items()}
+    return t(EVIDENCE_TEXTS[inference.evidence], **values)
+
+
+def plan_topic(inference) -> str:
+    """What one guess is about ("Column for amount", "Stage order of Sales"), in the reader's language."""
+    from analytics.ingest.plan import TOPIC_TEXTS
+
+    return t(TOPIC_TEXTS[inference.topic], subject=field_label(inference.subject))
+
+
+def field_label(name: str) -> str:
+    """A field key (created_on) as the reader says it (creation date / date de création); other text as it is."""
+    from analytics.ingest.plan import FIELD_WORDS
+
+    return t(FIELD_WORDS[name]) if name in FIELD_WORDS else name
+
+
+def plan_rows(plan) -> pd.DataFrame:
+    """The import plan as a table: what, choice, why, how sure (a question shows as such)."""
+    rows = [{t("What"): plan_topic(i), t("Choice"): i.value or "—", t("Why"): plan_evidence(i),
+             t("How sure"): t("Question") if i.ask else t(CONFIDENCE_LABELS[i.confidence])}
+            for i in plan.ordered()]
+    return pd.DataFrame(rows, columns=[t("What"), t("Choice"), t("Why"), t("How sure")])

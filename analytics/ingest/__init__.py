@@ -21,6 +21,7 @@ from analytics.ingest.import_log import (
     ImportOptions,
     ImportRejected,
     ImportResult,
+    NeedsAnswers,
     already_imported,
     date_in_file_name,
     remember_mapping,
@@ -28,8 +29,8 @@ from analytics.ingest.import_log import (
     sha256_of,
     snapshot_date,
 )
-from analytics.ingest.importer import KINDS, Prepared, commit, import_file, prepare
+from analytics.ingest.importer import KINDS, Prepared, commit, import_file, plan_file, prepare
 
-__all__ = ["KINDS", "MESSAGE_LIMIT", "AlreadyImported", "ImportOptions", "ImportRejected", "ImportResult", "Prepared",
-           "already_imported", "commit", "date_in_file_name", "import_file", "prepare", "remember_mapping",
-           "saved_mappings", "sha256_of", "snapshot_date"]
+__all__ = ["KINDS", "MESSAGE_LIMIT", "AlreadyImported", "ImportOptions", "ImportRejected", "ImportResult",
+           "NeedsAnswers", "Prepared", "already_imported", "commit", "date_in_file_name", "import_file", "plan_file",
+           "prepare", "remember_mapping", "saved_mappings", "sha256_of", "snapshot_date"]

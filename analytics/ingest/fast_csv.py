@@ -66,7 +66,8 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
     kind = options.kind or mapping.detect_kind(csv.columns)
     if kind != "deals":
         return None
-    overrides = {**(saved or {}).get(mapping.column_signature(csv.columns), {}), **options.overrides}
+    remembered, answers = import_log.split_answers((saved or {}).get(mapping.column_signature(csv.columns), {}))
+    overrides = {**remembered, **options.overrides}
     try:
         deal_map = mapping.map_deal_columns(csv.columns, overrides)
     except mapping.MappingError:
@@ -75,6 +76,8 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
             or deal_map.fields.get("probability") or not deal_map.fields.get("deal_id"):
         return None
     snapshot_on, snapshot_source = import_log.snapshot_date(file_name, options.as_of)
+    if snapshot_source == "import day":
+        return None  # the general path dates the export from its data, or warns that nothing dates it
     with _on_disk(source, data) as path, store.transaction(db) as con:
         if import_log.already_imported(con, digest):
             return import_log.already_result(file_name)
@@ -87,14 +90,15 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
         if checked is None:
             raise _Fallback
         _report(progress, "storing", csv.records)
+        notes = import_log.replace_sample(con, options)
         import_id = plan.store(con, checked, file_name, digest, snapshot_on, snapshot_source, options)
         _report(progress, "summarising", csv.records)
         refresh_current(con, import_id)
-        if options.overrides:
-            import_log.remember_mapping(con, csv.columns, "deals", options.overrides)
+        if options.overrides or options.answers():
+            import_log.remember_mapping(con, csv.columns, "deals", options.overrides, options.answers())
         con.execute("DROP TABLE temp.fast_rows")
     return import_log.ImportResult(file_name, "imported", import_id, "deals", snapshot_on, csv.records, 0,
-                               checked.warnings)
+                                   checked.warnings, [], notes)
 
 
 def import_file(source, data: bytes, file_name: str, digest: str, options, saved: dict, db,
@@ -301,6 +305,10 @@ class _Plan:
         if not all(found["stage"].values()) or con.execute(
                 f"SELECT count(*) FROM fast_rows WHERE {self.field('stage')} IS NULL").fetchone()[0]:
             return None  # a row without a stage is rejected
+        if found["status"] and self.map.how.get("status") != "user" and (
+                None in found["status"].values()
+                or any(pipelines.status_value(label) in ("won", "lost") for label in found["stage"].values())):
+            return None  # whether this column is the deal status is for the general path to judge (guesses)
         return _Checked(found["stage"], found["status"], [], {})
 
     def store(self, con, checked: _Checked, file_name: str, digest: str, snapshot_on: dt.date, source: str,

@@ -11,11 +11,17 @@ from pathlib import Path
 
 import duckdb
 
+from analytics import store
 from analytics.ingest import mapping, readers
 
 
 class ImportRejected(Exception):
     """The whole file is refused; str() is one user-facing line naming the file and what to do."""
+
+
+class NeedsAnswers(ImportRejected):
+    """The import plan holds weak guesses that change numbers: nothing is stored until they are answered (the
+    message names each question and the exact option that answers it)."""
 
 
 class AlreadyImported(Exception):
@@ -24,13 +30,35 @@ class AlreadyImported(Exception):
 
 @dataclass
 class ImportOptions:
-    """What the user said about a file: forced kind, snapshot date, sheet, column overrides, partial."""
+    """What the user said about a file: forced kind, snapshot date, sheet, column overrides, partial, and the
+    answers to the import plan's questions: the date order ("dmy"/"mdy"), the probability scale
+    ("percent"/"fraction") and the order of open stages per pipeline."""
     kind: str | None = None
     as_of: dt.date | None = None
     sheet: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
     partial: bool = False
     is_sample: bool = False
+    date_order: str | None = None
+    probability_scale: str | None = None
+    stages: dict[str, list[str]] = field(default_factory=dict)
+
+    def answers(self) -> dict[str, str]:
+        """The answers to remember with the columns (ANSWER_KEYS), as given."""
+        return {key: value for key, value in (("date_order", self.date_order),
+                                              ("probability_scale", self.probability_scale)) if value}
+
+
+# Answers remembered beside a file's column overrides (saved_mappings), under these keys.
+ANSWER_KEYS = {"date_order": "@date_order", "probability_scale": "@probability_scale"}
+
+
+def split_answers(saved: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """A remembered mapping -> (column overrides, answers such as {"date_order": "dmy"})."""
+    keys = {stored: name for name, stored in ANSWER_KEYS.items()}
+    overrides = {k: v for k, v in saved.items() if k not in keys}
+    answers = {keys[k]: v for k, v in saved.items() if k in keys}
+    return overrides, answers
 
 
 # Import warnings by code: the English text (also the key ui translates), with its {placeholders}.
@@ -46,6 +74,10 @@ WARNING_TEXTS = {
     "identifiers_dropped": "Identifier columns dropped, never stored: {columns}.",
     "enps_1_10": "eNPS asked on a 1–10 scale: classed like 0–10, but not comparable with 0–10 benchmarks.",
     "history_other_fields": "{n} history rows record other fields ({fields}) and were not used.",
+    "snapshot_import_day": "Nothing dates this export (no --as-of, no date in the file name, no last-modified "
+                           "column): it is taken as of today, {date}, so every open deal is judged as of today. "
+                           "Give the export's date with --as-of or in the file name.",
+    "field_candidates": "No {field} column; {columns} could be one: {option}.",
     "history_no_stage": "{n} history rows belong to deals with no stage change in the file: their stage is "
                         "unknown, so they were not used.",
 }
@@ -82,6 +114,8 @@ class ImportResult:
     rows_imported: int = 0
     rows_rejected: int = 0
     warnings: list[str] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)   # (row number, reason), by row number
+    notes: list[str] = field(default_factory=list)                  # what else the import did (sample data removed)
 
     def summary(self) -> str:
         """One line for the user."""
@@ -110,11 +144,25 @@ def saved_mappings(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     return {sig: json.loads(m) for sig, m in con.execute("SELECT signature, mapping FROM saved_mappings").fetchall()}
 
 
-def remember_mapping(con: duckdb.DuckDBPyConnection, columns: list[str], kind: str, overrides: dict) -> None:
-    """Save the user's column choices so files with the same columns are mapped the same way next time."""
+def remember_mapping(con: duckdb.DuckDBPyConnection, columns: list[str], kind: str, overrides: dict,
+                     answers: dict | None = None) -> None:
+    """Save the user's column choices (and answers: date order, probability scale) so files with the same columns
+    are read the same way next time."""
+    stored = {**overrides, **{ANSWER_KEYS[k]: v for k, v in (answers or {}).items() if k in ANSWER_KEYS}}
     con.execute("INSERT OR REPLACE INTO saved_mappings (signature, kind, mapping, saved_at) "
                 "VALUES (?, ?, ?, current_timestamp)",
-                [mapping.column_signature(columns), kind, json.dumps(overrides)])
+                [mapping.column_signature(columns), kind, json.dumps(stored)])
+
+
+SAMPLE_REMOVED_NOTE = "The sample data (a fictional company) was removed: your data is not mixed with it."
+
+
+def replace_sample(con: duckdb.DuckDBPyConnection, options: ImportOptions) -> list[str]:
+    """The first real import replaces the sample data, in the import's own transaction: a real export never blends
+    with the fictional company. The note to show the user ([] when there was no sample)."""
+    if options.is_sample:
+        return []
+    return [SAMPLE_REMOVED_NOTE] if store.remove_sample_data(con) else []
 
 
 _NAME_DATES = (

@@ -8,9 +8,8 @@ left exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import fast_csv, mapping, pipelines, readers, stage_config, survey_mapping
+from analytics.ingest import fast_csv, guesses, mapping, pipelines, readers, stage_config, survey_mapping
 from analytics.ingest import stage_history as history
 from analytics.ingest import values as parsing
 from analytics.ingest.import_log import (
@@ -27,15 +26,19 @@ from analytics.ingest.import_log import (
     ImportRejected,
     ImportResult,
     ImportWarning,
+    NeedsAnswers,
     already_imported,
     already_result,
     named,
     one_line,
     remember_mapping,
+    replace_sample,
     saved_mappings,
     sha256_of,
     snapshot_date,
+    split_answers,
 )
+from analytics.ingest.plan import FIELD_WORDS, HIGH, LOW, MEDIUM, ImportPlan
 from analytics.ingest.validation import (
     Rejections,
     cells,
@@ -71,6 +74,7 @@ class Prepared:
     warnings: list[str]
     details: dict
     options: ImportOptions
+    plan: ImportPlan = field(default_factory=ImportPlan)
 
     @property
     def rows_imported(self) -> int:
@@ -105,20 +109,116 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
     fast = fast_csv.import_file(source, data, name, digest, options, saved, db)  # clean CSV exports, in SQL
     if fast is not None:
         return fast
-    prepared = prepare(data, name, options, saved)
+    prepared = plan_file(data, name, options, db, saved)
+    refuse_questions(prepared.plan, name)
     return commit(prepared, db)
+
+
+def plan_file(data: bytes, file_name: str, options: ImportOptions | None = None, db: str | Path | None = None,
+              saved: dict[str, dict] | None = None) -> Prepared:
+    """``prepare`` plus the guesses that need the database (the stage order of pipelines it does not know yet):
+    the whole import plan, as the Import page and ``import --dry-run`` show it. Nothing is written."""
+    with store.connect(db) as con:
+        saved = saved_mappings(con) if saved is None else saved
+        prepared = prepare(data, file_name, options, saved)
+        if prepared.kind == "deals":
+            plan_stages(con, prepared.tables["deal_snapshots"], prepared.tables["deal_stage_dates"],
+                        prepared.options.stages, prepared.plan)
+    return prepared
+
+
+def plan_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd.DataFrame,
+                chosen: dict[str, list[str]], plan: ImportPlan) -> None:
+    """One inference per pipeline whose stage order this file decides: the order, the evidence that decided it,
+    and a question when only weak signals were found (answered with --stages "PIPELINE=A>B>C")."""
+    for decision in stage_config.plan_stages(con, deals, entered, chosen):
+        order = " > ".join(decision.open_stages)
+        code = {"user": "stages_user", "configured": "stages_configured", "stage_history": "stages_stage_history",
+                "snapshot_moves": "stages_snapshot_moves", "entry_dates": "stages_entry_dates",
+                "probabilities": "stages_probabilities"}.get(decision.source, "stages_weak")
+        if decision.source.startswith("template"):
+            code = "stages_template"
+        args = {"template": decision.evidence.get("template", decision.source.partition(":")[2]),
+                "pairs": decision.evidence.get("pairs", 0)}
+        ask = decision.confidence == LOW and decision.pipeline not in chosen
+        plan.add("stage_order", order, code, decision.confidence, subject=decision.pipeline, ask=ask,
+                 fix=f'--stages "{decision.pipeline}={">".join(decision.open_stages)}"', **args)
+
+
+def refuse_questions(plan: ImportPlan, file_name: str) -> None:
+    """NeedsAnswers when the plan holds questions: each one, and the option that answers it, in one line."""
+    questions = plan.questions()
+    if questions:
+        asked = "; ".join(f"{q.line()}" for q in questions)
+        raise NeedsAnswers(named(file_name, f"{len(questions)} guess(es) would change the numbers and need your "
+                                            f"answer before anything is imported: {asked}"))
+
+
+@dataclass
+class Context:
+    """What a row builder gets: the table read, the column overrides and answers in force, the snapshot date and
+    its source (a builder may date the snapshot from the data), and the plan it writes its guesses into."""
+    raw: readers.RawTable
+    overrides: dict
+    answers: dict[str, tuple[str, str]]     # question -> (answer, evidence code: who gave it)
+    snapshot_on: dt.date
+    snapshot_source: str
+    options: ImportOptions
+    plan: ImportPlan
+    snapshot_column: str = ""   # the column that dated the snapshot (snapshot_source "data")
+
+    def answer(self, question: str) -> tuple[str | None, str]:
+        return self.answers.get(question, (None, ""))
 
 
 def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
             saved: dict[str, dict] | None = None) -> Prepared:
-    """Read and validate a file without storing it; raises ImportRejected with a one-line reason."""
+    """Read and validate a file without storing it; raises ImportRejected with a one-line reason.
+
+    Every guess made on the way is in ``Prepared.plan`` with its evidence (see analytics/ingest/plan.py)."""
     options = options or ImportOptions()
     try:
         raw = readers.read_table(data, file_name, sheet=options.sheet)
     except readers.ReadError as exc:
         raise ImportRejected(named(file_name, str(exc))) from None
     columns = list(raw.frame.columns)
-    kind = options.kind or mapping.detect_kind(columns) or _survey_by_values(raw.frame)
+    plan = ImportPlan()
+    kind = _kind(raw, options, plan, file_name)
+    remembered_overrides, remembered = split_answers((saved or {}).get(mapping.column_signature(columns), {}))
+    overrides = {**remembered_overrides, **options.overrides}
+    answers = {key: (value, "saved") for key, value in remembered.items()}
+    answers.update({key: (value, "user") for key, value in options.answers().items()})
+    snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
+    ctx = Context(raw, overrides, answers, snapshot_on, snapshot_source, options, plan)
+    builder = {"deals": _prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
+               "stage_history": lambda c: history.prepare_history(c.raw, c.overrides, c.snapshot_on)}[kind]
+    try:
+        tables, rejected, warnings, used, details = builder(ctx)
+    except (mapping.MappingError, ImportRejected) as exc:
+        raise ImportRejected(named(file_name, str(exc))) from None
+    warnings = [w if isinstance(w, ImportWarning) else one_line(w) for w in warnings]
+    _reading_plan(raw, options, plan)
+    warnings += _snapshot_plan(ctx, kind)
+    details.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
+                   notes=raw.notes, snapshot_source=ctx.snapshot_source)
+    prepared = Prepared(file_name, sha256_of(data), kind, ctx.snapshot_on, ctx.snapshot_source, raw, used, tables,
+                        rejected, warnings, details, options, plan)
+    if prepared.rows_imported == 0:
+        first = f" First problem: row {rejected.iloc[0]['row_number']}: {rejected.iloc[0]['reason']}." \
+            if len(rejected) else ""
+        raise ImportRejected(named(file_name, f"no usable rows ({len(rejected)} rejected).{first}"))
+    return prepared
+
+
+def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_name: str) -> str:
+    """What the file holds: the user's choice, else its headers, else survey answers seen in its cells."""
+    columns = list(raw.frame.columns)
+    if options.kind:
+        kind, evidence, confidence = options.kind, "kind_user", HIGH
+    else:
+        kind, evidence, confidence = mapping.detect_kind(columns), "kind_headers", HIGH
+        if kind is None:
+            kind, evidence, confidence = _survey_by_values(raw.frame), "kind_answer_values", MEDIUM
     if kind is None:
         raise ImportRejected(named(file_name, "no column looks like a deal stage, a survey question or a 1:1 "
                                     "meeting date. Check that you exported the right report, or choose what the "
@@ -127,33 +227,47 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
     if kind not in KINDS:
         raise ImportRejected(named(file_name, f"{kind.replace('_', ' ')} files are not supported yet; "
                                     "export the deals report instead."))
-    overrides = {**(saved or {}).get(mapping.column_signature(columns), {}), **options.overrides}
-    snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
-    builder = {"deals": _prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
-               "stage_history": history.prepare_history}[kind]
-    try:
-        tables, rejected, warnings, used, details = builder(raw, overrides, snapshot_on)
-    except (mapping.MappingError, ImportRejected) as exc:
-        raise ImportRejected(named(file_name, str(exc))) from None
-    warnings = [w if isinstance(w, ImportWarning) else one_line(w) for w in warnings]
-    details.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
-                   notes=raw.notes, snapshot_source=snapshot_source)
-    prepared = Prepared(file_name, sha256_of(data), kind, snapshot_on, snapshot_source, raw, used, tables,
-                        rejected, warnings, details, options)
-    if prepared.rows_imported == 0:
-        first = f" First problem: row {rejected.iloc[0]['row_number']}: {rejected.iloc[0]['reason']}." \
-            if len(rejected) else ""
-        raise ImportRejected(named(file_name, f"no usable rows ({len(rejected)} rejected).{first}"))
-    return prepared
+    args = {"n": len(survey_mapping.map_survey_columns(raw.frame.head(500)).questions)} \
+        if evidence == "kind_answer_values" else {}
+    plan.add("kind", kind, evidence, confidence, fix="--kind deals|survey|one_on_ones|stage_history", **args)
+    return kind
+
+
+def _reading_plan(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan) -> None:
+    """How the file was read: encoding, separator, header row, sheet."""
+    if raw.encoding:
+        plan.add("encoding", raw.encoding, "sniffed")
+    if raw.delimiter:
+        plan.add("delimiter", repr(raw.delimiter), "sniffed")
+    if raw.skipped_title_rows:
+        plan.add("header_row", raw.header_row, "title_rows", MEDIUM, n=raw.skipped_title_rows)
+    else:
+        plan.add("header_row", raw.header_row, "first_row")
+    if raw.sheet:
+        plan.add("sheet", raw.sheet, "sheet_user" if options.sheet else "first_sheet",
+                 fix=f"--sheet {raw.sheets[0] if raw.sheets else 'NAME'}")
+
+
+def _snapshot_plan(ctx: Context, kind: str) -> list[ImportWarning]:
+    """The snapshot date's inference; a loud warning when nothing dated the file."""
+    evidence = {"as-of": "as_of_user", "file name": "file_name", "data": "data_modified"}.get(ctx.snapshot_source,
+                                                                                             "import_day")
+    confidence = {"as_of_user": HIGH, "file_name": HIGH, "data_modified": MEDIUM}.get(evidence, LOW)
+    args = {"column": ctx.snapshot_column} if evidence == "data_modified" else {}
+    ctx.plan.add("as_of", ctx.snapshot_on.isoformat(), evidence, confidence, fix="--as-of YYYY-MM-DD", **args)
+    if evidence == "import_day" and kind == "deals":
+        return [ImportWarning("snapshot_import_day", date=ctx.snapshot_on.isoformat())]
+    return []
 
 
 def _survey_by_values(frame: pd.DataFrame) -> str | None:
-    """'survey' when the headers say nothing but the cells show an eNPS or at least two scale questions."""
+    """'survey' when the headers say nothing but the cells show survey answers (survey_mapping.question_evidence)."""
     try:
-        found = survey_mapping.map_survey_columns(frame.head(500))
+        sample = frame.head(500)
+        found = survey_mapping.map_survey_columns(sample)
     except mapping.MappingError:
         return None
-    return "survey" if found.enps or len(found.questions) >= 2 else None
+    return "survey" if survey_mapping.question_evidence(found, sample) else None
 
 
 def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
@@ -162,19 +276,25 @@ def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
         with store.transaction(db) as con:
             if already_imported(con, prepared.sha256):
                 raise AlreadyImported
+            notes = replace_sample(con, prepared.options)
             import_id = _insert_import(con, prepared)
             for table, frame in prepared.tables.items():
                 _insert_frame(con, table, frame.assign(import_id=import_id))
             if prepared.kind == "deals":
                 stage_config.ensure_stages(con, prepared.tables["deal_snapshots"],
-                                           prepared.tables["deal_stage_dates"])
+                                           prepared.tables["deal_stage_dates"], prepared.options.stages)
                 refresh_current(con, import_id)  # the stored current state of every deal (analytics.store.derived)
-            if prepared.options.overrides:
-                remember_mapping(con, list(prepared.raw.frame.columns), prepared.kind, prepared.options.overrides)
+            if prepared.options.overrides or prepared.options.answers():
+                remember_mapping(con, list(prepared.raw.frame.columns), prepared.kind, prepared.options.overrides,
+                                 prepared.options.answers())
     except AlreadyImported:
         return already_result(prepared.file_name)
+    rejected = list(zip(prepared.rejected["row_number"].astype(int), prepared.rejected["reason"].astype(str),
+                        strict=True))
     return ImportResult(prepared.file_name, "imported", import_id, prepared.kind, prepared.snapshot_on,
-                        prepared.rows_imported, prepared.rows_rejected, prepared.warnings)
+                        prepared.rows_imported, prepared.rows_rejected, prepared.warnings, rejected, notes)
+
+
 
 
 def _insert_import(con: duckdb.DuckDBPyConnection, p: Prepared) -> int:
@@ -212,61 +332,105 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
 
 # --- deals --------------------------------------------------------------------------------------
 
-def _status_values(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Explicit status (open/won/lost) per row, and a mask of non-blank values that are none of them."""
-    status = per_value(values, pipelines.status_value)
-    unknown = values.notna() & status.isna()
-    return status.where(status.notna(), None), unknown
-
-
-def _prepare_deals(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date):
+def _prepare_deals(ctx: Context):
+    raw, plan = ctx.raw, ctx.plan
     frame = raw.frame
-    deal_map = mapping.map_deal_columns(list(frame.columns), overrides)
+    deal_map = mapping.map_deal_columns(list(frame.columns), ctx.overrides)
     fields = deal_map.fields
     missing = mapping.missing_required("deals", deal_map)
     if missing:
         raise ImportRejected("this file has no column that looks like a deal stage. Map one with "
                              "--map stage=COLUMN (or in the mapping table on the Import page), or check that "
                              "you exported the deals report.")
+    _column_plan(ctx, deal_map)
     rej = Rejections(raw.row_numbers)
     warnings: list[str] = []
     details: dict = {}
     rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+    hint = _date_hint(ctx, deal_map)
+    _date_from_data(ctx, hint)
 
     stage = per_value(text_column(frame, fields.get("stage")), pipelines.stage_label)
     rej.add(stage.isna(), "no stage")
     amount = _amounts(frame, fields.get("amount"), rej, warnings)
-    created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details)
-    close = _close_dates(frame, deal_map, rej, details)
-    probability = _probabilities(frame, fields.get("probability"), rej)
-    status, unknown_status = _status_values(text_column(frame, fields.get("status")))
+    created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details, hint)
+    close = _close_dates(frame, deal_map, rej, details, hint)
+    probability = _probabilities(ctx, fields.get("probability"), rej)
+    status, unknown_status = guesses.deal_status(frame, fields.get("status"), deal_map.how.get("status"), stage,
+                                                 plan)
     if unknown_status.any():
         warnings.append(ImportWarning("unknown_status", n=int(unknown_status.sum())))
     currency = text_column(frame, fields.get("currency")).str.upper()
     if fields.get("amount"):
         currency = currency.fillna(parsing.currency_symbols(frame[fields["amount"]]))
-    deal_id = _deal_ids(frame, fields, created, warnings)
+    deal_id, made = guesses.deal_ids(text_column(frame, fields.get("deal_id")), fields.get("deal_id"),
+                                     text_column(frame, fields.get("name")), created, raw.row_numbers, plan)
+    if made:
+        warnings.append(ImportWarning("made_deal_ids", n=made))
     pipeline = text_column(frame, fields.get("pipeline")).fillna("default")
 
     deals = pd.DataFrame({
-        "snapshot_on": snapshot_on, "row_number": raw.row_numbers, "deal_id": deal_id,
+        "snapshot_on": ctx.snapshot_on, "row_number": raw.row_numbers, "deal_id": deal_id,
         "name": text_column(frame, fields.get("name")), "pipeline": pipeline, "stage": stage, "status_raw": status,
         "amount": amount, "currency": currency.where(currency.notna(), None),
         "owner": text_column(frame, fields.get("owner")), "created_on": date_only(created),
         "close_on": date_only(close), "probability": probability,
         "forecast_category": text_column(frame, fields.get("forecast_category")),
     }, index=frame.index)
-    entered = _entry_dates(frame, deal_map, deals, rej, details)
+    entered = _entry_dates(frame, deal_map, deals, rej, details, hint)
     deals = _last_duplicate_wins(deals, rej, warnings)
     kept_index = deals.index
     entered = entered[entered["_row"].isin(kept_index)].drop(columns="_row")
     attributes = _attributes(frame.loc[kept_index], deal_map.extras, deals)
     _warn_blanks(deals, warnings)
+    for field_name, candidates in guesses.unmatched_fields(frame, fields, deal_map.ignored, plan).items():
+        if candidates:
+            warnings.append(ImportWarning("field_candidates", field=FIELD_WORDS[field_name],
+                                          columns=", ".join(candidates),
+                                          option=f"--map {field_name}={candidates[0]}"))
     used = {"fields": fields, "entered_on": deal_map.entered_on, "extras": deal_map.extras,
             "close_fallbacks": getattr(deal_map, "close_fallbacks", [])}
     tables = {"deal_snapshots": deals.reset_index(drop=True), "deal_stage_dates": entered,
               "deal_attributes": attributes}
     return tables, rej.frame(), warnings, used, details
+
+
+def _column_plan(ctx: Context, deal_map) -> None:
+    """One inference per field fed by a column (how it was found), the entry-date columns, and the rest."""
+    confidence = {"header_word": MEDIUM, "close_spelling": MEDIUM}
+    for name, column in deal_map.fields.items():
+        how = deal_map.how.get(name, "known_header")
+        if how == "user" and name not in ctx.options.overrides:
+            how = "saved"
+        ctx.plan.add("column", column, how, confidence.get(how, HIGH), subject=name, fix=f"--map {name}=COLUMN",
+                     crm="CRM")
+    if deal_map.entered_on:
+        ctx.plan.add("column", ", ".join(deal_map.entered_on), "entered_columns", HIGH, subject="entered_on",
+                     n=len(set(deal_map.entered_on.values())))
+    if deal_map.extras:
+        ctx.plan.add("ignored", "", "extras", HIGH, columns=deal_map.extras)
+    if deal_map.ignored:
+        ctx.plan.add("ignored", "", "not_used", HIGH, columns=deal_map.ignored)
+
+
+def _date_hint(ctx: Context, deal_map) -> bool | None:
+    """The file's day/month order, decided once over every date column (guesses.date_order)."""
+    fields = deal_map.fields
+    columns = [fields.get("created_on"), fields.get("close_on"), *deal_map.close_fallbacks, *deal_map.entered_on,
+               guesses.modified_column(list(ctx.raw.frame.columns))]
+    answer, by = ctx.answer("date_order")
+    return guesses.date_order(ctx.raw.frame, [c for c in columns if c], answer,
+                              "order_saved" if by == "saved" else "order_user", ctx.plan)
+
+
+def _date_from_data(ctx: Context, hint: bool | None) -> None:
+    """Without --as-of or a date in the file name, the snapshot is dated by the latest change in the file."""
+    if ctx.snapshot_source != "import day":
+        return
+    found = guesses.snapshot_from_data(ctx.raw.frame, hint)
+    if found:
+        ctx.snapshot_on, ctx.snapshot_column = found
+        ctx.snapshot_source = "data"
 
 
 def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str]) -> pd.Series:
@@ -281,41 +445,32 @@ def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings:
     return parsed.values
 
 
-def _close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict) -> pd.Series:
+def _close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict, hint: bool | None) -> pd.Series:
     """Close date: the mapped column, completed by the fallbacks (won time, lost time…) where blank."""
-    close = parse_dates_column(frame, deal_map.fields.get("close_on"), "close date", rej, details)
+    close = parse_dates_column(frame, deal_map.fields.get("close_on"), "close date", rej, details, hint)
     for column in getattr(deal_map, "close_fallbacks", []) or []:
-        close = close.fillna(parse_dates_column(frame, column, quoted(column), rej, details))
+        close = close.fillna(parse_dates_column(frame, column, quoted(column), rej, details, hint))
     return close
 
 
-def _probabilities(frame: pd.DataFrame, column: str | None, rej: Rejections) -> pd.Series:
+def _probabilities(ctx: Context, column: str | None, rej: Rejections) -> pd.Series:
+    frame = ctx.raw.frame
     if column is None:
         return pd.Series(np.nan, index=frame.index)
-    parsed = parsing.parse_probability(frame[column])
+    answer, by = ctx.answer("probability_scale")
+    scale = guesses.probability_scale(column, frame[column], answer, "saved" if by == "saved" else "scale_user",
+                                      ctx.plan)
+    parsed = parsing.parse_probability(frame[column], scale)
     rej.add(parsed.bad, "probability " + cells(frame[column]) + " is not between 0 and 100 %")
     return parsed.values
 
 
-def _deal_ids(frame: pd.DataFrame, fields: dict, created: pd.Series, warnings: list[str]) -> pd.Series:
-    """The CRM record id; when missing, a stable key from name + created date (with a warning)."""
-    ids = text_column(frame, fields.get("deal_id"))
-    blank = ids.isna()
-    if blank.any():
-        name = text_column(frame, fields.get("name")).fillna("")
-        made = (name + "|" + created.dt.strftime("%Y-%m-%d").fillna("")).map(
-            lambda s: "key-" + hashlib.sha1(s.encode()).hexdigest()[:12])
-        ids = ids.where(~blank, made)
-        warnings.append(ImportWarning("made_deal_ids", n=int(blank.sum())))
-    return ids
-
-
 def _entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Rejections,
-                 details: dict) -> pd.DataFrame:
+                 details: dict, hint: bool | None) -> pd.DataFrame:
     """Long table of stage entry dates from 'Date entered <stage>' columns."""
     parts = []
     for column, stage in deal_map.entered_on.items():
-        dates = parse_dates_column(frame, column, quoted(column), rej, details)
+        dates = parse_dates_column(frame, column, quoted(column), rej, details, hint)
         present = dates.notna()
         parts.append(pd.DataFrame({"_row": frame.index[present], "deal_id": deals["deal_id"][present],
                                    "pipeline": deals["pipeline"][present],
@@ -356,13 +511,19 @@ def _warn_blanks(deals: pd.DataFrame, warnings: list[str]) -> None:
 
 # --- survey -------------------------------------------------------------------------------------
 
-def _prepare_survey(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date):
+def _prepare_survey(ctx: Context):
+    raw = ctx.raw
     frame = raw.frame
-    sm = survey_mapping.map_survey_columns(frame, overrides)
-    if sm.enps is None and not sm.questions:
-        raise ImportRejected("no eNPS question (\"How likely are you to recommend…\") and no pulse question "
-                             "with answers on a scale was found. Map them with --map enps=COLUMN, or check "
-                             "that you exported the responses.")
+    sm = survey_mapping.map_survey_columns(frame, ctx.overrides)
+    evidence = survey_mapping.question_evidence(sm, frame)
+    if evidence is None:
+        found = f" (found only: {', '.join(map(quoted, sm.questions[:4]))})" if sm.questions else ""
+        raise ImportRejected("this does not look like survey responses: expected an eNPS question (\"How likely "
+                             "are you to recommend…\", answered 0–10), questions worded as questions or "
+                             "statements, answers such as \"Agree\", or numbered items (Q1, Q2, Q3…)" + found
+                             + ". Map them with --map enps=COLUMN or --map question=COLUMN, or check that you "
+                             "exported the responses.")
+    _survey_plan(ctx.plan, sm)
     rej = Rejections(raw.row_numbers)
     warnings: list[str] = []
     details: dict = {"dropped_identifiers": list(sm.identifiers)}
@@ -464,9 +625,29 @@ def _kept_long(long: pd.DataFrame, keep: pd.Index, numbers: pd.Series) -> pd.Dat
 
 # --- 1:1 meetings -------------------------------------------------------------------------------
 
-def _prepare_one_on_ones(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date):
+def _survey_plan(plan: ImportPlan, sm) -> None:
+    """The survey's inferences: the eNPS question and its scale, the questions, groups and identifiers."""
+    code, args = sm.enps_evidence
+    if sm.enps:
+        plan.add("enps", sm.enps, code, LOW if sm.enps_ask else HIGH, ask=sm.enps_ask,
+                 fix=f"--map enps={sm.enps} (or --map question={sm.enps})", **args)
+        if sm.enps_scale:
+            plan.add("enps_scale", sm.enps_scale, sm.enps_scale_evidence or "enps_default", HIGH, n=30)
+    elif code == "enps_likert":
+        plan.add("enps", "", code, HIGH, fix=f"--map enps={args['column']}", **args)
+    if sm.groups:
+        plan.add("groups", ", ".join(sm.groups.values()), "groups_repeat", MEDIUM, fix="--map group:NAME=COLUMN",
+                 columns=list(sm.groups))
+    if sm.identifiers:
+        plan.add("identifiers", "", "identifiers_dropped", HIGH, columns=sm.identifiers)
+    if sm.ignored:
+        plan.add("ignored", "", "not_used", HIGH, columns=sm.ignored)
+
+
+def _prepare_one_on_ones(ctx: Context):
+    raw = ctx.raw
     frame = raw.frame
-    fields = mapping.map_one_on_one_columns(list(frame.columns), overrides)
+    fields = mapping.map_one_on_one_columns(list(frame.columns), ctx.overrides)
     missing = mapping.missing_required("one_on_ones", fields)
     if missing:
         raise ImportRejected(f"a 1:1 log needs manager, employee and date columns; missing {', '.join(missing)}. "

@@ -250,11 +250,18 @@ def _close_spelling(spec: _Spec, column: str) -> float:
     return best if best >= 0.9 else 0.0
 
 
-def _match_fields(columns, specs: dict[str, _Spec], decided: set[str], used: set[str]) -> dict[str, str]:
-    """Automatic matching, tier by tier, one column per field, most specific synonym first."""
-    found: dict[str, str] = {}
+# How a field's column was found (``DealMapping.how``), strongest first: the plan's evidence codes.
+MATCH_TIERS = ("known_header", "known_header_prefixed", "header_word", "close_spelling")
 
-    def pick(score) -> None:
+
+def _match_fields(columns, specs: dict[str, _Spec], decided: set[str], used: set[str],
+                  how: dict[str, str] | None = None) -> dict[str, str]:
+    """Automatic matching, tier by tier, one column per field, most specific synonym first; ``how`` receives
+    each field's tier (MATCH_TIERS)."""
+    found: dict[str, str] = {}
+    how = {} if how is None else how
+
+    def pick(tier: str, score) -> None:
         for name, spec in specs.items():
             if name in decided or name in found:
                 continue
@@ -263,20 +270,25 @@ def _match_fields(columns, specs: dict[str, _Spec], decided: set[str], used: set
             if scored:
                 best = min(scored, key=lambda s: (s[0], s[1]))[2]
                 found[name] = best
+                how[name] = tier
                 used.add(best)
 
-    pick(lambda spec, c: _exact_rank(spec, c, 0))
-    pick(lambda spec, c: _exact_rank(spec, c, 1))
-    pick(lambda spec, c: len(normalise_header(c)) if _contains(spec, c) else None)
-    pick(lambda spec, c: -_close_spelling(spec, c) if _close_spelling(spec, c) else None)
+    pick("known_header", lambda spec, c: _exact_rank(spec, c, 0))
+    pick("known_header_prefixed", lambda spec, c: _exact_rank(spec, c, 1))
+    pick("header_word", lambda spec, c: len(normalise_header(c)) if _contains(spec, c) else None)
+    pick("close_spelling", lambda spec, c: -_close_spelling(spec, c) if _close_spelling(spec, c) else None)
     return found
 
 
-def _map(columns, specs, fields, overrides, skip=()) -> tuple[dict[str, str], set[str]]:
-    """Overrides then automatic matching -> (field -> column in `fields` order, fields forced by the user)."""
+def _map(columns, specs, fields, overrides, skip=(), how: dict[str, str] | None = None
+         ) -> tuple[dict[str, str], set[str]]:
+    """Overrides then automatic matching -> (field -> column in `fields` order, fields forced by the user).
+    ``how`` receives, per field, "user" or the automatic tier that found it."""
     columns = [c for c in columns if c not in set(skip)]
     forced, decided, used = _apply_overrides(overrides, columns, fields)
-    found = {**forced, **_match_fields(columns, specs, decided, used)}
+    how = {} if how is None else how
+    how.update({name: "user" for name in forced})
+    found = {**forced, **_match_fields(columns, specs, decided, used, how)}
     return {f: found[f] for f in fields if f in found}, decided
 
 
@@ -290,6 +302,7 @@ class DealMapping:
     extras: list[str] = field(default_factory=list)             # grouping columns kept as deal attributes
     ignored: list[str] = field(default_factory=list)            # columns not imported
     close_fallbacks: list[str] = field(default_factory=list)    # other close-date columns, coalesced in order
+    how: dict[str, str] = field(default_factory=dict)           # field -> "user" or a MATCH_TIERS code
 
 
 _ENTERED = [
@@ -362,14 +375,15 @@ def map_deal_columns(columns: list[str], overrides: dict[str, str] | None = None
     columns = list(columns)
     forced_columns = {resolve_column(c, columns) for c in (overrides or {}).values() if c}
     entered = {c: entered_stage_label(c) for c in columns if entered_stage_label(c) and c not in forced_columns}
-    fields, forced = _map(columns, DEAL_SPECS, DEAL_FIELDS, overrides, skip=entered)
+    how: dict[str, str] = {}
+    fields, forced = _map(columns, DEAL_SPECS, DEAL_FIELDS, overrides, skip=entered, how=how)
     _pair_currency(columns, fields, forced)
     fields = {f: fields[f] for f in DEAL_FIELDS if f in fields}
     fallbacks = _close_fallbacks(columns, fields, forced, entered)
     taken = set(fields.values()) | set(entered) | set(fallbacks)
     extras = [c for c in columns if c not in taken and _is_extra(c)]
     ignored = [c for c in columns if c not in taken and c not in extras]
-    return DealMapping(fields, entered, extras, ignored, fallbacks)
+    return DealMapping(fields, entered, extras, ignored, fallbacks, {f: how.get(f, "known_header") for f in fields})
 
 
 # --------------------------------------------------------------------------- 1:1s and stage history

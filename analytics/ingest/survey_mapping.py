@@ -56,6 +56,9 @@ class SurveyMapping:
     """Which column of a survey export is the eNPS question, the wave, the date, a group, a question..."""
     enps: str | None = None                                    # the eNPS question column
     enps_scale: str | None = None                              # "0-10" | "1-10" (see _enps_scale)
+    enps_evidence: tuple[str, dict] = ("", {})                 # why the eNPS column is one (plan evidence code)
+    enps_scale_evidence: str = ""                              # why its scale is 0-10 or 1-10 (plan code)
+    enps_ask: bool = False                                     # too few answers to tell 0-10 from 1-5
     wave: str | None = None                                    # wave/period column
     date: str | None = None                                    # response timestamp column
     groups: dict[str, str] = field(default_factory=dict)       # column -> dimension
@@ -63,6 +66,7 @@ class SurveyMapping:
     comments: list[str] = field(default_factory=list)          # free-text columns
     identifiers: list[str] = field(default_factory=list)       # respondent identifiers: DROPPED before storage
     ignored: list[str] = field(default_factory=list)           # not imported
+    order: list[str] = field(default_factory=list, repr=False)   # the file's columns, in order
 
 
 _IDENTIFIER_HEADER = re.compile(
@@ -191,22 +195,75 @@ def _group_dimension(header: str) -> str | None:
     return next((dim for dim, words in _GROUP_HEADERS if word_pattern(words).search(variants)), None)
 
 
-def _enps_scale(header: str, cells: list[str]) -> str | None:
-    """Wording first ("(1-10)", "de 1 à 10" -> 1-10; "0-10", "de 0 à 10" -> 0-10; "sur 10" alone says nothing);
-    else "0-10" when a 0 is seen; "1-10" only when at least 30 answers are seen and none is below 1 (a small
-    0-10 survey where nobody answered 0 is not evidence of a 1-10 scale); else "0-10", the standard."""
+def _enps_scale(header: str, cells: list[str]) -> tuple[str | None, str]:
+    """(scale, evidence code). Wording first ("(1-10)", "de 1 à 10" -> 1-10; "0-10", "de 0 à 10" -> 0-10; "sur
+    10" alone says nothing); else "0-10" when a 0 is seen; "1-10" only when at least 30 answers are seen and none
+    is below 1 (a small 0-10 survey where nobody answered 0 is not evidence of a 1-10 scale); else "0-10", the
+    standard."""
     norm = normalise_header(header)
     if re.search(r"\b0 (?:a |to )?10\b", norm):
-        return "0-10"
+        return "0-10", "enps_wording"
     if re.search(r"\b1 (?:a |to )?10\b", norm):
-        return "1-10"
+        return "1-10", "enps_wording"
     values = [v for v in (likert_value(c) for c in cells) if v is not None]
     if not values:
-        return None
-    return "1-10" if len(values) >= MIN_ANSWERS_FOR_OBSERVED_SCALE and min(values) >= 1 else "0-10"
+        return None, ""
+    if len(values) >= MIN_ANSWERS_FOR_OBSERVED_SCALE and min(values) >= 1:
+        return "1-10", "enps_no_zero"
+    return "0-10", "enps_zero" if min(values) == 0 else "enps_default"
 
 
 MIN_ANSWERS_FOR_OBSERVED_SCALE = 30
+MIN_ANSWERS_FOR_LIKERT = 10   # eNPS-worded answers all within 1-5: a 1-5 question once this many are seen
+_TEN_POINT_WORDING = re.compile(r"\b(?:0|1) (?:a |to )?10\b|\bsur 10\b|\bout of 10\b|\b10 points?\b")
+
+
+def _check_enps(result: SurveyMapping, cells: list[str], forced: bool) -> None:
+    """An eNPS question is answered on 0-10 (or 1-10): a value above 5 is seen, or the wording says so. When all
+    its answers are 5 or below it is a 1-5 question that mentions recommending (``q5_recommend``), once
+    MIN_ANSWERS_FOR_LIKERT answers are seen; with fewer, it stays eNPS and the plan asks."""
+    column = result.enps
+    values = [v for v in (likert_value(c) for c in cells) if v is not None]
+    if forced:
+        result.enps_evidence = ("user", {})
+    elif _TEN_POINT_WORDING.search(normalise_header(column)):
+        result.enps_evidence = ("enps_wording", {})
+    elif values and max(values) > 5:
+        result.enps_evidence = ("enps_header_values", {"column": column, "top": max(values)})
+    elif len(values) >= MIN_ANSWERS_FOR_LIKERT:
+        result.enps = None
+        result.questions = [c for c in result.order if c in {*result.questions, column}]
+        result.enps_evidence = ("enps_likert", {"column": column, "n": len(values)})
+        return
+    elif values:
+        result.enps_evidence = ("enps_few_answers", {"column": column, "n": len(values)})
+        result.enps_ask = True
+    else:
+        result.enps_evidence = ("enps_wording", {})
+    result.enps_scale, result.enps_scale_evidence = _enps_scale(column, cells)
+
+
+_QUESTION_WORDS = word_pattern(
+    r"score|scores|satisfaction|satisfait|satisfied|engagement|engage|engaged|rating|note|agree|accord|feel|feeling"
+    r"|sentiment|recommend|recommander|likely|wellbeing|well being|bien etre|balance|equilibre|workload|charge"
+    r"|stress|motivation|motive|career|carriere|growth|recognition|reconnaissance|proud|fier|fiere|trust|confiance"
+    r"|support|soutien|valued|valorise|pulse")
+_ITEM_CODE = re.compile(r"^[a-z]+ ?[a-z]* ?\d{1,2}$")
+
+
+def question_evidence(result: SurveyMapping, sample: pd.DataFrame) -> tuple[str, list[str]] | None:
+    """Why the file is a survey: ("enps", [column]), ("worded", questions worded as questions or statements, or
+    answered with agreement labels), ("item_codes", at least three numbered items such as JobSat1, Engage2), or
+    None: a table of small numbers (a currency table, ``foo,bar,baz``) is not a survey."""
+    if result.enps:
+        return "enps", [result.enps]
+    worded = [q for q in result.questions
+              if _is_question_header(q) or _QUESTION_WORDS.search(" ".join(header_variants(q)))
+              or any(normalise_header(c) in LIKERT_TEXT for c in _cells(sample, q)[:200])]
+    if worded:
+        return "worded", worded
+    coded = [q for q in result.questions if _ITEM_CODE.match(" ".join(header_variants(q)[-1:]))]
+    return ("item_codes", coded) if len(coded) >= 3 else None
 
 
 def _as_list(value) -> list[str]:
@@ -317,6 +374,8 @@ def map_survey_columns(sample: pd.DataFrame, overrides: dict[str, str | list[str
                 result.ignored.append(column)  # a second timestamp (e.g. Start time beside Completion time)
             continue
         _classify(result, column, _cells(sample, column), decided)
+    result.order = columns
     if result.enps:
-        result.enps_scale = _enps_scale(result.enps, _cells(sample, result.enps))
+        _check_enps(result, _cells(sample, result.enps), "enps" in decided and result.enps is not None
+                    and result.enps in (overrides or {}).values())
     return result

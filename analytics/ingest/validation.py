@@ -69,11 +69,12 @@ def quoted(text: object, limit: int = 40) -> str:
 
 
 def parse_dates_column(frame: pd.DataFrame, column: str | None, label: str, rej: Rejections,
-                        details: dict) -> pd.Series:
-    """Dates of one column (NaT when blank); unparseable cells reject their row."""
+                        details: dict, dayfirst_hint: bool | None = None) -> pd.Series:
+    """Dates of one column (NaT when blank); unparseable cells reject their row. ``dayfirst_hint``: the file's
+    date order (True day-first, False month-first) for values that do not show it themselves."""
     if column is None:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    parsed = values.parse_dates(frame[column])
+    parsed = values.parse_dates(frame[column], dayfirst_hint)
     far = parsed.bad & values.far_years(frame[column])
     rej.add(far, f"{label} " + cells(frame[column]) + " is before 1900 or after 2100")
     rej.add(parsed.bad, f"{label} " + cells(frame[column]) + " is not a date")

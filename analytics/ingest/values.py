@@ -345,6 +345,31 @@ def _full_year(year: pd.Series) -> pd.Series:
     return year.where(year >= 100, year + np.where(year <= 68, 2000, 1900))
 
 
+def day_month_order(values: pd.Series) -> tuple[str | None, str | None]:
+    """How a column's dd/mm/yyyy-or-m/d/yyyy dates read, and an example value: ("day-first", '31/01/2026'),
+    ("month-first", ...), ("mixed", ...), ("ambiguous", '03/04/2026': some date would change with the order),
+    ("same", None: every such date has day = month) or (None, None) when the column has no such dates."""
+    text = _as_text(values)
+    todo = ~_is_blank(text)
+    if not todo.any():
+        return None, None
+    found = _extract(text[todo], _DMY_RE)
+    found = found[found.notna().all(axis=1).to_numpy()]
+    if found.empty:
+        return None, None
+    first, second = _floats(found["a"]), _floats(found["b"])
+    day_first, month_first = (first > 12) & (second <= 12), (second > 12) & (first <= 12)
+    raw = text[found.index].to_numpy(dtype=object)
+    if day_first.any() and month_first.any():
+        return "mixed", str(raw[np.argmax(day_first)])
+    if day_first.any():
+        return "day-first", str(raw[np.argmax(day_first)])
+    if month_first.any():
+        return "month-first", str(raw[np.argmax(month_first)])
+    differ = first != second
+    return ("ambiguous", str(raw[np.argmax(differ)])) if differ.any() else ("same", None)
+
+
 def _day_month(first: pd.Series, second: pd.Series, dayfirst_hint: bool | None):
     """(day, month, detail) for dd/mm vs mm/dd values, decided from the values of the whole column."""
     first_big, second_big = first > 12, second > 12
@@ -387,11 +412,12 @@ def _excel_serials(text: pd.Series, blank: np.ndarray) -> tuple[np.ndarray | Non
     return np.where(ok, stamps, np.datetime64("NaT")).astype("datetime64[ns]"), "Excel serial numbers"
 
 
-def parse_probability(values: pd.Series) -> Parsed:
+def parse_probability(values: pd.Series, scale: str | None = None) -> Parsed:
     """Win probabilities as fractions 0..1 from '20%', '20', '0.2' or '20,5 %'.
 
-    Values with a % sign are percentages; so is a whole column whose largest value is above 1. Anything below 0 %
-    or above 100 % is bad; blank cells are NaN and not bad.
+    Values with a % sign are percentages; so is a whole column whose largest value is above 1, or every value when
+    ``scale`` is "percent" (``scale="fraction"``: values without a % sign are fractions). Anything below 0 % or
+    above 100 % is bad; blank cells are NaN and not bad.
     """
     text = _as_text(values)
     blank = _is_blank(text)
@@ -399,6 +425,8 @@ def parse_probability(values: pd.Series) -> Parsed:
     numbers = parse_numbers(text.str.replace("%", "", regex=False)).values.to_numpy(dtype="float64")
     plain = np.where(percent, np.nan, numbers)
     hundred = bool(np.nanmax(plain) > 1) if (~np.isnan(plain)).any() else False
+    if scale in ("percent", "fraction"):
+        hundred = scale == "percent"
     fractions = np.where(percent | hundred, numbers / 100, numbers)
     bad = ~blank & (np.isnan(fractions) | (fractions < 0) | (fractions > 1))
     fractions = np.where(bad, np.nan, fractions)

@@ -15,6 +15,7 @@ callers write ``from analytics import store`` then ``store.connect(...)``; the m
 from analytics.store.connection import (
     DEFAULT_DB,
     PROJECT_ROOT,
+    SAMPLE_CLEARED,
     StoreError,
     connect,
     data_version,
@@ -25,6 +26,7 @@ from analytics.store.connection import (
     get_settings,
     is_empty,
     list_imports,
+    remove_sample_data,
     set_fx_rates,
     set_setting,
     set_settings,
@@ -34,6 +36,7 @@ from analytics.store.connection import (
 from analytics.store.schema import DATA_TABLES, SCHEMA_VERSION
 from analytics.store.settings import SettingError
 
-__all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SCHEMA_VERSION", "SettingError", "StoreError", "connect",
-           "data_version", "db_path", "delete_import", "forget_schema_cache", "get_fx_rates", "get_settings",
-           "is_empty", "list_imports", "set_fx_rates", "set_setting", "set_settings", "transaction", "write_lock"]
+__all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SAMPLE_CLEARED", "SCHEMA_VERSION", "SettingError",
+           "StoreError", "connect", "data_version", "db_path", "delete_import", "forget_schema_cache", "get_fx_rates",
+           "get_settings", "is_empty", "list_imports", "remove_sample_data", "set_fx_rates", "set_setting",
+           "set_settings", "transaction", "write_lock"]

@@ -238,6 +238,21 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     return bool(found)
 
 
+SAMPLE_CLEARED = "_sample_cleared"   # settings flag: the sample data was removed, never load it again
+
+
+def remove_sample_data(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete every sample import, the stage configuration of pipelines only the sample had, and remember not to
+    load the sample again (call inside ``transaction``); the number of sample imports removed."""
+    sample = [r[0] for r in con.execute("SELECT import_id FROM imports WHERE is_sample ORDER BY import_id").fetchall()]
+    for import_id in sample:
+        delete_import(con, import_id)
+    if sample:
+        con.execute("DELETE FROM stages WHERE pipeline NOT IN (SELECT DISTINCT pipeline FROM deal_snapshots)")
+    con.execute("INSERT OR REPLACE INTO settings VALUES (?, 'true')", [SAMPLE_CLEARED])
+    return len(sample)
+
+
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     """True when nothing was ever imported (or everything was deleted)."""
     return con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0

@@ -29,4 +29,153 @@ FR: dict[str, str] = {
     "used.":
         "{n} lignes d'historique concernent des affaires sans changement d'étape dans le fichier : leur étape est "
         "inconnue, elles n'ont pas été utilisées.",
+    "Nothing dates this export (no --as-of, no date in the file name, no last-modified column): it is taken as "
+    "of today, {date}, so every open deal is judged as of today. Give the export's date with --as-of or in the "
+    "file name.":
+        "Rien ne date cet export (ni --as-of, ni date dans le nom du fichier, ni colonne de dernière modification) : "
+        "il est pris à la date d'aujourd'hui, {date}, et chaque affaire ouverte est jugée à cette date. Indiquez la "
+        "date de l'export (champ « Date de l'instantané », ou dans le nom du fichier).",
+    "No {field} column; {columns} could be one: {option}.":
+        "Pas de colonne « {field} » ; {columns} pourrait convenir : {option}.",
+    "The sample data (a fictional company) was removed: your data is not mixed with it.":
+        "Les données d'exemple (une entreprise fictive) ont été retirées : vos données ne s'y mélangent pas.",
+    # the import plan (analytics.ingest.plan): topics
+    "File contains": "Le fichier contient",
+    "Encoding": "Encodage",
+    "Separator": "Séparateur",
+    "Header row": "Ligne d'en-tête",
+    "Sheet": "Feuille",
+    "Column for {subject}": "Colonne pour {subject}",
+    "No column for {subject}": "Aucune colonne pour {subject}",
+    "Columns not used": "Colonnes non utilisées",
+    "Deal status": "Statut des affaires",
+    "Deal identity": "Identité des affaires",
+    "Snapshot date": "Date de l'instantané",
+    "Dates in {subject}": "Dates de {subject}",
+    "Probabilities": "Probabilités",
+    "Stage order of {subject}": "Ordre des étapes de {subject}",
+    "eNPS question": "Question eNPS",
+    "eNPS scale": "Échelle eNPS",
+    "Groups (breakdowns)": "Groupes (ventilations)",
+    "Respondent identifiers": "Identifiants des répondants",
+    # the import plan: evidence
+    "chosen by you": "votre choix",
+    "its column headers": "ses en-têtes de colonnes",
+    "{n} columns hold answers on a scale, although no header names a survey":
+        "{n} colonnes contiennent des réponses sur une échelle, bien qu'aucun en-tête ne nomme une enquête",
+    "read from the file's bytes": "lu dans le contenu du fichier",
+    "{n} title rows above the header were skipped": "{n} lignes de titre au-dessus de l'en-tête ont été ignorées",
+    "the first row holds the headers": "la première ligne contient les en-têtes",
+    "the first sheet with data": "la première feuille qui contient des données",
+    "your choice for files with these columns, remembered":
+        "votre choix pour les fichiers qui ont ces colonnes, mémorisé",
+    "a header {crm} exports use for it": "un en-tête que les exports {crm} utilisent pour cela",
+    "a known header, after its prefix": "un en-tête connu, après son préfixe",
+    "the header contains a word that names it": "l'en-tête contient un mot qui le désigne",
+    "the header is spelled almost like a known one": "l'en-tête s'écrit presque comme un en-tête connu",
+    "'Date entered' columns give when deals entered {n} stages":
+        "des colonnes « Date d'entrée » donnent quand les affaires sont entrées dans {n} étapes",
+    "kept as deal attributes for filters and breakdowns: {columns}":
+        "gardées comme attributs des affaires pour les filtres et ventilations : {columns}",
+    "not imported: {columns}": "non importées : {columns}",
+    "{columns} could be one: {option}": "{columns} pourrait convenir : {option}",
+    "no column looks like one": "aucune colonne ne semble convenir",
+    "{column} holds status words ({values})": "{column} contient des mots de statut ({values})",
+    "won and closed flags: {won} and {closed}": "indicateurs gagné et clos : {won} et {closed}",
+    "{column} was not used: its values are not open/won/lost ({values})":
+        "{column} n'a pas été utilisée : ses valeurs ne sont pas ouvert/gagné/perdu ({values})",
+    "{column} was not used: it contradicts the stage on {n} rows (e.g. {example})":
+        "{column} n'a pas été utilisée : elle contredit l'étape sur {n} lignes (par ex. {example})",
+    "the stage (won and lost stages of each pipeline)": "l'étape (étapes gagnées et perdues de chaque pipeline)",
+    "the record id in {column}": "l'identifiant de l'enregistrement dans {column}",
+    "no id column: deal name and created date; renaming a deal will look like a new deal":
+        "pas de colonne d'identifiant : nom et date de création de l'affaire ; renommer une affaire la fera paraître "
+        "nouvelle",
+    "no id column nor created date: deal name; renaming a deal will look like a new deal":
+        "ni identifiant ni date de création : le nom de l'affaire ; renommer une affaire la fera paraître nouvelle",
+    "{n} rows could not be told apart by name and created date: each row is a deal of this snapshot, numbered in "
+    "file order, and cannot be followed across weeks":
+        "{n} lignes ne se distinguent pas par leur nom et leur date de création : chaque ligne est une affaire de "
+        "cet instantané, numérotée dans l'ordre du fichier, et ne peut pas être suivie d'une semaine à l'autre",
+    "the date in the file name": "la date dans le nom du fichier",
+    "the latest '{column}' in the file": "la plus récente « {column} » du fichier",
+    "nothing in the file dates it, so today: every open deal is judged as of today":
+        "rien dans le fichier ne le date, donc aujourd'hui : chaque affaire ouverte est jugée à cette date",
+    "written year first (2026-11-20)": "écrites année d'abord (2026-11-20)",
+    "values such as {example} can only be read this way": "des valeurs comme {example} ne se lisent que de cette façon",
+    "{column}, in the same file, can only be read this way":
+        "{column}, dans le même fichier, ne se lit que de cette façon",
+    "no value shows whether the day or the month comes first (e.g. {example})":
+        "aucune valeur ne montre si le jour ou le mois vient en premier (par ex. {example})",
+    "values carry a % sign": "les valeurs portent un signe %",
+    "values go above 1 (largest {top})": "des valeurs dépassent 1 (la plus grande : {top})",
+    "every value is between 0 and 1 (e.g. {example})": "toutes les valeurs sont entre 0 et 1 (par ex. {example})",
+    "the only values are 0 and 1: 1 % or 100 %?": "les seules valeurs sont 0 et 1 : 1 % ou 100 % ?",
+    "your order": "votre ordre",
+    "already configured": "déjà configuré",
+    "the default stages of {template}, limited to the stages seen":
+        "les étapes par défaut de {template}, limitées aux étapes présentes",
+    "the stage history of {pairs} deal moves": "l'historique des étapes de {pairs} passages d'affaires",
+    "deals moving between stages in {pairs} cases across earlier snapshots":
+        "des affaires passant d'une étape à l'autre dans {pairs} cas entre instantanés précédents",
+    "the dates deals entered each stage": "les dates d'entrée des affaires dans chaque étape",
+    "the probabilities exported with each stage": "les probabilités exportées avec chaque étape",
+    "only weak signals (the order stages first appear in the file)":
+        "seulement des indices faibles (l'ordre d'apparition des étapes dans le fichier)",
+    "{column} asks it, answered up to {top}": "{column} la pose, avec des réponses jusqu'à {top}",
+    "{column} asks it, but its {n} answers are all 5 or below: is it 0–10 or a 1–5 question?":
+        "{column} la pose, mais ses {n} réponses sont toutes de 5 ou moins : échelle 0–10 ou question 1–5 ?",
+    "{column} mentions recommending, but its {n} answers are all 1–5: scored as a 1–5 question":
+        "{column} parle de recommander, mais ses {n} réponses sont toutes entre 1 et 5 : traitée comme une "
+        "question 1–5",
+    "the question's wording": "la formulation de la question",
+    "an answer 0 was seen": "une réponse 0 a été vue",
+    "{n} answers, none below 1": "{n} réponses, aucune sous 1",
+    "the standard scale": "l'échelle standard",
+    "values repeat across respondents: {columns}": "les valeurs se répètent d'un répondant à l'autre : {columns}",
+    "dropped, never stored: {columns}": "écartés, jamais enregistrés : {columns}",
+    # the Import page's plan and questions
+    "What was guessed, and why": "Ce qui a été deviné, et pourquoi",
+    "{n} guesses would change the numbers: answer them before importing.":
+        "{n} suppositions changeraient les chiffres : répondez-y avant d'importer.",
+    "Day first (03/04/2026 is 3 April 2026)": "Jour d'abord (03/04/2026 est le 3 avril 2026)",
+    "Month first (03/04/2026 is March 4, 2026)": "Mois d'abord (03/04/2026 est le 4 mars 2026)",
+    "Percent (1 means 1 %)": "Pourcentage (1 signifie 1 %)",
+    "Fraction (1 means 100 %)": "Fraction (1 signifie 100 %)",
+    "An eNPS question (0–10)": "Une question eNPS (0–10)",
+    "A question on a 1–5 scale": "Une question sur une échelle de 1 à 5",
+    "Your answer": "Votre réponse",
+    "Open stages in order, first to last, separated by >":
+        "Étapes ouvertes dans l'ordre, de la première à la dernière, séparées par >",
+    "Use this order": "Utiliser cet ordre",
+    "What": "Quoi",
+    "Choice": "Choix",
+    "Why": "Pourquoi",
+    "How sure": "Certitude",
+    "Sure": "Sûr",
+    "Likely": "Probable",
+    "Guess": "Supposition",
+    "The date of the export. Leave it empty to let the file date itself: a date in its name, else its latest "
+    "change; the plan below says which.":
+        "La date de l'export. Laissez vide pour que le fichier se date lui-même : une date dans son nom, sinon sa "
+        "dernière modification ; le plan ci-dessous indique laquelle.",
+    "deal id": "identifiant d'affaire",
+    "deal name": "nom de l'affaire",
+    "pipeline": "pipeline",
+    "stage": "étape",
+    "status": "statut",
+    "amount": "montant",
+    "currency": "devise",
+    "owner": "propriétaire",
+    "creation date": "date de création",
+    "close date": "date de clôture",
+    "probability": "probabilité",
+    "forecast category": "catégorie de prévision",
+    "stage entry dates": "dates d'entrée dans les étapes",
+    "manager": "manager",
+    "employee": "collaborateur",
+    "meeting date": "date de l'entretien",
+    "duration": "durée",
+    "wave": "vague",
+    "response date": "date de réponse",
 }

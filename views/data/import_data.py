@@ -38,9 +38,9 @@ def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOpt
     kind = left.selectbox(t("File contains"), [k for k in KIND_LABELS if k == "auto" or k in ALLOWED],
                           format_func=lambda k: t(KIND_LABELS[k]),
                           key=f"import_kind_{key}")
-    found = ingest.date_in_file_name(upload.name)
-    as_of = mid.date_input(t("Snapshot date"), value=found or dt.date.today(), key=f"import_asof_{key}",
-                           help=t("The date of the export. Taken from the file name when it has one."))
+    as_of = mid.date_input(t("Snapshot date"), value=None, key=f"import_asof_{key}", format="YYYY-MM-DD",
+                           help=t("The date of the export. Leave it empty to let the file date itself: a date in "
+                                  "its name, else its latest change; the plan below says which."))
     partial = right.checkbox(t("Partial export (adds or updates deals, drops none)"), key=f"import_partial_{key}")
     sheet = None
     if upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
@@ -48,8 +48,11 @@ def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOpt
         if len(sheets) > 1:
             sheet = left.selectbox(t("Sheet"), sheets, key=f"import_sheet_{key}")
     overrides = st.session_state.get(f"import_overrides_{key}", {})
+    answers = st.session_state.get(f"import_answers_{key}", {})
     return ingest.ImportOptions(kind=None if kind == "auto" else kind, as_of=as_of, sheet=sheet,
-                                overrides=dict(overrides), partial=partial)
+                                overrides=dict(overrides), partial=partial, date_order=answers.get("date_order"),
+                                probability_scale=answers.get("probability_scale"),
+                                stages=dict(answers.get("stages", {})))
 
 
 @st.cache_data(show_spinner=False, max_entries=20)
@@ -73,10 +76,8 @@ def prepared_for(data: bytes, name: str, options: ingest.ImportOptions) -> inges
     cache = st.session_state.setdefault("import_prepared", {})
     key = (ingest.sha256_of(data), repr(options))
     if key not in cache:
-        with common.connection() as con:
-            saved = ingest.saved_mappings(con)
         cache.clear()
-        cache[key] = ingest.prepare(data, name, options, saved)
+        cache[key] = ingest.plan_file(data, name, options, common.db_path())
     return cache[key]
 
 
@@ -117,6 +118,57 @@ def detected_summary(p: ingest.Prepared) -> None:
         st.caption(fmt.plain(note))
 
 
+def plan_section(key: str, p: ingest.Prepared) -> bool:
+    """Every guess with its evidence, and a question for each weak guess that changes the numbers; True when
+    every question is answered."""
+    questions = p.plan.questions()
+    with st.expander(t("What was guessed, and why"), expanded=bool(questions)):
+        st.dataframe(reasons.plan_rows(p.plan), hide_index=True, width="stretch")
+    if not questions:
+        return True
+    st.warning(t("{n} guesses would change the numbers: answer them before importing.", n=len(questions)),
+               icon=":material/help:")
+    for number, question in enumerate(questions):
+        answer_question(key, number, question)
+    return False
+
+
+ANSWER_LABELS = {
+    "dmy": "Day first (03/04/2026 is 3 April 2026)", "mdy": "Month first (03/04/2026 is March 4, 2026)",
+    "percent": "Percent (1 means 1 %)", "fraction": "Fraction (1 means 100 %)",
+    "enps": "An eNPS question (0–10)", "question": "A question on a 1–5 scale",
+}
+
+
+def answer_question(key: str, number: int, question) -> None:
+    """One question of the plan, with the widget that answers it (the answer re-reads the file)."""
+    st.markdown(f"**{fmt.plain(reasons.plan_topic(question))}** — {fmt.plain(reasons.plan_evidence(question))}")
+    answers = dict(st.session_state.get(f"import_answers_{key}", {}))
+    overrides = dict(st.session_state.get(f"import_overrides_{key}", {}))
+    widget = f"import_question_{key}_{number}"
+    if question.topic in ("date_order", "probability_scale", "enps"):
+        choices = {"date_order": ["dmy", "mdy"], "probability_scale": ["percent", "fraction"],
+                   "enps": ["enps", "question"]}[question.topic]
+        picked = st.radio(t("Your answer"), choices, index=None, format_func=lambda c: t(ANSWER_LABELS[c]),
+                          key=widget, horizontal=True)
+        if picked is None:
+            return
+        if question.topic == "enps":
+            overrides[picked] = question.value
+        else:
+            answers[question.topic] = picked
+    elif question.topic == "stage_order":
+        order = st.text_input(t("Open stages in order, first to last, separated by >"), value=question.value,
+                              key=widget)
+        if not st.button(t("Use this order"), key=f"{widget}_ok"):
+            return
+        answers["stages"] = {**answers.get("stages", {}),
+                             question.subject: [s.strip() for s in order.split(">") if s.strip()]}
+    st.session_state[f"import_answers_{key}"] = answers
+    st.session_state[f"import_overrides_{key}"] = overrides
+    st.rerun()
+
+
 def validation_report(key: str, p: ingest.Prepared) -> None:
     for warning in p.warnings:
         st.warning(fmt.plain(reasons.import_warning(warning)), icon=":material/warning:")
@@ -148,11 +200,12 @@ def import_one(key: str, upload) -> None:
     if p.kind == "survey" and p.mapping.get("dropped_identifiers"):
         st.info(t("Identifier columns dropped, never stored: {cols}",
                   cols=fmt.plain(", ".join(p.mapping["dropped_identifiers"]))), icon=":material/shield_person:")
+    answered = plan_section(key, p)
     preview = p.preview().drop(columns=["snapshot_on", "response_no"], errors="ignore")
     st.dataframe(preview.rename(columns=lambda c: t(PREVIEW_LABELS.get(c, c))), hide_index=True, width="stretch")
     validation_report(key, p)
     name = fmt.plain(upload.name)
-    if st.button(t("Import {name}", name=name), type="primary", key=f"import_go_{key}"):
+    if st.button(t("Import {name}", name=name), type="primary", key=f"import_go_{key}", disabled=not answered):
         with st.status(t("Importing {name}…", name=name), expanded=True) as status:
             result = store_with_progress(p, data)
             label = (t("{name}: already imported (same content), nothing changed.", name=name)
@@ -162,6 +215,8 @@ def import_one(key: str, upload) -> None:
             status.update(label=label, state="complete", expanded=False)
         st.session_state.pop("import_prepared", None)
         st.success(label, icon=":material/check_circle:")
+        for note in result.notes:
+            st.info(t(note), icon=":material/info:")
 
 
 IMPORT_STAGES = {  # stage of the SQL import (analytics/fast_csv.py) -> (share done, what the user reads)

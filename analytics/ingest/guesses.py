@@ -1,0 +1,285 @@
+"""The guesses the importer makes from a file's values, each written into the import plan with its evidence.
+
+Every function here reads columns (never the database), decides one thing, and adds an ``Inference`` to the
+plan (analytics/ingest/plan.py): where a deal's status comes from, how a deal is recognised, which date the
+export is "as of", in which order days and months are written, how probabilities are written, and which
+columns could feed a field that no header names. The rules are listed in docs/import.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from analytics.ingest import pipelines
+from analytics.ingest import values as parsing
+from analytics.ingest.mapping import header_variants, word_pattern
+from analytics.ingest.plan import HIGH, LOW, MEDIUM, ImportPlan
+from analytics.ingest.validation import per_value, quoted, text_column
+
+# --- status ----------------------------------------------------------------------------------------------------
+
+MAX_UNKNOWN_STATUS = 0.1    # a status column may hold at most 10 % of rows with other words (e.g. "deleted")
+MAX_CONTRADICTIONS = 0.1    # ... and may contradict a won/lost stage name on at most 10 % of those rows
+_WON_FLAGS = {"is won", "iswon", "won flag", "est gagne", "gagne"}
+_CLOSED_FLAGS = {"is closed", "isclosed", "closed flag", "est ferme", "est cloture", "cloture"}
+_TRUE = {"1", "true", "yes", "oui", "vrai", "x", "y", "o"}
+_FALSE = {"0", "false", "no", "non", "faux", "n", ""}
+
+
+def _examples(series: pd.Series, limit: int = 3) -> list[str]:
+    """The most frequent distinct values, quoted, for a message."""
+    counts = series.dropna().value_counts()
+    return [quoted(v, 30) for v in counts.index[:limit]]
+
+
+def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage: pd.Series,
+                plan: ImportPlan) -> tuple[pd.Series, pd.Series]:
+    """Each row's explicit status (open/won/lost, None where the stage decides) and a mask of rows whose status
+    cell is none of them.
+
+    A column is the deal status only when its values are status words (open/won/lost, gagné/perdu, Pipedrive's
+    statuses): at most 10 % of its rows may hold another word, and it may contradict a stage that names an
+    outcome (Closed Won, Perdu…) on at most 10 % of those rows; a column the user chose is always used. Else
+    Salesforce's IsWon/IsClosed flags when both are there, else the stage decides (won/lost stages)."""
+    none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    no_unknown = pd.Series(False, index=frame.index)
+    if column is None:
+        flags = _status_from_flags(frame, plan)
+        if flags is not None:
+            return flags, no_unknown
+        plan.add("status", "", "stage_names", HIGH, fix="--map status=COLUMN")
+        return none, no_unknown
+    cells = text_column(frame, column)
+    status = per_value(cells, pipelines.status_value)
+    unknown = cells.notna() & status.isna()
+    fix = f"--map status={column}"
+    if how != "user":
+        given = int(cells.notna().sum())
+        if given == 0 or unknown.sum() > MAX_UNKNOWN_STATUS * given:
+            plan.add("status", "", "status_not_words", MEDIUM, fix=fix, column=column,
+                     values=_examples(cells[unknown] if unknown.any() else cells))
+            return none, no_unknown
+        by_stage = per_value(stage, pipelines.status_value)
+        named = by_stage.isin(["won", "lost"]) & status.notna()
+        clash = named & (status != by_stage)
+        if clash.sum() > MAX_CONTRADICTIONS * max(int(named.sum()), 1):
+            first = clash.idxmax()
+            plan.add("status", "", "status_contradicts_stage", MEDIUM, fix=fix, column=column, n=int(clash.sum()),
+                     example=f"{stage[first]} / {cells[first]}")
+            return none, no_unknown
+    plan.add("status", column, "user" if how == "user" else "status_words", HIGH, fix="--map status=",
+             column=column, values=_examples(cells))
+    return status.where(status.notna(), None), unknown
+
+
+def _status_from_flags(frame: pd.DataFrame, plan: ImportPlan) -> pd.Series | None:
+    """won / lost / open from Salesforce's IsWon and IsClosed columns (1/0, true/false), when both are there."""
+    def find(names: set[str]) -> str | None:
+        return next((c for c in frame.columns if set(header_variants(c)) & names), None)
+
+    won_column, closed_column = find(_WON_FLAGS), find(_CLOSED_FLAGS)
+    if won_column is None or closed_column is None:
+        return None
+    won, closed = (text_column(frame, c).fillna("").str.lower() for c in (won_column, closed_column))
+    if not (won.isin(_TRUE | _FALSE).all() and closed.isin(_TRUE | _FALSE).all()):
+        return None
+    status = np.where(~closed.isin(_TRUE), "open", np.where(won.isin(_TRUE), "won", "lost"))
+    plan.add("status", f"{won_column} + {closed_column}", "status_flags", HIGH, won=won_column, closed=closed_column)
+    return pd.Series(status, index=frame.index, dtype=object)
+
+
+# --- identity --------------------------------------------------------------------------------------------------
+
+def deal_ids(ids: pd.Series, id_column: str | None, names: pd.Series, created: pd.Series,
+             row_numbers: np.ndarray, plan: ImportPlan) -> tuple[pd.Series, int]:
+    """Each row's deal id, and how many rows had none.
+
+    The CRM record id when the file has one. A row without it gets a key made from the deal name and created
+    date (the name alone without a created date), stable from one week's export to the next; rows whose name and
+    date repeat within the file are different deals of this snapshot: their keys are numbered in file order
+    ("#2", "#3"…) so that none is lost, and the plan says they cannot be followed across weeks."""
+    blank = ids.isna()
+    if id_column is not None and not blank.any():
+        plan.add("deal_identity", id_column, "id_column", HIGH, column=id_column)
+        return ids, 0
+    name = names.fillna("")
+    day = created.dt.strftime("%Y-%m-%d").fillna("")
+    base = (name + "|" + day).where((name != "") | (day != ""), None)
+    keys = base.map(lambda s: None if s is None else "key-" + hashlib.sha1(s.encode()).hexdigest()[:12])
+    row_keys = pd.Series([f"row-{n}" for n in row_numbers], index=ids.index)
+    keys = keys.where(keys.notna(), row_keys)
+    made = keys[blank]
+    occurrence = made.groupby(made).cumcount()
+    repeated = int((made.map(made.value_counts()) > 1).sum())
+    made = made.where(occurrence == 0, made + "#" + (occurrence + 1).astype(str))
+    ids = ids.where(~blank, made)
+    if id_column is not None:
+        plan.add("deal_identity", id_column, "id_column", MEDIUM, column=id_column)
+    evidence = "name_and_created" if created.notna().any() else "name_only"
+    plan.add("deal_identity", "", evidence, MEDIUM, fix="--map deal_id=COLUMN")
+    if repeated:
+        plan.add("deal_identity", "", "row_in_file", LOW, fix="--map deal_id=COLUMN", n=repeated)
+    return ids, int(blank.sum())
+
+
+# --- as-of date ------------------------------------------------------------------------------------------------
+
+# Headers of the date a record was last changed, best first (Salesforce, HubSpot, Pipedrive; EN and FR).
+MODIFIED_HEADERS = ("last modified date", "lastmodifieddate", "system modstamp", "systemmodstamp", "last modified",
+                    "last modified time", "update time", "updated at", "last updated", "date de derniere modification",
+                    "derniere modification", "date de modification", "modifie le", "heure de mise a jour",
+                    "date de mise a jour", "mis a jour le")
+
+
+def modified_column(columns: list[str]) -> str | None:
+    """The column holding each record's last-modified date, if the export has one."""
+    ranked = [(MODIFIED_HEADERS.index(v), i, c) for i, c in enumerate(columns) for v in header_variants(c)
+              if v in MODIFIED_HEADERS]
+    return min(ranked)[2] if ranked else None
+
+
+def snapshot_from_data(frame: pd.DataFrame, dayfirst_hint: bool | None) -> tuple[dt.date, str] | None:
+    """(the latest last-modified date in the file, its column): an export is at least as recent as its latest
+    change. None when the file has no such column or no date in it."""
+    column = modified_column(list(frame.columns))
+    if column is None:
+        return None
+    stamps = parsing.parse_dates(frame[column], dayfirst_hint).values.dropna()
+    if stamps.empty:
+        return None
+    return stamps.max().date(), column
+
+
+# --- date order ------------------------------------------------------------------------------------------------
+
+DATE_ORDERS = {"dmy": True, "mdy": False}   # --date-order answers -> the day-first hint
+
+
+def date_order(frame: pd.DataFrame, columns: list[str], answer: str | None, answered_by: str,
+               plan: ImportPlan) -> bool | None:
+    """The file's day/month order for dates such as 03/04/2026 (True day-first, False month-first, None: no such
+    ambiguity), decided once for the whole file.
+
+    Your answer (``--date-order dmy|mdy``) wins. Else a column whose values can only be read one way (31/01/2026)
+    decides for the others (an export writes every date the same way). Else, when some date would change with
+    the order, it is a question (day-first is assumed, as in French exports, until it is answered)."""
+    orders = {c: parsing.day_month_order(frame[c]) for c in dict.fromkeys(columns) if c is not None}
+    ambiguous = {c: ex for c, (order, ex) in orders.items() if order == "ambiguous"}
+    if answer in DATE_ORDERS:
+        for column in ambiguous:
+            plan.add("date_order", answer, answered_by, HIGH, subject=column, fix=f"--date-order {answer}")
+        return DATE_ORDERS[answer]
+    shown = {order: c for c, (order, _) in orders.items() if order in ("day-first", "month-first")}
+    if not ambiguous:
+        return None
+    if len(shown) == 1:
+        order, witness = next(iter(shown.items()))
+        code = "dmy" if order == "day-first" else "mdy"
+        for column in ambiguous:
+            plan.add("date_order", code, "other_column", MEDIUM, subject=column, fix=f"--date-order {code}",
+                     column=witness)
+        return order == "day-first"
+    for column, example in ambiguous.items():
+        plan.add("date_order", "dmy", "ambiguous", LOW, subject=column, ask=True,
+                 fix="--date-order dmy (or mdy)", example=example)
+    return True
+
+
+# --- probabilities ---------------------------------------------------------------------------------------------
+
+def probability_scale(column: str | None, cells: pd.Series, answer: str | None, answered_by: str,
+                      plan: ImportPlan) -> str | None:
+    """How the probability column is written: "percent" (0–100) or "fraction" (0–1).
+
+    Your answer (``--probability-scale``) wins; else % signs or a value above 1 mean percent; values between 0
+    and 1 with a fraction (0.25) mean fraction; a column holding only 0 and 1 is a question (1 % or 100 %?)
+    unless its header says "%"."""
+    if column is None:
+        return None
+    if answer in ("percent", "fraction"):
+        plan.add("probability_scale", answer, answered_by, HIGH, fix=f"--probability-scale {answer}")
+        return answer
+    text = cells.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return None
+    if text.str.contains("%", regex=False).any():
+        plan.add("probability_scale", "percent", "percent_signs", HIGH, fix="--probability-scale fraction")
+        return None
+    numbers = parsing.parse_numbers(text).values.dropna()
+    if numbers.empty:
+        return None
+    if numbers.max() > 1:
+        plan.add("probability_scale", "percent", "values_above_1", HIGH, fix="--probability-scale fraction",
+                 top=f"{numbers.max():g}")
+        return None
+    if set(numbers.unique()) <= {0.0, 1.0}:
+        if "%" in str(column):
+            plan.add("probability_scale", "percent", "only_0_1", MEDIUM, fix="--probability-scale fraction")
+            return "percent"
+        plan.add("probability_scale", "fraction", "only_0_1", LOW, ask=True,
+                 fix="--probability-scale fraction (or percent)")
+        return "fraction"
+    example = next(f"{v:g}" for v in numbers if 0 < v < 1)
+    plan.add("probability_scale", "fraction", "values_within_1", HIGH, fix="--probability-scale percent",
+             example=example)
+    return None
+
+
+# --- fields no header names ------------------------------------------------------------------------------------
+
+_HINTS = {
+    "created_on": word_pattern(r"create|created|creation|creee|cree|engage|engaged|open|opened|start|debut|entry"
+                               r"|entree|added|ajoute"),
+    "close_on": word_pattern(r"close|closed|closing|cloture|end|fin|expected|prevue|won|lost|gagne|perdu|signed"
+                             r"|signe"),
+    "amount": word_pattern(r"value|valeur|price|prix|revenue|total|sum|somme|amount|montant|ca|arr|mrr|acv|tcv"
+                           r"|sales|ventes"),
+    "owner": word_pattern(r"rep|agent|sales|seller|vendeur|commercial|user|utilisateur|assigned|assignee|attribue"
+                          r"|responsable|account manager|am"),
+}
+_NOT_CANDIDATE = word_pattern(r"id|ids|identifiant|email|mail|phone|telephone|url|zip|code postal")
+
+
+def field_candidates(frame: pd.DataFrame, field: str, free: list[str]) -> list[str]:
+    """Columns not used for anything that could feed ``field`` by their values (dates for a date field, numbers
+    for the amount, short repeated names for the owner), those whose header hints at it first; at most three."""
+    hint = _HINTS[field]
+    found = []
+    for column in free:
+        norm = " ".join(header_variants(column))
+        if _NOT_CANDIDATE.search(norm):
+            continue
+        cells = text_column(frame, column).dropna().head(2000)
+        if cells.empty:
+            continue
+        if field in ("created_on", "close_on"):
+            fits = (~parsing.parse_dates(cells).bad).mean() >= 0.8
+        elif field == "amount":
+            fits = (~parsing.parse_numbers(cells).bad).mean() >= 0.8
+        else:
+            fits = cells.nunique() <= max(50, len(cells) // 5) and parsing.parse_numbers(cells).bad.mean() >= 0.8
+        if fits:
+            found.append((not hint.search(norm), len(found), column))
+    hinted = [c for no_hint, _, c in sorted(found) if not no_hint or field in ("created_on", "close_on")]
+    return hinted[:3]
+
+
+def unmatched_fields(frame: pd.DataFrame, fields: dict[str, str], free: list[str], plan: ImportPlan) -> dict:
+    """For each field worth having that no column feeds (creation and close dates, amount, owner): the columns
+    that could (``{field: [columns]}``), each written into the plan with the option that maps it."""
+    out = {}
+    for field in ("created_on", "close_on", "amount", "owner"):
+        if fields.get(field):
+            continue
+        candidates = field_candidates(frame, field, free)
+        out[field] = candidates
+        if candidates:
+            plan.add("unmatched", "", "candidates", MEDIUM, subject=field,
+                     fix=f"--map {field}={candidates[0]}", columns=candidates, option=f"--map {field}={candidates[0]}")
+        else:
+            plan.add("unmatched", "", "no_candidate", HIGH, subject=field, fix=f"--map {field}=COLUMN")
+    return out

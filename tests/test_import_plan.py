@@ -1,0 +1,275 @@
+"""Never guess silently (issue 15): each class of wrong guess seen on real exports, on a file of that shape.
+
+The files are written here in the shape the CRMs and survey tools produce them (Salesforce API names, HubSpot and
+Maven-style headers, a survey with coded items); every expected number was counted by hand from the rows below.
+"""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from analytics import cli, ingest, store
+
+SALESFORCE = (
+    "Id,Name,StageName,Amount,CloseDate,CreatedDate,DeliveryInstallationStatus__c,LastModifiedDate\n"
+    "006A,Alpha,Closed Won,1000,2023-05-01,2023-01-10,In progress,2023-05-02T10:00:00.000Z\n"
+    "006B,Beta,Closed Won,2000,2023-05-03,2023-01-11,Completed,2023-05-04T10:00:00.000Z\n"
+    "006C,Gamma,Closed Won,3000,2023-05-05,2023-01-12,In progress,2023-05-06T10:00:00.000Z\n"
+    "006D,Delta,Prospecting,4000,2023-07-01,2023-02-01,,2023-06-01T10:00:00.000Z\n"
+    "006E,Epsilon,Closed Lost,500,2023-04-01,2023-02-01,,2023-04-02T10:00:00.000Z\n"
+    "006F,Zeta,Qualification,700,2023-08-01,2023-03-01,,2023-06-30T09:00:00.000Z\n"
+)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def report(db) -> dict:
+    from analytics.reports.json_report import build_report
+
+    with store.connect(db) as con:
+        return build_report(con)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "plan.duckdb"
+
+
+# --- status from the wrong column, as-of date from the data ---------------------------------------------------
+
+def test_a_custom_status_field_does_not_override_closed_won(tmp_path, db, capsys):
+    path = write(tmp_path, "opportunities.csv", SALESFORCE)
+    code, out, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0, err
+    deals = report(db)["deals"]
+    # Closed Won: Alpha, Beta, Gamma; Closed Lost: Epsilon; open: Delta 4000 + Zeta 700.
+    assert (deals["won_count"], deals["lost_count"], deals["open_count"]) == (3, 1, 2)
+    assert deals["open_amount"] == pytest.approx(4700.0)
+    # No date in the name: the latest LastModifiedDate (Zeta, 2023-06-30) dates the export, not today.
+    assert deals["as_of"] == "2023-06-30"
+    with store.connect(db) as con:
+        details = json.loads(con.execute("SELECT details FROM imports").fetchone()[0])
+    assert details["snapshot_source"] == "data"
+
+
+def test_the_plan_says_why_the_status_column_was_not_used(tmp_path, db):
+    prepared = ingest.plan_file(SALESFORCE.encode(), "opportunities.csv", db=db)
+    status = prepared.plan.of("status")
+    assert [(i.evidence, i.args["column"]) for i in status] == [("status_not_words", "DeliveryInstallationStatus__c")]
+    as_of = prepared.plan.of("as_of")[0]
+    assert (as_of.value, as_of.evidence, as_of.args["column"]) == ("2023-06-30", "data_modified", "LastModifiedDate")
+
+
+def test_a_real_status_column_is_used(tmp_path, db, capsys):
+    text = ("Deal ID,Title,Stage,Status,Value,Deal created,Expected close date\n"
+            "1,A,Qualified,open,100,2026-10-01,2026-12-01\n"
+            "2,B,Proposal Made,won,200,2026-09-01,2026-11-02\n"
+            "3,C,Qualified,lost,300,2026-09-01,2026-11-03\n")
+    path = write(tmp_path, "pipedrive_2026-11-20.csv", text)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0, err
+    deals = report(db)["deals"]
+    assert (deals["open_count"], deals["won_count"], deals["lost_count"]) == (1, 1, 1)
+
+
+def test_salesforce_iswon_isclosed_flags_give_the_status(db):
+    text = ("Opportunity ID,Stage,Amount,Created Date,Close Date,IsWon,IsClosed\n"
+            "1,Signed,100,2026-01-01,2026-02-01,1,1\n"
+            "2,Dead,200,2026-01-01,2026-02-01,0,1\n"
+            "3,Talking,300,2026-01-01,2026-12-01,0,0\n")
+    prepared = ingest.plan_file(text.encode(), "sf_2026-11-20.csv", db=db)
+    assert list(prepared.tables["deal_snapshots"]["status_raw"]) == ["won", "lost", "open"]
+    assert prepared.plan.of("status")[0].evidence == "status_flags"
+
+
+# --- deal identity --------------------------------------------------------------------------------------------
+
+def test_without_an_id_column_no_deal_is_lost(tmp_path, db, capsys):
+    text = ("Deal Name,Deal Stage,Amount,Close Date\n"
+            "Renewal,appointmentscheduled,100,2026-12-01\n"
+            "Renewal,appointmentscheduled,200,2026-12-02\n"
+            "Renewal,closedwon,300,2026-11-01\n"
+            "New logo,qualifiedtobuy,400,2026-12-15\n")
+    path = write(tmp_path, "hubspot_2026-11-20.csv", text)
+    code, out, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0, err
+    assert "4 deals rows" in out and "0 rejected" in out
+    deals = report(db)["deals"]
+    assert (deals["open_count"], deals["won_count"], deals["open_amount"]) == (3, 1, pytest.approx(700.0))
+    prepared = ingest.plan_file(text.encode(), "hubspot_2026-11-20.csv", db=db)
+    identity = {i.evidence: i for i in prepared.plan.of("deal_identity")}
+    assert identity["row_in_file"].args["n"] == 3 and "name_only" in identity
+
+
+# --- unmatched columns are named --------------------------------------------------------------------------------
+
+def test_an_unmatched_creation_date_names_its_candidate(tmp_path, db, capsys):
+    text = ("opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n"
+            "A1,Moses Frase,GTX Plus Basic,Cancity,Won,2016-10-20,2017-03-01,1054\n"
+            "A2,Darcel Schlecht,GTXPro,Hottechi,Engaging,2016-10-25,,\n"
+            "A3,Moses Frase,MG Special,Cancity,Prospecting,,,\n"
+            "A4,Darcel Schlecht,GTX Basic,Zoomit,Lost,2016-10-26,2017-03-11,0\n")
+    path = write(tmp_path, "sales_pipeline_2017-03-31.csv", text)
+    code, out, err = run(capsys, "import", str(path), "--db", str(db),
+                         "--stages", "default=Prospecting>Engaging")
+    assert code == 0, err
+    assert "engage_date could be one: --map created_on=engage_date" in out
+
+
+# --- dates and probabilities ------------------------------------------------------------------------------------
+
+AMBIGUOUS = ("Record ID,Deal Stage,Amount,Create Date,Close Date\n"
+             "1,appointmentscheduled,100,03/04/2026,05/06/2026\n"
+             "2,closedwon,200,01/02/2026,02/03/2026\n")
+
+
+def test_ambiguous_dates_are_asked_then_answered(tmp_path, db, capsys):
+    path = write(tmp_path, "deals_2026-11-20.csv", AMBIGUOUS)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 2 and "--date-order dmy (or mdy)" in err and err.count("error:") == 1
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+    code, _, err = run(capsys, "import", str(path), "--db", str(db), "--date-order", "mdy")
+    assert code == 0, err
+    with store.connect(db) as con:
+        created = con.execute("SELECT created_on FROM deal_snapshots ORDER BY deal_id").fetchall()
+    assert [str(c[0]) for c in created] == ["2026-03-04", "2026-01-02"]   # month first, as answered
+
+
+def test_the_answer_is_remembered_for_files_with_the_same_columns(tmp_path, db, capsys):
+    first = write(tmp_path, "deals_2026-11-20.csv", AMBIGUOUS)
+    assert run(capsys, "import", str(first), "--db", str(db), "--date-order", "mdy")[0] == 0
+    second = write(tmp_path, "deals_2026-11-27.csv", AMBIGUOUS.replace("100", "150"))
+    code, _, err = run(capsys, "import", str(second), "--db", str(db))
+    assert code == 0, err
+
+
+def test_one_unambiguous_column_decides_the_date_order_of_the_file(db):
+    text = AMBIGUOUS.replace("05/06/2026", "25/06/2026")
+    prepared = ingest.plan_file(text.encode(), "deals_2026-11-20.csv", db=db)
+    assert not prepared.plan.questions()
+    decided = prepared.plan.of("date_order")[0]
+    assert (decided.value, decided.evidence, decided.args["column"]) == ("dmy", "other_column", "Close Date")
+    assert str(prepared.tables["deal_snapshots"]["created_on"][0]) == "2026-04-03"
+
+
+def test_probabilities_of_only_zero_and_one_are_asked(tmp_path, db, capsys):
+    text = ("Record ID,Deal Stage,Amount,Probability\n"
+            "1,appointmentscheduled,100,1\n2,qualifiedtobuy,100,0\n")
+    path = write(tmp_path, "deals_2026-11-20.csv", text)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 2 and "--probability-scale fraction (or percent)" in err
+    code, _, err = run(capsys, "import", str(path), "--db", str(db), "--probability-scale", "percent")
+    assert code == 0, err
+    with store.connect(db) as con:
+        assert con.execute("SELECT max(probability) FROM deal_snapshots").fetchone()[0] == pytest.approx(0.01)
+
+
+# --- surveys ----------------------------------------------------------------------------------------------------
+
+def coded_survey(rows: int) -> str:
+    lines = ["Timestamp,Department,q1_workload,q3_manager_support,q5_recommend"]
+    for i in range(rows):
+        team = "Sales" if i % 2 else "Ops"
+        lines.append(f"2026-10-{1 + i:02d},{team},{1 + i % 5},{1 + (i + 2) % 5},{1 + (i + 1) % 5}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_recommend_item_on_1_to_5_is_a_question_not_enps(tmp_path, db, capsys):
+    path = write(tmp_path, "pulse.csv", coded_survey(12))
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0, err
+    survey = report(db)["survey"]
+    assert survey["waves"] == []                      # no eNPS: nothing scored as -100 ± 0
+    questions = {q["question"] for q in survey["questions"]}
+    assert questions == {"q1_workload", "q3_manager_support", "q5_recommend"}
+    with store.connect(db) as con:
+        dimensions = {r[0] for r in con.execute("SELECT DISTINCT dimension FROM survey_groups").fetchall()}
+    assert dimensions == {"department"}                # the manager-support answers are not a "manager" group
+
+
+def test_a_recommend_item_with_few_answers_is_asked(tmp_path, db, capsys):
+    path = write(tmp_path, "pulse.csv", coded_survey(5))
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 2 and "--map enps=q5_recommend (or --map question=q5_recommend)" in err
+    code, _, err = run(capsys, "import", str(path), "--db", str(db), "--map", "question=q5_recommend")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("name, text", [
+    ("CurrencyType.csv", "IsoCode,ConversionRate,DecimalPlaces,IsActive\nUSD,1.0,2,1\nEUR,0.92,2,1\nJPY,151.2,0,1\n"
+                         "GBP,0.79,2,0\nCHF,0.88,2,1\n"),
+    ("foo.csv", "foo,bar,baz\n1,2,3\n2,3,1\n3,1,2\n1,1,2\n2,2,3\n3,3,1\n"),
+])
+def test_a_table_of_small_numbers_is_not_a_survey(tmp_path, db, capsys, name, text):
+    path = write(tmp_path, name, text)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 2 and "survey question" in err
+    code, _, err = run(capsys, "import", str(path), "--db", str(db), "--kind", "survey")
+    assert code == 2 and "does not look like survey responses" in err
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+# --- the command line: rejected rows, dry run ------------------------------------------------------------------
+
+def test_rejected_rows_are_listed_with_their_row_numbers(tmp_path, db, capsys):
+    rows = ["Record ID,Deal Stage,Amount"] + [f"{i},appointmentscheduled,{'abc' if i <= 25 else 10}"
+                                               for i in range(1, 31)]
+    path = write(tmp_path, "deals_2026-11-20.csv", "\n".join(rows) + "\n")
+    rejects = tmp_path / "rejects.csv"
+    code, out, err = run(capsys, "import", str(path), "--db", str(db), "--rejects", str(rejects))
+    assert code == 0, err
+    listed = [line for line in out.splitlines() if "rejected row" in line]
+    assert len(listed) == 20 and listed[0].strip() == "rejected row 2: amount 'abc' is not a number"
+    assert "… and 5 more rejected rows (all in" in out
+    written = rejects.read_text(encoding="utf-8-sig").splitlines()
+    assert written[0] == "row_number,reason" and len(written) == 26 and written[-1].startswith("26,")
+
+
+def test_dry_run_prints_the_plan_and_stores_nothing(tmp_path, db, capsys):
+    path = write(tmp_path, "opportunities.csv", SALESFORCE)
+    code, out, err = run(capsys, "import", str(path), "--db", str(db), "--dry-run")
+    assert code == 0, err
+    assert "dry run, nothing stored" in out
+    assert "Snapshot date: 2023-06-30 (the latest 'LastModifiedDate' in the file" in out
+    assert "Deal status:" in out and "DeliveryInstallationStatus__c was not used" in out
+    code, out, _ = run(capsys, "import", str(path), "--db", str(db), "--dry-run", "--json")
+    found = json.loads(out)
+    assert found[0]["snapshot_on"] == "2023-06-30"
+    assert {i["topic"] for i in found[0]["plan"]} >= {"kind", "column", "status", "as_of", "deal_identity"}
+    assert not duckdb.connect(str(db)).execute("SELECT count(*) FROM imports").fetchone()[0]
+
+
+def test_a_file_without_any_date_warns_loudly(tmp_path, db, capsys):
+    text = "Record ID,Deal Stage,Amount\n1,appointmentscheduled,100\n"
+    path = write(tmp_path, "export.csv", text)
+    code, out, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0, err
+    assert "Nothing dates this export" in out and "--as-of" in out
+
+
+# --- sample data ------------------------------------------------------------------------------------------------
+
+def test_the_first_real_import_replaces_the_sample_data(tmp_path, sample_db, capsys):
+    path = write(tmp_path, "deals_2026-11-20.csv", "Record ID,Deal Stage,Amount\n1,appointmentscheduled,100\n")
+    code, out, err = run(capsys, "import", str(path), "--db", str(sample_db))
+    assert code == 0, err
+    assert "sample data (a fictional company) was removed" in out
+    with store.connect(sample_db) as con:
+        assert con.execute("SELECT count(*) FROM imports WHERE is_sample").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM deal_snapshots").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 0
+        assert store.is_empty(con) is False
