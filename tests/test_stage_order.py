@@ -243,7 +243,7 @@ def test_stronger_evidence_wins_and_weaker_only_fills_the_gaps(con):
     assert (decision.source, decision.confidence) == ("entry_dates", "medium")
 
 
-# --- the user's order, later imports ---------------------------------------
+# --- the user's order, later imports, stage history after the deals ---------------------------------------
 
 def test_the_users_order_wins_and_keeps_a_stage_no_deal_is_in(con):
     deals = [deal("u1", "Demo", entered={"Demo": date(2026, 1, 1), "Discovery": date(2026, 1, 5)}),
@@ -288,6 +288,19 @@ def test_a_later_import_without_evidence_puts_a_new_stage_last_with_low_confiden
     assert (decision.source, decision.confidence, decision.new_stages) == ("added on import", "low",
                                                                           ["Gamma", "Lost"])
     assert [s for s, *_ in stored(con)] == ["Alpha", "Beta", "Gamma", "Won", "Lost"]
+
+
+def test_a_stage_history_imported_after_the_deals_adds_the_stages_its_deals_went_through(con):
+    import_deals(con, S1, [deal("s1", "Qualification"), deal("s2", "Needs Analysis")])
+    assert [s for s, *_ in stored(con)] == ["Qualification", "Needs Analysis"]
+    history = [("s1", "Prospecting", None, date(2026, 1, 2)), ("s1", "Qualification", "Prospecting", date(2026, 1, 9))]
+    add_history(con, history)
+    decision = only(stage_config.ensure_history_stages(con, pd.DataFrame(history, columns=[
+        "deal_id", "stage", "from_stage", "changed_on"])))
+    assert (decision.open_stages, decision.new_stages) == (["Prospecting", "Qualification", "Needs Analysis"],
+                                                           ["Prospecting"])
+    assert decision.evidence["decided_by"] == {"template:salesforce": 1, "configured": 1}
+    assert stored(con)[0] == ("Prospecting", 0.1, "open", "added on import")
 
 
 def test_planning_reads_only_and_skips_configured_pipelines_with_nothing_new(con):

@@ -99,6 +99,12 @@ def plan_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd
         user = _chosen_for(chosen or {}, pipeline)
         if stored.empty or user is not None or set(seen) - set(stored["stage"]):
             plans.append((pipeline, seen, stored, user))
+    return _decide_all(con, deals, entered, plans)
+
+
+def _decide_all(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd.DataFrame,
+                plans: list[tuple]) -> list[StageDecision]:
+    """``_decide`` for each (pipeline, seen stages, stored configuration, user's order) of ``plans``."""
     evidence = _Evidence(con, deals, entered, [p for p, *_ in plans])
     try:
         return [_decide(evidence, *plan) for plan in plans]
@@ -118,6 +124,7 @@ def detect_config(pipeline: str, rows: pd.DataFrame, entered: pd.DataFrame) -> p
 
 
 _EMPTY_TABLE = pd.DataFrame(columns=["pipeline", "stage", "position", "probability", "outcome", "source"])
+_EMPTY_ENTERED = pd.DataFrame(columns=["deal_id", "pipeline", "stage", "entered_on"])
 
 
 def _decide(evidence: _Evidence, pipeline: str, seen: list[str], stored: pd.DataFrame,
@@ -393,6 +400,33 @@ def ensure_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: 
     decisions = plan_stages(con, deals, entered, chosen)
     for decision in decisions:
         _store(con, decision, _chosen_for(chosen or {}, decision.pipeline) is not None)
+    return decisions
+
+
+def ensure_history_stages(con: duckdb.DuckDBPyConnection, history: pd.DataFrame) -> list[StageDecision]:
+    """After a stage-history import (its rows stored, inside its transaction): add to each configured pipeline
+    the stages its deals went through that it lacks, placed by evidence (the history first). Returns the
+    decisions (source "added on import")."""
+    ids = pd.DataFrame({"deal_id": history["deal_id"].astype("string")}).drop_duplicates()
+    con.register("stage_plan_history_ids", ids)
+    try:
+        found = con.execute(f"""
+            SELECT d.pipeline, h.stage FROM deal_stage_history h
+            JOIN stage_plan_history_ids i ON {deal_key_sql('i.deal_id')} = {deal_key_sql('h.deal_id')}
+            JOIN deal_snapshots d ON {deal_key_sql('d.deal_id')} = {deal_key_sql('h.deal_id')}
+            WHERE d.pipeline IN (SELECT pipeline FROM stages)
+            GROUP BY ALL ORDER BY d.pipeline, min(h.changed_on), h.stage""").df()
+    finally:
+        con.unregister("stage_plan_history_ids")
+    plans = []
+    for pipeline, rows in found.groupby("pipeline", sort=True):
+        stored = stage_table(con, pipeline)
+        new = [s for s in rows["stage"] if not _same(s, list(stored["stage"]))]
+        if new:
+            plans.append((pipeline, new, stored, None))
+    decisions = _decide_all(con, pd.DataFrame(columns=["pipeline", "stage"]), _EMPTY_ENTERED, plans)
+    for decision in decisions:
+        _store(con, decision, False)
     return decisions
 
 
