@@ -262,15 +262,16 @@ def rank_stages(stages: list[str], layers: list[Layer]) -> Ranking:
         if sum(len(v) for v in after.values()) == len(stages) * (len(stages) - 1) // 2:
             break
         for a, b in _by_margin(votes_of(), index):
-            if a not in after[b] and b not in after[a]:
-                for x in [a, *(x for x in stages if a in after[x])]:
-                    for y in {b} | after[b]:
-                        decided.setdefault((x, y), code)
-                    after[x] |= {b} | after[b]
+            if a in after[b] or b in after[a]:
+                continue   # contradicts what is locked, or follows from it already
+            for x in [a, *(s for s in stages if a in after[s])]:   # a and every stage before it
+                for y in {b} | after[b]:                            # ... now come before b and what follows b
+                    decided.setdefault((x, y), code)
+                after[x] |= {b} | after[b]
     order: list[str] = []
     while len(order) < len(stages):
-        order.append(min((s for s in stages if s not in order and not any(s in after[x] for x in stages
-                                                                              if x not in order)), key=index.get))
+        left = [s for s in stages if s not in order]
+        order.append(next(s for s in left if not any(s in after[x] for x in left)))   # left is in first-seen order
     return Ranking(order, [decided.get(pair, "first_seen") for pair in zip(order, order[1:], strict=False)])
 
 

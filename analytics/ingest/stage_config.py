@@ -6,31 +6,28 @@ The ``stages`` table holds it (one row per pipeline and stage, with the code of 
 the user edits it on the Settings page.
 
 A configuration never holds a template stage no deal is in (METRICS.md §3, issue 15): the stages are those
-the deals are in (current stage, or a "Date entered" date), those already configured, and those the user names.
-Won and lost stages are known by their names ("Closed won", "Gagné", "Perdu"…). The open stages are ordered by
-evidence, strongest first (``pipelines.rank_stages``: pairwise votes, locked layer by layer):
+deals are in (a current stage, a "Date entered" date, a stage-history change), those already configured, and
+those the user names. Won and lost stages are known by their names ("Closed won", "Gagné", "Perdu"…). The
+open stages are ordered by evidence, strongest first (``pipelines.rank_stages``: pairwise votes "A before B",
+locked layer by layer), each with its source code and confidence:
 
-======================  =====================================================================  ==========
-source code             evidence: "A before B" when…                                           confidence
-======================  =====================================================================  ==========
-``user``                the user's own order (``--stages "Pipeline=A>B>C"``)                   high
-``configured``          the stored order (a pipeline already configured)                      high
-``template:<crm>``      a known CRM template names both (only seen stages kept, its order)     high
-``stage_history``       a stage-history import shows a deal going from A to B                  high
-``snapshot_moves``      a deal of the pipeline is at A in a snapshot and at B in the next one   high
-                        (both open: a deal won or lost, or reopened, says nothing)
-``entry_dates``         a deal entered A before B ("Date entered" columns), one vote per deal   medium
-``probabilities``       the mean exported probability of A is lower                            medium
-``known_names``         A's name is early in a CRM template and B's late (or not a template's)  low
-``completeness``        fewer of A's deals have a close date and an amount (by 10 points)      low
-``first_seen``          nothing else orders them: the order of the file                        low
-======================  =====================================================================  ==========
+- ``user`` (high): the user's own order (``--stages "Pipeline=A>B>C"``);
+- ``configured`` (high): the stored order of a pipeline already configured;
+- ``template:<crm>`` (high): a known CRM template names both (only the seen stages it names, in its order);
+- ``stage_history`` (high): a stage-history import shows a deal going from A to B;
+- ``snapshot_moves`` (high): a deal of the pipeline open at A in a snapshot is open at B in its next one
+  (a deal won or lost in either says nothing);
+- ``entry_dates`` (medium): a deal entered A before B ("Date entered" columns), one vote per deal;
+- ``probabilities`` (medium): the mean exported probability of A's open deals is lower;
+- ``known_names`` (low): A's name stands early in a CRM template and B's late, or is no template's;
+- ``completeness`` (low): fewer of A's open deals have a close date and an amount (by 10 points or more);
+- ``first_seen`` (low): nothing else orders them; the order of the file.
 
-A decision's ``source`` is the weakest evidence needed to order its neighbouring stages (``decided_by``),
-and its confidence that source's; "added on import" when a configured pipeline gets new stages. The importer
-asks the user about a low-confidence order. Default probabilities: the stored ones, else the template's,
-else the exported means per stage (when they differ), the others interpolated between neighbours (an even
-10-90 % ramp when none is known); won 100 %, lost 0 %.
+A decision's ``source`` is the weakest evidence needed to order its neighbouring stages (``decided_by``), and
+its confidence that source's; "added on import" when a configured pipeline gets new stages; "single_stage"
+(high) when there is nothing to order. The importer asks the user about a low-confidence order. Default
+probabilities: the stored ones, else the template's, else the exported means per stage (when they differ),
+the others interpolated between neighbours (an even 10-90 % ramp when none is known); won 100 %, lost 0 %.
 """
 from __future__ import annotations
 
