@@ -92,7 +92,7 @@ def plan_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd
     plans = []
     for pipeline, rows in deals.groupby("pipeline", sort=False):
         stored = stage_table(con, pipeline)
-        seen = list(dict.fromkeys(pipelines.stage_label(s) for s in rows["stage"] if pipelines.stage_label(s)))
+        seen = _labels(rows["stage"])
         user = _chosen_for(chosen or {}, pipeline)
         if stored.empty or user is not None or set(seen) - set(stored["stage"]):
             plans.append((pipeline, seen, stored, user))
@@ -114,8 +114,7 @@ def detect_config(pipeline: str, rows: pd.DataFrame, entered: pd.DataFrame) -> p
     names, first seen), as a ``pipelines.StageConfig``."""
     with duckdb.connect() as con:
         evidence = _Evidence(con, rows.assign(pipeline=pipeline), entered.assign(pipeline=pipeline), [pipeline])
-        seen = list(dict.fromkeys(pipelines.stage_label(s) for s in rows["stage"] if pipelines.stage_label(s)))
-        decision = _decide(evidence, pipeline, seen, _EMPTY_TABLE, None)
+        decision = _decide(evidence, pipeline, _labels(rows["stage"]), _EMPTY_TABLE, None)
     return pipelines.StageConfig(pipeline, [(s, decision.probabilities[s]) for s in decision.open_stages],
                                  decision.won, decision.lost, decision.source)
 
@@ -207,6 +206,11 @@ def _probabilities(evidence: _Evidence, pipeline: str, order: list[str], names: 
         scale = 100.0 if max(means.values()) > 1 else 1.0
         known = {**{s: min(max(v / scale, 0.0), 1.0) for s, v in means.items()}, **known}
     return pipelines.fill_probabilities(order, {s: p for s, p in known.items() if s in order})
+
+
+def _labels(stages: pd.Series) -> list[str]:
+    """The distinct stage labels of a column, in first-seen order."""
+    return list(dict.fromkeys(label for label in map(pipelines.stage_label, stages) if label))
 
 
 def _same(stage: str, stages: list[str]) -> bool:
