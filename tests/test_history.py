@@ -122,19 +122,22 @@ def test_history_feeds_the_strict_funnel(deals_only, with_history):
     with store.connect(with_history) as con:
         strict = funnel(con, strict=True).set_index("stage")["reached"]
         cumulative = funnel(con).set_index("stage")["reached"]
+    # The stages are those deals were in: the history added Prospecting before Qualification; no deal was ever in
+    # Value Proposition or a later Salesforce stage, so none is a stage of this pipeline (issue 15).
+    assert list(strict.index) == list(cumulative.index) == ["Prospecting", "Qualification", "Needs Analysis", "Won"]
     # strict: A entered Prospecting, Qualification, Needs Analysis in order; B entered Prospecting then skipped
     # to won; C has no entry for Prospecting
-    assert strict[["Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Won"]].tolist() == \
-        [2, 1, 1, 0, 0]
+    assert strict.tolist() == [2, 1, 1, 0]
     # cumulative: C reached Qualification; B (won) passed every stage
-    assert cumulative[["Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Won"]].tolist() == \
-        [3, 3, 2, 1, 1]
+    assert cumulative.tolist() == [3, 3, 2, 1]
 
 
 def test_strict_funnel_before_the_history_import(deals_only):
     with store.connect(deals_only) as con:
         strict = funnel(con, strict=True).set_index("stage")["reached"]
-    assert strict["Prospecting"] == 0  # no deal has a known entry into the first stage
+    # no deal is in Prospecting yet: the pipeline starts at Qualification (issue 15). C was first seen there (an
+    # entry inferred from the snapshot); A's entry into Qualification is unknown, B skipped to won
+    assert list(strict.index) == ["Qualification", "Needs Analysis", "Won"] and strict.tolist() == [1, 0, 0]
 
 
 def test_history_close_dates_count_as_pushes(with_history):

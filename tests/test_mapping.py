@@ -5,7 +5,7 @@ import pytest
 
 from analytics import text
 from analytics.ingest import mapping as m
-from analytics.ingest import pipelines, survey_mapping
+from analytics.ingest import pipelines, stage_config, survey_mapping
 
 # --------------------------------------------------------------------------- headers
 
@@ -420,27 +420,27 @@ HUBSPOT_OPEN = [("Appointment scheduled", 0.2), ("Qualified to buy", 0.4), ("Pre
 
 
 @pytest.mark.parametrize("seen, open_stages, won, lost, source", [
-    (["qualifiedtobuy", "closedwon", "appointmentscheduled", "closedlost"], HUBSPOT_OPEN,
-     ["Closed won"], ["Closed lost"], "known:hubspot"),
-    (["Contract sent", "Closed won", "Appointment scheduled"], HUBSPOT_OPEN, ["Closed won"], ["Closed lost"],
-     "known:hubspot"),
+    # Only the stages seen, in the template's order with its probabilities: a template stage no deal is in is
+    # never added (issue 15), open, won or lost.
+    (["qualifiedtobuy", "closedwon", "appointmentscheduled", "closedlost"], HUBSPOT_OPEN[:2],
+     ["Closed won"], ["Closed lost"], "template:hubspot"),
+    (["Contract sent", "Closed won", "Appointment scheduled"], [HUBSPOT_OPEN[0], HUBSPOT_OPEN[4]], ["Closed won"],
+     [], "template:hubspot"),
     (["Rendez-vous programmé", "Décisionnaire acquis", "Conclue gagnée", "Fermée perdue"],
-     [("Rendez-vous programmé", 0.2), ("Qualifié pour acheter", 0.4), ("Présentation programmée", 0.6),
-      ("Décisionnaire acquis", 0.8), ("Contrat envoyé", 0.9)], ["Conclue gagnée"], ["Fermée perdue"],
-     "known:hubspot"),
+     [("Rendez-vous programmé", 0.2), ("Décisionnaire acquis", 0.8)], ["Conclue gagnée"], ["Fermée perdue"],
+     "template:hubspot"),
     (["Prospecting", "Needs Analysis", "Closed Won", "Negotiation/Review"],
-     [("Prospecting", 0.1), ("Qualification", 0.1), ("Needs Analysis", 0.2), ("Value Proposition", 0.5),
-      ("Id. Decision Makers", 0.6), ("Perception Analysis", 0.7), ("Proposal/Price Quote", 0.75),
-      ("Negotiation/Review", 0.9)], ["Closed Won"], ["Closed Lost"], "known:salesforce"),
+     [("Prospecting", 0.1), ("Needs Analysis", 0.2), ("Negotiation/Review", 0.9)], ["Closed Won"], [],
+     "template:salesforce"),
     (["Prospection", "Qualification", "Proposition/Devis", "Fermée gagnée", "Fermée perdue"],
-     [("Prospection", 0.1), ("Qualification", 0.1), ("Analyse des besoins", 0.2), ("Proposition de valeur", 0.5),
-      ("Identification des décideurs", 0.6), ("Analyse de perception", 0.7), ("Proposition/Devis", 0.75),
-      ("Négociation/Révision", 0.9)], ["Fermée gagnée"], ["Fermée perdue"], "known:salesforce"),
+     [("Prospection", 0.1), ("Qualification", 0.1), ("Proposition/Devis", 0.75)], ["Fermée gagnée"],
+     ["Fermée perdue"], "template:salesforce"),
     (["Qualifié", "Contact établi", "Négociations commencées"],
-     [("Prospect entrant", 0.1), ("Qualifié", 0.2), ("Contact établi", 0.4), ("Démo planifiée", 0.6),
-      ("Proposition faite", 0.8), ("Négociations commencées", 0.9)], [], [], "known:pipedrive (even ramp)"),
-    (["Appointment scheduled", "Qualified to buy", "Closed won", "Won", "Pilot"],   # extra names kept
-     HUBSPOT_OPEN + [("Pilot", 0.9)], ["Closed won", "Won"], ["Closed lost"], "known:hubspot"),
+     [("Qualifié", 0.2), ("Contact établi", 0.4), ("Négociations commencées", 0.9)], [], [], "template:pipedrive"),
+    # an extra name is kept; with no data, its name places it: 'Pilot' (no template's) after the first quarter
+    # of HubSpot's stages, with the probability of its neighbour
+    (["Appointment scheduled", "Qualified to buy", "Closed won", "Won", "Pilot"],
+     HUBSPOT_OPEN[:2] + [("Pilot", 0.4)], ["Closed won", "Won"], [], "template:hubspot"),
 ])
 def test_known_stage_config(seen, open_stages, won, lost, source):
     config = pipelines.known_stage_config("Sales Pipeline", seen)
@@ -457,27 +457,39 @@ def test_no_known_stage_config(seen):
 
 
 def test_a_single_stage_seen_that_belongs_to_a_template_is_enough():
-    assert pipelines.known_stage_config("p", ["Qualification"]).source == "known:salesforce"
+    assert pipelines.known_stage_config("p", ["Qualification"]).source == "template:salesforce"
 
 
-def test_infer_stage_config_by_probabilities():
+def _one_file(stages: list[str], probabilities: dict | None = None) -> pd.DataFrame:
+    """One deal per stage, in this order, with its exported probability when given."""
+    probabilities = probabilities or {}
+    return pd.DataFrame({"deal_id": [f"d{i}" for i in range(len(stages))], "stage": stages,
+                         "probability": [probabilities.get(s) for s in stages]})
+
+
+def test_detect_config_by_probabilities():
     seen = ["Demo", "Won", "Discovery", "Perdu", "Proposal", "Disqualified"]
-    probs = {"Demo": 0.3, "Discovery": 0.1, "Proposal": 60, "Won": 1.0}
-    config = pipelines.infer_stage_config("p", seen, {**probs, "Proposal": 0.6}, None)
+    probs = {"Demo": 0.3, "Discovery": 0.1, "Proposal": 0.6, "Won": 1.0}
+    config = stage_config.detect_config("p", _one_file(seen, probs), ENTERED[:0])
     assert config == pipelines.StageConfig("p", [("Discovery", 0.1), ("Demo", 0.3), ("Proposal", 0.6)],
-                                   ["Won"], ["Perdu", "Disqualified"], "probabilities")
-    percent = pipelines.infer_stage_config("p", seen, {"Demo": 30, "Discovery": 10, "Proposal": 60}, None)
+                                           ["Won"], ["Perdu", "Disqualified"], "probabilities")
+    percent = stage_config.detect_config("p", _one_file(seen, {"Demo": 30, "Discovery": 10, "Proposal": 60}),
+                                         ENTERED[:0])
     assert percent.open_stages == [("Discovery", 0.1), ("Demo", 0.3), ("Proposal", 0.6)]
 
 
-@pytest.mark.parametrize("probs, ranks, order, source", [
-    ({"A": 1.0, "B": 1.0, "C": 1.0}, {"A": 3, "B": 1, "C": 2}, ["B", "C", "A"], "entry dates"),  # all 100 %
-    ({"A": 0.5}, None, ["A", "B", "C"], "first seen"),                                        # partial
-    (None, {"A": 2.0, "B": 2.0, "C": 1.0}, ["C", "A", "B"], "entry dates"),
-    (None, None, ["A", "B", "C"], "first seen"),
+ENTERED = pd.DataFrame({"deal_id": "x", "stage": ["A", "B", "C"], "entered_on": pd.NaT})
+
+
+@pytest.mark.parametrize("probs, days, order, source", [
+    ({"A": 1.0, "B": 1.0, "C": 1.0}, {"A": 3, "B": 1, "C": 2}, ["B", "C", "A"], "entry_dates"),  # all 100 %
+    ({"A": 0.5}, None, ["A", "B", "C"], "first_seen"),                                        # partial
+    (None, {"A": 2, "B": 2, "C": 1}, ["C", "A", "B"], "first_seen"),       # A and B entered the same day
+    (None, None, ["A", "B", "C"], "first_seen"),
 ])
-def test_infer_stage_config_order(probs, ranks, order, source):
-    config = pipelines.infer_stage_config("p", ["A", "B", "C", "Gagné"], probs, ranks)
+def test_detect_config_order(probs, days, order, source):
+    entered = ENTERED.assign(entered_on=[pd.Timestamp(2026, 1, days[s]) for s in "ABC"]) if days else ENTERED[:0]
+    config = stage_config.detect_config("p", _one_file(["A", "B", "C", "Gagné"], probs), entered)
     assert [s for s, _ in config.open_stages] == order
     assert [p for _, p in config.open_stages] == [0.1, 0.5, 0.9]
     assert config.won == ["Gagné"] and config.lost == [] and config.source == source

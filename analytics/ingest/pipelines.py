@@ -1,14 +1,17 @@
-"""Stages and statuses: the pipelines CRMs ship with, status words (EN/FR), and the inferred stage order.
+"""Stages and statuses: the pipelines CRMs ship with, status words (EN/FR), and how evidence orders stages.
 
-A pipeline whose stage names match a known CRM pipeline (HubSpot, Salesforce, Pipedrive, in English or French)
-takes that pipeline's order and probabilities; any other gets the order of the stages seen and a probability
-ramp, unless the file gives probabilities per stage."""
+Pure functions (no database): ``fit_template`` says what a known CRM pipeline (HubSpot, Salesforce, Pipedrive,
+in English or French) tells about the stages seen (the order and probabilities of those it has; it never adds
+one no deal is in); ``rank_stages`` orders stages from layers of pairwise evidence, strongest first, and says
+which layer decided each step. ``analytics.ingest.stage_config`` gathers the evidence and stores the result."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics.text import normalise_header
@@ -68,7 +71,7 @@ class StageConfig:
     open_stages: list[tuple[str, float]]   # ordered (label, default probability 0..1)
     won: list[str]
     lost: list[str]
-    source: str                            # "known:hubspot" | "known:salesforce" | "probabilities" | ...
+    source: str                            # "template:hubspot" | "entry_dates" | "first_seen" | ... (stage_config)
 
     def status_of(self, stage: str) -> str:
         """ "won" / "lost" when the stage is one of those names, else "open" (compared after normalise_header)."""
@@ -87,7 +90,26 @@ class StageTemplate:
     open_stages: tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]
     won: tuple[tuple[str, ...], tuple[str, ...]]
     lost: tuple[tuple[str, ...], tuple[str, ...]]
-    source: str
+
+    @property
+    def code(self) -> str:
+        """Source code of an order this template decided: "template:hubspot"."""
+        return f"template:{self.name}"
+
+
+@dataclass(frozen=True)
+class TemplateFit:
+    """What a known template says about the stages seen: ``order``, its open stages that were seen, in its order
+    and spelled as seen, with their default ``probabilities``; ``dropped``, its stages no deal is in (open, won
+    and lost, named in the data's language), which are never added to a configuration."""
+    template: StageTemplate
+    order: list[str]
+    probabilities: dict[str, float]
+    dropped: list[str]
+
+    @property
+    def code(self) -> str:
+        return self.template.code
 
 
 KNOWN_PIPELINES: list[StageTemplate] = [
@@ -97,8 +119,7 @@ KNOWN_PIPELINES: list[StageTemplate] = [
         (("Presentation scheduled",), ("Présentation programmée", "Présentation planifiée"), 0.6),
         (("Decision maker bought-in",), ("Décideur convaincu", "Décisionnaire acquis"), 0.8),
         (("Contract sent",), ("Contrat envoyé",), 0.9),
-    ), (("Closed won",), ("Conclue gagnée", "Fermée gagnée")), (("Closed lost",), ("Conclue perdue", "Fermée perdue")),
-        "known:hubspot"),
+    ), (("Closed won",), ("Conclue gagnée", "Fermée gagnée")), (("Closed lost",), ("Conclue perdue", "Fermée perdue"))),
     StageTemplate("salesforce", (
         (("Prospecting",), ("Prospection",), 0.1),
         (("Qualification",), ("Qualification",), 0.1),
@@ -108,7 +129,7 @@ KNOWN_PIPELINES: list[StageTemplate] = [
         (("Perception Analysis",), ("Analyse de perception",), 0.7),
         (("Proposal/Price Quote",), ("Proposition/Devis",), 0.75),
         (("Negotiation/Review",), ("Négociation/Révision",), 0.9),
-    ), (("Closed Won",), ("Fermée gagnée",)), (("Closed Lost",), ("Fermée perdue",)), "known:salesforce"),
+    ), (("Closed Won",), ("Fermée gagnée",)), (("Closed Lost",), ("Fermée perdue",))),
     StageTemplate("pipedrive", (
         (("Lead In",), ("Prospect entrant",), 0.1),
         (("Qualified",), ("Qualifié",), 0.2),
@@ -116,7 +137,7 @@ KNOWN_PIPELINES: list[StageTemplate] = [
         (("Demo Scheduled",), ("Démo planifiée",), 0.6),
         (("Proposal Made",), ("Proposition faite",), 0.8),
         (("Negotiations Started",), ("Négociations commencées",), 0.9),
-    ), ((), ()), ((), ()), "known:pipedrive (even ramp)"),
+    ), ((), ()), ((), ())),  # Pipedrive: an even ramp; won/lost come from the status column
 ]
 
 
@@ -159,34 +180,9 @@ def _pick_name(names_by_lang: tuple[tuple[str, ...], tuple[str, ...]], seen: dic
     return names[0] if names else None
 
 
-def _outcome_names(group: tuple[tuple[str, ...], tuple[str, ...]], seen: list[str], lang: int) -> list[str]:
-    """Every seen spelling of the template's won (or lost) names, else its name in the data's language."""
-    names = _names(group)
-    found = [s for s in seen if normalise_header(s) in names]
-    default = _pick_name(group, {}, lang)
-    return found or ([default] if default else [])
-
-
-def _build_known(template: StageTemplate, pipeline: str, seen: list[str]) -> StageConfig:
-    by_norm = {normalise_header(s): s for s in seen}
-    lang = _language(template, set(by_norm))
-    open_stages = [(_pick_name((en, fr), by_norm, lang), p) for en, fr, p in template.open_stages]
-    won = _outcome_names(template.won, seen, lang)
-    lost = _outcome_names(template.lost, seen, lang)
-    names = _template_names(template)
-    for stage in (s for s in seen if normalise_header(s) not in names):
-        outcome = status_value(stage)
-        if outcome in ("won", "lost"):
-            (won if outcome == "won" else lost).append(stage)
-        else:
-            open_stages.append((stage, open_stages[-1][1]))  # unknown stage: after the known ones
-    return StageConfig(pipeline, open_stages, won, lost, template.source)
-
-
-def known_stage_config(pipeline: str, stages_seen: list[str]) -> StageConfig | None:
-    """The CRM's default stage configuration (HubSpot, Salesforce, Pipedrive; EN or FR) when most stages seen
-    belong to it, using the spellings seen; stages seen that the template lacks are appended as open stages
-    (or as won/lost for generic won/lost names). None when no template fits."""
+def fit_template(stages_seen) -> TemplateFit | None:
+    """The known CRM template (HubSpot, Salesforce, Pipedrive; EN or FR) most of the stages seen belong to, with
+    its seen open stages in its order; None when none fits. Its stages no deal is in are listed, never added."""
     seen = _distinct_labels(stages_seen)
     best, best_key = None, (0, 0)
     for template in KNOWN_PIPELINES:
@@ -194,7 +190,128 @@ def known_stage_config(pipeline: str, stages_seen: list[str]) -> StageConfig | N
         fits = covered > len(seen) / 2 and (specific >= 2 or (specific == 1 and covered == len(seen)))
         if fits and (covered, specific) > best_key:
             best, best_key = template, (covered, specific)
-    return _build_known(best, pipeline, seen) if best else None
+    if best is None:
+        return None
+    by_norm = {normalise_header(s): s for s in seen}
+    lang = _language(best, set(by_norm))
+    order, probabilities, dropped = [], {}, []
+    for en, fr, probability in best.open_stages:
+        found = [by_norm[normalise_header(n)] for n in en + fr if normalise_header(n) in by_norm]
+        if found:
+            order.append(found[0])
+            probabilities[found[0]] = probability
+        else:
+            dropped.append(_pick_name((en, fr), {}, lang))
+    for group in (best.won, best.lost):
+        if group[0] + group[1] and not _names(group) & set(by_norm):
+            dropped.append(_pick_name(group, {}, lang))
+    return TemplateFit(best, order, probabilities, dropped)
+
+
+def split_outcomes(stages: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(open, won, lost) stages, each in the given order; won and lost by their names (status_value)."""
+    outcome = {s: status_value(s) for s in stages}
+    return ([s for s in stages if outcome[s] not in ("won", "lost")], [s for s in stages if outcome[s] == "won"],
+            [s for s in stages if outcome[s] == "lost"])
+
+
+def known_stage_config(pipeline: str, stages_seen: list[str]) -> StageConfig | None:
+    """The stage configuration a known CRM template gives the stages seen, or None when no template fits: its
+    stages that were seen in its order with its probabilities (none added that no deal is in); seen stages it
+    lacks are won/lost by name, else open, placed by what their names say (``name_votes``) then as first seen.
+    ``analytics.ingest.stage_config.plan_stages`` also weighs the data's evidence."""
+    fit = fit_template(stages_seen)
+    if fit is None:
+        return None
+    open_stages, won, lost = split_outcomes(_distinct_labels(stages_seen))
+    ranking = rank_stages(open_stages, [(fit.code, lambda: order_votes(fit.order)),
+                                        ("known_names", lambda: name_votes(open_stages))])
+    probabilities = fill_probabilities(ranking.order, fit.probabilities)
+    return StageConfig(pipeline, [(s, probabilities[s]) for s in ranking.order], won, lost, fit.code)
+
+
+# --- the order of a pipeline's stages from layers of evidence -----------------------------------------------
+
+Votes = dict[tuple[str, str], float]   # (a, b) -> weight of the evidence that a comes before b
+Layer = tuple[str, Callable[[], Votes]]  # (source code, the votes, computed only when needed)
+NAME_GAP = 0.25  # name_votes: how far apart two stages must stand in the templates to be ordered by their names
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Stages in order; ``decided_by[i]`` is the source code of the strongest layer that puts ``order[i]``
+    before ``order[i + 1]`` (directly or through other stages), "first_seen" when no layer orders them."""
+    order: list[str]
+    decided_by: list[str]
+
+
+def rank_stages(stages: list[str], layers: list[Layer]) -> Ranking:
+    """Order ``stages`` (given in first-seen order) by layers of pairwise votes, the strongest layer first.
+
+    Ranked pairs (Tideman): within a layer, the margin of a pair is votes(a before b) - votes(b before a); pairs
+    are locked from the largest margin down (ties: in first-seen order), skipping a pair that contradicts what
+    is locked already (by this layer or a stronger one), so a weaker layer only orders what the stronger ones
+    left open, and a few contrary votes never outweigh more votes the other way. The order is then the
+    topological order of the locked pairs that takes the earliest-seen stage whenever several may come next
+    (first seen is the last tie-break). Layers are computed lazily: none once every pair is ordered.
+    """
+    index = {s: i for i, s in enumerate(stages)}
+    after: dict[str, set[str]] = {s: set() for s in stages}   # transitive: the stages locked after each stage
+    decided: dict[tuple[str, str], str] = {}
+    for code, votes_of in layers:
+        if sum(len(v) for v in after.values()) == len(stages) * (len(stages) - 1) // 2:
+            break
+        for a, b in _by_margin(votes_of(), index):
+            if a in after[b] or b in after[a]:
+                continue   # contradicts what is locked, or follows from it already
+            for x in [a, *(s for s in stages if a in after[s])]:   # a and every stage before it
+                for y in {b} | after[b]:                            # ... now come before b and what follows b
+                    decided.setdefault((x, y), code)
+                after[x] |= {b} | after[b]
+    order: list[str] = []
+    while len(order) < len(stages):
+        left = [s for s in stages if s not in order]
+        order.append(next(s for s in left if not any(s in after[x] for x in left)))   # left is in first-seen order
+    return Ranking(order, [decided.get(pair, "first_seen") for pair in zip(order, order[1:], strict=False)])
+
+
+def _by_margin(votes: Votes, index: dict[str, int]) -> list[tuple[str, str]]:
+    """The pairs of known stages with a positive margin, the largest margin first (ties in first-seen order)."""
+    margin = {(a, b): w - votes.get((b, a), 0.0) for (a, b), w in votes.items() if a in index and b in index}
+    return sorted((pair for pair, m in margin.items() if m > 0 and pair[0] != pair[1]),
+                  key=lambda p: (-margin[p], index[p[0]], index[p[1]]))
+
+
+def order_votes(order: list[str]) -> Votes:
+    """One vote for every pair of a known order (a template's, the stored configuration, the user's)."""
+    return {(a, b): 1.0 for i, a in enumerate(order) for b in order[i + 1:]}
+
+
+def name_votes(stages: list[str]) -> Votes:
+    """Weak evidence from names: where a stage stands among the open stages of the first known template that
+    names it (0 first … 1 last; 0.5 for a name no template has). 'Prospecting' (a first stage) comes before
+    'Engaging' (unknown), which comes before 'Negotiation/Review' (a last stage); stages closer than
+    ``NAME_GAP`` are not ordered by their names."""
+    where = {normalise_header(n): i / max(len(t.open_stages) - 1, 1) for t in reversed(KNOWN_PIPELINES)
+             for i, (en, fr, _) in enumerate(t.open_stages) for n in en + fr}
+    at = {s: where.get(normalise_header(s), 0.5) for s in stages}
+    return {(a, b): at[b] - at[a] for a in stages for b in stages if at[b] - at[a] >= NAME_GAP}
+
+
+def value_votes(values: dict[str, float], gap: float = 0.0) -> Votes:
+    """A before B when A's value (mean probability, share of complete deals…) is lower by more than ``gap``."""
+    return {(a, b): vb - va for a, va in values.items() for b, vb in values.items() if vb - va > gap}
+
+
+def fill_probabilities(order: list[str], known: dict[str, float]) -> dict[str, float]:
+    """Default probability of each stage: the known ones (template, configuration, exported means) kept; the
+    others interpolated between their neighbours in ``order`` (the nearest one's beyond the ends); an even
+    10-90 % ramp when none is known."""
+    if not known:
+        return dict(zip(order, _ramp(len(order)), strict=True)) if order else {}
+    points = [i for i, s in enumerate(order) if s in known]
+    filled = np.interp(range(len(order)), points, [known[order[i]] for i in points])
+    return {s: known[s] if s in known else round(float(p), 4) for s, p in zip(order, filled, strict=True)}
 
 
 def _ramp(count: int) -> list[float]:
@@ -202,35 +319,3 @@ def _ramp(count: int) -> list[float]:
     if count == 1:
         return [0.5]
     return [round(0.1 + 0.8 * i / (count - 1), 4) for i in range(count)]
-
-
-def _covers(values: dict[str, float] | None, stages: list[str]) -> dict[str, float] | None:
-    """The values keyed by normalised stage, when every open stage has one."""
-    clean = {normalise_header(stage_label(k)): float(v) for k, v in (values or {}).items()
-             if v is not None and not pd.isna(v)}
-    return clean if stages and all(normalise_header(s) in clean for s in stages) else None
-
-
-def infer_stage_config(pipeline: str, stages_seen: list[str], mean_probability_by_stage: dict[str, float] | None,
-                       median_entry_rank: dict[str, float] | None) -> StageConfig:
-    """Stage configuration of an unknown pipeline. Won/lost from generic names (won, gagné, signé, lost, perdu,
-    abandonné, disqualified...). Open stages ordered by mean exported probability when every open stage has one
-    and they differ (each stage then defaults to that mean); else by median entry rank; else first-seen order,
-    with an even ramp of probabilities from 10 % to 90 %."""
-    seen = _distinct_labels(stages_seen)
-    won = [s for s in seen if status_value(s) == "won"]
-    lost = [s for s in seen if status_value(s) == "lost"]
-    stages = [s for s in seen if s not in won and s not in lost]
-    first = {normalise_header(s): i for i, s in enumerate(stages)}
-    probs = _covers(mean_probability_by_stage, stages)
-    ranks = _covers(median_entry_rank, stages)
-    if probs and len({probs[normalise_header(s)] for s in stages}) > 1:
-        scale = 100.0 if max(probs.values()) > 1 else 1.0
-        tie = ranks or first
-        stages.sort(key=lambda s: (probs[normalise_header(s)], tie[normalise_header(s)]))
-        open_stages = [(s, min(max(probs[normalise_header(s)] / scale, 0.0), 1.0)) for s in stages]
-        return StageConfig(pipeline, open_stages, won, lost, "probabilities")
-    if ranks:
-        stages.sort(key=lambda s: (ranks[normalise_header(s)], first[normalise_header(s)]))
-    source = "entry dates" if ranks else "first seen"
-    return StageConfig(pipeline, list(zip(stages, _ramp(len(stages)), strict=True)), won, lost, source)
