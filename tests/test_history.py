@@ -188,10 +188,12 @@ def test_field_event_history_gives_the_same_entry_dates(deals_only):
 
 def test_salesforce_ids_match_in_15_and_18_characters(tmp_path):
     c = duckdb.connect()
-    from analytics.sales.scope import deal_key_sql
-    key = deal_key_sql("x")
+    from analytics.store.sql import deal_key_sql
+    key = deal_key_sql("x.deal_id")
     values = [A18, A15, "0065g00000AAAAA", "19823851842", "006-not-an-id", "0015g00000AAAAAIAU"]
-    got = [c.execute(f"SELECT {key} FROM (SELECT ? AS x)", [v]).fetchone()[0] for v in values]
+    got = [c.execute(f"SELECT {key} FROM (SELECT ? AS deal_id) x", [v]).fetchone()[0] for v in values]
+    with pytest.raises(ValueError):
+        deal_key_sql("x); DROP TABLE deals; --")
     assert got == [A15, A15, A15, "19823851842", "006-not-an-id", "0015g00000AAAAAIAU"]
 
 

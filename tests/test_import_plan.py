@@ -232,7 +232,7 @@ def test_rejected_rows_are_listed_with_their_row_numbers(tmp_path, db, capsys):
     rejects = tmp_path / "rejects.csv"
     code, out, err = run(capsys, "import", str(path), "--db", str(db), "--rejects", str(rejects))
     assert code == 0, err
-    listed = [line for line in out.splitlines() if "rejected row" in line]
+    listed = [line for line in out.splitlines() if line.strip().startswith("rejected row")]
     assert len(listed) == 20 and listed[0].strip() == "rejected row 2: amount 'abc' is not a number"
     assert "… and 5 more rejected rows (all in" in out
     written = rejects.read_text(encoding="utf-8-sig").splitlines()

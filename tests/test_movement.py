@@ -345,6 +345,7 @@ SAMPLE_DATES = ["2026-11-06", "2026-11-13", "2026-11-20", "2026-11-27"]
 SALES_ORDER = ["Appointment scheduled", "Qualified to buy", "Presentation scheduled", "Decision maker bought-in",
                "Contract sent"]
 RENEWAL_ORDER = ["Renewal due", "In negotiation"]
+RENEWAL_STAGES = "Renewals=Renewal due>In negotiation"
 CLOSED = {"Closed won": "won", "Closed lost": "lost"}
 
 
@@ -381,21 +382,22 @@ def pandas_movement(older: str, newer: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> Path:
-    """The four weekly sample exports imported with the CLI, Renewals stages put in order as on Settings.
+    """The four weekly sample exports imported with the CLI, the Renewals stage order given as the importer asks.
 
-    The importer cannot know the Renewals order (no known template, no probability or 'Date entered'
-    column): it takes the first-seen order, which puts In negotiation first. A user fixes it once on the
-    Settings page; so does this fixture, so that advanced / moved back follow the real order.
+    Nothing in the exports orders the two Renewals stages for sure (no known template, no probability or 'Date
+    entered' column): the importer refuses to guess and names the option, which this fixture gives, so that
+    advanced / moved back follow the real order.
     """
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
     files = [str(SAMPLE / f"deals_{day}.csv") for day in SAMPLE_DATES]
-    done = subprocess.run([sys.executable, "-m", "analytics", "import", *files, "--db", str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    asked = subprocess.run([sys.executable, "-m", "analytics", "import", files[0], "--db", str(path)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 2 and RENEWAL_STAGES in asked.stderr
+    done = subprocess.run([sys.executable, "-m", "analytics", "import", *files, "--db", str(path),
+                           "--stages", RENEWAL_STAGES], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    with store.transaction(path) as con:
-        table = stage_config.stage_table(con, "Renewals").set_index("stage")
-        ordered = RENEWAL_ORDER + [s for s in table.index if s not in RENEWAL_ORDER]
-        stage_config.save_stage_table(con, "Renewals", table.loc[ordered].reset_index())
+    with store.connect(path) as con:
+        assert list(stage_config.stage_table(con, "Renewals")["stage"])[:2] == RENEWAL_ORDER
     return path
 
 
@@ -435,8 +437,8 @@ def test_days_in_stage_inferred_from_sample_snapshots(tmp_path):
             tmp_path / f"deals_{day}.csv", index=False)
     path = tmp_path / "inferred.duckdb"
     files = [str(tmp_path / f"deals_{day}.csv") for day in SAMPLE_DATES]
-    done = subprocess.run([sys.executable, "-m", "analytics", "import", *files, "--db", str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "analytics", "import", *files, "--db", str(path), "--stages",
+                           RENEWAL_STAGES], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     medians = report_json(path)["deals"]["days_in_stage_median"]
     assert list(medians) == SALES_ORDER

@@ -127,7 +127,8 @@ def test_french(sample_db):
 
 def test_one_snapshot_explains_what_is_needed(db):
     source = ROOT / "sample_data" / "deals_2026-11-27.csv"
-    ingest.import_file(source, source.name, ingest.ImportOptions(), db)
+    stages = {"Renewals": ["Renewal due", "In negotiation"]}
+    ingest.import_file(source, source.name, ingest.ImportOptions(stages=stages), db)
     at = open_view("movement.py")
     assert at.info and "two snapshots" in at.info[0].value
     assert not at.get("plotly_chart")

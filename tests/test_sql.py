@@ -200,7 +200,8 @@ def test_fast_csv_imports_hostile_headers_and_cells_as_plain_data(tmp_path):
             '2026-10-05',
             '202,Beta,Sales Pipeline,closedwon,200,2026-11-01,2026-09-01,Bob,"ENT ""big""",,']
     data = ("\r\n".join([header, *rows]) + "\r\n").encode("utf-8")
-    fast, general = both_paths(tmp_path, [("deals_2026-11-27.csv", data)])  # asserts the fast path took it
+    stages = {"Sales Pipeline": ["Qualified to buy", 'Demo"; DROP TABLE stages; --']}  # as the importer asks
+    fast, general = both_paths(tmp_path, [("deals_2026-11-27.csv", data)], stages=stages)  # the fast path took it
     assert fast == general
     assert fast["imports"][0][5]["extras"] == [segment, region]
     assert entered in fast["imports"][0][5]["entered_on"]

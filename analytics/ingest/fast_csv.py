@@ -25,7 +25,8 @@ import duckdb
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import import_log, mapping, pipelines, readers, stage_config, table
+from analytics.ingest import guesses, import_log, mapping, pipelines, readers, stage_config, table
+from analytics.ingest.plan import ImportPlan
 from analytics.store.derived import refresh_current
 from analytics.store.schema import MAX_AMOUNT
 from analytics.store.sql import Fragment, checked, value_list
@@ -89,6 +90,7 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
         checked = plan.check(con)
         if checked is None:
             raise _Fallback
+        checked.warnings += plan.candidate_warnings(con)
         _report(progress, "storing", csv.records)
         notes = import_log.replace_sample(con, options)
         import_id = plan.store(con, checked, file_name, digest, snapshot_on, snapshot_source, options)
@@ -282,6 +284,16 @@ class _Plan:
                                                                                      strict=True)}
         return _Checked(labels.stage_labels, labels.status_values, warnings, details)
 
+    def candidate_warnings(self, con: duckdb.DuckDBPyConnection) -> list:
+        """The general path's "no creation date; engage_date could be one" warnings, from the first 2,000 values of
+        each column left unused (guesses.candidate_warnings)."""
+        if all(self.fields.get(f) for f in ("created_on", "close_on", "amount", "owner")) or not self.map.ignored:
+            return []
+        sample = pd.DataFrame({column: pd.Series([r[0] for r in con.execute(
+            f"SELECT {self.col(column)} FROM fast_rows WHERE {self.col(column)} IS NOT NULL ORDER BY rowid LIMIT 2000"
+        ).fetchall()], dtype=object) for column in self.map.ignored})
+        return guesses.candidate_warnings(sample, self.fields, self.map.ignored)
+
     def _fix_edges(self, con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
         """Strip the blank characters other than spaces (tabs, no-break spaces…) from the few cells that have some
         at either end, as the readers do: trimming them from every cell costs more than reading the file."""
@@ -305,11 +317,27 @@ class _Plan:
         if not all(found["stage"].values()) or con.execute(
                 f"SELECT count(*) FROM fast_rows WHERE {self.field('stage')} IS NULL").fetchone()[0]:
             return None  # a row without a stage is rejected
-        if found["status"] and self.map.how.get("status") != "user" and (
-                None in found["status"].values()
-                or any(pipelines.status_value(label) in ("won", "lost") for label in found["stage"].values())):
-            return None  # whether this column is the deal status is for the general path to judge (guesses)
-        return _Checked(found["stage"], found["status"], [], {})
+        checked = _Checked(found["stage"], found["status"], [], {})
+        return checked if self._status_is_kept(con, checked) else None
+
+    def _status_is_kept(self, con: duckdb.DuckDBPyConnection, labels: _Checked) -> bool:
+        """True when the general path would read the status as this path does: the user's status column, or one
+        whose values pass guesses.judge_status; without a status column, no IsWon/IsClosed flags to read. Else
+        the general path takes the file (and says in its plan why the column was not used)."""
+        status = self.field("status")
+        if status == "NULL":
+            return guesses.flag_columns(self.csv.columns) is None
+        if self.map.how.get("status") == "user":
+            return True
+        by_stage = _case(self.field("stage"), {raw: pipelines.status_value(label)
+                                                 for raw, label in labels.stage_labels.items()})
+        said = _case(status, labels.status_values)
+        query = Fragment.format(
+            "SELECT count({column}), count(*) FILTER ({column} IS NOT NULL AND {said} IS NULL), "
+            "count(*) FILTER ({stage} IN ('won', 'lost') AND {said} IS NOT NULL), "
+            "count(*) FILTER ({stage} IN ('won', 'lost') AND {said} IS NOT NULL AND {stage} <> {said}) "
+            "FROM fast_rows", column=Fragment(status, []), said=said, stage=by_stage)
+        return guesses.judge_status(*con.execute(*query).fetchone()) is None
 
     def store(self, con, checked: _Checked, file_name: str, digest: str, snapshot_on: dt.date, source: str,
               options) -> int:
@@ -350,7 +378,7 @@ class _Plan:
             con.execute(*Fragment.format("INSERT INTO deal_attributes (import_id, deal_id, attribute, value) "
                                          "SELECT {import_id}, * FROM ({parts})",
                                          import_id=Fragment("?", [import_id]), parts=parts))
-        _ensure_stages(con, import_id, self)
+        _ensure_stages(con, import_id, self, options, file_name)
         return int(import_id)
 
 
@@ -388,7 +416,7 @@ def _date(column: str) -> str:
     return "NULL" if column == "NULL" else f"CAST(substr({column}, 1, 10) AS DATE)"
 
 
-def _ensure_stages(con: duckdb.DuckDBPyConnection, import_id: int, plan: _Plan) -> None:
+def _ensure_stages(con: duckdb.DuckDBPyConnection, import_id: int, plan: _Plan, options, file_name: str) -> None:
     """stage_config.ensure_stages on the stored rows: each pipeline's stages in first-seen order (no exported
     probability on this path); entry dates, in the general path's order, only for a new pipeline that no known
     CRM template fits."""
@@ -402,4 +430,9 @@ def _ensure_stages(con: duckdb.DuckDBPyConnection, import_id: int, plan: _Plan) 
                                ordered=True)
     if needs_dates and entries.sql:
         entered = con.execute(*entries).df()
-    stage_config.ensure_stages(con, seen, entered)
+    if not options.is_sample:  # a new pipeline ordered by weak signals only is a question: nothing is stored
+        asked = ImportPlan()
+        for decision in stage_config.plan_stages(con, seen, entered, options.stages):
+            asked.add_stage_decision(decision)
+        asked.refuse_questions(file_name)
+    stage_config.ensure_stages(con, seen, entered, options.stages)

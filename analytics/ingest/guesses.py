@@ -15,8 +15,9 @@ import pandas as pd
 
 from analytics.ingest import pipelines
 from analytics.ingest import values as parsing
+from analytics.ingest.import_log import ImportWarning
 from analytics.ingest.mapping import header_variants, word_pattern
-from analytics.ingest.plan import HIGH, LOW, MEDIUM, ImportPlan
+from analytics.ingest.plan import FIELD_WORDS, HIGH, LOW, MEDIUM, ImportPlan
 from analytics.ingest.validation import per_value, quoted, text_column
 
 # --- status ----------------------------------------------------------------------------------------------------
@@ -57,17 +58,17 @@ def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage:
     unknown = cells.notna() & status.isna()
     fix = f"--map status={column}"
     if how != "user":
-        given = int(cells.notna().sum())
-        if given == 0 or unknown.sum() > MAX_UNKNOWN_STATUS * given:
-            plan.add("status", "", "status_not_words", MEDIUM, fix=fix, column=column,
-                     values=_examples(cells[unknown] if unknown.any() else cells))
-            return none, no_unknown
         by_stage = per_value(stage, pipelines.status_value)
         named = by_stage.isin(["won", "lost"]) & status.notna()
         clash = named & (status != by_stage)
-        if clash.sum() > MAX_CONTRADICTIONS * max(int(named.sum()), 1):
+        verdict = judge_status(int(cells.notna().sum()), int(unknown.sum()), int(named.sum()), int(clash.sum()))
+        if verdict == "status_not_words":
+            plan.add("status", "", verdict, MEDIUM, fix=fix, column=column,
+                     values=_examples(cells[unknown] if unknown.any() else cells))
+            return none, no_unknown
+        if verdict == "status_contradicts_stage":
             first = clash.idxmax()
-            plan.add("status", "", "status_contradicts_stage", MEDIUM, fix=fix, column=column, n=int(clash.sum()),
+            plan.add("status", "", verdict, MEDIUM, fix=fix, column=column, n=int(clash.sum()),
                      example=f"{stage[first]} / {cells[first]}")
             return none, no_unknown
     plan.add("status", column, "user" if how == "user" else "status_words", HIGH, fix="--map status=",
@@ -75,14 +76,32 @@ def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage:
     return status.where(status.notna(), None), unknown
 
 
-def _status_from_flags(frame: pd.DataFrame, plan: ImportPlan) -> pd.Series | None:
-    """won / lost / open from Salesforce's IsWon and IsClosed columns (1/0, true/false), when both are there."""
+def judge_status(given: int, unknown: int, named: int, clash: int) -> str | None:
+    """Whether an automatically matched status column is the deal status, from its counts: rows with a value,
+    rows whose value is no status word, rows whose stage names an outcome (and which have a status), and those
+    of them where the two disagree. None when it is; else the evidence code of why not."""
+    if given == 0 or unknown > MAX_UNKNOWN_STATUS * given:
+        return "status_not_words"
+    if clash > MAX_CONTRADICTIONS * max(named, 1):
+        return "status_contradicts_stage"
+    return None
+
+
+def flag_columns(columns: list[str]) -> tuple[str, str] | None:
+    """Salesforce's IsWon and IsClosed columns (either spelling, EN/FR), when the export has both."""
     def find(names: set[str]) -> str | None:
-        return next((c for c in frame.columns if set(header_variants(c)) & names), None)
+        return next((c for c in columns if set(header_variants(c)) & names), None)
 
     won_column, closed_column = find(_WON_FLAGS), find(_CLOSED_FLAGS)
-    if won_column is None or closed_column is None:
+    return None if won_column is None or closed_column is None else (won_column, closed_column)
+
+
+def _status_from_flags(frame: pd.DataFrame, plan: ImportPlan) -> pd.Series | None:
+    """won / lost / open from Salesforce's IsWon and IsClosed columns (1/0, true/false), when both are there."""
+    found = flag_columns(list(frame.columns))
+    if found is None:
         return None
+    won_column, closed_column = found
     won, closed = (text_column(frame, c).fillna("").str.lower() for c in (won_column, closed_column))
     if not (won.isin(_TRUE | _FALSE).all() and closed.isin(_TRUE | _FALSE).all()):
         return None
@@ -108,7 +127,7 @@ def deal_ids(ids: pd.Series, id_column: str | None, names: pd.Series, created: p
     name = names.fillna("")
     day = created.dt.strftime("%Y-%m-%d").fillna("")
     base = (name + "|" + day).where((name != "") | (day != ""), None)
-    keys = base.map(lambda s: None if s is None else "key-" + hashlib.sha1(s.encode()).hexdigest()[:12])
+    keys = base.map(lambda s: "key-" + hashlib.sha1(s.encode()).hexdigest()[:12] if isinstance(s, str) else None)
     row_keys = pd.Series([f"row-{n}" for n in row_numbers], index=ids.index)
     keys = keys.where(keys.notna(), row_keys)
     made = keys[blank]
@@ -223,7 +242,7 @@ def probability_scale(column: str | None, cells: pd.Series, answer: str | None, 
         plan.add("probability_scale", "fraction", "only_0_1", LOW, ask=True,
                  fix="--probability-scale fraction (or percent)")
         return "fraction"
-    example = next(f"{v:g}" for v in numbers if 0 < v < 1)
+    example = next((f"{v:g}" for v in numbers if 0 < v < 1), f"{numbers.iloc[0]:g}")
     plan.add("probability_scale", "fraction", "values_within_1", HIGH, fix="--probability-scale percent",
              example=example)
     return None
@@ -283,3 +302,11 @@ def unmatched_fields(frame: pd.DataFrame, fields: dict[str, str], free: list[str
         else:
             plan.add("unmatched", "", "no_candidate", HIGH, subject=field, fix=f"--map {field}=COLUMN")
     return out
+
+
+def candidate_warnings(frame: pd.DataFrame, fields: dict[str, str], free: list[str],
+                       plan: ImportPlan | None = None) -> list[ImportWarning]:
+    """``unmatched_fields`` as import warnings: "No creation date column; engage_date could be one: --map …"."""
+    found = unmatched_fields(frame, fields, free, plan if plan is not None else ImportPlan())
+    return [ImportWarning("field_candidates", field=FIELD_WORDS[name], columns=", ".join(columns),
+                          option=f"--map {name}={columns[0]}") for name, columns in found.items() if columns]

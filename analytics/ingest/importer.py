@@ -26,7 +26,6 @@ from analytics.ingest.import_log import (
     ImportRejected,
     ImportResult,
     ImportWarning,
-    NeedsAnswers,
     already_imported,
     already_result,
     named,
@@ -38,7 +37,7 @@ from analytics.ingest.import_log import (
     snapshot_date,
     split_answers,
 )
-from analytics.ingest.plan import FIELD_WORDS, HIGH, LOW, MEDIUM, ImportPlan
+from analytics.ingest.plan import HIGH, LOW, MEDIUM, ImportPlan
 from analytics.ingest.validation import (
     Rejections,
     cells,
@@ -110,7 +109,8 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
     if fast is not None:
         return fast
     prepared = plan_file(data, name, options, db, saved)
-    refuse_questions(prepared.plan, name)
+    if not options.is_sample:  # the sample's own stage orders are known to be right
+        prepared.plan.refuse_questions(name)
     return commit(prepared, db)
 
 
@@ -128,30 +128,11 @@ def plan_file(data: bytes, file_name: str, options: ImportOptions | None = None,
 
 
 def plan_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd.DataFrame,
-                chosen: dict[str, list[str]], plan: ImportPlan) -> None:
+                chosen: dict[str, list[str]], plan: ImportPlan, ask: bool = True) -> None:
     """One inference per pipeline whose stage order this file decides: the order, the evidence that decided it,
-    and a question when only weak signals were found (answered with --stages "PIPELINE=A>B>C")."""
+    and a question when only weak signals ordered a new pipeline (answered with --stages "PIPELINE=A>B>C")."""
     for decision in stage_config.plan_stages(con, deals, entered, chosen):
-        order = " > ".join(decision.open_stages)
-        code = {"user": "stages_user", "configured": "stages_configured", "stage_history": "stages_stage_history",
-                "snapshot_moves": "stages_snapshot_moves", "entry_dates": "stages_entry_dates",
-                "probabilities": "stages_probabilities"}.get(decision.source, "stages_weak")
-        if decision.source.startswith("template"):
-            code = "stages_template"
-        args = {"template": decision.evidence.get("template", decision.source.partition(":")[2]),
-                "pairs": decision.evidence.get("pairs", 0)}
-        ask = decision.confidence == LOW and decision.pipeline not in chosen
-        plan.add("stage_order", order, code, decision.confidence, subject=decision.pipeline, ask=ask,
-                 fix=f'--stages "{decision.pipeline}={">".join(decision.open_stages)}"', **args)
-
-
-def refuse_questions(plan: ImportPlan, file_name: str) -> None:
-    """NeedsAnswers when the plan holds questions: each one, and the option that answers it, in one line."""
-    questions = plan.questions()
-    if questions:
-        asked = "; ".join(f"{q.line()}" for q in questions)
-        raise NeedsAnswers(named(file_name, f"{len(questions)} guess(es) would change the numbers and need your "
-                                            f"answer before anything is imported: {asked}"))
+        plan.add_stage_decision(decision, ask)
 
 
 @dataclass
@@ -284,6 +265,8 @@ def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
                 stage_config.ensure_stages(con, prepared.tables["deal_snapshots"],
                                            prepared.tables["deal_stage_dates"], prepared.options.stages)
                 refresh_current(con, import_id)  # the stored current state of every deal (analytics.store.derived)
+            if prepared.kind == "stage_history":  # the stages a history shows deals went through
+                stage_config.ensure_history_stages(con, prepared.tables["deal_stage_history"])
             if prepared.options.overrides or prepared.options.answers():
                 remember_mapping(con, list(prepared.raw.frame.columns), prepared.kind, prepared.options.overrides,
                                  prepared.options.answers())
@@ -293,7 +276,6 @@ def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
                         strict=True))
     return ImportResult(prepared.file_name, "imported", import_id, prepared.kind, prepared.snapshot_on,
                         prepared.rows_imported, prepared.rows_rejected, prepared.warnings, rejected, notes)
-
 
 
 
@@ -383,11 +365,7 @@ def _prepare_deals(ctx: Context):
     entered = entered[entered["_row"].isin(kept_index)].drop(columns="_row")
     attributes = _attributes(frame.loc[kept_index], deal_map.extras, deals)
     _warn_blanks(deals, warnings)
-    for field_name, candidates in guesses.unmatched_fields(frame, fields, deal_map.ignored, plan).items():
-        if candidates:
-            warnings.append(ImportWarning("field_candidates", field=FIELD_WORDS[field_name],
-                                          columns=", ".join(candidates),
-                                          option=f"--map {field_name}={candidates[0]}"))
+    warnings += guesses.candidate_warnings(frame, fields, deal_map.ignored, plan)
     used = {"fields": fields, "entered_on": deal_map.entered_on, "extras": deal_map.extras,
             "close_fallbacks": getattr(deal_map, "close_fallbacks", [])}
     tables = {"deal_snapshots": deals.reset_index(drop=True), "deal_stage_dates": entered,

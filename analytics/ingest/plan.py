@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from analytics.ingest import stage_config
+from analytics.ingest.import_log import NeedsAnswers, named
+
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 
 # What each inference is about (``Inference.topic``), in the order the plan lists them.
@@ -99,7 +102,10 @@ EVIDENCE_TEXTS = {
     "stages_snapshot_moves": "deals moving between stages in {pairs} cases across earlier snapshots",
     "stages_entry_dates": "the dates deals entered each stage",
     "stages_probabilities": "the probabilities exported with each stage",
-    "stages_weak": "only weak signals (the order stages first appear in the file)",
+    "stages_weak": "only weak signals (where the names stand in known CRMs, which stages hold complete deals, the "
+                   "order stages first appear in the file)",
+    "stages_single": "one open stage: nothing to order",
+    "stages_added": "{n} new stages placed among the configured ones",
     # survey
     "enps_header_values": "{column} asks it, answered up to {top}",
     "enps_few_answers": "{column} asks it, but its {n} answers are all 5 or below: is it 0–10 or a 1–5 question?",
@@ -111,6 +117,12 @@ EVIDENCE_TEXTS = {
     "groups_repeat": "values repeat across respondents: {columns}",
     "identifiers_dropped": "dropped, never stored: {columns}",
 }
+
+
+STAGE_EVIDENCE = {"user": "stages_user", "configured": "stages_configured", "stage_history": "stages_stage_history",
+                  "snapshot_moves": "stages_snapshot_moves", "entry_dates": "stages_entry_dates",
+                  "probabilities": "stages_probabilities", "single_stage": "stages_single",
+                  stage_config.ADDED: "stages_added"}
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,27 @@ class ImportPlan:
 
     def of(self, topic: str) -> list[Inference]:
         return [i for i in self.ordered() if i.topic == topic]
+
+    def add_stage_decision(self, decision: stage_config.StageDecision, ask: bool = True) -> None:
+        """The line for one pipeline's stage order (stage_config.plan_stages): the order, the evidence that decided
+        it, and a question when only weak signals ordered a new pipeline."""
+        code = STAGE_EVIDENCE.get(decision.source, "stages_weak")
+        if decision.source.startswith("template"):
+            code = "stages_template"
+        template = decision.evidence.get("template") or decision.source.partition(":")[2] or "CRM"
+        self.add("stage_order", " > ".join(decision.open_stages), code, decision.confidence,
+                 subject=decision.pipeline,
+                 ask=ask and decision.confidence == LOW and decision.source != stage_config.ADDED,
+                 fix=f'--stages "{decision.pipeline}={">".join(decision.open_stages)}"', template=template,
+                 pairs=decision.evidence.get("pairs", 0), n=len(decision.new_stages))
+
+    def refuse_questions(self, file_name: str) -> None:
+        """NeedsAnswers when the plan holds questions: each one, and the option that answers it, in one line."""
+        questions = self.questions()
+        if questions:
+            asked = "; ".join(q.line() for q in questions)
+            raise NeedsAnswers(named(file_name, f"{len(questions)} guess(es) would change the numbers and need your "
+                                                f"answer before anything is imported: {asked}"))
 
     def lines(self) -> list[str]:
         return [i.line() for i in self.ordered()]

@@ -37,7 +37,7 @@ import duckdb
 import pandas as pd
 
 from analytics.ingest import pipelines
-from analytics.sales.scope import deal_key_sql
+from analytics.store.sql import deal_key_sql
 from analytics.text import normalise_header
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"

@@ -43,8 +43,8 @@ import duckdb
 import pandas as pd
 
 from analytics.sales.deals import DealFilter, deal_state_sql, reporting_currency, snapshot_dates, state_source
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, deal_key_sql, open_scope, scoped_ctes
-from analytics.store.sql import Fragment, checked, value_list
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
+from analytics.store.sql import Fragment, checked, deal_key_sql, value_list
 
 BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
 OUTFLOWS = ("won", "lost", "dropped")

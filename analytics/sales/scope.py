@@ -30,13 +30,7 @@ from dataclasses import dataclass
 import duckdb
 
 from analytics.sales.deals import Currency, DealFilter, StateSource, state_source
-from analytics.store.sql import Fragment, checked
-
-
-def deal_key_sql(column: str) -> str:
-    """SQL expression: the deal id to join on (a Salesforce opportunity id '006…' cut to its 15 characters);
-    ``column`` is a column name written in the code."""
-    return f"CASE WHEN regexp_full_match({column}, '006[0-9A-Za-z]{{15}}') THEN left({column}, 15) ELSE {column} END"
+from analytics.store.sql import Fragment, checked, deal_key_sql
 
 
 def entries_sql(deals: str = "scoped") -> str:

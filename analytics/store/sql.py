@@ -62,3 +62,14 @@ def checked(name: str, allowed: Iterable[str]) -> str:
     if name not in allowed:
         raise ValueError(f"{name!r} cannot be used in SQL here; expected one of {', '.join(allowed)}")
     return name
+
+
+# The deal-id columns the queries join on (alias.column), the only names deal_key_sql splices.
+DEAL_ID_COLUMNS = ("d.deal_id", "h.deal_id", "i.deal_id", "k.deal_id", "s.deal_id", "x.deal_id")
+
+
+def deal_key_sql(column: str) -> str:
+    """SQL expression: the deal id to join on (a Salesforce opportunity id '006…' cut to its 15 characters, so that
+    15- and 18-character spellings match); ``column`` is one of DEAL_ID_COLUMNS."""
+    column = checked(column, DEAL_ID_COLUMNS)
+    return f"CASE WHEN regexp_full_match({column}, '006[0-9A-Za-z]{{15}}') THEN left({column}, 15) ELSE {column} END"

@@ -120,8 +120,12 @@ FR: dict[str, str] = {
         "des affaires passant d'une étape à l'autre dans {pairs} cas entre instantanés précédents",
     "the dates deals entered each stage": "les dates d'entrée des affaires dans chaque étape",
     "the probabilities exported with each stage": "les probabilités exportées avec chaque étape",
-    "only weak signals (the order stages first appear in the file)":
-        "seulement des indices faibles (l'ordre d'apparition des étapes dans le fichier)",
+    "only weak signals (where the names stand in known CRMs, which stages hold complete deals, the order stages "
+    "first appear in the file)":
+        "seulement des indices faibles (la place des noms dans les CRM connus, les étapes aux affaires complètes, "
+        "l'ordre d'apparition des étapes dans le fichier)",
+    "one open stage: nothing to order": "une seule étape ouverte : rien à ordonner",
+    "{n} new stages placed among the configured ones": "{n} nouvelles étapes placées parmi celles configurées",
     "{column} asks it, answered up to {top}": "{column} la pose, avec des réponses jusqu'à {top}",
     "{column} asks it, but its {n} answers are all 5 or below: is it 0–10 or a 1–5 question?":
         "{column} la pose, mais ses {n} réponses sont toutes de 5 ou moins : échelle 0–10 ou question 1–5 ?",
