@@ -60,6 +60,21 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--from", dest="date_from", type=_date, help="period start (inclusive)")
     rep.add_argument("--to", dest="date_to", type=_date, help="period end (inclusive)")
     rep.add_argument("--json", action="store_true", help="print one JSON object (METRICS.md §7)")
+    st = sub.add_parser("settings", help="show or change the settings, conversion rates and stage orders")
+    st.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
+    st_sub = st.add_subparsers(dest="action", required=True)
+    show = st_sub.add_parser("show", help="every setting, conversion rate and stage order")
+    show.add_argument("--json", action="store_true", help="as one JSON object")
+    put = st_sub.add_parser("set", help="change one setting, e.g. settings set stale_days 45")
+    put.add_argument("name", choices=[s.name for s in settings_catalog()])
+    put.add_argument("value")
+    rates = st_sub.add_parser("rates", help="the reporting currency and the conversion rates, "
+                                            "e.g. settings rates --currency EUR USD=0.92 GBP=1.17")
+    rates.add_argument("--currency", help="the reporting currency (ISO code)")
+    rates.add_argument("rates", nargs="*", metavar="CODE=RATE",
+                       help="units of the reporting currency for one unit of CODE (replaces every rate)")
+    order = st_sub.add_parser("stages", help='the order of a pipeline\'s open stages, e.g. "Sales=Lead>Demo>Offer"')
+    order.add_argument("orders", nargs="+", metavar='"PIPELINE=A>B>C"')
     bak = sub.add_parser("backup", help="write a consistent copy of the database (restore: put it in its place)")
     bak.add_argument("path", metavar="PATH", help="backup file to write, or a folder for a dated file")
     bak.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
@@ -195,7 +210,59 @@ def run_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"import": run_import, "report": run_report, "backup": run_backup}
+def settings_catalog():
+    from analytics.store.settings import SETTINGS
+
+    return SETTINGS
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    """Show or change settings, rates and stage orders; 2 (one error: line) when a value is refused."""
+    from analytics.ingest import stage_config
+
+    try:
+        if args.action == "show":
+            return show_settings(args)
+        with store.transaction(args.db) as con:
+            if args.action == "set":
+                stored = store.set_settings(con, {args.name: args.value})
+                print(", ".join(f"{name} = {value}" for name, value in stored.items()))
+            elif args.action == "rates":
+                parsed = dict(_override(text) for text in args.rates)
+                if args.currency is not None:
+                    store.set_setting(con, "reporting_currency", args.currency.strip().upper())
+                store.set_fx_rates(con, parsed)
+                print(f"{len(parsed)} conversion rates stored")
+            else:
+                for pipeline, stages in stage_config.parse_stage_orders(args.orders).items():
+                    print(f"{pipeline}: {' > '.join(stage_config.reorder_stages(con, pipeline, stages))}")
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def show_settings(args: argparse.Namespace) -> int:
+    from analytics.ingest import stage_config
+
+    with store.connect(args.db) as con:
+        values, rates = store.get_settings(con), store.get_fx_rates(con)
+        stages = stage_config.stage_table(con)
+    orders = {p: [f"{r.stage} ({r.outcome}, {r.probability:.0%})" if r.probability == r.probability else r.stage
+                  for r in rows.itertuples()] for p, rows in stages.groupby("pipeline", sort=False)}
+    if args.json:
+        print(json.dumps({"settings": values, "rates": rates, "stages": orders}, ensure_ascii=False, default=str))
+        return EXIT_OK
+    for name, value in values.items():
+        print(f"{name} = {value}")
+    for code, rate in rates.items():
+        print(f"rate {code} = {rate:g}")
+    for pipeline, order in orders.items():
+        print(f"stages {pipeline}: {' > '.join(order)}")
+    return EXIT_OK
+
+
+COMMANDS = {"import": run_import, "report": run_report, "backup": run_backup, "settings": run_settings}
 
 
 def main(argv: list[str] | None = None) -> int:

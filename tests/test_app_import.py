@@ -61,3 +61,48 @@ def test_import_page_imports_an_uploaded_file(db):
         row = con.execute("SELECT rows_imported, rows_rejected, snapshot_on FROM imports "
                           "WHERE file_name = 'deals_2026-11-29.csv'").fetchone()
     assert row is not None and row[0] == 2 and row[1] == 1 and str(row[2]) == "2026-11-29"
+
+
+AMBIGUOUS = (b"Record ID,Deal Stage,Amount,Create Date,Close Date\n"
+             b"1,appointmentscheduled,100,03/04/2026,05/06/2026\n"
+             b"2,closedwon,200,01/02/2026,02/03/2026\n")
+
+
+def test_the_import_page_asks_before_a_weak_guess_changes_the_numbers(db):
+    """The plan is shown with its evidence; an ambiguous date order is a question and the Import button waits for
+    the answer; the first real import replaces the sample data and says so."""
+    at = app().run()
+    at.switch_page("views/data/import_data.py").run()
+    at.file_uploader(key="import_files").set_value(("deals_2026-11-20.csv", AMBIGUOUS, "text/csv")).run()
+    assert not at.exception, at.exception
+    plan = at.dataframe[0].value
+    assert list(plan.columns) == ["What", "Choice", "Why", "How sure"]
+    assert "Question" in set(plan["How sure"]) and "Snapshot date" in set(plan["What"])
+    assert any("answer them before importing" in w.value for w in at.warning)
+    go = next(b for b in at.button if b.key and b.key.startswith("import_go_"))
+    assert go.disabled
+    radio = next(r for r in at.radio if r.key and r.key.startswith("import_question_"))
+    radio.set_value("mdy").run()
+    assert not at.exception, at.exception
+    go = next(b for b in at.button if b.key and b.key.startswith("import_go_"))
+    assert not go.disabled
+    go.click().run()
+    assert not at.exception, at.exception
+    assert any("sample data (a fictional company) was removed" in i.value for i in at.info)
+    with store.connect(db) as con:
+        created = [str(r[0]) for r in con.execute("SELECT created_on FROM deal_snapshots ORDER BY deal_id").fetchall()]
+        assert con.execute("SELECT count(*) FROM imports WHERE is_sample").fetchone()[0] == 0
+    assert created == ["2026-03-04", "2026-01-02"]
+
+
+def test_the_import_page_in_french_words_the_plan(db):
+    at = app()
+    at.session_state["lang"] = "fr"
+    at.run()
+    at.switch_page("views/data/import_data.py").run()
+    at.file_uploader(key="import_files").set_value(("deals_2026-11-20.csv", AMBIGUOUS, "text/csv")).run()
+    assert not at.exception, at.exception
+    plan = at.dataframe[0].value
+    assert list(plan.columns) == ["Quoi", "Choix", "Pourquoi", "Certitude"]
+    assert "Date de l'instantané" in set(plan["Quoi"])
+    assert "la date dans le nom du fichier" in set(plan["Pourquoi"])

@@ -273,3 +273,25 @@ def test_the_first_real_import_replaces_the_sample_data(tmp_path, sample_db, cap
         assert con.execute("SELECT count(*) FROM deal_snapshots").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 0
         assert store.is_empty(con) is False
+
+
+# --- settings from the command line -----------------------------------------------------------------------------
+
+def test_settings_command_sets_values_rates_and_stage_orders(tmp_path, db, capsys):
+    text = ("Record ID,Deal Stage,Pipeline,Amount\n1,Lead,Own,10\n2,Demo,Own,20\n3,Offer,Own,30\n")
+    path = write(tmp_path, "deals_2026-11-20.csv", text)
+    assert run(capsys, "import", str(path), "--db", str(db), "--stages", "Own=Lead>Demo>Offer")[0] == 0
+    assert run(capsys, "settings", "--db", str(db), "set", "stale_days", "45")[0] == 0
+    code, _, err = run(capsys, "settings", "--db", str(db), "set", "stale_days", "0")
+    assert code == 2 and err.startswith("error:") and "stale" in err.lower()
+    assert run(capsys, "settings", "--db", str(db), "rates", "--currency", "eur", "USD=0.92", "GBP=1.17")[0] == 0
+    code, out, err = run(capsys, "settings", "--db", str(db), "stages", "Own=Offer>Lead")
+    assert code == 0, err
+    assert out.strip() == "Own: Offer > Lead > Demo"
+    code, _, err = run(capsys, "settings", "--db", str(db), "stages", "Own=Nope>Lead")
+    assert code == 2 and '"Nope" is not an open stage of "Own"' in err
+    code, out, _ = run(capsys, "settings", "--db", str(db), "show", "--json")
+    shown = json.loads(out)
+    assert shown["settings"]["stale_days"] == 45 and shown["settings"]["reporting_currency"] == "EUR"
+    assert shown["rates"] == {"GBP": pytest.approx(1.17), "USD": pytest.approx(0.92)}
+    assert [s.split(" (")[0] for s in shown["stages"]["Own"]] == ["Offer", "Lead", "Demo"]

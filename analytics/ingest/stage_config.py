@@ -447,6 +447,29 @@ def _store(con: duckdb.DuckDBPyConnection, decision: StageDecision, user_ordered
                      outcome, "user" if user_ordered and outcome == "open" else source])
 
 
+def reorder_stages(con: duckdb.DuckDBPyConnection, pipeline: str, order: list[str]) -> list[str]:
+    """Put a configured pipeline's open stages in the user's order (``settings stages "P=A>B>C"``), inside the
+    caller's transaction; stages keep their probability and outcome, the ones not named keep their place after
+    those named. ValueError when the pipeline is not configured or a stage is not one of its open stages.
+    Returns the new order of every stage."""
+    table = stage_table(con, pipeline)
+    if table.empty:
+        known = ", ".join(stage_table(con)["pipeline"].drop_duplicates())
+        raise ValueError(f'no pipeline "{pipeline}" is configured (pipelines: {known or "none yet"})')
+    opened = [s for s, o in zip(table["stage"], table["outcome"], strict=True) if o == "open"]
+    named = []
+    for stage in order:
+        match = next((s for s in opened if normalise_header(s) == normalise_header(stage)), None)
+        if match is None:
+            raise ValueError(f'"{stage}" is not an open stage of "{pipeline}" (open stages: {", ".join(opened)})')
+        named.append(match)
+    rows = table.set_index("stage")
+    ordered = [*named, *(s for s in opened if s not in named), *(s for s in table["stage"] if s not in opened)]
+    save_stage_table(con, pipeline, rows.loc[ordered, ["probability", "outcome"]].reset_index())
+    con.execute("UPDATE stages SET source = 'user' WHERE pipeline = ? AND outcome = 'open'", [pipeline])
+    return ordered
+
+
 def parse_stage_orders(texts: list[str]) -> dict[str, list[str]]:
     """The user's stage orders, each "Pipeline=Stage A>Stage B>Stage C" (open stages only, first to last):
     pipeline -> stages. A ValueError with a one-line message on bad syntax, a repeated pipeline or stage, or a
