@@ -295,3 +295,27 @@ def test_settings_command_sets_values_rates_and_stage_orders(tmp_path, db, capsy
     assert shown["settings"]["stale_days"] == 45 and shown["settings"]["reporting_currency"] == "EUR"
     assert shown["rates"] == {"GBP": pytest.approx(1.17), "USD": pytest.approx(0.92)}
     assert [s.split(" (")[0] for s in shown["stages"]["Own"]] == ["Offer", "Lead", "Demo"]
+
+
+# --- an empty chart says why -----------------------------------------------------------------------------------
+
+NO_CREATED = ("Record ID,Deal Stage,Amount,Close Date\n"
+              "1,appointmentscheduled,100,2026-12-01\n2,closedwon,200,2026-11-01\n3,closedlost,300,2026-11-02\n")
+
+
+def test_cohort_gaps_counts_the_deals_no_funnel_can_count(tmp_path, db, capsys):
+    from analytics.sales import funnel
+
+    path = write(tmp_path, "deals_2026-11-20.csv", NO_CREATED)
+    assert run(capsys, "import", str(path), "--db", str(db))[0] == 0
+    with store.connect(db) as con:
+        assert funnel.cohort_gaps(con, "default") == {"deals": 3, "in_cohort": 0, "no_created_date": 3}
+
+
+def test_the_pipeline_page_explains_an_empty_funnel(tmp_path, db, monkeypatch):
+    from tests.apptest_utils import open_view
+
+    monkeypatch.setenv("PULSE_DB", str(db))
+    ingest.import_file(NO_CREATED.encode(), "deals_2026-11-20.csv", db=db)
+    at = open_view("pipeline.py")
+    assert any("none of the 3 deals of this pipeline has one" in i.value for i in at.info)

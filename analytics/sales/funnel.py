@@ -84,6 +84,21 @@ def main_pipeline(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS
     return row[0] if row else None
 
 
+def cohort_gaps(con: duckdb.DuckDBPyConnection, pipeline: str | None, *, flt: DealFilter = ALL_DEALS,
+                date_from: dt.date | None = None, date_to: dt.date | None = None,
+                as_of: dt.date | None = None) -> dict[str, int]:
+    """Why a pipeline's funnel may be empty: its deals now ("deals"), those in the funnel cohort ("in_cohort":
+    created in the period, created date known, not dropped while open) and those with no created date
+    ("no_created_date"), which no funnel can count."""
+    scope = open_scope(con, as_of)
+    query = scoped_ctes(scope, flt) + Fragment.format(
+        " SELECT count(*), count(*) FILTER ({in_cohort}), count(*) FILTER (d.created_on IS NULL) FROM scoped d "
+        "WHERE d.pipeline = {pipeline}", in_cohort=cohort_sql(date_from, date_to),
+        pipeline=Fragment("?", [pipeline]))
+    deals, in_cohort, no_created = con.execute(*query).fetchone()
+    return {"deals": int(deals), "in_cohort": int(in_cohort), "no_created_date": int(no_created)}
+
+
 def funnel(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
            date_from: dt.date | None = None, date_to: dt.date | None = None, as_of: dt.date | None = None,
            strict: bool = False, by: str | None = None) -> pd.DataFrame:

@@ -310,4 +310,9 @@ FR: dict[str, str] = {
     "Checking {n} rows…": "Vérification de {n} lignes…",
     "Updating the current state of {n} deals…": "Mise à jour de l'état actuel de {n} affaires…",
     "Done.": "Terminé.",
+    "The funnel follows deals from their creation date, and none of the {n} deals of this pipeline has one. Map a "
+    "creation date column on the Import page (the import names the columns that could be one).":
+        "L'entonnoir suit les affaires depuis leur date de création, et aucune des {n} affaires de ce pipeline n'en "
+        "a. Associez une colonne de date de création sur la page Importer (l'import indique les colonnes qui "
+        "pourraient convenir).",
 }

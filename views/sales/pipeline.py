@@ -92,8 +92,14 @@ def funnel_section(currency: str | None) -> None:
                           help=t("Strict: a deal counts at a stage only if it passed every earlier stage in order "
                                  "(known entry dates). Otherwise skipped stages count as passed."))
     table = common.fetch(funnel.funnel, chosen, strict=strict, **period)
-    if table.empty:
-        st.info(t("No deal created in this period."))
+    gaps = common.fetch(funnel.cohort_gaps, chosen, **period)
+    if table.empty or gaps["in_cohort"] == 0:
+        if gaps["deals"] and gaps["no_created_date"] == gaps["deals"]:
+            st.info(t("The funnel follows deals from their creation date, and none of the {n} deals of this "
+                      "pipeline has one. Map a creation date column on the Import page (the import names the "
+                      "columns that could be one).", n=fmt.number(gaps["deals"])), icon=":material/info:")
+        else:
+            st.info(t("No deal created in this period."))
         return
     st.plotly_chart(charts_sales.funnel_chart(table, by_value, currency), width="stretch")
     common.downloads(table, "funnel", t("Funnel"), "pipeline_dl_funnel")
