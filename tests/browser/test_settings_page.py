@@ -15,17 +15,21 @@ ROW_HEIGHT = 35  # the data grid's default row (and header) height, in pixels
 
 def type_probability(page, row: int, text: str) -> None:
     """Click the first cell of ``row`` (0 = first stage), move right to its Probability, open its editor, type
-    ``text`` and leave the cell."""
-    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
-    for _ in range(2):  # Order -> Stage -> Probability
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # opens the cell's editor
-    time.sleep(0.5)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text, delay=50)
-    page.keyboard.press("Enter")
-    time.sleep(1.0)
+    ``text`` and leave the cell; again (up to three times) until the grid holds it, since under load the editor
+    may open after the keys were typed."""
+    for attempt in range(3):
+        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.mouse.click(box["x"] + 20, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+        for _ in range(2):  # Order -> Stage -> Probability
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")  # opens the cell's editor
+        time.sleep(0.5 * (attempt + 1))
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text, delay=50)
+        page.keyboard.press("Enter")
+        time.sleep(1.0 * (attempt + 1))
+        if cell(page, 2, row) == text:
+            return
 
 
 def cell(page, column: int, row: int) -> str:
