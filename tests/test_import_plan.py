@@ -319,3 +319,19 @@ def test_the_pipeline_page_explains_an_empty_funnel(tmp_path, db, monkeypatch):
     ingest.import_file(NO_CREATED.encode(), "deals_2026-11-20.csv", db=db)
     at = open_view("pipeline.py")
     assert any("none of the 3 deals of this pipeline has one" in i.value for i in at.info)
+
+
+def test_a_new_answer_keeps_the_column_choice_remembered_before(tmp_path, db, capsys):
+    text = AMBIGUOUS.replace("Create Date", "Opened")  # no header says creation date
+    first = write(tmp_path, "deals_2026-11-20.csv", text)
+    assert run(capsys, "import", str(first), "--db", str(db), "--map", "created_on=Opened",
+               "--date-order", "dmy")[0] == 0
+    second = write(tmp_path, "deals_2026-11-27.csv", text.replace("100", "150"))
+    assert run(capsys, "import", str(second), "--db", str(db), "--date-order", "mdy")[0] == 0
+    third = write(tmp_path, "deals_2026-12-04.csv", text.replace("100", "175"))
+    code, _, err = run(capsys, "import", str(third), "--db", str(db))
+    assert code == 0, err
+    with store.connect(db) as con:
+        created = con.execute("SELECT created_on FROM deal_snapshots WHERE snapshot_on = '2026-12-04' "
+                              "ORDER BY deal_id").fetchall()
+    assert [str(c[0]) for c in created] == ["2026-03-04", "2026-01-02"]   # Opened, month first: both remembered

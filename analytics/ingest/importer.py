@@ -74,6 +74,7 @@ class Prepared:
     details: dict
     options: ImportOptions
     plan: ImportPlan = field(default_factory=ImportPlan)
+    choices: tuple[dict, dict] = ({}, {})   # the column overrides and answers in force (remembered + given)
 
     @property
     def rows_imported(self) -> int:
@@ -183,7 +184,8 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
     details.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
                    notes=raw.notes, snapshot_source=ctx.snapshot_source)
     prepared = Prepared(file_name, sha256_of(data), kind, ctx.snapshot_on, ctx.snapshot_source, raw, used, tables,
-                        rejected, warnings, details, options, plan)
+                        rejected, warnings, details, options, plan,
+                        (overrides, {**remembered, **options.answers()}))
     if prepared.rows_imported == 0:
         first = f" First problem: row {rejected.iloc[0]['row_number']}: {rejected.iloc[0]['reason']}." \
             if len(rejected) else ""
@@ -267,9 +269,8 @@ def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
                 refresh_current(con, import_id)  # the stored current state of every deal (analytics.store.derived)
             if prepared.kind == "stage_history":  # the stages a history shows deals went through
                 stage_config.ensure_history_stages(con, prepared.tables["deal_stage_history"])
-            if prepared.options.overrides or prepared.options.answers():
-                remember_mapping(con, list(prepared.raw.frame.columns), prepared.kind, prepared.options.overrides,
-                                 prepared.options.answers())
+            if prepared.options.overrides or prepared.options.answers():  # new choices: kept with the old ones
+                remember_mapping(con, list(prepared.raw.frame.columns), prepared.kind, *prepared.choices)
     except AlreadyImported:
         return already_result(prepared.file_name)
     rejected = list(zip(prepared.rejected["row_number"].astype(int), prepared.rejected["reason"].astype(str),
