@@ -347,3 +347,15 @@ def test_the_engagement_and_pulse_pages_offer_no_complement(db, monkeypatch):
         for line in (line for text in csvs for line in text.splitlines()):
             assert "Beta" not in line and "Gamma" not in line, line
             assert line.split(",")[1:2] not in (["18"], ["10"], ["19"]), line
+
+
+def test_the_kept_population_follows_every_change_of_the_database(db):
+    build(db, complement_of_one())
+    with store.connect(db) as con:
+        first = privacy.population(con)
+        assert privacy.population(con) is first              # kept for the next call of the same view
+    with store.transaction(db) as con:
+        store.set_setting(con, "wave_period", "quarter")
+    with store.connect(db) as con:
+        again = privacy.population(con)
+    assert again is not first and set(again.wave) == {"2026-Q4"} and set(first.wave) == {"2026-10"}

@@ -28,6 +28,7 @@ it splits no block (and ``survey_groups_available`` never offers it), so filteri
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import duckdb
@@ -172,8 +173,33 @@ def is_group_dimension(name: str, values: pd.Series) -> bool:
     return not given.empty and given.nunique() * 2 <= len(given)
 
 
+_KEPT: dict[tuple, Population] = {}
+_KEPT_LOCK = threading.Lock()
+KEPT_POPULATIONS = 8
+
+
 def population(con: duckdb.DuckDBPyConnection) -> Population:
-    """Every survey response with its wave (per the wave_period setting), groups and answered measures."""
+    """Every survey response with its wave (per the wave_period setting), groups and answered measures.
+
+    Built once per database file and data version (which changes with every import, deletion and setting) and
+    kept for the next metric call: a page asks for it several times per view. It holds data, not anyone's view:
+    the filters are applied per call."""
+    key = (*con.execute("SELECT path, (SELECT data_version FROM meta), (SELECT count(*) FROM survey_responses), "
+                        "(SELECT max(import_id) FROM survey_responses) FROM duckdb_databases() "
+                        "WHERE database_name = current_database()").fetchone(),)
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+    if found is not None and key[0]:
+        return found
+    built = _build_population(con)
+    with _KEPT_LOCK:
+        if len(_KEPT) >= KEPT_POPULATIONS:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = built
+    return built
+
+
+def _build_population(con: duckdb.DuckDBPyConnection) -> Population:
     query = Fragment.format("SELECT import_id, response_no, wave, enps IS NOT NULL AS has_enps FROM ({responses}) "
                             "ORDER BY import_id, response_no", responses=responses_sql(con, None))
     frame = con.execute(*query).df()
