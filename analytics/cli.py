@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analytics import ingest, store
 from analytics.ingest import readers
+from analytics.store.settings import SETTINGS
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
@@ -66,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     show = st_sub.add_parser("show", help="every setting, conversion rate and stage order")
     show.add_argument("--json", action="store_true", help="as one JSON object")
     put = st_sub.add_parser("set", help="change one setting, e.g. settings set stale_days 45")
-    put.add_argument("name", choices=[s.name for s in settings_catalog()])
+    put.add_argument("name", choices=[s.name for s in SETTINGS])
     put.add_argument("value")
     rates = st_sub.add_parser("rates", help="the reporting currency and the conversion rates, "
                                             "e.g. settings rates --currency EUR USD=0.92 GBP=1.17")
@@ -208,12 +209,6 @@ def run_backup(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     print(f"Backed up {store.db_path(args.db).name} to {written}")
     return EXIT_OK
-
-
-def settings_catalog():
-    from analytics.store.settings import SETTINGS
-
-    return SETTINGS
 
 
 def run_settings(args: argparse.Namespace) -> int:

@@ -430,9 +430,10 @@ def _ensure_stages(con: duckdb.DuckDBPyConnection, import_id: int, plan: _Plan, 
                                ordered=True)
     if needs_dates and entries.sql:
         entered = con.execute(*entries).df()
+    decisions = stage_config.plan_stages(con, seen, entered, options.stages)
     if not options.is_sample:  # a new pipeline ordered by weak signals only is a question: nothing is stored
         asked = ImportPlan()
-        for decision in stage_config.plan_stages(con, seen, entered, options.stages):
+        for decision in decisions:
             asked.add_stage_decision(decision)
         asked.refuse_questions(file_name)
-    stage_config.ensure_stages(con, seen, entered, options.stages)
+    stage_config.ensure_stages(con, seen, entered, options.stages, decisions)

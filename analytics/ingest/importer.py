@@ -197,11 +197,13 @@ def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_
     """What the file holds: the user's choice, else its headers, else survey answers seen in its cells."""
     columns = list(raw.frame.columns)
     if options.kind:
-        kind, evidence, confidence = options.kind, "kind_user", HIGH
+        kind, evidence, confidence, args = options.kind, "kind_user", HIGH, {}
     else:
-        kind, evidence, confidence = mapping.detect_kind(columns), "kind_headers", HIGH
+        kind, evidence, confidence, args = mapping.detect_kind(columns), "kind_headers", HIGH, {}
         if kind is None:
-            kind, evidence, confidence = _survey_by_values(raw.frame), "kind_answer_values", MEDIUM
+            questions = _survey_by_values(raw.frame)
+            kind, evidence, confidence, args = ("survey" if questions else None), "kind_answer_values", MEDIUM, \
+                {"n": questions}
     if kind is None:
         raise ImportRejected(named(file_name, "no column looks like a deal stage, a survey question or a 1:1 "
                                     "meeting date. Check that you exported the right report, or choose what the "
@@ -210,8 +212,6 @@ def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_
     if kind not in KINDS:
         raise ImportRejected(named(file_name, f"{kind.replace('_', ' ')} files are not supported yet; "
                                     "export the deals report instead."))
-    args = {"n": len(survey_mapping.map_survey_columns(raw.frame.head(500)).questions)} \
-        if evidence == "kind_answer_values" else {}
     plan.add("kind", kind, evidence, confidence, fix="--kind deals|survey|one_on_ones|stage_history", **args)
     return kind
 
@@ -243,14 +243,16 @@ def _snapshot_plan(ctx: Context, kind: str) -> list[ImportWarning]:
     return []
 
 
-def _survey_by_values(frame: pd.DataFrame) -> str | None:
-    """'survey' when the headers say nothing but the cells show survey answers (survey_mapping.question_evidence)."""
+def _survey_by_values(frame: pd.DataFrame) -> int:
+    """When the headers say nothing: how many columns hold answers on a scale (the eNPS and the questions), if the
+    cells are survey answers (survey_mapping.question_evidence); 0 when they are not."""
     try:
         sample = frame.head(500)
         found = survey_mapping.map_survey_columns(sample)
     except mapping.MappingError:
-        return None
-    return "survey" if survey_mapping.question_evidence(found, sample) else None
+        return 0
+    evidence = survey_mapping.question_evidence(found, sample)
+    return len(found.questions) + bool(found.enps) if evidence else 0
 
 
 def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:

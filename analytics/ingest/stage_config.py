@@ -394,11 +394,15 @@ def _entries(entered: pd.DataFrame) -> pd.DataFrame:
 # --- storing -------------------------------------------------------------------------------------------------
 
 def ensure_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd.DataFrame,
-                  chosen: dict[str, list[str]] | None = None) -> list[StageDecision]:
+                  chosen: dict[str, list[str]] | None = None,
+                  decisions: list[StageDecision] | None = None) -> list[StageDecision]:
     """Store what ``plan_stages`` decides, inside the caller's transaction: a new pipeline's configuration; a
     configured pipeline's new stages at their place (stored stages keep their probability, outcome and source);
-    for a pipeline in ``chosen``, the user's order of its open stages (source "user"). Returns the decisions."""
-    decisions = plan_stages(con, deals, entered, chosen)
+    for a pipeline in ``chosen``, the user's order of its open stages (source "user"). ``decisions``: those
+    ``plan_stages`` already gave for the same deals in the same transaction (not planned again). Returns the
+    decisions."""
+    if decisions is None:
+        decisions = plan_stages(con, deals, entered, chosen)
     for decision in decisions:
         _store(con, decision, _chosen_for(chosen or {}, decision.pipeline) is not None)
     return decisions
