@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -126,6 +126,25 @@ CREATE TABLE fx_rates_v5 (currency TEXT PRIMARY KEY, rate {RATE} NOT NULL CHECK 
 INSERT INTO fx_rates_v5 SELECT currency, rate FROM fx_rates;
 DROP TABLE fx_rates;
 ALTER TABLE fx_rates_v5 RENAME TO fx_rates;
+""",
+    # 5 -> 6: forecast calls, sales teams and survey headcounts (what people type or import beside the exports).
+    # forecast_calls — grain: one row per submission; a call is never overwritten: the call of a week for
+    #   (level, name, period) is its latest submission that week (week_of = the Monday of submitted_on's week).
+    #   level 'owner' = a rep's call (name = owner as in the deals), 'team' = a manager's call for a team.
+    # sales_teams — grain: one row per owner: the team (and its manager) the owner's calls roll up to.
+    # headcount — grain: one row per group and wave: how many people a group holds (groups = JSON object
+    #   {dimension: value}, '{}' = everyone; wave NULL = every wave); import_id NULL = typed in Settings.
+    5: f"""
+CREATE TABLE IF NOT EXISTS forecast_calls (
+    level TEXT NOT NULL CHECK (level IN ('owner', 'team')), name TEXT NOT NULL, period TEXT NOT NULL,
+    commit_amount {MONEY} CHECK (commit_amount >= 0), best_case {MONEY} CHECK (best_case >= 0),
+    submitted_on DATE NOT NULL, week_of DATE NOT NULL, source TEXT NOT NULL DEFAULT 'app',
+    submitted_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+CREATE TABLE IF NOT EXISTS sales_teams (owner TEXT PRIMARY KEY, team TEXT NOT NULL, manager TEXT);
+CREATE TABLE IF NOT EXISTS headcount (
+    import_id BIGINT, wave TEXT, groups TEXT NOT NULL, headcount INTEGER NOT NULL CHECK (headcount >= 0)
+);
 """,
 }
 
