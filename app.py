@@ -14,7 +14,9 @@ from ui import auth, common, fmt
 from ui.i18n import LANGUAGES, set_language, t
 
 HERE = Path(__file__).parent
-st.set_page_config(page_title="Pipeline Pulse", page_icon=":material/monitoring:", layout="wide")
+# The tab icon is a file shipped with the app: a ":material/..:" or emoji icon makes the browser fetch it from
+# a public font server, and the app promises to work with no network.
+st.set_page_config(page_title="Pipeline Pulse", page_icon=str(HERE / "ui" / "assets" / "icon.png"), layout="wide")
 
 
 def choose_language() -> None:

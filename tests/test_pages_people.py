@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_storage import MediaFileKind
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -41,7 +42,7 @@ def downloads(monkeypatch) -> list[tuple[str, bytes]]:
     original = MemoryMediaFileStorage.load_and_get_id
 
     def spy(self, path_or_data, mimetype, kind, filename=None):
-        if isinstance(path_or_data, bytes):
+        if isinstance(path_or_data, bytes) and kind == MediaFileKind.DOWNLOADABLE:  # not the tab icon
             saved.append((filename or "", path_or_data))
         return original(self, path_or_data, mimetype, kind, filename)
 

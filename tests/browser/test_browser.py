@@ -46,6 +46,9 @@ def test_deep_link_on_a_fresh_server(server, page, name):
 
 
 def test_every_page_renders_its_charts(server, page):
+    outside = []  # the app promises to work with no network: the browser fetches nothing from elsewhere
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith((server.url, "data:", "blob:", "about:")) else None)
     page.goto(server.url)
     wait_ready(page)
     for name, path in PAGES.items():
@@ -55,6 +58,7 @@ def test_every_page_renders_its_charts(server, page):
         if name not in ("import", "settings"):
             page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
         screenshot(page, f"page_{name}")
+    assert outside == []
 
 
 def test_uploading_a_file_changes_the_kpis(server, page, tmp_path):
