@@ -57,6 +57,7 @@ navigation = st.navigation(auth.visible_pages(user, {
         page("sales/forecast.py", "Forecast", ":material/trending_up:", url_path="forecast"),
         page("sales/movement.py", "Pipeline movement", ":material/waterfall_chart:", url_path="movement"),
         page("sales/priorities.py", "Priorities", ":material/target:", url_path="priorities"),
+        page("sales/scorecards.py", "Scorecards", ":material/leaderboard:", url_path="scorecards"),
     ],
     t("People"): [
         page("people/engagement.py", "Engagement (eNPS)", ":material/favorite:", url_path="engagement"),

@@ -21,7 +21,8 @@ from ui import auth, common
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = (ROOT / "app.py").read_text(encoding="utf-8")
-SALES_PAGES = [p for p in ("sales/pipeline.py", "sales/forecast.py", "sales/movement.py", "sales/priorities.py")
+SALES_PAGES = [p for p in ("sales/pipeline.py", "sales/forecast.py", "sales/movement.py", "sales/priorities.py",
+                          "sales/scorecards.py")
                if f'"{p}"' in APP]
 PEOPLE_PAGES = ["people/engagement.py", "people/pulse.py", "people/one_on_ones.py"]
 PEOPLE_URLS = ["engagement", "pulse", "one-on-ones"]

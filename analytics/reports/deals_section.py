@@ -12,6 +12,8 @@ from analytics.sales.funnel import funnel, main_pipeline
 from analytics.sales.kpis import kpis
 from analytics.sales.movement import movement_report
 from analytics.sales.priorities import ACTION_TEXTS, priority_list
+from analytics.sales.scope import BLANK_GROUP
+from analytics.sales.scorecards import scorecards
 from analytics.sales.stage_time import days_in_stage_median
 
 # A forecast row of METRICS.md 7, exactly: one per calendar month from the as-of month on, configured p.
@@ -30,7 +32,8 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     fewer than two; see analytics/movement.py).
     Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
     forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion;
-    priorities = the top 20 open deals by expected value (``priorities_report``), always the current state.
+    priorities = the top 20 open deals by expected value (``priorities_report``), always the current state;
+    scorecards = one object per owner (``scorecards_report``), over the period when one is given.
     """
     if latest_snapshot_on(con) is None:
         return None
@@ -49,7 +52,21 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
         "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
         "movement": movement_report(con),
         "priorities": priorities_report(con),
+        "scorecards": scorecards_report(con, date_from, date_to),
     }
+
+
+def scorecards_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
+                      date_to: dt.date | None = None) -> list[dict] | None:
+    """One object per owner: the columns of ``scorecards.scorecards`` (window = --from/--to, else the last six
+    complete months before the latest snapshot) plus window_from and window_to (ISO dates); codes (note,
+    coverage_reason) as codes. None when no deal has an owner."""
+    result = scorecards(con, date_from=date_from, date_to=date_to)
+    if set(result.table["owner"]) <= {BLANK_GROUP}:
+        return None
+    window = {"window_from": result.window_from.isoformat(), "window_to": result.window_to.isoformat()}
+    return [{"owner": row["owner"], **window, **{k: v for k, v in row.items() if k != "owner"}}
+            for row in _records(result.table)]
 
 
 def priorities_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:

@@ -14,7 +14,8 @@ or a small dataclass. The modules, by question asked:
 * ``forecast`` — the forecast by period with its range, categories, accuracy of past snapshots;
 * ``scenarios`` — what-if arithmetic over the forecast, and saved scenarios;
 * ``quotas`` — quotas per period and owner, and their coverage;
-* ``priorities`` — what won deals have in common, a score, the ranked list of deals to work on.
+* ``priorities`` — what won deals have in common, a score, the ranked list of deals to work on;
+* ``scorecards`` — per owner over a window: created, win rates, cycle, slips, stale share, pipeline needed.
 
 Sales metrics import the store, never the importer.
 """
