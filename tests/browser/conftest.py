@@ -95,6 +95,15 @@ def server(tmp_path):
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """One app for the tests of a module that only look (no upload, no setting saved): a server start and the
+    sample load are paid once. Tests that change the data take ``server``, their own."""
+    running = Server(tmp_path_factory.mktemp("shared") / "pulse.duckdb")
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -20,8 +20,8 @@ def kpi(page, label: str) -> str:
     return tile.locator('[data-testid="stMetricValue"]').inner_text()
 
 
-def test_first_visit_shows_the_sample_dashboard(server, page):
-    page.goto(server.url)
+def test_first_visit_shows_the_sample_dashboard(shared_server, page):
+    page.goto(shared_server.url)
     wait_ready(page)
     page.get_by_text("Open pipeline").first.wait_for(timeout=120_000)
     page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=120_000)
@@ -45,14 +45,14 @@ def test_deep_link_on_a_fresh_server(server, page, name):
     assert "app" not in nav.lower().split() and "Pipeline" in nav  # only the navigation built in app.py
 
 
-def test_every_page_renders_its_charts(server, page):
+def test_every_page_renders_its_charts(shared_server, page):
     outside = []  # the app promises to work with no network: the browser fetches nothing from elsewhere
     page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith((server.url, "data:", "blob:", "about:")) else None)
-    page.goto(server.url)
+            if not request.url.startswith((shared_server.url, "data:", "blob:", "about:")) else None)
+    page.goto(shared_server.url)
     wait_ready(page)
     for name, path in PAGES.items():
-        page.goto(f"{server.url}/{path}")
+        page.goto(f"{shared_server.url}/{path}")
         wait_ready(page)
         assert_no_error(page)
         if name not in ("import", "settings"):
@@ -78,8 +78,8 @@ def test_uploading_a_file_changes_the_kpis(server, page, tmp_path):
     assert kpi(page, "Open pipeline") != before
 
 
-def test_switching_the_language_changes_the_labels(server, page):
-    page.goto(server.url)
+def test_switching_the_language_changes_the_labels(shared_server, page):
+    page.goto(shared_server.url)
     wait_ready(page)
     kpi(page, "Open pipeline")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
@@ -95,8 +95,8 @@ def test_switching_the_language_changes_the_labels(server, page):
     screenshot(page, "dashboard_fr")
 
 
-def test_a_what_if_slider_updates_the_forecast(server, page):
-    page.goto(f"{server.url}/forecast")
+def test_a_what_if_slider_updates_the_forecast(shared_server, page):
+    page.goto(f"{shared_server.url}/forecast")
     wait_ready(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=120_000)
     main = page.locator('[data-testid="stMainBlockContainer"]')
