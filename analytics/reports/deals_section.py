@@ -14,8 +14,12 @@ from analytics.sales.movement import movement_report
 from analytics.sales.priorities import ACTION_TEXTS, priority_list
 from analytics.sales.stage_time import days_in_stage_median
 
-# A forecast row of METRICS.md 7, exactly: one per calendar month from the as-of month on, configured p.
-FORECAST_ROW_KEYS = ("period", "won_amount", "expected", "p10", "p50", "p90")
+# A forecast row of METRICS.md 7: one per calendar month from the as-of month on, configured p. JSON key ->
+# column of ``Forecast.periods``: ``expected`` is the period's forecast (won + expected from open deals, the mean
+# of the distribution whose p10/p50/p90 are given); ``expected_open`` the open deals' part alone.
+FORECAST_ROW_COLUMNS = {"period": "period", "won_amount": "won_amount", "expected": "forecast",
+                        "expected_open": "expected", "p10": "p10", "p50": "p50", "p90": "p90"}
+FORECAST_ROW_KEYS = tuple(FORECAST_ROW_COLUMNS)
 
 
 def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
@@ -44,7 +48,8 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
         "funnel": _records(steps[["stage", "reached", "reached_amount", "conversion_to_next",
                                   "cumulative_conversion"]]),
         "days_in_stage_median": days_in_stage_median(con, pipeline),
-        "forecast": _records(forecast.months[list(FORECAST_ROW_KEYS)]),
+        "forecast": _records(forecast.months[list(FORECAST_ROW_COLUMNS.values())].set_axis(
+            list(FORECAST_ROW_COLUMNS), axis=1)),
         "forecast_no_close_date": forecast.no_close_date,
         "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
         "movement": movement_report(con),
