@@ -442,7 +442,12 @@ def test_no_accuracy_with_a_single_snapshot(sales):
 def test_deals_report_forecast_rows_are_exactly_the_contract(sales):
     forecast = deals_report(sales)["forecast"]
     assert [list(row) for row in forecast] == [["period", "won_amount", "expected", "expected_open", "p10", "p50",
-                                                "p90"]] * 2
+                                                "p90", "expected_new", "p10_with_new", "p50_with_new",
+                                                "p90_with_new"]] * 2
+    # new deals, 12 months 2025-11..2026-10: created X Y Z P W1 W2 W3 L1 L2 = 9 / 12 = 0.75 a month; closed W2 W3
+    # won, L1 L2 lost: 0.5; average won (3000 + 1000) / 2 = 2000; cycle 30 days -> 750 a month from Dec 20 on:
+    # November 0, December 750 x 12/31 (Dec 20..31)
+    assert [r["expected_new"] for r in forecast] == pytest.approx([0, 750 * 12 / 31])
     # Nov: won 3000 + open 900 -> expected 3900; Dec: nothing won + open 2600
     assert [(r["period"], r["won_amount"], r["expected_open"], r["expected"]) for r in forecast] == [
         ("2026-11", 3000.0, pytest.approx(900.0), pytest.approx(3900.0)),

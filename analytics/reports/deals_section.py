@@ -11,14 +11,19 @@ from analytics.sales.forecast import forecast_by_month
 from analytics.sales.funnel import funnel, main_pipeline
 from analytics.sales.kpis import kpis
 from analytics.sales.movement import movement_report
+from analytics.sales.new_deals import NewDealModel
 from analytics.sales.priorities import ACTION_TEXTS, priority_list
 from analytics.sales.stage_time import days_in_stage_median
 
 # A forecast row of METRICS.md 7: one per calendar month from the as-of month on, configured p. JSON key ->
 # column of ``Forecast.periods``: ``expected`` is the period's forecast (won + expected from open deals, the mean
 # of the distribution whose p10/p50/p90 are given); ``expected_open`` the open deals' part alone.
+# The part of deals not created yet (analytics/sales/new_deals.py, null without history): expected_new, and
+# p10/p50/p90_with_new, the range of won + open deals + new deals (its mean is expected + expected_new).
 FORECAST_ROW_COLUMNS = {"period": "period", "won_amount": "won_amount", "expected": "forecast",
-                        "expected_open": "expected", "p10": "p10", "p50": "p50", "p90": "p90"}
+                        "expected_open": "expected", "p10": "p10", "p50": "p50", "p90": "p90",
+                        "expected_new": "expected_new", "p10_with_new": "p10_with_new",
+                        "p50_with_new": "p50_with_new", "p90_with_new": "p90_with_new"}
 FORECAST_ROW_KEYS = tuple(FORECAST_ROW_COLUMNS)
 
 
@@ -33,7 +38,8 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     stage-history imports, else snapshots. ``movement`` compares the last two snapshot dates (None with
     fewer than two; see analytics/movement.py).
     Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
-    forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion;
+    forecast_no_close_date, forecast_past_due_in_first_month, forecast_new_deals (the history the new-deal part
+    is estimated from, or the reason it is absent: ``new_deals_report``); funnel rows add cumulative_conversion;
     priorities = the top 20 open deals by expected value (``priorities_report``), always the current state.
     """
     if latest_snapshot_on(con) is None:
@@ -41,7 +47,7 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     headline = kpis(con, date_from=date_from, date_to=date_to)
     pipeline = main_pipeline(con, date_from=date_from, date_to=date_to)
     steps = funnel(con, pipeline, date_from=date_from, date_to=date_to)
-    forecast = forecast_by_month(con)
+    forecast = forecast_by_month(con, with_new_deals=True)
     return {
         **headline.as_dict(),
         "funnel_pipeline": pipeline,
@@ -52,9 +58,23 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
             list(FORECAST_ROW_COLUMNS), axis=1)),
         "forecast_no_close_date": forecast.no_close_date,
         "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
+        "forecast_new_deals": new_deals_report(forecast.new_deals),
         "movement": movement_report(con),
         "priorities": priorities_report(con),
     }
+
+
+def new_deals_report(model: NewDealModel) -> dict:
+    """The history the forecast's new-deal part comes from (analytics/sales/new_deals.py): reason (None, or the
+    code saying why the part is absent), lookback_months, window_from / window_to, created_per_month,
+    win_rate, avg_won_amount, cycle_days, starts_on (the first day a new deal can close), expected_per_month."""
+    def day(value):
+        return None if value is None else value.isoformat()
+    return {"reason": model.reason, "lookback_months": model.lookback_months,
+            "window_from": day(model.window_from), "window_to": day(model.window_to),
+            "created_per_month": model.created_per_month, "win_rate": model.win_rate,
+            "avg_won_amount": model.mean_won, "cycle_days": model.cycle_days, "starts_on": day(model.starts_on),
+            "expected_per_month": model.expected_per_month}
 
 
 def priorities_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:
