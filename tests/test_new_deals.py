@@ -231,7 +231,13 @@ def test_reasons_in_order(history, tmp_path):
 
 def test_report_json_forecast_keys(history_path, capsys):
     assert cli.main(["report", "--json", "--db", str(history_path)]) == 0
-    forecast = json.loads(capsys.readouterr().out)["deals"]["forecast"]
+    deals = json.loads(capsys.readouterr().out)["deals"]
+    forecast = deals["forecast"]
+    # the history (explained below): 12 months 2025-11-01..2026-10-31, first close 2026-11-20 + 30 days
+    assert deals["forecast_new_deals"] == {
+        "reason": None, "lookback_months": 12, "window_from": "2025-11-01", "window_to": "2026-10-31",
+        "created_per_month": 1.25, "win_rate": 0.5, "avg_won_amount": 20.0, "cycle_days": 30.0,
+        "starts_on": "2026-12-20", "expected_per_month": 12.5}
     assert [row["period"] for row in forecast] == ["2026-11", "2026-12", "2027-01", "2027-02"]
     assert all({"expected", "expected_open", "expected_new", "p10_with_new", "p50_with_new", "p90_with_new"}
                <= set(row) for row in forecast)
@@ -246,7 +252,9 @@ def test_report_json_forecast_keys(history_path, capsys):
 def test_report_json_without_history_gives_nulls(tmp_path):
     database(tmp_path / "blank.duckdb", fixture_deals(created=False))
     with store.connect(tmp_path / "blank.duckdb") as con:
-        forecast = deals_report(con)["forecast"]
+        report = deals_report(con)
+    forecast = report["forecast"]
+    assert report["forecast_new_deals"]["reason"] == "no_created_dates"
     assert [(row["expected_new"], row["p10_with_new"], row["p50_with_new"], row["p90_with_new"])
             for row in forecast] == [(None, None, None, None)] * 4
     assert forecast[1]["expected"] == pytest.approx(800)

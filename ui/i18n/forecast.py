@@ -210,4 +210,7 @@ FR: dict[str, str] = {
         "médian, {days} jours, après le dernier instantané). Historique : du {first} au {last}. Sa fourchette tient "
         "le nombre de nouveaux gains pour aléatoire (loi de Poisson) et tire le montant de chaque gain parmi les "
         "affaires gagnées de cet historique.",
+    "Won {won} + from open deals {open} + from deals not created yet {new}.":
+        "Gagné {won} + des affaires ouvertes {open} + des affaires pas encore créées {new}.",
+    "Won {won} + from open deals {open}.": "Gagné {won} + des affaires ouvertes {open}.",
 }

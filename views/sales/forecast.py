@@ -225,17 +225,22 @@ def what_if(forecast: fc.Forecast, inputs: scenarios.ScenarioInputs, saved: pd.D
         st.plotly_chart(charts_forecast.forecast_chart(frame, currency, projection=projection,
                                                        scenario=scenario != scenarios.BASELINE, compared=others),
                         width="stretch", key="forecast_chart")
-        delta_row(frame, scenario, currency)
+        delta_row(frame, scenario, currency, projection)
     scenario_tools(scenario, saved, frame, others, currency)
 
 
-def delta_row(frame: pd.DataFrame, scenario: scenarios.Scenario, currency: str | None) -> None:
+def delta_row(frame: pd.DataFrame, scenario: scenarios.Scenario, currency: str | None, projection: bool) -> None:
     money = lambda v: fmt.money_short(v, currency)  # noqa: E731
     base, other = frame["baseline_total"].sum(), frame["scenario_total"].sum()
     moved = scenario != scenarios.BASELINE
     first = frame.iloc[0]
     cells = st.columns(3)
-    cells[0].metric(t("Baseline, periods shown"), money(base))
+    parts = (t("Won {won} + from open deals {open} + from deals not created yet {new}.",
+               won=money(frame["won_amount"].sum()), open=money(frame["baseline_expected"].sum()),
+               new=money(frame["baseline_projection"].sum())) if projection else
+             t("Won {won} + from open deals {open}.", won=money(frame["won_amount"].sum()),
+               open=money(frame["baseline_expected"].sum())))
+    cells[0].metric(t("Baseline, periods shown"), money(base), help=parts)
     cells[1].metric(t("Scenario, periods shown"), money(other), fmt.delta(other - base, money) if moved else None,
                     help=t("The scenario's total minus the baseline's, over the periods on the chart."))
     cells[2].metric(t("Scenario {period}", period=first.period), money(first.scenario_total),
