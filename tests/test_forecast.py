@@ -155,11 +155,14 @@ def test_imported_forecast_by_quarter(imported):
 def test_report_json_forecast_rows(imported_path, capsys):
     assert cli.main(["report", "--json", "--db", str(imported_path)]) == 0
     forecast = json.loads(capsys.readouterr().out)["deals"]["forecast"]
-    assert [set(row) for row in forecast] == [{"period", "won_amount", "expected", "p10", "p50", "p90"}] * 4
-    # the hand computation of test_imported_forecast_by_month
-    assert [(r["period"], r["won_amount"], r["expected"]) for r in forecast] == [
-        ("2026-11", 2500.0, pytest.approx(1700.0)), ("2026-12", 0.0, pytest.approx(2200.0)),
-        ("2027-01", 0.0, 0.0), ("2027-02", 0.0, pytest.approx(600.0))]
+    assert all({"period", "won_amount", "expected", "expected_open", "p10", "p50", "p90"} <= set(row)
+               for row in forecast) and len(forecast) == 4
+    # the hand computation of test_imported_forecast_by_month: expected_open = the open deals' part,
+    # expected = the period's forecast = won_amount + expected_open (Nov 2500 + 1700 = 4200)
+    assert [(r["period"], r["won_amount"], r["expected_open"], r["expected"]) for r in forecast] == [
+        ("2026-11", 2500.0, pytest.approx(1700.0), pytest.approx(4200.0)),
+        ("2026-12", 0.0, pytest.approx(2200.0), pytest.approx(2200.0)),
+        ("2027-01", 0.0, 0.0, 0.0), ("2027-02", 0.0, pytest.approx(600.0), pytest.approx(600.0))]
     assert all(r["p10"] <= r["p50"] <= r["p90"] for r in forecast)
     # November: P10..P90 lie between the won amount alone and everything won (2500 + 1000 + 1500)
     assert 2500 <= forecast[0]["p10"] and forecast[0]["p90"] <= 5000
@@ -438,6 +441,14 @@ def test_no_accuracy_with_a_single_snapshot(sales):
 
 def test_deals_report_forecast_rows_are_exactly_the_contract(sales):
     forecast = deals_report(sales)["forecast"]
-    assert [list(row) for row in forecast] == [["period", "won_amount", "expected", "p10", "p50", "p90"]] * 2
-    assert [(r["period"], r["won_amount"], r["expected"]) for r in forecast] == [
-        ("2026-11", 3000.0, pytest.approx(900.0)), ("2026-12", 0.0, pytest.approx(2600.0))]
+    assert [list(row) for row in forecast] == [["period", "won_amount", "expected", "expected_open", "p10", "p50",
+                                                "p90", "expected_new", "p10_with_new", "p50_with_new",
+                                                "p90_with_new"]] * 2
+    # new deals, 12 months 2025-11..2026-10: created X Y Z P W1 W2 W3 L1 L2 = 9 / 12 = 0.75 a month; closed W2 W3
+    # won, L1 L2 lost: 0.5; average won (3000 + 1000) / 2 = 2000; cycle 30 days -> 750 a month from Dec 20 on:
+    # November 0, December 750 x 12/31 (Dec 20..31)
+    assert [r["expected_new"] for r in forecast] == pytest.approx([0, 750 * 12 / 31])
+    # Nov: won 3000 + open 900 -> expected 3900; Dec: nothing won + open 2600
+    assert [(r["period"], r["won_amount"], r["expected_open"], r["expected"]) for r in forecast] == [
+        ("2026-11", 3000.0, pytest.approx(900.0), pytest.approx(3900.0)),
+        ("2026-12", 0.0, pytest.approx(2600.0), pytest.approx(2600.0))]

@@ -42,7 +42,15 @@ def traces(at: AppTest) -> dict[str, dict]:
 def test_page_renders_with_forecast_bars_and_range(sample_db):
     at = open_view("forecast.py")
     shown = traces(at)
-    assert {"Won", "Expected from open deals", "Likely range (P10–P90)"} <= set(shown)
+    assert {"Won", "Expected from open deals", "Likely range from open deals (P10–P90)",
+            "Projection: deals not created yet (run rate)", "Likely range with deals not created yet (P10–P90)"} \
+        <= set(shown)
+    # the wider range sits on won + open + new deals, the projection bars are the same new-deal part (one history)
+    total = [sum(parts) for parts in zip(numbers(shown["Won"]), numbers(shown["Expected from open deals"]),
+                                         numbers(shown["Projection: deals not created yet (run rate)"]), strict=True)]
+    with_new = shown["Likely range with deals not created yet (P10–P90)"]
+    assert numbers(with_new) == pytest.approx(total[:len(numbers(with_new))])
+    assert any(m.label == "From deals not created yet" for m in at.metric)
     assert "Scenario" not in shown                      # every lever at rest: no scenario line
     assert shown["Won"]["x"][0] == "2026-11"            # the sample's as-of month (2026-11-27)
     assert any(m.label.startswith("Forecast 2026-11") for m in at.metric)
@@ -122,3 +130,21 @@ def test_page_in_french(sample_db, lang):
     at = open_view("forecast.py", lang)
     assert at.title[0].value == "Prévision"
     assert "Gagnées" in {trace["name"] for trace in figure(at, "Prévision par période")["data"]}
+
+
+def test_without_history_the_page_says_why_there_is_no_new_deal_part(db):
+    """Deals without created dates: no part of deals not created yet, and the page says why."""
+    from datetime import date
+
+    from tests.sales_fixtures import add_snapshot, add_stages
+    with store.transaction(db) as con:
+        add_stages(con, [("Sales", "Early", 1, 0.25, "open"), ("Sales", "Won", 2, 1.0, "won"),
+                         ("Sales", "Lost", 3, 0.0, "lost")])
+        add_snapshot(con, date(2026, 11, 20), [
+            {"deal_id": "O1", "stage": "Early", "amount": 1000, "close_on": date(2026, 12, 15)},
+            {"deal_id": "W1", "stage": "Won", "amount": 500, "close_on": date(2026, 11, 5)}])
+    at = open_view("forecast.py")
+    assert "Not enough history for deals not created yet: the exports have no created date." in \
+        [caption.value for caption in at.caption]
+    assert "Likely range with deals not created yet (P10–P90)" not in traces(at)
+    assert [m.value for m in at.metric if m.label == "From deals not created yet"] == ["—"]

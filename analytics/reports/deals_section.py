@@ -11,13 +11,22 @@ from analytics.sales.forecast import forecast_by_month
 from analytics.sales.funnel import funnel, main_pipeline
 from analytics.sales.kpis import kpis
 from analytics.sales.movement import movement_report
+from analytics.sales.new_deals import NewDealModel
 from analytics.sales.priorities import ACTION_TEXTS, priority_list
 from analytics.sales.scope import BLANK_GROUP
 from analytics.sales.scorecards import scorecards
 from analytics.sales.stage_time import days_in_stage_median
 
-# A forecast row of METRICS.md 7, exactly: one per calendar month from the as-of month on, configured p.
-FORECAST_ROW_KEYS = ("period", "won_amount", "expected", "p10", "p50", "p90")
+# A forecast row of METRICS.md 7: one per calendar month from the as-of month on, configured p. JSON key ->
+# column of ``Forecast.periods``: ``expected`` is the period's forecast (won + expected from open deals, the mean
+# of the distribution whose p10/p50/p90 are given); ``expected_open`` the open deals' part alone.
+# The part of deals not created yet (analytics/sales/new_deals.py, null without history): expected_new, and
+# p10/p50/p90_with_new, the range of won + open deals + new deals (its mean is expected + expected_new).
+FORECAST_ROW_COLUMNS = {"period": "period", "won_amount": "won_amount", "expected": "forecast",
+                        "expected_open": "expected", "p10": "p10", "p50": "p50", "p90": "p90",
+                        "expected_new": "expected_new", "p10_with_new": "p10_with_new",
+                        "p50_with_new": "p50_with_new", "p90_with_new": "p90_with_new"}
+FORECAST_ROW_KEYS = tuple(FORECAST_ROW_COLUMNS)
 
 
 def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
@@ -31,7 +40,8 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     stage-history imports, else snapshots. ``movement`` compares the last two snapshot dates (None with
     fewer than two; see analytics/movement.py).
     Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
-    forecast_no_close_date, forecast_past_due_in_first_month; funnel rows add cumulative_conversion;
+    forecast_no_close_date, forecast_past_due_in_first_month, forecast_new_deals (the history the new-deal part
+    is estimated from, or the reason it is absent: ``new_deals_report``); funnel rows add cumulative_conversion;
     priorities = the top 20 open deals by expected value (``priorities_report``), always the current state;
     scorecards = one object per owner (``scorecards_report``), over the period when one is given.
     """
@@ -40,16 +50,18 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     headline = kpis(con, date_from=date_from, date_to=date_to)
     pipeline = main_pipeline(con, date_from=date_from, date_to=date_to)
     steps = funnel(con, pipeline, date_from=date_from, date_to=date_to)
-    forecast = forecast_by_month(con)
+    forecast = forecast_by_month(con, with_new_deals=True)
     return {
         **headline.as_dict(),
         "funnel_pipeline": pipeline,
         "funnel": _records(steps[["stage", "reached", "reached_amount", "conversion_to_next",
                                   "cumulative_conversion"]]),
         "days_in_stage_median": days_in_stage_median(con, pipeline),
-        "forecast": _records(forecast.months[list(FORECAST_ROW_KEYS)]),
+        "forecast": _records(forecast.months[list(FORECAST_ROW_COLUMNS.values())].set_axis(
+            list(FORECAST_ROW_COLUMNS), axis=1)),
         "forecast_no_close_date": forecast.no_close_date,
         "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
+        "forecast_new_deals": new_deals_report(forecast.new_deals),
         "movement": movement_report(con),
         "priorities": priorities_report(con),
         "scorecards": scorecards_report(con, date_from, date_to),
@@ -67,6 +79,19 @@ def scorecards_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None 
     window = {"window_from": result.window_from.isoformat(), "window_to": result.window_to.isoformat()}
     return [{"owner": row["owner"], **window, **{k: v for k, v in row.items() if k != "owner"}}
             for row in _records(result.table)]
+
+
+def new_deals_report(model: NewDealModel) -> dict:
+    """The history the forecast's new-deal part comes from (analytics/sales/new_deals.py): reason (None, or the
+    code saying why the part is absent), lookback_months, window_from / window_to, created_per_month,
+    win_rate, avg_won_amount, cycle_days, starts_on (the first day a new deal can close), expected_per_month."""
+    def day(value):
+        return None if value is None else value.isoformat()
+    return {"reason": model.reason, "lookback_months": model.lookback_months,
+            "window_from": day(model.window_from), "window_to": day(model.window_to),
+            "created_per_month": model.created_per_month, "win_rate": model.win_rate,
+            "avg_won_amount": model.mean_won, "cycle_days": model.cycle_days, "starts_on": day(model.starts_on),
+            "expected_per_month": model.expected_per_month}
 
 
 def priorities_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:

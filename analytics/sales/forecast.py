@@ -11,6 +11,11 @@ Conventions are those written at the top of ``analytics.sales.scope``. Choices w
   the rest of the period's deals, when there are more, add a normal term with their mean and variance
   (method 'mixed'): many small deals are close to normal, a few big ones are not. Draws are shared between
   periods (each period's own percentiles are what is reported, never a sum across periods).
+* With ``with_new_deals``, each period also gets the revenue of deals not created yet
+  (``analytics.sales.new_deals``: its model, history and reasons): expected_new, and the range of the period's
+  total = won + open deals + new deals, drawn jointly (draw j of the open deals + draw j of the new deals, so the
+  total's mean is forecast + expected_new and its percentiles are ordered). Without the history, those columns
+  are empty and ``Forecast.new_deals.reason`` says why.
 * Forecast categories sum the amount (not weighted) of the open deals closing in the period by category,
   won deals closed in the period counting as Closed.
 """
@@ -26,6 +31,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
 from analytics.sales.kpis import win_rates
+from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
 from analytics.sales.scope import ALL_DEALS, cohort_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment, checked
 
@@ -70,6 +76,9 @@ ORDER BY period_start, k.value, k.p
 
 FORECAST_COLUMNS = ["period", "period_start", "won_amount", "expected", "forecast", "p10", "p50", "p90",
                     "open_count", "method"]
+# With with_new_deals: the deals not created yet (expected_new), and the range of won + open + new deals.
+NEW_DEAL_COLUMNS = ["expected_new", "forecast_with_new", "p10_with_new", "p50_with_new", "p90_with_new",
+                    "new_method"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class Forecast:
     past_due_in_first_month: int
     probability: str
     grain: str = "month"
+    new_deals: NewDealModel | None = None   # the model of deals not created yet, when asked for
 
     @property
     def months(self) -> pd.DataFrame:
@@ -94,15 +104,18 @@ def period_label(start: dt.date, grain: str = "month") -> str:
 
 
 def forecast_by_month(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,
-                      seed: int = 42, draws: int = 10_000, probability: str = "configured") -> Forecast:
+                      seed: int = 42, draws: int = 10_000, probability: str = "configured",
+                      with_new_deals: bool = False, lookback_months: int = LOOKBACK_MONTHS) -> Forecast:
     """``forecast_by_period`` by calendar month (the ``forecast`` rows of ``report --json``)."""
     return forecast_by_period(con, grain="month", flt=flt, as_of=as_of, seed=seed, draws=draws,
-                              probability=probability)
+                              probability=probability, with_new_deals=with_new_deals,
+                              lookback_months=lookback_months)
 
 
 def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", flt: DealFilter = ALL_DEALS,
                        as_of: dt.date | None = None, seed: int = 42, draws: int = 10_000,
-                       probability: str = "configured") -> Forecast:
+                       probability: str = "configured", with_new_deals: bool = False,
+                       lookback_months: int = LOOKBACK_MONTHS) -> Forecast:
     """Won amount + expected value of the open deals, per month or quarter of close_on, with a P10-P90 range.
 
     Grain: one row per calendar month ('month') or quarter ('quarter') from the as-of period (latest
@@ -121,6 +134,10 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
     others as a normal term; 'normal' = normal approximation (mean = expected, variance = sum
     value^2 p (1 - p)) when EXACT_MAX_DEALS is 0; 'none' when the period has no open deal.
     P10 <= P50 <= P90, and the mean of the draws is the forecast (within Monte Carlo error).
+    with_new_deals adds NEW_DEAL_COLUMNS (``analytics.sales.new_deals``, history of ``lookback_months``):
+    expected_new = revenue expected from deals not created yet (None without history); forecast_with_new =
+    forecast + expected_new; p10_with_new / p50_with_new / p90_with_new = percentiles of won + open deals' draw +
+    new deals' draw, summed draw by draw; new_method = how the new deals were drawn.
     """
     if probability not in _PROBABILITY:
         raise ValueError(f"probability must be one of {', '.join(_PROBABILITY)}")
@@ -133,9 +150,44 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
     uniforms, normals = _draws(np.random.default_rng(seed), draws, heads)
     out = [_period_row(row, grain, heads.get(number), uniforms, normals)
            for number, row in enumerate(sums.itertuples(index=False))]
+    frame = pd.DataFrame([row for row, _ in out], columns=FORECAST_COLUMNS)
+    model = None
+    if with_new_deals:
+        model = new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months)
+        frame = _with_new_deals(frame, sums, [opened for _, opened in out], model, grain,
+                                np.random.default_rng([seed, 1]), draws)
     open_deals = deals[~deals.is_won.astype(bool)]
-    return Forecast(pd.DataFrame(out, columns=FORECAST_COLUMNS), scope.as_of,
-                    int(open_deals.no_close_date.sum()), int(open_deals.past_due.sum()), probability, grain)
+    return Forecast(frame, scope.as_of, int(open_deals.no_close_date.sum()), int(open_deals.past_due.sum()),
+                    probability, grain, model)
+
+
+def _with_new_deals(frame: pd.DataFrame, sums: pd.DataFrame, open_totals: list, model: NewDealModel, grain: str,
+                    rng: np.random.Generator, draws: int) -> pd.DataFrame:
+    """``frame`` with NEW_DEAL_COLUMNS: the new deals' part and the joint range of won + open + new deals.
+
+    A period whose open deals were not drawn (normal method) draws them here, as normal with their mean and
+    variance floored at 0; a period without open deals adds nothing for them."""
+    frame = frame.copy()
+    exposure = model.exposure(list(frame["period_start"]), GRAINS[grain])
+    expected_new = model.expected(exposure)
+    frame["expected_new"] = expected_new
+    frame["forecast_with_new"] = frame["forecast"] + expected_new
+    if not model.available:
+        for column in ("p10_with_new", "p50_with_new", "p90_with_new"):
+            frame[column] = np.nan
+        frame["new_method"] = None
+        return frame
+    new, methods = new_deal_draws(model, exposure, rng, draws)
+    ranges = []
+    for k, row in enumerate(sums.itertuples(index=False)):
+        opened = open_totals[k]
+        if opened is None:
+            opened = 0.0 if row.open_count == 0 else np.maximum(
+                row.expected + np.sqrt(max(row.variance, 0.0)) * rng.standard_normal(draws), 0.0)
+        ranges.append(float(row.won_amount) + np.percentile(opened + new[k], [10, 50, 90]))
+    frame[["p10_with_new", "p50_with_new", "p90_with_new"]] = np.array(ranges).reshape(-1, 3)
+    frame["new_method"] = methods
+    return frame
 
 
 def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> Fragment:
@@ -206,9 +258,12 @@ def _draws(rng: np.random.Generator, draws: int, heads: dict) -> tuple[np.ndarra
     return rng.random((rows, draws), dtype=np.float32), rng.standard_normal(draws if rows else 0)
 
 
-def _period_row(row, grain: str, head: tuple | None, uniforms: np.ndarray, normals: np.ndarray) -> tuple:
-    """One output row: the period's sums and its percentiles (simulated, approximated, or won only)."""
+def _period_row(row, grain: str, head: tuple | None, uniforms: np.ndarray,
+                normals: np.ndarray) -> tuple[tuple, np.ndarray | None]:
+    """One output row: the period's sums and its percentiles (simulated, approximated, or won only); and the
+    draws of its open deals' revenue when they were simulated (else None)."""
     won, expected = float(row.won_amount), float(row.expected)
+    totals = None
     if row.open_count == 0:
         low = mid = high = 0.0
         method = "none"
@@ -221,7 +276,7 @@ def _period_row(row, grain: str, head: tuple | None, uniforms: np.ndarray, norma
         low, mid, high = np.percentile(totals, [10, 50, 90])
     start = row.period_start
     return (period_label(start, grain), start, won, expected, won + expected, won + float(low), won + float(mid),
-            won + float(high), int(row.open_count), method)
+            won + float(high), int(row.open_count), method), totals
 
 
 def period_draws(values: np.ndarray, probabilities: np.ndarray, expected: float, variance: float, open_count: int,

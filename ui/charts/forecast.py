@@ -9,6 +9,8 @@ from ui.charts.base import PALETTE, layout
 from ui.i18n import t
 
 SCENARIO_COLOR = "#F97316"
+RANGE_COLOR = "#1F2430"       # range of won + open deals
+NEW_RANGE_COLOR = "#2563EB"   # range of won + open deals + deals not created yet
 COMPARED_COLORS = ["#8B5CF6", "#EC4899", "#64748B", "#84CC16"]
 COVERAGE_TARGET = 3.0   # the usual rule of thumb: three times the remaining quota in open pipeline
 
@@ -19,11 +21,13 @@ def _money_texts(values, currency: str | None) -> list[str]:
 
 def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: bool, scenario: bool,
                    compared: dict[str, pd.Series] | None = None) -> go.Figure:
-    """Stacked bars won + expected (+ run-rate projection) per period, the P10-P90 range as error bars on the
-    forecast, and the scenario (and saved scenarios compared) as lines of their totals.
+    """Stacked bars won + expected from open deals (+ deals not created yet) per period; the P10-P90 range of won +
+    open deals as error bars on their forecast and, with the projection, the wider range that adds the deals not
+    created yet on forecast_with_new; the scenario (and saved scenarios compared) as lines of their totals.
 
     ``frame``: period, won_amount, baseline_expected, baseline_projection, p10, p90, baseline_forecast,
-    scenario_total (and baseline_total) as built by the Forecast page."""
+    forecast_with_new, p10_with_new, p90_with_new (null without history), scenario_total (and baseline_total) as
+    built by the Forecast page."""
     x = frame["period"]
     bars = [("won_amount", t("Won"), PALETTE[1], ""), ("baseline_expected", t("Expected from open deals"),
                                                        PALETTE[0], "")]
@@ -33,16 +37,11 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
                             text=_money_texts(frame[column], currency), textposition="none",
                             hovertemplate="%{x} · " + name + "<br>%{text}<extra></extra>")
                      for column, name, color, pattern in bars])
-    ranged = frame[frame["p10"].notna()]
-    fig.add_trace(go.Scatter(
-        x=ranged["period"], y=ranged["baseline_forecast"], mode="markers", name=t("Likely range (P10–P90)"),
-        marker=dict(color="#1F2430", symbol="line-ew-open", size=14),
-        error_y=dict(type="data", symmetric=False, array=ranged["p90"] - ranged["baseline_forecast"],
-                     arrayminus=ranged["baseline_forecast"] - ranged["p10"], color="#1F2430", thickness=1.5,
-                     width=6),
-        text=[f"{fmt.money(lo, currency)} – {fmt.money(hi, currency)}" for lo, hi in zip(ranged["p10"], ranged["p90"],
-                                                                                         strict=True)],
-        hovertemplate="%{x} · P10–P90<br>%{text}<extra></extra>"))
+    if projection and "p10_with_new" in frame and frame["p10_with_new"].notna().any():
+        fig.add_trace(_range(frame, "forecast_with_new", "p10_with_new", "p90_with_new",
+                             t("Likely range with deals not created yet (P10–P90)"), NEW_RANGE_COLOR, 3, 14, currency))
+    fig.add_trace(_range(frame, "baseline_forecast", "p10", "p90", t("Likely range from open deals (P10–P90)"),
+                         RANGE_COLOR, 1.5, 6, currency))
     if scenario:
         fig.add_trace(_total_line(x, frame["scenario_total"], t("Scenario"), SCENARIO_COLOR, "solid", currency,
                                   uid="scenario"))
@@ -54,6 +53,20 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
     fig = layout(fig, t("Forecast by period"), height=440)
     fig.update_layout(legend=dict(traceorder="normal"))
     return fig
+
+
+def _range(frame: pd.DataFrame, center: str, low: str, high: str, name: str, color: str, thickness: float,
+           width: int, currency: str | None) -> go.Scatter:
+    """A P10-P90 range as an error bar around ``center``, on the periods that have one."""
+    ranged = frame[frame[low].notna()]
+    return go.Scatter(
+        x=ranged["period"], y=ranged[center], mode="markers", name=name,
+        marker=dict(color=color, symbol="line-ew-open", size=width + 8),
+        error_y=dict(type="data", symmetric=False, array=ranged[high] - ranged[center],
+                     arrayminus=ranged[center] - ranged[low], color=color, thickness=thickness, width=width),
+        text=[f"{fmt.money(lo, currency)} – {fmt.money(hi, currency)}" for lo, hi in zip(ranged[low], ranged[high],
+                                                                                         strict=True)],
+        hovertemplate="%{x} · " + name + "<br>%{text}<extra></extra>")
 
 
 def _total_line(x, totals, name: str, color: str, dash: str, currency: str | None, uid: str) -> go.Scatter:

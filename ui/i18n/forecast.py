@@ -84,14 +84,6 @@ FR: dict[str, str] = {
     "Compare with saved scenarios": "Comparer avec des scénarios enregistrés",
     "Choose scenarios": "Choisir des scénarios",
     "Baseline and scenarios by period": "Référence et scénarios par période",
-    "Projection (hatched) = a forecast of deals not created yet, not pipeline: {n} new deals a month × win rate "
-    "{rate} × average won deal {avg} = {total} a month, from {start} on (one median sales cycle, {days} days, after "
-    "the latest snapshot). History: {first} to {last}.":
-        "Projection (hachurée) = une prévision d'affaires pas encore créées, pas du pipeline : {n} nouvelles "
-        "affaires par mois × taux de gain {rate} × panier moyen {avg} = {total} par mois, à partir du {start} (un "
-        "cycle de vente médian, {days} jours, après le dernier instantané). Historique : du {first} au {last}.",
-    "No run-rate projection: no deal closed in the six months before the as-of month.":
-        "Pas de projection au rythme actuel : aucune affaire close dans les six mois précédant le mois en cours.",
     # tables
     "Configured vs calibrated probabilities": "Probabilités paramétrées ou calibrées",
     "Calibrated: each stage's probability is the share of closed deals that reached it and were won (see the "
@@ -183,4 +175,42 @@ FR: dict[str, str] = {
     "Forecast at a snapshot": "Prévision d'un instantané",
     "Forecast accuracy: forecasts of past snapshots against what was won":
         "Justesse : prévisions des instantanés passés face au gagné",
+    # deals not created yet (analytics/sales/new_deals.py)
+    "From open deals": "Des affaires ouvertes",
+    "From deals not created yet": "Des affaires pas encore créées",
+    "Total with deals not created yet": "Total avec les affaires pas encore créées",
+    "P10 with deals not created yet": "P10 avec les affaires pas encore créées",
+    "P50 with deals not created yet": "P50 avec les affaires pas encore créées",
+    "P90 with deals not created yet": "P90 avec les affaires pas encore créées",
+    "Likely range from open deals (P10–P90)": "Fourchette probable des affaires ouvertes (P10–P90)",
+    "Likely range with deals not created yet (P10–P90)":
+        "Fourchette probable avec les affaires pas encore créées (P10–P90)",
+    "From open deals and from deals not created yet, by period":
+        "Des affaires ouvertes et des affaires pas encore créées, par période",
+    "Expected from deals created after the latest snapshot and won in the period (none closes before {start}). "
+    "With them, the period's total is {total}, likely between {low} and {high}.":
+        "Attendu des affaires créées après le dernier instantané et gagnées sur la période (aucune ne se clôture "
+        "avant le {start}). Avec elles, le total de la période est de {total}, probablement entre {low} et {high}.",
+    "Not enough history for deals not created yet: {why}":
+        "Pas assez d'historique pour les affaires pas encore créées : {why}",
+    "no deal imported.": "aucune affaire importée.",
+    "the exports have no created date.": "les exports n'ont pas de date de création.",
+    "no deal was created from {first} to {last}.": "aucune affaire n'a été créée du {first} au {last}.",
+    "no deal with an amount was won from {first} to {last}.":
+        "aucune affaire avec un montant n'a été gagnée du {first} au {last}.",
+    "no deal won from {first} to {last} has both a created and a close date (no sales cycle).":
+        "aucune affaire gagnée du {first} au {last} n'a à la fois une date de création et une date de clôture (pas "
+        "de cycle de vente).",
+    "From deals not created yet (hatched) = a forecast, not pipeline: {n} new deals a month × win rate {rate} × "
+    "average won deal {avg} = {total} a month, from {start} on (one median sales cycle, {days} days, after the "
+    "latest snapshot). History: {first} to {last}. Its range counts the new wins as random (Poisson) and draws each "
+    "win's amount from the deals won in that history.":
+        "Des affaires pas encore créées (hachuré) = une prévision, pas du pipeline : {n} nouvelles affaires par mois "
+        "× taux de gain {rate} × panier moyen {avg} = {total} par mois, à partir du {start} (un cycle de vente "
+        "médian, {days} jours, après le dernier instantané). Historique : du {first} au {last}. Sa fourchette tient "
+        "le nombre de nouveaux gains pour aléatoire (loi de Poisson) et tire le montant de chaque gain parmi les "
+        "affaires gagnées de cet historique.",
+    "Won {won} + from open deals {open} + from deals not created yet {new}.":
+        "Gagné {won} + des affaires ouvertes {open} + des affaires pas encore créées {new}.",
+    "Won {won} + from open deals {open}.": "Gagné {won} + des affaires ouvertes {open}.",
 }

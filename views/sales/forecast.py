@@ -10,6 +10,7 @@ import streamlit as st
 
 from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
+from analytics.sales import new_deals as nd
 from ui import auth, common, fmt
 from ui.charts import forecast as charts_forecast
 from ui.filters import deal_filters, stop_without_deals
@@ -64,6 +65,16 @@ TABLE_LABELS = {
     "snapshot_on": "Snapshot", "months_ahead": "Months ahead", "actual": "Won (actual)", "error": "Error",
     "abs_pct_error": "Absolute % error", "snapshots": "Snapshots", "mean_error": "Mean error", "mape": "MAPE",
     "last_forecast": "Last forecast",
+    "expected_open": "From open deals", "expected_new": "From deals not created yet",
+    "forecast_with_new": "Total with deals not created yet", "p10_with_new": "P10 with deals not created yet",
+    "p50_with_new": "P50 with deals not created yet", "p90_with_new": "P90 with deals not created yet",
+}
+NEW_DEAL_REASON_LABELS = {   # analytics.sales.new_deals REASONS: why the part of deals not created yet is absent
+    "no_deals": "no deal imported.",
+    "no_created_dates": "the exports have no created date.",
+    "no_deals_created": "no deal was created from {first} to {last}.",
+    "no_won_deals": "no deal with an amount was won from {first} to {last}.",
+    "no_cycle": "no deal won from {first} to {last} has both a created and a close date (no sales cycle).",
 }
 METHOD_LABELS = {
     "monte_carlo": "10,000 simulations of every open deal",
@@ -103,10 +114,10 @@ def in_window(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
-def kpi_row(forecast: fc.Forecast, currency: str | None) -> None:
+def kpi_row(forecast: fc.Forecast, currency: str | None, projection: bool) -> None:
     first = forecast.periods.iloc[0]
     money = lambda v: fmt.money_short(v, currency)  # noqa: E731
-    cells = st.columns(4)
+    cells = st.columns(5 if projection else 4)
     cells[0].metric(t("Forecast {period}", period=first.period), money(first.forecast),
                     help=t("Won in the period + expected from the open deals closing in it."))
     cells[1].metric(t("Won so far"), money(first.won_amount))
@@ -116,6 +127,8 @@ def kpi_row(forecast: fc.Forecast, currency: str | None) -> None:
     cells[3].metric(t("Likely range (P10–P90)"), f"{money(first.p10)} – {money(first.p90)}",
                     help=t("8 times out of 10 the period ends in this range, if each deal is won with its "
                            "probability independently. Method: {method}.", method=t(METHOD_LABELS[first.method])))
+    if projection:
+        new_deals_metric(cells[4], forecast, first, money)
     notes = []
     if forecast.no_close_date:
         notes.append(t("{n} open deals without a close date are not in the forecast.",
@@ -125,6 +138,25 @@ def kpi_row(forecast: fc.Forecast, currency: str | None) -> None:
                        n=fmt.number(forecast.past_due_in_first_month)))
     if notes:
         st.caption(" ".join(notes))
+
+
+def new_deals_metric(cell, forecast: fc.Forecast, first, money) -> None:
+    """The first period's part of deals not created yet, apart from the open deals, with the range of the total."""
+    if not forecast.new_deals.available:
+        cell.metric(t("From deals not created yet"), "—", help=new_deals_absent(forecast.new_deals))
+        return
+    cell.metric(t("From deals not created yet"), money(first.expected_new),
+                help=t("Expected from deals created after the latest snapshot and won in the period (none closes "
+                       "before {start}). With them, the period's total is {total}, likely between {low} and {high}.",
+                       start=fmt.date(forecast.new_deals.starts_on), total=money(first.forecast_with_new),
+                       low=money(first.p10_with_new), high=money(first.p90_with_new)))
+
+
+def new_deals_absent(model: nd.NewDealModel) -> str:
+    """Why the part of deals not created yet is absent, in the reader's words."""
+    return t("Not enough history for deals not created yet: {why}", why=t(
+        NEW_DEAL_REASON_LABELS[model.reason], first=fmt.date(model.window_from) if model.window_from else "",
+        last=fmt.date(model.window_to) if model.window_to else ""))
 
 
 # --- what-if ----------------------------------------------------------------------------------------
@@ -160,9 +192,11 @@ def lever_sliders() -> scenarios.Scenario:
 
 def chart_frame(inputs: scenarios.ScenarioInputs, scenario: scenarios.Scenario, forecast: fc.Forecast,
                 grain: str, projection: bool) -> pd.DataFrame:
-    """Baseline and scenario per period, with the baseline's P10-P90; totals without the projection when off."""
+    """Baseline and scenario per period, with the baseline's P10-P90 (open deals, and with deals not created yet);
+    totals without the projection when off."""
     frame = scenarios.compare(inputs, scenario, grain).merge(
-        forecast.periods[["period", "p10", "p90"]], on="period", how="left")
+        forecast.periods[["period", "p10", "p90", "forecast_with_new", "p10_with_new", "p90_with_new"]],
+        on="period", how="left")
     if not projection:
         frame["baseline_total"], frame["scenario_total"] = frame["baseline_forecast"], frame["scenario_forecast"]
         frame["delta"] = frame["scenario_total"] - frame["baseline_total"]
@@ -191,17 +225,22 @@ def what_if(forecast: fc.Forecast, inputs: scenarios.ScenarioInputs, saved: pd.D
         st.plotly_chart(charts_forecast.forecast_chart(frame, currency, projection=projection,
                                                        scenario=scenario != scenarios.BASELINE, compared=others),
                         width="stretch", key="forecast_chart")
-        delta_row(frame, scenario, currency)
+        delta_row(frame, scenario, currency, projection)
     scenario_tools(scenario, saved, frame, others, currency)
 
 
-def delta_row(frame: pd.DataFrame, scenario: scenarios.Scenario, currency: str | None) -> None:
+def delta_row(frame: pd.DataFrame, scenario: scenarios.Scenario, currency: str | None, projection: bool) -> None:
     money = lambda v: fmt.money_short(v, currency)  # noqa: E731
     base, other = frame["baseline_total"].sum(), frame["scenario_total"].sum()
     moved = scenario != scenarios.BASELINE
     first = frame.iloc[0]
     cells = st.columns(3)
-    cells[0].metric(t("Baseline, periods shown"), money(base))
+    parts = (t("Won {won} + from open deals {open} + from deals not created yet {new}.",
+               won=money(frame["won_amount"].sum()), open=money(frame["baseline_expected"].sum()),
+               new=money(frame["baseline_projection"].sum())) if projection else
+             t("Won {won} + from open deals {open}.", won=money(frame["won_amount"].sum()),
+               open=money(frame["baseline_expected"].sum())))
+    cells[0].metric(t("Baseline, periods shown"), money(base), help=parts)
     cells[1].metric(t("Scenario, periods shown"), money(other), fmt.delta(other - base, money) if moved else None,
                     help=t("The scenario's total minus the baseline's, over the periods on the chart."))
     cells[2].metric(t("Scenario {period}", period=first.period), money(first.scenario_total),
@@ -302,18 +341,31 @@ def forecast_table(grain: str, currency: str | None) -> None:
                  "(see the Pipeline page), instead of the configured one."))
 
 
-def run_rate_caption(inputs: scenarios.ScenarioInputs, currency: str | None) -> None:
-    rate = inputs.run_rate
-    if rate.won_per_month is None:
-        st.caption(t("No run-rate projection: no deal closed in the six months before the as-of month."))
+def new_deals_caption(model: nd.NewDealModel, currency: str | None) -> None:
+    """How the part of deals not created yet (the hatched bars and the wider range) is worked out, or why it is
+    absent."""
+    if not model.available:
+        st.caption(new_deals_absent(model))
         return
-    st.caption(t("Projection (hatched) = a forecast of deals not created yet, not pipeline: {n} new deals a month "
-                 "× win rate {rate} × average won deal {avg} = {total} a month, from {start} on (one median sales "
-                 "cycle, {days} days, after the latest snapshot). History: {first} to {last}.",
-                 n=fmt.number(rate.created_per_month, 1), rate=fmt.pct(rate.win_rate),
-                 avg=fmt.money(rate.avg_won_amount, currency), total=fmt.money(rate.won_per_month, currency),
-                 start=fmt.date(rate.as_of + dt.timedelta(days=round(rate.cycle_days))),
-                 days=fmt.number(rate.cycle_days), first=fmt.date(rate.window_from), last=fmt.date(rate.window_to)))
+    st.caption(t("From deals not created yet (hatched) = a forecast, not pipeline: {n} new deals a month × win rate "
+                 "{rate} × average won deal {avg} = {total} a month, from {start} on (one median sales cycle, {days} "
+                 "days, after the latest snapshot). History: {first} to {last}. Its range counts the new wins as "
+                 "random (Poisson) and draws each win's amount from the deals won in that history.",
+                 n=fmt.number(model.created_per_month, 1), rate=fmt.pct(model.win_rate),
+                 avg=fmt.money(model.mean_won, currency), total=fmt.money(model.expected_per_month, currency),
+                 start=fmt.date(model.starts_on), days=fmt.number(model.cycle_days),
+                 first=fmt.date(model.window_from), last=fmt.date(model.window_to)))
+
+
+def new_deals_table(forecast: fc.Forecast, grain: str, currency: str | None) -> None:
+    """Per period, the open deals' part and the part of deals not created yet apart, and both ranges."""
+    if not forecast.new_deals.available:
+        return
+    table = in_window(forecast.periods, grain).rename(columns={"expected": "expected_open"})[
+        ["period", "won_amount", "expected_open", "expected_new", "forecast_with_new", "p10", "p90", "p10_with_new",
+         "p50_with_new", "p90_with_new"]]
+    with st.expander(t("From open deals and from deals not created yet, by period")):
+        show_table(table, currency, "forecast_new_deals")
 
 
 def categories_section(grain: str, currency: str | None) -> None:
@@ -405,15 +457,19 @@ def accuracy_section(probability: str, currency: str | None) -> None:
 def main() -> None:
     grain, probability, projection = controls()
     currency = common.fetch(deals.reporting_currency).code
-    forecast = common.fetch(fc.forecast_by_period, grain=grain, flt=flt, probability=probability)
+    forecast = common.fetch(fc.forecast_by_period, grain=grain, flt=flt, probability=probability,
+                            with_new_deals=True)
     if forecast.periods.empty:
         st.info(t("No open or won deal to forecast."))
         return
-    kpi_row(forecast, currency)
-    inputs = common.fetch(scenarios.scenario_inputs, flt=flt, probability=probability)
+    kpi_row(forecast, currency, projection)
+    # the what-if projection uses the same history as the part of deals not created yet: the same numbers
+    inputs = common.fetch(scenarios.scenario_inputs, flt=flt, probability=probability,
+                          lookback_months=nd.LOOKBACK_MONTHS)
     what_if(forecast, inputs, common.fetch(scenarios.list_scenarios), grain, projection, currency)
     if projection:
-        run_rate_caption(inputs, currency)
+        new_deals_caption(forecast.new_deals, currency)
+        new_deals_table(forecast, grain, currency)
     forecast_table(grain, currency)
     categories_section(grain, currency)
     quota_section(grain, probability, currency, forecast.as_of)
