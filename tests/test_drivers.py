@@ -195,3 +195,25 @@ def test_chance_note_for_twenty_comparisons():
     assert (note.comparisons, note.expected, note.significant, note.significant_after_correction) == (20, 1.0, 2, 0)
     assert question_trends.chance_note(frame.head(4)) is None  # under MANY_COMPARISONS (5): no note
     assert question_trends.MANY_COMPARISONS == 5
+
+
+# --- words and chart ------------------------------------------------------------------------------------------
+
+def test_impact_score_chart_draws_only_shown_drivers_and_words_focus_in_french():
+    from ui.charts import drivers as driver_charts
+    from ui.charts.people import BLUE, RED
+    from ui.i18n import set_language
+
+    rows = pd.DataFrame({
+        "question": ["Tools", "Workload", "Pay", "Hidden"], "favourable": [0.6, 0.3, 0.5, None],
+        "rho": [0.4, 0.7, 0.5, None], "ci_low": [0.1, 0.5, 0.2, None], "ci_high": [0.6, 0.8, 0.7, None],
+        "n": pd.array([40, 40, 40, None], dtype="Int64"), "significant": [True, True, True, None],
+        "focus": [False, True, False, False]})
+    trace = driver_charts.impact_score(rows, "t").data[0]
+    assert list(trace.x) == pytest.approx([60.0, 30.0, 50.0]) and list(trace.y) == [0.4, 0.7, 0.5]
+    assert list(trace.marker.color) == [BLUE, RED, BLUE]
+    # error bars: ci_high - rho and rho - ci_low: 0.6 - 0.4 = 0.2, 0.8 - 0.7 = 0.1, 0.7 - 0.5 = 0.2
+    assert list(trace.error_y.array) == pytest.approx([0.2, 0.1, 0.2])
+    set_language("fr")
+    area = drivers.FocusArea(drivers.FOCUS_FEWER_THAN_HALF, "Workload", 0.3, 0.7)
+    assert driver_charts.focus_sentence(area).startswith("Moins de la moitié répondent favorablement à « Workload »")
