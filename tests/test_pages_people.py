@@ -116,11 +116,12 @@ def test_engagement_kpis_trend_and_hidden_groups(app_file, downloads):
     assert metrics["Responses"] == ("132", "")
     assert metrics["Change vs 2026-10"] == ("+7", "within noise")
     assert "two-sample z-test at 95 %" in next(m for m in at.metric if m.label.startswith("Change")).proto.help
-    waves, groups, comments, sales_people = (el.value for el in at.dataframe)
+    # the key drivers table comes first (the page leads with the focus areas, issue 19)
+    _drivers, waves, groups, comments, sales_people = (el.value for el in at.dataframe)
     # sales x people: the three sales teams of the sample are named the same in the CRM export
     assert sorted(sales_people["Team"]) == ["Account Management", "New Business", "Sales Development"]
     assert list(waves["eNPS"]) == ["+3", "+9", "+17"]
-    spec = charts(at)
+    spec = charts(at)[1:]  # after the impact × score chart
     band_upper, band_lower, line = spec[0]["data"]
     assert [round(v) for v in line["y"]] == [3, 9, 17]
     assert band_upper["y"][2] == pytest.approx(line["y"][2] + 13.473176, abs=1e-4)
@@ -131,11 +132,11 @@ def test_engagement_kpis_trend_and_hidden_groups(app_file, downloads):
     assert_hidden_group_has_no_number(at, downloads)
     # Pooling three waves gives Legal 6 "responses" (the same 2 people three times): still hidden.
     set_value(at, "engagement_breakdown_wave", "__all_waves__")
-    groups = at.dataframe[1].value
+    groups = at.dataframe[2].value
     assert groups.loc[groups["Department"] == HIDDEN, "Note"].tolist() == ["fewer than 5 responses"]
     assert_hidden_group_has_no_number(at, downloads)
     set_value(at, "engagement_breakdown_dimension", "team")
-    assert HIDDEN in at.dataframe[1].value["Team"].tolist()
+    assert HIDDEN in at.dataframe[2].value["Team"].tolist()
     assert_hidden_group_has_no_number(at, downloads)
     assert any(name.endswith(".xlsx") for name, _ in downloads)
     assert any(name == "enps_by_team.csv" for name, _ in downloads)
@@ -146,11 +147,11 @@ def test_engagement_in_french(app_file, downloads):
     labels = [m.label for m in at.metric]
     assert labels == ["eNPS, vague 2026-11", "Réponses", "Évolution vs 2026-10"]
     assert at.metric[2].proto.delta == "non significatif"
-    groups = at.dataframe[1].value
+    groups = at.dataframe[2].value  # after the key drivers and the waves
     assert "Service" in groups.columns and "Promoteurs" in groups.columns
     assert groups.loc[groups["Service"] == HIDDEN, "Remarque"].tolist() == ["moins de 5 réponses"]
     assert "Toutes les vagues" in at.selectbox(key="engagement_breakdown_wave").options
-    assert "Promoteurs (9–10)" in {tr["name"] for tr in charts(at)[1]["data"]}
+    assert "Promoteurs (9–10)" in {tr["name"] for tr in charts(at)[2]["data"]}
     assert_hidden_group_has_no_number(at, downloads)
 
 
@@ -184,7 +185,7 @@ def test_engagement_headcount_and_comment_search(app_file):
     assert metrics["Response rate"] == "73%"
     assert metrics["eNPS, wave 2026-11"].startswith("+17 ± ")
     set_value(at, "engagement_comments_search", "laptops")
-    comments = at.dataframe[2].value
+    comments = at.dataframe[3].value
     assert len(comments) > 0 and comments["Comment"].str.contains("laptops", case=False).all()
     set_value(at, "engagement_comments_search", "zzzz")
     assert any("No comment contains “zzzz”" in i.value for i in at.info)

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.people import privacy, survey
+from analytics.people import drivers, privacy, question_trends, survey
 from analytics.reports import json_report
 from tests.test_survey import add_survey, resp
 
@@ -86,7 +86,15 @@ def pooled_pair():
     return out
 
 
-FIXTURES = {"complement_of_one": complement_of_one, "blank_department": blank_department,
+def skipped_enps():
+    """Alpha 6 answered Q1 but only 4 of them eNPS; Gamma 6 answered both: a key driver (answered both) of Alpha
+    would rest on 4 people, though Alpha's Q1 results (6 answers) may be shown."""
+    alpha = [person(3 + 2 * i if i < 4 else None, q1=1 + i % 5, q2=2, department="Alpha") for i in range(6)]
+    gamma = [person(4 + i, q1=5 - i % 4, q2=3 + i % 2, department="Gamma") for i in range(6)]
+    return alpha + gamma
+
+
+FIXTURES = {"complement_of_one": complement_of_one, "skipped_enps": skipped_enps, "blank_department": blank_department,
             "single_respondent": single_respondent, "one_joiner": one_joiner, "nested_team": nested_team,
             "pooled_pair": pooled_pair}
 
@@ -152,6 +160,28 @@ class Attacker:
         assert row["mean"] == pytest.approx(sum(scores) / len(scores))
         self.see(("question", question), answered)
 
+    def driver(self, row, members):
+        """A key driver: n and rho over the members who answered both the question and eNPS (issue 19)."""
+        question = row["question"]
+        both = frozenset(no for no in members if self.fx.responses[no]["enps"] is not None
+                         and question in self.fx.responses[no]["answers"])
+        assert row["n"] == len(both)
+        if not pd.isna(row["rho"]):  # the attacker's own Spearman: Pearson of pandas' average ranks
+            ranks = pd.DataFrame([(self.fx.responses[no]["answers"][question], self.fx.responses[no]["enps"])
+                                  for no in both]).rank()
+            assert row["rho"] == pytest.approx(ranks[0].corr(ranks[1]))
+        self.see(("driver", question), both)
+
+    def trend(self, row, filters, dimension):
+        """A question's change between two waves: both waves' answers and favourable shares (4-5 on 1-5)."""
+        for wave, n, share in ((row["wave"], row["responses"], row["favourable"]),
+                               (row["previous_wave"], row["previous_responses"], row["previous_favourable"])):
+            members = self.fx.members(filters, wave, dimension, row["group"])
+            answered = frozenset(no for no in members if row["question"] in self.fx.responses[no]["answers"])
+            scores = [self.fx.responses[no]["answers"][row["question"]] for no in answered]
+            assert n == len(scores) and share == pytest.approx(sum(s >= 4 for s in scores) / len(scores))
+            self.see(("question", row["question"]), answered)
+
     def comment_list(self, listed, members):
         expected = sorted(text for no in members for text in self.fx.responses[no]["comments"].values())
         assert sorted(listed) == expected
@@ -202,6 +232,7 @@ def attack(db, fx: Fixture) -> Attacker:
                     for row in survey.question_heatmap(con, dimension, wave, filters).to_dict("records"):
                         if not row["suppressed"]:
                             spy.question(row["question"], row, fx.members(filters, wave, dimension, row["group"]))
+            attack_drivers_and_trends(con, spy, fx, filters)
             shown_waves = survey.comment_waves(con, filters)
             listed = survey.comments(con, None, filters)
             for wave, hidden in zip(shown_waves["wave"], shown_waves["suppressed"], strict=True):
@@ -216,9 +247,24 @@ def attack(db, fx: Fixture) -> Attacker:
             spy.enps(row, fx.members({}, wave=row["wave"]))
         for row in report["questions"]:
             spy.question(row["question"], row, fx.members({}, wave=row["wave"]))
+        for row in report["drivers"] or []:
+            spy.driver(row, fx.members({}, wave=row["wave"]))
     assert views == sum(1 for _ in fx.filters())
     spy.check_no_small_group_can_be_isolated(lambda measure: K)
     return spy
+
+
+def attack_drivers_and_trends(con, spy: Attacker, fx: Fixture, filters: dict) -> None:
+    """Issue 19's views for one filter: key drivers (everyone and per group, every wave; the 25-answer floor
+    lowered to k so that the privacy rule alone protects), the question trends (everyone and per group)."""
+    for dimension in [None, *fx.dimensions]:
+        found = (drivers.key_drivers(con, None, filters, min_answers=K) if dimension is None else
+                 drivers.key_drivers_by_group(con, dimension, None, filters, min_answers=K))
+        for row in found.to_dict("records"):
+            if not row["suppressed"] or row["reason"] == drivers.NO_VARIATION:
+                spy.driver(row, fx.members(filters, row["wave"], dimension, row["group"]))
+        for row in question_trends.question_trends(con, dimension, filters).to_dict("records"):
+            spy.trend(row, filters, dimension)
 
 
 @pytest.fixture
@@ -232,6 +278,7 @@ def test_no_group_under_k_can_be_recovered_from_any_combination_of_views(db, nam
     spy = attack(db, fx)
     if name != "single_respondent":  # the test is not vacuous: something is shown, and something is hidden
         assert spy.shown["enps"] and spy.shown["responded"]
+        assert any(measure[0] == "driver" for measure in spy.shown if isinstance(measure, tuple))
         assert spy.hidden_views > 0
 
 

@@ -11,6 +11,9 @@ block entirely or not at all. Everything shown is then a sum over whole blocks, 
 of shown numbers (counts, promoters, means x answers, comment lists): no group of fewer than k responses can be
 worked out, whatever filters, breakdowns, waves or pooled views one compares.
 
+The measure of a key driver is the responses that answered both the question and eNPS (``driver_measure``):
+its correlation and count are computed over them, so they get their own blocks.
+
 **The blocks** of one (wave, measure): all the wave's answered responses form one block (when they are fewer than
 k, nothing of the wave is shown). Then the groups are taken one by one — dimensions in the order department,
 team, manager, location, tenure, then alphabetical; within a dimension its values largest first (ties by name),
@@ -56,6 +59,11 @@ RESPONDED = "responded"
 def question_measure(question: str) -> tuple[str, str]:
     """The measure of one pulse question: the responses that answered it."""
     return ("question", question)
+
+
+def driver_measure(question: str) -> tuple[str, str]:
+    """The measure of one key driver (``drivers``): the responses that answered both the question and eNPS."""
+    return ("driver", question)
 
 
 def anonymity_threshold(con: duckdb.DuckDBPyConnection, k: int | None = None) -> int:
@@ -222,4 +230,5 @@ def _build_population(con: duckdb.DuckDBPyConnection) -> Population:
         mask = np.zeros(len(frame), dtype=bool)
         mask[positions(rows)] = True
         answered[question_measure(str(question))] = mask
+        answered[driver_measure(str(question))] = mask & answered[ENPS]
     return Population(frame["wave"].to_numpy(dtype=object), values, answered, dimensions)

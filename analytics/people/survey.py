@@ -315,16 +315,18 @@ _QUESTIONS_SQL = ("SELECT import_id, question, min(position) AS position, min(sc
                   "GROUP BY import_id, question")
 
 
-def _scored_answers_sql(con: duckdb.DuckDBPyConnection, filters: dict | None,
+def scored_answers_sql(con: duckdb.DuckDBPyConnection, filters: dict | None,
                        dimension: str | None = None) -> Fragment:
-    """WITH ... scored: answers with their wave, question metadata, score (reverse questions flipped) and,
-    when a dimension is given, the response's group ``grp``."""
+    """WITH ... scored: one row per answer to a pulse question, with its wave, the response's eNPS answer (NULL
+    when blank), question metadata, score (reverse questions flipped) and, when a dimension is given, the
+    response's group ``grp``."""
     by_group = dimension is not None
     head = Fragment("WITH resp AS (", []) + responses_sql(con, filters) + Fragment(f"), q AS ({_QUESTIONS_SQL})", [])
     if by_group:
         head += Fragment(f", grp AS ({_group_sql()})", [dimension])
     body = Fragment(
-        ", scored AS (SELECT resp.wave, a.question, " + ("coalesce(grp.value, ?) AS grp, " if by_group else "")
+        ", scored AS (SELECT resp.wave, resp.enps, a.question, "
+        + ("coalesce(grp.value, ?) AS grp, " if by_group else "")
         + "coalesce(q.position, 0) AS position, coalesce(q.scale_min, 1) AS scale_min, "
         "coalesce(q.scale_max, 5) AS scale_max, coalesce(q.is_reverse, FALSE) AS is_reverse, "
         "CASE WHEN coalesce(q.is_reverse, FALSE) THEN coalesce(q.scale_min, 1) + coalesce(q.scale_max, 5) "
@@ -335,7 +337,7 @@ def _scored_answers_sql(con: duckdb.DuckDBPyConnection, filters: dict | None,
     return head + body
 
 
-def _side(score: float, low: int, high: int) -> str:
+def answer_side(score: float, low: int, high: int) -> str:
     """favourable = top two points (top one on scales of 3 points or fewer), unfavourable = bottom ones."""
     width = 2 if high - low + 1 >= 4 else 1
     if score > high - width:
@@ -354,7 +356,7 @@ def _likert_fields(cells: list[tuple]) -> dict:
     n = sum(c[3] for c in cells)
     sides = Counter()
     for score, low, high, count in cells:
-        sides[_side(score, low, high)] += count
+        sides[answer_side(score, low, high)] += count
     scales = {(low, high) for _, low, high, _ in cells}
     points: dict = {}
     if len(scales) == 1:
@@ -378,7 +380,7 @@ def question_results(con: duckdb.DuckDBPyConnection, wave: str | None = None, fi
     that wave): suppressed, with its reason code, numbers empty.
     """
     k = anonymity_threshold(con, k)
-    query = _scored_answers_sql(con, filters) + Fragment(
+    query = scored_answers_sql(con, filters) + Fragment(
         "SELECT wave, question, score, scale_min, scale_max, count(*), min(position), bool_or(is_reverse) "
         "FROM scored WHERE TRUE", []) + _wave_condition(wave) + Fragment(
         " GROUP BY wave, question, score, scale_min, scale_max", [])
@@ -413,7 +415,7 @@ def question_heatmap(con: duckdb.DuckDBPyConnection, dimension: str, wave: str |
     pools every wave (a group is then shown only if it is shown in every wave it has answers in).
     """
     k = anonymity_threshold(con, k)
-    query = _scored_answers_sql(con, filters, dimension) + Fragment(
+    query = scored_answers_sql(con, filters, dimension) + Fragment(
         "SELECT question, grp, score, scale_min, scale_max, count(*), min(position) FROM scored WHERE TRUE",
         []) + _wave_condition(wave) + Fragment(" GROUP BY question, grp, score, scale_min, scale_max", [])
     rows = con.execute(*query).fetchall()

@@ -89,9 +89,9 @@ FR: dict[str, str] = {
 
 def _merge_catalogs() -> None:
     """The French catalog is split by area (one module each) so pages can grow independently."""
-    from ui.i18n import auth, forecast, ingest, movement, people, priorities, sales, scorecards
+    from ui.i18n import auth, drivers, forecast, ingest, movement, people, priorities, sales, scorecards
 
-    for area in (sales, people, movement, priorities, forecast, auth, ingest, scorecards):
+    for area in (sales, people, movement, priorities, forecast, auth, ingest, scorecards, drivers):
         FR.update(area.FR)
 
 

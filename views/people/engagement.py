@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.people import sales_people, survey
+from analytics.people import drivers, sales_people, survey
 from ui import auth, common, fmt
+from ui.charts import drivers as driver_charts
 from ui.charts import people as charts
 from ui.filters import survey_filters
 from ui.i18n import t
@@ -55,6 +56,65 @@ def enps_export(frame: pd.DataFrame, first: str, first_label: str) -> pd.DataFra
     if "response_rate" in shown and shown["response_rate"].notna().any():
         out[t("Response rate (%)")] = (shown["response_rate"].astype(float) * 100).round(1).to_numpy()
     return out
+
+
+def drivers_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Key drivers as shown: focus areas first, the interval and significance in words, a note for hidden rows."""
+    out = []
+    for row in rows.to_dict("records"):
+        if pd.isna(row["rho"]):
+            out.append({t("Question"): row["question"], t("Note"): driver_charts.driver_reason(row["reason"], k)})
+            continue
+        out.append({t("Question"): row["question"], t("Focus area"): "●" if row["focus"] else "",
+                    t("Favourable"): fmt.pct(row["favourable"]), t("Impact (ρ)"): fmt.number(row["rho"], 2),
+                    t("95 % interval"): f"{fmt.number(row['ci_low'], 2)} – {fmt.number(row['ci_high'], 2)}",
+                    t("Significant"): t("yes") if row["significant"] else t("no"), t("Answers"): fmt.number(row["n"]),
+                    t("Note"): ""})
+    columns = [t("Question"), t("Focus area"), t("Favourable"), t("Impact (ρ)"), t("95 % interval"), t("Significant"),
+               t("Answers"), t("Note")]
+    table = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in out], columns=columns)
+    return table if table[t("Note")].any() else table.drop(columns=t("Note"))
+
+
+def drivers_export(rows: pd.DataFrame) -> pd.DataFrame:
+    """The downloadable key drivers: shown rows only, raw numbers."""
+    shown = rows[rows["rho"].notna()]
+    return pd.DataFrame({
+        t("Wave"): shown["wave"].map(wave_name), t("Question"): shown["question"],
+        t("Focus area"): shown["focus"].astype(bool), t("Favourable (%)"): (shown["favourable"] * 100).round(1),
+        t("Impact (ρ)"): shown["rho"].round(3), t("Lower bound (95 %)"): shown["ci_low"].round(3),
+        t("Upper bound (95 %)"): shown["ci_high"].round(3), t("Significant"): shown["significant"].astype(bool),
+        t("Answers"): shown["n"].astype(int)})
+
+
+def focus_section(filters: dict, k: int) -> None:
+    """What to act on first: the focus areas as sentences, then the impact × score chart and the drivers table."""
+    found = common.fetch(drivers.key_drivers, filters=filters)
+    if found.empty:
+        return
+    st.subheader(t("Focus areas"))
+    names = list(dict.fromkeys(found["wave"]))
+    wave = st.selectbox(t("Wave"), list(reversed(names)), format_func=wave_name, key="engagement_focus_wave")
+    rows = found[found["wave"] == wave]
+    areas = drivers.focus_areas(rows)
+    if areas:
+        st.markdown("\n".join(f"- {fmt.plain(driver_charts.focus_sentence(area))}" for area in areas))
+    elif rows["rho"].notna().any():
+        st.info(t("No focus area in {wave}: no question both scores below most questions and moves with eNPS more "
+                  "than most, significantly.", wave=wave_name(wave)), icon=":material/check_circle:")
+    else:
+        st.info(t("Key drivers need at least {n} people of this selection answering both a question and eNPS in "
+                  "the wave (and the anonymity rule met).", n=drivers.MIN_DRIVER_ANSWERS), icon=":material/info:")
+        return
+    st.caption(t("Impact: how closely a question's answers rise and fall with the eNPS answer (Spearman rank "
+                 "correlation ρ over the people who answered both, with its 95 % interval; significant when the "
+                 "interval excludes 0). Focus areas score below the median question and have an impact above the "
+                 "median, significantly. A correlation, not proof of cause."))
+    st.plotly_chart(driver_charts.impact_score(rows, t("Impact × score, {wave}", wave=wave_name(wave))),
+                    width="stretch", key="engagement_drivers_chart")
+    with st.expander(t("Key drivers table")):
+        st.dataframe(drivers_table(rows, k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
+        common.downloads(drivers_export(rows), f"key_drivers_{wave}", t("Key drivers"), "engagement_drivers")
 
 
 def kpis(waves: pd.DataFrame, headcount: int, filters: dict, k: int) -> None:
@@ -208,6 +268,7 @@ if waves.empty:
 if waves["suppressed"].all():
     st.warning(charts.hidden_everywhere_message(waves["reason"], k), icon=":material/visibility_off:")
     st.stop()
+focus_section(filters, k)
 kpis(waves, headcount, filters, k)
 trend(waves, k)
 breakdown(list(waves["wave"]), filters, k)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.people import survey
+from analytics.people import question_trends, survey
 from ui import auth, common, fmt
+from ui.charts import drivers as driver_charts
 from ui.charts import people as charts
 from ui.filters import survey_filters
 from ui.i18n import t
@@ -89,6 +90,66 @@ def heatmap_section(wave: str, filters: dict, k: int) -> None:
     common.downloads(heatmap_export(heat, label), f"pulse_{wave}_by_{dimension}", t("Pulse by group"), "pulse_heatmap")
 
 
+EVERYONE = "__everyone__"
+
+
+def trend_mark(row: dict) -> str:
+    """▲ / ▼ for a significant rise / fall (two-proportion z-test at 5 %), else "within noise"."""
+    if not row["significant"]:
+        return t("within noise")
+    return ("▲ " if row["change"] > 0 else "▼ ") + t("significant")
+
+
+def trends_table(trends: pd.DataFrame, by_group: bool) -> pd.DataFrame:
+    """The per-question trend as shown: favourable then and now, change in points, p-value, significance."""
+    rows = []
+    for row in trends.to_dict("records"):
+        rows.append({t("Question"): row["question"], **({t("Group"): charts.group_label(row["group"])} if by_group
+                                                        else {}),
+                     t("Wave"): wave_name(row["wave"]), t("Compared with"): wave_name(row["previous_wave"]),
+                     t("Favourable"): fmt.pct(row["favourable"]), t("Before"): fmt.pct(row["previous_favourable"]),
+                     t("Change (points)"): fmt.signed(row["change"] * 100),
+                     t("p-value"): "–" if pd.isna(row["p_value"]) else fmt.number(row["p_value"], 3),
+                     t("Significance"): trend_mark(row),
+                     t("After correction"): "✓" if row["bh_significant"] else ""})
+    return pd.DataFrame(rows)
+
+
+def trend_section(results: pd.DataFrame, filters: dict) -> None:
+    st.subheader(t("Trend"))
+    st.plotly_chart(charts.favourable_trend(results), width="stretch", key="pulse_trend_chart")
+    dimensions = list(common.fetch(survey.survey_groups_available))
+    split = st.selectbox(t("Change per question for"), [EVERYONE, *dimensions], key="pulse_trend_dimension",
+                         format_func=lambda d: t("Everyone") if d == EVERYONE else charts.dimension_label(d))
+    dimension = None if split == EVERYONE else split
+    trends = common.fetch(question_trends.question_trends, dimension, filters=filters)
+    if trends.empty:
+        st.info(t("No change to show: a question needs two waves shown for this selection."))
+        return
+    st.dataframe(trends_table(trends, dimension is not None), hide_index=True, width="stretch")
+    st.caption(t("Change of the favourable share from the previous wave shown; ▲/▼ significant when a "
+                 "two-proportion z-test gives p < 0.05. Groups hidden in a wave are left out."))
+    note = question_trends.chance_note(trends)
+    if note:
+        st.info(driver_charts.chance_sentence(note), icon=":material/casino:")
+    common.downloads(trends_export(trends, dimension is not None), "pulse_trends", t("Pulse trends"), "pulse_trends")
+
+
+def trends_export(trends: pd.DataFrame, by_group: bool) -> pd.DataFrame:
+    """The downloadable trend: raw numbers, percentages 0-100."""
+    out = pd.DataFrame({t("Question"): trends["question"]})
+    if by_group:
+        out[t("Group")] = trends["group"].map(charts.group_label)
+    return out.assign(**{
+        t("Wave"): trends["wave"].map(wave_name), t("Compared with"): trends["previous_wave"].map(wave_name),
+        t("Answers"): trends["responses"].astype(int), t("Answers before"): trends["previous_responses"].astype(int),
+        t("Favourable (%)"): (trends["favourable"] * 100).round(1),
+        t("Before (%)"): (trends["previous_favourable"] * 100).round(1),
+        t("Change (points)"): (trends["change"] * 100).round(1), "z": trends["z"].astype(float).round(3),
+        t("p-value"): trends["p_value"].astype(float).round(4), t("Significant"): trends["significant"],
+        t("After correction"): trends["bh_significant"]})
+
+
 if common.fetch(survey.question_results).empty:
     st.info(t("No pulse questions imported yet. Import a survey export with 1–5 questions on the Import page."),
             icon=":material/info:")
@@ -106,6 +167,5 @@ waves = list(dict.fromkeys(all_results["wave"]))
 wave = st.selectbox(t("Wave"), list(reversed(waves)), format_func=wave_name, key="pulse_wave")
 question_section(all_results[all_results["wave"] == wave].reset_index(drop=True), wave, k)
 if len(waves) > 1:
-    st.subheader(t("Trend"))
-    st.plotly_chart(charts.favourable_trend(all_results), width="stretch", key="pulse_trend_chart")
+    trend_section(all_results, filters)
 heatmap_section(wave, filters, k)
