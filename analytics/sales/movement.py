@@ -28,6 +28,10 @@ the value at B of the new deals, and changes = the sum of ``change`` over advanc
 amount changed and unchanged (each bucket's own sum is in ``amounts``; unchanged is 0). The amount a
 deal was won or lost for (its value as of B, created-and-closed deals included) is in ``closed_amounts``.
 
+**Reasons.** Beside its bucket, each deal present in both snapshots carries any number of reasons (pulled
+in, pushed out, amount up or down, owner or forecast category changed, skipped stages): see
+``analytics.sales.movement_reasons``; ``Movement.reasons()`` and ``Movement.deals_for_reason(...)``.
+
 **Filters.** A ``DealFilter`` keeps a deal by its latest state (as of B; as of A when absent from B),
 the same on both sides, so a deal reassigned to another owner moves with its new owner on both sides and
 the amounts still reconcile.
