@@ -3,16 +3,26 @@
 Stages (tests/sales_fixtures.py): Sales: Qualify 1, Demo 2, Proposal 3, Negotiate 4, Closed Won 5, Closed Lost 6.
 Reporting currency EUR (every deal in EUR).
 
-deal owner      A = 11-06 (stage amount close fc)        B = 11-13                           bucket          reasons
-P1   Ann->Bob   Proposal 1000 12-01 Commit               Proposal 800 12-20 Commit           slipped         pushed_out (+19 d), amount_down (-200), owner_changed
-K1   Ann        Qualify 500 12-15                        Negotiate 500 12-15                 advanced        skipped_stages (1 -> 4: 2 skipped)
-I1   Bob        Demo 600 2027-01-10 Pipeline             Demo 600 12-10 Best Case            unchanged       pulled_in (-31 d), forecast_category_changed
-U1   Cy         Demo 400 12-31                           Proposal 700 12-31                  advanced        amount_up (+300); one step: not skipped
-W1   Cy         Negotiate 2000 12-31                     Closed Won 2500 11-10               won             pulled_in (-51 d), amount_up (+500); closed: not skipped
-N1   Ann        -                                        Qualify 300 2027-01-31              new             none (not in A)
-D1   Bob        Demo 900 12-20                           - (dropped)                         dropped         none (not in B)
-C1   Ann        Proposal 100 12-05 (no fc)               Proposal 100 12-05 Commit           unchanged       none (a blank side is no change)
-Q1   Bob        Qualify blank 2027-02-01                 Qualify 250 2027-02-01              amount_changed  none (value unknown at A)
+deal owner     A = 11-06 (stage amount close fc)  B = 11-13                     bucket
+  reasons
+P1   Ann->Bob  Proposal 1000 12-01 Commit         Proposal 800 12-20 Commit     slipped
+  pushed_out (+19 d), amount_down (-200), owner_changed
+K1   Ann       Qualify 500 12-15                  Negotiate 500 12-15           advanced
+  skipped_stages (1 -> 4: 2 skipped)
+I1   Bob       Demo 600 2027-01-10 Pipeline       Demo 600 12-10 " best case "  unchanged
+  pulled_in (-31 d), forecast_category_changed
+U1   Cy        Demo 400 12-31                     Proposal 700 12-31            advanced
+  amount_up (+300); one step: not skipped
+W1   Cy        Negotiate 2000 12-31               Closed Won 2500 11-10         won
+  pulled_in (-51 d), amount_up (+500); closed at B: not skipped
+N1   Ann       -                                  Qualify 300 2027-01-31        new
+  none (not in A)
+D1   Bob       Demo 900 12-20                     - (dropped)                   dropped
+  none (not in B)
+C1   Ann       Proposal 100 12-05 (no fc)         Proposal 100 12-05 Commit     unchanged
+  none (a blank side is no change)
+Q1   Bob       Qualify blank 2027-02-01           Qualify 250 2027-02-01        amount_changed
+  none (value unknown at A)
 """
 from __future__ import annotations
 
