@@ -111,3 +111,21 @@ def test_cli_import_takes_the_fast_path_for_a_clean_export(tmp_path, monkeypatch
     stages = {"Partners": ["Qualified to buy", "Intro call", "Signed"]}  # the importer asks: nothing else orders them
     result = ingest.import_file(path, path.name, ingest.ImportOptions(stages=stages), db=tmp_path / "cli.duckdb")
     assert (result.status, result.rows_imported) == ("imported", 6)
+
+
+@pytest.mark.parametrize("header", ["Closed lost reason", "Motif de perte"])
+def test_a_loss_reason_column_is_stored_identically_as_a_reserved_attribute(tmp_path, header):
+    """HubSpot's "Closed lost reason" (and the French "Motif de perte") is the loss_reason field, stored in
+    deal_attributes under the reserved name, one row per deal (NULL when blank), on both paths."""
+    from analytics.store.schema import LOSS_REASON_ATTRIBUTE
+    lines = CLEAN.split("\r\n")
+    lines[2] += f",{header}"
+    reasons = ["", "", "Price", "", "", ""]  # 103 (lost): Price; the others blank
+    lines[3:9] = [f"{line},{reason}" for line, reason in zip(lines[3:9], reasons, strict=True)]
+    data = "\r\n".join(lines).encode("utf-8")
+    fast, general = both_paths(tmp_path, [("deals_2026-11-27.csv", data)], is_sample=True)
+    assert fast == general
+    stored = {r[0]: r[2] for r in fast["deal_attributes"] if r[1] == LOSS_REASON_ATTRIBUTE}
+    assert stored == {"101": None, "102": None, "103": "Price", "104": None, "105": None, "106": None}
+    assert fast["imports"][0][5]["fields"]["loss_reason"] == header
+    assert header not in {r[1] for r in fast["deal_attributes"]}  # not also kept under its header

@@ -530,3 +530,20 @@ def test_answer_columns_are_never_groups(header, answers, kind):
     result = survey_mapping.map_survey_columns(sample)
     found = [name for name in ("groups", "questions", "comments", "ignored") if header in getattr(result, name)]
     assert found == [kind]
+
+
+@pytest.mark.parametrize("header", [
+    "Loss_Reason__c", "LossReason__c", "Loss Reason", "Closed lost reason", "Closed Lost Reason", "Lost reason",
+    "Deal - Lost reason", "Motif de perte", "Raison de la perte", "Raison perdu", "Raison de la perte de l'affaire",
+])
+def test_a_loss_reason_column_is_mapped_to_loss_reason(header):
+    found = m.map_deal_columns(["Deal Name", "Deal Stage", "Close Date", "Amount", header])
+    assert found.fields["loss_reason"] == header
+    assert found.fields["close_on"] == "Close Date" and header not in found.extras
+
+
+def test_a_header_named_like_the_reserved_attribute_is_never_an_extra():
+    from analytics.store.schema import LOSS_REASON_ATTRIBUTE
+    found = m.map_deal_columns(["Deal Stage", "Lost reason", LOSS_REASON_ATTRIBUTE])
+    assert found.fields["loss_reason"] == "Lost reason"
+    assert LOSS_REASON_ATTRIBUTE not in found.extras and LOSS_REASON_ATTRIBUTE in found.ignored

@@ -12,6 +12,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -83,6 +84,24 @@ def test_the_deals_behind_a_bucket(sample_db):
 
 def deal_table(at: AppTest):
     return next(el.value for el in at.dataframe if "stage_from" in el.value.columns)
+
+
+def test_a_reason_lists_its_deals(sample_db):
+    """Pushed out, 11-20 -> 11-27, counted independently from the two CSV files: deals open on 11-20 (stage not
+    Closed won/lost), in the 11-27 export, whose Close Date is later there (ISO dates compare as text)."""
+    older, newer = (pd.read_csv(ROOT / "sample_data" / f"deals_{d}.csv", dtype=str) for d in SAMPLE_DATES[2:])
+    both = older.merge(newer, on="Record ID", suffixes=("_a", "_b"))
+    open_a = ~both["Deal Stage_a"].isin(["Closed won", "Closed lost"])
+    pushed = both[open_a & (both["Close Date_b"].str[:10] > both["Close Date_a"].str[:10])]
+    at = open_view("movement.py")
+    at.selectbox(key="movement_reason").set_value("pushed_out").run()
+    assert_clean(at)
+    table = next(el.value for el in at.dataframe if "days_moved" in el.value.columns)
+    assert set(table["deal_id"]) == set(pushed["Record ID"]) and len(table) == len(pushed) > 0
+    assert (table["days_moved"] > 0).all()
+    trace = next(tr for el in at.get("plotly_chart") for tr in json.loads(el.proto.spec)["data"]
+                 if tr.get("customdata") and tr["customdata"][0] == "pulled_in")
+    assert values(trace["x"])[1] == len(pushed)  # the bar of pushed out
 
 
 def test_snapshot_pickers(sample_db):

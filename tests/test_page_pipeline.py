@@ -120,3 +120,22 @@ def test_french_hygiene_reasons_are_worded_in_french(sample_db):
     french = {FR[template].split("{")[0] for template in reasons.REASON_LABELS.values()}
     assert all(any(text.startswith(f) for f in french) for text in texts)
     assert any("jours (depuis le " in text and "/20" in text for text in texts)  # 20/09/2026: French dates
+
+
+def test_loss_reasons_section(sample_db):
+    """Loss reasons on the sample data, given to its lost deals here: 'Price' to those whose id ends in an even
+    digit, blank to the others. Expected: counted with plain SQL over deal_current (lost deals, any close date)."""
+    from analytics.store.schema import LOSS_REASON_ATTRIBUTE
+    with store.transaction(sample_db) as con:
+        con.execute("INSERT INTO deal_attributes SELECT import_id, deal_id, ?, CASE WHEN right(deal_id, 1) IN "
+                    "('0', '2', '4', '6', '8') THEN 'Price' END FROM deal_current", [LOSS_REASON_ATTRIBUTE])
+        con.execute("UPDATE meta SET data_version = data_version + 1")
+        lost = con.execute("SELECT count(*) FILTER (right(deal_id, 1) IN ('0', '2', '4', '6', '8')), count(*) "
+                           "FROM deal_current d LEFT JOIN stages s USING (pipeline, stage) "
+                           "WHERE coalesce(d.status_raw, s.outcome) = 'lost'").fetchone()
+    at = pipeline_page()
+    assert not at.exception and not at.error
+    assert "Loss reasons" in [h.value for h in at.subheader]
+    table = next(df.value for df in at.dataframe if "top_stage" in df.value.columns)
+    assert table.set_index("reason")["deals"].to_dict() == {"Price": lost[0], "(no reason given)": lost[1] - lost[0]}
+    assert any(trace.get("name") == "Price" for spec in plotly_specs(at) for trace in spec["data"])

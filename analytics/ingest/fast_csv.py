@@ -371,10 +371,13 @@ class _Plan:
             con.execute(*Fragment.format(
                 "INSERT INTO deal_stage_dates (import_id, deal_id, pipeline, stage, entered_on) "
                 "SELECT {import_id}, * FROM ({entries})", import_id=Fragment("?", [import_id]), entries=entries))
-        if self.map.extras:  # the attribute names are headers of the file: bound, never spliced
+        named = [(c, c) for c in self.map.extras] + [  # extras by header, then fields kept as attributes
+            (attribute, self.fields[name]) for name, attribute in mapping.ATTRIBUTE_FIELDS.items()
+            if self.fields.get(name)]
+        if named:  # the attribute names are headers of the file or reserved names: bound, never spliced
             parts = Fragment.join(" UNION ALL ", [
-                Fragment(f"SELECT {self.field('deal_id')}, ?, {self.col(c)} FROM fast_rows", [c])
-                for c in self.map.extras])
+                Fragment(f"SELECT {self.field('deal_id')}, ?, {self.col(c)} FROM fast_rows", [attribute])
+                for attribute, c in named])
             con.execute(*Fragment.format("INSERT INTO deal_attributes (import_id, deal_id, attribute, value) "
                                          "SELECT {import_id}, * FROM ({parts})",
                                          import_id=Fragment("?", [import_id]), parts=parts))

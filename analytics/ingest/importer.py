@@ -366,7 +366,7 @@ def _prepare_deals(ctx: Context):
     deals = _last_duplicate_wins(deals, rej, warnings)
     kept_index = deals.index
     entered = entered[entered["_row"].isin(kept_index)].drop(columns="_row")
-    attributes = _attributes(frame.loc[kept_index], deal_map.extras, deals)
+    attributes = _attributes(frame.loc[kept_index], deal_map, deals)
     _warn_blanks(deals, warnings)
     warnings += guesses.candidate_warnings(frame, fields, deal_map.ignored, plan)
     used = {"fields": fields, "entered_on": deal_map.entered_on, "extras": deal_map.extras,
@@ -474,10 +474,14 @@ def _last_duplicate_wins(deals: pd.DataFrame, rej: Rejections, warnings: list[st
     return deals[~rej.bad]
 
 
-def _attributes(frame: pd.DataFrame, extras: list[str], deals: pd.DataFrame) -> pd.DataFrame:
-    """Long table of the extra grouping columns (segment, source, region…) per deal."""
-    parts = [pd.DataFrame({"deal_id": deals["deal_id"].to_numpy(), "attribute": column,
-                           "value": text_column(frame, column).to_numpy()}) for column in extras]
+def _attributes(frame: pd.DataFrame, deal_map, deals: pd.DataFrame) -> pd.DataFrame:
+    """Long table of the extra grouping columns (segment, source, region…) per deal, named by their header, then
+    the fields kept as attributes (the loss reason) under their reserved name (mapping.ATTRIBUTE_FIELDS)."""
+    named = [(column, column) for column in deal_map.extras]
+    named += [(attribute, deal_map.fields[name]) for name, attribute in mapping.ATTRIBUTE_FIELDS.items()
+              if deal_map.fields.get(name)]
+    parts = [pd.DataFrame({"deal_id": deals["deal_id"].to_numpy(), "attribute": attribute,
+                           "value": text_column(frame, column).to_numpy()}) for attribute, column in named]
     if not parts:
         return pd.DataFrame(columns=["deal_id", "attribute", "value"])
     return pd.concat(parts, ignore_index=True)

@@ -23,10 +23,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from analytics.store.schema import LOSS_REASON_ATTRIBUTE, RESERVED_ATTRIBUTES
 from analytics.text import normalise_header
 
 DEAL_FIELDS = ("deal_id", "name", "pipeline", "stage", "status", "amount", "currency", "owner",
-               "created_on", "close_on", "probability", "forecast_category")
+               "created_on", "close_on", "probability", "forecast_category", "loss_reason")
+# Deal fields stored as a deal attribute under a reserved name (no column of deal_snapshots): field -> attribute.
+ATTRIBUTE_FIELDS = {"loss_reason": LOSS_REASON_ATTRIBUTE}
 ONE_ON_ONE_FIELDS = ("manager", "employee", "met_on", "duration_minutes")
 HISTORY_FIELDS = ("deal_id", "stage", "from_stage", "changed_on", "amount", "close_on", "probability")
 HISTORY_EVENT_FIELD = "event"  # extra key of map_history_columns for 'Field / Event' style history reports
@@ -159,6 +162,13 @@ DEAL_SPECS: dict[str, _Spec] = {
     "forecast_category": _Spec(("forecast category", "forecast category name", "categorie de prevision",
                                 "categorie de previsions", "categorie prevision", "forecast"),
                                "forecast|prevision", r"probability|probabilite|amount|montant|date"),
+    # Salesforce Loss_Reason__c / LossReason__c, HubSpot "Closed lost reason", Pipedrive "Lost reason"; French
+    "loss_reason": _Spec(("closed lost reason", "loss reason", "lost reason", "loss reason c", "lost reason c",
+                          "reason lost", "reason for loss", "loss reason name", "motif de perte", "raison de la perte",
+                          "raison perdu", "raison de perte", "motif de la perte", "motif perte", "raison perte",
+                          "raison de l echec", "motif d echec"),
+                         r"loss reason|lost reason|motif de perte|raison de la perte|raison perdu|raison de perte"
+                         r"|motif de la perte", r"id|date|time"),
 }
 
 ONE_ON_ONE_SPECS: dict[str, _Spec] = {
@@ -381,7 +391,7 @@ def map_deal_columns(columns: list[str], overrides: dict[str, str] | None = None
     fields = {f: fields[f] for f in DEAL_FIELDS if f in fields}
     fallbacks = _close_fallbacks(columns, fields, forced, entered)
     taken = set(fields.values()) | set(entered) | set(fallbacks)
-    extras = [c for c in columns if c not in taken and _is_extra(c)]
+    extras = [c for c in columns if c not in taken and _is_extra(c) and c not in RESERVED_ATTRIBUTES]
     ignored = [c for c in columns if c not in taken and c not in extras]
     return DealMapping(fields, entered, extras, ignored, fallbacks, {f: how.get(f, "known_header") for f in fields})
 

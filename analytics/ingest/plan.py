@@ -36,6 +36,7 @@ FIELD_WORDS = {
     "deal_id": "deal id", "name": "deal name", "pipeline": "pipeline", "stage": "stage", "status": "status",
     "amount": "amount", "currency": "currency", "owner": "owner", "created_on": "creation date",
     "close_on": "close date", "probability": "probability", "forecast_category": "forecast category",
+    "loss_reason": "loss reason",
     "entered_on": "stage entry dates", "manager": "manager", "employee": "employee", "met_on": "meeting date",
     "duration_minutes": "duration", "enps": "eNPS question", "wave": "wave", "date": "response date",
 }

@@ -10,6 +10,7 @@ from analytics.sales.deals import latest_snapshot_on
 from analytics.sales.forecast import forecast_by_month
 from analytics.sales.funnel import funnel, main_pipeline
 from analytics.sales.kpis import kpis
+from analytics.sales.loss_reasons import loss_reasons_report
 from analytics.sales.movement import movement_report
 from analytics.sales.new_deals import NewDealModel
 from analytics.sales.priorities import ACTION_TEXTS, priority_list
@@ -42,6 +43,8 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
     forecast_no_close_date, forecast_past_due_in_first_month, forecast_new_deals (the history the new-deal part
     is estimated from, or the reason it is absent: ``new_deals_report``); funnel rows add cumulative_conversion;
+    loss_reasons = lost deals closed in the period by loss reason (analytics/sales/loss_reasons.py; None when no
+    import mapped a loss-reason column);
     priorities = the top 20 open deals by expected value (``priorities_report``), always the current state;
     scorecards = one object per owner (``scorecards_report``), over the period when one is given.
     """
@@ -63,6 +66,7 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
         "forecast_past_due_in_first_month": forecast.past_due_in_first_month,
         "forecast_new_deals": new_deals_report(forecast.new_deals),
         "movement": movement_report(con),
+        "loss_reasons": loss_reasons_report(con, date_from, date_to),
         "priorities": priorities_report(con),
         "scorecards": scorecards_report(con, date_from, date_to),
     }

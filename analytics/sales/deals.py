@@ -13,7 +13,7 @@ import duckdb
 
 from analytics import store
 from analytics.store.derived import current_is_fresh, latest_rows_sql
-from analytics.store.schema import RATE
+from analytics.store.schema import RATE, RESERVED_ATTRIBUTES
 from analytics.store.sql import Fragment, checked, value_list
 
 # The aliases the queries give the deal state they filter (DealFilter.where); never "a", which the attribute
@@ -160,8 +160,10 @@ def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         "owner": [r[0] for r in con.execute(
             "SELECT DISTINCT owner FROM deal_snapshots WHERE owner IS NOT NULL ORDER BY 1").fetchall()],
     }
-    for attribute, values in con.execute(
-            "SELECT attribute, list(DISTINCT value ORDER BY value) FROM deal_attributes "
-            "WHERE value IS NOT NULL GROUP BY attribute ORDER BY attribute").fetchall():
+    # fields kept under a reserved name (the loss reason: known only once a deal is lost) are no filter
+    query = Fragment("SELECT attribute, list(DISTINCT value ORDER BY value) FROM deal_attributes "
+                     "WHERE value IS NOT NULL AND attribute NOT IN (", []) + value_list(RESERVED_ATTRIBUTES) + \
+        Fragment(") GROUP BY attribute ORDER BY attribute", [])
+    for attribute, values in con.execute(*query).fetchall():
         choices[attribute] = values
     return choices

@@ -28,6 +28,10 @@ the value at B of the new deals, and changes = the sum of ``change`` over advanc
 amount changed and unchanged (each bucket's own sum is in ``amounts``; unchanged is 0). The amount a
 deal was won or lost for (its value as of B, created-and-closed deals included) is in ``closed_amounts``.
 
+**Reasons.** Beside its bucket, each deal present in both snapshots carries any number of reasons (pulled
+in, pushed out, amount up or down, owner or forecast category changed, skipped stages): see
+``analytics.sales.movement_reasons``; ``Movement.reasons()`` and ``Movement.deals_for_reason(...)``.
+
 **Filters.** A ``DealFilter`` keeps a deal by its latest state (as of B; as of A when absent from B),
 the same on both sides, so a deal reassigned to another owner moves with its new owner on both sides and
 the amounts still reconcile.
@@ -43,6 +47,7 @@ import duckdb
 import pandas as pd
 
 from analytics.sales.deals import DealFilter, deal_state_sql, reporting_currency, snapshot_dates, state_source
+from analytics.sales.movement_reasons import deals_for_reason, reason_rows, reasons_report, reasons_table
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
 from analytics.store.sql import Fragment, checked, deal_key_sql, value_list
 
@@ -70,7 +75,9 @@ pairs AS (
            a.stage_position AS position_a, b.stage_position AS position_b,
            a.close_on AS close_on_from, b.close_on AS close_on_to,
            a.amount AS amount_from, b.amount AS amount_to, a.currency AS currency_a, b.currency AS currency_b,
-           a.value AS value_from, b.value AS value_to, b.p AS p_to
+           a.value AS value_from, b.value AS value_to, b.p AS p_to,
+           a.owner AS owner_from, b.owner AS owner_to,
+           a.forecast_category AS forecast_category_from, b.forecast_category AS forecast_category_to
     FROM a FULL JOIN b ON a.deal_id = b.deal_id
 ),
 classified AS (
@@ -98,7 +105,8 @@ _DEALS = """
 SELECT bucket, deal_id, name, owner, pipeline, stage_from, stage_to, close_on_from, close_on_to,
        close_on_to - close_on_from AS days_pushed, amount_from, amount_to,
        coalesce(currency_b, currency_a) AS currency, value_from, value_to, change,
-       open_a, open_b, p_to
+       open_a, open_b, p_to, in_b, owner_from, owner_to, forecast_category_from, forecast_category_to,
+       pipeline_a, pipeline_b, position_a, position_b
 FROM classified
 ORDER BY list_position([{buckets}], bucket), abs(change) DESC, deal_id
 """
@@ -112,6 +120,8 @@ class Movement:
     (open value at A that left), new is positive (value at B), the five change buckets are signed net
     changes. closed_amounts: {"won", "lost"} value as of B of the deals won / lost.
     deals: one row per deal taking part (DEAL_COLUMNS), in bucket order, biggest change first.
+    reason_deals: one row per (reason, deal) of the deals present in both snapshots (``movement_reasons``:
+    pulled in, pushed out, amount up/down, owner changed, forecast category changed, skipped stages).
     """
     date_from: dt.date
     date_to: dt.date
@@ -124,6 +134,7 @@ class Movement:
     open_amount_to: float
     closed_amounts: dict[str, float]
     deals: pd.DataFrame = dataclasses.field(repr=False)
+    reason_deals: pd.DataFrame = dataclasses.field(repr=False)
 
     @property
     def changes(self) -> float:
@@ -135,6 +146,14 @@ class Movement:
         if bucket not in BUCKETS:
             raise ValueError(f"bucket must be one of {', '.join(BUCKETS)}")
         return self.deals[self.deals["bucket"] == bucket].reset_index(drop=True)
+
+    def reasons(self) -> pd.DataFrame:
+        """Deals and amount change per reason, every reason in ``movement_reasons.REASONS`` order."""
+        return reasons_table(self.reason_deals)
+
+    def deals_for_reason(self, reason: str) -> pd.DataFrame:
+        """The deals carrying one reason (a code of ``movement_reasons.REASONS``), biggest change first."""
+        return deals_for_reason(self.reason_deals, reason)
 
     def steps(self) -> list[tuple[str, float]]:
         """(bucket, signed effect on the open pipeline) in BUCKETS order: the bars of a waterfall from A to B."""
@@ -148,6 +167,7 @@ class Movement:
             "open_count_from": self.open_count_from, "open_count_to": self.open_count_to,
             "open_amount_from": self.open_amount_from, "open_amount_to": self.open_amount_to,
             "changes": self.changes, "closed_amounts": dict(self.closed_amounts),
+            "reasons": reasons_report(self.reason_deals),
         }
 
 
@@ -184,7 +204,7 @@ def movement(con: duckdb.DuckDBPyConnection, date_a: dt.date | None = None, date
                     open_count_from=int(frame["open_a"].sum()), open_count_to=int(frame["open_b"].sum()),
                     open_amount_from=_float(frame.loc[frame["open_a"], "value_from"].sum()),
                     open_amount_to=_float(frame.loc[frame["open_b"], "value_to"].sum()),
-                    closed_amounts=closed, deals=deals)
+                    closed_amounts=closed, deals=deals, reason_deals=reason_rows(frame))
 
 
 def movement_report(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -216,7 +236,7 @@ def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter):
                             view_b=_subquery(state_b.query, "sb"), date_a=Fragment("?", [date_a]),
                             filter=flt.where("p"), buckets=value_list(BUCKETS))
     frame = con.execute(*query).df()
-    for column in ("open_a", "open_b"):
+    for column in ("open_a", "open_b", "in_b"):
         frame[column] = frame[column].astype(bool)
     return frame, state_b.currency
 

@@ -39,6 +39,7 @@ from analytics.sales import movement
 from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import hygiene
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, STAGE_HISTORY_CTES, open_scope, scoped_ctes
+from analytics.store.schema import LOSS_REASON_ATTRIBUTE
 from analytics.store.sql import Fragment
 
 Z_95 = 1.959964
@@ -150,7 +151,9 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     state = scope.state.cte()
     attributes = con.execute(
         f"WITH {state.sql} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
-        "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id GROUP BY ALL", state.params).df()
+        "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id "
+        "WHERE a.attribute <> ? GROUP BY ALL",  # the loss reason is known only once lost: never a win driver
+        [*state.params, LOSS_REASON_ATTRIBUTE]).df()
     if not attributes.empty:
         wide = attributes.pivot(index="deal_id", columns="attribute", values="value")
         wide.columns = [_ATTR + str(c) for c in wide.columns]

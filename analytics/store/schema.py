@@ -17,6 +17,14 @@ MAX_RATE = 10 ** 6         # a conversion rate is below this
 EXACT = "DECIMAL(38,8)"    # a money product with a DOUBLE (value x probability) is rounded to this before a sum
 
 
+# Fields the importer maps and stores in deal_attributes under a reserved attribute name (a field kept without
+# a column of its own, so without a schema change). An export's own extra columns are stored under their header,
+# never under a reserved name (analytics.ingest.mapping leaves such a header out). One row per (import, deal),
+# value NULL when the cell is blank. LOSS_REASON_ATTRIBUTE: why a lost deal was lost ("Closed lost reason"…).
+LOSS_REASON_ATTRIBUTE = "pulse:loss_reason"
+RESERVED_ATTRIBUTES = (LOSS_REASON_ATTRIBUTE,)
+
+
 def money_sum(expression: str) -> str:
     """SQL: the exact sum of a money expression, e.g. ``money_sum("value * p")`` for the weighted pipeline.
 

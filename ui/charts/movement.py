@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.sales.movement import BUCKETS, Movement
+from analytics.sales.movement_reasons import REASONS
 from ui import fmt
 from ui.charts.base import PALETTE, layout
 from ui.i18n import t
@@ -12,6 +13,9 @@ from ui.i18n import t
 BUCKET_LABELS = {"won": "Won", "lost": "Lost", "new": "New", "dropped": "Dropped", "advanced": "Advanced",
                  "moved_back": "Moved back", "slipped": "Slipped", "amount_changed": "Amount changed",
                  "unchanged": "Unchanged"}
+REASON_LABELS = {"pulled_in": "Pulled in", "pushed_out": "Pushed out", "amount_up": "Amount up",
+                 "amount_down": "Amount down", "owner_changed": "Owner changed",
+                 "forecast_category_changed": "Forecast category changed", "skipped_stages": "Skipped stages"}
 MEASURE_LABELS = {"open_amount": "Open pipeline", "weighted_amount": "Weighted pipeline",
                   "new_amount": "New pipeline"}
 UP, DOWN, TOTAL = "#14B8A6", "#F59E0B", PALETTE[0]
@@ -20,6 +24,11 @@ UP, DOWN, TOTAL = "#14B8A6", "#F59E0B", PALETTE[0]
 def bucket_label(bucket: str) -> str:
     """The bucket's name in the current language."""
     return t(BUCKET_LABELS[bucket])
+
+
+def reason_label(reason: str) -> str:
+    """The movement reason's name in the current language."""
+    return t(REASON_LABELS[reason])
 
 
 def waterfall_keys() -> list[str]:
@@ -107,3 +116,19 @@ def push_rate_chart(owners: pd.DataFrame) -> go.Figure:
     top = float(data["push_rate"].max() or 0.0)
     fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, min(1.0, top * 1.35) or 1.0]), showlegend=False)
     return layout(fig, t("Close dates pushed, by owner"), height=max(260, 50 * len(data) + 100))
+
+
+def reasons_chart(table: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Deals per movement reason (``Movement.reasons()``): one horizontal bar per reason, in REASONS order from the
+    top (bar i is reason i of ``table``), labelled with its deals and the sum of their amount change."""
+    labels = [reason_label(r) for r in table["reason"]]
+    text = [t("{n} deals", n=fmt.number(n)) + " · " + _signed_money(v, currency)
+            for n, v in zip(table["deals"], table["amount_change"], strict=True)]
+    fig = go.Figure(go.Bar(x=table["deals"], y=labels, orientation="h", marker_color=PALETTE[1], text=text,
+                           textposition="outside", cliponaxis=False, customdata=list(table["reason"]),
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    top = float(table["deals"].max() or 0)
+    fig.update_layout(showlegend=False, clickmode="event+select",
+                      yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=labels),
+                      xaxis=dict(range=[0, top * 1.6 or 1.0], title=t("Deals")))
+    return layout(fig, t("Why deals moved"), height=max(280, 42 * len(REASONS) + 100))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.sales.loss_reasons import NO_REASON
 from ui import fmt
 from ui.charts.base import PALETTE, layout
 from ui.i18n import t
@@ -75,3 +76,25 @@ def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
     ])
     fig.update_layout(barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1]))
     return layout(fig, t("Stage probability: configured vs historical"))
+
+
+def loss_reason_label(reason: object) -> str:
+    """A loss reason as the export wrote it; the blank-reason code in the current language."""
+    return t("(no reason given)") if reason == NO_REASON else str(reason)
+
+
+def loss_reasons_chart(by_quarter: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Lost deals per quarter of their close date, one stacked bar segment per loss reason (``LossReasons.by_quarter``:
+    quarter, reason, deals, value); the hover gives the lost value."""
+    fig = go.Figure()
+    quarters = sorted(by_quarter["quarter"].unique())
+    for i, reason in enumerate(dict.fromkeys(by_quarter.sort_values("deals", ascending=False)["reason"])):
+        rows = by_quarter[by_quarter["reason"] == reason].set_index("quarter").reindex(quarters)
+        name = loss_reason_label(reason)
+        fig.add_trace(go.Bar(x=quarters, y=rows["deals"].fillna(0), name=name,
+                             marker_color="#94A3B8" if reason == NO_REASON else PALETTE[i % len(PALETTE)],
+                             text=[fmt.money(v, currency) if pd.notna(v) else "" for v in rows["value"]],
+                             hovertemplate=f"{name}: %{{y}} · %{{text}}<extra></extra>", textposition="none"))
+    fig.update_layout(barmode="stack", xaxis=dict(type="category", title=t("Quarter of the close date")),
+                      yaxis_title=t("Lost deals"), hovermode="x unified")
+    return layout(fig, t("Lost deals by reason, per quarter"), height=380)

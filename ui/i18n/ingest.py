@@ -175,6 +175,7 @@ FR: dict[str, str] = {
     "close date": "date de clôture",
     "probability": "probabilité",
     "forecast category": "catégorie de prévision",
+    "loss reason": "motif de perte",
     "stage entry dates": "dates d'entrée dans les étapes",
     "manager": "manager",
     "employee": "collaborateur",

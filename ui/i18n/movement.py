@@ -98,4 +98,41 @@ FR: dict[str, str] = {
         "sont comparés à leurs dates : ce qui se passe entre deux n'apparaît que dans l'export suivant, et les dates "
         "d'entrée en étape déduites des instantanés (exports sans colonnes « Date entered » ni historique des "
         "étapes) ont la précision de l'intervalle entre instantanés : {days} jours ici.",
+    # why deals moved (reasons)
+    "Why deals moved": "Pourquoi les affaires ont bougé",
+    "For the deals in both snapshots (including those won or lost since). A deal can have several reasons, so these "
+    "counts do not add up to the buckets above. Click a bar to list its deals.":
+        "Pour les affaires présentes dans les deux instantanés (y compris celles gagnées ou perdues depuis). Une "
+        "affaire peut avoir plusieurs raisons : ces nombres ne s'additionnent donc pas aux catégories ci-dessus. "
+        "Cliquez sur une barre pour voir ses affaires.",
+    "Pulled in": "Clôture avancée",
+    "Pushed out": "Clôture repoussée",
+    "Amount up": "Montant en hausse",
+    "Amount down": "Montant en baisse",
+    "Owner changed": "Changement de propriétaire",
+    "Forecast category changed": "Catégorie de prévision modifiée",
+    "Skipped stages": "Étapes sautées",
+    "Expected close date moved earlier (for a deal won or lost since: it closed before its expected date). Amount: "
+    "net change of their value.":
+        "Date de clôture prévue avancée (pour une affaire gagnée ou perdue depuis : clôturée avant la date prévue). "
+        "Montant : variation nette de leur valeur.",
+    "Expected close date moved later. Amount: net change of their value.":
+        "Date de clôture prévue repoussée. Montant : variation nette de leur valeur.",
+    "Value went up. Amount: the sum of the increases.": "Valeur en hausse. Montant : la somme des hausses.",
+    "Value went down. Amount: the sum of the decreases.": "Valeur en baisse. Montant : la somme des baisses.",
+    "Another owner now. Amount: net change of their value.":
+        "Un autre propriétaire désormais. Montant : variation nette de leur valeur.",
+    "Another forecast category now. Amount: net change of their value.":
+        "Une autre catégorie de prévision désormais. Montant : variation nette de leur valeur.",
+    "Open in both and moved up more than one stage of the configured order. Amount: net change of their value.":
+        "Ouverte aux deux dates et avancée de plus d'une étape dans l'ordre configuré. Montant : variation nette de "
+        "leur valeur.",
+    "No deal has this reason.": "Aucune affaire n'a cette raison.",
+    "Owner before": "Propriétaire avant",
+    "Stages skipped": "Étapes sautées",
+    "Days moved": "Jours de décalage",
+    "Forecast category before": "Catégorie de prévision avant",
+    "Forecast category after": "Catégorie de prévision après",
+    "Value before ({currency})": "Valeur avant ({currency})",
+    "Amount change": "Variation du montant",
 }

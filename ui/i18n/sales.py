@@ -315,4 +315,23 @@ FR: dict[str, str] = {
         "L'entonnoir suit les affaires depuis leur date de création, et aucune des {n} affaires de ce pipeline n'en "
         "a. Associez une colonne de date de création sur la page Importer (l'import indique les colonnes qui "
         "pourraient convenir).",
+    # loss reasons (Pipeline page)
+    "Loss reasons": "Motifs de perte",
+    "(no reason given)": "(aucun motif indiqué)",
+    "No deal lost in this period.": "Aucune affaire perdue sur cette période.",
+    "Lost deals": "Affaires perdues",
+    "Lost value": "Valeur perdue",
+    "Share of lost deals": "Part des affaires perdues",
+    "Share of lost value": "Part de la valeur perdue",
+    "Most often lost at": "Étape de perte la plus fréquente",
+    "Deals lost there": "Affaires perdues à cette étape",
+    "Quarter of the close date": "Trimestre de la date de clôture",
+    "Lost deals by reason, per quarter": "Affaires perdues par motif, par trimestre",
+    "Lost deals closed in the period, by the reason the export gives. Stage lost at = the deal's last open stage: "
+    "its current stage when the export keeps it, else the last 'Date entered' or stage-history date, else the last "
+    "snapshot that showed it open (weekly precision).":
+        "Affaires perdues clôturées sur la période, par le motif indiqué dans l'export. Étape de perte = la dernière "
+        "étape ouverte de l'affaire : son étape actuelle quand l'export la conserve, sinon la dernière date "
+        "« Date entered » ou d'historique des étapes, sinon le dernier instantané qui la montrait ouverte "
+        "(précision hebdomadaire).",
 }

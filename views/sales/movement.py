@@ -116,6 +116,68 @@ def deal_columns(mv: movement.Movement) -> dict:
     }
 
 
+REASON_HELP = {
+    "pulled_in": "Expected close date moved earlier (for a deal won or lost since: it closed before its expected "
+                 "date). Amount: net change of their value.",
+    "pushed_out": "Expected close date moved later. Amount: net change of their value.",
+    "amount_up": "Value went up. Amount: the sum of the increases.",
+    "amount_down": "Value went down. Amount: the sum of the decreases.",
+    "owner_changed": "Another owner now. Amount: net change of their value.",
+    "forecast_category_changed": "Another forecast category now. Amount: net change of their value.",
+    "skipped_stages": "Open in both and moved up more than one stage of the configured order. Amount: net change "
+                      "of their value.",
+}
+
+
+def reasons_section(mv: movement.Movement) -> None:
+    """Reasons per deal present in both snapshots (several per deal), and the deals of the chosen reason."""
+    st.subheader(t("Why deals moved"))
+    table = mv.reasons()
+    event = st.plotly_chart(charts_movement.reasons_chart(table, mv.currency), width="stretch", on_select="rerun",
+                            selection_mode="points", key="movement_reasons_chart")
+    st.caption(t("For the deals in both snapshots (including those won or lost since). A deal can have several "
+                 "reasons, so these counts do not add up to the buckets above. Click a bar to list its deals."))
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    indexes = [p.get("point_index", p.get("point_number")) for p in points]
+    clicked = next((table["reason"].iloc[i] for i in indexes if i is not None and 0 <= i < len(table)), None)
+    if clicked and clicked != st.session_state.get("movement_reason_last_click"):
+        st.session_state["movement_reason"] = clicked
+    st.session_state["movement_reason_last_click"] = clicked
+    counts = dict(zip(table["reason"], table["deals"], strict=True))
+    if st.session_state.get("movement_reason") not in counts:
+        st.session_state["movement_reason"] = next((r for r, n in counts.items() if n), table["reason"].iloc[0])
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    reason = left.selectbox(t("Reason"), list(counts), key="movement_reason",
+                            format_func=lambda r: f"{charts_movement.reason_label(r)} ({fmt.number(counts[r])})")
+    right.caption(t(REASON_HELP[reason]))
+    deals_of = mv.deals_for_reason(reason)
+    if deals_of.empty:
+        st.info(t("No deal has this reason."))
+    else:
+        shown = deals_of.assign(bucket=deals_of["bucket"].map(charts_movement.bucket_label))
+        st.dataframe(shown, hide_index=True, width="stretch", column_order=REASON_ORDER,
+                     column_config=reason_columns(mv))
+    common.downloads(deals_of, f"movement_reasons_{mv.date_from}_{mv.date_to}_{reason}", reason,
+                     f"movement_dl_reason_{reason}", more_sheets={"reasons": table, "all": mv.reason_deals})
+
+
+REASON_ORDER = ["name", "owner_from", "owner", "bucket", "stage_from", "stage_to", "stages_skipped", "close_on_from",
+                "close_on_to", "days_moved", "forecast_category_from", "forecast_category_to", "value_from",
+                "value_to", "amount_change", "deal_id"]
+
+
+def reason_columns(mv: movement.Movement) -> dict:
+    return {**deal_columns(mv),
+            "owner_from": t("Owner before"), "owner": t("Owner"),
+            "bucket": t("Bucket"), "stages_skipped": st.column_config.NumberColumn(t("Stages skipped"), format="%d"),
+            "days_moved": st.column_config.NumberColumn(t("Days moved"), format="%d"),
+            "forecast_category_from": t("Forecast category before"),
+            "forecast_category_to": t("Forecast category after"),
+            "value_from": st.column_config.NumberColumn(t("Value before ({currency})", currency=mv.currency or "–"),
+                                                        format="localized"),
+            "amount_change": st.column_config.NumberColumn(t("Amount change"), format="localized")}
+
+
 SLIP_ORDER = ["name", "owner", "stage", "amount", "first_close_on", "close_on", "pushes", "days_pushed"]
 
 
@@ -173,5 +235,6 @@ mv = common.fetch(movement.movement, start, end, flt=flt)
 kpi_row(mv)
 clicked = waterfall_section(mv)
 deals_section(mv, clicked)
+reasons_section(mv)
 slips_section(end)
 trend_section(mv.currency)

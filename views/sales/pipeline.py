@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics.reports import exports
 from analytics.reports import weekly_review as review
-from analytics.sales import deals, funnel, inventory
+from analytics.sales import deals, funnel, inventory, loss_reasons
 from analytics.sales import kpis as performance
 from analytics.sales import stage_time as velocity
 from ui import auth, common, fmt, reasons
@@ -178,6 +178,29 @@ def owners_section(currency: str | None) -> None:
     common.downloads(shown, "owners", t("Owners"), "pipeline_dl_owners")
 
 
+def loss_reasons_section(currency: str | None) -> None:
+    """Lost deals by the export's loss reason; nothing when no import mapped a loss-reason column."""
+    found = common.fetch(loss_reasons.loss_reasons, **period)
+    if found is None:
+        return
+    st.subheader(t("Loss reasons"))
+    if found.lost_count == 0:
+        st.info(t("No deal lost in this period."))
+        return
+    st.plotly_chart(charts_sales.loss_reasons_chart(found.by_quarter, currency), width="stretch")
+    table = found.by_reason.assign(reason=found.by_reason["reason"].map(charts_sales.loss_reason_label))
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "reason": t("Reason"), "deals": t("Lost deals"), "value": t("Lost value"),
+        "share": st.column_config.NumberColumn(t("Share of lost deals"), format="percent"),
+        "value_share": st.column_config.NumberColumn(t("Share of lost value"), format="percent"),
+        "top_stage": t("Most often lost at"), "top_stage_deals": t("Deals lost there")})
+    st.caption(t("Lost deals closed in the period, by the reason the export gives. Stage lost at = the deal's last "
+                 "open stage: its current stage when the export keeps it, else the last 'Date entered' or "
+                 "stage-history date, else the last snapshot that showed it open (weekly precision)."))
+    common.downloads(table, "loss_reasons", t("Loss reasons"), "pipeline_dl_loss_reasons",
+                     more_sheets={"stages": found.by_stage, "quarters": found.by_quarter, "deals": found.deals})
+
+
 HYGIENE_LABELS = {"stale": "Stale", "past_due": "Past due", "missing": "Missing amount or close date",
                   "outliers": "Unusual amount"}
 
@@ -212,5 +235,6 @@ funnel_section(currency)
 stage_order = velocity_section()
 inventory_section(currency, stage_order)
 owners_section(currency)
+loss_reasons_section(currency)
 hygiene_section()
 calibration_section()
