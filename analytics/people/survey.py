@@ -520,12 +520,12 @@ toute toutes très trop tu un une vers via voici voilà vos votre vous y
 """.split())
 
 STOP_WORDS = STOP_WORDS_EN | STOP_WORDS_FR
-_SENTENCE_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"«»“”…/\n\r\t]+|\s[-–—]+\s")
+SENTENCE_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"«»“”…/\n\r\t]+|\s[-–—]+\s")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?:-[^\W\d_]+)*")
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(.+)$")
 
 
-def _words(sentence: str) -> list[str | None]:
+def comment_words(sentence: str) -> list[str | None]:
     """The words of one sentence; stop words and one-letter words become None (they break phrases)."""
     out: list[str | None] = []
     for word in _WORD.findall(sentence.lower().replace("’", "'")):
@@ -542,8 +542,8 @@ def _words(sentence: str) -> list[str | None]:
 def comment_terms(text: str) -> set[str]:
     """The distinct words and two-word phrases of one comment (see the module notes)."""
     terms: set[str] = set()
-    for sentence in _SENTENCE_SPLIT.split(text):
-        words = _words(sentence)
+    for sentence in SENTENCE_SPLIT.split(text):
+        words = comment_words(sentence)
         terms.update(w for w in words if w)
         terms.update(f"{a} {b}" for a, b in pairwise(words) if a and b)
     return terms
