@@ -449,14 +449,17 @@ def comment_waves(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k
     """One row per wave, chronological: whether the filtered group's comments of that wave may be shown.
 
     Columns wave, suppressed, reason (a ``privacy`` code). The set judged is every response of the group in
-    the wave (any of them may have written a comment), against max(comment_threshold, k).
+    the wave (any of them may have written a comment), against max(comment_threshold, k). Every wave is
+    suppressed (``privacy.COMMENTS_HIDDEN``) when the survey_comments setting hides comments.
     """
     threshold = comment_threshold(con, k)
     people = privacy.population(con)
     chosen = people.members(filters)
+    hidden = privacy.comments_hidden(con)
     rows = []
     for wave in survey_waves(con):
-        reason = people.verdict(chosen & people.members(wave=wave), privacy.RESPONDED, threshold)
+        reason = privacy.COMMENTS_HIDDEN if hidden else \
+            people.verdict(chosen & people.members(wave=wave), privacy.RESPONDED, threshold)
         rows.append({"wave": wave, "suppressed": reason is not None, "reason": reason})
     return _typed(rows, ["wave", "suppressed", "reason"])
 

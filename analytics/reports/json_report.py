@@ -5,7 +5,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.people import one_on_ones, survey
+from analytics.people import one_on_ones, participation, survey, themes
 from analytics.reports import deals_section as sales_report
 
 
@@ -14,6 +14,16 @@ def build_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     """Every section of the report; a section with no data is None."""
     return {
         "deals": sales_report.deals_report(con, date_from=date_from, date_to=date_to),
-        "survey": survey.survey_report(con),
+        "survey": survey_section(con),
         "one_on_ones": one_on_ones.one_on_ones_report(con),
     }
+
+
+def survey_section(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """``survey.survey_report`` with ``participation`` (None without a headcount) and ``comment_themes`` (None when
+    comments are hidden or none is shown), under the same privacy rule."""
+    section = survey.survey_report(con)
+    if section is not None:
+        section["participation"] = participation.participation_report(con)
+        section["comment_themes"] = themes.themes_report(con)
+    return section

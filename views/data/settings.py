@@ -16,7 +16,9 @@ st.caption(t("Changes are saved in the database and every page uses them at once
 # Codes stored by analytics, worded for the reader (the stored codes never change).
 OUTCOME_LABELS = {"open": "Open (deal in progress)", "won": "Won (deal closed and won)",
                   "lost": "Lost (deal closed and lost)"}
-PERIOD_LABELS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
+# Every setting's choices (the test of the catalogue reads this table): wave periods, the survey comments switch.
+PERIOD_LABELS = {"week": "Week", "month": "Month", "quarter": "Quarter", "show": "Show comments and themes",
+                 "hide": "Hide comments and themes"}
 
 
 def shown_number(value: object) -> str:
@@ -101,8 +103,7 @@ def thresholds() -> None:
                 continue
             label, help_text = t(setting.label), t(setting.help)
             if setting.choices:
-                labels = PERIOD_LABELS if setting.name == "wave_period" else {}
-                words = {code: t(labels.get(code, code)) for code in setting.choices}  # worded in this run
+                words = {code: t(PERIOD_LABELS.get(code, code)) for code in setting.choices}  # worded in this run
                 values[setting.name] = st.selectbox(label, setting.choices, help=help_text,
                                                     index=setting.choices.index(current[setting.name]),
                                                     format_func=words.__getitem__)
