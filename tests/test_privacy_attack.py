@@ -63,8 +63,8 @@ def single_respondent():
 
 def one_joiner():
     """Wave 2026-10: team X 5 and Y 5; wave 2026-11: the same ten and one newcomer in team Z."""
-    october = [person(6 + i, on="2026-10-05", q1=3, comment=f"oct {i}: workload" if i % 2 else f"oct {i}: my manager", team="X" if i < 5 else "Y")
-               for i in range(10)]
+    october = [person(6 + i, on="2026-10-05", q1=3, comment=f"oct {i}: " + ("workload" if i % 2 else "my manager"),
+                      team="X" if i < 5 else "Y") for i in range(10)]
     november = [person(6 + i % 5, on="2026-11-05", q1=4, team="X" if i < 5 else "Y") for i in range(10)]
     return october + november + [person(0, on="2026-11-06", q1=1, comment="new here", team="Z")]
 
