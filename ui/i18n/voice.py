@@ -10,6 +10,8 @@ FR: dict[str, str] = {
         "Paramètres). Les groupes sous 60 % sont signalés ; 75–80 % est considéré comme sain (Culture Amp). Les "
         "groupes masqués pour préserver l'anonymat n'affichent aucun chiffre, pas même leur effectif.",
     "Group": "Groupe",
+    "Participation is shown for the whole survey, group by group: clear the filters to see it.":
+        "La participation est présentée pour toute l'enquête, groupe par groupe : effacez les filtres pour la voir.",
     "Headcount": "Effectif",
     "Response rate by group": "Taux de réponse par groupe",
     "Under 60 %: low participation": "Sous 60 % : participation faible",

@@ -178,12 +178,15 @@ def comments_panel(filters: dict, threshold: int) -> None:
     common.downloads(shown, "comments", t("Comments"), "engagement_comments")
 
 
-def participation_section(k: int) -> None:
-    """Response rate per wave and per group, from the headcounts imported or typed in Settings."""
+def participation_section(filters: dict, k: int) -> None:
+    """Response rate per wave and per group (whole survey), from the headcounts imported or typed in Settings."""
     waves = common.fetch(participation.participation_by_wave)
     if waves["headcount"].isna().all() and common.fetch(participation.participation_by_group).empty:
         return
     st.subheader(t("Participation"))
+    if any(filters.values()):
+        st.info(t("Participation is shown for the whole survey, group by group: clear the filters to see it."))
+        return
     st.caption(t("Response rate = people who took part / headcount (imported on the Import page or typed in "
                  "Settings). Groups under 60 % are flagged; 75–80 % is considered healthy (Culture Amp). Groups "
                  "hidden for anonymity show no number, not even their headcount."))
@@ -253,5 +256,5 @@ kpis(waves, headcount, filters, k)
 trend(waves, k)
 breakdown(list(waves["wave"]), filters, k)
 comments_panel(filters, common.fetch(survey.comment_threshold))
-participation_section(k)
+participation_section(filters, k)
 sales_and_people(k)
