@@ -176,8 +176,8 @@ def test_visible_pages_per_role(roles, expected):
 def test_permissions_per_role():
     sales, hr, admin = (auth.User("x", frozenset({r}), "password") for r in ("sales", "hr", "admin"))
     assert sales.import_kinds() == ("deals", "stage_history")
-    assert hr.import_kinds() == ("survey", "one_on_ones")
-    assert set(admin.import_kinds()) == {"deals", "stage_history", "survey", "one_on_ones"}
+    assert hr.import_kinds() == ("survey", "one_on_ones", "headcount")  # headcounts: survey response rates
+    assert set(admin.import_kinds()) == {"deals", "stage_history", "survey", "one_on_ones", "headcount"}
     for permission in auth.ADMIN_ONLY:
         assert admin.can(permission) and not sales.can(permission) and not hr.can(permission)
     assert not sales.can("hr") and not hr.can("sales") and admin.can("hr") and admin.can("sales")

@@ -21,13 +21,14 @@ respondent identifier that could link them, on purpose), see docs/privacy.md.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import defaultdict
 
 import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.people import drivers, privacy, question_trends, survey
+from analytics.people import drivers, participation, privacy, question_trends, survey, themes
 from analytics.reports import json_report
 from tests.test_survey import add_survey, resp
 
@@ -44,7 +45,7 @@ def person(enps, on="2026-10-05", q1=None, q2=None, comment=None, **groups):
 def complement_of_one():
     """19 responses, Alpha 9, Beta 1 (the only detractor), Gamma 9: "Alpha + Gamma" would give Beta away."""
     alpha = [person(9 + i % 2, q1=3, q2=2 + i % 3, comment=f"Alpha note {i}", department="Alpha") for i in range(9)]
-    beta = [person(2, q1=1, q2=1, comment="Beta is unhappy", department="Beta")]
+    beta = [person(2, q1=1, q2=1, comment="Beta is unhappy with pay", department="Beta")]
     gamma = [person(7 + i % 4, q1=2 + i % 4, q2=4, department="Gamma") for i in range(9)]
     return alpha + beta + gamma
 
@@ -62,8 +63,8 @@ def single_respondent():
 
 def one_joiner():
     """Wave 2026-10: team X 5 and Y 5; wave 2026-11: the same ten and one newcomer in team Z."""
-    october = [person(6 + i, on="2026-10-05", q1=3, comment=f"oct {i}", team="X" if i < 5 else "Y")
-               for i in range(10)]
+    october = [person(6 + i, on="2026-10-05", q1=3, comment=f"oct {i}: " + ("workload" if i % 2 else "my manager"),
+                      team="X" if i < 5 else "Y") for i in range(10)]
     november = [person(6 + i % 5, on="2026-11-05", q1=4, team="X" if i < 5 else "Y") for i in range(10)]
     return october + november + [person(0, on="2026-11-06", q1=1, comment="new here", team="Z")]
 
@@ -81,7 +82,7 @@ def pooled_pair():
     out = []
     for month in ("09", "10", "11"):
         out += [person(8, on=f"2026-{month}-03", q1=4, department="Core") for _ in range(6)]
-        out += [person(3, on=f"2026-{month}-03", q1=2, comment=f"legal {month}", department="Legal")
+        out += [person(3, on=f"2026-{month}-03", q1=2, comment=f"legal {month}: salary", department="Legal")
                 for _ in range(2)]
     return out
 
@@ -141,6 +142,7 @@ class Attacker:
         self.fx = fixture
         self.shown: dict[object, set[frozenset]] = defaultdict(set)
         self.hidden_views = 0
+        self.theme_rows = 0
 
     def see(self, measure, members: frozenset):
         self.shown[measure].add(members)
@@ -207,7 +209,57 @@ class Attacker:
 
 def build(db, responses):
     add_survey(db, responses, QUESTIONS, settings={"anonymity_threshold": K, "comment_threshold": K})
-    return Fixture(responses)
+    fx = Fixture(responses)
+    with store.transaction(db) as con:  # a headcount for everyone and every group: a little more than answered
+        con.execute("INSERT INTO headcount VALUES (NULL, NULL, '{}', ?)", [len(responses) + 3])
+        for dimension in fx.dimensions:
+            for value in fx.values(dimension):
+                size = len(fx.members({dimension: [value]}))
+                con.execute("INSERT INTO headcount VALUES (NULL, NULL, ?, ?)",
+                            [json.dumps({dimension: value}), size + 1 + len(value) % 3])
+    return fx
+
+
+def attack_participation_and_themes(con, spy: Attacker, fx: Fixture, filters: dict) -> None:
+    """Participation (per wave, per headcount group) and theme counts (per selection, per group) as the pages and
+    the JSON show them: every number checked against the fixture and its responses recorded as shown."""
+    if not filters:
+        waves = participation.participation_by_wave(con)
+        shown_waves = set(waves.loc[~waves["suppressed"], "wave"])
+        for row in waves.to_dict("records"):
+            if not row["suppressed"]:
+                members = fx.members({}, wave=row["wave"])
+                assert row["responses"] == len(members)
+                spy.see("responded", members)
+        by_group = participation.participation_by_group(con)
+        for wave in fx.waves:
+            rows = by_group[by_group["wave"] == wave]
+            for dimension in fx.dimensions if wave in shown_waves else ():  # one hidden group = total - shown
+                mine = rows[rows["groups"].map(lambda g, d=dimension: list(g) == [d])]
+                hidden = [g for g, h in zip(mine["group"], mine["suppressed"], strict=True)
+                          if h and fx.members({dimension: [g]}, wave=wave)]
+                assert len(hidden) != 1, (wave, dimension, hidden)
+            for row in rows.to_dict("records"):
+                if row["suppressed"]:
+                    assert pd.isna(row["headcount"]) and pd.isna(row["responses"])
+                    continue
+                members = fx.members({d: [v] for d, v in row["groups"].items()}, wave=wave)
+                assert row["responses"] == len(members)
+                spy.see("responded", members)
+    for row in themes.theme_counts(con, None, filters).to_dict("records"):
+        members = fx.members(filters, wave=row["wave"])
+        assert row["comments"] == sum(row["theme"] in themes.comment_themes(text) for no in members
+                                      for text in fx.responses[no]["comments"].values())
+        spy.see("responded", members)
+    for dimension in fx.dimensions:
+        for wave in [*fx.waves, None]:
+            for row in themes.theme_counts_by_group(con, dimension, wave, filters).to_dict("records"):
+                if not row["suppressed"]:
+                    members = fx.members(filters, row["wave"], dimension, row["group"])
+                    assert row["comments"] == sum(row["theme"] in themes.comment_themes(text) for no in members
+                                                  for text in fx.responses[no]["comments"].values())
+                    spy.see("responded", members)
+                    spy.theme_rows += 1
 
 
 def attack(db, fx: Fixture) -> Attacker:
@@ -241,6 +293,7 @@ def attack(db, fx: Fixture) -> Attacker:
                                      fx.members(filters, wave=wave))
                 else:
                     assert wave not in set(listed["wave"])
+            attack_participation_and_themes(con, spy, fx, filters)
             views += 1
         report = json_report.build_report(con)["survey"]
         for row in report["waves"]:
@@ -249,6 +302,10 @@ def attack(db, fx: Fixture) -> Attacker:
             spy.question(row["question"], row, fx.members({}, wave=row["wave"]))
         for row in report["drivers"] or []:
             spy.driver(row, fx.members({}, wave=row["wave"]))
+        for row in (report["participation"] or {}).get("groups", []):
+            members = fx.members({d: [v] for d, v in row["group"].items()}, wave=row["wave"])
+            assert row["responses"] == len(members)
+            spy.see("responded", members)
     assert views == sum(1 for _ in fx.filters())
     spy.check_no_small_group_can_be_isolated(lambda measure: K)
     return spy
@@ -280,6 +337,8 @@ def test_no_group_under_k_can_be_recovered_from_any_combination_of_views(db, nam
         assert spy.shown["enps"] and spy.shown["responded"]
         assert any(measure[0] == "driver" for measure in spy.shown if isinstance(measure, tuple))
         assert spy.hidden_views > 0
+    if name == "one_joiner":  # theme counts per group were seen (teams X and Y in October)
+        assert spy.theme_rows > 0
 
 
 def test_complement_of_the_one_detractor_is_hidden(db):

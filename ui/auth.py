@@ -75,8 +75,8 @@ ROLE_LABELS = {"sales": "Sales", "hr": "HR", "admin": "Admin"}
 SECTION_ROLES = {"Sales": "sales", "People": "hr"}
 # Pages whose rule differs from their section's, by url_path → permission (see User.can).
 PAGE_PERMISSIONS = {"import": "import", "settings": "settings"}
-IMPORT_KINDS = {"sales": ("deals", "stage_history"), "hr": ("survey", "one_on_ones"),
-                "admin": ("deals", "stage_history", "survey", "one_on_ones")}
+IMPORT_KINDS = {"sales": ("deals", "stage_history"), "hr": ("survey", "one_on_ones", "headcount"),
+                "admin": ("deals", "stage_history", "survey", "one_on_ones", "headcount")}
 ADMIN_ONLY = ("settings", "delete_imports", "backup")
 
 _LOGIN_KEY = "_auth_login"

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import fast_csv, guesses, mapping, pipelines, readers, stage_config, survey_mapping
+from analytics.ingest import fast_csv, guesses, headcount, mapping, pipelines, readers, stage_config, survey_mapping
 from analytics.ingest import stage_history as history
 from analytics.ingest import values as parsing
 from analytics.ingest.import_log import (
@@ -53,9 +53,9 @@ from analytics.store.schema import MAX_AMOUNT
 from analytics.store.sql import checked
 from analytics.text import normalise_header
 
-KINDS = ("deals", "survey", "one_on_ones", "stage_history")
+KINDS = ("deals", "survey", "one_on_ones", "stage_history", "headcount")
 _MAIN_TABLE = {"deals": "deal_snapshots", "survey": "survey_responses", "one_on_ones": "one_on_ones",
-               "stage_history": "deal_stage_history"}
+               "stage_history": "deal_stage_history", "headcount": "headcount"}
 
 
 @dataclass
@@ -173,7 +173,8 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
     snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
     ctx = Context(raw, overrides, answers, snapshot_on, snapshot_source, options, plan)
     builder = {"deals": _prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
-               "stage_history": lambda c: history.prepare_history(c.raw, c.overrides, c.snapshot_on)}[kind]
+               "stage_history": lambda c: history.prepare_history(c.raw, c.overrides, c.snapshot_on),
+               "headcount": headcount.prepare_headcount}[kind]
     try:
         tables, rejected, warnings, used, details = builder(ctx)
     except (mapping.MappingError, ImportRejected) as exc:
@@ -198,6 +199,9 @@ def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_
     columns = list(raw.frame.columns)
     if options.kind:
         kind, evidence, confidence, args = options.kind, "kind_user", HIGH, {}
+    elif headcount.looks_like_headcount(columns):  # a headcount column beside group columns only
+        kind, evidence, confidence, args = "headcount", "kind_headcount", HIGH, {
+            "column": headcount.headcount_column(columns)}
     else:
         kind, evidence, confidence, args = mapping.detect_kind(columns), "kind_headers", HIGH, {}
         if kind is None:
@@ -212,7 +216,7 @@ def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_
     if kind not in KINDS:
         raise ImportRejected(named(file_name, f"{kind.replace('_', ' ')} files are not supported yet; "
                                     "export the deals report instead."))
-    plan.add("kind", kind, evidence, confidence, fix="--kind deals|survey|one_on_ones|stage_history", **args)
+    plan.add("kind", kind, evidence, confidence, fix="--kind deals|survey|one_on_ones|stage_history|headcount", **args)
     return kind
 
 

@@ -39,6 +39,7 @@ FIELD_WORDS = {
     "loss_reason": "loss reason",
     "entered_on": "stage entry dates", "manager": "manager", "employee": "employee", "met_on": "meeting date",
     "duration_minutes": "duration", "enps": "eNPS question", "wave": "wave", "date": "response date",
+    "headcount": "headcount",
 }
 
 # Evidence by code: the English text (also the key ``ui`` translates), with its {placeholders}.
@@ -47,6 +48,7 @@ EVIDENCE_TEXTS = {
     "kind_user": "chosen by you",
     "kind_headers": "its column headers",
     "kind_answer_values": "{n} columns hold answers on a scale, although no header names a survey",
+    "kind_headcount": "a headcount column ({column}) beside group columns only",
     # reading
     "sniffed": "read from the file's bytes",
     "title_rows": "{n} title rows above the header were skipped",
@@ -117,6 +119,9 @@ EVIDENCE_TEXTS = {
     "enps_default": "the standard scale",
     "groups_repeat": "values repeat across respondents: {columns}",
     "identifiers_dropped": "dropped, never stored: {columns}",
+    # headcount
+    "headcount_header": "the header names a number of people",
+    "headcount_groups": "people are counted per group of {columns}",
 }
 
 

@@ -185,7 +185,7 @@ def _is_categorical(cells: list[str]) -> bool:
     return distinct <= 20 and distinct < len(cells) and sum(map(len, cells)) / len(cells) <= 40
 
 
-def _group_dimension(header: str) -> str | None:
+def group_dimension(header: str) -> str | None:
     """The group a header names (department, team, manager...), also when asked as a question ('Which team
     are you in?'); never for a numbered question ('q3_manager_support') or a long statement."""
     norm = normalise_header(header)
@@ -309,7 +309,7 @@ def _assign(result: SurveyMapping, kind: str, dimension: str, column: str) -> No
         getattr(result, target).append(column)
 
 
-def _is_wave_header(column: str) -> bool:
+def is_wave_header(column: str) -> bool:
     norm = normalise_header(column)
     return len(norm.split()) <= 3 and "?" not in str(column) and bool(_WAVE_HEADER.search(norm))
 
@@ -323,12 +323,12 @@ def _pick_date(columns: list[str]) -> str | None:
 def _classify(result: SurveyMapping, column: str, cells: list[str], decided: set[str]) -> None:
     """Put one column (not decided by the user) in its place."""
     norm = normalise_header(column)
-    dimension = _group_dimension(column)
+    dimension = group_dimension(column)
     likert = _is_likert(cells)
     bare = _is_bare_group_header(column)  # 'Team', 'Manager name', 'Votre service'
     if "enps" not in decided and result.enps is None and ENPS_HEADER.search(norm):
         result.enps = column
-    elif _is_wave_header(column):
+    elif is_wave_header(column):
         if "wave" in decided or result.wave is not None:
             result.ignored.append(column)  # wave cleared by the user, or a second wave column
         else:

@@ -52,6 +52,7 @@ from analytics.store.sql import Fragment
 MIN_THRESHOLD = 3
 FEW_RESPONSES = "few_responses"   # the set has fewer than k answered responses (in all, or in a wave it covers)
 DERIVABLE = "derivable"           # the set reaches k, but showing it would let a smaller group be worked out
+COMMENTS_HIDDEN = "comments_hidden"  # the survey_comments setting hides every comment, phrase and theme
 ENPS = "enps"
 RESPONDED = "responded"
 
@@ -75,6 +76,11 @@ def anonymity_threshold(con: duckdb.DuckDBPyConnection, k: int | None = None) ->
 def comment_threshold(con: duckdb.DuckDBPyConnection, k: int | None = None) -> int:
     """The smallest group whose comments are shown: the comment_threshold setting, never below the anonymity one."""
     return max(int(store.get_settings(con)["comment_threshold"]), anonymity_threshold(con, k))
+
+
+def comments_hidden(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the survey_comments setting hides comments entirely (texts, phrases, themes: pages and JSON)."""
+    return store.get_settings(con).get("survey_comments") == "hide"
 
 
 @dataclass

@@ -451,14 +451,17 @@ def comment_waves(con: duckdb.DuckDBPyConnection, filters: dict | None = None, k
     """One row per wave, chronological: whether the filtered group's comments of that wave may be shown.
 
     Columns wave, suppressed, reason (a ``privacy`` code). The set judged is every response of the group in
-    the wave (any of them may have written a comment), against max(comment_threshold, k).
+    the wave (any of them may have written a comment), against max(comment_threshold, k). Every wave is
+    suppressed (``privacy.COMMENTS_HIDDEN``) when the survey_comments setting hides comments.
     """
     threshold = comment_threshold(con, k)
     people = privacy.population(con)
     chosen = people.members(filters)
+    hidden = privacy.comments_hidden(con)
     rows = []
     for wave in survey_waves(con):
-        reason = people.verdict(chosen & people.members(wave=wave), privacy.RESPONDED, threshold)
+        reason = privacy.COMMENTS_HIDDEN if hidden else \
+            people.verdict(chosen & people.members(wave=wave), privacy.RESPONDED, threshold)
         rows.append({"wave": wave, "suppressed": reason is not None, "reason": reason})
     return _typed(rows, ["wave", "suppressed", "reason"])
 
@@ -522,12 +525,12 @@ toute toutes très trop tu un une vers via voici voilà vos votre vous y
 """.split())
 
 STOP_WORDS = STOP_WORDS_EN | STOP_WORDS_FR
-_SENTENCE_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"«»“”…/\n\r\t]+|\s[-–—]+\s")
+SENTENCE_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"«»“”…/\n\r\t]+|\s[-–—]+\s")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?:-[^\W\d_]+)*")
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(.+)$")
 
 
-def _words(sentence: str) -> list[str | None]:
+def comment_words(sentence: str) -> list[str | None]:
     """The words of one sentence; stop words and one-letter words become None (they break phrases)."""
     out: list[str | None] = []
     for word in _WORD.findall(sentence.lower().replace("’", "'")):
@@ -544,8 +547,8 @@ def _words(sentence: str) -> list[str | None]:
 def comment_terms(text: str) -> set[str]:
     """The distinct words and two-word phrases of one comment (see the module notes)."""
     terms: set[str] = set()
-    for sentence in _SENTENCE_SPLIT.split(text):
-        words = _words(sentence)
+    for sentence in SENTENCE_SPLIT.split(text):
+        words = comment_words(sentence)
         terms.update(w for w in words if w)
         terms.update(f"{a} {b}" for a, b in pairwise(words) if a and b)
     return terms

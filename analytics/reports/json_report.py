@@ -5,7 +5,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.people import drivers, one_on_ones, survey
+from analytics.people import drivers, one_on_ones, participation, survey, themes
 from analytics.reports import deals_section as sales_report
 
 
@@ -21,8 +21,11 @@ def build_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
 
 def survey_section(con: duckdb.DuckDBPyConnection) -> dict | None:
     """``survey``: waves and questions (``survey.survey_report``) plus ``drivers`` (key drivers of eNPS per wave
-    for everyone, null when no wave has enough answers)."""
+    for everyone, null when no wave has enough answers), ``participation`` (None without a headcount) and
+    ``comment_themes`` (None when comments are hidden or none is shown), under the same privacy rule."""
     section = survey.survey_report(con)
     if section is not None:
         section["drivers"] = drivers.drivers_report(con)
+        section["participation"] = participation.participation_report(con)
+        section["comment_themes"] = themes.themes_report(con)
     return section

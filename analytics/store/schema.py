@@ -157,4 +157,5 @@ CREATE TABLE IF NOT EXISTS headcount (
 }
 
 DATA_TABLES = ("deal_snapshots", "deal_stage_dates", "deal_attributes", "deal_stage_history", "survey_responses",
-               "survey_groups", "survey_questions", "survey_answers", "survey_comments", "one_on_ones")
+               "survey_groups", "survey_questions", "survey_answers", "survey_comments", "one_on_ones",
+               "headcount")

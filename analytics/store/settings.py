@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("comment_threshold", 5, "Free-text comments are shown only for groups with at least this many "
             "responses (never below the anonymity threshold).", 3,
             label="Comment threshold (responses)", maximum=1000),
+    Setting("survey_comments", "show", "Hide: survey comments, their frequent phrases and their themes appear on no "
+            "page, download or report (report --json gives null).", choices=("show", "hide"),
+            label="Survey comments"),
     Setting("wave_period", "month", "When a survey has no wave column, responses are grouped into waves by this "
             "period of their date.", choices=("week", "month", "quarter"), label="Survey wave period"),
     Setting("one_on_one_cadence_days", 30, "An employee whose last 1:1 is older than this many days is overdue on "

@@ -12,17 +12,20 @@ from ui import auth, common, fmt, reasons
 from ui.i18n import t
 
 KIND_LABELS = {"auto": "Detect automatically", "deals": "Deals (CRM export)", "survey": "Survey responses",
-               "one_on_ones": "1:1 meeting log", "stage_history": "Stage history (Salesforce)"}
+               "one_on_ones": "1:1 meeting log", "stage_history": "Stage history (Salesforce)",
+               "headcount": "Headcount per group (for response rates)"}
 MAPPABLE = {"deals": mapping.DEAL_FIELDS, "one_on_ones": mapping.ONE_ON_ONE_FIELDS,
             "survey": ("enps", "wave", "date"), "stage_history": (*mapping.HISTORY_FIELDS, mapping.HISTORY_EVENT_FIELD)}
 NOT_MAPPED = "—"
-KIND_SHORT_LABELS = {"deals": "Deals", "survey": "Survey", "one_on_ones": "1:1 log", "stage_history": "History"}
+KIND_SHORT_LABELS = {"deals": "Deals", "survey": "Survey", "one_on_ones": "1:1 log", "stage_history": "History",
+                     "headcount": "Headcount"}
 PREVIEW_LABELS = {
     "row_number": "Row", "deal_id": "Deal id", "name": "Name", "pipeline": "Pipeline", "stage": "Stage",
     "status_raw": "Status", "amount": "Amount", "currency": "Currency", "owner": "Owner", "created_on": "Created",
     "close_on": "Close date", "probability": "Probability", "forecast_category": "Forecast category",
     "wave_label": "Wave", "responded_on": "Response date", "enps": "eNPS answer", "enps_scale": "eNPS scale",
     "manager": "Manager", "employee": "Employee", "met_on": "Meeting date", "duration_minutes": "Duration (min)",
+    "wave": "Wave", "groups": "Groups", "headcount": "Headcount",
 }
 
 auth.require_permission("import")  # access control (ui/auth.py): admin, sales and hr, each for their kinds

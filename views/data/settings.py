@@ -4,8 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.ingest import headcount as headcounts
 from analytics.ingest import stage_config
+from analytics.people import survey
 from ui import auth, common, fmt
+from ui.charts import people as people_charts
 from ui.i18n import t
 
 auth.require_permission("settings")  # access control (ui/auth.py): admins only, backup included
@@ -16,7 +19,9 @@ st.caption(t("Changes are saved in the database and every page uses them at once
 # Codes stored by analytics, worded for the reader (the stored codes never change).
 OUTCOME_LABELS = {"open": "Open (deal in progress)", "won": "Won (deal closed and won)",
                   "lost": "Lost (deal closed and lost)"}
-PERIOD_LABELS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
+# Every setting's choices (the test of the catalogue reads this table): wave periods, the survey comments switch.
+PERIOD_LABELS = {"week": "Week", "month": "Month", "quarter": "Quarter", "show": "Show comments and themes",
+                 "hide": "Hide comments and themes"}
 
 
 def shown_number(value: object) -> str:
@@ -101,8 +106,7 @@ def thresholds() -> None:
                 continue
             label, help_text = t(setting.label), t(setting.help)
             if setting.choices:
-                labels = PERIOD_LABELS if setting.name == "wave_period" else {}
-                words = {code: t(labels.get(code, code)) for code in setting.choices}  # worded in this run
+                words = {code: t(PERIOD_LABELS.get(code, code)) for code in setting.choices}  # worded in this run
                 values[setting.name] = st.selectbox(label, setting.choices, help=help_text,
                                                     index=setting.choices.index(current[setting.name]),
                                                     format_func=words.__getitem__)
@@ -157,6 +161,42 @@ def currency_editor() -> None:
         st.success(t("Currency saved."))
 
 
+def headcount_editor() -> None:
+    """Headcounts typed by hand (every wave): one row per group, plus the total; imported files come first."""
+    st.subheader(t("Survey headcount"))
+    st.caption(t("How many people each group holds, for the response rate on the Engagement page (a headcount file "
+                 "imported on the Import page takes precedence). Leave the total at 0 to use the sum of the groups."))
+    if st.session_state.pop("settings_headcount_saved", False):
+        st.success(t("Headcount saved."))
+    typed, total = common.fetch(headcounts.typed_headcount)
+    dimensions = list(dict.fromkeys([*common.fetch(survey.survey_groups_available), *typed["dimension"]]))
+    if not dimensions:
+        st.info(t("Import a survey with a grouping column (department, team…) first: its groups appear here."))
+        return
+    total_typed = st.number_input(t("Total headcount"), min_value=0, step=1, value=int(total or 0),
+                                  key="settings_headcount_total")
+    saves = st.session_state.get("settings_headcount_saves", 0)
+    edited = st.data_editor(
+        typed, num_rows="dynamic", hide_index=True, width="stretch", key=f"settings_headcount_{saves}",
+        column_config={
+            "dimension": st.column_config.SelectboxColumn(
+                t("Group by"), options=dimensions, format_func=people_charts.dimension_label,
+                help=t("The survey's grouping column the group belongs to.")),
+            "group": st.column_config.TextColumn(t("Group"), help=t("The group's name, as in the survey.")),
+            "headcount": st.column_config.NumberColumn(t("Headcount"), step=1,
+                                                       help=t("How many people the group holds.")),
+        })
+    if st.button(t("Save headcount"), key="settings_save_headcount", type="primary"):
+        try:
+            common.write(headcounts.save_typed_headcount, edited, total_typed)
+        except ValueError as exc:
+            st.error(refusal(exc), icon=":material/block:")
+            return
+        st.session_state["settings_headcount_saves"] = saves + 1
+        st.session_state["settings_headcount_saved"] = True
+        st.rerun()
+
+
 def backup_download() -> None:
     st.subheader(t("Backup"))
     st.caption(t("A consistent copy of the whole database: every import, setting and saved mapping. To restore it, "
@@ -173,5 +213,7 @@ with common.user_errors():
     thresholds()
 with common.user_errors():
     currency_editor()
+with common.user_errors():
+    headcount_editor()
 with common.user_errors():
     backup_download()

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.people import drivers, sales_people, survey
+from analytics.people import drivers, participation, sales_people, survey
 from ui import auth, common, fmt
 from ui.charts import drivers as driver_charts
 from ui.charts import people as charts
+from ui.charts import voice as voice_charts
 from ui.filters import survey_filters
 from ui.i18n import t
 
@@ -196,6 +197,10 @@ def breakdown(waves: list[str], filters: dict, k: int) -> None:
 
 def comments_panel(filters: dict, threshold: int) -> None:
     st.subheader(t("Comments"))
+    if common.settings().get("survey_comments") == "hide":
+        st.info(t("Comments are hidden: an administrator chose to hide survey comments, their phrases and themes "
+                  "(Settings)."), icon=":material/visibility_off:")
+        return
     shown_waves = common.fetch(survey.comment_waves, filters=filters)
     names = list(shown_waves["wave"])
     left, right = st.columns(2)
@@ -233,6 +238,44 @@ def comments_panel(filters: dict, threshold: int) -> None:
     common.downloads(shown, "comments", t("Comments"), "engagement_comments")
 
 
+def participation_section(filters: dict, k: int) -> None:
+    """Response rate per wave and per group (whole survey), from the headcounts imported or typed in Settings."""
+    waves = common.fetch(participation.participation_by_wave)
+    if waves["headcount"].isna().all() and common.fetch(participation.participation_by_group).empty:
+        return
+    st.subheader(t("Participation"))
+    if any(filters.values()):
+        st.info(t("Participation is shown for the whole survey, group by group: clear the filters to see it."))
+        return
+    st.caption(t("Response rate = people who took part / headcount (imported on the Import page or typed in "
+                 "Settings). Groups under 60 % are flagged; 75–80 % is considered healthy (Culture Amp). Groups "
+                 "hidden for anonymity show no number, not even their headcount."))
+    groups = common.fetch(participation.participation_by_group)
+    table = pd.concat([waves.assign(group=t("Everyone")), groups], ignore_index=True)
+    rows = []
+    for row in table.to_dict("records"):
+        name = {t("Wave"): wave_name(row["wave"]), t("Group"): charts.group_label(row["group"])}
+        if row["suppressed"]:
+            rows.append({**name, t("Note"): charts.hidden_label(row["reason"], k)})
+            continue
+        rows.append({**name, t("Responses"): fmt.number(row["responses"]),
+                     t("Headcount"): fmt.number(row["headcount"]) if pd.notna(row["headcount"]) else "–",
+                     t("Response rate"): fmt.pct(row["response_rate"]) if pd.notna(row["response_rate"]) else "–",
+                     t("Note"): voice_charts.flag_label(row["flag"])})
+    columns = [t("Wave"), t("Group"), t("Responses"), t("Headcount"), t("Response rate"), t("Note")]
+    shown = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in rows], columns=columns)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=NOTE_WIDTH)
+    latest = groups[groups["wave"] == waves["wave"].iloc[-1]] if not groups.empty else groups
+    if not latest.empty and (~latest["suppressed"]).any():
+        st.plotly_chart(voice_charts.response_rates(latest), width="stretch", key="engagement_participation_chart")
+    visible = table[~table["suppressed"]]
+    export = pd.DataFrame({t("Wave"): visible["wave"].map(wave_name), t("Group"): visible["group"],
+                           t("Responses"): visible["responses"], t("Headcount"): visible["headcount"],
+                           t("Response rate (%)"): (visible["response_rate"] * 100).round(1),
+                           t("Note"): visible["flag"].map(voice_charts.flag_label)})
+    common.downloads(export, "participation", t("Participation"), "engagement_participation")
+
+
 if not common.fetch(survey.survey_waves):
     st.info(t("No survey imported yet. Import a survey export on the Import page."), icon=":material/info:")
     st.stop()
@@ -261,6 +304,7 @@ filters = survey_filters("engagement")
 headcount = int(st.sidebar.number_input(
     t("Headcount of the selection"), min_value=0, step=1, value=0, key="engagement_headcount",
     help=t("How many employees were invited in the selected group; gives the response rate. 0 = not given.")))
+headcount = headcount or common.fetch(participation.headcount_by_wave, filters=filters)  # typed, else stored
 waves = common.fetch(survey.enps_by_wave, filters=filters, headcount=headcount or None)
 if waves.empty:
     st.info(t("No eNPS answers for this selection."), icon=":material/info:")
@@ -273,4 +317,5 @@ kpis(waves, headcount, filters, k)
 trend(waves, k)
 breakdown(list(waves["wave"]), filters, k)
 comments_panel(filters, common.fetch(survey.comment_threshold))
+participation_section(filters, k)
 sales_and_people(k)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.people import question_trends, survey
+from analytics.people import question_trends, survey, themes
 from ui import auth, common, fmt
 from ui.charts import drivers as driver_charts
 from ui.charts import people as charts
+from ui.charts import voice as voice_charts
 from ui.filters import survey_filters
 from ui.i18n import t
 
@@ -150,6 +151,32 @@ def trends_export(trends: pd.DataFrame, by_group: bool) -> pd.DataFrame:
         t("After correction"): trends["bh_significant"]})
 
 
+def comments_section(filters: dict) -> None:
+    """Comment themes per wave and frequent phrases, from the comments the privacy rule shows (none when the
+    survey_comments setting hides them)."""
+    st.subheader(t("What people wrote"))
+    if common.settings().get("survey_comments") == "hide":
+        st.info(t("Comments are hidden: an administrator chose to hide survey comments, their phrases and themes "
+                  "(Settings)."), icon=":material/visibility_off:")
+        return
+    counts = common.fetch(themes.theme_counts, filters=filters)
+    if counts.empty:
+        st.info(t("No comment themes for this selection: comments appear only for selections of at least {n} "
+                  "responses in a wave.", n=common.fetch(survey.comment_threshold)))
+        return
+    st.caption(t("Comments mentioning each theme (a comment may mention several), from a word list in English and "
+                 "French; only groups large enough for their comments to be shown count."))
+    st.plotly_chart(voice_charts.theme_bars(counts, wave_name), width="stretch", key="pulse_themes_chart")
+    table = counts.assign(wave=counts["wave"].map(wave_name), theme=counts["theme"].map(voice_charts.theme_label))
+    table = table.rename(columns={"wave": t("Wave"), "theme": t("Theme"), "comments": t("Comments")})
+    common.downloads(table, "comment_themes", t("Comment themes"), "pulse_themes")
+    phrases = common.fetch(themes.top_phrases, filters=filters)
+    if not phrases.empty:
+        st.markdown(f"**{t('Frequent phrases')}**")
+        st.dataframe(phrases.rename(columns={"phrase": t("Phrase"), "comments": t("Comments")}), hide_index=True,
+                     width="stretch")
+
+
 if common.fetch(survey.question_results).empty:
     st.info(t("No pulse questions imported yet. Import a survey export with 1–5 questions on the Import page."),
             icon=":material/info:")
@@ -169,3 +196,4 @@ question_section(all_results[all_results["wave"] == wave].reset_index(drop=True)
 if len(waves) > 1:
     trend_section(all_results, filters)
 heatmap_section(wave, filters, k)
+comments_section(filters)

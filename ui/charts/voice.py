@@ -1,0 +1,54 @@
+"""Charts of participation and comment themes: plain functions, a DataFrame from analytics/ in, a Plotly figure out.
+
+Theme codes (``analytics.people.themes``) are worded here with ``t()``; suppressed rows never become a bar.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.people import participation
+from ui.charts.base import PALETTE, layout
+from ui.i18n import t
+
+# Theme codes of analytics.people.themes, as the reader says them.
+THEME_LABELS = {"workload": "Workload", "management": "Management", "pay": "Pay", "career": "Career",
+                "tools": "Tools", "culture": "Culture", "remote work": "Remote work", "recognition": "Recognition",
+                "communication": "Communication"}
+FLAG_LABELS = {participation.LOW_PARTICIPATION: "Under 60 %: low participation",
+               participation.OVER_HEADCOUNT: "More responses than headcount: check the headcount"}
+
+
+def theme_label(code: str) -> str:
+    return t(THEME_LABELS.get(code, code))
+
+
+def flag_label(code: str | None) -> str:
+    return t(FLAG_LABELS[code]) if code in FLAG_LABELS else ""
+
+
+def theme_bars(counts: pd.DataFrame, wave_name=str) -> go.Figure:
+    """Comments mentioning each theme, one bar group per wave (waves in the order given)."""
+    fig = go.Figure()
+    themes = [theme_label(c) for c in dict.fromkeys(counts["theme"])]
+    for i, (wave, rows) in enumerate(counts.groupby("wave", sort=False)):
+        fig.add_trace(go.Bar(x=[theme_label(c) for c in rows["theme"]], y=list(rows["comments"]),
+                             name=wave_name(wave), marker_color=PALETTE[i % len(PALETTE)],
+                             hovertemplate="%{x}: %{y}<extra>" + wave_name(wave) + "</extra>"))
+    layout(fig, t("Comment themes per wave"), height=360)
+    fig.update_layout(barmode="group", yaxis_title=t("Comments mentioning it"))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=themes)
+    return fig
+
+
+def response_rates(groups: pd.DataFrame) -> go.Figure:
+    """Response rate (%) per visible group, with the 60 % line under which a group is flagged."""
+    shown = groups[~groups["suppressed"] & groups["response_rate"].notna()]
+    colours = ["#d6453d" if f else "#2e9e5b" for f in shown["flag"]]
+    fig = go.Figure(go.Bar(x=list(shown["response_rate"].astype(float) * 100), y=list(shown["group"]),
+                           orientation="h", marker_color=colours, hovertemplate="%{y}: %{x:.0f} %<extra></extra>"))
+    fig.add_vline(x=participation.LOW_RATE * 100, line_dash="dash", line_color="#666")
+    layout(fig, t("Response rate by group"), height=max(240, 32 * len(shown) + 120))
+    fig.update_layout(xaxis_title=t("Response rate (%)"), showlegend=False)
+    fig.update_yaxes(type="category", autorange="reversed")
+    return fig
