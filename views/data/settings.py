@@ -97,7 +97,7 @@ def thresholds() -> None:
     with st.form("settings_thresholds"):
         values = {}
         for setting in common.setting_specs():
-            if setting.name == "reporting_currency":
+            if setting.name in ("reporting_currency", "team_attribute"):  # their own sections
                 continue
             label, help_text = t(setting.label), t(setting.help)
             if setting.choices:
