@@ -32,12 +32,18 @@ def get_teams(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT owner, team, manager FROM sales_teams ORDER BY team, owner").df()
 
 
+TEAM_TEXTS = {  # why the team table is refused, by code: the English text (the key the app translates)
+    "team_missing": "Row {row}: give both the owner and the team.",
+    "owner_twice": "{owner} appears twice: an owner belongs to one team.",
+}
+
+
 class TeamTableError(ValueError):
-    """The team table cannot be saved: ``code`` ('team_missing' {row}, 'owner_twice' {owner}) and its values."""
+    """The team table cannot be saved: ``code`` (a key of TEAM_TEXTS) and ``values``; ``str()`` is the English."""
 
     def __init__(self, code: str, **values: object) -> None:
         self.code, self.values = code, values
-        super().__init__(f"{code} ({', '.join(f'{k}={v}' for k, v in values.items())})")
+        super().__init__(TEAM_TEXTS[code].format(**values))
 
 
 def clean_teams(table: pd.DataFrame) -> pd.DataFrame:

@@ -22,26 +22,35 @@ from analytics.store.schema import MAX_AMOUNT
 LEVELS = ("owner", "team")
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
 
-# Error codes (the app words them; ``CallError.args_`` fill the words)
-LEVEL = "call_level"                    # {level}: not 'owner' or 'team'
-NAME_BLANK = "call_name_blank"          # the owner or team is blank
-PERIOD_FORMAT = "call_period"           # {period}: not like 2026-12 or 2026-Q4
-AMOUNT_MISSING = "call_amount_missing"  # {field}: commit or best case blank or not a number
-COMMIT_NEGATIVE = "call_commit_negative"  # {commit}: below 0
-BEST_BELOW_COMMIT = "call_best_below_commit"  # {commit} {best_case}: best case below the commit
-AMOUNT_TOO_LARGE = "call_amount_too_large"  # {field} {maximum}
-DATE_MISSING = "call_date_missing"      # the submission date is blank or not a date
-CODES = (LEVEL, NAME_BLANK, PERIOD_FORMAT, AMOUNT_MISSING, COMMIT_NEGATIVE, BEST_BELOW_COMMIT, AMOUNT_TOO_LARGE,
-         DATE_MISSING)
+# Why a call is refused, by code: the English text (also the key the app translates) with its {placeholders}.
+LEVEL = "call_level"
+NAME_BLANK = "call_name_blank"
+PERIOD_FORMAT = "call_period"
+AMOUNT_MISSING = "call_amount_missing"
+COMMIT_NEGATIVE = "call_commit_negative"
+BEST_BELOW_COMMIT = "call_best_below_commit"
+AMOUNT_TOO_LARGE = "call_amount_too_large"
+DATE_MISSING = "call_date_missing"
+CALL_TEXTS = {
+    LEVEL: "A call is an owner's or a team's (got {level}).",
+    NAME_BLANK: "Give the owner or the team of the call.",
+    PERIOD_FORMAT: "The period must look like 2026-12 or 2026-Q4 (got {period}).",
+    AMOUNT_MISSING: "The {field} must be a number.",
+    COMMIT_NEGATIVE: "The commit must be 0 or more (got {commit}).",
+    BEST_BELOW_COMMIT: "The best case ({best_case}) must be at least the commit ({commit}).",
+    AMOUNT_TOO_LARGE: "The {field} must be below {maximum}.",
+    DATE_MISSING: "The submission date is missing or is not a date.",
+}
+FIELD_NAMES = ("commit", "best case")   # the {field} of AMOUNT_MISSING and AMOUNT_TOO_LARGE
 
 
 class CallError(ValueError):
-    """A call refused: ``code`` (one of CODES) and ``values`` (its arguments); ``str()`` is a short English line."""
+    """A call refused: ``code`` (a key of CALL_TEXTS) and ``values`` (its placeholders); ``str()`` is the English
+    sentence."""
 
     def __init__(self, code: str, **values: object) -> None:
         self.code, self.values = code, values
-        detail = ", ".join(f"{k}={v}" for k, v in values.items())
-        super().__init__(f"{code}" + (f" ({detail})" if detail else ""))
+        super().__init__(CALL_TEXTS[code].format(**values))
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ def checked_call(level: object, name: object, period: object, commit: object, be
     if not name:
         raise CallError(NAME_BLANK)
     period = clean_period(period)
-    commit_value, best_value = _amount(commit, "commit"), _amount(best_case, "best_case")
+    commit_value, best_value = _amount(commit, FIELD_NAMES[0]), _amount(best_case, FIELD_NAMES[1])
     if commit_value < 0:
         raise CallError(COMMIT_NEGATIVE, commit=commit_value)
     if best_value < commit_value:
@@ -125,6 +134,8 @@ def _amount(value: object, field: str) -> float:
 
 def insert_calls(con: duckdb.DuckDBPyConnection, calls: list[Call], source: str = "app") -> int:
     """Add submissions (call inside ``transaction``), in order: nothing is updated or deleted. Returns how many."""
+    if not calls:
+        return 0
     con.executemany(
         "INSERT INTO forecast_calls (level, name, period, commit_amount, best_case, submitted_on, week_of, source) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
