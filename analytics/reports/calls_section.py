@@ -6,20 +6,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from analytics.sales.calls import call_rollup, latest_calls
+from analytics.sales.calls import call_rollup, current_periods, latest_calls
 from analytics.sales.deals import latest_snapshot_on
-from analytics.sales.forecast import period_label, period_start
-
-
-def report_periods(as_of: dt.date) -> list[str]:
-    """The current and next month and quarter of ``as_of``: ['2026-11', '2026-12', '2026-Q4', '2027-Q1']."""
-    out = []
-    for grain, months in (("month", 1), ("quarter", 3)):
-        start = period_start(as_of, grain)
-        after = start.replace(year=start.year + (start.month + months - 1) // 12,
-                              month=(start.month + months - 1) % 12 + 1)
-        out += [period_label(start, grain), period_label(after, grain)]
-    return out
 
 
 def calls_report(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> dict | None:
@@ -32,7 +20,7 @@ def calls_report(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -
     """
     as_of = latest_snapshot_on(con) or today or dt.date.today()
     periods = []
-    for period in report_periods(as_of):
+    for period in current_periods(as_of):
         if latest_calls(con, period).empty:
             continue
         rollup = call_rollup(con, period, today=today)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.sales.deals import latest_snapshot_on, snapshot_dates
-from analytics.sales.forecast import GRAINS, period_ctes, period_label
+from analytics.sales.forecast import GRAINS, period_ctes, period_label, period_start
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
 from analytics.sales.teams import owner_teams
 from analytics.store.calls import Call, checked_call, clean_period, insert_calls, period_bounds, week_of
@@ -77,6 +77,25 @@ def latest_calls(con: duckdb.DuckDBPyConnection, period: str | None = None, *, w
         " QUALIFY row_number() OVER (PARTITION BY level, name, period ORDER BY submitted_on DESC, entry DESC) = 1 "
         "ORDER BY period, level, name", [])
     return _dates(con.execute(*query).df())[CALL_COLUMNS]
+
+
+def current_periods(as_of: dt.date) -> list[str]:
+    """The current and next month and quarter of a date: ['2026-11', '2026-12', '2026-Q4', '2027-Q1']."""
+    out = []
+    for months, grain in ((1, "month"), (3, "quarter")):
+        start = period_start(as_of, grain)
+        index = start.year * 12 + start.month - 1 + months
+        out += [period_label(start, grain), period_label(dt.date(index // 12, index % 12 + 1, 1), grain)]
+    return out
+
+
+def period_choices(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> list[str]:
+    """The periods a call is entered or looked at for: the current and next month and quarter of the latest
+    snapshot (today without deals), then every other period holding a call, newest first."""
+    as_of = latest_snapshot_on(con) or today or dt.date.today()
+    current = current_periods(as_of)
+    called = [r[0] for r in con.execute("SELECT DISTINCT period FROM forecast_calls ORDER BY 1 DESC").fetchall()]
+    return current + [p for p in called if p not in current]
 
 
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:

@@ -89,9 +89,9 @@ FR: dict[str, str] = {
 
 def _merge_catalogs() -> None:
     """The French catalog is split by area (one module each) so pages can grow independently."""
-    from ui.i18n import auth, forecast, ingest, movement, people, priorities, sales
+    from ui.i18n import auth, calls, forecast, ingest, movement, people, priorities, sales
 
-    for area in (sales, people, movement, priorities, forecast, auth, ingest):
+    for area in (sales, people, movement, priorities, forecast, auth, ingest, calls):
         FR.update(area.FR)
 
 

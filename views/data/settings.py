@@ -1,11 +1,12 @@
-"""Settings page: stage order, probabilities and won/lost per pipeline; thresholds; currency and rates; backup."""
+"""Settings page: stage order, probabilities and won/lost per pipeline; thresholds; currency and rates; sales teams;
+backup."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from analytics.ingest import stage_config
-from ui import auth, common, fmt
+from ui import auth, calls_section, common, fmt
 from ui.i18n import t
 
 auth.require_permission("settings")  # access control (ui/auth.py): admins only, backup included
@@ -173,5 +174,7 @@ with common.user_errors():
     thresholds()
 with common.user_errors():
     currency_editor()
+with common.user_errors():
+    calls_section.team_settings()
 with common.user_errors():
     backup_download()
