@@ -289,3 +289,11 @@ def test_the_json_section_is_null_without_calls(tmp_path):
         add_snapshot(con, S3, [deal("C1", "Cy", 2000, D(2026, 12, 15), "Negotiate")])
     with store.connect(tmp_path / "empty.duckdb") as con:
         assert build_report(con)["forecast_calls"] is None
+
+
+def test_the_team_column_setting_chooses_the_attribute(con):
+    store.set_setting(con, "team_attribute", "Segment")
+    found, source, attribute = teams.owner_teams(con)
+    assert (source, attribute) == ("attribute", "Segment") and set(found["team"]) == {"SMB"}
+    store.set_setting(con, "team_attribute", "No such column")
+    assert teams.owner_teams(con)[1] is None            # a column the deals do not carry: no team, not a guess

@@ -71,7 +71,8 @@ def render() -> None:
 
 def entry_form(period_index: int) -> None:
     with st.expander(t("Enter a call"), icon=":material/edit_note:"):
-        level = st.radio(t("Call by"), list(LEVEL_LABELS), format_func=lambda v: t(LEVEL_LABELS[v]), horizontal=True,
+        words = {code: t(label) for code, label in LEVEL_LABELS.items()}  # worded in this run (see team_column)
+        level = st.radio(t("Call by"), list(LEVEL_LABELS), format_func=words.__getitem__, horizontal=True,
                          key="forecast_calls_level")
         owners = common.fetch(deals.filter_choices).get("owner", [])
         names = owners if level == "owner" else sorted(set(common.fetch(teams.owner_teams)[0]["team"]))
@@ -110,7 +111,8 @@ def rollup_table(period: str, currency: str | None) -> None:
     late = table[table["not_submitted"]]
     if len(late):
         st.warning(t("No call this week (from {week}) from: {names}.", week=fmt.date(rollup.week_of),
-                     names=", ".join(fmt.plain(n) for n in late["name"])), icon=":material/schedule:")
+                     names=", ".join(fmt.plain(t("Team {team}", team=r.name) if r.level == "team" else r.name)
+                                     for r in late.itertuples())), icon=":material/schedule:")
     shown = table.assign(
         name=[t("Team {team}", team=r.name) if r.level == "team" else f"  {r.name}" for r in table.itertuples()],
         status=[t("Not submitted") if missing else "" for missing in table["not_submitted"]])
@@ -221,8 +223,10 @@ def team_column() -> None:
     options = ["", *common.fetch(teams.team_attribute_choices)]
     if current not in options:
         options.append(current)
+    # Worded in this run: a format_func calling t() later (AppTest, another thread) would word in another language.
+    words = {value: value or t("Automatic") for value in options}
     picked = st.selectbox(t(spec.label), options, index=options.index(current), key="settings_team_attribute",
-                          help=t(spec.help), format_func=lambda v: v or t("Automatic"))
+                          help=t(spec.help), format_func=words.__getitem__)
     if picked != current and st.button(t("Save the team column"), key="settings_save_team_attribute"):
         common.save_settings({"team_attribute": picked})
         st.rerun()
