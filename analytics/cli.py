@@ -87,6 +87,8 @@ def parser() -> argparse.ArgumentParser:
     calls_list.add_argument("--period", help="one period, e.g. 2026-12 or 2026-Q4")
     calls_list.add_argument("--history", action="store_true", help="every submission, not only the latest")
     calls_list.add_argument("--json", action="store_true", help="as one JSON list")
+    for action in (calls_imp, calls_list):   # --db before or after the action
+        action.add_argument("--db", default=argparse.SUPPRESS, help="database file (as above)")
     bak = sub.add_parser("backup", help="write a consistent copy of the database (restore: put it in its place)")
     bak.add_argument("path", metavar="PATH", help="backup file to write, or a folder for a dated file")
     bak.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
