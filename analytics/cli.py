@@ -1,4 +1,5 @@
-"""Command line: ``import`` files (also from cron), print the ``report`` (METRICS.md §7), ``backup`` the database.
+"""Command line: ``import`` files (also from cron), print the ``report`` (METRICS.md §7), ``backup`` the database,
+``calls`` (import and list forecast calls).
 
 Exit status of import: 0 imported or already imported; 2 a file was rejected (one ``error:`` line on
 stderr naming the file and the reason; the database unchanged). Never a traceback.
@@ -76,6 +77,18 @@ def parser() -> argparse.ArgumentParser:
                        help="units of the reporting currency for one unit of CODE (replaces every rate)")
     order = st_sub.add_parser("stages", help='the order of a pipeline\'s open stages, e.g. "Sales=Lead>Demo>Offer"')
     order.add_argument("orders", nargs="+", metavar='"PIPELINE=A>B>C"')
+    calls = sub.add_parser("calls", help="forecast calls: import them from a file, or list them")
+    calls.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
+    calls_sub = calls.add_subparsers(dest="action", required=True)
+    calls_imp = calls_sub.add_parser("import", help="add the calls of a CSV or Excel file (owner or team, period, "
+                                                    "commit, best case, date)")
+    calls_imp.add_argument("file", metavar="FILE")
+    calls_list = calls_sub.add_parser("list", help="the latest call of each owner and team, per period")
+    calls_list.add_argument("--period", help="one period, e.g. 2026-12 or 2026-Q4")
+    calls_list.add_argument("--history", action="store_true", help="every submission, not only the latest")
+    calls_list.add_argument("--json", action="store_true", help="as one JSON list")
+    for action in (calls_imp, calls_list):   # --db before or after the action
+        action.add_argument("--db", default=argparse.SUPPRESS, help="database file (as above)")
     bak = sub.add_parser("backup", help="write a consistent copy of the database (restore: put it in its place)")
     bak.add_argument("path", metavar="PATH", help="backup file to write, or a folder for a dated file")
     bak.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
@@ -257,7 +270,45 @@ def show_settings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"import": run_import, "report": run_report, "backup": run_backup, "settings": run_settings}
+def run_calls(args: argparse.Namespace) -> int:
+    """``calls import FILE`` (2 when the file is refused: nothing stored) or ``calls list``."""
+    from analytics.ingest import calls as call_files
+    from analytics.sales import calls
+    from analytics.store.calls import CALL_TEXTS, CallError
+
+    if args.action == "import":
+        try:
+            result = call_files.import_calls(Path(args.file), Path(args.file).name, args.db)
+        except call_files.CallsRejected as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_REJECTED
+        print(result.summary())
+        for row, code, values in result.rejected[:SHOWN_REJECTS]:
+            print(f"  rejected row {row}: {CALL_TEXTS[code].format(**values)}")
+        if len(result.rejected) > SHOWN_REJECTS:
+            print(f"  … and {len(result.rejected) - SHOWN_REJECTS} more rejected rows")
+        return EXIT_OK
+    try:
+        with store.connect(args.db) as con:
+            found = (calls.call_history if args.history else calls.latest_calls)(con, args.period)
+    except CallError as exc:
+        print(f"error: --period: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    rows = [{key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in row.items()}
+            for row in found.to_dict("records")]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['period']}  {row['level']:<5}  {row['name']}: commit {row['commit_amount']:,.2f}, best case "
+              f"{row['best_case']:,.2f} (submitted {row['submitted_on']})")
+    if not rows:
+        print("No forecast call yet: python -m analytics calls import FILE, or the Forecast page.")
+    return EXIT_OK
+
+
+COMMANDS = {"import": run_import, "report": run_report, "backup": run_backup, "settings": run_settings,
+            "calls": run_calls}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ def test_page_shows_one_row_per_owner_with_french_headers(db):
     assert list(table["deals_created"][:2]) == [5, 4]
     headers = {name: column.get("label") for name, column in json.loads(at.dataframe[0].proto.columns).items()}
     assert headers["deals_created"] == "Affaires créées" and headers["win_rate"] == "Taux de gain"
-    assert headers["call_accuracy"] == "Justesse des engagements"
+    assert headers["call_abs_pct_error"] == "Écart des engagements (%)"
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert {name for trace in chart["data"] for name in trace["text"]} >= {"Ann", "Bob"}
     assert len(at.get("download_button")) == 2

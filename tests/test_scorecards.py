@@ -31,6 +31,7 @@ import pytest
 
 from analytics import store
 from analytics.reports.deals_section import deals_report
+from analytics.sales.calls import submit_call
 from analytics.sales.deals import DealFilter
 from analytics.sales.kpis import kpis
 from analytics.sales.scorecards import default_window, next_periods, scorecards
@@ -180,8 +181,28 @@ def test_model_forecast_accuracy_per_owner(in_w):
     assert in_w["Bob"]["model_forecast_abs_pct_error"] == pytest.approx(200 / 3500 / 2)
 
 
-def test_call_accuracy_is_left_empty(in_w):
-    assert all(row["call_accuracy"] is None for row in in_w.values())
+def test_without_calls_the_call_error_is_empty(in_w):
+    assert all(row["call_abs_pct_error"] is None for row in in_w.values())
+
+
+def test_call_error_over_the_periods_over_in_the_window(path, tmp_path):
+    copy = tmp_path / "calls.duckdb"
+    shutil.copy(path, copy)
+    with store.transaction(copy) as writer:
+        submit_call(writer, "owner", "Ann", "2026-10", 1200, 1500, date(2026, 10, 1))
+        submit_call(writer, "owner", "Ann", "2026-09", 300, 400, date(2026, 9, 2))   # nothing won in Sep: undefined
+        submit_call(writer, "owner", "Bob", "2026-10", 3000, 4000, date(2026, 10, 2))
+        submit_call(writer, "owner", "Bob", "2026-11", 9999, 9999, date(2026, 11, 2))  # not over on 11-20
+    with store.connect(copy) as reader:
+        found = rows(scorecards(reader, **W))
+    # October is over on S3 (11-20). Ann won A1 1000 in Oct: |1200 - 1000| / 1000 = 0.2 (Sep left out: won 0).
+    # Bob won B2 3500 in Oct: |3000 - 3500| / 3500 = 1/7. November is not over. Cy and Dee called nothing.
+    assert found["Ann"]["call_abs_pct_error"] == pytest.approx(0.2)
+    assert found["Bob"]["call_abs_pct_error"] == pytest.approx(1 / 7)
+    assert found["Cy"]["call_abs_pct_error"] is None
+    with store.connect(copy) as reader:  # a window starting in November holds no period that is over
+        later = rows(scorecards(reader, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30)))
+    assert later["Bob"]["call_abs_pct_error"] is None
 
 
 def test_pipeline_needed_from_the_next_quota(in_w):

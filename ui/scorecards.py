@@ -29,7 +29,7 @@ COLUMN_LABELS = {
     "pushes_per_deal": "Pushes per deal",
     "stale_share_now": "Stale share now",
     "model_forecast_abs_pct_error": "Model forecast error (%)",
-    "call_accuracy": "Call accuracy",
+    "call_abs_pct_error": "Call error (%)",
     "pipeline_needed": "Pipeline needed",
     "quota_period": "Quota period",
     "coverage_reason": "Why no pipeline needed",
@@ -61,12 +61,14 @@ COLUMN_HELP = {
                        "stale days of Settings).",
     "model_forecast_abs_pct_error": "Mean absolute error of the model's forecast of the owner's months in the "
                                     "window, as a share of what was won (snapshots before each month).",
-    "call_accuracy": "Accuracy of the owner's forecast calls: shown once forecast calls are entered.",
+    "call_abs_pct_error": "Mean absolute error of the owner's forecast calls (the commit of the last call before "
+                          "the period ended) for the periods over that start in the window, as a share of what was "
+                          "won (Forecast page, Forecast calls).",
     "pipeline_needed": "Owner's quota for the next period ÷ the owner's win rate by value over all history: the "
                        "pipeline to create to meet it.",
 }
 PERCENT = ("win_rate", "win_rate_value", "slip_rate", "stale_share_now", "model_forecast_abs_pct_error",
-           "call_accuracy")
+           "call_abs_pct_error")
 MONEY = ("pipeline_created", "avg_won_amount", "pipeline_needed")
 
 
@@ -75,7 +77,7 @@ def shown_table(table: pd.DataFrame) -> pd.DataFrame:
     shown = table[list(COLUMN_LABELS)].copy()
     shown["note"] = [t(NOTE_LABELS[code]) if code else "" for code in table["note"]]
     shown["coverage_reason"] = [t(COVERAGE_LABELS[code]) if code else "" for code in table["coverage_reason"]]
-    shown["call_accuracy"] = shown["call_accuracy"].astype(float)
+    shown["call_abs_pct_error"] = shown["call_abs_pct_error"].astype(float)
     return shown
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import duckdb
 
 from analytics.people import drivers, one_on_ones, participation, survey, themes
+from analytics.reports import calls_section
 from analytics.reports import deals_section as sales_report
 
 
@@ -16,6 +17,7 @@ def build_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
         "deals": sales_report.deals_report(con, date_from=date_from, date_to=date_to),
         "survey": survey_section(con),
         "one_on_ones": one_on_ones.one_on_ones_report(con),
+        "forecast_calls": calls_section.calls_report(con),
     }
 
 

@@ -21,12 +21,14 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from analytics.sales.calls import call_accuracy_detail
 from analytics.sales.deals import DealFilter, snapshot_dates
 from analytics.sales.forecast import forecast_accuracy
 from analytics.sales.inventory import hygiene, open_inventory
 from analytics.sales.kpis import win_rates
 from analytics.sales.quotas import get_quotas
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, cohort_sql, open_scope, scoped_ctes
+from analytics.store.calls import period_bounds
 from analytics.store.sql import Fragment
 
 DEFAULT_MONTHS = 6
@@ -38,7 +40,7 @@ COVERAGE_REASONS = ("no_quota", "no_closed_deals", "no_won_value")
 COLUMNS = ["owner", "deals_created", "pipeline_created", "won", "lost", "win_rate", "win_rate_value",
            "avg_won_amount", "sales_cycle_days_median", "deals_open_in_window", "slipped_deals", "slip_rate",
            "close_date_pushes", "pushes_per_deal", "open_deals_now", "stale_deals_now", "stale_share_now",
-           "model_forecast_error", "model_forecast_abs_pct_error", "call_accuracy", "win_rate_value_all_time",
+           "model_forecast_error", "model_forecast_abs_pct_error", "call_abs_pct_error", "win_rate_value_all_time",
            "quota_period", "quota_next", "pipeline_needed", "coverage_reason", "note"]
 
 
@@ -92,8 +94,9 @@ def scorecards(con: duckdb.DuckDBPyConnection, *, date_from: dt.date | None = No
     model_forecast_error / model_forecast_abs_pct_error = mean error (forecast - won) and mean absolute % error
     of ``forecast.forecast_accuracy`` on the owner's deals, over the (snapshot, month) rows whose month starts
     in the window (None when none);
-    call_accuracy = the absolute % error of the owner's submitted calls: always None here (forecast calls are
-    wired in by ``analytics.sales.calls.call_accuracy`` when that module lands);
+    call_abs_pct_error = mean absolute % error |call - won| / won of the owner's forecast calls
+    (``calls.call_accuracy_detail``: the commit of the latest call made before the period ended) over the
+    periods that are over and start in the window, where something was won (None when none);
     win_rate_value_all_time = ``win_rates`` of every closed deal of the owner; quota_period / quota_next = the
     owner's quota for the next month, else the next quarter, else the next year (``next_periods``);
     pipeline_needed = quota_next / win_rate_value_all_time, the pipeline to create to meet the quota at the
@@ -121,7 +124,7 @@ def scorecards(con: duckdb.DuckDBPyConnection, *, date_from: dt.date | None = No
     table["pushes_per_deal"] = _ratio(table["close_date_pushes"], table["deals_open_in_window"])
     table["stale_share_now"] = _ratio(table["stale_deals_now"], table["open_deals_now"])
     table = table.merge(_accuracy(con, flt, table["owner"], date_from, date_to), on="owner", how="left")
-    table["call_accuracy"] = None  # forecast calls: analytics.sales.calls.call_accuracy, wired in at merge
+    table = table.merge(_call_error(con, date_from, date_to), on="owner", how="left")
     periods = next_periods(scope.as_of)
     table = table.merge(_coverage(con, flt, periods), on="owner", how="left")
     table["note"] = [FEW_CLOSED_DEALS if won + lost < min_closed else None
@@ -249,8 +252,17 @@ def _coverage(con, flt: DealFilter, periods: tuple[str, ...]) -> pd.DataFrame:
                                        "pipeline_needed", "coverage_reason"])
 
 
+def _call_error(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Per owner: the mean absolute % error of the calls of the periods over that start in the window."""
+    detail = call_accuracy_detail(con)
+    in_window = pd.Series([date_from <= period_bounds(period)[0] <= date_to for period in detail["period"]],
+                          index=detail.index, dtype=bool)
+    detail = detail.loc[in_window]
+    return detail.groupby("owner", as_index=False).agg(call_abs_pct_error=("call_abs_pct_error", "mean"))
+
+
 def _objects(table: pd.DataFrame) -> pd.DataFrame:
     """Text and code columns as Python objects with None for missing (not NaN)."""
-    for column in ("quota_period", "coverage_reason", "note", "call_accuracy"):
+    for column in ("quota_period", "coverage_reason", "note", "call_abs_pct_error"):
         table[column] = table[column].astype(object).where(table[column].notna(), None)
     return table

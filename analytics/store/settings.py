@@ -53,6 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_closed_for_driver", 20, "An attribute value (a source, an owner, a segment…) needs at least this "
             "many closed deals to be ranked as a win driver and to move deal scores.", 1,
             label="Closed deals needed per win driver", maximum=100_000),
+    Setting("team_attribute", "", "The deal column forecast calls roll up by when Settings holds no team table "
+            "(e.g. Sales team); empty = the first column whose name looks like a team.",
+            label="Team column of the deals"),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

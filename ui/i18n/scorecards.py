@@ -41,7 +41,7 @@ FR: dict[str, str] = {
     "Pushes per deal": "Reports par affaire",
     "Stale share now": "Part dormante aujourd'hui",
     "Model forecast error (%)": "Écart de la prévision du modèle (%)",
-    "Call accuracy": "Justesse des engagements",
+    "Call error (%)": "Écart des engagements (%)",
     "Pipeline needed": "Pipeline nécessaire",
     "Quota period": "Période de l'objectif",
     "Why no pipeline needed": "Pourquoi pas de pipeline nécessaire",
@@ -77,8 +77,11 @@ FR: dict[str, str] = {
     "(snapshots before each month).":
         "Écart absolu moyen de la prévision du modèle pour les mois du commercial sur la période, rapporté au "
         "montant gagné (instantanés antérieurs à chaque mois).",
-    "Accuracy of the owner's forecast calls: shown once forecast calls are entered.":
-        "Justesse des engagements de prévision du commercial : affichée une fois les engagements saisis.",
+    "Mean absolute error of the owner's forecast calls (the commit of the last call before the period ended) for "
+    "the periods over that start in the window, as a share of what was won (Forecast page, Forecast calls).":
+        "Écart absolu moyen des engagements de prévision du commercial (l'engagement du dernier appel avant la fin "
+        "de la période) pour les périodes terminées qui commencent dans la fenêtre, rapporté au montant gagné (page "
+        "Prévision, Engagements de prévision).",
     "Owner's quota for the next period ÷ the owner's win rate by value over all history: the pipeline to create "
     "to meet it.":
         "Objectif du commercial pour la prochaine période ÷ son taux de gain en valeur sur tout l'historique : le "

@@ -1,4 +1,5 @@
-"""Settings page: stage order, probabilities and won/lost per pipeline; thresholds; currency and rates; backup."""
+"""Settings page: stage order, probabilities and won/lost per pipeline; thresholds; currency and rates; sales teams;
+backup."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,7 +8,7 @@ import streamlit as st
 from analytics.ingest import headcount as headcounts
 from analytics.ingest import stage_config
 from analytics.people import survey
-from ui import auth, common, fmt
+from ui import auth, calls_section, common, fmt
 from ui.charts import people as people_charts
 from ui.i18n import t
 
@@ -102,7 +103,7 @@ def thresholds() -> None:
     with st.form("settings_thresholds"):
         values = {}
         for setting in common.setting_specs():
-            if setting.name == "reporting_currency":
+            if setting.name in ("reporting_currency", "team_attribute"):  # their own sections
                 continue
             label, help_text = t(setting.label), t(setting.help)
             if setting.choices:
@@ -215,5 +216,7 @@ with common.user_errors():
     currency_editor()
 with common.user_errors():
     headcount_editor()
+with common.user_errors():
+    calls_section.team_settings()
 with common.user_errors():
     backup_download()

@@ -11,7 +11,7 @@ import streamlit as st
 from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
 from analytics.sales import new_deals as nd
-from ui import auth, common, fmt
+from ui import auth, calls_section, common, fmt
 from ui.charts import forecast as charts_forecast
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
@@ -478,3 +478,4 @@ def main() -> None:
 
 with common.user_errors():
     main()
+    calls_section.render()  # forecast calls: entry, roll-up by team, accuracy, import (ui/calls_section.py)
