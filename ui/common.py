@@ -88,6 +88,16 @@ def settings() -> dict[str, object]:
     return fetch(store.get_settings)
 
 
+def comments_hidden_notice() -> bool:
+    """True (and says so) when an administrator hid survey comments (setting survey_comments): the page then shows
+    no comment, phrase or theme (analytics returns none either)."""
+    if settings().get("survey_comments") != "hide":
+        return False
+    st.info(t("Comments are hidden: an administrator chose to hide survey comments, their phrases and themes "
+              "(Settings)."), icon=":material/visibility_off:")
+    return True
+
+
 def fx_rates() -> dict[str, float]:
     """The stored conversion rates (units of the reporting currency per unit of each currency)."""
     return fetch(store.get_fx_rates)

@@ -197,9 +197,7 @@ def breakdown(waves: list[str], filters: dict, k: int) -> None:
 
 def comments_panel(filters: dict, threshold: int) -> None:
     st.subheader(t("Comments"))
-    if common.settings().get("survey_comments") == "hide":
-        st.info(t("Comments are hidden: an administrator chose to hide survey comments, their phrases and themes "
-                  "(Settings)."), icon=":material/visibility_off:")
+    if common.comments_hidden_notice():
         return
     shown_waves = common.fetch(survey.comment_waves, filters=filters)
     names = list(shown_waves["wave"])

@@ -155,9 +155,7 @@ def comments_section(filters: dict) -> None:
     """Comment themes per wave and frequent phrases, from the comments the privacy rule shows (none when the
     survey_comments setting hides them)."""
     st.subheader(t("What people wrote"))
-    if common.settings().get("survey_comments") == "hide":
-        st.info(t("Comments are hidden: an administrator chose to hide survey comments, their phrases and themes "
-                  "(Settings)."), icon=":material/visibility_off:")
+    if common.comments_hidden_notice():
         return
     counts = common.fetch(themes.theme_counts, filters=filters)
     if counts.empty:
