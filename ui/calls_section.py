@@ -169,19 +169,15 @@ def upload() -> None:
 
 
 def show(table: pd.DataFrame, labels: dict[str, str], currency: str | None, key: str) -> None:
-    """A table with translated headers, amounts in the currency, % columns as percentages, and its downloads."""
-    config = {}
-    for column in table.columns:
-        label = t(labels[column]) if column in labels else column
-        if column in PERCENT:
-            config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif pd.api.types.is_float_dtype(table[column]):
-            config[column] = st.column_config.NumberColumn(label if not currency else f"{label} ({currency})",
-                                                           format="localized")
-        else:
-            config[column] = label
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
-    common.downloads(table, key, "calls", f"{key}_dl")
+    """A table with translated headers, periods by name, amounts in the currency, % columns as percentages (all
+    through ui.fmt), and its downloads (raw numbers, translated headers)."""
+    kinds = {column: "rate" if column in PERCENT else "money" for column in table.columns
+             if column in PERCENT or pd.api.types.is_float_dtype(table[column])}
+    headers = {column: t(label) for column, label in labels.items()}
+    shown = fmt.table(table, {"period": "period", "submitted_on": "date", "week_of": "date", **kinds}, headers,
+                      currency=currency)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.downloads(fmt.export(table, headers), key, "calls", f"{key}_dl")
 
 
 # --- Settings page ----------------------------------------------------------------------------------------
