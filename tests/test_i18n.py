@@ -137,19 +137,17 @@ RAW_NUMBER = re.compile(r"\d[.,]\d{3,}(?!\d*[.,]\d)|^-?\d{5,}(\.\d+)?$")  # 7008
 
 @pytest.mark.slow
 def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sample_db):
-    """Every page rendered in French on the sample data (one session): no table header, selectbox, radio or
+    """Every page rendered in French on the sample data: no table header, selectbox, radio or
     multiselect option is an English catalogue text left untranslated, and no table cell is a raw number
     (more than 2 decimals, a big number without separators) or None/nan/NaT."""
     from tests.apptest_utils import open_view
 
-    english_only = {en for en, fr in FR.items() if en != fr and len(en) > 3}
+    data = {value for path in (ROOT / "sample_data").glob("*.csv")  # names from the files ("Sales" team) stay
+            for column in pd.read_csv(path, dtype=str).itertuples(index=False) for value in column}
+    english_only = {en for en, fr in FR.items() if en != fr and len(en) > 3} - data
     problems = []
-    at = open_view(PAGES[0], "fr")
-    for page in PAGES:
-        if page != PAGES[0]:
-            from tests.apptest_utils import assert_clean, view_path
-            at.switch_page(view_path(page)).run()
-            assert_clean(at)
+    for page in PAGES:  # a session per page: AppTest cannot carry a worded radio's state across pages
+        at = open_view(page, "fr")
         for frame in at.dataframe:
             headers = {name: (column.get("label") or name)
                        for name, column in json.loads(frame.proto.columns or "{}").items()}
@@ -158,7 +156,7 @@ def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sam
                 column = frame.value[name]
                 if pd.api.types.is_float_dtype(column):
                     raw = column.dropna()
-                    problems += [(page, name, v) for v in raw[(raw * 100).round() != raw * 100][:1]]
+                    problems += [(page, name, v) for v in raw[(raw.round(2) - raw).abs() > 1e-9][:1]]
                 elif column.dtype == object:
                     bad = [v for v in column if isinstance(v, str) and (v in ("None", "nan", "NaT")
                                                                          or RAW_NUMBER.search(v))]

@@ -65,7 +65,7 @@ def shown_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The ranked list with translated flags, actions and factors (lists stay lists for the chips)."""
     return pd.DataFrame({
         "rank": ranked["rank"], "name": ranked["name"].fillna(ranked["deal_id"]), "owner": ranked["owner"],
-        "score": ranked["score"] * 100, "expected_value": ranked["expected_value"].round(),
+        "score": (ranked["score"] * 100).round(1), "expected_value": ranked["expected_value"].round(),
         "flags": [[flag_label(f) for f in flags] for flags in ranked["flags"]],
         "next_action": [next_action(a) for a in ranked["action"]],
         "stage": ranked["stage"], "value": ranked["value"], "close_on": ranked["close_on"],
