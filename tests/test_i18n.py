@@ -139,7 +139,7 @@ RAW_NUMBER = re.compile(r"\d[.,]\d{3,}(?!\d*[.,]\d)|^-?\d{5,}(\.\d+)?$")  # 7008
 def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sample_db):
     """Every page rendered in French on the sample data: no table header, selectbox, radio or
     multiselect option is an English catalogue text left untranslated, and no table cell is a raw number
-    (more than 2 decimals, a big number without separators) or None/nan/NaT."""
+    (more than 2 decimals, a big number without separators), a date with its time, or None/nan/NaT."""
     from tests.apptest_utils import open_view
 
     data = {value for path in (ROOT / "sample_data").glob("*.csv")  # names from the files ("Sales" team) stay
@@ -154,7 +154,9 @@ def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sam
             problems += [(page, "header", h) for h in headers.values() if h in english_only]
             for name in frame.value.columns:
                 column = frame.value[name]
-                if pd.api.types.is_float_dtype(column):
+                if pd.api.types.is_datetime64_any_dtype(column):  # shown with its time (2026-12-02 00:00:00)
+                    problems.append((page, name, "date with time"))
+                elif pd.api.types.is_float_dtype(column):
                     raw = column.dropna()
                     problems += [(page, name, v) for v in raw[(raw.round(2) - raw).abs() > 1e-9][:1]]
                 elif column.dtype == object:
