@@ -102,7 +102,7 @@ def funnel_section(currency: str | None) -> None:
             st.info(t("No deal created in this period."))
         return
     st.plotly_chart(charts_sales.funnel_chart(table, by_value, currency), width="stretch")
-    common.downloads(table, "funnel", t("Funnel"), "pipeline_dl_funnel")
+    common.downloads(download_table(table), "funnel", t("Funnel"), "pipeline_dl_funnel")
     st.caption(t("Cohort: deals created in the period. A stage counts every deal that reached it or a later one."))
 
 
@@ -115,7 +115,7 @@ def velocity_section() -> list[str]:
         st.info(t("No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots."))
         return order
     st.plotly_chart(charts_sales.stage_days_chart(boxes, order), width="stretch")
-    common.downloads(boxes, "days_in_stage", t("Days in stage"), "pipeline_dl_days")
+    common.downloads(download_table(boxes), "days_in_stage", t("Days in stage"), "pipeline_dl_days")
     if boxes["inferred"].any():
         st.caption(t("Some entry dates are inferred from weekly snapshots: their precision is the interval "
                      "between snapshots."))
@@ -154,6 +154,24 @@ COLUMN_LABELS = {
     "value": "Amount (reporting currency)", "owner_median": "Owner's median", "ratio_to_median": "× median",
     "reason": "Reason",
 }
+# headers of the downloads' other columns (the files keep raw numbers)
+DOWNLOAD_LABELS = {
+    "reached": "Deals that reached the stage", "reached_amount": "Amount that reached the stage",
+    "conversion_to_next": "Conversion to next stage", "cumulative_conversion": "Conversion from the first stage",
+    "stays": "Stays in the stage", "q1": "First quartile (days)", "median": "Median (days)",
+    "q3": "Third quartile (days)", "lower_fence": "Lower whisker (days)", "upper_fence": "Upper whisker (days)",
+    "close_month": "Close month", "count": "Deals", "weighted": "Weighted pipeline",
+    "configured_probability": "Configured probability", "historical_probability": "Historical probability",
+    "closed_reached": "Closed deals that reached it", "won_reached": "Won deals that reached it",
+}
+
+
+def download_table(table):
+    """A table for the downloads: raw numbers, dates without time, headers in the reader's language."""
+    labels = {**COLUMN_LABELS, **DOWNLOAD_LABELS}
+    return fmt.export(table, {column: t(labels[column]) for column in table.columns if column in labels})
+
+
 COLUMN_KINDS = {"position": "count", "amount": "money", "close_on": "date", "entered_on": "date", "age_days": "days",
                 "last_change_on": "date", "days_unchanged": "days", "days_past_due": "days", "snapshot_on": "date",
                 "value": "money", "owner_median": "money", "ratio_to_median": "number"}
@@ -167,7 +185,7 @@ def inventory_section(currency: str | None, order: list[str]) -> None:
         return
     full_order = order + sorted(set(table["stage"]) - set(order))
     st.plotly_chart(charts_sales.inventory_heatmap(table, full_order, currency), width="stretch")
-    common.downloads(table, "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
+    common.downloads(download_table(table), "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
 
 
 def owners_section(currency: str | None) -> None:
@@ -238,7 +256,7 @@ def calibration_section() -> None:
             st.info(t("No closed deal yet."))
             return
         st.plotly_chart(charts_sales.calibration_chart(table), width="stretch")
-        common.downloads(table, "calibration", "calibration", "pipeline_dl_calibration")
+        common.downloads(download_table(table), "calibration", "calibration", "pipeline_dl_calibration")
         st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
 
 
