@@ -426,8 +426,8 @@ def test_sales_user_imports_deals_only_and_cannot_delete(sample_db, users):
     at = sign_in("sam")
     at.switch_page("views/data/import_data.py").run()
     assert not at.exception, at.exception
-    kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
-    assert kinds == {"deals"}, "the history shows no survey or 1:1 import (nor its row counts)"
+    kinds = history_kinds(at)
+    assert kinds == {"Deals"}, "the history shows no survey or 1:1 import (nor its row counts)"
     assert "import_delete_go" not in [b.key for b in at.button]
     survey = (ROOT / "sample_data" / "survey_enps_2026.csv").read_bytes()
     at.file_uploader(key="import_files").set_value(("survey_2027.csv", survey, "text/csv")).run()
@@ -456,8 +456,8 @@ def test_hr_user_sees_people_pages_only(sample_db, users):
     deep_link(at, "movement")
     assert at.title[0].value == "Engagement (eNPS)" and "Open pipeline" not in [m.label for m in at.metric]
     at.switch_page("views/data/import_data.py").run()
-    kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
-    assert kinds and kinds <= {"survey", "one_on_ones"}
+    kinds = history_kinds(at)
+    assert kinds and kinds <= {"Survey", "1:1 log"}
     assert "import_delete_go" not in [b.key for b in at.button]
 
 
@@ -474,8 +474,8 @@ def test_admin_sees_every_page_and_may_delete(sample_db, users):
     at.switch_page("views/data/import_data.py").run()
     assert not at.exception, at.exception
     assert at.button(key="import_delete_go")
-    kinds = {k for frame in at.dataframe if "Kind" in frame.value for k in frame.value["Kind"]}
-    assert {"deals", "survey"} <= kinds
+    kinds = history_kinds(at)
+    assert {"Deals", "Survey"} <= kinds
     at.switch_page("views/data/settings.py").run()
     assert not at.exception and not at.error
 
@@ -597,3 +597,8 @@ def test_each_page_checks_the_role_itself(sample_db, users, fetched, page_file, 
     assert refused is not allowed
     if not allowed:
         assert fetched == []
+
+
+def history_kinds(at) -> set[str]:
+    """The kinds the Import page's history shows, in words ("Deals", "Survey", "1:1 log")."""
+    return {k for frame in at.dataframe if "file_name" in frame.value for k in frame.value["kind"]}

@@ -53,7 +53,7 @@ def test_page_renders_with_forecast_bars_and_range(sample_db):
     assert any(m.label == "From deals not created yet" for m in at.metric)
     assert "Scenario" not in shown                      # every lever at rest: no scenario line
     assert shown["Won"]["x"][0] == "2026-11"            # the sample's as-of month (2026-11-27)
-    assert any(m.label.startswith("Forecast 2026-11") for m in at.metric)
+    assert any(m.label.startswith("Forecast Nov 2026") for m in at.metric)  # the period by its month name
     assert len(at.slider) == 5 and all(s.key.startswith("forecast_") for s in at.slider)
 
 

@@ -112,7 +112,9 @@ def test_french_hygiene_reasons_are_worded_in_french(sample_db):
     from ui import reasons
     from ui.i18n import FR
     at = open_view("pipeline.py", "fr")
-    shown = [frame["Motif"] for frame in (d.value for d in at.dataframe) if "Motif" in frame]
+    lists = [d for d in at.dataframe if "reason" in d.value and "deal_id" in d.value]  # headers via column_config
+    assert all(json.loads(d.proto.columns)["reason"]["label"] == "Motif" for d in lists)
+    shown = [d.value["reason"] for d in lists]
     assert len(shown) == 4  # stale, past due, missing, unusual amount (the sample has each)
     texts = {text for column in shown for text in column}
     english = {template.split("{")[0] for template in reasons.REASON_LABELS.values()}
@@ -137,5 +139,7 @@ def test_loss_reasons_section(sample_db):
     assert not at.exception and not at.error
     assert "Loss reasons" in [h.value for h in at.subheader]
     table = next(df.value for df in at.dataframe if "top_stage" in df.value.columns)
-    assert table.set_index("reason")["deals"].to_dict() == {"Price": lost[0], "(no reason given)": lost[1] - lost[0]}
+    # the table words its counts (thousands separators): compared with the SQL counts worded the same way
+    assert table.set_index("reason")["deals"].to_dict() == {"Price": f"{lost[0]:,}",
+                                                             "(no reason given)": f"{lost[1] - lost[0]:,}"}
     assert any(trace.get("name") == "Price" for spec in plotly_specs(at) for trace in spec["data"])

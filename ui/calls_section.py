@@ -58,7 +58,7 @@ def render() -> None:
                  "submission is kept; the latest one counts. The model's forecast is beside each call."))
     currency = common.fetch(deals.reporting_currency).code
     choices = common.fetch(calls.period_choices, today=dt.date.today())
-    period = st.selectbox(t("Period"), choices, key="forecast_calls_period")
+    period = st.selectbox(t("Period"), choices, key="forecast_calls_period", format_func=fmt.period)
     entry_form(choices.index(period))
     rollup_table(period, currency)
     accuracy_table(currency)
@@ -81,6 +81,7 @@ def entry_form(period_index: int) -> None:
             name = left.selectbox(t("Owner or team"), names, index=None, accept_new_options=True,
                                   key="forecast_calls_name", placeholder=t("Choose or type a name"))
             period = mid.selectbox(t("Period"), common.fetch(calls.period_choices, today=dt.date.today()),
+                                   format_func=fmt.period,
                                    index=period_index, accept_new_options=True, key="forecast_calls_form_period",
                                    help=t("A month (2026-12) or a quarter (2026-Q4)."))
             left, mid = st.columns(2)
@@ -99,14 +100,14 @@ def submit(level: str, name: str | None, period: str | None, commit: float, best
     except CallError as exc:
         st.error(worded(exc.code, exc.values), icon=":material/block:")
         return
-    st.toast(t("Call saved for {name}, {period}.", name=call.name, period=call.period))
+    st.toast(t("Call saved for {name}, {period}.", name=call.name, period=fmt.period(call.period)))
 
 
 def rollup_table(period: str, currency: str | None) -> None:
     rollup = common.fetch(calls.call_rollup, period, today=dt.date.today())
     table = rollup.table
     if table.empty:
-        st.info(t("No owner has deals or a call for {period}.", period=period), icon=":material/groups:")
+        st.info(t("No owner has deals or a call for {period}.", period=fmt.period(period)), icon=":material/groups:")
         return
     late = table[table["not_submitted"]]
     if len(late):
@@ -169,19 +170,15 @@ def upload() -> None:
 
 
 def show(table: pd.DataFrame, labels: dict[str, str], currency: str | None, key: str) -> None:
-    """A table with translated headers, amounts in the currency, % columns as percentages, and its downloads."""
-    config = {}
-    for column in table.columns:
-        label = t(labels[column]) if column in labels else column
-        if column in PERCENT:
-            config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif pd.api.types.is_float_dtype(table[column]):
-            config[column] = st.column_config.NumberColumn(label if not currency else f"{label} ({currency})",
-                                                           format="localized")
-        else:
-            config[column] = label
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
-    common.downloads(table, key, "calls", f"{key}_dl")
+    """A table with translated headers, periods by name, amounts in the currency, % columns as percentages (all
+    through ui.fmt), and its downloads (raw numbers, translated headers)."""
+    kinds = {column: "rate" if column in PERCENT else "money" for column in table.columns
+             if column in PERCENT or pd.api.types.is_float_dtype(table[column])}
+    headers = {column: t(label) for column, label in labels.items()}
+    shown = fmt.table(table, {"period": "period", "submitted_on": "date", "week_of": "date", **kinds}, headers,
+                      currency=currency)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.downloads(fmt.export(table, headers), key, "calls", f"{key}_dl")
 
 
 # --- Settings page ----------------------------------------------------------------------------------------

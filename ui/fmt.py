@@ -1,31 +1,51 @@
-"""Numbers, money, percentages and dates formatted for the chosen language with Babel."""
+"""Numbers, money, percentages, dates and periods formatted for the chosen language with Babel.
+
+The one formatting layer of the app: KPI tiles, table cells (``table``), hovers and download headers
+(``export``) all go through it, so a number reads the same everywhere and unknown values show as "—".
+"""
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
+import pandas as pd
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from ui.i18n import language
 
 _LOCALES = {"en": "en_US", "fr": "fr_FR"}
+MISSING = "—"
 
 
 def _locale() -> str:
     return _LOCALES.get(language(), "en_US")
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def missing(value: object) -> bool:
+    """True for an unknown value: None, NaN, pandas NA or NaT (never shown as None/nan/NaT)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+_missing = missing
 
 
 def money(value: float | None, currency: str | None = None, digits: int = 0) -> str:
-    """1 234 € (fr) or €1,234 (en); a plain number when the currency is unknown; '–' when missing."""
-    if _missing(value):
-        return "–"
-    pattern = None if digits else "¤#,##0" if language() == "en" else "#,##0 ¤"
+    """1 234 € (fr) or €1,234 (en); a plain number when the currency is unknown; '—' when missing."""
+    if missing(value):
+        return MISSING
+    value = float(value)
+    pattern = None if digits else "¤#,##0" if language() == "en" else "#,##0\u00a0¤"
     if currency:
         return babel_numbers.format_currency(value, currency, format=pattern, locale=_locale(),
                                              currency_digits=digits != 0)
@@ -33,42 +53,94 @@ def money(value: float | None, currency: str | None = None, digits: int = 0) -> 
 
 
 def number(value: float | None, digits: int = 0) -> str:
-    """1 234,5 (fr) or 1,234.5 (en); '–' when missing."""
-    if _missing(value):
-        return "–"
-    return babel_numbers.format_decimal(round(value, digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0",
-                                        locale=_locale())
+    """1 234,5 (fr) or 1,234.5 (en); '—' when missing."""
+    if missing(value):
+        return MISSING
+    return babel_numbers.format_decimal(round(float(value), digits),
+                                        format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_locale())
 
 
 def pct(value: float | None, digits: int = 0) -> str:
-    """A fraction as a percentage: 25 % (fr) or 25% (en); '–' when missing."""
-    if _missing(value):
-        return "–"
+    """A fraction as a percentage: 55,7 % (fr) or 55.7% (en); '—' when missing."""
+    if missing(value):
+        return MISSING
     body = f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return babel_numbers.format_percent(value, format=body + ("\u00a0%" if language() == "fr" else "%"),
+    return babel_numbers.format_percent(float(value), format=body + ("\u00a0%" if language() == "fr" else "%"),
                                         locale=_locale())
 
 
+def points(value: float | None, digits: int = 1) -> str:
+    """A change of a rate in percentage points, from fractions: 0.012 -> +1.2 pts (en), +1,2 pt (fr).
+
+    English says "pt" for exactly one point and "pts" otherwise; French always "pt". '—' when missing.
+    """
+    if missing(value):
+        return MISSING
+    shown = round(float(value) * 100, digits) + 0.0
+    unit = "pt" if language() == "fr" or abs(shown) == 1 else "pts"
+    return f"{signed(shown, digits)}\u00a0{unit}"
+
+
+def _as_date(value: object) -> dt.date | None:
+    if missing(value):
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
 def date(value: dt.date | None) -> str:
-    """20/11/2026 (fr) or Nov 20, 2026 (en); '–' when missing."""
-    if value is None or (hasattr(value, "year") is False):
-        return "–"
-    return babel_dates.format_date(value, format="short" if language() == "fr" else "medium", locale=_locale())
+    """A day without its time: 20/11/2026 (fr) or Nov 20, 2026 (en); '—' when missing."""
+    day = _as_date(value)
+    if day is None:
+        return MISSING
+    return babel_dates.format_date(day, format="short" if language() == "fr" else "medium", locale=_locale())
+
+
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period(value: object) -> str:
+    """A month or a quarter by name: '2026-11' -> Nov 2026 (en) / nov. 2026 (fr); '2026-Q4' -> Q4 2026 / T4 2026.
+
+    A date stands for its month. Any other text is shown as it is; '—' when missing.
+    """
+    if missing(value):
+        return MISSING
+    text = str(value)
+    if found := _QUARTER.match(text):
+        return f"{'T' if language() == 'fr' else 'Q'}{found[2]} {found[1]}"
+    if found := _MONTH.match(text):
+        month = dt.date(int(found[1]), int(found[2]), 1)
+    else:
+        month = _as_date(value)
+        if month is None:
+            return text
+    return babel_dates.format_date(month, format="MMM y", locale=_locale())
 
 
 def signed(value: float | None, digits: int = 0) -> str:
-    """A change with its sign: +12 / −3."""
-    if _missing(value):
-        return "–"
-    value = round(value, digits) + 0.0  # -0.4 shown with no digits is 0, not "−0"
+    """A change with its sign: +12 / −3; '—' when missing."""
+    if missing(value):
+        return MISSING
+    value = round(float(value), digits) + 0.0  # -0.4 shown with no digits is 0, not "−0"
     text = number(abs(value), digits)
     return ("+" if value >= 0 else "−") + text
 
 
 def money_short(value: float | None, currency: str | None = None) -> str:
     """A compact amount for KPI tiles: €12.7M (en) or 12,7 M € (fr); exact below 10,000."""
-    if _missing(value):
-        return "–"
+    if missing(value):
+        return MISSING
+    value = float(value)
     if abs(value) < 10_000:
         return money(value, currency)
     if currency:
@@ -78,9 +150,123 @@ def money_short(value: float | None, currency: str | None = None) -> str:
 
 def delta(value: float | None, formatter) -> str | None:
     """A KPI change for st.metric: ASCII sign first (Streamlit reads it for the arrow), None when unknown."""
-    if _missing(value):
+    if missing(value):
         return None
     return ("-" if value < 0 else "+") + formatter(abs(value)).lstrip("+-−")
+
+
+def kpi_delta(change: float | None, kind: str = "number", good: str | None = "up",
+              currency: str | None = None) -> dict[str, object]:
+    """What st.metric needs to show a KPI's change: ``st.metric(label, value, **kpi_delta(...))``.
+
+    ``kind`` words the change like the KPI ('money', 'count', 'days', 'number', 'rate' — a rate's change is in
+    points: +1.2 pts). ``good`` says which way is better for this metric: 'up' (more pipeline), 'down' (a longer
+    cycle, more stale deals: shown red when it grows) or None (neither: grey). A change that rounds to nothing
+    as shown is neutral: grey, no arrow. Unknown (no previous snapshot): no delta at all.
+    """
+    if missing(change):
+        return {"delta": None}
+    text = _CHANGE_WORDS[kind](abs(float(change)), currency).lstrip("+-−")
+    if not re.sub(r"\D", "", text).strip("0"):
+        return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+    color = {"up": "normal", "down": "inverse"}.get(good or "", "off")
+    return {"delta": ("-" if change < 0 else "+") + text, "delta_color": color}
+
+
+_CHANGE_WORDS: dict[str, Callable[[float, str | None], str]] = {
+    "money": lambda v, currency: money_short(v, currency),
+    "count": lambda v, _: number(v),
+    "days": lambda v, _: number(v),
+    "number": lambda v, _: number(v, 1),
+    "rate": lambda v, _: points(v),
+}
+
+
+class Table(NamedTuple):
+    """A table ready for st.dataframe: its cells worded for the reader, and the column_config to pass with it."""
+
+    frame: pd.DataFrame
+    column_config: dict[str, object]
+
+
+NUMERIC_KINDS = ("money", "count", "number", "rate", "points", "days")
+
+
+def cell_formatter(kind: str | Callable, currency: str | None = None) -> Callable[[object], str]:
+    """The function that words one cell of a column of this kind (see ``table``)."""
+    if callable(kind):
+        return lambda value: MISSING if missing(value) else str(kind(value))
+    name, _, digits = kind.partition(":")
+    places = int(digits) if digits else None
+    words = {
+        "money": lambda v: money(v, currency, places or 0),
+        "count": lambda v: number(v, places or 0),
+        "days": lambda v: number(v, places or 0),
+        "number": lambda v: number(v, 1 if places is None else places),
+        "rate": lambda v: pct(v, 1 if places is None else places),
+        "points": lambda v: points(v, 1 if places is None else places),
+        "date": date,
+        "period": period,
+        "text": lambda v: MISSING if missing(v) else str(v),
+    }
+    if name not in words:
+        raise ValueError(f"unknown column kind {kind!r}")
+    return words[name]
+
+
+def _guess_kind(column: pd.Series) -> str | None:
+    """The kind of a column nobody named: dates, whole numbers, other numbers; None for flags (shown as is)."""
+    if pd.api.types.is_bool_dtype(column):
+        return None
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return "date"
+    if pd.api.types.is_numeric_dtype(column):
+        known = column.dropna()
+        return "count" if (known == known.round()).all() else "number"
+    return "text"
+
+
+def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None,
+          labels: Mapping[str, str] | None = None, *, currency: str | None = None,
+          helps: Mapping[str, str] | None = None) -> Table:
+    """A table worded for the reader, one kind per column: 'money' (with ``currency``), 'count' (whole number
+    with thousands separators), 'number' (1 decimal), 'rate' (a fraction as a percentage, 1 decimal), 'points'
+    (a rate's change in points), 'days', 'date' (no time), 'period' ('2026-11' as Nov 2026), 'text', or a
+    function turning a code into words. ``kind:N`` sets the decimals (``money:2``, ``rate:0``). Columns not
+    named get a kind from their type. Unknown cells read "—", never None/nan/NaT.
+
+    ``labels`` are the headers already translated (``{"owner": t("Owner")}``); numbers are right-aligned.
+    """
+    kinds, labels, helps = dict(kinds or {}), dict(labels or {}), dict(helps or {})
+    shown, config = {}, {}
+    for column in frame.columns:
+        kind = kinds[column] if column in kinds else _guess_kind(frame[column])
+        label = labels.get(column, str(column))
+        if kind is None:
+            shown[column] = frame[column]
+            config[column] = {"label": label, "help": helps.get(column)}
+            continue
+        word = cell_formatter(kind, currency)
+        shown[column] = [word(value) for value in frame[column]]
+        numeric = isinstance(kind, str) and kind.partition(":")[0] in NUMERIC_KINDS
+        config[column] = _text_column(label, helps.get(column), "right" if numeric else None)
+    return Table(pd.DataFrame(shown, index=frame.index, columns=list(frame.columns)), config)
+
+
+def _text_column(label: str, help_text: str | None, alignment: str | None):
+    import streamlit as st  # ui/ may use Streamlit; imported here so fmt stays usable from plain scripts
+
+    return st.column_config.TextColumn(label, help=help_text, alignment=alignment)
+
+
+def export(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A table for the CSV/Excel downloads: raw numbers (a spreadsheet computes with them), dates without their
+    time, headers translated (``labels`` as for ``table``)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.date
+    return out.rename(columns=dict(labels or {}))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&@])")

@@ -3,8 +3,8 @@ headers, formats and help in the current language (analytics.sales.scorecards re
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
+from ui import fmt
 from ui.i18n import t
 
 NOTE_LABELS = {"few_closed_deals": "Few closed deals"}
@@ -81,20 +81,16 @@ def shown_table(table: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def column_config(currency: str | None) -> dict:
-    """Headers in the current language, formats (percent, localized money, days) and help of every column."""
-    unit = f" ({currency})" if currency else ""
-    config = {}
-    for column, label in COLUMN_LABELS.items():
-        header = t(label) + (unit if column in MONEY else "")
-        help_text = t(COLUMN_HELP[column]) if column in COLUMN_HELP else None
-        if column in ("owner", "quota_period", "coverage_reason", "note"):
-            config[column] = st.column_config.TextColumn(header, help=help_text)
-        else:
-            number_format = ("percent" if column in PERCENT else "localized" if column in MONEY
-                             else "%.2f" if column == "pushes_per_deal" else "%.0f")
-            config[column] = st.column_config.NumberColumn(header, format=number_format, help=help_text)
-    return config
+KINDS = {"deals_created": "count", "won": "count", "lost": "count", "sales_cycle_days_median": "days",
+         "pushes_per_deal": "number:2", "quota_period": "period",
+         **{column: "rate" for column in PERCENT}, **{column: "money" for column in MONEY}}
+
+
+def formatted(table: pd.DataFrame, currency: str | None) -> fmt.Table:
+    """The scorecards as the page shows them: codes worded, every number formatted by ui.fmt (money in the
+    currency, rates as percentages, counts with separators, '—' when unknown), headers and help translated."""
+    return fmt.table(shown_table(table), KINDS, {column: t(label) for column, label in COLUMN_LABELS.items()},
+                     currency=currency, helps={column: t(text) for column, text in COLUMN_HELP.items()})
 
 
 def export_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -183,4 +183,12 @@ FR: dict[str, str] = {
     "duration": "durée",
     "wave": "vague",
     "response date": "date de réponse",
+    # the Import page's mapping fields and history (issue 17)
+    "Loss reason": "Motif de perte",
+    "Previous stage": "Étape précédente",
+    "Changed on": "Modifiée le",
+    "Event": "Événement",
+    "Partial": "Partiel",
+    "Imported on": "Importé le",
+
 }

@@ -334,4 +334,20 @@ FR: dict[str, str] = {
         "étape ouverte de l'affaire : son étape actuelle quand l'export la conserve, sinon la dernière date "
         "« Date entered » ou d'historique des étapes, sinon le dernier instantané qui la montrait ouverte "
         "(précision hebdomadaire).",
+    # the Pipeline page's download headers (issue 17)
+    "Deals that reached the stage": "Affaires ayant atteint l'étape",
+    "Amount that reached the stage": "Montant ayant atteint l'étape",
+    "Conversion to next stage": "Conversion vers l'étape suivante",
+    "Conversion from the first stage": "Conversion depuis la première étape",
+    "Stays in the stage": "Passages dans l'étape",
+    "First quartile (days)": "Premier quartile (jours)",
+    "Median (days)": "Médiane (jours)",
+    "Third quartile (days)": "Troisième quartile (jours)",
+    "Lower whisker (days)": "Moustache basse (jours)",
+    "Upper whisker (days)": "Moustache haute (jours)",
+    "Close month": "Mois de clôture",
+    "Configured probability": "Probabilité configurée",
+    "Historical probability": "Probabilité historique",
+    "Closed deals that reached it": "Affaires closes l'ayant atteinte",
+    "Won deals that reached it": "Affaires gagnées l'ayant atteinte",
 }

@@ -1,8 +1,6 @@
 """Import page: upload exports, check how they were read and mapped, import them, manage the history."""
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from analytics import ingest
@@ -27,6 +25,18 @@ PREVIEW_LABELS = {
     "manager": "Manager", "employee": "Employee", "met_on": "Meeting date", "duration_minutes": "Duration (min)",
     "wave": "Wave", "groups": "Groups", "headcount": "Headcount",
 }
+FIELD_LABELS = {  # the mapping's fields in words (the fields the preview does not name)
+    "status": "Status", "loss_reason": "Loss reason", "from_stage": "Previous stage", "changed_on": "Changed on",
+    "event": "Event", "date": "Response date",
+}
+HISTORY_LABELS = {"import_id": "Import id", "file_name": "File name", "kind": "Kind", "snapshot_on": "Snapshot on",
+                  "rows_imported": "Rows imported", "rows_rejected": "Rows rejected", "is_partial": "Partial",
+                  "is_sample": "Is sample", "imported_at": "Imported on"}
+
+
+def field_label(field: str) -> str:
+    """A mapping field in the reader's words ('created_on' -> Created)."""
+    return t(FIELD_LABELS.get(field) or PREVIEW_LABELS.get(field) or field)
 
 auth.require_permission("import")  # access control (ui/auth.py): admin, sales and hr, each for their kinds
 ALLOWED = auth.current_user().import_kinds()
@@ -93,7 +103,8 @@ def mapping_editor(key: str, kind: str, current: dict[str, str], columns: list[s
         for i, field in enumerate(fields):
             options = [NOT_MAPPED, *columns]
             chosen = current.get(field) or NOT_MAPPED
-            picked = grid[i % 3].selectbox(field, options, index=options.index(chosen) if chosen in options else 0,
+            picked = grid[i % 3].selectbox(field_label(field), options,
+                                           index=options.index(chosen) if chosen in options else 0,
                                            key=f"import_map_{key}_{field}")
             if picked != chosen and picked != NOT_MAPPED:
                 overrides[field] = picked
@@ -205,7 +216,10 @@ def import_one(key: str, upload) -> None:
                   cols=fmt.plain(", ".join(p.mapping["dropped_identifiers"]))), icon=":material/shield_person:")
     answered = plan_section(key, p)
     preview = p.preview().drop(columns=["snapshot_on", "response_no"], errors="ignore")
-    st.dataframe(preview.rename(columns=lambda c: t(PREVIEW_LABELS.get(c, c))), hide_index=True, width="stretch")
+    shown = fmt.table(preview, {"row_number": "count", "amount": "money:2", "probability": "rate:0",
+                                "created_on": "date", "close_on": "date", "met_on": "date", "responded_on": "date"},
+                      {c: t(PREVIEW_LABELS.get(c, c)) for c in preview.columns})
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
     validation_report(key, p)
     name = fmt.plain(upload.name)
     if st.button(t("Import {name}", name=name), type="primary", key=f"import_go_{key}", disabled=not answered):
@@ -259,8 +273,12 @@ def history() -> None:
     if table.empty:
         st.info(t("Nothing imported yet."))
         return
-    shown = table.drop(columns=["sha256"]).rename(columns=lambda c: t(c.replace("_", " ").capitalize()))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    kind_words = lambda kind: t(KIND_SHORT_LABELS.get(kind, kind))  # noqa: E731
+    shown = fmt.table(table[[c for c in HISTORY_LABELS if c in table]],
+                      {"import_id": "text", "kind": kind_words, "snapshot_on": "date", "rows_imported": "count",
+                       "rows_rejected": "count", "imported_at": "date"},
+                      {c: t(label) for c, label in HISTORY_LABELS.items()})
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
     if not auth.current_user().can("delete_imports"):  # access control: deleting imports is for admins
         return
     labels = {int(r.import_id): f"#{r.import_id} · {r.file_name} · {fmt.date(r.snapshot_on)}"

@@ -139,7 +139,7 @@ def kpis(waves: pd.DataFrame, headcount: int, filters: dict, k: int) -> None:
     help_change = t("Change from the previous wave shown; “significant” when a two-sample z-test at 95 % says the "
                     "change is larger than sampling noise, “within noise” otherwise.")
     if change.empty:
-        columns[2].metric(t("Change vs previous wave"), "–", help=help_change, border=True)
+        columns[2].metric(t("Change vs previous wave"), fmt.MISSING, help=help_change, border=True)
     else:
         row = change.iloc[0]
         significant = bool(row["significant"])
@@ -257,8 +257,8 @@ def participation_section(filters: dict, k: int) -> None:
             rows.append({**name, t("Note"): charts.hidden_label(row["reason"], k)})
             continue
         rows.append({**name, t("Responses"): fmt.number(row["responses"]),
-                     t("Headcount"): fmt.number(row["headcount"]) if pd.notna(row["headcount"]) else "–",
-                     t("Response rate"): fmt.pct(row["response_rate"]) if pd.notna(row["response_rate"]) else "–",
+                     t("Headcount"): fmt.number(row["headcount"]),  # "—" when unknown
+                     t("Response rate"): fmt.pct(row["response_rate"]),
                      t("Note"): voice_charts.flag_label(row["flag"])})
     columns = [t("Wave"), t("Group"), t("Responses"), t("Headcount"), t("Response rate"), t("Note")]
     shown = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in rows], columns=columns)

@@ -23,7 +23,9 @@ def date_format() -> str:
 
 
 def days(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else t("{days} days", days=fmt.number(value, 1 if value % 1 else 0))
+    if fmt.missing(value):
+        return fmt.MISSING
+    return t("{days} days", days=fmt.number(value, 1 if value % 1 else 0))
 
 
 def kpis(report: dict) -> None:
@@ -53,7 +55,7 @@ def cadence_frame(cadence: pd.DataFrame) -> pd.DataFrame:
 def on_screen(table: pd.DataFrame) -> pd.DataFrame:
     """The median interval written as ui.fmt writes numbers (38,5 in French); the download keeps numbers."""
     column = t("Median interval (days)")
-    return table.assign(**{column: [fmt.number(v, 1 if v % 1 else 0) if pd.notna(v) else "–" for v in table[column]]})
+    return table.assign(**{column: [fmt.number(v, 1 if pd.notna(v) and v % 1 else 0) for v in table[column]]})
 
 
 def table_config() -> dict:

@@ -110,7 +110,7 @@ def trends_table(trends: pd.DataFrame, by_group: bool) -> pd.DataFrame:
                      t("Wave"): wave_name(row["wave"]), t("Compared with"): wave_name(row["previous_wave"]),
                      t("Favourable"): fmt.pct(row["favourable"]), t("Before"): fmt.pct(row["previous_favourable"]),
                      t("Change (points)"): fmt.signed(row["change"] * 100),
-                     t("p-value"): "–" if pd.isna(row["p_value"]) else fmt.number(row["p_value"], 3),
+                     t("p-value"): fmt.MISSING if pd.isna(row["p_value"]) else fmt.number(row["p_value"], 3),
                      t("Significance"): trend_mark(row),
                      t("After correction"): "✓" if row["bh_significant"] else ""})
     return pd.DataFrame(rows)

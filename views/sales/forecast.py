@@ -118,7 +118,7 @@ def kpi_row(forecast: fc.Forecast, currency: str | None, projection: bool) -> No
     first = forecast.periods.iloc[0]
     money = lambda v: fmt.money_short(v, currency)  # noqa: E731
     cells = st.columns(5 if projection else 4)
-    cells[0].metric(t("Forecast {period}", period=first.period), money(first.forecast),
+    cells[0].metric(t("Forecast {period}", period=fmt.period(first.period)), money(first.forecast),
                     help=t("Won in the period + expected from the open deals closing in it."))
     cells[1].metric(t("Won so far"), money(first.won_amount))
     cells[2].metric(t("Expected from open deals"), money(first.expected),
@@ -241,10 +241,11 @@ def delta_row(frame: pd.DataFrame, scenario: scenarios.Scenario, currency: str |
              t("Won {won} + from open deals {open}.", won=money(frame["won_amount"].sum()),
                open=money(frame["baseline_expected"].sum())))
     cells[0].metric(t("Baseline, periods shown"), money(base), help=parts)
-    cells[1].metric(t("Scenario, periods shown"), money(other), fmt.delta(other - base, money) if moved else None,
+    change = lambda value: fmt.kpi_delta(value if moved else None, "money", currency=currency)  # noqa: E731
+    cells[1].metric(t("Scenario, periods shown"), money(other), **change(other - base),
                     help=t("The scenario's total minus the baseline's, over the periods on the chart."))
-    cells[2].metric(t("Scenario {period}", period=first.period), money(first.scenario_total),
-                    fmt.delta(first.delta, money) if moved else None)
+    cells[2].metric(t("Scenario {period}", period=fmt.period(first.period)), money(first.scenario_total),
+                    **change(first.delta))
     if not moved:
         st.caption(t("Move a slider to see a scenario beside the baseline."))
 
@@ -307,29 +308,21 @@ def comparison_table(frame: pd.DataFrame, others: dict[str, pd.Series], currency
 
 # --- tables --------------------------------------------------------------------------------------
 
-CURRENCY_FORMATS = {"EUR": "euro", "USD": "dollar", "JPY": "yen"}
-
-
 def show_table(table: pd.DataFrame, currency: str | None, name: str) -> None:
-    """A table with translated headers, amounts to the cent in the currency, ratios as percentages (coverage
-    as ×), and its downloads."""
-    money = [c for c in table.columns if pd.api.types.is_float_dtype(table[c]) and c not in RATIO_COLUMNS]
-    table = table.round({column: 2 for column in money})
-    config = {}
+    """A table with translated headers, periods by name, amounts in the currency, ratios as percentages (coverage
+    as ×), and its downloads (raw numbers, translated headers)."""
+    kinds: dict[str, object] = {"period": "period"}
     for column in table.columns:
-        label = t(TABLE_LABELS[column]) if column in TABLE_LABELS else column
         if column == "coverage":
-            config[column] = st.column_config.NumberColumn(label, format="%.2f×")
+            kinds[column] = lambda v: f"{fmt.number(v, 2)}×"
         elif column in RATIO_COLUMNS:
-            config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif column in money:
-            known = CURRENCY_FORMATS.get(currency or "")
-            config[column] = st.column_config.NumberColumn(
-                label if known or not currency else f"{label} ({currency})", format=known or "localized")
-        else:
-            config[column] = label
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
-    common.downloads(table, name, name, f"forecast_dl_{name}")
+            kinds[column] = "rate"
+        elif pd.api.types.is_float_dtype(table[column]):
+            kinds[column] = "money"
+    labels = {column: t(TABLE_LABELS[column]) for column in table.columns if column in TABLE_LABELS}
+    shown = fmt.table(table, kinds, labels, currency=currency)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.downloads(fmt.export(table, labels), name, name, f"forecast_dl_{name}")
 
 
 def forecast_table(grain: str, currency: str | None) -> None:
@@ -421,7 +414,7 @@ def quota_editor() -> None:
 
 
 def quota_gauge(table: pd.DataFrame, current: str, currency: str | None) -> None:
-    labels = [f"{row.period} · {row.owner or t('team')}" for row in table.itertuples()]
+    labels = [f"{fmt.period(row.period)} · {row.owner or t('team')}" for row in table.itertuples()]
     default = next((i for i, row in enumerate(table.itertuples()) if row.period == current and not row.owner), 0)
     index = st.selectbox(t("Quota"), range(len(labels)), index=default, format_func=labels.__getitem__,
                          key="forecast_quota_pick")

@@ -2,6 +2,7 @@
 movement buckets), the deals behind each bucket, close dates pushed, and the pipeline at each snapshot."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from analytics.sales import deals, movement
@@ -40,7 +41,7 @@ def kpi_row(mv: movement.Movement) -> None:
     cells[0].metric(t("Open on {date}", date=fmt.date(mv.date_from)), money(mv.open_amount_from),
                     help=t("{n} deals.", n=fmt.number(mv.open_count_from)))
     cells[1].metric(t("Open on {date}", date=fmt.date(mv.date_to)), money(mv.open_amount_to),
-                    fmt.delta(mv.open_amount_to - mv.open_amount_from, money),
+                    **fmt.kpi_delta(mv.open_amount_to - mv.open_amount_from, "money", currency=mv.currency),
                     help=t("{n} deals.", n=fmt.number(mv.open_count_to)))
     for cell, bucket in zip(cells[2:], ("new", "won", "lost", "dropped"), strict=True):
         cell.metric(charts_movement.bucket_label(bucket), fmt.number(mv.counts[bucket]),
@@ -90,7 +91,7 @@ def deals_section(mv: movement.Movement, clicked: str | None) -> None:
     if table.empty:
         st.info(t("No deal in this bucket."))
         return
-    st.dataframe(table, hide_index=True, width="stretch", column_config=deal_columns(mv), column_order=DEAL_ORDER)
+    show_deals(table, DEAL_ORDER, deal_columns(mv), mv.currency)
     common.downloads(table, f"movement_{mv.date_from}_{mv.date_to}_{bucket}", bucket, f"movement_dl_{bucket}",
                      more_sheets={"all": mv.deals})
 
@@ -99,21 +100,32 @@ DEAL_ORDER = ["name", "owner", "pipeline", "stage_from", "stage_to", "change", "
               "close_on_from", "close_on_to", "days_pushed", "amount_from", "amount_to", "currency", "deal_id"]
 
 
-def deal_columns(mv: movement.Movement) -> dict:
-    money = st.column_config.NumberColumn
+def deal_columns(mv: movement.Movement) -> dict[str, str]:
+    """The deal lists' headers in the reader's words."""
+    currency = mv.currency or "—"
     return {
         "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
         "stage_from": t("Stage on {date}", date=fmt.date(mv.date_from)),
         "stage_to": t("Stage on {date}", date=fmt.date(mv.date_to)),
-        "close_on_from": st.column_config.DateColumn(t("Close date before")),
-        "close_on_to": st.column_config.DateColumn(t("Close date after")),
-        "days_pushed": st.column_config.NumberColumn(t("Days pushed"), format="%d"),
-        "amount_from": money(t("Amount before"), format="localized"),
-        "amount_to": money(t("Amount after"), format="localized"), "currency": t("Currency"),
-        "value_from": money(t("Open value before ({currency})", currency=mv.currency or "–"), format="localized"),
-        "value_to": money(t("Value after ({currency})", currency=mv.currency or "–"), format="localized"),
-        "change": money(t("Change to open pipeline"), format="localized"),
+        "close_on_from": t("Close date before"), "close_on_to": t("Close date after"), "days_pushed": t("Days pushed"),
+        "amount_from": t("Amount before"), "amount_to": t("Amount after"), "currency": t("Currency"),
+        "value_from": t("Open value before ({currency})", currency=currency),
+        "value_to": t("Value after ({currency})", currency=currency), "change": t("Change to open pipeline"),
     }
+
+
+# Amounts in the deal's own currency (its currency column beside) are plain numbers; values in the reporting one.
+DEAL_KINDS = {"close_on_from": "date", "close_on_to": "date", "first_close_on": "date", "close_on": "date",
+              "days_pushed": "days", "days_moved": "days", "stages_skipped": "count", "pushes": "count",
+              "snapshots": "count", "amount_from": "number:0", "amount_to": "number:0", "amount": "number:0",
+              "value_from": "money", "value_to": "money", "change": "money", "amount_change": "money",
+              "open_deals": "count", "pushed_deals": "count", "push_rate": "rate", "avg_days_per_push": "days"}
+
+
+def show_deals(table: pd.DataFrame, order: list[str], labels: dict[str, str], currency: str | None) -> None:
+    """A deal list's columns in ``order`` (those it has), worded by fmt."""
+    shown = fmt.table(table[[c for c in order if c in table.columns]], DEAL_KINDS, labels, currency=currency)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
 
 
 REASON_HELP = {
@@ -155,8 +167,7 @@ def reasons_section(mv: movement.Movement) -> None:
         st.info(t("No deal has this reason."))
     else:
         shown = deals_of.assign(bucket=deals_of["bucket"].map(charts_movement.bucket_label))
-        st.dataframe(shown, hide_index=True, width="stretch", column_order=REASON_ORDER,
-                     column_config=reason_columns(mv))
+        show_deals(shown, REASON_ORDER, reason_columns(mv), mv.currency)
     common.downloads(deals_of, f"movement_reasons_{mv.date_from}_{mv.date_to}_{reason}", reason,
                      f"movement_dl_reason_{reason}", more_sheets={"reasons": table, "all": mv.reason_deals})
 
@@ -166,16 +177,14 @@ REASON_ORDER = ["name", "owner_from", "owner", "bucket", "stage_from", "stage_to
                 "value_to", "amount_change", "deal_id"]
 
 
-def reason_columns(mv: movement.Movement) -> dict:
+def reason_columns(mv: movement.Movement) -> dict[str, str]:
     return {**deal_columns(mv),
             "owner_from": t("Owner before"), "owner": t("Owner"),
-            "bucket": t("Bucket"), "stages_skipped": st.column_config.NumberColumn(t("Stages skipped"), format="%d"),
-            "days_moved": st.column_config.NumberColumn(t("Days moved"), format="%d"),
+            "bucket": t("Bucket"), "stages_skipped": t("Stages skipped"), "days_moved": t("Days moved"),
             "forecast_category_from": t("Forecast category before"),
             "forecast_category_to": t("Forecast category after"),
-            "value_from": st.column_config.NumberColumn(t("Value before ({currency})", currency=mv.currency or "–"),
-                                                        format="localized"),
-            "amount_change": st.column_config.NumberColumn(t("Amount change"), format="localized")}
+            "value_from": t("Value before ({currency})", currency=mv.currency or "—"),
+            "amount_change": t("Amount change")}
 
 
 SLIP_ORDER = ["name", "owner", "stage", "amount", "first_close_on", "close_on", "pushes", "days_pushed"]
@@ -190,23 +199,20 @@ def slips_section(end) -> None:
     if leaders.empty:
         st.success(t("No close date was pushed."))
     else:
-        st.dataframe(leaders, hide_index=True, width="stretch", column_order=SLIP_ORDER, column_config={
+        show_deals(leaders, SLIP_ORDER, {
             "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
-            "stage": t("Stage"), "amount": st.column_config.NumberColumn(t("Amount"), format="localized"),
-            "close_on": st.column_config.DateColumn(t("Close date")),
-            "first_close_on": st.column_config.DateColumn(t("First close date")),
-            "pushes": st.column_config.NumberColumn(t("Pushes"), format="%d"),
-            "days_pushed": st.column_config.NumberColumn(t("Days pushed"), format="%d"),
-            "snapshots": st.column_config.NumberColumn(t("Snapshots"), format="%d")})
+            "stage": t("Stage"), "amount": t("Amount"), "close_on": t("Close date"),
+            "first_close_on": t("First close date"), "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
+            "snapshots": t("Snapshots")}, None)
     owners = common.fetch(movement.push_rates, flt=flt, as_of=end)
     if not owners.empty:
         left, right = st.columns([1, 1])
         left.plotly_chart(charts_movement.push_rate_chart(owners), width="stretch")
-        right.dataframe(owners, hide_index=True, width="stretch", column_config={
-            "owner": t("Owner"), "open_deals": t("Open deals"), "pushed_deals": t("Deals pushed"),
-            "push_rate": st.column_config.NumberColumn(t("Push rate"), format="percent"),
-            "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
-            "avg_days_per_push": st.column_config.NumberColumn(t("Days per push"), format="%.0f")})
+        with right:
+            show_deals(owners, list(owners.columns), {
+                "owner": t("Owner"), "open_deals": t("Open deals"), "pushed_deals": t("Deals pushed"),
+                "push_rate": t("Push rate"), "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
+                "avg_days_per_push": t("Days per push")}, None)
         right.caption(t("Push rate = share of the owner's open deals whose close date was pushed at least once."))
     common.downloads(table, f"slipped_close_dates_{end}", "slips", "movement_dl_slips",
                      more_sheets={"owners": owners})

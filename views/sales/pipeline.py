@@ -58,19 +58,19 @@ def kpi_row() -> str | None:
     k, c = deltas.current, deltas.changes
     money = lambda v: fmt.money_short(v, k.currency)  # noqa: E731
     cells = st.columns(6)
-    cells[0].metric(t("Open pipeline"), money(k.open_amount), fmt.delta(c["open_amount"], money),
+    change = lambda name, kind, good="up": fmt.kpi_delta(c[name], kind, good, k.currency)  # noqa: E731
+    cells[0].metric(t("Open pipeline"), money(k.open_amount), **change("open_amount", "money"),
                     help=t(KPI_HELP["open"]) + " " + t("{n} deals.", n=fmt.number(k.open_count)))
-    cells[1].metric(t("Weighted pipeline"), money(k.weighted_amount), fmt.delta(c["weighted_amount"], money),
+    cells[1].metric(t("Weighted pipeline"), money(k.weighted_amount), **change("weighted_amount", "money"),
                     help=t(KPI_HELP["weighted"]))
-    cells[2].metric(t("Win rate"), fmt.pct(k.win_rate), fmt.delta(c["win_rate"], lambda v: fmt.pct(abs(v), 1)),
+    cells[2].metric(t("Win rate"), fmt.pct(k.win_rate), **change("win_rate", "rate"),
                     help=t(KPI_HELP["win_rate"]))
-    cells[3].metric(t("Average won deal"), money(k.avg_won_amount), fmt.delta(c["avg_won_amount"], money),
+    cells[3].metric(t("Average won deal"), money(k.avg_won_amount), **change("avg_won_amount", "money"),
                     help=t(KPI_HELP["avg"]))
     cells[4].metric(t("Sales cycle"), t("{n} days", n=fmt.number(k.sales_cycle_days_median)),
-                    fmt.delta(c["sales_cycle_days_median"], fmt.number), delta_color="inverse",
-                    help=t(KPI_HELP["cycle"]))
+                    **change("sales_cycle_days_median", "days", "down"), help=t(KPI_HELP["cycle"]))
     cells[5].metric(t("Velocity per day"), money(k.pipeline_velocity_per_day),
-                    fmt.delta(c["pipeline_velocity_per_day"], money), help=t(KPI_HELP["velocity"]))
+                    **change("pipeline_velocity_per_day", "money"), help=t(KPI_HELP["velocity"]))
     if deltas.previous is not None:
         st.caption(t("Changes since the snapshot of {date}.", date=fmt.date(deltas.previous.as_of)))
     if k.excluded_other_currency:
@@ -102,7 +102,7 @@ def funnel_section(currency: str | None) -> None:
             st.info(t("No deal created in this period."))
         return
     st.plotly_chart(charts_sales.funnel_chart(table, by_value, currency), width="stretch")
-    common.downloads(table, "funnel", t("Funnel"), "pipeline_dl_funnel")
+    common.downloads(download_table(table), "funnel", t("Funnel"), "pipeline_dl_funnel")
     st.caption(t("Cohort: deals created in the period. A stage counts every deal that reached it or a later one."))
 
 
@@ -115,7 +115,7 @@ def velocity_section() -> list[str]:
         st.info(t("No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots."))
         return order
     st.plotly_chart(charts_sales.stage_days_chart(boxes, order), width="stretch")
-    common.downloads(boxes, "days_in_stage", t("Days in stage"), "pipeline_dl_days")
+    common.downloads(download_table(boxes), "days_in_stage", t("Days in stage"), "pipeline_dl_days")
     if boxes["inferred"].any():
         st.caption(t("Some entry dates are inferred from weekly snapshots: their precision is the interval "
                      "between snapshots."))
@@ -133,9 +133,16 @@ def shown_rows(table, name: str) -> None:
     if len(table) > SHOWN_ROWS:
         st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
                      n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
-    labelled = table.rename(columns=lambda c: t(COLUMN_LABELS.get(c, c)))
-    st.dataframe(labelled.head(SHOWN_ROWS), hide_index=True, width="stretch")
-    common.downloads(labelled, name, name[:31], f"pipeline_dl_{name}")
+    labels = {column: t(COLUMN_LABELS.get(column, column)) for column in table.columns}
+    shown = fmt.table(table.head(SHOWN_ROWS), COLUMN_KINDS, labels, currency=currency_of(table))
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.downloads(fmt.export(table, labels), name, name[:31], f"pipeline_dl_{name}")
+
+
+def currency_of(table) -> str | None:
+    """The one currency of a deal list's amounts, else None (amounts then shown as plain numbers)."""
+    found = set(table["currency"].dropna()) if "currency" in table else set()
+    return found.pop() if len(found) == 1 else None
 
 
 COLUMN_LABELS = {
@@ -147,6 +154,27 @@ COLUMN_LABELS = {
     "value": "Amount (reporting currency)", "owner_median": "Owner's median", "ratio_to_median": "× median",
     "reason": "Reason",
 }
+# headers of the downloads' other columns (the files keep raw numbers)
+DOWNLOAD_LABELS = {
+    "reached": "Deals that reached the stage", "reached_amount": "Amount that reached the stage",
+    "conversion_to_next": "Conversion to next stage", "cumulative_conversion": "Conversion from the first stage",
+    "stays": "Stays in the stage", "q1": "First quartile (days)", "median": "Median (days)",
+    "q3": "Third quartile (days)", "lower_fence": "Lower whisker (days)", "upper_fence": "Upper whisker (days)",
+    "close_month": "Close month", "count": "Deals", "weighted": "Weighted pipeline",
+    "configured_probability": "Configured probability", "historical_probability": "Historical probability",
+    "closed_reached": "Closed deals that reached it", "won_reached": "Won deals that reached it",
+}
+
+
+def download_table(table):
+    """A table for the downloads: raw numbers, dates without time, headers in the reader's language."""
+    labels = {**COLUMN_LABELS, **DOWNLOAD_LABELS}
+    return fmt.export(table, {column: t(labels[column]) for column in table.columns if column in labels})
+
+
+COLUMN_KINDS = {"position": "count", "amount": "money", "close_on": "date", "entered_on": "date", "age_days": "days",
+                "last_change_on": "date", "days_unchanged": "days", "days_past_due": "days", "snapshot_on": "date",
+                "value": "money", "owner_median": "money", "ratio_to_median": "number"}
 
 
 def inventory_section(currency: str | None, order: list[str]) -> None:
@@ -157,7 +185,7 @@ def inventory_section(currency: str | None, order: list[str]) -> None:
         return
     full_order = order + sorted(set(table["stage"]) - set(order))
     st.plotly_chart(charts_sales.inventory_heatmap(table, full_order, currency), width="stretch")
-    common.downloads(table, "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
+    common.downloads(download_table(table), "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
 
 
 def owners_section(currency: str | None) -> None:
@@ -170,12 +198,14 @@ def owners_section(currency: str | None) -> None:
     st.plotly_chart(charts_sales.owner_bars(board, currency), width="stretch")
     shown = board[["owner", "open_deals", "open_amount", "weighted_amount", "won", "lost", "win_rate",
                    "avg_won_amount", "sales_cycle_days_median"]]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "owner": t("Owner"), "open_deals": t("Open deals"), "open_amount": t("Open pipeline"),
-        "weighted_amount": t("Weighted pipeline"), "won": t("Won"), "lost": t("Lost"),
-        "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
-        "avg_won_amount": t("Average won deal"), "sales_cycle_days_median": t("Cycle (median days)")})
-    common.downloads(shown, "owners", t("Owners"), "pipeline_dl_owners")
+    labels = {"owner": t("Owner"), "open_deals": t("Open deals"), "open_amount": t("Open pipeline"),
+              "weighted_amount": t("Weighted pipeline"), "won": t("Won"), "lost": t("Lost"), "win_rate": t("Win rate"),
+              "avg_won_amount": t("Average won deal"), "sales_cycle_days_median": t("Cycle (median days)")}
+    table = fmt.table(shown, {"open_deals": "count", "open_amount": "money", "weighted_amount": "money",
+                              "won": "count", "lost": "count", "win_rate": "rate", "avg_won_amount": "money",
+                              "sales_cycle_days_median": "days"}, labels, currency=currency)
+    st.dataframe(table.frame, hide_index=True, width="stretch", column_config=table.column_config)
+    common.downloads(fmt.export(shown, labels), "owners", t("Owners"), "pipeline_dl_owners")
 
 
 def loss_reasons_section(currency: str | None) -> None:
@@ -189,15 +219,16 @@ def loss_reasons_section(currency: str | None) -> None:
         return
     st.plotly_chart(charts_sales.loss_reasons_chart(found.by_quarter, currency), width="stretch")
     table = found.by_reason.assign(reason=found.by_reason["reason"].map(charts_sales.loss_reason_label))
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "reason": t("Reason"), "deals": t("Lost deals"), "value": t("Lost value"),
-        "share": st.column_config.NumberColumn(t("Share of lost deals"), format="percent"),
-        "value_share": st.column_config.NumberColumn(t("Share of lost value"), format="percent"),
-        "top_stage": t("Most often lost at"), "top_stage_deals": t("Deals lost there")})
+    labels = {"reason": t("Reason"), "deals": t("Lost deals"), "value": t("Lost value"),
+              "share": t("Share of lost deals"), "value_share": t("Share of lost value"),
+              "top_stage": t("Most often lost at"), "top_stage_deals": t("Deals lost there")}
+    shown = fmt.table(table, {"deals": "count", "value": "money", "share": "rate", "value_share": "rate",
+                              "top_stage_deals": "count"}, labels, currency=currency)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
     st.caption(t("Lost deals closed in the period, by the reason the export gives. Stage lost at = the deal's last "
                  "open stage: its current stage when the export keeps it, else the last 'Date entered' or "
                  "stage-history date, else the last snapshot that showed it open (weekly precision)."))
-    common.downloads(table, "loss_reasons", t("Loss reasons"), "pipeline_dl_loss_reasons",
+    common.downloads(fmt.export(table, labels), "loss_reasons", t("Loss reasons"), "pipeline_dl_loss_reasons",
                      more_sheets={"stages": found.by_stage, "quarters": found.by_quarter, "deals": found.deals})
 
 
@@ -225,7 +256,7 @@ def calibration_section() -> None:
             st.info(t("No closed deal yet."))
             return
         st.plotly_chart(charts_sales.calibration_chart(table), width="stretch")
-        common.downloads(table, "calibration", "calibration", "pipeline_dl_calibration")
+        common.downloads(download_table(table), "calibration", "calibration", "pipeline_dl_calibration")
         st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
 
 

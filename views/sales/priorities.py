@@ -65,7 +65,7 @@ def shown_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The ranked list with translated flags, actions and factors (lists stay lists for the chips)."""
     return pd.DataFrame({
         "rank": ranked["rank"], "name": ranked["name"].fillna(ranked["deal_id"]), "owner": ranked["owner"],
-        "score": ranked["score"] * 100, "expected_value": ranked["expected_value"].round(),
+        "score": (ranked["score"] * 100).round(1), "expected_value": ranked["expected_value"].round(),
         "flags": [[flag_label(f) for f in flags] for flags in ranked["flags"]],
         "next_action": [next_action(a) for a in ranked["action"]],
         "stage": ranked["stage"], "value": ranked["value"], "close_on": ranked["close_on"],
@@ -87,29 +87,30 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
     if ranked.empty:
         st.info(t("No open deal has these flags."))
         return
-    unit = f" ({currency})" if currency else ""
+    table = fmt.table(shown_table(ranked), {"rank": None, "score": None, "expected_value": "money", "flags": None,
+                                            "value": "money", "close_on": "date"},
+                      {"rank": "#", "name": t("Deal"), "owner": t("Owner"), "expected_value": t("Expected value"),
+                       "next_action": t("Next action"), "stage": t("Stage"), "value": t("Amount"),
+                       "why": t("What moved the score")},
+                      currency=currency, helps={"expected_value": t(SCORE_HELP["expected_value"])})
     event = st.dataframe(
-        shown_table(ranked), hide_index=True, width="stretch", height=460, on_select="rerun",
+        table.frame, hide_index=True, width="stretch", height=460, on_select="rerun",
         selection_mode="single-row", key="priorities_table",
         column_config={
-            "rank": st.column_config.NumberColumn("#", width="small"),
-            "name": st.column_config.TextColumn(t("Deal"), width="medium"), "owner": t("Owner"),
+            **table.column_config,
             "score": st.column_config.ProgressColumn(t("Score"), min_value=0, max_value=100, format="%.0f%%",
                                                      help=t(SCORE_HELP["score"]), width="small"),
-            "expected_value": st.column_config.NumberColumn(t("Expected value") + unit, format="localized",
-                                                            help=t(SCORE_HELP["expected_value"])),
             "flags": st.column_config.ListColumn(t("Flags"), width="medium"),
-            "next_action": st.column_config.TextColumn(t("Next action"), width="large"),
-            "stage": t("Stage"),
-            "value": st.column_config.NumberColumn(t("Amount") + unit, format="localized"),
-            "close_on": st.column_config.DateColumn(t("Close date")),
-            "why": st.column_config.TextColumn(t("What moved the score"), width="large"),
         })
     st.caption(t("Select a row to see how its score is built."))
     rows = event.selection.rows if event is not None else []
     if rows:
         deal_detail(ranked.iloc[rows[0]], currency)
-    common.downloads(export_table(ranked), "priorities", "priorities", "priorities_dl_list")
+    common.downloads(fmt.export(export_table(ranked), {
+        "rank": "#", "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
+        "stage": t("Stage"), "value": t("Amount"), "close_on": t("Close date"), "score": t("Score"),
+        "expected_value": t("Expected value"), "flags": t("Flags"), "next_action": t("Next action"),
+        "why": t("What moved the score")}), "priorities", "priorities", "priorities_dl_list")
 
 
 def deal_detail(deal: pd.Series, currency: str | None) -> None:
@@ -165,15 +166,15 @@ def drivers_section(currency: str | None) -> None:
                              status=[t("ranked") if ok else t("not enough data") for ok in table["enough_data"]])
         shown = shown[["rank", "attribute", "value", "closed", "won", "win_rate", "ci_low", "ci_high",
                        "avg_won_amount", "difference", "status"]]
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            "rank": "#", "attribute": t("Attribute"), "value": t("Value"), "closed": t("Closed deals"),
-            "won": t("Won"), "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
-            "ci_low": st.column_config.NumberColumn(t("95 % low"), format="percent"),
-            "ci_high": st.column_config.NumberColumn(t("95 % high"), format="percent"),
-            "avg_won_amount": st.column_config.NumberColumn(t("Average won deal"), format="localized"),
-            "difference": st.column_config.NumberColumn(t("Difference from overall"), format="percent"),
-            "status": t("Status")})
-        common.downloads(shown, "win_drivers", "win_drivers", "priorities_dl_drivers")
+        labels = {"rank": "#", "attribute": t("Attribute"), "value": t("Value"), "closed": t("Closed deals"),
+                  "won": t("Won"), "win_rate": t("Win rate"), "ci_low": t("95 % low"), "ci_high": t("95 % high"),
+                  "avg_won_amount": t("Average won deal"), "difference": t("Difference from overall"),
+                  "status": t("Status")}
+        words = fmt.table(shown, {"rank": "count", "closed": "count", "won": "count", "win_rate": "rate",
+                                  "ci_low": "rate", "ci_high": "rate", "avg_won_amount": "money",
+                                  "difference": "points"}, labels, currency=currency)
+        st.dataframe(words.frame, hide_index=True, width="stretch", column_config=words.column_config)
+        common.downloads(fmt.export(shown, labels), "win_drivers", "win_drivers", "priorities_dl_drivers")
 
 
 def calibration_section(result: prio.Priorities) -> None:

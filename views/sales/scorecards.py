@@ -39,10 +39,10 @@ if table.empty:
 
 st.caption(t("From {start} to {end}; stale deals as of the latest snapshot ({as_of}); quotas of {periods}.",
              start=fmt.date(result.window_from), end=fmt.date(result.window_to), as_of=fmt.date(result.as_of),
-             periods=", ".join(result.next_periods)))
+             periods=", ".join(fmt.period(p) for p in result.next_periods)))
 st.plotly_chart(charts_scorecards.win_rate_vs_created(table, currency), width="stretch")
-st.dataframe(cards.shown_table(table), hide_index=True, width="stretch", column_config=cards.column_config(currency),
-             key="scorecards_table")
+shown = cards.formatted(table, currency)
+st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config, key="scorecards_table")
 if table["note"].notna().any():
     st.caption(t("Few closed deals: fewer than {n} deals closed in the window, too few to compare rates.",
                  n=result.min_closed))

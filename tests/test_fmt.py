@@ -1,0 +1,85 @@
+"""The formatting layer (ui/fmt.py) on hand-written values, in English and in French."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from ui import fmt
+from ui.i18n import set_language
+
+NB, NNB = "\u00a0", "\u202f"  # Babel's French: no-break space before % and €, narrow no-break between thousands
+
+
+@pytest.fixture(params=["en", "fr"])
+def lang(request):
+    set_language(request.param)
+    yield request.param
+    set_language("en")
+
+
+def test_money_count_rate_in_both_languages(lang):
+    expected = {
+        "en": ("€1,234,567", "1,234,567", "55.7%", "$1,234,567"),
+        "fr": (f"1{NNB}234{NNB}567{NB}€", f"1{NNB}234{NNB}567", f"55,7{NB}%", f"1{NNB}234{NNB}567{NB}$US"),
+    }[lang]
+    # 0.557 as a percentage with one decimal: 55.7
+    assert (fmt.money(1234567, "EUR"), fmt.number(1234567.4), fmt.pct(0.557, 1), fmt.money(1234567, "USD")) \
+        == expected
+
+
+def test_rate_changes_are_points(lang):
+    # 0.012 of a rate = 1.2 percentage points; English "pts" except for exactly one point, French always "pt"
+    if lang == "en":
+        assert (fmt.points(0.012), fmt.points(-0.01), fmt.points(0)) == (f"+1.2{NB}pts", f"−1.0{NB}pt", f"+0.0{NB}pts")
+    else:
+        assert (fmt.points(0.012), fmt.points(-0.01)) == (f"+1,2{NB}pt", f"−1,0{NB}pt")
+
+
+def test_periods_by_name_and_dates_without_time(lang):
+    values = (fmt.period("2026-11"), fmt.period("2026-Q4"), fmt.period(pd.Timestamp("2026-08-01")),
+              fmt.date(pd.Timestamp("2026-10-11 00:00")), fmt.date("2026-12-02 00:00:00"))
+    assert values == {"en": ("Nov 2026", "Q4 2026", "Aug 2026", "Oct 11, 2026", "Dec 2, 2026"),
+                      "fr": ("nov. 2026", "T4 2026", "août 2026", "11/10/2026", "02/12/2026")}[lang]
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NA, pd.NaT])
+def test_unknown_is_a_dash(value):
+    shown = {fmt.money(value, "EUR"), fmt.number(value), fmt.pct(value), fmt.points(value), fmt.date(value),
+             fmt.period(value), fmt.signed(value), fmt.money_short(value)}
+    assert shown == {"—"}
+
+
+def test_kpi_delta_rule():
+    # up is good: +€1,500 green; down is good (a longer cycle): +3 days shown red (inverse)
+    assert fmt.kpi_delta(1500, "money", currency="EUR") == {"delta": "+€1,500", "delta_color": "normal"}
+    assert fmt.kpi_delta(3, "days", good="down") == {"delta": "+3", "delta_color": "inverse"}
+    assert fmt.kpi_delta(-3, "days", good="down") == {"delta": "-3", "delta_color": "inverse"}
+    # a rate's change in points: 0.431 - 0.443 = -0.012 -> -1.2 pts
+    assert fmt.kpi_delta(0.431 - 0.443, "rate")["delta"] == f"-1.2{NB}pts"
+    # a change that rounds to nothing as shown (0.4 day -> 0; 0.0004 -> 0.0 pt) is neutral: grey, no arrow
+    assert fmt.kpi_delta(0.4, "days", good="down") == {"delta": "0", "delta_color": "off", "delta_arrow": "off"}
+    assert fmt.kpi_delta(0.0004, "rate")["delta_color"] == "off"
+    assert fmt.kpi_delta(5, "count", good=None)["delta_color"] == "off"
+    assert fmt.kpi_delta(None, "money") == {"delta": None}
+
+
+def test_table_words_every_cell_and_keeps_raw_numbers_for_downloads(lang):
+    frame = pd.DataFrame({"owner": ["Ann", None], "amount": [1876342.3, None], "rate": [0.5573, float("nan")],
+                          "deals": [2795, 3], "on": pd.to_datetime(["2026-10-11", None]),
+                          "month": ["2026-11", None], "kind": ["one_on_ones", "deals"]})
+    shown = fmt.table(frame, {"amount": "money", "rate": "rate", "deals": "count", "month": "period",
+                              "kind": {"one_on_ones": "1:1 meetings", "deals": "Deals"}.get},
+                      {"owner": "Owner"}, currency="EUR")
+    first = list(shown.frame.iloc[0])
+    # 1876342.3 -> 1,876,342 (no decimals for money); 0.5573 -> 55.7 %; 2795 -> 2,795
+    assert first == {"en": ["Ann", "€1,876,342", "55.7%", "2,795", "Oct 11, 2026", "Nov 2026", "1:1 meetings"],
+                     "fr": ["Ann", f"1{NNB}876{NNB}342{NB}€", f"55,7{NB}%", f"2{NNB}795", "11/10/2026",
+                            "nov. 2026", "1:1 meetings"]}[lang]
+    assert set(shown.frame.iloc[1]) == {"—", "3", "Deals"}
+    assert shown.column_config["amount"]["alignment"] == "right"
+    assert shown.column_config["owner"]["label"] == "Owner"
+    raw = fmt.export(frame, {"owner": "Owner"})
+    assert list(raw.columns)[:2] == ["Owner", "amount"] and raw["amount"].iloc[0] == 1876342.3
+    assert raw["on"].iloc[0] == dt.date(2026, 10, 11)
