@@ -27,3 +27,19 @@ def test_page_shows_one_row_per_owner_with_french_headers(db):
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert {name for trace in chart["data"] for name in trace["text"]} >= {"Ann", "Bob"}
     assert len(at.get("download_button")) == 2
+    # sorted on the numbers, not on their worded text: deals created Ann 5, Bob 4, Dee 1 (D1), Cy 0 (C1 is 11-12)
+    at.selectbox(key="scorecards_sort").set_value("deals_created")
+    at.toggle(key="scorecards_descending").set_value(True).run()
+    assert list(at.dataframe[0].value["owner"]) == ["Ann", "Bob", "Dee", "Cy"]
+
+
+def test_sorting_uses_the_numbers_and_puts_unknown_last():
+    import pandas as pd
+
+    from ui import scorecards as cards
+    table = pd.DataFrame({"owner": ["Ann", "Bob", "Cy", "Dee"], "pipeline_created": [900.0, 10000.0, None, 900.0]})
+    # as text "900" > "10000"; as numbers 10000 > 900; the unknown last either way; the tie (Ann, Dee) by owner
+    assert list(cards.sorted_by(table, "pipeline_created", True)["owner"]) == ["Bob", "Ann", "Dee", "Cy"]
+    assert list(cards.sorted_by(table, "pipeline_created", False)["owner"]) == ["Ann", "Dee", "Bob", "Cy"]
+    with pytest.raises(ValueError):
+        cards.sorted_by(table, "note", True)

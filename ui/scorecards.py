@@ -86,6 +86,19 @@ KINDS = {"deals_created": "count", "won": "count", "lost": "count", "sales_cycle
          **{column: "rate" for column in PERCENT}, **{column: "money" for column in MONEY}}
 
 
+SORTABLE = ("owner", "deals_created", "pipeline_created", "won", "lost", *PERCENT, "avg_won_amount",
+            "sales_cycle_days_median", "pushes_per_deal", "pipeline_needed")
+
+
+def sorted_by(table: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
+    """The owners ordered by one column's value (not by its formatted text), unknown values last; ties by owner.
+    The table's cells are worded text once formatted, so the order is chosen here, on the numbers."""
+    if column not in SORTABLE:
+        raise ValueError(f"not a sortable scorecard column: {column}")
+    ordered = table.sort_values("owner", kind="stable")
+    return ordered.sort_values(column, ascending=not descending, na_position="last", kind="stable")
+
+
 def formatted(table: pd.DataFrame, currency: str | None) -> fmt.Table:
     """The scorecards as the page shows them: codes worded, every number formatted by ui.fmt (money in the
     currency, rates as percentages, counts with separators, '—' when unknown), headers and help translated."""

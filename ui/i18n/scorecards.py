@@ -1,6 +1,8 @@
 """French catalog for the Scorecards page, its chart and its table (merged into ui.i18n.FR)."""
 
 FR: dict[str, str] = {
+    "Sort by": "Trier par",
+    "Descending": "Ordre décroissant",
     # navigation, header, window
     "Scorecards": "Fiches commerciaux",
     "How each owner did over a window of dates: deals created, win rates, cycle, slipped close dates, stale deals, "

@@ -41,7 +41,12 @@ st.caption(t("From {start} to {end}; stale deals as of the latest snapshot ({as_
              start=fmt.date(result.window_from), end=fmt.date(result.window_to), as_of=fmt.date(result.as_of),
              periods=", ".join(fmt.period(p) for p in result.next_periods)))
 st.plotly_chart(charts_scorecards.win_rate_vs_created(table, currency), width="stretch")
-shown = cards.formatted(table, currency)
+left, right = st.columns([3, 1])
+sort_labels = {column: t(cards.COLUMN_LABELS[column]) for column in cards.SORTABLE}  # worded once per run
+sort_column = left.selectbox(t("Sort by"), cards.SORTABLE, index=0, format_func=sort_labels.get,
+                             key="scorecards_sort")
+descending = right.toggle(t("Descending"), value=False, key="scorecards_descending")
+shown = cards.formatted(cards.sorted_by(table, sort_column, descending), currency)
 st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config, key="scorecards_table")
 if table["note"].notna().any():
     st.caption(t("Few closed deals: fewer than {n} deals closed in the window, too few to compare rates.",
