@@ -357,8 +357,8 @@ def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.
         before = previous or current - dt.timedelta(days=1)
         older, newer = _TREND_TABLES[(i + 1) % 2], _TREND_TABLES[i % 2]
         if previous is None:
-            con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {older} AS ", []) + deal_state_sql(before, currency)))
-        con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {newer} AS ", []) + deal_state_sql(current, currency)))
+            con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {older} AS ", []) + deal_state_sql(before, currency, con)))
+        con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {newer} AS ", []) + deal_state_sql(current, currency, con)))
         query = Fragment.format(_PAIRS + _TREND, view_a=Fragment(older, []), view_b=Fragment(newer, []),
                                 date_a=Fragment("?", [before]), filter=flt.where("p"))
         frame = con.execute(*query).df()

@@ -153,6 +153,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             con.execute(MIGRATIONS[version])
             version += 1
             con.execute("UPDATE meta SET schema_version = ?", [version])
+        if 0 < start < 7:  # a file with data from before deal_versions: built once, here
+            derived.refresh_versions(con)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)

@@ -4,6 +4,14 @@
 ``is_dropped`` (absent from its pipeline's latest full snapshot). It is the part of the deal state that only
 imports change (no stage or currency setting); the sales metrics add status, probability and value to it
 (``analytics.sales.deals``).
+
+``deal_versions`` — grain: one row per deal snapshot row (deal x import): the row as imported, plus
+``valid_until`` (the date of the deal's next row in a later snapshot, NULL while it is the deal's latest row) and
+``dropped_on`` (the first date of a full export of the row's pipeline, after the row, that the row's deal is
+missing from — or holds it again: from then on this row is no longer the pipeline's latest word, NULL while none).
+Every deal's state as of any date ``d`` is then a filter, not a window over every snapshot: the rows with
+``snapshot_on <= d < valid_until``, dropped when ``dropped_on <= d`` (``rows_as_of``). Only imports change it
+(no stage, probability or currency setting), so a settings change never makes it stale.
 """
 from __future__ import annotations
 
@@ -11,7 +19,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.store.sql import Fragment
+from analytics.store.sql import Fragment, checked
 
 
 def latest_rows_sql(as_of: dt.date | None) -> Fragment:
@@ -78,28 +86,107 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         con.execute(f"INSERT INTO deal_current {latest_rows_sql(None).sql}")
     con.execute("DELETE FROM deal_current_meta")
     con.execute(f"INSERT INTO deal_current_meta {_FINGERPRINT_SQL}", [-1])
+    refresh_versions(con, import_id)
 
 
-def _appends(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
-    """True when ``deal_current`` was fresh before ``import_id`` and that import is a full, latest, newest one."""
-    stored = con.execute("SELECT max(fingerprint) FROM deal_current_meta").fetchone()[0]
+def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
+             full_only: bool = True) -> bool:
+    """True when ``table`` was fresh before ``import_id`` and that import is the newest one, dated on or after
+    every other snapshot (and a full export, with ``full_only``)."""
+    table = checked(table, DERIVED_TABLES)
+    stored = con.execute(f"SELECT max(fingerprint) FROM {table}_meta").fetchone()[0]
     if stored is None:  # never built: fresh only when this import brings the first deals
         if con.execute("SELECT count(*) FROM deal_snapshots WHERE import_id <> ?", [import_id]).fetchone()[0] or \
-                con.execute("SELECT count(*) FROM deal_current").fetchone()[0]:
+                con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
             return False
     elif stored != con.execute(_FINGERPRINT_SQL, [import_id]).fetchone()[0]:
         return False
     return bool(con.execute(
-        "SELECT NOT i.is_partial AND i.import_id = (SELECT max(import_id) FROM imports) AND i.snapshot_on >= "
+        "SELECT (NOT i.is_partial OR NOT ?) AND i.import_id = (SELECT max(import_id) FROM imports) AND i.snapshot_on >= "
         "coalesce((SELECT max(snapshot_on) FROM deal_snapshots WHERE import_id <> i.import_id), i.snapshot_on) "
-        "FROM imports i WHERE i.import_id = ?", [import_id]).fetchone()[0])
+        "FROM imports i WHERE i.import_id = ?", [full_only, import_id]).fetchone()[0])
 
 
 def current_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     """True when ``deal_current`` was built from exactly the snapshots now in the database."""
-    built = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'deal_current_meta' "
-                        "AND NOT temporary").fetchone()[0]
+    return is_fresh(con, "deal_current")
+
+
+def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """True when the derived ``table`` (one of DERIVED_TABLES) was built from exactly the snapshots now stored."""
+    table = checked(table, DERIVED_TABLES)
+    built = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                        [f"{table}_meta"]).fetchone()[0]
     if not built:  # a schema made without the migrations (tests build _SCHEMA_V1 alone)
         return False
-    stored = con.execute("SELECT max(fingerprint) FROM deal_current_meta").fetchone()[0]
+    stored = con.execute(f"SELECT max(fingerprint) FROM {table}_meta").fetchone()[0]
     return stored is not None and stored == con.execute(_FINGERPRINT_SQL, [-1]).fetchone()[0]
+
+
+# --- every deal's rows with their validity: the state as of any date ------------------------------------
+# The pages compare many past dates (the weekly trend, the accuracy of past forecasts, movement between two
+# chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
+# per import, until when each row is the deal's latest and from when it counts as dropped.
+
+DERIVED_TABLES = ("deal_current", "deal_versions")
+VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
+
+# The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
+# date of the first full export of the row's pipeline after the row (by date, then import): from that date the row
+# is dropped, or replaced by the export's own row of the deal (valid_until comes first then).
+_VERSIONS_SQL = f"""
+WITH ordered AS (
+    SELECT {CURRENT_COLUMNS},
+           lead(s.snapshot_on) OVER (PARTITION BY s.deal_id ORDER BY s.snapshot_on, s.import_id) AS valid_until,
+           (s.snapshot_on - DATE '1970-01-01') * 1000000000000 + s.import_id AS seq
+    FROM deal_snapshots s
+),
+fulls AS (
+    SELECT DISTINCT s.pipeline, s.snapshot_on AS full_on,
+           (s.snapshot_on - DATE '1970-01-01') * 1000000000000 + s.import_id AS seq
+    FROM deal_snapshots s JOIN imports i USING (import_id) WHERE NOT i.is_partial
+)
+SELECT {CURRENT_COLUMNS.replace("s.", "o.")}, o.valid_until, f.full_on AS dropped_on
+FROM ordered o ASOF LEFT JOIN fulls f ON f.pipeline = o.pipeline AND f.seq > o.seq
+"""
+
+
+def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_versions`` up to date inside the write transaction that changed the snapshots.
+
+    When ``import_id`` is the newest import and dated on or after every other snapshot (the weekly import,
+    partial or not), only its rows are new: the deals it holds get their previous latest row closed on its date,
+    the rows of its pipelines not yet dropped get dropped_on = its date when it is a full export, and its rows
+    are added. Otherwise (a deletion, a back-dated export, a table never built) it is rebuilt from every snapshot.
+    """
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'deal_versions_meta' "
+                       "AND NOT temporary").fetchone()[0]:
+        return  # a schema made without the migrations
+    if import_id is not None and _appends(con, import_id, "deal_versions", full_only=False):
+        con.execute("UPDATE deal_versions SET valid_until = (SELECT snapshot_on FROM imports WHERE import_id = $1) "
+                    "WHERE valid_until IS NULL AND deal_id IN "
+                    "(SELECT deal_id FROM deal_snapshots WHERE import_id = $1)", [import_id])
+        con.execute("UPDATE deal_versions SET dropped_on = (SELECT snapshot_on FROM imports WHERE import_id = $1) "
+                    "WHERE dropped_on IS NULL AND pipeline IN "
+                    "(SELECT DISTINCT pipeline FROM deal_snapshots WHERE import_id = $1) "
+                    "AND NOT (SELECT is_partial FROM imports WHERE import_id = $1)", [import_id])
+        con.execute(f"INSERT INTO deal_versions SELECT {VERSION_COLUMNS}, NULL, NULL FROM deal_snapshots "
+                    "WHERE import_id = ?", [import_id])
+    else:
+        con.execute("DELETE FROM deal_versions")
+        con.execute(f"INSERT INTO deal_versions {_VERSIONS_SQL}")
+    con.execute("DELETE FROM deal_versions_meta")
+    con.execute(f"INSERT INTO deal_versions_meta {_FINGERPRINT_SQL}", [-1])
+
+
+def rows_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
+    """SQL for one row per deal, its latest row on or before ``as_of`` + is_dropped: ``latest_rows_sql(as_of)``,
+    read from ``deal_versions`` when that is fresh (a filter), else computed from every snapshot."""
+    if not is_fresh(con, "deal_versions"):
+        return latest_rows_sql(as_of)
+    if as_of is None:
+        return Fragment(f"SELECT {VERSION_COLUMNS}, dropped_on IS NOT NULL AS is_dropped FROM deal_versions "
+                        "WHERE valid_until IS NULL", [])
+    return Fragment(f"SELECT {VERSION_COLUMNS}, coalesce(dropped_on <= ?, FALSE) AS is_dropped "
+                    "FROM deal_versions WHERE snapshot_on <= ? AND (valid_until IS NULL OR valid_until > ?)",
+                    [as_of, as_of, as_of])
