@@ -43,14 +43,15 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
     return Currency(chosen or None, store.get_fx_rates(con))
 
 
-def _rate_case(currency: Currency) -> Fragment:
+def rate_case(currency: Currency, alias: str = "s") -> Fragment:
     """SQL expression: the factor that converts a row's amount into the reporting currency, NULL if unknown
-    (currency codes and rates are bound parameters)."""
+    (currency codes and rates are bound parameters; ``alias`` is the row's table alias, "s" or "w")."""
     one = f"CAST(1 AS {RATE})"
-    parts = [Fragment(f"WHEN s.currency IS NULL THEN {one}", [])]
+    alias = checked(alias, ("s", "w"))
+    parts = [Fragment(f"WHEN {alias}.currency IS NULL THEN {one}", [])]
     if currency.code is not None:
-        parts.append(Fragment(f"WHEN s.currency = ? THEN {one}", [currency.code]))
-        parts += [Fragment(f"WHEN s.currency = ? THEN CAST(? AS {RATE})", [code, str(float(rate))])
+        parts.append(Fragment(f"WHEN {alias}.currency = ? THEN {one}", [currency.code]))
+        parts += [Fragment(f"WHEN {alias}.currency = ? THEN CAST(? AS {RATE})", [code, str(float(rate))])
                   for code, rate in currency.rates.items() if code != currency.code]
     return Fragment("CASE ", []) + Fragment.join(" ", parts) + Fragment(" END", [])
 
@@ -82,7 +83,7 @@ def deal_state_sql(as_of: dt.date | None, currency: Currency, con: duckdb.DuckDB
 
 def _state_sql(source: Fragment, currency: Currency) -> Fragment:
     """The deal state over ``source`` (rows of ``latest_rows_sql``): status, stage position, p and value."""
-    rate = _rate_case(currency)
+    rate = rate_case(currency)
     return Fragment(f"""
     SELECT s.import_id, s.snapshot_on, s.deal_id, s.name, s.pipeline, s.stage,
            coalesce(s.status_raw, st.outcome, 'open') AS status,

@@ -12,6 +12,14 @@ missing from — or holds it again: from then on this row is no longer the pipel
 Every deal's state as of any date ``d`` is then a filter, not a window over every snapshot: the rows with
 ``snapshot_on <= d < valid_until``, dropped when ``dropped_on <= d`` (``rows_as_of``). Only imports change it
 (no stage, probability or currency setting), so a settings change never makes it stale.
+
+``movement_weekly`` — grain: one row per snapshot date x the raw keys the settings read: the deals present and not
+dropped as of that date, grouped by their (pipeline, stage, status_raw, currency) then, and by where each stood
+as of the previous snapshot date (from_pipeline, from_stage, from_status_raw when it was there and not dropped;
+in_before false and the from_* NULL otherwise): deals = how many, amount = sum of amounts, amount_no_p = sum of the
+amounts without an exported probability, amount_p = sum of amount x exported probability. The weekly trend applies
+the stage settings and currency rates to these few rows (``analytics.sales.movement.trend``), never to every deal
+of every snapshot. previous_on is NULL for the first snapshot date.
 """
 from __future__ import annotations
 
@@ -102,7 +110,8 @@ def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_
     elif stored != con.execute(_FINGERPRINT_SQL, [import_id]).fetchone()[0]:
         return False
     return bool(con.execute(
-        "SELECT (NOT i.is_partial OR NOT ?) AND i.import_id = (SELECT max(import_id) FROM imports) AND i.snapshot_on >= "
+        "SELECT (NOT i.is_partial OR NOT ?) AND i.import_id = (SELECT max(import_id) FROM imports) "
+        "AND i.snapshot_on >= "
         "coalesce((SELECT max(snapshot_on) FROM deal_snapshots WHERE import_id <> i.import_id), i.snapshot_on) "
         "FROM imports i WHERE i.import_id = ?", [full_only, import_id]).fetchone()[0])
 
@@ -128,7 +137,7 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
-DERIVED_TABLES = ("deal_current", "deal_versions")
+DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -177,6 +186,7 @@ def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = Non
         con.execute(f"INSERT INTO deal_versions {_VERSIONS_SQL}")
     con.execute("DELETE FROM deal_versions_meta")
     con.execute(f"INSERT INTO deal_versions_meta {_FINGERPRINT_SQL}", [-1])
+    refresh_weekly(con, import_id)
 
 
 def rows_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
@@ -190,3 +200,60 @@ def rows_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragmen
     return Fragment(f"SELECT {VERSION_COLUMNS}, coalesce(dropped_on <= ?, FALSE) AS is_dropped "
                     "FROM deal_versions WHERE snapshot_on <= ? AND (valid_until IS NULL OR valid_until > ?)",
                     [as_of, as_of, as_of])
+
+
+# --- the weekly trend's rows: one small group per snapshot date and raw stage keys --------------------------
+
+_WEEKLY_SQL = """
+WITH pairs AS (
+    SELECT b.*, coalesce(NOT a.is_dropped, FALSE) AS in_before, a.pipeline AS pipeline_a, a.stage AS stage_a,
+           a.status_raw AS status_raw_a
+    FROM ({b}) b LEFT JOIN ({a}) a ON a.deal_id = b.deal_id
+    WHERE NOT b.is_dropped
+)
+SELECT CAST({current} AS DATE) AS snapshot_on, CAST({previous} AS DATE) AS previous_on,
+       pipeline, stage, status_raw, currency,
+       CASE WHEN in_before THEN pipeline_a END AS from_pipeline, CASE WHEN in_before THEN stage_a END AS from_stage,
+       CASE WHEN in_before THEN status_raw_a END AS from_status_raw, in_before, count(*) AS deals,
+       sum(amount) AS amount, sum(amount) FILTER (probability IS NULL) AS amount_no_p,
+       sum(amount * probability) FILTER (probability IS NOT NULL) AS amount_p
+FROM pairs
+GROUP BY ALL
+"""
+
+
+def refresh_weekly(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``movement_weekly`` up to date inside the write transaction that changed the snapshots (after
+    ``deal_versions``, which it reads).
+
+    An import changes the state as of its own date and every later one: when the table was fresh before it, the
+    dates from the import's date on are recomputed (only its own date for the weekly import); otherwise (a
+    deletion, a table never built) every date is.
+    """
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'movement_weekly_meta' "
+                       "AND NOT temporary").fetchone()[0]:
+        return  # a schema made without the migrations
+    since = None
+    if import_id is not None and _was_fresh(con, import_id, "movement_weekly"):
+        since = con.execute("SELECT snapshot_on FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]
+    dates = [r[0] for r in con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1").fetchall()]
+    con.execute("DELETE FROM movement_weekly WHERE ? IS NULL OR snapshot_on >= ?", [since, since])
+    for previous, current in zip([None, *dates], dates, strict=False):
+        if since is not None and current < since:
+            continue
+        b, a = rows_as_of(con, current), rows_as_of(con, previous or current - dt.timedelta(days=1))
+        con.execute(*Fragment.format("INSERT INTO movement_weekly " + _WEEKLY_SQL, b=b, a=a,
+                                     current=Fragment("?", [current]), previous=Fragment("?", [previous])))
+    con.execute("DELETE FROM movement_weekly_meta")
+    con.execute(f"INSERT INTO movement_weekly_meta {_FINGERPRINT_SQL}", [-1])
+
+
+def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bool:
+    """True when ``table`` was built from exactly the snapshots there were before ``import_id`` (or, never built,
+    when there were none)."""
+    table = checked(table, DERIVED_TABLES)
+    stored = con.execute(f"SELECT max(fingerprint) FROM {table}_meta").fetchone()[0]
+    if stored is None:
+        return not con.execute("SELECT count(*) FROM deal_snapshots WHERE import_id <> ?", [import_id]).fetchone()[0] \
+            and not con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return stored == con.execute(_FINGERPRINT_SQL, [import_id]).fetchone()[0]
