@@ -116,10 +116,12 @@ class StateSource:
                         self.query.params)
 
 
-def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> StateSource:
+def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
+                 currency: Currency | None = None) -> StateSource:
     """The SQL of every deal's state as of a date: the stored ``deal_current`` when that is the current state
-    (cheap), else computed from the snapshots on or before ``as_of``."""
-    currency = reporting_currency(con)
+    (cheap), else the rows valid at ``as_of`` in ``deal_versions`` (or computed from the snapshots on or before
+    it). ``currency``: the reporting currency, read here when not given."""
+    currency = currency or reporting_currency(con)
     latest = latest_snapshot_on(con)
     if (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con):
         return StateSource(_state_sql(Fragment("deal_current", []), currency), currency, False)
