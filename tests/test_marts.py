@@ -156,3 +156,11 @@ def test_an_older_file_gets_the_derived_tables_when_opened(db):
         assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == 7
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt == expected
+
+
+def test_an_import_of_another_kind_leaves_the_derived_tables_fresh(weekly):
+    weekly.execute("INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, "
+                   "rows_rejected) VALUES (99, 'one_on_ones.csv', 'sha-99', 'one_on_ones', DATE '2026-12-01', 0, 0)")
+    assert all(derived.is_fresh(weekly, table) for table in derived.DERIVED_TABLES)
+    store.delete_import(weekly, 99)
+    assert all(derived.is_fresh(weekly, table) for table in derived.DERIVED_TABLES)

@@ -65,12 +65,13 @@ CURRENT_COLUMNS = ", ".join(f"s.{c}" for c in (
 # Every metric reads the deal state; rebuilding it from every snapshot takes seconds at a million deals.
 # ``deal_current`` holds latest_rows_sql(None), rebuilt inside each deals import and deletion; it is used
 # only while its fingerprint (what was imported when it was built) still matches, so rows written another
-# way (tests, older versions of the app) fall back to the full computation, never to stale numbers.
+# way (tests, older versions of the app) fall back to the full computation, never to stale numbers. The
+# fingerprint counts deals imports only: a survey or 1:1 import leaves every derived table fresh.
 
 _FINGERPRINT_SQL = """
 SELECT concat_ws('/', count(*), max(import_id), sum(import_id), max(snapshot_on),
-       (SELECT count(*) FILTER (is_partial) FROM imports WHERE import_id <> $1),
-       (SELECT count(*) FROM imports WHERE import_id <> $1))
+       (SELECT count(*) FILTER (is_partial) FROM imports WHERE import_id <> $1 AND kind = 'deals'),
+       (SELECT count(*) FROM imports WHERE import_id <> $1 AND kind = 'deals'))
 FROM deal_snapshots WHERE import_id <> $1
 """
 
