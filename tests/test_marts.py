@@ -92,6 +92,10 @@ def test_weekly_trend_read_from_the_stored_table_is_the_hand_computed_trend(week
     assert at_s2["open_amount"].to_dict() == pytest.approx({"Qualify": 600, "Demo": 3750, "Proposal": 600})
     assert at_s2["open_count"].to_dict() == {"Qualify": 3, "Demo": 5, "Proposal": 1}
     pd.testing.assert_frame_equal(trend(weekly), computed_trend(weekly))
+    store.delete_import(weekly, 2)  # S2: the dates from S2 on are recomputed, S1's rows kept
+    kept, rebuilt = kept_and_rebuilt(weekly)
+    assert kept == rebuilt
+    assert trend(weekly)["snapshot_on"].unique().tolist() == [S1, S3, S4]
 
 
 def test_a_settings_change_is_applied_to_the_stored_rows(weekly):

@@ -76,12 +76,15 @@ FROM deal_snapshots WHERE import_id <> $1
 """
 
 
-def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None,
+                    deleted_on: dt.date | None = None) -> None:
     """Bring ``deal_current`` up to date inside the write transaction that changed the snapshots.
 
     After a full (not partial) export dated on or after every earlier snapshot (the weekly import), only
     ``import_id`` changed things: its deals take its rows, and the other deals of its pipelines are dropped.
-    Otherwise (a deletion, a partial or back-dated export) it is rebuilt from every snapshot.
+    Otherwise (a deletion, a partial or back-dated export) it is rebuilt from every snapshot. Then the other
+    derived tables (``refresh_versions``); ``deleted_on``: the date of the snapshot a deletion removed, when the
+    tables were fresh before it (what is derived from earlier dates is kept).
     """
     if import_id is not None and _appends(con, import_id):
         con.execute("DELETE FROM deal_current WHERE deal_id IN "
@@ -95,7 +98,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         con.execute(f"INSERT INTO deal_current {latest_rows_sql(None).sql}")
     con.execute("DELETE FROM deal_current_meta")
     con.execute(f"INSERT INTO deal_current_meta {_FINGERPRINT_SQL}", [-1])
-    refresh_versions(con, import_id)
+    refresh_versions(con, import_id, deleted_on)
 
 
 def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
@@ -161,7 +164,8 @@ FROM ordered o ASOF LEFT JOIN fulls f ON f.pipeline = o.pipeline AND f.seq > o.s
 """
 
 
-def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = None,
+                     deleted_on: dt.date | None = None) -> None:
     """Bring ``deal_versions`` up to date inside the write transaction that changed the snapshots.
 
     When ``import_id`` is the newest import and dated on or after every other snapshot (the weekly import,
@@ -187,7 +191,7 @@ def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = Non
         con.execute(f"INSERT INTO deal_versions {_VERSIONS_SQL}")
     con.execute("DELETE FROM deal_versions_meta")
     con.execute(f"INSERT INTO deal_versions_meta {_FINGERPRINT_SQL}", [-1])
-    refresh_weekly(con, import_id)
+    refresh_weekly(con, import_id, deleted_on)
 
 
 def rows_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
@@ -223,18 +227,20 @@ GROUP BY ALL
 """
 
 
-def refresh_weekly(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+def refresh_weekly(con: duckdb.DuckDBPyConnection, import_id: int | None = None,
+                   deleted_on: dt.date | None = None) -> None:
     """Bring ``movement_weekly`` up to date inside the write transaction that changed the snapshots (after
     ``deal_versions``, which it reads).
 
     An import changes the state as of its own date and every later one: when the table was fresh before it, the
-    dates from the import's date on are recomputed (only its own date for the weekly import); otherwise (a
-    deletion, a table never built) every date is.
+    dates from the import's date on are recomputed (only its own date for the weekly import). A deletion does
+    the same from ``deleted_on`` (given only when the table was fresh before it). Otherwise (a table never
+    built) every date is.
     """
     if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'movement_weekly_meta' "
                        "AND NOT temporary").fetchone()[0]:
         return  # a schema made without the migrations
-    since = None
+    since = deleted_on
     if import_id is not None and _was_fresh(con, import_id, "movement_weekly"):
         since = con.execute("SELECT snapshot_on FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]
     dates = [r[0] for r in con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1").fetchall()]
