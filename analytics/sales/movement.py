@@ -398,10 +398,11 @@ WITH w AS (
     LEFT JOIN stages sa ON sa.pipeline = w.from_pipeline AND sa.stage = w.from_stage
 )
 SELECT snapshot_on, pipeline, stage, position, CAST(sum(deals) AS BIGINT) AS open_count,
-       coalesce(sum(amount * rate), 0) AS open_amount,
+       coalesce(sum(amount_total * rate), 0) AS open_amount,
        coalesce(sum(coalesce(amount_p * rate, 0) + coalesce(amount_no_p * rate * stage_p, 0)), 0) AS weighted_amount,
        CASE WHEN previous_on IS NOT NULL THEN coalesce(sum(deals) FILTER (NOT open_before), 0) END AS new_count,
-       CASE WHEN previous_on IS NOT NULL THEN coalesce(sum(amount * rate) FILTER (NOT open_before), 0) END AS new_amount
+       CASE WHEN previous_on IS NOT NULL
+            THEN coalesce(sum(amount_total * rate) FILTER (NOT open_before), 0) END AS new_amount
 FROM w WHERE status = 'open'
 GROUP BY snapshot_on, previous_on, pipeline, stage, position
 """

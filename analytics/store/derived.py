@@ -16,10 +16,10 @@ Every deal's state as of any date ``d`` is then a filter, not a window over ever
 ``movement_weekly`` — grain: one row per snapshot date x the raw keys the settings read: the deals present and not
 dropped as of that date, grouped by their (pipeline, stage, status_raw, currency) then, and by where each stood
 as of the previous snapshot date (from_pipeline, from_stage, from_status_raw when it was there and not dropped;
-in_before false and the from_* NULL otherwise): deals = how many, amount = sum of amounts, amount_no_p = sum of the
-amounts without an exported probability, amount_p = sum of amount x exported probability. The weekly trend applies
-the stage settings and currency rates to these few rows (``analytics.sales.movement.trend``), never to every deal
-of every snapshot. previous_on is NULL for the first snapshot date.
+in_before false and the from_* NULL otherwise): deals = how many, amount_total = sum of amounts, amount_no_p = sum
+of the amounts without an exported probability, amount_p = sum of amount x exported probability. The weekly
+trend applies the stage settings and currency rates to these few rows (``analytics.sales.movement.trend``),
+never to every deal of every snapshot. previous_on is NULL for the first snapshot date.
 """
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ SELECT CAST({current} AS DATE) AS snapshot_on, CAST({previous} AS DATE) AS previ
        pipeline, stage, status_raw, currency,
        CASE WHEN in_before THEN pipeline_a END AS from_pipeline, CASE WHEN in_before THEN stage_a END AS from_stage,
        CASE WHEN in_before THEN status_raw_a END AS from_status_raw, in_before, count(*) AS deals,
-       sum(amount) AS amount, sum(amount) FILTER (probability IS NULL) AS amount_no_p,
+       sum(amount) AS amount_total, sum(amount) FILTER (probability IS NULL) AS amount_no_p,
        sum(amount * probability) FILTER (probability IS NOT NULL) AS amount_p
 FROM pairs
 GROUP BY ALL

@@ -171,7 +171,7 @@ CREATE TABLE IF NOT EXISTS deal_versions_meta (fingerprint TEXT);
 CREATE TABLE IF NOT EXISTS movement_weekly (
     snapshot_on DATE, previous_on DATE, pipeline TEXT, stage TEXT, status_raw TEXT, currency TEXT,
     from_pipeline TEXT, from_stage TEXT, from_status_raw TEXT, in_before BOOLEAN, deals BIGINT,
-    amount DECIMAL(38,4), amount_no_p DECIMAL(38,4), amount_p DOUBLE
+    amount_total DECIMAL(38,4), amount_no_p DECIMAL(38,4), amount_p DOUBLE
 );
 CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
 """,
