@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from analytics import store
-from analytics.store.derived import current_is_fresh, latest_rows_sql
+from analytics.store.derived import current_is_fresh, latest_rows_sql, rows_as_of
 from analytics.store.schema import RATE, RESERVED_ATTRIBUTES
 from analytics.store.sql import Fragment, checked, value_list
 
@@ -43,14 +43,15 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
     return Currency(chosen or None, store.get_fx_rates(con))
 
 
-def _rate_case(currency: Currency) -> Fragment:
+def rate_case(currency: Currency, alias: str = "s") -> Fragment:
     """SQL expression: the factor that converts a row's amount into the reporting currency, NULL if unknown
-    (currency codes and rates are bound parameters)."""
+    (currency codes and rates are bound parameters; ``alias`` is the row's table alias, "s" or "w")."""
     one = f"CAST(1 AS {RATE})"
-    parts = [Fragment(f"WHEN s.currency IS NULL THEN {one}", [])]
+    alias = checked(alias, ("s", "w"))
+    parts = [Fragment(f"WHEN {alias}.currency IS NULL THEN {one}", [])]
     if currency.code is not None:
-        parts.append(Fragment(f"WHEN s.currency = ? THEN {one}", [currency.code]))
-        parts += [Fragment(f"WHEN s.currency = ? THEN CAST(? AS {RATE})", [code, str(float(rate))])
+        parts.append(Fragment(f"WHEN {alias}.currency = ? THEN {one}", [currency.code]))
+        parts += [Fragment(f"WHEN {alias}.currency = ? THEN CAST(? AS {RATE})", [code, str(float(rate))])
                   for code, rate in currency.rates.items() if code != currency.code]
     return Fragment("CASE ", []) + Fragment.join(" ", parts) + Fragment(" END", [])
 
@@ -65,7 +66,7 @@ def snapshot_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     return [r[0] for r in con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1").fetchall()]
 
 
-def deal_state_sql(as_of: dt.date | None, currency: Currency) -> Fragment:
+def deal_state_sql(as_of: dt.date | None, currency: Currency, con: duckdb.DuckDBPyConnection | None = None) -> Fragment:
     """SQL for one row per deal: its current state as of a date (every snapshot when ``as_of`` is None).
 
     Current state = the deal's row in the latest snapshot that contains it (ordered by snapshot date,
@@ -74,14 +75,15 @@ def deal_state_sql(as_of: dt.date | None, currency: Currency) -> Fragment:
     status = explicit status column, else the stage's won/lost flag, else open.
     p = exported probability, else the stage's configured probability (open deals only).
     value = amount in the reporting currency (NULL when unknown or not convertible).
+    With ``con``, the rows are read from the stored ``deal_versions`` when it is fresh (the same rows, cheaper).
     """
-    rows = latest_rows_sql(as_of)
+    rows = latest_rows_sql(as_of) if con is None else rows_as_of(con, as_of)
     return _state_sql(Fragment(f"({rows.sql})", rows.params), currency)
 
 
 def _state_sql(source: Fragment, currency: Currency) -> Fragment:
     """The deal state over ``source`` (rows of ``latest_rows_sql``): status, stage position, p and value."""
-    rate = _rate_case(currency)
+    rate = rate_case(currency)
     return Fragment(f"""
     SELECT s.import_id, s.snapshot_on, s.deal_id, s.name, s.pipeline, s.stage,
            coalesce(s.status_raw, st.outcome, 'open') AS status,
@@ -114,14 +116,16 @@ class StateSource:
                         self.query.params)
 
 
-def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> StateSource:
+def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
+                 currency: Currency | None = None) -> StateSource:
     """The SQL of every deal's state as of a date: the stored ``deal_current`` when that is the current state
-    (cheap), else computed from the snapshots on or before ``as_of``."""
-    currency = reporting_currency(con)
+    (cheap), else the rows valid at ``as_of`` in ``deal_versions`` (or computed from the snapshots on or before
+    it). ``currency``: the reporting currency, read here when not given."""
+    currency = currency or reporting_currency(con)
     latest = latest_snapshot_on(con)
     if (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con):
         return StateSource(_state_sql(Fragment("deal_current", []), currency), currency, False)
-    return StateSource(deal_state_sql(as_of, currency), currency, True)
+    return StateSource(deal_state_sql(as_of, currency, con), currency, True)
 
 
 @dataclass(frozen=True)

@@ -465,7 +465,8 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_D
     Columns: snapshot_on, period, period_start, months_ahead, forecast, actual, error, abs_pct_error.
     Empty with a single snapshot or no closed month.
     """
-    current = open_scope(con).as_of
+    now = open_scope(con)
+    current = now.as_of
     columns = ["snapshot_on", "period", "period_start", "months_ahead", "forecast", "actual", "error",
                "abs_pct_error"]
     if current is None:
@@ -475,7 +476,7 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_D
     actual = _won_by_month(con, flt, this_month)
     rows = []
     for snapshot_on in past:
-        scope = open_scope(con, snapshot_on)
+        scope = open_scope(con, snapshot_on, now.currency)
         sums, _ = _period_sums(_deal_rows(con, scope, flt, "month", probability), scope.as_of, "month")
         for row in sums.itertuples(index=False):
             start = row.period_start

@@ -46,9 +46,17 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics.sales.deals import DealFilter, deal_state_sql, reporting_currency, snapshot_dates, state_source
+from analytics.sales.deals import (
+    DealFilter,
+    deal_state_sql,
+    rate_case,
+    reporting_currency,
+    snapshot_dates,
+    state_source,
+)
 from analytics.sales.movement_reasons import deals_for_reason, reason_rows, reasons_report, reasons_table
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
+from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, deal_key_sql, value_list
 
 BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
@@ -349,6 +357,8 @@ def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.
     new_amount = the deals of the "new" movement bucket since the previous snapshot date (NaN for the
     first snapshot, where every deal would be new). A filter keeps deals by their state at that date.
     """
+    if not flt.pipelines and not flt.owners and not flt.attributes and is_fresh(con, "movement_weekly"):
+        return _stored_trend(con)
     dates = snapshot_dates(con)
     currency = reporting_currency(con)
     parts = []
@@ -357,8 +367,10 @@ def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.
         before = previous or current - dt.timedelta(days=1)
         older, newer = _TREND_TABLES[(i + 1) % 2], _TREND_TABLES[i % 2]
         if previous is None:
-            con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {older} AS ", []) + deal_state_sql(before, currency)))
-        con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {newer} AS ", []) + deal_state_sql(current, currency)))
+            con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {older} AS ", [])
+                          + deal_state_sql(before, currency, con)))
+        con.execute(*(Fragment(f"CREATE OR REPLACE TEMP TABLE {newer} AS ", [])
+                      + deal_state_sql(current, currency, con)))
         query = Fragment.format(_PAIRS + _TREND, view_a=Fragment(older, []), view_b=Fragment(newer, []),
                                 date_a=Fragment("?", [before]), filter=flt.where("p"))
         frame = con.execute(*query).df()
@@ -371,6 +383,38 @@ def trend(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS) -> pd.
         return pd.DataFrame(columns=TREND_COLUMNS)
     out = pd.concat(parts, ignore_index=True)[TREND_COLUMNS]
     return out.sort_values(["snapshot_on", "pipeline", "position", "stage"], ignore_index=True)
+
+
+# The same numbers from ``movement_weekly`` (analytics.store.derived): the settings (stage outcome, position and
+# probability, currency rates) applied to one small group of deals per snapshot date and stage keys. A deal open
+# at the date is new when it was not open at the previous date (absent, dropped, or then in a closed stage).
+_STORED_TREND = """
+WITH w AS (
+    SELECT w.*, coalesce(w.status_raw, st.outcome, 'open') AS status, st.position, st.probability AS stage_p,
+           w.in_before AND coalesce(w.from_status_raw, sa.outcome, 'open') = 'open' AS open_before,
+           {rate} AS rate
+    FROM movement_weekly w
+    LEFT JOIN stages st ON st.pipeline = w.pipeline AND st.stage = w.stage
+    LEFT JOIN stages sa ON sa.pipeline = w.from_pipeline AND sa.stage = w.from_stage
+)
+SELECT snapshot_on, pipeline, stage, position, CAST(sum(deals) AS BIGINT) AS open_count,
+       coalesce(sum(amount_total * rate), 0) AS open_amount,
+       coalesce(sum(coalesce(amount_p * rate, 0) + coalesce(amount_no_p * rate * stage_p, 0)), 0) AS weighted_amount,
+       CASE WHEN previous_on IS NOT NULL THEN coalesce(sum(deals) FILTER (NOT open_before), 0) END AS new_count,
+       CASE WHEN previous_on IS NOT NULL
+            THEN coalesce(sum(amount_total * rate) FILTER (NOT open_before), 0) END AS new_amount
+FROM w WHERE status = 'open'
+GROUP BY snapshot_on, previous_on, pipeline, stage, position
+"""
+
+
+def _stored_trend(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """``trend`` over every deal, read from the stored ``movement_weekly``."""
+    rate = rate_case(reporting_currency(con), "w")
+    frame = con.execute(*Fragment.format(_STORED_TREND, rate=rate)).df()
+    frame[["new_count", "new_amount"]] = frame[["new_count", "new_amount"]].astype(float)
+    frame["snapshot_on"] = [day.date() for day in frame["snapshot_on"]]  # dates, as the computed trend has them
+    return frame[TREND_COLUMNS].sort_values(["snapshot_on", "pipeline", "position", "stage"], ignore_index=True)
 
 
 def trend_totals(per_stage: pd.DataFrame) -> pd.DataFrame:

@@ -66,9 +66,11 @@ class Scope:
         return self.state.currency
 
 
-def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> Scope:
-    """The scope of a metric as of a date: the state SQL, its currency and the latest snapshot date."""
-    state = state_source(con, as_of)
+def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
+               currency: Currency | None = None) -> Scope:
+    """The scope of a metric as of a date: the state SQL, its currency and the latest snapshot date (``currency``:
+    the reporting currency when the caller already read it, e.g. once for many dates)."""
+    state = state_source(con, as_of, currency)
     latest = con.execute("SELECT max(snapshot_on) FROM deal_snapshots WHERE snapshot_on <= coalesce(?, snapshot_on)",
                          [as_of]).fetchone()[0]
     return Scope(latest, state)

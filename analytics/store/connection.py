@@ -153,6 +153,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             con.execute(MIGRATIONS[version])
             version += 1
             con.execute("UPDATE meta SET schema_version = ?", [version])
+        if 0 < start < 7:  # a file with data from before deal_versions: the derived tables built once, here
+            derived.refresh_current(con)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)
@@ -231,10 +233,14 @@ def list_imports(con: duckdb.DuckDBPyConnection):
 def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     """Remove exactly the rows one import brought (call inside ``transaction``); False if it did not exist."""
     found = con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]
+    deals = con.execute("SELECT max(snapshot_on) FROM imports WHERE import_id = ? AND kind = 'deals'",
+                        [import_id]).fetchone()[0]
+    kept = deals is not None and derived.is_fresh(con, "movement_weekly")  # what is before its date stays right
     for table in DATA_TABLES:
         con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
     con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
-    derived.refresh_current(con)
+    if deals is not None:  # the tables derived from the deals snapshots (analytics.store.derived) change with them
+        derived.refresh_current(con, deleted_on=deals if kept else None)
     return bool(found)
 
 

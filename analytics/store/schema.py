@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -153,6 +153,27 @@ CREATE TABLE IF NOT EXISTS sales_teams (owner TEXT PRIMARY KEY, team TEXT NOT NU
 CREATE TABLE IF NOT EXISTS headcount (
     import_id BIGINT, wave TEXT, groups TEXT NOT NULL, headcount INTEGER NOT NULL CHECK (headcount >= 0)
 );
+""",
+    # 6 -> 7: deal_versions — grain: one row per deal snapshot row (deal x import), as imported, plus valid_until
+    #   (the date of the deal's next row, NULL while latest) and dropped_on (the first date of a later full export
+    #   of its pipeline, NULL while none): the state of every deal as of any date is a filter on it. Maintained by
+    #   each deals import and deletion (analytics.store.derived.refresh_versions); built when the file is upgraded.
+    # movement_weekly — grain: one row per snapshot date x (pipeline, stage, status_raw, currency) of the deals
+    #   present then x where they stood at the previous snapshot date (from_pipeline, from_stage, from_status_raw,
+    #   in_before): deals, amount sums (see analytics.store.derived); the weekly trend reads it.
+    6: f"""
+CREATE TABLE IF NOT EXISTS deal_versions (
+    import_id BIGINT, snapshot_on DATE, deal_id TEXT, name TEXT, pipeline TEXT, stage TEXT, status_raw TEXT,
+    amount {MONEY}, currency TEXT, owner TEXT, created_on DATE, close_on DATE, probability DOUBLE,
+    forecast_category TEXT, valid_until DATE, dropped_on DATE
+);
+CREATE TABLE IF NOT EXISTS deal_versions_meta (fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS movement_weekly (
+    snapshot_on DATE, previous_on DATE, pipeline TEXT, stage TEXT, status_raw TEXT, currency TEXT,
+    from_pipeline TEXT, from_stage TEXT, from_status_raw TEXT, in_before BOOLEAN, deals BIGINT,
+    amount_total DECIMAL(38,4), amount_no_p DECIMAL(38,4), amount_p DOUBLE
+);
+CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
 """,
 }
 
