@@ -117,7 +117,8 @@ def cli_import(path: Path, db: Path, fresh: bool = True) -> tuple[float, float, 
         db.unlink(missing_ok=True)
         Path(f"{db}.wal").unlink(missing_ok=True)
     # The 1M-deal export is over the 200 MB default limit of an upload; a CLI import may raise it.
-    return run_measured([python(), "-m", "analytics", "import", "--db", str(db), str(path)],
+    return run_measured([python(), "-m", "analytics", "import", "--db", str(db), "--stages", scenarios.RENEWAL_ORDER,
+                         str(path)],
                         env={"PULSE_MAX_FILE_MB": "2000"})
 
 
@@ -346,7 +347,8 @@ def print_issue16(history: dict | None, messy: dict | None, session: dict | None
     if messy:
         ratio = messy["mb"] / messy["file_mb"]
         rows.append((f"Messy CSV ({messy['file_mb']:.0f} MB, general path): peak RSS", f"{messy['mb']:.0f} MB",
-                     f"{messy['s']:.1f} s", f"{ratio:.1f}x file", f"<= {TARGETS['messy_rss']:.0f}x file",
+                     f"{messy['s']:.1f} s; {messy['mb'] - messy['baseline_mb']:.0f} MB above a 10-row import",
+                     f"{ratio:.1f}x file", f"<= {TARGETS['messy_rss']:.0f}x file",
                      _met(ratio <= TARGETS["messy_rss"]), messy["load"]))
     if session:
         for key, label in (("first", "first after the server starts"), ("next", "another new session")):
