@@ -8,8 +8,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import store
-from analytics.sales import deals
 from ui import auth, common, fmt
 from ui.i18n import LANGUAGES, set_language, t
 
@@ -38,8 +36,7 @@ def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
 
 def sidebar_status() -> None:
     """The active database and the latest deals snapshot."""
-    with store.connect(common.db_path()) as con:
-        latest = deals.latest_snapshot_on(con)
+    latest = common.latest_snapshot()  # from the import log, cached by data version: never a scan of the snapshots
     st.sidebar.caption(f"{t('Database')}: `{common.db_path().name}`")
     st.sidebar.caption(f"{t('Latest snapshot')}: {fmt.date(latest) if latest else t('No deals imported yet')}")
 

@@ -156,3 +156,61 @@ def write_xlsx(frame: pd.DataFrame, path: Path) -> Path:
         sheet.append(row)
     book.save(path)
     return path
+
+
+# --- the history scenario (issue 16): a year of weekly exports of one team ------------------------
+
+HISTORY_DEALS = 29_000  # deals in the latest export
+HISTORY_WEEKS = 52
+
+
+def weekly_dates(weeks: int, last_day: dt.date) -> list[dt.date]:
+    """``weeks`` export dates a week apart, the last one ``last_day``, oldest first."""
+    return [last_day - dt.timedelta(days=7 * (weeks - 1 - i)) for i in range(weeks)]
+
+
+def history_lives(n: int, last_day: dt.date, seed: int = 23) -> dict[str, np.ndarray]:
+    """The lives of the ``n`` deals of the latest export, with what makes weekly exports differ beyond stage moves,
+    wins, losses and new deals: slips (a deal past its expected close date gets it pushed by one to four weeks at
+    a time) and amount changes (a third of the deals change their amount when they reach "Presentation
+    scheduled")."""
+    lives = deal_lives(n, last_day, seed)
+    rng = np.random.default_rng(seed + 1)
+    lives["slip_days"] = rng.integers(7, 29, n)
+    lives["amount_factor"] = np.where(rng.random(n) < 1 / 3, rng.choice([0.8, 1.25, 1.5], n), 1.0)
+    return lives
+
+
+def history_frame(lives: dict[str, np.ndarray], on: dt.date) -> pd.DataFrame:
+    """One weekly export of the history scenario (``snapshot_frame`` plus slips and amount changes)."""
+    frame = snapshot_frame(lives, on)
+    cutoff = np.datetime64(on, "m") + np.timedelta64(7 * 60, "m")
+    keep = lives["created"] <= cutoff
+    closed = lives["close_at"][keep] <= cutoff
+    expected = lives["expected"][keep].astype("datetime64[D]")
+    today = np.datetime64(on, "D")
+    step = lives["slip_days"][keep].astype("timedelta64[D]")
+    # Open and past its expected date: pushed by whole steps, so it moves on the weeks a step is crossed (a slip).
+    overdue = np.maximum((today - expected).astype(np.int64), 0)
+    pushes = -(-overdue // step.astype(np.int64))
+    slipped = expected + (pushes * step.astype(np.int64)).astype("timedelta64[D]")
+    frame["close_on"] = np.where(closed, frame["close_on"].to_numpy(), slipped.astype("datetime64[m]"))
+    third_stage = lives["entered"][keep][:, 2] <= cutoff
+    factor = np.where(third_stage, lives["amount_factor"][keep], 1.0)
+    frame["amount"] = np.round(frame["amount"].to_numpy() * factor / 50) * 50
+    return frame
+
+
+def write_history(folder: Path, n: int = HISTORY_DEALS, weeks: int = HISTORY_WEEKS,
+                  last_day: dt.date = dt.date(2026, 11, 27)) -> list[Path]:
+    """Write ``weeks`` weekly exports (deals_YYYY-MM-DD.csv, oldest first) of a team whose latest export holds ``n``
+    deals; files already there are kept. Returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lives, paths = None, []
+    for day in weekly_dates(weeks, last_day):
+        path = folder / f"deals_{day.isoformat()}.csv"
+        if not path.exists():
+            lives = lives if lives is not None else history_lives(n, last_day)
+            write_csv(history_frame(lives, day), path)
+        paths.append(path)
+    return paths

@@ -162,9 +162,25 @@ def sample_files() -> list[Path]:
     return sorted(p for p in SAMPLE_DIR.glob("*.csv") if p.is_file())
 
 
+def import_state() -> ingest.ImportState:
+    """The import log's state (imports, sample imports, sample cleared, latest deals snapshot): one small query
+    over the import log, cached until the data changes. The start-up path (sample check, sidebar) reads only
+    this, never the snapshot rows."""
+    return fetch(ingest.import_state)
+
+
+def latest_snapshot():
+    """The date of the newest deals snapshot, or None when no deals were imported (for the sidebar)."""
+    return import_state().latest_deals_snapshot
+
+
 def load_sample_if_empty() -> bool:
-    """Import the sample data when the database is empty and the user never cleared it; True if loaded."""
-    if not fetch(store.is_empty):
+    """Import the sample data when the database is empty and the user never cleared it; True if loaded.
+
+    On every rerun this costs a cache look-up (``import_state``, by data version); the database is opened again
+    only when it looks empty."""
+    state = import_state()
+    if state.imports or state.sample_cleared:
         return False
     with _sample_lock:
         with store.connect(db_path()) as con:
@@ -177,11 +193,7 @@ def load_sample_if_empty() -> bool:
 
 def has_sample_data() -> bool:
     """True when sample imports are in the database."""
-    return fetch(_has_sample_imports)
-
-
-def _has_sample_imports(con) -> bool:
-    return con.execute("SELECT count(*) FROM imports WHERE is_sample").fetchone()[0] > 0
+    return import_state().sample_imports > 0
 
 
 def clear_sample_data() -> None:

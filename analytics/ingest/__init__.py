@@ -21,9 +21,11 @@ from analytics.ingest.import_log import (
     ImportOptions,
     ImportRejected,
     ImportResult,
+    ImportState,
     NeedsAnswers,
     already_imported,
     date_in_file_name,
+    import_state,
     remember_mapping,
     saved_mappings,
     sha256_of,
@@ -32,5 +34,5 @@ from analytics.ingest.import_log import (
 from analytics.ingest.importer import KINDS, Prepared, commit, import_file, plan_file, prepare
 
 __all__ = ["KINDS", "MESSAGE_LIMIT", "AlreadyImported", "ImportOptions", "ImportRejected", "ImportResult",
-           "NeedsAnswers", "Prepared", "already_imported", "commit", "date_in_file_name", "import_file", "plan_file",
-           "prepare", "remember_mapping", "saved_mappings", "sha256_of", "snapshot_date"]
+           "ImportState", "NeedsAnswers", "Prepared", "already_imported", "commit", "date_in_file_name", "import_file",
+           "import_state", "plan_file", "prepare", "remember_mapping", "saved_mappings", "sha256_of", "snapshot_date"]

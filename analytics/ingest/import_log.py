@@ -211,3 +211,28 @@ def one_line(message: str) -> str:
     Messages quote file content only through short excerpts; this is the net for anything longer.
     """
     return readers.escape(" ".join(str(message).split()), MESSAGE_LIMIT)
+
+
+@dataclass(frozen=True)
+class ImportState:
+    """What the app needs to know before a page runs, from the import log alone (a few rows, never the data):
+    how many imports there are, how many of them are sample data, whether the user cleared the sample data (it is
+    then never loaded again), and the newest deals snapshot date (None when no deal row was imported)."""
+    imports: int
+    sample_imports: int
+    sample_cleared: bool
+    latest_deals_snapshot: dt.date | None
+
+
+def import_state(con: duckdb.DuckDBPyConnection) -> ImportState:
+    """The import log's state in one small query (grain: the whole database).
+
+    latest_deals_snapshot = max(snapshot date) over the deals imports that stored at least one row: the same date
+    as the newest row of deal_snapshots, read from the import log instead of the snapshot rows."""
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE is_sample), "
+        "       max(snapshot_on) FILTER (WHERE kind = 'deals' AND rows_imported > 0), "
+        "       (SELECT any_value(value) FROM settings WHERE name = ?) "
+        "FROM imports", [store.SAMPLE_CLEARED]).fetchone()
+    return ImportState(imports=row[0], sample_imports=row[1], sample_cleared=row[3] == "true",
+                       latest_deals_snapshot=row[2])

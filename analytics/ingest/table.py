@@ -93,11 +93,16 @@ class Body:
 
 
 def clean_column(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(the column as an object array of stripped str with None for blank cells, which cells are non-blank)."""
+    """(the column as an object array of stripped str with None for blank cells, which cells are non-blank).
+
+    Equal cells share one str object (a stage, an owner or a date repeated on 100,000 rows is stored once):
+    a big export's cells take a fraction of the memory they would as one Python string per cell."""
     text = column.astype("str").str.strip(BLANK_CHARS)
     blank = text.isna().to_numpy(dtype=bool) | (text == "").to_numpy(dtype=bool, na_value=True)
-    values = text.where(~blank).to_numpy(dtype=object, na_value=None)
-    return values, ~blank
+    codes, uniques = pd.factorize(text.where(~blank), use_na_sentinel=True)
+    distinct = np.empty(len(uniques) + 1, dtype=object)  # the last one (code -1) is None: a blank cell
+    distinct[:-1] = np.asarray(uniques, dtype=object)
+    return distinct[codes], ~blank
 
 
 def split_ragged(data: Body, width: int) -> tuple[list[int], list[int], Body]:
