@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import fmt
-from ui.charts.base import PALETTE, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout
 from ui.i18n import t
 
 
@@ -16,10 +16,11 @@ def drivers_chart(drivers: pd.DataFrame, labels: dict[str, str], currency: str |
     ``drivers`` = ``analytics.priorities.win_drivers`` rows; ``labels`` = attribute -> display name.
     Attributes are ordered by their value farthest from the overall rate; values by win rate.
     """
-    shown = drivers[drivers["enough_data"]].copy()
+    shown = drivers[drivers["enough_data"]].copy() if not is_empty(drivers) else drivers
+    if is_empty(shown):
+        return empty(t("Win rate by attribute"),
+                     t("Too few closed deals per value of any attribute: no win rate to compare yet."))
     fig = go.Figure()
-    if shown.empty:
-        return layout(fig, t("Win rate by attribute"))
     overall = float(drivers["overall_win_rate"].iloc[0])
     reach = shown.groupby("attribute")["difference"].apply(lambda d: d.abs().max())
     order = list(reach.sort_values(ascending=False).index)
@@ -51,6 +52,8 @@ def reliability_chart(reliability: pd.DataFrame) -> go.Figure:
     ``reliability`` = ``Calibration.reliability`` rows (model 'drivers' | 'stage'). A perfectly calibrated
     score lies on the diagonal; marker size grows with the number of predictions in the decile.
     """
+    if is_empty(reliability):
+        return empty(t("Reliability on held-back deals"), t("Too few closed deals to hold some back: nothing to draw."))
     names = {"drivers": t("driver score"), "stage": t("stage-only score")}
     fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=t("perfect calibration"),
                                line=dict(dash="dot", color=PALETTE[5]), hoverinfo="skip"))
