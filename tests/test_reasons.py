@@ -109,7 +109,8 @@ def test_why_in_english():
 
 
 def test_why_in_french(french):
-    assert reasons.why_text(WHY) == "Original Source Type = Referrals : cote ×2,40; Commercial = sans propriétaire : cote ×0,47"
+    assert reasons.why_text(WHY) == ("Original Source Type = Referrals : cote ×2,40; "
+                                     "Commercial = sans propriétaire : cote ×0,47")
 
 
 # --- import warnings --------------------------------------------------------------------------------------------
