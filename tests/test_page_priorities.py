@@ -61,7 +61,7 @@ def test_page_ranks_open_deals_and_shows_drivers_and_calibration(app_file, db):
     bars = [trace for spec in charts(at) for trace in spec["data"] if trace["type"] == "bar"]
     labels = [label for trace in bars for label in trace["y"]]
     rates = dict(zip(labels, [r for trace in bars for r in values(trace["x"])], strict=True))
-    assert rates["Original Source Type · Referrals"] > 0.5 > 0.2 > rates["Original Source Type · Paid Search"]
+    assert rates["Referrals (Original Source Type)"] > 0.5 > 0.2 > rates["Paid Search (Original Source Type)"]
     assert all("error_x" in trace for trace in bars)
     scatter = [trace for spec in charts(at) for trace in spec["data"] if trace["type"] == "scatter"]
     assert {trace["name"] for trace in scatter} >= {"score with win drivers", "stage win rate only"}

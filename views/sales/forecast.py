@@ -225,7 +225,7 @@ def what_if(forecast: fc.Forecast, inputs: scenarios.ScenarioInputs, saved: pd.D
         st.plotly_chart(charts_forecast.forecast_chart(frame, currency, projection=projection,
                                                        scenario=scenario != scenarios.BASELINE, compared=others),
                         width="stretch", key="forecast_chart")
-        delta_row(frame, scenario, currency, projection)
+    delta_row(frame, scenario, currency, projection)  # full width: each total's label reads whole
     scenario_tools(scenario, saved, frame, others, currency)
 
 
