@@ -88,10 +88,16 @@ def attribute_label(attribute: str) -> str:
     return t(ATTRIBUTE_LABELS[attribute]) if attribute in ATTRIBUTE_LABELS else attribute
 
 
+PUSH_LABELS = {"0": "never pushed", "1": "pushed once", "2+": "pushed 2+ times"}
+
+
 def value_label(value: object, attribute: str | None = None) -> str:
-    """An attribute value as shown; a blank owner is a deal nobody owns ("no owner"), another blank "(blank)"."""
+    """An attribute value as shown; a blank owner is a deal nobody owns ("no owner"), another blank "(blank)";
+    a number of close-date pushes in words ("pushed once")."""
     if value == "(blank)":
         return t("no owner") if attribute == "owner" else t("(blank)")
+    if attribute == "pushes" and value in PUSH_LABELS:
+        return t(PUSH_LABELS[value])
     return str(value)
 
 

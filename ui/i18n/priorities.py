@@ -57,6 +57,8 @@ FR: dict[str, str] = {
     "no amount": "sans montant",
     "no close date": "sans date de clôture",
     "pushed 2+ times": "repoussée 2 fois ou plus",
+    "never pushed": "jamais repoussée",
+    "pushed once": "repoussée une fois",
     "stale": "inactive",
     "closes this month": "clôture ce mois-ci",
     # next actions (ui.reasons.ACTION_LABELS, from the codes of analytics.sales.priorities.ACTIONS)
