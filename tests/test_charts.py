@@ -80,3 +80,13 @@ def test_pulse_trend_zooms_to_the_data_and_labels_each_line():
     assert (low, high) == pytest.approx((37.0, 63.0))
     assert fig.data[0].line.color != fig.data[1].line.color
     assert sorted((a.text, round(a.y, 6)) for a in fig.layout.annotations) == [("Pay", 52.0), ("Tools", 58.0)]
+
+
+def test_legends_sit_outside_the_plot_never_over_the_names():
+    owners = pd.DataFrame({"owner": ["Ann", "Bob"], "open_amount": [10.0, 20.0], "won_amount": [5.0, 0.0]})
+    legend = sales.owner_bars(owners, "EUR").layout.legend
+    assert (legend.orientation, legend.y, legend.yanchor) == ("h", 1.0, "bottom")  # 2 entries: one row above
+    stages = pd.DataFrame({"pipeline": "P", "stage": list("ABCDE"), "position": range(5),
+                           "snapshot_on": [pd.Timestamp("2026-11-06").date()] * 5, "open_amount": 1.0})
+    legend = movement.trend_chart(stages, "open_amount", "EUR").layout.legend
+    assert (legend.orientation, legend.x, legend.xanchor) == ("v", 1.02, "left")  # 5 entries: a column on the right

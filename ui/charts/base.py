@@ -11,11 +11,14 @@ DISTINCT = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#
 
 
 def layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    """The shared look: title, height, margins, white plot, legend above the plot on the right (never over the
-    axis labels), number separators of the language."""
+    """The shared look: title, height, margins, white plot, number separators of the language, and a legend that
+    never covers the axis labels nor the title: up to three entries on one row above the plot on the right, more
+    in a column right of the plot. Call it once the traces are added."""
+    entries = sum(1 for trace in fig.data if trace.showlegend is not False)
+    legend = (dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0) if entries <= 3 else
+              dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=70, b=10),
-                      plot_bgcolor="white",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+                      plot_bgcolor="white", legend=legend,
                       separators=",\u202f" if fmt.language() == "fr" else ".,")
     return fig
 

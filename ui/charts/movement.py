@@ -92,10 +92,11 @@ def trend_chart(per_stage: pd.DataFrame, measure: str, currency: str | None) -> 
     fig = go.Figure()
     order = data.sort_values(["pipeline", "position"])[["pipeline", "stage"]].drop_duplicates()
     dates = sorted(data["snapshot_on"].unique())
+    shown_dates = [fmt.date(pd.Timestamp(d).date()) for d in dates]  # in the language: 27/11/2026, Nov 27, 2026
     for i, (pipeline, stage) in enumerate(order.itertuples(index=False)):
         rows = data[(data["pipeline"] == pipeline) & (data["stage"] == stage)].set_index("snapshot_on")
         values = rows[measure].reindex(dates).fillna(0.0)
-        labels = [str(d) for d in dates]
+        labels = shown_dates
         name = f"{stage} ({pipeline})" if several else stage
         fig.add_trace(go.Scatter(
             x=labels, y=values, name=name, stackgroup="stages", mode="lines",
@@ -103,7 +104,7 @@ def trend_chart(per_stage: pd.DataFrame, measure: str, currency: str | None) -> 
             text=[fmt.money(v, currency) for v in values],
             hovertemplate=f"{name}: %{{text}}<extra></extra>"))
     fig.update_layout(hovermode="x unified", xaxis=dict(type="category", categoryorder="array",
-                                                        categoryarray=[str(d) for d in dates]))
+                                                        categoryarray=shown_dates))
     return layout(fig, title, height=420)
 
 
