@@ -52,8 +52,10 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
                                   uid=f"compared-{i}"))
     fig.update_layout(barmode="stack", yaxis_title=currency or "", hovermode="closest",
                       xaxis=dict(type="category"))
-    fig = layout(fig, t("Forecast by period"), height=440)
-    fig.update_layout(legend=dict(traceorder="normal"))
+    fig = layout(fig, t("Forecast by period"), height=500)
+    # five long entries beside a narrow chart: rows between the title and the plot, so the bars keep their width
+    fig.update_layout(legend=dict(traceorder="normal", orientation="h", yanchor="bottom", y=1.02, xanchor="left",
+                                  x=0), margin=dict(t=150), title=dict(y=0.98, yanchor="top"))
     return fig
 
 

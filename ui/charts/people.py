@@ -328,7 +328,8 @@ def meetings_per_month(monthly: pd.DataFrame) -> go.Figure:
     months = sorted(monthly["month"].unique())
     for i, (manager, rows) in enumerate(monthly.groupby("manager", sort=True)):
         counts = rows.set_index("month")["meetings"].reindex(months)
-        fig.add_bar(x=months, y=[None if pd.isna(c) else int(c) for c in counts], name=str(manager),
+        fig.add_bar(x=[fmt.month(m) for m in months], y=[None if pd.isna(c) else int(c) for c in counts],
+                    name=str(manager),
                     marker_color=MANAGER_COLOURS[i % len(MANAGER_COLOURS)],
                     hovertemplate="%{fullData.name} · %{x}: %{y}<extra></extra>")
     _layout(fig, t("1:1 meetings per month"), t("Month"), t("Meetings"), barmode="stack")
