@@ -82,8 +82,13 @@ def test_enps_by_group_has_no_bar_for_suppressed_groups():
     assert list(bars.y) == ["Engineering", "Finance", "Legal", "(not given)"]
     assert list(bars.x) == [-10.0, None, None, 25.0]
     assert list(bars.error_x.array) == [15.0, None, None, 40.0]
-    assert bars.text[1] is None and bars.text[2] is None and bars.customdata[2] is None
-    assert sorted(annotations(fig)) == sorted([LABEL, "hidden to protect a smaller group"])
+    assert bars.customdata[1] is None and bars.customdata[2] is None
+    # value labels sit beyond the whisker's outer end: Engineering −10 ± 15 ends at −25 (label to its left),
+    # (not given) +25 ± 40 ends at 65 (label to its right); the hidden groups get a sentence, no number
+    assert sorted(annotations(fig)) == sorted([LABEL, "hidden to protect a smaller group", "−10", "+25"])
+    values = {a.text: a for a in fig.layout.annotations}
+    assert (values["−10"].x, values["−10"].xanchor) == (-25.0, "right")
+    assert (values["+25"].x, values["+25"].xanchor) == (65.0, "left")
     assert "Legal" not in str(bars.customdata) and fig.layout.title.text == "eNPS by department"
 
 

@@ -54,17 +54,18 @@ def test_page_ranks_open_deals_and_shows_drivers_and_calibration(app_file, db):
     assert any(flags for flags in table["flags"])  # flag chips: the sample has past-due and stale deals
     assert table["why"].str.contains("Original Source Type = ").any()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Score used"] == "driver score"
-    assert float(metrics["Brier score, driver score"]) < float(metrics["Brier score, stage only"])
+    assert metrics["Score used"] == "score with win drivers"
+    errors = metrics["Prediction error, score with win drivers"], metrics["Prediction error, stage win rate only"]
+    assert float(errors[0]) < float(errors[1])
     assert "predicted better than the stage alone" in at.success[0].value
     # the drivers chart: one bar per value with >= 20 closed deals, with intervals
     bars = [trace for spec in charts(at) for trace in spec["data"] if trace["type"] == "bar"]
     labels = [label for trace in bars for label in trace["y"]]
     rates = dict(zip(labels, [r for trace in bars for r in values(trace["x"])], strict=True))
-    assert rates["Original Source Type · Referrals"] > 0.5 > 0.2 > rates["Original Source Type · Paid Search"]
+    assert rates["Referrals (Original Source Type)"] > 0.5 > 0.2 > rates["Paid Search (Original Source Type)"]
     assert all("error_x" in trace for trace in bars)
     scatter = [trace for spec in charts(at) for trace in spec["data"] if trace["type"] == "scatter"]
-    assert {trace["name"] for trace in scatter} >= {"driver score", "stage-only score"}
+    assert {trace["name"] for trace in scatter} >= {"score with win drivers", "stage win rate only"}
 
 
 def test_sample_drivers_report_and_small_values(app_file, db):

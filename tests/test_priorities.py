@@ -145,8 +145,8 @@ def test_drivers_rank_the_sources_by_distance_from_the_overall_rate(con):
     overall = 38 / 112
     assert table["overall_win_rate"].iloc[0] == pytest.approx(overall)
     ranked = table[table["enough_data"]]
-    # Referrals 0.60 (+0.2607) is farthest, then Paid Search 0.10 (-0.2393); owner, pipeline, size and cycle
-    # have a single value each (difference 0)
+    # Referrals 0.60 (+0.2607) is farthest, then Paid Search 0.10 (-0.2393); owner and pipeline have a single
+    # value each (difference 0)
     pairs = list(zip(ranked["attribute"], ranked["value"], strict=True))
     assert pairs[:2] == [("source", "Referrals"), ("source", "Paid Search")]
     assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
@@ -180,10 +180,53 @@ def test_drivers_follow_the_filter_and_period(con):
     assert prio.win_drivers(con, flt=DealFilter(owners=("Nobody",))).empty
 
 
-def test_bands_and_their_labels():
-    assert prio.band_labels((5280.0, 10300.0, 27400.0)) == ["Q1 < 5.28k", "Q2 5.28k–10.3k", "Q3 10.3k–27.4k",
-                                                            "Q4 ≥ 27.4k"]
-    assert prio.band_labels((1000.0,)) == ["Q1 < 1k", "Q2 ≥ 1k"]
+def leaky_deals() -> list[dict]:
+    """49 closed deals over 7 sources S1..S7 with 10, 9, 8, 7, 6, 5, 4 closed deals; in each source the first
+    half (rounded down) is won at 1000 and the rest lost with the amount set to 0, as CRMs often do; the cycle
+    is 10 days for won deals and 90 for lost ones. Plus 6 closed deals with no source (3 won, 3 lost) and 3
+    with no owner (all lost)."""
+    deals, n = [], 0
+    for i, count in enumerate((10, 9, 8, 7, 6, 5, 4), 1):
+        for k in range(count):
+            won = k < count // 2
+            created = date(2025, 1, 1) + timedelta(days=n)
+            deals.append({"deal_id": f"S{i}-{k}", "owner": "Ann", "created_on": created,
+                          "close_on": created + timedelta(days=10 if won else 90),
+                          "stage": "Closed Won" if won else "Closed Lost", "amount": 1000 if won else 0,
+                          "attrs": {"source": f"S{i}"}})
+            n += 1
+    for k in range(6):
+        deals.append({"deal_id": f"B{k}", "owner": "Ann", "created_on": date(2025, 6, 1), "close_on": date(2025, 7, 1),
+                      "stage": "Closed Won" if k < 3 else "Closed Lost", "amount": 1000 if k < 3 else 0})
+    for k in range(3):
+        deals.append({"deal_id": f"U{k}", "owner": None, "created_on": date(2025, 6, 1), "close_on": date(2025, 7, 1),
+                      "stage": "Closed Lost", "amount": 0, "attrs": {"source": "S1"}})
+    return deals
+
+
+def test_drivers_leave_out_what_leaks_the_outcome_and_keep_the_top_values(tmp_path):
+    path = tmp_path / "leaky.duckdb"
+    with store.transaction(path) as writer:
+        add_stages(writer)
+        add_snapshot(writer, S3, leaky_deals())
+    with store.connect(path) as reader:
+        table = prio.win_drivers(reader, min_closed=1)
+        model = prio.fit_model(prio.deal_frame(reader)[0].query("status != 'open'"), prio._open_stages(reader), 1)
+    # deal size (won 1000, lost 0) and cycle (won 10 days, lost 90) would split won from lost perfectly: neither
+    # may be an attribute, of the table nor of the score
+    assert set(table["attribute"]) == {"owner", "pipeline", "source"}
+    assert not {"deal size", "cycle length"} & set(model.strengths)
+    sources = table[table["attribute"] == "source"].set_index("value")
+    # the 6 most frequent sources: S1 10 + 3 unowned = 13, S2 9, S3 8, S4 7, S5 6, S6 5 (S7, 4 deals, left out);
+    # the 6 deals without a source are no value ("(blank)" would only say nobody filled the field in)
+    assert sources["closed"].sort_values(ascending=False).to_dict() == {"S1": 13, "S2": 9, "S3": 8, "S4": 7, "S5": 6,
+                                                                    "S6": 5}
+    # S1: 5 won of 13 (10 // 2 = 5 won, 5 + 3 lost)
+    assert (sources.loc["S1", "won"], sources.loc["S1", "lost"]) == (5, 8)
+    # a deal without an owner is unassigned, which means something: it stays, as '(blank)' (3 closed, 0 won)
+    owners = table[table["attribute"] == "owner"].set_index("value")
+    assert owners.loc["(blank)", ["closed", "won"]].tolist() == [3, 0]
+    assert owners.loc["Ann", "closed"] == 49 + 6  # every deal but the 3 unowned
 
 
 # --- score ---------------------------------------------------------------------------------------------------

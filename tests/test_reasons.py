@@ -104,12 +104,13 @@ WHY = [{"attribute": "Original Source Type", "value": "Referrals", "factor": 2.4
 
 
 def test_why_in_english():
-    assert reasons.why_text(WHY) == "Original Source Type = Referrals: ×2.40 odds; Owner = (blank): ×0.47 odds"
+    assert reasons.why_text(WHY) == "Original Source Type = Referrals: ×2.40 odds; Owner = no owner: ×0.47 odds"
     assert reasons.why_text([]) == ""
 
 
 def test_why_in_french(french):
-    assert reasons.why_text(WHY) == "Original Source Type = Referrals : cote ×2,40; Commercial = (vide) : cote ×0,47"
+    assert reasons.why_text(WHY) == ("Original Source Type = Referrals : cote ×2,40; "
+                                     "Commercial = sans propriétaire : cote ×0,47")
 
 
 # --- import warnings --------------------------------------------------------------------------------------------

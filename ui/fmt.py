@@ -279,3 +279,18 @@ def plain(text: object) -> str:
     :color[…] and :icon: directives, $math$, autolinks) is backslash-escaped, so it shows as typed.
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def month(value: object) -> str:
+    """A calendar month as its name and year: "Aug 2026" (en) or "août 2026" (fr); a "YYYY-MM" text, a date or a
+    timestamp; the value as given when it is not a month (e.g. a "no date" label); '–' when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", value.strip())
+        if not match:
+            return value
+        value = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if not hasattr(value, "year"):
+        return str(value)
+    return babel_dates.format_date(dt.date(value.year, value.month, 1), format="MMM y", locale=_locale())

@@ -88,14 +88,24 @@ def attribute_label(attribute: str) -> str:
     return t(ATTRIBUTE_LABELS[attribute]) if attribute in ATTRIBUTE_LABELS else attribute
 
 
-def value_label(value: object) -> str:
-    return t("(blank)") if value == "(blank)" else str(value)
+PUSH_LABELS = {"0": "never pushed", "1": "pushed once", "2+": "pushed 2+ times"}
+
+
+def value_label(value: object, attribute: str | None = None) -> str:
+    """An attribute value as shown; a blank owner is a deal nobody owns ("no owner"), another blank "(blank)";
+    a number of close-date pushes in words ("pushed once")."""
+    if value == "(blank)":
+        return t("no owner") if attribute == "owner" else t("(blank)")
+    if attribute == "pushes" and value in PUSH_LABELS:
+        return t(PUSH_LABELS[value])
+    return str(value)
 
 
 def factor_text(factor: Mapping) -> str:
     """'Source = Referrals: ×2.6 odds' (en) / 'Source = Referrals : cote ×2,6' (fr)."""
     return t("{attribute} = {value}: ×{factor} odds", attribute=attribute_label(factor["attribute"]),
-             value=value_label(factor["value"]), factor=fmt.number(factor["factor"], 2))
+             value=value_label(factor["value"], factor["attribute"]),
+             factor=fmt.number(factor["factor"], 2))
 
 
 def why_text(factors: list) -> str:

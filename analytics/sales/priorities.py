@@ -3,11 +3,15 @@
 Conventions (scope, as-of, currency, dropped deals, blank groups) are those written at the top of
 ``analytics.sales.scope``. Three parts, all estimated from closed deals (won or lost, dropped ones included):
 
-* **Win drivers** (``win_drivers``): win rate and average won amount by every categorical attribute
-  (owner, pipeline, each extra column of the export such as source or segment, deal-size quartile,
-  cycle-length quartile, number of close-date pushes when there are several snapshots), each value with
-  its closed count and a 95 % Wilson interval. Values with fewer closed deals than the setting
-  ``min_closed_for_driver`` are marked "not enough data" instead of being ranked.
+* **Win drivers** (``win_drivers``): win rate and average won amount by every attribute known while a deal
+  is open (owner, pipeline, each extra column of the export such as source or segment, number of close-date
+  pushes when there are several snapshots), each value with its closed count and a 95 % Wilson interval.
+  Deal size and cycle length are never drivers: they leak the outcome (a lost deal's amount is often set to
+  0 when it is lost; a cycle is only known once the deal is closed). Each attribute keeps its ``TOP_VALUES``
+  most frequent values. A blank owner is the value '(blank)' (an unassigned deal); a blank extra column
+  says only that nobody filled it in (often filled as the deal advances, itself a leak) and is no value.
+  Values with fewer closed deals than the setting ``min_closed_for_driver`` are marked "not enough data"
+  instead of being ranked.
 * **Deal score** (``ScoreModel``): the win rate of the closed deals that reached the same open stage of
   the same pipeline (smoothed toward the stage's configured probability), times one odds factor per
   driver attribute: the rate of the closed deals at that stage with the deal's value, shrunk toward the
@@ -53,8 +57,11 @@ TOP_FACTORS = 3  # factors shown per deal...
 SHOWN_FACTOR = math.log(1.05)  # ...when they change its odds by 5 % or more
 RATE_BOUNDS = (0.01, 0.99)
 
-OWNER, PIPELINE, DEAL_SIZE, CYCLE, PUSHES = "owner", "pipeline", "deal size", "cycle length", "pushes"
-BUILT_IN = (OWNER, PIPELINE, DEAL_SIZE, CYCLE, PUSHES)
+OWNER, PIPELINE, PUSHES = "owner", "pipeline", "pushes"
+# Names an extra column of the export may carry that are never attributes: the built-in ones, and what leaks the
+# outcome (the amount of a lost deal is often 0; a cycle length exists only once a deal is closed).
+BUILT_IN = (OWNER, PIPELINE, PUSHES, "deal size", "cycle length")
+TOP_VALUES = 6  # the win drivers show the most frequent values of each attribute (a long tail is noise)
 _ATTR = "attr:"
 
 # Flags in order of urgency: the first one a deal has chooses its next action (a code; ui words it).
@@ -182,56 +189,13 @@ def _open_stages(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 # --- categories: the value of each attribute for each deal -------------------------------------------
 
-def _quartile_edges(values: pd.Series) -> tuple[float, ...]:
-    """The distinct quartile cut points of the known values (empty when there are none)."""
-    known = values.dropna().astype(float)
-    if known.empty:
-        return ()
-    return tuple(sorted(set(np.quantile(known, [0.25, 0.5, 0.75]).tolist())))
-
-
-def _short(value: float) -> str:
-    for size, suffix in ((1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
-def band_labels(edges: tuple[float, ...], unit: str = "") -> list[str]:
-    """Labels of the bands cut at ``edges``: 'Q1 < 5k', 'Q2 5k–12k', …, 'Q4 ≥ 40k'."""
-    if not edges:
-        return ["Q1"]
-    text = [_short(e) + unit for e in edges]
-    labels = [f"Q1 < {text[0]}"]
-    labels += [f"Q{i + 2} {text[i]}–{text[i + 1]}" for i in range(len(edges) - 1)]
-    return labels + [f"Q{len(edges) + 1} ≥ {text[-1]}"]
-
-
-def _banded(values: pd.Series, edges: tuple[float, ...], unit: str, blank: str | None) -> pd.Series:
-    labels = band_labels(edges, unit)
-    index = np.searchsorted(np.asarray(edges, float), values.astype(float).to_numpy(), side="right")
-    out = pd.Series([labels[i] for i in index], index=values.index, dtype=object)
-    return out.where(values.notna(), blank)
-
-
-@dataclass(frozen=True)
-class Bands:
-    """Quartile cut points (from the deals a model or a table is built on): deal value and cycle days."""
-    size: tuple[float, ...]
-    cycle: tuple[float, ...]
-
-    @classmethod
-    def of(cls, closed: pd.DataFrame) -> Bands:
-        return cls(_quartile_edges(closed["value"]), _quartile_edges(closed["cycle_days"]))
-
-
-def categories(deals: pd.DataFrame, bands: Bands, with_pushes: bool) -> pd.DataFrame:
-    """One column per attribute (owner, pipeline, each extra attribute, deal size, cycle length, pushes),
+def categories(deals: pd.DataFrame, with_pushes: bool) -> pd.DataFrame:
+    """One column per attribute known while a deal is open (owner, pipeline, each extra attribute, pushes),
     the deal's value of it; None = not known for that deal (it takes no part in that attribute).
 
-    A blank owner or extra attribute is the value '(blank)'; a blank amount is the deal-size value
-    '(blank)'; cycle length is known for closed deals only; pushes ('0', '1', '2+') only for deals seen
-    open in two snapshots or more, and only when ``with_pushes``.
+    A blank owner is the value '(blank)' (nobody owns the deal: that means something); a blank extra attribute
+    is None (the field was not filled in). Pushes ('0', '1', '2+') only for deals seen open in two snapshots
+    or more, and only when ``with_pushes``. Deal size and cycle length are not attributes (module docstring).
     """
     out = pd.DataFrame(index=deals.index)
     out[OWNER] = deals["owner"].fillna(BLANK_GROUP)
@@ -239,9 +203,7 @@ def categories(deals: pd.DataFrame, bands: Bands, with_pushes: bool) -> pd.DataF
     for column in [c for c in deals.columns if c.startswith(_ATTR)]:
         name = column[len(_ATTR):]
         if name not in BUILT_IN:
-            out[name] = deals[column].fillna(BLANK_GROUP)
-    out[DEAL_SIZE] = _banded(deals["value"], bands.size, "", BLANK_GROUP)
-    out[CYCLE] = _banded(deals["cycle_days"], bands.cycle, "", None)
+            out[name] = deals[column].where(deals[column].notna(), None)
     if with_pushes:
         pushes = deals["pushes"]
         out[PUSHES] = pushes.map(lambda n: None if pd.isna(n) else "2+" if n >= 2 else str(int(n)))
@@ -260,7 +222,7 @@ DRIVER_COLUMNS = ["attribute", "value", "closed", "won", "lost", "win_rate", "ci
 
 def driver_table(closed: pd.DataFrame, cats: pd.DataFrame, min_closed: int) -> pd.DataFrame:
     """Win rate by attribute value over closed deals (see ``win_drivers``); ``cats`` = their categories."""
-    if closed.empty:
+    if closed.empty or cats.empty:
         return pd.DataFrame(columns=DRIVER_COLUMNS)
     won = (closed["status"] == "won").to_numpy()
     overall = won.mean()
@@ -272,8 +234,11 @@ def driver_table(closed: pd.DataFrame, cats: pd.DataFrame, min_closed: int) -> p
             continue
         grouped = part.groupby("value").agg(closed=("won", "size"), won=("won", "sum"),
                                             avg_won_amount=("won_value", "mean")).reset_index()
+        grouped = grouped.sort_values(["closed", "value"], ascending=[False, True]).head(TOP_VALUES)
         grouped.insert(0, "attribute", attribute)
         frames.append(grouped)
+    if not frames:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
     table = pd.concat(frames, ignore_index=True)
     table["won"] = table["won"].astype(int)
     table["lost"] = table["closed"] - table["won"]
@@ -297,10 +262,11 @@ def win_drivers(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
     """What the deals we win have in common: win rate by every categorical attribute's value.
 
     Grain: one row per (attribute, value). Deals: closed (won or lost) deals of the filter with close_on
-    in [date_from, date_to] (no range: all, blank close_on included). Attributes: owner, pipeline, each
-    extra attribute of the exports (source, segment, deal type…), deal size (quartiles of the closed deals'
-    value; '(blank)' = no amount), cycle length (quartiles of close_on - created_on), pushes (0 / 1 / 2+
-    close-date pushes seen across snapshots; only with two snapshots or more, only deals seen open twice).
+    in [date_from, date_to] (no range: all, blank close_on included). Attributes, only those known while a
+    deal is open: owner ('(blank)' = unassigned), pipeline, each extra attribute of the exports (source,
+    segment, deal type…; a blank is no value), pushes (0 / 1 / 2+ close-date pushes seen across snapshots;
+    only with two snapshots or more, only deals seen open twice). Never deal size nor cycle length (they
+    leak the outcome). Per attribute, its ``TOP_VALUES`` values with the most closed deals.
     closed, won, lost = counts; win_rate = won / closed; ci_low..ci_high = 95 % Wilson interval;
     avg_won_amount = mean value of the won ones; difference = win_rate - overall_win_rate (all the closed
     deals). enough_data = closed >= min_closed (setting ``min_closed_for_driver``): those rows come first,
@@ -317,7 +283,7 @@ def win_drivers(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
         if date_to is not None:
             keep &= closed["close_on"] <= date_to
         closed = closed[keep]
-    cats = categories(closed, Bands.of(closed), _has_pushes(deals))
+    cats = categories(closed, _has_pushes(deals))
     return driver_table(closed, cats, min_closed)
 
 
@@ -334,7 +300,6 @@ class ScoreModel:
     stage_rates: pd.DataFrame
     factors: pd.DataFrame
     drivers: tuple[str, ...]
-    bands: Bands
     with_pushes: bool
     strengths: dict[str, float] = field(default_factory=dict)
 
@@ -379,20 +344,19 @@ def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, us
               with_pushes: bool = False) -> ScoreModel:
     """Learn the score from closed deals (``deal_frame`` rows, status won or lost).
 
-    Candidates: every attribute of ``categories`` but pipeline (already in the stage rate) and cycle
-    length (unknown while a deal is open); values with fewer than ``min_closed`` closed deals get no
+    Candidates: every attribute of ``categories`` (known while a deal is open) but pipeline (already in the
+    stage rate); values with fewer than ``min_closed`` closed deals get no
     factor. Strength of an attribute = the mean |log factor| over the training (deal, stage) rows; the
     ``MAX_DRIVERS`` strongest above ``MIN_DRIVER_STRENGTH`` are kept.
     """
-    bands = Bands.of(closed)
-    cats = categories(closed, bands, with_pushes)
+    cats = categories(closed, with_pushes)
     rows = _stage_rows(closed, stages)
     rates = _stage_rates(rows, stages)
     empty = pd.DataFrame(columns=["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"])
     if not use_drivers or rows.empty:
-        return ScoreModel(rates, empty, (), bands, with_pushes)
+        return ScoreModel(rates, empty, (), with_pushes)
     tables, strengths = {}, {}
-    for attribute in [c for c in cats.columns if c not in (PIPELINE, CYCLE)]:
+    for attribute in [c for c in cats.columns if c != PIPELINE]:
         counts = cats[attribute].value_counts()
         eligible = set(counts[counts >= min_closed].index)
         if len(eligible) < 1 or cats[attribute].nunique() < 2:
@@ -406,7 +370,7 @@ def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, us
     chosen = sorted((a for a, s in strengths.items() if s > MIN_DRIVER_STRENGTH), key=lambda a: -strengths[a])
     chosen = tuple(chosen[:MAX_DRIVERS])
     factors = pd.concat([tables[a] for a in chosen], ignore_index=True) if chosen else empty
-    return ScoreModel(rates, factors, chosen, bands, with_pushes, strengths)
+    return ScoreModel(rates, factors, chosen, with_pushes, strengths)
 
 
 def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = None) -> pd.DataFrame:
@@ -423,7 +387,7 @@ def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = N
     log_odds = np.log(_odds(stage_rate.to_numpy(float)))
     explained: list[list[dict]] = [[] for _ in range(len(deals))]
     if model.drivers:
-        cats = categories(deals, model.bands, model.with_pushes)
+        cats = categories(deals, model.with_pushes)
         factors = model.factors.assign(position=model.factors["position"].astype(float))
         for attribute in model.drivers:
             table = factors.loc[factors["attribute"] == attribute, ["pipeline", "position", "value", "factor"]]

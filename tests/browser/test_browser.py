@@ -51,13 +51,16 @@ def test_every_page_renders_its_charts(shared_server, page):
             if not request.url.startswith((shared_server.url, "data:", "blob:", "about:")) else None)
     page.goto(shared_server.url)
     wait_ready(page)
-    for name, path in PAGES.items():
-        page.goto(f"{shared_server.url}/{path}")
-        wait_ready(page)
-        assert_no_error(page)
-        if name not in ("import", "settings"):
-            page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
-        screenshot(page, f"page_{name}")
+    for lang, suffix in (("en", ""), ("fr", "_fr")):  # the French pass: a new session per page, ?lang=fr
+        for name, path in PAGES.items():
+            page.goto(f"{shared_server.url}/{path}" + ("?lang=fr" if lang == "fr" else ""))
+            wait_ready(page)
+            assert_no_error(page)
+            if name not in ("import", "settings"):
+                page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+            if lang == "fr":
+                assert "Paramètres" in page.locator('[data-testid="stSidebarNav"]').inner_text()
+            screenshot(page, f"page_{name}{suffix}")
     assert outside == []
 
 

@@ -1,4 +1,4 @@
-"""The look every chart shares: the palette and the layout (title, height, margins, fonts)."""
+"""The look every chart shares: the palette and the layout (title, height, margins, fonts), and the empty chart."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -6,11 +6,39 @@ import plotly.graph_objects as go
 from ui import fmt
 
 PALETTE = ["#2E5BFF", "#14B8A6", "#F59E0B", "#EF4444", "#8B5CF6", "#64748B", "#EC4899", "#84CC16"]
+# Lines that must be told apart at a glance (several series on one axis): hues far from each other.
+DISTINCT = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#17BECF"]
 
 
 def layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    """The shared look: title, height, margins, white plot, legend below, number separators of the language."""
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10),
-                      plot_bgcolor="white", legend=dict(orientation="h", y=-0.15),
+    """The shared look: title, height, margins, white plot, number separators of the language, and a legend that
+    never covers the axis labels nor the title: up to three entries on one row above the plot on the right, more
+    in a column right of the plot. Call it once the traces are added."""
+    entries = sum(1 for trace in fig.data if trace.showlegend is not False)
+    legend = (dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0) if entries <= 3 else
+              dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=70, b=10),
+                      plot_bgcolor="white", legend=legend,
                       separators=",\u202f" if fmt.language() == "fr" else ".,")
     return fig
+
+
+def empty(title: str, message: str, height: int = 260) -> go.Figure:
+    """A chart with nothing to draw: no axes, its title and one sentence saying why."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=14, color="#555"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(meta={"empty": True})
+    return layout(fig, title, height=height)
+
+
+def is_empty(frame) -> bool:
+    """True when a builder's data has no row to draw (None or an empty DataFrame)."""
+    return frame is None or len(frame) == 0
+
+
+def text_colour(share: float) -> str:
+    """Label colour readable on a cell of a light-to-dark scale: white on the darker half, dark on the lighter."""
+    return "white" if share > 0.5 else "#1F2937"

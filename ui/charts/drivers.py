@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from analytics.people import drivers
 from analytics.people.question_trends import ChanceNote
 from ui import fmt
-from ui.charts.base import layout
+from ui.charts.base import empty, is_empty, layout
 from ui.charts.people import BLUE, GREY, RED, hidden_label, wrap
 from ui.i18n import t
 
@@ -49,7 +49,9 @@ def impact_score(rows: pd.DataFrame, title: str) -> go.Figure:
     """Impact (Spearman rho with its 95 % interval, y) against score (favourable %, x), one point per shown
     question; focus areas in red, non-significant ones faded, the medians of both axes dashed (focus areas sit
     left of the score median and above the impact median)."""
-    shown = rows[rows["rho"].notna()]
+    shown = rows[rows["rho"].notna()] if not is_empty(rows) else rows
+    if is_empty(shown):
+        return empty(title, t("No question has enough answers beside an eNPS answer: nothing to draw."))
     focus = shown["focus"].fillna(False).astype(bool).tolist()
     x = [float(v) * 100 for v in shown["favourable"]]
     y = [float(v) for v in shown["rho"]]

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import fmt
-from ui.charts.base import PALETTE, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout
 from ui.i18n import t
 
 SCENARIO_COLOR = "#F97316"
@@ -28,6 +28,8 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
     ``frame``: period, won_amount, baseline_expected, baseline_projection, p10, p90, baseline_forecast,
     forecast_with_new, p10_with_new, p90_with_new (null without history), scenario_total (and baseline_total) as
     built by the Forecast page."""
+    if is_empty(frame):
+        return empty(t("Forecast by period"), t("No period to forecast: no open deal and nothing won in the periods."))
     x = frame["period"]
     bars = [("won_amount", t("Won"), PALETTE[1], ""), ("baseline_expected", t("Expected from open deals"),
                                                        PALETTE[0], "")]
@@ -50,8 +52,10 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
                                   uid=f"compared-{i}"))
     fig.update_layout(barmode="stack", yaxis_title=currency or "", hovermode="closest",
                       xaxis=dict(type="category"))
-    fig = layout(fig, t("Forecast by period"), height=440)
-    fig.update_layout(legend=dict(traceorder="normal"))
+    fig = layout(fig, t("Forecast by period"), height=500)
+    # five long entries beside a narrow chart: rows between the title and the plot, so the bars keep their width
+    fig.update_layout(legend=dict(traceorder="normal", orientation="h", yanchor="bottom", y=1.02, xanchor="left",
+                                  x=0), margin=dict(t=150), title=dict(y=0.98, yanchor="top"))
     return fig
 
 
@@ -78,6 +82,8 @@ def _total_line(x, totals, name: str, color: str, dash: str, currency: str | Non
 
 def coverage_gauge(coverage: float | None, title: str) -> go.Figure:
     """Pipeline coverage of the remaining quota (open amount / (quota - won)), red below 1x, green from 3x."""
+    if coverage is None:
+        return empty(title, t("No quota left to cover in this period: no coverage to show."))
     top = max(4.0, (coverage or 0) * 1.1)
     fig = go.Figure(go.Indicator(
         mode="gauge+number", value=coverage if coverage is not None else 0,
@@ -92,6 +98,9 @@ def coverage_gauge(coverage: float | None, title: str) -> go.Figure:
 
 def accuracy_chart(detail: pd.DataFrame, currency: str | None) -> go.Figure:
     """Per closed month: what was won (bars) and what each past snapshot forecast for it (points)."""
+    if is_empty(detail):
+        return empty(t("Forecast accuracy: forecasts of past snapshots against what was won"),
+                     t("No closed month has a forecast from an earlier snapshot yet: nothing to compare."))
     actual = detail.drop_duplicates("period").sort_values("period")
     fig = go.Figure(go.Bar(x=actual["period"], y=actual["actual"], name=t("Won (actual)"), marker_color=PALETTE[1],
                            text=_money_texts(actual["actual"], currency), textposition="none",

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from analytics.sales.movement import BUCKETS, Movement
 from analytics.sales.movement_reasons import REASONS
 from ui import fmt
-from ui.charts.base import PALETTE, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout
 from ui.i18n import t
 
 BUCKET_LABELS = {"won": "Won", "lost": "Lost", "new": "New", "dropped": "Dropped", "advanced": "Advanced",
@@ -84,15 +84,19 @@ def _axis_range(levels: list[float]) -> list[float]:
 
 def trend_chart(per_stage: pd.DataFrame, measure: str, currency: str | None) -> go.Figure:
     """Stacked area of one measure (open, weighted or new pipeline) per stage over the snapshot dates."""
-    data = per_stage.dropna(subset=[measure])
+    title = t("{measure} by stage at each snapshot", measure=t(MEASURE_LABELS[measure]))
+    data = per_stage.dropna(subset=[measure]) if not is_empty(per_stage) else per_stage
+    if is_empty(data):
+        return empty(title, t("Fewer than two snapshots: no trend to draw yet."))
     several = data["pipeline"].nunique() > 1
     fig = go.Figure()
     order = data.sort_values(["pipeline", "position"])[["pipeline", "stage"]].drop_duplicates()
     dates = sorted(data["snapshot_on"].unique())
+    shown_dates = [fmt.date(pd.Timestamp(d).date()) for d in dates]  # in the language: 27/11/2026, Nov 27, 2026
     for i, (pipeline, stage) in enumerate(order.itertuples(index=False)):
         rows = data[(data["pipeline"] == pipeline) & (data["stage"] == stage)].set_index("snapshot_on")
         values = rows[measure].reindex(dates).fillna(0.0)
-        labels = [str(d) for d in dates]
+        labels = shown_dates
         name = f"{stage} ({pipeline})" if several else stage
         fig.add_trace(go.Scatter(
             x=labels, y=values, name=name, stackgroup="stages", mode="lines",
@@ -100,12 +104,14 @@ def trend_chart(per_stage: pd.DataFrame, measure: str, currency: str | None) -> 
             text=[fmt.money(v, currency) for v in values],
             hovertemplate=f"{name}: %{{text}}<extra></extra>"))
     fig.update_layout(hovermode="x unified", xaxis=dict(type="category", categoryorder="array",
-                                                        categoryarray=[str(d) for d in dates]))
-    return layout(fig, t("{measure} by stage at each snapshot", measure=t(MEASURE_LABELS[measure])), height=420)
+                                                        categoryarray=shown_dates))
+    return layout(fig, title, height=420)
 
 
 def push_rate_chart(owners: pd.DataFrame) -> go.Figure:
     """Share of each owner's open deals whose close date was pushed at least once (bars, most pushed on top)."""
+    if is_empty(owners):
+        return empty(t("Close dates pushed, by owner"), t("No open deal in this selection: nothing to draw."))
     data = owners.sort_values("push_rate")
     labels = [t("{pushed} of {total} deals · {pushes} pushes", pushed=fmt.number(p), total=fmt.number(n),
                 pushes=fmt.number(k))
@@ -121,6 +127,8 @@ def push_rate_chart(owners: pd.DataFrame) -> go.Figure:
 def reasons_chart(table: pd.DataFrame, currency: str | None) -> go.Figure:
     """Deals per movement reason (``Movement.reasons()``): one horizontal bar per reason, in REASONS order from the
     top (bar i is reason i of ``table``), labelled with its deals and the sum of their amount change."""
+    if is_empty(table):
+        return empty(t("Why deals moved"), t("No deal moved between these snapshots: nothing to draw."))
     labels = [reason_label(r) for r in table["reason"]]
     text = [t("{n} deals", n=fmt.number(n)) + " · " + _signed_money(v, currency)
             for n, v in zip(table["deals"], table["amount_change"], strict=True)]

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from analytics.people import privacy, survey
 from ui import fmt
+from ui.charts.base import DISTINCT, empty, is_empty
 from ui.i18n import language, t
 
 GREEN, GREY, RED, BLUE = "#2e9e5b", "#b8bec6", "#d6453d", "#3b6fb6"
@@ -89,6 +90,8 @@ def _visible(frame: pd.DataFrame) -> pd.Series:
 
 def enps_trend(waves: pd.DataFrame, k: int, margin_column: str = "margin_of_error") -> go.Figure:
     """eNPS per wave (line) inside its 95 % margin of error (band from enps - moe to enps + moe, kept in ±100)."""
+    if is_empty(waves):
+        return empty(t("eNPS per wave"), t("No eNPS answer yet: nothing to draw."))
     shown = _visible(waves)
     x = list(waves["wave"])
     enps = [float(e) if s else None for e, s in zip(waves["enps"], shown, strict=True)]
@@ -126,6 +129,8 @@ def _mix_name(key: str) -> str:
 
 def enps_mix(waves: pd.DataFrame, k: int) -> go.Figure:
     """Promoters, passives and detractors as stacked percentages of the responses, one bar per wave."""
+    if is_empty(waves):
+        return empty(t("Promoters, passives and detractors"), t("No eNPS answer yet: nothing to draw."))
     fig = go.Figure()
     for column, colour in _MIX:
         values = _percent(waves[column])
@@ -143,6 +148,8 @@ def enps_mix(waves: pd.DataFrame, k: int) -> go.Figure:
 
 def enps_by_group(groups: pd.DataFrame, k: int, title: str) -> go.Figure:
     """Horizontal eNPS bars per group with their margin of error; suppressed groups: a label, no bar."""
+    if is_empty(groups):
+        return empty(title, t("No group to compare in this selection: nothing to draw."))
     shown = _visible(groups)
     labels = [group_label(g) for g in groups["group"]]
     enps = [float(e) if s else None for e, s in zip(groups["enps"], shown, strict=True)]
@@ -151,22 +158,31 @@ def enps_by_group(groups: pd.DataFrame, k: int, title: str) -> go.Figure:
         x=enps, y=labels, orientation="h", name="eNPS",
         marker_color=[GREEN if (e or 0) >= 0 else RED for e in enps],
         error_x={"type": "data", "array": moe, "color": "#555", "thickness": 1},
-        text=[None if e is None else fmt.signed(e) for e in enps], textposition="auto",
         customdata=[None if e is None else f"{fmt.signed(e)} ± {fmt.number(m)} · {t('{n} responses', n=fmt.number(n))}"
                     for e, m, n in zip(enps, moe, groups["responses"], strict=True)],
         hovertemplate="%{y}<br>eNPS %{customdata}<extra></extra>"))
+    # The value sits beyond the outer end of its error bar (right of a positive bar, left of a negative one), so
+    # neither the bar's edge nor the whisker runs through it (the minus of "−16" stays visible).
+    for label, e, m in zip(labels, enps, moe, strict=True):
+        if e is not None:
+            end = e + (m or 0) if e >= 0 else e - (m or 0)
+            fig.add_annotation(x=max(-100.0, min(100.0, end)), y=label, text=fmt.signed(e),
+                               showarrow=False, xanchor="left" if e >= 0 else "right", xshift=6 if e >= 0 else -6,
+                               font={"color": "#222"})
     for label, reason, hidden in zip(labels, groups["reason"], ~shown, strict=True):
         if hidden:
             fig.add_annotation(x=0, y=label, text=hidden_label(reason, k), showarrow=False, xanchor="left",
                                font={"color": "#666"})
     _layout(fig, title, "eNPS", "", showlegend=False, height=max(260, 48 * len(labels) + 120))
     fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_xaxes(range=[-100, 100], zeroline=True, zerolinecolor="#999")
+    fig.update_xaxes(range=[-115, 115], zeroline=True, zerolinecolor="#999", tickvals=[-100, -50, 0, 50, 100])
     return fig
 
 
 def top_terms(terms: pd.DataFrame) -> go.Figure:
     """The most frequent words and phrases of the comments, most frequent on top."""
+    if is_empty(terms):
+        return empty(t("Most frequent words in the comments"), t("No comment in this selection: nothing to draw."))
     fig = go.Figure(go.Bar(x=list(terms["count"]), y=list(terms["term"]), orientation="h", marker_color=BLUE,
                            hovertemplate="%{y}: %{x}<extra></extra>"))
     _layout(fig, t("Most frequent words in the comments"), t("Comments mentioning it"), "", showlegend=False,
@@ -186,6 +202,8 @@ def _side_name(side: str) -> str:
 
 def question_bars(results: pd.DataFrame, k: int) -> go.Figure:
     """One stacked horizontal bar per question: unfavourable, neutral, favourable shares (%)."""
+    if is_empty(results):
+        return empty(t("Answers per question"), t("No pulse answer here: nothing to draw."))
     labels = [wrap(q) for q in results["question"]]
     fig = go.Figure()
     for side, colour in _SIDES:
@@ -205,23 +223,50 @@ def question_bars(results: pd.DataFrame, k: int) -> go.Figure:
 
 
 def favourable_trend(results: pd.DataFrame) -> go.Figure:
-    """Favourable share (%) of each question across waves; suppressed waves leave a gap."""
+    """Favourable share (%) of each question across waves; suppressed waves leave a gap.
+
+    The axis is zoomed to the values shown (5 points of padding, kept within 0–100), each question has its own
+    clearly different colour and its name written at the end of its line (labels pushed apart so none overlap)."""
+    if is_empty(results):
+        return empty(t("Favourable answers per wave"), t("No pulse answer here: nothing to draw."))
     fig = go.Figure()
-    for question, rows in results.groupby("question", sort=False):
+    ends = []
+    shown_values = []
+    for i, (question, rows) in enumerate(results.groupby("question", sort=False)):
+        colour = DISTINCT[i % len(DISTINCT)]
         values = [None if s else v for v, s in zip(_percent(rows["favourable"]), rows["suppressed"], strict=True)]
         fig.add_scatter(x=list(rows["wave"]), y=values, mode="lines+markers", name=wrap(question, 38),
+                        line={"color": colour, "width": 2.5}, marker={"color": colour, "size": 7},
                         customdata=[f"{wrap(question, 60)}<br>{wave} · {fmt.pct(v / 100)}" if v is not None else None
                                     for wave, v in zip(rows["wave"], values, strict=True)],
                         hovertemplate="%{customdata}<extra></extra>")
-    _layout(fig, t("Favourable answers per wave"), t("Wave"), t("Favourable (%)"))
-    fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.02})
+        last = [(w, v) for w, v in zip(rows["wave"], values, strict=True) if v is not None]
+        shown_values += [v for v in values if v is not None]
+        if last:
+            ends.append((last[-1][1], last[-1][0], question, colour))
+    _layout(fig, t("Favourable answers per wave"), t("Wave"), t("Favourable (%)"), showlegend=False)
+    low, high = (min(shown_values), max(shown_values)) if shown_values else (0.0, 100.0)
+    low, high = max(0.0, low - 5), min(100.0, high + 5)
+    gap = (high - low) * 0.07  # the smallest distance between two end labels, in points of the axis
+    placed: list[float] = []
+    for value, wave, question, colour in sorted(ends):
+        y = max(value, placed[-1] + gap) if placed else value
+        placed.append(y)
+        fig.add_annotation(x=wave, y=y, text=textwrap.shorten(str(question), 34, placeholder="…"), showarrow=False,
+                           xanchor="left", xshift=10, font={"color": colour, "size": 12})
+    if placed:
+        high = max(high, placed[-1] + gap / 2)
+    fig.update_layout(margin={"l": 10, "r": 250, "t": 60, "b": 10})
     fig.update_xaxes(type="category")
-    fig.update_yaxes(range=[0, 100])
+    fig.update_yaxes(range=[low, high])
     return fig
 
 
 def question_heatmap(heat: pd.DataFrame, k: int, dimension_label: str) -> go.Figure:
     """Favourable share (%) per question × group; suppressed cells stay blank with a 'fewer than k' hover."""
+    if is_empty(heat):
+        return empty(t("Favourable answers by {dimension}", dimension=dimension_label.lower()),
+                     t("No pulse answer here: nothing to draw."))
     questions = list(dict.fromkeys(heat["question"]))
     groups = list(dict.fromkeys(heat["group"]))
     cells = {(r.question, r.group): r for r in heat.itertuples(index=False)}
@@ -259,6 +304,8 @@ def question_heatmap(heat: pd.DataFrame, k: int, dimension_label: str) -> go.Fig
 
 def interval_by_manager(managers: pd.DataFrame, cadence_days: int) -> go.Figure:
     """Median days between 1:1s per manager, with the cadence as a reference line."""
+    if is_empty(managers):
+        return empty(t("Median interval between 1:1s"), t("No manager with two 1:1s yet: nothing to draw."))
     medians = [None if pd.isna(v) else float(v) for v in managers["median_interval_days"]]
     fig = go.Figure(go.Bar(
         x=list(managers["manager"]), y=medians,
@@ -275,11 +322,14 @@ def interval_by_manager(managers: pd.DataFrame, cadence_days: int) -> go.Figure:
 
 def meetings_per_month(monthly: pd.DataFrame) -> go.Figure:
     """1:1 meetings per month, stacked by manager."""
+    if is_empty(monthly):
+        return empty(t("1:1 meetings per month"), t("No 1:1 meeting in this selection: nothing to draw."))
     fig = go.Figure()
     months = sorted(monthly["month"].unique())
     for i, (manager, rows) in enumerate(monthly.groupby("manager", sort=True)):
         counts = rows.set_index("month")["meetings"].reindex(months)
-        fig.add_bar(x=months, y=[None if pd.isna(c) else int(c) for c in counts], name=str(manager),
+        fig.add_bar(x=[fmt.month(m) for m in months], y=[None if pd.isna(c) else int(c) for c in counts],
+                    name=str(manager),
                     marker_color=MANAGER_COLOURS[i % len(MANAGER_COLOURS)],
                     hovertemplate="%{fullData.name} · %{x}: %{y}<extra></extra>")
     _layout(fig, t("1:1 meetings per month"), t("Month"), t("Meetings"), barmode="stack")

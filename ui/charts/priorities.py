@@ -5,8 +5,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import fmt
-from ui.charts.base import PALETTE, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout
 from ui.i18n import t
+from ui.reasons import value_label
 
 
 def drivers_chart(drivers: pd.DataFrame, labels: dict[str, str], currency: str | None) -> go.Figure:
@@ -14,12 +15,14 @@ def drivers_chart(drivers: pd.DataFrame, labels: dict[str, str], currency: str |
     whiskers, counts and average won amount in the hover, and the overall win rate as a dashed line.
 
     ``drivers`` = ``analytics.priorities.win_drivers`` rows; ``labels`` = attribute -> display name.
-    Attributes are ordered by their value farthest from the overall rate; values by win rate.
+    Attributes are ordered by their value farthest from the overall rate; values by win rate. A bar reads
+    "value (attribute)": the plain word first ("Referrals (Original Source Type)").
     """
-    shown = drivers[drivers["enough_data"]].copy()
+    shown = drivers[drivers["enough_data"]].copy() if not is_empty(drivers) else drivers
+    if is_empty(shown):
+        return empty(t("Win rate by attribute"),
+                     t("Too few closed deals per value of any attribute: no win rate to compare yet."))
     fig = go.Figure()
-    if shown.empty:
-        return layout(fig, t("Win rate by attribute"))
     overall = float(drivers["overall_win_rate"].iloc[0])
     reach = shown.groupby("attribute")["difference"].apply(lambda d: d.abs().max())
     order = list(reach.sort_values(ascending=False).index)
@@ -32,7 +35,8 @@ def drivers_chart(drivers: pd.DataFrame, labels: dict[str, str], currency: str |
                  for n, w, lo, hi, avg in zip(part["closed"], part["won"], part["ci_low"], part["ci_high"],
                                               part["avg_won_amount"], strict=True)]
         fig.add_trace(go.Bar(
-            y=[f"{name} · {value}" for value in part["value"]], x=part["win_rate"], orientation="h", name=name,
+            y=[f"{value_label(value, attribute)} ({name})" for value in part["value"]], x=part["win_rate"],
+            orientation="h", name=name,
             marker_color=PALETTE[i % len(PALETTE)], text=hover,
             error_x=dict(type="data", symmetric=False, array=(part["ci_high"] - part["win_rate"]).tolist(),
                          arrayminus=(part["win_rate"] - part["ci_low"]).tolist(), color="#334155", thickness=1),
@@ -51,7 +55,9 @@ def reliability_chart(reliability: pd.DataFrame) -> go.Figure:
     ``reliability`` = ``Calibration.reliability`` rows (model 'drivers' | 'stage'). A perfectly calibrated
     score lies on the diagonal; marker size grows with the number of predictions in the decile.
     """
-    names = {"drivers": t("driver score"), "stage": t("stage-only score")}
+    if is_empty(reliability):
+        return empty(t("Reliability on held-back deals"), t("Too few closed deals to hold some back: nothing to draw."))
+    names = {"drivers": t("score with win drivers"), "stage": t("stage win rate only")}
     fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=t("perfect calibration"),
                                line=dict(dash="dot", color=PALETTE[5]), hoverinfo="skip"))
     for i, model in enumerate(("drivers", "stage")):

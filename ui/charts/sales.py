@@ -6,12 +6,15 @@ import plotly.graph_objects as go
 
 from analytics.sales.loss_reasons import NO_REASON
 from ui import fmt
-from ui.charts.base import PALETTE, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout, text_colour
 from ui.i18n import t
 
 
 def funnel_chart(funnel: pd.DataFrame, by_value: bool, currency: str | None) -> go.Figure:
     """Funnel of deals reaching each stage (count or value), labelled with conversion to the next step."""
+    title = t("Funnel by value") if by_value else t("Funnel by number of deals")
+    if is_empty(funnel) or not (funnel["reached_amount"] if by_value else funnel["reached"]).fillna(0).any():
+        return empty(title, t("No deal reached any stage in this period: nothing to draw."))
     values = funnel["reached_amount"] if by_value else funnel["reached"]
     labels = [
         f"{fmt.money(v, currency) if by_value else fmt.number(v)}"
@@ -20,7 +23,7 @@ def funnel_chart(funnel: pd.DataFrame, by_value: bool, currency: str | None) -> 
     fig = go.Figure(go.Funnel(y=[t(s) if s == "Won" else s for s in funnel["stage"]], x=values, text=labels,
                               textinfo="text", marker=dict(color=PALETTE[0]),
                               hovertemplate="%{y}: %{text}<extra></extra>"))
-    return layout(fig, t("Funnel by value") if by_value else t("Funnel by number of deals"))
+    return layout(fig, title)
 
 
 def stage_days_chart(boxes: pd.DataFrame, stage_order: list[str]) -> go.Figure:
@@ -28,6 +31,8 @@ def stage_days_chart(boxes: pd.DataFrame, stage_order: list[str]) -> go.Figure:
 
     ``boxes``: one row per stage with q1, median, q3, lower_fence, upper_fence (velocity.days_in_stage_summary),
     so the chart carries five numbers per stage, not every stay."""
+    if is_empty(boxes):
+        return empty(t("Days in stage"), t("No stage entry dates yet: nothing to draw."))
     fig = go.Figure()
     for i, stage in enumerate(stage_order):
         row = boxes[boxes["stage"] == stage]
@@ -41,20 +46,36 @@ def stage_days_chart(boxes: pd.DataFrame, stage_order: list[str]) -> go.Figure:
 
 
 def inventory_heatmap(inventory: pd.DataFrame, stage_order: list[str], currency: str | None) -> go.Figure:
-    """Open amount by stage (rows, pipeline order) and expected close month (columns)."""
-    grid = inventory.assign(close_month=inventory["close_month"].fillna(t("no date"))).pivot_table(
+    """Open amount by stage (rows, pipeline order) and expected close month (columns, named in the language).
+
+    Each cell is labelled with its amount, white on the darker cells and dark on the lighter ones."""
+    title = t("Open pipeline by stage and close month")
+    if is_empty(inventory):
+        return empty(title, t("No open deal in this selection: nothing to draw."))
+    no_date = t("no date")
+    grid = inventory.assign(close_month=inventory["close_month"].fillna(no_date)).pivot_table(
         index="stage", columns="close_month", values="amount", aggfunc="sum").reindex(
         [s for s in stage_order if s in set(inventory["stage"])])
+    months = [fmt.month(m) if m != no_date else m for m in grid.columns]
     text = grid.map(lambda v: "" if pd.isna(v) else fmt.money(v, currency))
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), text=text.to_numpy(),
-                               texttemplate="%{text}", colorscale="Blues", showscale=False,
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=months, y=list(grid.index), text=text.to_numpy(),
+                               colorscale="Blues", showscale=False, xgap=1, ygap=1,
                                hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>"))
-    fig.update_layout(xaxis_title=t("expected close month"), yaxis=dict(autorange="reversed"))
-    return layout(fig, t("Open pipeline by stage and close month"), height=420)
+    top = float(grid.max().max()) if grid.notna().any().any() else 0.0
+    for stage, row in grid.iterrows():
+        for month, value in zip(months, row, strict=True):
+            if pd.notna(value):
+                fig.add_annotation(x=month, y=stage, text=fmt.money(value, currency), showarrow=False,
+                                   font=dict(size=11, color=text_colour(value / top if top > 0 else 0)))
+    fig.update_layout(xaxis=dict(title=t("expected close month"), type="category", tickangle=0),
+                      yaxis=dict(type="category", autorange="reversed"))
+    return layout(fig, title, height=max(300, 46 * len(grid.index) + 140))
 
 
 def owner_bars(owners: pd.DataFrame, currency: str | None) -> go.Figure:
-    """Open pipeline and won amount per owner, side by side."""
+    """Open pipeline and won amount per owner, side by side (legend above the bars, never over the names)."""
+    if is_empty(owners):
+        return empty(t("Owners"), t("No deal owner in this selection: nothing to draw."))
     fig = go.Figure([
         go.Bar(x=owners["owner"], y=owners["open_amount"], name=t("open pipeline"), marker_color=PALETTE[0],
                text=[fmt.money(v, currency) for v in owners["open_amount"]], textposition="none"),
@@ -68,6 +89,8 @@ def owner_bars(owners: pd.DataFrame, currency: str | None) -> go.Figure:
 
 def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
     """Configured vs historical win probability per stage."""
+    if is_empty(calibration):
+        return empty(t("Stage probability: configured vs historical"), t("No closed deal yet: nothing to compare."))
     fig = go.Figure([
         go.Bar(x=calibration["stage"], y=calibration["configured_probability"], name=t("configured"),
                marker_color=PALETTE[5]),
@@ -86,6 +109,8 @@ def loss_reason_label(reason: object) -> str:
 def loss_reasons_chart(by_quarter: pd.DataFrame, currency: str | None) -> go.Figure:
     """Lost deals per quarter of their close date, one stacked bar segment per loss reason (``LossReasons.by_quarter``:
     quarter, reason, deals, value); the hover gives the lost value."""
+    if is_empty(by_quarter):
+        return empty(t("Lost deals by reason, per quarter"), t("No lost deal in this selection: nothing to draw."))
     fig = go.Figure()
     quarters = sorted(by_quarter["quarter"].unique())
     for i, reason in enumerate(dict.fromkeys(by_quarter.sort_values("deals", ascending=False)["reason"])):

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import fmt
-from ui.charts.base import PALETTE, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout
 from ui.i18n import t
 
 
@@ -13,7 +13,10 @@ def win_rate_vs_created(table: pd.DataFrame, currency: str | None) -> go.Figure:
     """One point per owner: pipeline created in the window (x) against win rate by count (y); owners marked
     ``few_closed_deals`` are hollow grey points (their rate rests on few deals). Owners without a win rate are
     left out of the chart (they stay in the table)."""
-    rated = table[table["win_rate"].notna()]
+    rated = table[table["win_rate"].notna()] if not is_empty(table) else table
+    if is_empty(rated):
+        return empty(t("Win rate against pipeline created, per owner"),
+                     t("No owner closed a deal in the window: no win rate to draw."))
     fig = go.Figure()
     for few, name, color, symbol in ((False, t("owners"), PALETTE[0], "circle"),
                                      (True, t("few closed deals"), PALETTE[5], "circle-open")):

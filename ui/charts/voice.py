@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.people import participation
-from ui.charts.base import PALETTE, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout
 from ui.i18n import t
 
 # Theme codes of analytics.people.themes, as the reader says them.
@@ -29,6 +29,8 @@ def flag_label(code: str | None) -> str:
 
 def theme_bars(counts: pd.DataFrame, wave_name=str) -> go.Figure:
     """Comments mentioning each theme, one bar group per wave (waves in the order given)."""
+    if is_empty(counts):
+        return empty(t("Comment themes per wave"), t("No comment in this selection: nothing to draw."))
     fig = go.Figure()
     themes = [theme_label(c) for c in dict.fromkeys(counts["theme"])]
     for i, (wave, rows) in enumerate(counts.groupby("wave", sort=False)):
@@ -43,7 +45,9 @@ def theme_bars(counts: pd.DataFrame, wave_name=str) -> go.Figure:
 
 def response_rates(groups: pd.DataFrame) -> go.Figure:
     """Response rate (%) per visible group, with the 60 % line under which a group is flagged."""
-    shown = groups[~groups["suppressed"] & groups["response_rate"].notna()]
+    shown = groups[~groups["suppressed"] & groups["response_rate"].notna()] if not is_empty(groups) else groups
+    if is_empty(shown):
+        return empty(t("Response rate by group"), t("No group with a headcount to compare: nothing to draw."))
     colours = ["#d6453d" if f else "#2e9e5b" for f in shown["flag"]]
     fig = go.Figure(go.Bar(x=list(shown["response_rate"].astype(float) * 100), y=list(shown["group"]),
                            orientation="h", marker_color=colours, hovertemplate="%{y}: %{x:.0f} %<extra></extra>"))

@@ -89,9 +89,23 @@ FR: dict[str, str] = {
 
 def _merge_catalogs() -> None:
     """The French catalog is split by area (one module each) so pages can grow independently."""
-    from ui.i18n import auth, calls, drivers, forecast, ingest, movement, people, priorities, sales, scorecards, voice
+    from ui.i18n import (
+        auth,
+        calls,
+        charts,
+        drivers,
+        forecast,
+        ingest,
+        movement,
+        people,
+        priorities,
+        sales,
+        scorecards,
+        voice,
+    )
 
-    for area in (sales, people, movement, priorities, forecast, auth, ingest, scorecards, drivers, voice, calls):
+    for area in (sales, people, movement, priorities, forecast, auth, ingest, scorecards, drivers, voice, calls,
+                 charts):
         FR.update(area.FR)
 
 

@@ -66,7 +66,12 @@ FR: dict[str, str] = {
     "Reset to baseline": "Revenir à la référence",
     "No period of the forecast falls in the chosen period.":
         "Aucune période de la prévision ne tombe dans la période choisie.",
-    "Baseline, periods shown": "Référence, périodes affichées",
+    "Won and from open deals, periods shown": "Gagné et des affaires ouvertes, périodes affichées",
+    "From deals not created yet, periods shown": "Des affaires pas encore créées, périodes affichées",
+    "A forecast, not pipeline: deals created after the latest snapshot and won in the periods shown. With them the "
+    "baseline's total is {total}.":
+        "Une prévision, pas du pipeline : les affaires créées après le dernier instantané et gagnées sur les "
+        "périodes affichées. Avec elles, le total de la référence est de {total}.",
     "Scenario, periods shown": "Scénario, périodes affichées",
     "The scenario's total minus the baseline's, over the periods on the chart.":
         "Le total du scénario moins celui de la référence, sur les périodes du graphique.",
@@ -201,15 +206,19 @@ FR: dict[str, str] = {
     "no deal won from {first} to {last} has both a created and a close date (no sales cycle).":
         "aucune affaire gagnée du {first} au {last} n'a à la fois une date de création et une date de clôture (pas "
         "de cycle de vente).",
-    "From deals not created yet (hatched) = a forecast, not pipeline: {n} new deals a month × win rate {rate} × "
-    "average won deal {avg} = {total} a month, from {start} on (one median sales cycle, {days} days, after the "
-    "latest snapshot). History: {first} to {last}. Its range counts the new wins as random (Poisson) and draws each "
-    "win's amount from the deals won in that history.":
-        "Des affaires pas encore créées (hachuré) = une prévision, pas du pipeline : {n} nouvelles affaires par mois "
-        "× taux de gain {rate} × panier moyen {avg} = {total} par mois, à partir du {start} (un cycle de vente "
-        "médian, {days} jours, après le dernier instantané). Historique : du {first} au {last}. Sa fourchette tient "
-        "le nombre de nouveaux gains pour aléatoire (loi de Poisson) et tire le montant de chaque gain parmi les "
-        "affaires gagnées de cet historique.",
+    "From deals not created yet (hatched) = a forecast, not pipeline. Over the last {months} complete months "
+    "({first} to {last}): {n} new deals a month × win rate {rate} × average won deal {avg} = {total} a month, from "
+    "{start} on (one median sales cycle of those months, {days} days, after the latest snapshot). These are the "
+    "Pipeline page's win rate, average won deal and sales cycle for those months; its tiles cover the period chosen "
+    "in the sidebar. The range counts the new wins as random (Poisson) and draws each win's amount from the deals "
+    "won in those months.":
+        "Des affaires pas encore créées (hachuré) = une prévision, pas du pipeline. Sur les {months} derniers mois "
+        "complets (du {first} au {last}) : {n} nouvelles affaires par mois × taux de gain {rate} × panier moyen "
+        "{avg} = {total} par mois, à partir du {start} (un cycle de vente médian de ces mois, {days} jours, après le "
+        "dernier instantané). Ce sont le taux de gain, le panier moyen et le cycle de vente de la page Pipeline pour "
+        "ces mois ; ses indicateurs couvrent la période choisie dans la barre latérale. La fourchette tient le "
+        "nombre de nouveaux gains pour aléatoire (loi de Poisson) et tire le montant de chaque gain parmi les "
+        "affaires gagnées de ces mois.",
     "Won {won} + from open deals {open} + from deals not created yet {new}.":
         "Gagné {won} + des affaires ouvertes {open} + des affaires pas encore créées {new}.",
     "Won {won} + from open deals {open}.": "Gagné {won} + des affaires ouvertes {open}.",

@@ -18,17 +18,17 @@ FR: dict[str, str] = {
         "d'affaires closes pour vérifier si les facteurs de succès l'améliorent : le score plus simple, fondé sur "
         "l'étape seule, est utilisé.",
     "Score = the win rate of past deals that reached the same stage, adjusted for {drivers}. On the latest closed "
-    "deals, held back from the estimate, it predicted better than the stage alone (Brier score {driver} against "
+    "deals, held back from the estimate, it predicted better than the stage alone (prediction error {driver} against "
     "{stage}; lower is better).":
         "Score = le taux de transformation des affaires passées arrivées à la même étape, ajusté selon {drivers}. "
         "Sur les affaires closes les plus récentes, mises de côté lors de l'estimation, il a mieux prédit que "
-        "l'étape seule (score de Brier {driver} contre {stage} ; plus bas = meilleur).",
+        "l'étape seule (erreur de prédiction {driver} contre {stage} ; plus bas = meilleur).",
     "Score = the win rate of past deals that reached the same stage. Adjusting it for the win drivers did not "
-    "predict the latest closed deals better (Brier score {driver} against {stage}), so the simpler stage-only "
+    "predict the latest closed deals better (prediction error {driver} against {stage}), so the simpler stage-only "
     "score is used.":
         "Score = le taux de transformation des affaires passées arrivées à la même étape. L'ajuster selon les "
-        "facteurs de succès ne prédisait pas mieux les affaires closes les plus récentes (score de Brier {driver} "
-        "contre {stage}) : le score plus simple, fondé sur l'étape seule, est utilisé.",
+        "facteurs de succès ne prédisait pas mieux les affaires closes les plus récentes (erreur de prédiction "
+        "{driver} contre {stage}) : le score plus simple, fondé sur l'étape seule, est utilisé.",
     # ranked list
     "Where to spend this week": "Où investir son temps cette semaine",
     "Expected value": "Valeur attendue",
@@ -51,11 +51,14 @@ FR: dict[str, str] = {
         "Score × montant : ce que vaut l'affaire cette semaine, pondéré par sa chance.",
     "{attribute} = {value}: ×{factor} odds": "{attribute} = {value} : cote ×{factor}",
     "(blank)": "(vide)",
+    "no owner": "sans propriétaire",
     # flags
     "past due": "échéance dépassée",
     "no amount": "sans montant",
     "no close date": "sans date de clôture",
     "pushed 2+ times": "repoussée 2 fois ou plus",
+    "never pushed": "jamais repoussée",
+    "pushed once": "repoussée une fois",
     "stale": "inactive",
     "closes this month": "clôture ce mois-ci",
     # next actions (ui.reasons.ACTION_LABELS, from the codes of analytics.sales.priorities.ACTIONS)
@@ -119,14 +122,17 @@ FR: dict[str, str] = {
     "test on).":
         "Trop peu d'affaires closes pour en mettre de côté et tester le score (il en faut au moins {train} pour "
         "apprendre et {test} pour tester).",
-    "Brier score, driver score": "Score de Brier, score avec facteurs",
-    "Brier score, stage only": "Score de Brier, étape seule",
-    "Mean of (score − outcome)², outcome 1 = won, 0 = lost. Lower is better.":
-        "Moyenne de (score − résultat)², résultat 1 = gagnée, 0 = perdue. Plus bas = meilleur.",
-    "The same for the stage's win rate alone.": "La même mesure pour le taux de transformation de l'étape seule.",
+    "Prediction error, score with win drivers": "Erreur de prédiction, score avec facteurs de succès",
+    "Prediction error, stage win rate only": "Erreur de prédiction, taux de l'étape seul",
+    "Brier score: the mean of (score − outcome)², outcome 1 = won, 0 = lost, on the held-back deals. Lower is "
+    "better.":
+        "Score de Brier : moyenne de (score − résultat)², résultat 1 = gagnée, 0 = perdue, sur les affaires "
+        "mises de côté. Plus bas = meilleur.",
+    "Brier score of the stage's win rate alone, on the same deals. Lower is better.":
+        "Score de Brier du taux de transformation de l'étape seul, sur les mêmes affaires. Plus bas = meilleur.",
     "Score used": "Score utilisé",
-    "driver score": "score avec facteurs",
-    "stage-only score": "score de l'étape seule",
+    "score with win drivers": "score avec facteurs de succès",
+    "stage win rate only": "taux de l'étape seul",
     "Learnt from the {train} deals closed before {date}, tested on the {test} deals closed since ({n} predictions: "
     "one per stage each deal reached). The list's scores are then learnt from every closed deal.":
         "Appris sur les {train} affaires closes avant le {date}, testé sur les {test} affaires closes depuis "

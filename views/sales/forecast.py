@@ -225,27 +225,33 @@ def what_if(forecast: fc.Forecast, inputs: scenarios.ScenarioInputs, saved: pd.D
         st.plotly_chart(charts_forecast.forecast_chart(frame, currency, projection=projection,
                                                        scenario=scenario != scenarios.BASELINE, compared=others),
                         width="stretch", key="forecast_chart")
-        delta_row(frame, scenario, currency, projection)
+    delta_row(frame, scenario, currency, projection)  # full width: each total's label reads whole
     scenario_tools(scenario, saved, frame, others, currency)
 
 
 def delta_row(frame: pd.DataFrame, scenario: scenarios.Scenario, currency: str | None, projection: bool) -> None:
+    """Totals over the periods on the chart: what is won or in open deals apart from what deals not created yet
+    should bring (a forecast, not pipeline), then the scenario's change."""
     money = lambda v: fmt.money_short(v, currency)  # noqa: E731
     base, other = frame["baseline_total"].sum(), frame["scenario_total"].sum()
     moved = scenario != scenarios.BASELINE
     first = frame.iloc[0]
-    cells = st.columns(3)
-    parts = (t("Won {won} + from open deals {open} + from deals not created yet {new}.",
-               won=money(frame["won_amount"].sum()), open=money(frame["baseline_expected"].sum()),
-               new=money(frame["baseline_projection"].sum())) if projection else
-             t("Won {won} + from open deals {open}.", won=money(frame["won_amount"].sum()),
-               open=money(frame["baseline_expected"].sum())))
-    cells[0].metric(t("Baseline, periods shown"), money(base), help=parts)
+    cells = iter(st.columns(4 if projection else 3))
     change = lambda value: fmt.kpi_delta(value if moved else None, "money", currency=currency)  # noqa: E731
-    cells[1].metric(t("Scenario, periods shown"), money(other), **change(other - base),
-                    help=t("The scenario's total minus the baseline's, over the periods on the chart."))
-    cells[2].metric(t("Scenario {period}", period=fmt.period(first.period)), money(first.scenario_total),
-                    **change(first.delta))
+    next(cells).metric(t("Won and from open deals, periods shown"), money(frame["baseline_forecast"].sum()),
+                       help=t("Won {won} + from open deals {open}.", won=money(frame["won_amount"].sum()),
+                              open=money(frame["baseline_expected"].sum())))
+    if projection:
+        next(cells).metric(t("From deals not created yet, periods shown"), money(frame["baseline_projection"].sum()),
+                           help=t("A forecast, not pipeline: deals created after the latest snapshot and won in the "
+                                  "periods shown. With them the baseline's total is {total}.", total=money(base)))
+    next(cells).metric(t("Scenario, periods shown"), money(other), **change(other - base),
+                       help=(t("Won {won} + from open deals {open} + from deals not created yet {new}.",
+                               won=money(frame["won_amount"].sum()), open=money(frame["scenario_expected"].sum()),
+                               new=money(frame["scenario_projection"].sum())) if projection else "")
+                       + " " + t("The scenario's total minus the baseline's, over the periods on the chart."))
+    next(cells).metric(t("Scenario {period}", period=fmt.period(first.period)), money(first.scenario_total),
+                       **change(first.delta))
     if not moved:
         st.caption(t("Move a slider to see a scenario beside the baseline."))
 
@@ -340,11 +346,14 @@ def new_deals_caption(model: nd.NewDealModel, currency: str | None) -> None:
     if not model.available:
         st.caption(new_deals_absent(model))
         return
-    st.caption(t("From deals not created yet (hatched) = a forecast, not pipeline: {n} new deals a month × win rate "
-                 "{rate} × average won deal {avg} = {total} a month, from {start} on (one median sales cycle, {days} "
-                 "days, after the latest snapshot). History: {first} to {last}. Its range counts the new wins as "
-                 "random (Poisson) and draws each win's amount from the deals won in that history.",
-                 n=fmt.number(model.created_per_month, 1), rate=fmt.pct(model.win_rate),
+    st.caption(t("From deals not created yet (hatched) = a forecast, not pipeline. Over the last {months} complete "
+                 "months ({first} to {last}): {n} new deals a month × win rate {rate} × average won deal {avg} = "
+                 "{total} a month, from {start} on (one median sales cycle of those months, {days} days, after the "
+                 "latest snapshot). These are the Pipeline page's win rate, average won deal and sales cycle for "
+                 "those months; its tiles cover the period chosen in the sidebar. The range counts the new wins as "
+                 "random (Poisson) and draws each win's amount from the deals won in those months.",
+                 months=fmt.number(model.lookback_months), n=fmt.number(model.created_per_month, 1),
+                 rate=fmt.pct(model.win_rate),
                  avg=fmt.money(model.mean_won, currency), total=fmt.money(model.expected_per_month, currency),
                  start=fmt.date(model.starts_on), days=fmt.number(model.cycle_days),
                  first=fmt.date(model.window_from), last=fmt.date(model.window_to)))

@@ -38,12 +38,12 @@ def model_note(result: prio.Priorities) -> None:
     elif check.driver_is_better:
         st.success(t("Score = the win rate of past deals that reached the same stage, adjusted for {drivers}. "
                      "On the latest closed deals, held back from the estimate, it predicted better than the stage "
-                     "alone (Brier score {driver} against {stage}; lower is better).", drivers=drivers,
+                     "alone (prediction error {driver} against {stage}; lower is better).", drivers=drivers,
                      driver=fmt.number(check.brier_drivers, 3), stage=fmt.number(check.brier_stage, 3)),
                    icon=":material/verified:")
     else:
         st.warning(t("Score = the win rate of past deals that reached the same stage. Adjusting it for the win "
-                     "drivers did not predict the latest closed deals better (Brier score {driver} against "
+                     "drivers did not predict the latest closed deals better (prediction error {driver} against "
                      "{stage}), so the simpler stage-only score is used.",
                      driver=fmt.number(check.brier_drivers, 3), stage=fmt.number(check.brier_stage, 3)),
                    icon=":material/rule:")
@@ -162,7 +162,8 @@ def drivers_section(currency: str | None) -> None:
     st.caption(t("Closed deals of the filters (closed in the period when one is set). Whiskers: 95 % interval. "
                  "Only values with at least {n} closed deals are shown (setting).", n=fmt.number(minimum)))
     with st.expander(t("All attribute values, including those with not enough data")):
-        shown = table.assign(attribute=table["attribute"].map(labels), value=table["value"].map(value_label),
+        values = [value_label(v, a) for v, a in zip(table["value"], table["attribute"], strict=True)]
+        shown = table.assign(attribute=table["attribute"].map(labels), value=values,
                              status=[t("ranked") if ok else t("not enough data") for ok in table["enough_data"]])
         shown = shown[["rank", "attribute", "value", "closed", "won", "win_rate", "ci_low", "ci_high",
                        "avg_won_amount", "difference", "status"]]
@@ -185,11 +186,13 @@ def calibration_section(result: prio.Priorities) -> None:
                   "{test} to test on).", train=prio.MIN_TRAIN, test=prio.MIN_TEST))
         return
     cells = st.columns(3)
-    cells[0].metric(t("Brier score, driver score"), fmt.number(check.brier_drivers, 3),
-                    help=t("Mean of (score − outcome)², outcome 1 = won, 0 = lost. Lower is better."))
-    cells[1].metric(t("Brier score, stage only"), fmt.number(check.brier_stage, 3),
-                    help=t("The same for the stage's win rate alone."))
-    cells[2].metric(t("Score used"), t("driver score") if check.driver_is_better else t("stage-only score"))
+    cells[0].metric(t("Prediction error, score with win drivers"), fmt.number(check.brier_drivers, 3),
+                    help=t("Brier score: the mean of (score − outcome)², outcome 1 = won, 0 = lost, on the "
+                           "held-back deals. Lower is better."))
+    cells[1].metric(t("Prediction error, stage win rate only"), fmt.number(check.brier_stage, 3),
+                    help=t("Brier score of the stage's win rate alone, on the same deals. Lower is better."))
+    cells[2].metric(t("Score used"),
+                    t("score with win drivers") if check.driver_is_better else t("stage win rate only"))
     st.plotly_chart(charts_priorities.reliability_chart(check.reliability), width="stretch")
     st.caption(t("Learnt from the {train} deals closed before {date}, tested on the {test} deals closed since "
                  "({n} predictions: one per stage each deal reached). The list's scores are then learnt from "
