@@ -31,8 +31,7 @@ def app_file(sample_db) -> Path:
 def open_priorities(app_file: Path, lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(app_file), default_timeout=300)
     at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("views/sales/priorities.py").run()
+    at.switch_page("views/sales/priorities.py").run()  # its url_path is its file name: reached on the first run
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at

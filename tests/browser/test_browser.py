@@ -45,22 +45,23 @@ def test_deep_link_on_a_fresh_server(server, page, name):
     assert "app" not in nav.lower().split() and "Pipeline" in nav  # only the navigation built in app.py
 
 
-def test_every_page_renders_its_charts(shared_server, page):
+@pytest.mark.parametrize("lang", ["en", "fr"])  # two tests, so that two workers can take them at once
+def test_every_page_renders_its_charts(shared_server, page, lang):
     outside = []  # the app promises to work with no network: the browser fetches nothing from elsewhere
     page.on("request", lambda request: outside.append(request.url)
             if not request.url.startswith((shared_server.url, "data:", "blob:", "about:")) else None)
-    page.goto(shared_server.url)
+    suffix, query = ("_fr", "?lang=fr") if lang == "fr" else ("", "")  # French: a new session per page, ?lang=fr
+    page.goto(shared_server.url + query)
     wait_ready(page)
-    for lang, suffix in (("en", ""), ("fr", "_fr")):  # the French pass: a new session per page, ?lang=fr
-        for name, path in PAGES.items():
-            page.goto(f"{shared_server.url}/{path}" + ("?lang=fr" if lang == "fr" else ""))
-            wait_ready(page)
-            assert_no_error(page)
-            if name not in ("import", "settings"):
-                page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
-            if lang == "fr":
-                assert "Paramètres" in page.locator('[data-testid="stSidebarNav"]').inner_text()
-            screenshot(page, f"page_{name}{suffix}")
+    for name, path in PAGES.items():
+        page.goto(f"{shared_server.url}/{path}{query}")
+        wait_ready(page)
+        assert_no_error(page)
+        if name not in ("import", "settings"):
+            page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+        if lang == "fr":
+            assert "Paramètres" in page.locator('[data-testid="stSidebarNav"]').inner_text()
+        screenshot(page, f"page_{name}{suffix}")
     assert outside == []
 
 
