@@ -38,9 +38,17 @@ def cell(page, column: int, row: int) -> str:
 
 
 def stored(db) -> list[float]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return [p for (p,) in con.execute("SELECT probability FROM stages WHERE pipeline = 'Renewals' "
-                                          "ORDER BY position").fetchall()]
+    """The stored probabilities; the app holds the file for the moment of a query, so wait for it (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with duckdb.connect(str(db), read_only=True) as con:
+                return [p for (p,) in con.execute("SELECT probability FROM stages WHERE pipeline = 'Renewals' "
+                                                  "ORDER BY position").fetchall()]
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def test_a_probability_typed_in_the_grid_is_a_percentage_and_150_is_refused_not_clipped(server, page):
