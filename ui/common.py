@@ -184,8 +184,9 @@ def load_sample_if_empty() -> bool:
         return False
     with _sample_lock:
         with store.connect(db_path()) as con:
-            if not store.is_empty(con) or _flag(con, store.SAMPLE_CLEARED):
-                return False
+            state = ingest.import_state(con)  # again, uncached, under the lock: another session may have loaded it
+        if state.imports or state.sample_cleared:
+            return False
         for path in sample_files():
             ingest.import_file(path, path.name, ingest.ImportOptions(is_sample=True), db_path())
         return True
@@ -199,11 +200,6 @@ def has_sample_data() -> bool:
 def clear_sample_data() -> None:
     """Delete every sample import and remember not to load it again."""
     write(store.remove_sample_data)
-
-
-def _flag(con, name: str) -> bool:
-    row = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
-    return bool(row and row[0] == "true")
 
 
 def sample_banner() -> None:
