@@ -110,11 +110,7 @@ class NewDealModel:
             return np.zeros(len(period_starts))
         first = np.array(period_starts, dtype="datetime64[M]")
         months = first[:, None] + np.arange(months_per_period)                       # (periods, months)
-        month_starts = months.astype("datetime64[D]")
-        ends = (months + 1).astype("datetime64[D]")
-        days = (ends - month_starts).astype(float)
-        after = (ends - np.maximum(month_starts, np.datetime64(self.starts_on, "D"))).astype(float)
-        return (np.clip(after, 0, None) / days).sum(axis=1)
+        return share_after(months, self.starts_on).sum(axis=1)
 
     def expected(self, exposure: np.ndarray) -> np.ndarray:
         """expected_new per period = lambda x m = c x w x exposure x m (NaN when the part is absent)."""
@@ -127,6 +123,15 @@ class NewDealModel:
         if not self.available:
             return np.full(len(exposure), np.nan)
         return self.wins_per_month * exposure * float(np.mean(np.square(self.won_amounts)))
+
+
+def share_after(months: np.ndarray, start: dt.date) -> np.ndarray:
+    """Per calendar month (numpy datetime64[M], any shape): the share of its days on or after ``start`` (0 to 1).
+    The exposure of a month to the wins of deals not created yet, which close from ``start`` on."""
+    month_starts = months.astype("datetime64[D]")
+    ends = (months + 1).astype("datetime64[D]")
+    after = (ends - np.maximum(month_starts, np.datetime64(start, "D"))).astype(float)
+    return np.clip(after, 0, None) / (ends - month_starts).astype(float)
 
 
 def new_deal_model(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,

@@ -31,6 +31,7 @@ import pandas as pd
 
 from analytics.sales.deals import DealFilter
 from analytics.sales.forecast import RunRate, period_ctes, period_label, run_rate
+from analytics.sales.new_deals import share_after
 from analytics.sales.scope import ALL_DEALS, open_scope
 from analytics.store.schema import money_sum
 from analytics.store.sql import Fragment
@@ -201,12 +202,8 @@ def _projection(inputs: ScenarioInputs, scenario: Scenario, months: int) -> np.n
     per_month = (rate.created_per_month * (1 + scenario.new_pipeline_change)
                  * min(rate.win_rate * scenario.win_multiplier, 1.0)
                  * rate.avg_won_amount * (1 + scenario.deal_size_change))
-    start = np.datetime64(inputs.as_of, "D") + np.timedelta64(int(round(max(rate.cycle_days + scenario.cycle_days,
-                                                                                0))), "D")
-    month_starts = (_first_quarter_month(inputs) + np.arange(months + 1)).astype("datetime64[D]")
-    days = np.diff(month_starts).astype(float)
-    after = np.clip((month_starts[1:] - np.maximum(month_starts[:-1], start)).astype(float), 0, None)
-    return per_month * np.minimum(after, days) / days
+    start = inputs.as_of + dt.timedelta(days=int(round(max(rate.cycle_days + scenario.cycle_days, 0))))
+    return per_month * share_after(_first_quarter_month(inputs) + np.arange(months), start)
 
 
 def _periods(inputs: ScenarioInputs, monthly: dict[str, np.ndarray], grain: str) -> pd.DataFrame:
