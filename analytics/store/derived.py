@@ -96,8 +96,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     else:
         con.execute("DELETE FROM deal_current")
         con.execute(f"INSERT INTO deal_current {latest_rows_sql(None).sql}")
-    con.execute("DELETE FROM deal_current_meta")
-    con.execute(f"INSERT INTO deal_current_meta {_FINGERPRINT_SQL}", [-1])
+    _stamp(con, "deal_current")
     refresh_versions(con, import_id, deleted_on)
 
 
@@ -105,13 +104,7 @@ def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_
              full_only: bool = True) -> bool:
     """True when ``table`` was fresh before ``import_id`` and that import is the newest one, dated on or after
     every other snapshot (and a full export, with ``full_only``)."""
-    table = checked(table, DERIVED_TABLES)
-    stored = con.execute(f"SELECT max(fingerprint) FROM {table}_meta").fetchone()[0]
-    if stored is None:  # never built: fresh only when this import brings the first deals
-        if con.execute("SELECT count(*) FROM deal_snapshots WHERE import_id <> ?", [import_id]).fetchone()[0] or \
-                con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
-            return False
-    elif stored != con.execute(_FINGERPRINT_SQL, [import_id]).fetchone()[0]:
+    if not _was_fresh(con, import_id, table):
         return False
     return bool(con.execute(
         "SELECT (NOT i.is_partial OR NOT ?) AND i.import_id = (SELECT max(import_id) FROM imports) "
@@ -128,9 +121,7 @@ def current_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
 def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """True when the derived ``table`` (one of DERIVED_TABLES) was built from exactly the snapshots now stored."""
     table = checked(table, DERIVED_TABLES)
-    built = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
-                        [f"{table}_meta"]).fetchone()[0]
-    if not built:  # a schema made without the migrations (tests build _SCHEMA_V1 alone)
+    if not _built(con, table):
         return False
     stored = con.execute(f"SELECT max(fingerprint) FROM {table}_meta").fetchone()[0]
     return stored is not None and stored == con.execute(_FINGERPRINT_SQL, [-1]).fetchone()[0]
@@ -173,9 +164,8 @@ def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = Non
     the rows of its pipelines not yet dropped get dropped_on = its date when it is a full export, and its rows
     are added. Otherwise (a deletion, a back-dated export, a table never built) it is rebuilt from every snapshot.
     """
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'deal_versions_meta' "
-                       "AND NOT temporary").fetchone()[0]:
-        return  # a schema made without the migrations
+    if not _built(con, "deal_versions"):
+        return
     if import_id is not None and _appends(con, import_id, "deal_versions", full_only=False):
         con.execute("UPDATE deal_versions SET valid_until = (SELECT snapshot_on FROM imports WHERE import_id = $1) "
                     "WHERE valid_until IS NULL AND deal_id IN "
@@ -189,8 +179,7 @@ def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = Non
     else:
         con.execute("DELETE FROM deal_versions")
         con.execute(f"INSERT INTO deal_versions {_VERSIONS_SQL}")
-    con.execute("DELETE FROM deal_versions_meta")
-    con.execute(f"INSERT INTO deal_versions_meta {_FINGERPRINT_SQL}", [-1])
+    _stamp(con, "deal_versions")
     refresh_weekly(con, import_id, deleted_on)
 
 
@@ -237,9 +226,8 @@ def refresh_weekly(con: duckdb.DuckDBPyConnection, import_id: int | None = None,
     the same from ``deleted_on`` (given only when the table was fresh before it). Otherwise (a table never
     built) every date is.
     """
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'movement_weekly_meta' "
-                       "AND NOT temporary").fetchone()[0]:
-        return  # a schema made without the migrations
+    if not _built(con, "movement_weekly"):
+        return
     since = deleted_on
     if import_id is not None and _was_fresh(con, import_id, "movement_weekly"):
         since = con.execute("SELECT snapshot_on FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]
@@ -251,8 +239,21 @@ def refresh_weekly(con: duckdb.DuckDBPyConnection, import_id: int | None = None,
         b, a = rows_as_of(con, current), rows_as_of(con, previous or current - dt.timedelta(days=1))
         con.execute(*Fragment.format("INSERT INTO movement_weekly " + _WEEKLY_SQL, b=b, a=a,
                                      current=Fragment("?", [current]), previous=Fragment("?", [previous])))
-    con.execute("DELETE FROM movement_weekly_meta")
-    con.execute(f"INSERT INTO movement_weekly_meta {_FINGERPRINT_SQL}", [-1])
+    _stamp(con, "movement_weekly")
+
+
+def _built(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """True when the schema has ``table`` and its meta table (a schema made without the migrations, as tests
+    build _SCHEMA_V1 alone, has not)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                            [f"{checked(table, DERIVED_TABLES)}_meta"]).fetchone()[0])
+
+
+def _stamp(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Record that ``table`` now matches the snapshots stored (the fingerprint ``is_fresh`` compares)."""
+    table = checked(table, DERIVED_TABLES)
+    con.execute(f"DELETE FROM {table}_meta")
+    con.execute(f"INSERT INTO {table}_meta {_FINGERPRINT_SQL}", [-1])
 
 
 def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bool:
