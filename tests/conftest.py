@@ -75,3 +75,33 @@ def _clear_streamlit_caches():
 
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def _shown_table(self):
+    """AppTest's table ``.value`` as the reader sees it. ui.fmt.table sends numbers, dates and periods as values
+    (the browser sorts by them) with each cell's words as the Styler's display values; a test reads the words, as
+    before. Columns the table left as they are (flags, lists, a rank, a score bar) keep their values: their display
+    values are pandas' default rendering, which the browser does not draw."""
+    import pandas as pd
+    from streamlit import dataframe_util
+
+    raw = _raw_table_value.fget(self)
+    shown = self.proto.arrow_data.styler.display_values
+    if not shown:
+        return raw
+    words = dataframe_util.convert_arrow_bytes_to_pandas_df(shown)
+    precision = pd.get_option("styler.format.precision")
+
+    def default(value) -> str:  # pandas Styler's rendering of a cell nobody formatted
+        return f"{value:.{precision}f}" if isinstance(value, float) else str(value)
+
+    for column in raw.columns:
+        if [default(v) for v in raw[column]] != list(words[column]):
+            raw[column] = words[column].to_numpy()
+    return raw
+
+
+from streamlit.testing.v1.element_tree import Dataframe as _AppTestDataframe  # noqa: E402
+
+_raw_table_value = _AppTestDataframe.value
+_AppTestDataframe.value = property(_shown_table)

@@ -72,14 +72,52 @@ def test_table_words_every_cell_and_keeps_raw_numbers_for_downloads(lang):
     shown = fmt.table(frame, {"amount": "money", "rate": "rate", "deals": "count", "month": "period",
                               "kind": {"one_on_ones": "1:1 meetings", "deals": "Deals"}.get},
                       {"owner": "Owner"}, currency="EUR")
-    first = list(shown.frame.iloc[0])
+    first = list(shown.cells.iloc[0])
     # 1876342.3 -> 1,876,342 (no decimals for money); 0.5573 -> 55.7 %; 2795 -> 2,795
     assert first == {"en": ["Ann", "€1,876,342", "55.7%", "2,795", "Oct 11, 2026", "Nov 2026", "1:1 meetings"],
                      "fr": ["Ann", f"1{NNB}876{NNB}342{NB}€", f"55,7{NB}%", f"2{NNB}795", "11/10/2026",
                             "nov. 2026", "1:1 meetings"]}[lang]
-    assert set(shown.frame.iloc[1]) == {"—", "3", "Deals"}
+    assert set(shown.cells.iloc[1]) == {"—", "3", "Deals"}
     assert shown.column_config["amount"]["alignment"] == "right"
     assert shown.column_config["owner"]["label"] == "Owner"
     raw = fmt.export(frame, {"owner": "Owner"})
     assert list(raw.columns)[:2] == ["Owner", "amount"] and raw["amount"].iloc[0] == 1876342.3
     assert raw["on"].iloc[0] == dt.date(2026, 10, 11)
+
+
+def displayed(styler) -> pd.DataFrame:
+    """What Streamlit draws for a styled table: each cell's display value, as pandas renders it for Streamlit."""
+    from streamlit.elements.lib.pandas_styler_utils import _use_display_values
+
+    styler._compute()
+    return _use_display_values(styler.data, styler._translate(False, False))
+
+
+def test_table_sorts_by_the_value_under_the_words(lang):
+    """Clicking a header sorts the raw values Streamlit receives: €9,000 before €10,000 (as text "€10,000" comes
+    first, "1" < "9"), Sept 2026 before Oct 2026, 11 Oct before 2 Nov; the cells still read worded."""
+    frame = pd.DataFrame({"owner": ["Ann", "Bob", "Cy"], "amount": [10000.0, 9000.0, None],
+                          "month": ["2026-10", "2026-09", "2026-11"],
+                          "on": pd.to_datetime(["2026-11-02", "2026-10-11", None]), "enps": [12.4, -3.0, 0.0],
+                          "won": [True, False, True]})
+    shown = fmt.table(frame, {"amount": "money", "month": "period", "enps": "signed", "won": None}, currency="EUR")
+    raw = shown.frame.data
+    assert raw["amount"].dtype == "float64" and raw["on"].dtype.kind == "M"
+    assert list(raw.sort_values("amount")["owner"]) == ["Bob", "Ann", "Cy"]  # 9000 < 10000, unknown last
+    assert list(raw.sort_values("month")["owner"]) == ["Bob", "Ann", "Cy"]  # 2026-09 < 2026-10 < 2026-11
+    assert list(raw.sort_values("on")["owner"]) == ["Bob", "Ann", "Cy"]  # 11 Oct < 2 Nov
+    assert raw["owner"].tolist() == ["Ann", "Bob", "Cy"] and raw["won"].tolist() == [True, False, True]
+    cells = displayed(shown.frame)
+    assert cells["amount"].tolist() == {"en": ["€10,000", "€9,000", "—"],
+                                        "fr": [f"10{NNB}000{NB}€", f"9{NNB}000{NB}€", "—"]}[lang]
+    # eNPS as a signed whole number: 12.4 -> +12, -3 -> −3, 0 -> +0
+    assert cells["enps"].tolist() == ["+12", "−3", "+0"] == shown.cells["enps"].tolist()
+    assert cells["month"].tolist()[0] == {"en": "Oct 2026", "fr": "oct. 2026"}[lang]
+    assert cells["on"].tolist()[2] == "—"
+    assert shown.column_config["enps"]["alignment"] == "right"
+
+
+def test_table_of_words_only_is_plain_text():
+    """A table with no number, date or period is sent as its words (nothing to sort by value)."""
+    shown = fmt.table(pd.DataFrame({"kind": ["deals", None]}), {"kind": {"deals": "Deals"}.get})
+    assert isinstance(shown.frame, pd.DataFrame) and shown.frame["kind"].tolist() == ["Deals", "—"]

@@ -183,13 +183,24 @@ _CHANGE_WORDS: dict[str, Callable[[float, str | None], str]] = {
 
 
 class Table(NamedTuple):
-    """A table ready for st.dataframe: its cells worded for the reader, and the column_config to pass with it."""
+    """A table ready for st.dataframe: ``st.dataframe(shown.frame, column_config=shown.column_config)``.
 
-    frame: pd.DataFrame
+    ``frame`` keeps every number, date and period as its raw value and shows it worded (a pandas Styler whose
+    display values Streamlit draws), so clicking a header sorts by the value (€9K before €10K, Sept before Oct),
+    not by the text; ``cells`` is the same table as the reader sees it, one worded string per cell.
+    """
+
+    frame: object
     column_config: dict[str, object]
+    cells: pd.DataFrame
 
 
-NUMERIC_KINDS = ("money", "count", "number", "rate", "points", "days")
+NUMERIC_KINDS = ("money", "count", "number", "rate", "points", "days", "signed", "margin")
+# Kinds whose raw value stays under the worded cell (sorting follows it); the others become their words.
+SORTED_BY_VALUE = (*NUMERIC_KINDS, "date", "period")
+# Above this many cells the table is sent as worded text only (Streamlit refuses to style more; sorting is then
+# by the text): no page shows that many.
+MAX_STYLED_CELLS = 100_000
 
 
 def cell_formatter(kind: str | Callable, currency: str | None = None) -> Callable[[object], str]:
@@ -205,6 +216,8 @@ def cell_formatter(kind: str | Callable, currency: str | None = None) -> Callabl
         "number": lambda v: number(v, 1 if places is None else places),
         "rate": lambda v: pct(v, 1 if places is None else places),
         "points": lambda v: points(v, 1 if places is None else places),
+        "signed": lambda v: signed(v, places or 0),
+        "margin": lambda v: MISSING if missing(v) else "±\u00a0" + number(v, places or 0),
         "date": date,
         "period": period,
         "text": lambda v: MISSING if missing(v) else str(v),
@@ -226,37 +239,74 @@ def _guess_kind(column: pd.Series) -> str | None:
     return "text"
 
 
+def _sortable(column: pd.Series, kind: str) -> pd.Series | None:
+    """The raw values a worded column sorts by: numbers as floats, dates as dates, periods as their ISO text
+    ('2026-11' < '2026-12'); None when the column does not hold such values (it is then sent as its words)."""
+    if kind in NUMERIC_KINDS:
+        if pd.api.types.is_bool_dtype(column):
+            return None
+        try:
+            return pd.to_numeric(column).astype("float64")
+        except (TypeError, ValueError):
+            return None
+    if kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(column):
+            return column
+        try:
+            return pd.to_datetime(column)
+        except (TypeError, ValueError):
+            return None
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column
+    known = column.dropna()  # a period: its ISO text ("2026-11", "2026-Q4") sorts in time
+    return column.astype(object) if known.map(lambda v: isinstance(v, str)).all() else None
+
+
+def _lookup(values: pd.Series, words: list[str], word: Callable[[object], str]) -> Callable[[object], str]:
+    known = {value: text for value, text in zip(values, words, strict=True) if not missing(value)}
+    return lambda value: known[value] if value in known else word(value)
+
+
 def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None,
           labels: Mapping[str, str] | None = None, *, currency: str | None = None,
           helps: Mapping[str, str] | None = None) -> Table:
     """A table worded for the reader, one kind per column: 'money' (with ``currency``), 'count' (whole number
     with thousands separators), 'number' (1 decimal), 'rate' (a fraction as a percentage, 1 decimal), 'points'
-    (a rate's change in points), 'days', 'date' (no time), 'period' ('2026-11' as Nov 2026), 'text', or a
-    function turning a code into words. ``kind:N`` sets the decimals (``money:2``, ``rate:0``). Columns not
-    named get a kind from their type. Unknown cells read "—", never None/nan/NaT.
+    (a rate's change in points), 'days', 'signed' (a score or change with its sign: +12, −3), 'margin' (± 5),
+    'date' (no time), 'period' ('2026-11' as Nov 2026), 'text', or a function turning a code into words.
+    ``kind:N`` sets the decimals (``money:2``, ``rate:0``). Columns not named get a kind from their type; a
+    kind None leaves the column as it is (flags, lists). Unknown cells read "—", never None/nan/NaT.
 
-    ``labels`` are the headers already translated (``{"owner": t("Owner")}``); numbers are right-aligned.
+    Numbers, dates and periods keep their value under the words (clicking a header sorts by the value, in every
+    language); text and code columns are their words. ``labels`` are the headers already translated
+    (``{"owner": t("Owner")}``); numbers are right-aligned.
     """
     kinds, labels, helps = dict(kinds or {}), dict(labels or {}), dict(helps or {})
-    shown, config = {}, {}
+    if not frame.index.is_unique:
+        frame = frame.reset_index(drop=True)
+    worded, raw, formats, config = {}, {}, {}, {}
     for column in frame.columns:
         kind = kinds[column] if column in kinds else _guess_kind(frame[column])
-        label = labels.get(column, str(column))
+        config[column] = {"label": labels.get(column, str(column)), "help": helps.get(column)}
         if kind is None:
-            shown[column] = frame[column]
-            config[column] = {"label": label, "help": helps.get(column)}
+            worded[column] = raw[column] = frame[column]
             continue
         word = cell_formatter(kind, currency)
-        shown[column] = [word(value) for value in frame[column]]
-        numeric = isinstance(kind, str) and kind.partition(":")[0] in NUMERIC_KINDS
-        config[column] = _text_column(label, helps.get(column), "right" if numeric else None)
-    return Table(pd.DataFrame(shown, index=frame.index, columns=list(frame.columns)), config)
-
-
-def _text_column(label: str, help_text: str | None, alignment: str | None):
-    import streamlit as st  # ui/ may use Streamlit; imported here so fmt stays usable from plain scripts
-
-    return st.column_config.TextColumn(label, help=help_text, alignment=alignment)
+        worded[column] = [word(value) for value in frame[column]]
+        name = kind.partition(":")[0] if isinstance(kind, str) else None
+        value = _sortable(frame[column], name) if name in SORTED_BY_VALUE else None
+        if value is None:
+            raw[column] = worded[column]
+        else:  # the words already made, looked up by value when Streamlit renders the table
+            raw[column], formats[column] = value, _lookup(value, worded[column], word)
+        if name in NUMERIC_KINDS:
+            config[column]["alignment"] = "right"
+    columns = list(frame.columns)
+    cells = pd.DataFrame(worded, index=frame.index, columns=columns)
+    if not formats or not frame.columns.is_unique or frame.size > MAX_STYLED_CELLS:
+        return Table(cells, config, cells)
+    values = pd.DataFrame(raw, index=frame.index, columns=columns)
+    return Table(values.style.format(formats, na_rep=MISSING), config, cells)
 
 
 def export(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
