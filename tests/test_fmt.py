@@ -121,3 +121,20 @@ def test_table_of_words_only_is_plain_text():
     """A table with no number, date or period is sent as its words (nothing to sort by value)."""
     shown = fmt.table(pd.DataFrame({"kind": ["deals", None]}), {"kind": {"deals": "Deals"}.get})
     assert isinstance(shown.frame, pd.DataFrame) and shown.frame["kind"].tolist() == ["Deals", "—"]
+
+
+def test_hidden_rows_hold_no_number():
+    """A row withheld for anonymity: its number cells are empty (not "—") and its values are gone, so neither the
+    browser nor a sort can reveal them; the other rows are worded as usual (0.25 -> 25%, 12 -> +12)."""
+    frame = pd.DataFrame({"group": ["Legal", "Sales"], "enps": [40.0, 12.0], "rate": [0.5, 0.25],
+                          "note": ["fewer than 5 responses", ""]})
+    shown = fmt.table(frame, {"enps": "signed", "rate": "rate:0"}, hidden=[True, False])
+    assert shown.frame.data["enps"].isna().tolist() == [True, False]
+    assert shown.frame.data["rate"].isna().tolist() == [True, False]
+    cells = displayed(shown.frame)
+    assert cells.iloc[0].tolist() == ["Legal", "", "", "fewer than 5 responses"]
+    assert cells.iloc[1].tolist() == ["Sales", "+12", "25%", ""] == shown.cells.iloc[1].tolist()
+
+
+def test_days_with_one_decimal_only_when_there_is_one():
+    assert [fmt.cell_formatter("days:1")(v) for v in (7.0, 38.5, None)] == ["7", "38.5", "—"]

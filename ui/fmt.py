@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -212,7 +212,7 @@ def cell_formatter(kind: str | Callable, currency: str | None = None) -> Callabl
     words = {
         "money": lambda v: money(v, currency, places or 0),
         "count": lambda v: number(v, places or 0),
-        "days": lambda v: number(v, places or 0),
+        "days": lambda v: number(v, places or 0) if not places or missing(v) or float(v) % 1 else number(v),
         "number": lambda v: number(v, 1 if places is None else places),
         "rate": lambda v: pct(v, 1 if places is None else places),
         "points": lambda v: points(v, 1 if places is None else places),
@@ -269,12 +269,14 @@ def _lookup(values: pd.Series, words: list[str], word: Callable[[object], str]) 
 
 def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None,
           labels: Mapping[str, str] | None = None, *, currency: str | None = None,
-          helps: Mapping[str, str] | None = None) -> Table:
+          helps: Mapping[str, str] | None = None, hidden: Sequence[bool] | None = None) -> Table:
     """A table worded for the reader, one kind per column: 'money' (with ``currency``), 'count' (whole number
     with thousands separators), 'number' (1 decimal), 'rate' (a fraction as a percentage, 1 decimal), 'points'
     (a rate's change in points), 'days', 'signed' (a score or change with its sign: +12, −3), 'margin' (± 5),
     'date' (no time), 'period' ('2026-11' as Nov 2026), 'text', or a function turning a code into words.
-    ``kind:N`` sets the decimals (``money:2``, ``rate:0``). Columns not named get a kind from their type; a
+    ``kind:N`` sets the decimals (``money:2``, ``rate:0``; ``days:1`` shows a decimal only when there is one: 7,
+    38.5). ``hidden`` marks rows whose numbers are withheld (a survey group under the anonymity threshold): their
+    number, date and period cells are empty, not even "—", and hold no value. Columns not named get a kind from their type; a
     kind None leaves the column as it is (flags, lists). Unknown cells read "—", never None/nan/NaT.
 
     Numbers, dates and periods keep their value under the words (clicking a header sorts by the value, in every
@@ -284,6 +286,7 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
     kinds, labels, helps = dict(kinds or {}), dict(labels or {}), dict(helps or {})
     if not frame.index.is_unique:
         frame = frame.reset_index(drop=True)
+    withheld = pd.Series(False if hidden is None else list(hidden), index=frame.index, dtype=bool)
     worded, raw, formats, config = {}, {}, {}, {}
     for column in frame.columns:
         kind = kinds[column] if column in kinds else _guess_kind(frame[column])
@@ -292,9 +295,11 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
             worded[column] = raw[column] = frame[column]
             continue
         word = cell_formatter(kind, currency)
-        worded[column] = [word(value) for value in frame[column]]
         name = kind.partition(":")[0] if isinstance(kind, str) else None
-        value = _sortable(frame[column], name) if name in SORTED_BY_VALUE else None
+        out = withheld if name in SORTED_BY_VALUE else withheld & False
+        values = frame[column].mask(out) if out.any() else frame[column]
+        worded[column] = ["" if blank else word(value) for value, blank in zip(values, out, strict=True)]
+        value = _sortable(values, name) if name in SORTED_BY_VALUE else None
         if value is None:
             raw[column] = worded[column]
         else:  # the words already made, looked up by value when Streamlit renders the table
@@ -306,7 +311,10 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
     if not formats or not frame.columns.is_unique or frame.size > MAX_STYLED_CELLS:
         return Table(cells, config, cells)
     values = pd.DataFrame(raw, index=frame.index, columns=columns)
-    return Table(values.style.format(formats, na_rep=MISSING), config, cells)
+    styled = values.style.format(formats, na_rep=MISSING)
+    if withheld.any():
+        styled = styled.format(lambda _: "", na_rep="", subset=pd.IndexSlice[frame.index[withheld], list(formats)])
+    return Table(styled, config, cells)
 
 
 def export(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
