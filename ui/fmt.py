@@ -276,8 +276,8 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
     'date' (no time), 'period' ('2026-11' as Nov 2026), 'text', or a function turning a code into words.
     ``kind:N`` sets the decimals (``money:2``, ``rate:0``; ``days:1`` shows a decimal only when there is one: 7,
     38.5). ``hidden`` marks rows whose numbers are withheld (a survey group under the anonymity threshold): their
-    number, date and period cells are empty, not even "—", and hold no value. Columns not named get a kind from their type; a
-    kind None leaves the column as it is (flags, lists). Unknown cells read "—", never None/nan/NaT.
+    number, date and period cells are empty, not even "—", and hold no value. Columns not named get a kind from
+    their type; a kind None leaves the column as it is (flags, lists). Unknown cells read "—", never None/nan/NaT.
 
     Numbers, dates and periods keep their value under the words (clicking a header sorts by the value, in every
     language); text and code columns are their words. ``labels`` are the headers already translated

@@ -13,7 +13,6 @@ from ui.filters import survey_filters
 from ui.i18n import t
 
 ALL_WAVES = "__all_waves__"
-NOTE_WIDTH = {t("Note"): st.column_config.TextColumn(width="medium")}
 
 auth.require_permission("hr")  # defence in depth: the navigation already hides it from others
 st.title(t("Engagement (eNPS)"))
@@ -25,23 +24,31 @@ def wave_name(wave: str) -> str:
     return t("All waves") if wave == ALL_WAVES else t("undated") if wave == survey.UNDATED else wave
 
 
-def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> pd.DataFrame:
-    """The table shown on screen: formatted numbers, a label and no number for suppressed rows."""
-    rows = []
-    for row in frame.to_dict("records"):
-        name = wave_name(row[first]) if first == "wave" else charts.group_label(row[first])
-        if row["suppressed"]:
-            rows.append({first_label: name, t("Note"): charts.hidden_label(row["reason"], k)})
-            continue
-        rows.append({first_label: name, t("Responses"): fmt.number(row["responses"]), "eNPS": fmt.signed(row["enps"]),
-                     t("Margin of error (95 %)"): "± " + fmt.number(row["margin_of_error"]),
-                     t("Promoters"): fmt.pct(row["pct_promoters"]), t("Passives"): fmt.pct(row["pct_passives"]),
-                     t("Detractors"): fmt.pct(row["pct_detractors"]),
-                     t("Note"): t("1–10 scale: not comparable with 0–10 benchmarks") if row["not_comparable"] else ""})
-    columns = [first_label, t("Note"), t("Responses"), "eNPS", t("Margin of error (95 %)"), t("Promoters"),
-               t("Passives"), t("Detractors")]
-    table = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
-    return table if table[t("Note")].any() else table.drop(columns=t("Note"))
+def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> fmt.Table:
+    """The table shown on screen, worded by ui.fmt (eNPS signed, shares as %); a suppressed row shows its name and
+    why it is hidden, and no number (withheld, not even sent to the browser)."""
+    hidden = frame["suppressed"].astype(bool)
+    note = [charts.hidden_label(reason, k) if out else
+            t("1–10 scale: not comparable with 0–10 benchmarks") if not fmt.missing(comparable) and comparable else ""
+            for out, reason, comparable in zip(hidden, frame["reason"], frame["not_comparable"], strict=True)]
+    table = pd.DataFrame({
+        first_label: [wave_name(v) if first == "wave" else charts.group_label(v) for v in frame[first]],
+        t("Note"): note, t("Responses"): frame["responses"], "eNPS": frame["enps"],
+        t("Margin of error (95 %)"): frame["margin_of_error"], t("Promoters"): frame["pct_promoters"],
+        t("Passives"): frame["pct_passives"], t("Detractors"): frame["pct_detractors"]})
+    if not any(note):
+        table = table.drop(columns=t("Note"))
+    return fmt.table(table, {t("Note"): "text", t("Responses"): "count", "eNPS": "signed",
+                             t("Margin of error (95 %)"): "margin", t("Promoters"): "rate:0",
+                             t("Passives"): "rate:0", t("Detractors"): "rate:0"}, hidden=list(hidden))
+
+
+def show_table(shown: fmt.Table, **options) -> None:
+    """A worded table with its Note column wide enough to read."""
+    config = {**shown.column_config}
+    if t("Note") in config:
+        config[t("Note")] = {**config[t("Note")], "width": "medium"}
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config, **options)
 
 
 def enps_export(frame: pd.DataFrame, first: str, first_label: str) -> pd.DataFrame:
@@ -59,22 +66,26 @@ def enps_export(frame: pd.DataFrame, first: str, first_label: str) -> pd.DataFra
     return out
 
 
-def drivers_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Key drivers as shown: focus areas first, the interval and significance in words, a note for hidden rows."""
-    out = []
-    for row in rows.to_dict("records"):
-        if pd.isna(row["rho"]):
-            out.append({t("Question"): row["question"], t("Note"): driver_charts.driver_reason(row["reason"], k)})
-            continue
-        out.append({t("Question"): row["question"], t("Focus area"): "●" if row["focus"] else "",
-                    t("Favourable"): fmt.pct(row["favourable"]), t("Impact (ρ)"): fmt.number(row["rho"], 2),
-                    t("95 % interval"): f"{fmt.number(row['ci_low'], 2)} – {fmt.number(row['ci_high'], 2)}",
-                    t("Significant"): t("yes") if row["significant"] else t("no"), t("Answers"): fmt.number(row["n"]),
-                    t("Note"): ""})
-    columns = [t("Question"), t("Focus area"), t("Favourable"), t("Impact (ρ)"), t("95 % interval"), t("Significant"),
-               t("Answers"), t("Note")]
-    table = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in out], columns=columns)
-    return table if table[t("Note")].any() else table.drop(columns=t("Note"))
+def drivers_table(rows: pd.DataFrame, k: int) -> fmt.Table:
+    """Key drivers as shown: focus areas first, the interval and significance in words, a note for hidden rows
+    (which show no number)."""
+    hidden = rows["rho"].isna()
+    interval = [f"{fmt.number(low, 2)} – {fmt.number(high, 2)}" if not out else ""
+                for out, low, high in zip(hidden, rows["ci_low"], rows["ci_high"], strict=True)]
+    note = [driver_charts.driver_reason(reason, k) if out else "" for out, reason in zip(hidden, rows["reason"],
+                                                                                           strict=True)]
+    table = pd.DataFrame({
+        t("Question"): rows["question"],
+        t("Focus area"): ["●" if focus and not out else "" for out, focus in zip(hidden, rows["focus"], strict=True)],
+        t("Favourable"): rows["favourable"], t("Impact (ρ)"): rows["rho"], t("95 % interval"): interval,
+        t("Significant"): ["" if out else t("yes") if significant else t("no")
+                           for out, significant in zip(hidden, rows["significant"], strict=True)],
+        t("Answers"): rows["n"], t("Note"): note})
+    if not any(note):
+        table = table.drop(columns=t("Note"))
+    return fmt.table(table, {t("Question"): "text", t("Focus area"): "text", t("Favourable"): "rate:0",
+                             t("Impact (ρ)"): "number:2", t("95 % interval"): "text", t("Significant"): "text",
+                             t("Answers"): "count", t("Note"): "text"}, hidden=list(hidden))
 
 
 def drivers_export(rows: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +125,7 @@ def focus_section(filters: dict, k: int) -> None:
     st.plotly_chart(driver_charts.impact_score(rows, t("Impact × score, {wave}", wave=wave_name(wave))),
                     width="stretch", key="engagement_drivers_chart")
     with st.expander(t("Key drivers table")):
-        st.dataframe(drivers_table(rows, k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
+        show_table(drivers_table(rows, k))
         common.downloads(drivers_export(rows), f"key_drivers_{wave}", t("Key drivers"), "engagement_drivers")
 
 
@@ -164,7 +175,7 @@ def trend(waves: pd.DataFrame, k: int) -> None:
     if not odd.empty:
         st.caption(t("{waves}: 1–10 scale: not comparable with 0–10 benchmarks.",
                      waves=", ".join(wave_name(w) for w in odd["wave"])))
-    st.dataframe(enps_table(waves, "wave", t("Wave"), k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
+    show_table(enps_table(waves, "wave", t("Wave"), k))
     common.downloads(enps_export(waves, "wave", t("Wave")), "enps_by_wave", t("eNPS by wave"), "engagement_waves")
 
 
@@ -187,7 +198,7 @@ def breakdown(waves: list[str], filters: dict, k: int) -> None:
     label = charts.dimension_label(dimension)
     title = t("eNPS by {dimension} ({wave})", dimension=label.lower(), wave=wave_name(wave))
     st.plotly_chart(charts.enps_by_group(groups, k, title), width="stretch", key="engagement_group_chart")
-    st.dataframe(enps_table(groups, "group", label, k), hide_index=True, width="stretch", column_config=NOTE_WIDTH)
+    show_table(enps_table(groups, "group", label, k))
     if groups["suppressed"].any():
         st.caption(t("Groups with fewer than {k} responses are hidden, and so are the groups that would let a hidden "
                      "one be worked out from the others or from another view.", k=k))
@@ -250,19 +261,16 @@ def participation_section(filters: dict, k: int) -> None:
                  "hidden for anonymity show no number, not even their headcount."))
     groups = common.fetch(participation.participation_by_group)
     table = pd.concat([waves.assign(group=t("Everyone")), groups], ignore_index=True)
-    rows = []
-    for row in table.to_dict("records"):
-        name = {t("Wave"): wave_name(row["wave"]), t("Group"): charts.group_label(row["group"])}
-        if row["suppressed"]:
-            rows.append({**name, t("Note"): charts.hidden_label(row["reason"], k)})
-            continue
-        rows.append({**name, t("Responses"): fmt.number(row["responses"]),
-                     t("Headcount"): fmt.number(row["headcount"]),  # "—" when unknown
-                     t("Response rate"): fmt.pct(row["response_rate"]),
-                     t("Note"): voice_charts.flag_label(row["flag"])})
-    columns = [t("Wave"), t("Group"), t("Responses"), t("Headcount"), t("Response rate"), t("Note")]
-    shown = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in rows], columns=columns)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=NOTE_WIDTH)
+    hidden = table["suppressed"].astype(bool)
+    shown = pd.DataFrame({
+        t("Wave"): table["wave"].map(wave_name), t("Group"): table["group"].map(charts.group_label),
+        t("Responses"): table["responses"], t("Headcount"): table["headcount"],  # "—" when unknown
+        t("Response rate"): table["response_rate"],
+        t("Note"): [charts.hidden_label(reason, k) if out else voice_charts.flag_label(flag)
+                    for out, reason, flag in zip(hidden, table["reason"], table["flag"], strict=True)]})
+    show_table(fmt.table(shown, {t("Wave"): "text", t("Group"): "text", t("Responses"): "count",
+                                 t("Headcount"): "count", t("Response rate"): "rate:0", t("Note"): "text"},
+                         hidden=list(hidden)))
     latest = groups[groups["wave"] == waves["wave"].iloc[-1]] if not groups.empty else groups
     if not latest.empty and (~latest["suppressed"]).any():
         st.plotly_chart(voice_charts.response_rates(latest), width="stretch", key="engagement_participation_chart")
@@ -285,14 +293,14 @@ def sales_and_people(k: int) -> None:
     st.subheader(t("Sales × people"))
     st.caption(t("Teams named the same in the survey and in the CRM export: their eNPS in the latest wave beside "
                  "their win rate and pipeline velocity. Only teams with at least {k} responses appear.", k=k))
-    shown = table.assign(enps=table["enps"].map(lambda v: fmt.signed(v)),
-                         margin_of_error=table["margin_of_error"].map(lambda v: "± " + fmt.number(v)),
-                         win_rate=table["win_rate"].map(fmt.pct),
-                         pipeline_velocity_per_day=table["pipeline_velocity_per_day"].map(fmt.number))
     columns = {"group": t("Team"), "wave": t("Wave"), "responses": t("Responses"), "enps": "eNPS",
                "margin_of_error": t("Margin of error (95 %)"), "won": t("Won"), "lost": t("Lost"),
                "win_rate": t("Win rate"), "pipeline_velocity_per_day": t("Velocity per day")}
-    st.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
+    shown = fmt.table(table[list(columns)].rename(columns=columns), {
+        t("Team"): "text", t("Wave"): "text", t("Responses"): "count", "eNPS": "signed",
+        t("Margin of error (95 %)"): "margin", t("Won"): "count", t("Lost"): "count", t("Win rate"): "rate:0",
+        t("Velocity per day"): "number:0"})
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
     common.downloads(table[list(columns)].rename(columns=columns), "sales_x_people", t("Sales × people"),
               "engagement_sales_people")
 

@@ -9,17 +9,12 @@ import streamlit as st
 from analytics.people import one_on_ones
 from ui import auth, common, fmt
 from ui.charts import people as charts
-from ui.i18n import language, t
+from ui.i18n import t
 
 auth.require_permission("hr")  # defence in depth: the navigation already hides it from others
 st.title(t("1:1 meetings"))
 st.caption(t("How regularly managers meet each person in their team: days since the last 1:1, the usual "
              "interval between meetings and who is overdue."))
-
-
-def date_format() -> str:
-    """The dates of the tables as ui.fmt writes them: 20/11/2026 (fr) or Nov 20, 2026 (en)."""
-    return "DD/MM/YYYY" if language() == "fr" else "MMM D, YYYY"
 
 
 def days(value: float | None) -> str:
@@ -52,16 +47,27 @@ def cadence_frame(cadence: pd.DataFrame) -> pd.DataFrame:
         t("Overdue"): cadence["overdue"].astype(bool)})
 
 
-def on_screen(table: pd.DataFrame) -> pd.DataFrame:
-    """The median interval written as ui.fmt writes numbers (38,5 in French); the download keeps numbers."""
-    column = t("Median interval (days)")
-    return table.assign(**{column: [fmt.number(v, 1 if pd.notna(v) and v % 1 else 0) for v in table[column]]})
+def table_kinds() -> dict[str, str | None]:
+    """How each column of the 1:1 tables is worded (headers in the reader's language)."""
+    return {t("Manager"): "text", t("Employee"): "text", t("Last 1:1"): "date", t("Days since"): "count",
+            t("Meetings"): "count", t("Median interval (days)"): "days:1", t("Employees"): "count",
+            t("Intervals"): "count", t("Overdue"): None}
 
 
-def table_config() -> dict:
-    return {t("Last 1:1"): st.column_config.DateColumn(format=date_format()),
-            t("Median interval (days)"): st.column_config.TextColumn(alignment="right"),
-            t("Overdue"): st.column_config.CheckboxColumn(help=t("More than the cadence since the last 1:1."))}
+def on_screen(table: pd.DataFrame, overdue_count: bool = False) -> fmt.Table:
+    """The table worded by ui.fmt (dates without time, 38,5 days in French); the download keeps numbers."""
+    kinds = table_kinds()
+    if overdue_count:  # per manager, Overdue counts employees; per employee it is a tick
+        kinds[t("Overdue")] = "count"
+    shown = fmt.table(table, kinds)
+    config = {**shown.column_config}
+    if t("Overdue") in config and not overdue_count:
+        config[t("Overdue")] = st.column_config.CheckboxColumn(t("Overdue"),
+                                                               help=t("More than the cadence since the last 1:1."))
+    if t("Intervals") in config:
+        config[t("Intervals")] = {**config[t("Intervals")],
+                                  "help": t("Gaps between two consecutive 1:1s of an employee.")}
+    return fmt.Table(shown.frame, config, shown.cells)
 
 
 def cadence_section(cadence: pd.DataFrame) -> None:
@@ -70,7 +76,8 @@ def cadence_section(cadence: pd.DataFrame) -> None:
                            help=t("An employee who changed manager also appears with the previous one."))
     shown = cadence if everyone else cadence[cadence["is_current"]]
     table = cadence_frame(shown)
-    st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config=table_config(), height=360)
+    shown = on_screen(table)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config, height=360)
     common.downloads(table, "one_on_ones_cadence", t("Cadence"), "one_on_ones_cadence")
 
 
@@ -81,7 +88,8 @@ def overdue_section(cadence: pd.DataFrame, cadence_days: int) -> None:
         st.success(t("Nobody is overdue: everyone had a 1:1 in the last {days} days.", days=cadence_days))
         return
     table = cadence_frame(late).drop(columns=[t("Overdue")])
-    st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config=table_config(),
+    shown = on_screen(table)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config,
                  height=35 * (min(len(table), 20) + 1) + 3)
     common.downloads(table, "one_on_ones_overdue", t("Overdue"), "one_on_ones_overdue")
 
@@ -99,9 +107,8 @@ def manager_section(cadence_days: int) -> None:
         t("Meetings"): managers["meetings"].astype(int), t("Intervals"): managers["intervals"].astype(int),
         t("Median interval (days)"): managers["median_interval_days"].astype(float),
         t("Overdue"): managers["overdue"].astype(int)})
-    st.dataframe(on_screen(table), hide_index=True, width="stretch", column_config={
-        t("Median interval (days)"): st.column_config.TextColumn(alignment="right"),
-        t("Intervals"): st.column_config.NumberColumn(help=t("Gaps between two consecutive 1:1s of an employee."))})
+    shown = on_screen(table, overdue_count=True)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
     common.downloads(table, "one_on_ones_managers", t("Managers"), "one_on_ones_managers")
 
 

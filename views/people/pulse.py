@@ -22,22 +22,22 @@ def wave_name(wave: str) -> str:
     return t("undated") if wave == survey.UNDATED else wave
 
 
-def results_table(results: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The table shown on screen: formatted numbers, a label and no number for suppressed questions."""
-    rows = []
-    for row in results.to_dict("records"):
-        question = row["question"] + (" ↺" if row["is_reverse"] else "")
-        if row["suppressed"]:
-            rows.append({t("Question"): question, t("Note"): charts.hidden_label(row["reason"], k)})
-            continue
-        rows.append({t("Question"): question, t("Responses"): fmt.number(row["responses"]),
-                     t("Mean"): fmt.number(row["mean"], 2), t("Favourable"): fmt.pct(row["favourable"]),
-                     t("Neutral"): fmt.pct(row["neutral"]), t("Unfavourable"): fmt.pct(row["unfavourable"]),
-                     t("Scale"): row["scale"], t("Note"): ""})
-    columns = [t("Question"), t("Note"), t("Responses"), t("Mean"), t("Favourable"), t("Neutral"), t("Unfavourable"),
-               t("Scale")]
-    table = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
-    return table if table[t("Note")].any() else table.drop(columns=t("Note"))
+def results_table(results: pd.DataFrame, k: int) -> fmt.Table:
+    """The table shown on screen, worded by ui.fmt; a suppressed question shows why it is hidden and no number."""
+    hidden = results["suppressed"].astype(bool)
+    reverse = results["is_reverse"].fillna(False).astype(bool)
+    table = pd.DataFrame({
+        t("Question"): [q + (" ↺" if r else "") for q, r in zip(results["question"], reverse, strict=True)],
+        t("Note"): [charts.hidden_label(reason, k) if out else "" for out, reason in zip(hidden, results["reason"],
+                                                                                         strict=True)],
+        t("Responses"): results["responses"], t("Mean"): results["mean"], t("Favourable"): results["favourable"],
+        t("Neutral"): results["neutral"], t("Unfavourable"): results["unfavourable"],
+        t("Scale"): ["" if out else scale for out, scale in zip(hidden, results["scale"], strict=True)]})
+    if not hidden.any():
+        table = table.drop(columns=t("Note"))
+    return fmt.table(table, {t("Question"): "text", t("Note"): "text", t("Responses"): "count", t("Mean"): "number:2",
+                             t("Favourable"): "rate:0", t("Neutral"): "rate:0", t("Unfavourable"): "rate:0",
+                             t("Scale"): "text"}, hidden=list(hidden))
 
 
 def results_export(results: pd.DataFrame) -> pd.DataFrame:
@@ -64,8 +64,11 @@ def heatmap_export(heat: pd.DataFrame, dimension_label: str) -> pd.DataFrame:
 def question_section(results: pd.DataFrame, wave: str, k: int) -> None:
     st.subheader(t("Results for {wave}", wave=wave_name(wave)))
     st.plotly_chart(charts.question_bars(results, k), width="stretch", key="pulse_questions_chart")
-    st.dataframe(results_table(results, k), hide_index=True, width="stretch",
-                 column_config={t("Note"): st.column_config.TextColumn(width="medium")})
+    shown = results_table(results, k)
+    config = {**shown.column_config}
+    if t("Note") in config:
+        config[t("Note")] = {**config[t("Note")], "width": "medium"}
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config)
     if results["is_reverse"].fillna(False).astype(bool).any():
         st.caption(t("↺ reverse-scored question: answers are flipped so that favourable is always the positive side."))
     common.downloads(results_export(results), f"pulse_{wave}", t("Pulse questions"), "pulse_results")
@@ -101,19 +104,21 @@ def trend_mark(row: dict) -> str:
     return ("▲ " if row["change"] > 0 else "▼ ") + t("significant")
 
 
-def trends_table(trends: pd.DataFrame, by_group: bool) -> pd.DataFrame:
+def trends_table(trends: pd.DataFrame, by_group: bool) -> fmt.Table:
     """The per-question trend as shown: favourable then and now, change in points, p-value, significance."""
-    rows = []
-    for row in trends.to_dict("records"):
-        rows.append({t("Question"): row["question"], **({t("Group"): charts.group_label(row["group"])} if by_group
-                                                        else {}),
-                     t("Wave"): wave_name(row["wave"]), t("Compared with"): wave_name(row["previous_wave"]),
-                     t("Favourable"): fmt.pct(row["favourable"]), t("Before"): fmt.pct(row["previous_favourable"]),
-                     t("Change (points)"): fmt.signed(row["change"] * 100),
-                     t("p-value"): fmt.MISSING if pd.isna(row["p_value"]) else fmt.number(row["p_value"], 3),
-                     t("Significance"): trend_mark(row),
-                     t("After correction"): "✓" if row["bh_significant"] else ""})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame({t("Question"): trends["question"]})
+    if by_group:
+        table[t("Group")] = trends["group"].map(charts.group_label)
+    table = table.assign(**{
+        t("Wave"): trends["wave"].map(wave_name), t("Compared with"): trends["previous_wave"].map(wave_name),
+        t("Favourable"): trends["favourable"], t("Before"): trends["previous_favourable"],
+        t("Change (points)"): trends["change"], t("p-value"): trends["p_value"],
+        t("Significance"): [trend_mark(row) for row in trends.to_dict("records")],
+        t("After correction"): ["✓" if mark else "" for mark in trends["bh_significant"]]})
+    return fmt.table(table, {t("Question"): "text", t("Group"): "text", t("Wave"): "text",
+                             t("Compared with"): "text", t("Favourable"): "rate:0", t("Before"): "rate:0",
+                             t("Change (points)"): "points:0", t("p-value"): "number:3", t("Significance"): "text",
+                             t("After correction"): "text"})
 
 
 def trend_section(results: pd.DataFrame, filters: dict) -> None:
@@ -127,7 +132,8 @@ def trend_section(results: pd.DataFrame, filters: dict) -> None:
     if trends.empty:
         st.info(t("No change to show: a question needs two waves shown for this selection."))
         return
-    st.dataframe(trends_table(trends, dimension is not None), hide_index=True, width="stretch")
+    shown = trends_table(trends, dimension is not None)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
     st.caption(t("Change of the favourable share from the previous wave shown; ▲/▼ significant when a "
                  "two-proportion z-test gives p < 0.05. Groups hidden in a wave are left out."))
     note = question_trends.chance_note(trends)
@@ -171,8 +177,9 @@ def comments_section(filters: dict) -> None:
     phrases = common.fetch(themes.top_phrases, filters=filters)
     if not phrases.empty:
         st.markdown(f"**{t('Frequent phrases')}**")
-        st.dataframe(phrases.rename(columns={"phrase": t("Phrase"), "comments": t("Comments")}), hide_index=True,
-                     width="stretch")
+        shown = fmt.table(phrases, {"phrase": "text", "comments": "count"},
+                          {"phrase": t("Phrase"), "comments": t("Comments")})
+        st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
 
 
 if common.fetch(survey.question_results).empty:
