@@ -151,3 +151,22 @@ def test_the_importer_returns_warning_codes(tmp_path, fast):
     result = ingest.import_file(text.encode(), "deals_2026-11-27.csv", ingest.ImportOptions(kind="deals"),
                                 tmp_path / "w.duckdb")
     assert sorted((w.code, w.values["n"]) for w in result.warnings) == [("blank_amount", 1), ("blank_created", 1)]
+
+
+def test_the_import_plan_words_its_choices(french):
+    """The plan's Choice column shows no code: the kind of file, the date order and the probability scale in
+    words, the snapshot date formatted (20/11/2026 in French), a column name as it is in the file."""
+    from analytics.ingest.plan import ImportPlan
+
+    plan = ImportPlan()
+    plan.add("kind", "deals", "kind_headers")
+    plan.add("as_of", "2026-11-20", "file_name")
+    plan.add("date_order", "dmy", "ambiguous", subject="close_on", ask=True, example="03/04/2026")
+    plan.add("probability_scale", "fraction", "values_within_1", example="0.2")
+    plan.add("column", "Deal Stage", "known_header", subject="stage", crm="HubSpot")
+    choices = dict(zip(reasons.plan_rows(plan).iloc[:, 0], reasons.plan_rows(plan).iloc[:, 1], strict=True))
+    assert list(choices.values()) == ["Affaires (export CRM)", "Deal Stage", "20/11/2026",
+                                      "Jour d'abord (03/04/2026 est le 3 avril 2026)",
+                                      "Fraction (1 signifie 100 %)"]
+    assert reasons.date_detail("day-first (dd/mm/yyyy), Excel serial numbers") == \
+        "jour d'abord (jj/mm/aaaa), numéros de série Excel"

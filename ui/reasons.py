@@ -154,9 +154,50 @@ def field_label(name: str) -> str:
     return t(FIELD_WORDS[name]) if name in FIELD_WORDS else name
 
 
+# What a file holds (``Inference.value`` of the topic "kind"), and the codes of the plan's answers.
+KIND_LABELS = {"deals": "Deals (CRM export)", "survey": "Survey responses", "one_on_ones": "1:1 meeting log",
+               "stage_history": "Stage history (Salesforce)", "headcount": "Headcount per group (for response rates)"}
+ANSWER_LABELS = {
+    "dmy": "Day first (03/04/2026 is 3 April 2026)", "mdy": "Month first (03/04/2026 is March 4, 2026)",
+    "percent": "Percent (1 means 1 %)", "fraction": "Fraction (1 means 100 %)",
+    "enps": "An eNPS question (0–10)", "question": "A question on a 1–5 scale",
+}
+# How the dates of a column are written (the importer's detail, parts joined by ", ").
+DATE_DETAIL_LABELS = {
+    "ISO": "year first (2026-11-20)", "day-first (dd/mm/yyyy)": "day first (dd/mm/yyyy)",
+    "month-first (m/d/yyyy)": "month first (m/d/yyyy)", "mixed day-first and month-first":
+        "mixed day first and month first", "ambiguous, assumed day-first": "ambiguous, day first assumed",
+    "ambiguous, assumed month-first": "ambiguous, month first assumed", "month names": "month names",
+    "Excel serial numbers": "Excel serial numbers", "dates": "dates", "no dates": "no dates",
+}
+
+
+def plan_choice(inference) -> str:
+    """What the importer chose for one guess, in the reader's words: the kind of file and the answers' codes
+    worded, a date formatted, a header row as a number; a column name or a stage order as in the file."""
+    value = inference.value
+    if not value:
+        return fmt.MISSING
+    if inference.topic == "kind" and value in KIND_LABELS:
+        return t(KIND_LABELS[value])
+    if inference.topic in ("date_order", "probability_scale") and value in ANSWER_LABELS:
+        return t(ANSWER_LABELS[value])
+    if inference.topic == "as_of":
+        return fmt.date(value)
+    if inference.topic == "header_row" and value.isdigit():
+        return fmt.number(int(value))
+    return value
+
+
+def date_detail(detail: str) -> str:
+    """How a column's dates are written ("day-first (dd/mm/yyyy), Excel serial numbers"), in the reader's words."""
+    return ", ".join(t(DATE_DETAIL_LABELS[part]) if part in DATE_DETAIL_LABELS else part
+                     for part in str(detail).split(", "))
+
+
 def plan_rows(plan) -> pd.DataFrame:
     """The import plan as a table: what, choice, why, how sure (a question shows as such)."""
-    rows = [{t("What"): plan_topic(i), t("Choice"): i.value or "—", t("Why"): plan_evidence(i),
+    rows = [{t("What"): plan_topic(i), t("Choice"): plan_choice(i), t("Why"): plan_evidence(i),
              t("How sure"): t("Question") if i.ask else t(CONFIDENCE_LABELS[i.confidence])}
             for i in plan.ordered()]
     return pd.DataFrame(rows, columns=[t("What"), t("Choice"), t("Why"), t("How sure")])

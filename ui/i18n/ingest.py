@@ -190,5 +190,16 @@ FR: dict[str, str] = {
     "Event": "Événement",
     "Partial": "Partiel",
     "Imported on": "Importé le",
+    # how a column's dates are written (ui.reasons.DATE_DETAIL_LABELS)
+    "year first (2026-11-20)": "année d'abord (2026-11-20)",
+    "day first (dd/mm/yyyy)": "jour d'abord (jj/mm/aaaa)",
+    "month first (m/d/yyyy)": "mois d'abord (m/j/aaaa)",
+    "mixed day first and month first": "jour d'abord et mois d'abord mélangés",
+    "ambiguous, day first assumed": "ambigu, jour d'abord supposé",
+    "ambiguous, month first assumed": "ambigu, mois d'abord supposé",
+    "month names": "noms de mois",
+    "Excel serial numbers": "numéros de série Excel",
+    "dates": "dates",
+    "no dates": "aucune date",
 
 }

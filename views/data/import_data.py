@@ -9,9 +9,7 @@ from analytics.reports import exports
 from ui import auth, common, fmt, reasons
 from ui.i18n import t
 
-KIND_LABELS = {"auto": "Detect automatically", "deals": "Deals (CRM export)", "survey": "Survey responses",
-               "one_on_ones": "1:1 meeting log", "stage_history": "Stage history (Salesforce)",
-               "headcount": "Headcount per group (for response rates)"}
+KIND_LABELS = {"auto": "Detect automatically", **reasons.KIND_LABELS}
 MAPPABLE = {"deals": mapping.DEAL_FIELDS, "one_on_ones": mapping.ONE_ON_ONE_FIELDS,
             "survey": ("enps", "wave", "date"), "stage_history": (*mapping.HISTORY_FIELDS, mapping.HISTORY_EVENT_FIELD)}
 NOT_MAPPED = "—"
@@ -126,7 +124,7 @@ def detected_summary(p: ingest.Prepared) -> None:
     if p.details.get("sheet"):
         facts.append(f"{t('Sheet')}: {p.details['sheet']}")
     for column, order in (p.details.get("date_orders") or {}).items():
-        facts.append(f"{t('Dates in')} '{column}': {order}")
+        facts.append(f"{t('Dates in')} '{column}': {reasons.date_detail(order)}")
     st.caption(" · ".join(fmt.plain(f) for f in facts))  # fmt.plain: file text is shown as typed, never as Markdown
     for note in p.details.get("notes") or []:
         st.caption(fmt.plain(note))
@@ -147,11 +145,7 @@ def plan_section(key: str, p: ingest.Prepared) -> bool:
     return False
 
 
-ANSWER_LABELS = {
-    "dmy": "Day first (03/04/2026 is 3 April 2026)", "mdy": "Month first (03/04/2026 is March 4, 2026)",
-    "percent": "Percent (1 means 1 %)", "fraction": "Fraction (1 means 100 %)",
-    "enps": "An eNPS question (0–10)", "question": "A question on a 1–5 scale",
-}
+ANSWER_LABELS = reasons.ANSWER_LABELS
 
 
 def answer_question(key: str, number: int, question) -> None:
