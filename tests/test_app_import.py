@@ -1,6 +1,7 @@
 """AppTest: the app starts on an empty database, loads the sample data, and the Import page imports a file."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -106,3 +107,11 @@ def test_the_import_page_in_french_words_the_plan(db):
     assert list(plan.columns) == ["Quoi", "Choix", "Pourquoi", "Certitude"]
     assert "Date de l'instantané" in set(plan["Quoi"])
     assert "la date dans le nom du fichier" in set(plan["Pourquoi"])
+    # the choices are words, not codes: deals -> "Affaires (export CRM)", 2026-11-20 -> 20/11/2026, dmy worded
+    choices = set(plan["Choix"])
+    assert {"Affaires (export CRM)", "20/11/2026", "Jour d'abord (03/04/2026 est le 3 avril 2026)"} <= choices
+    assert not choices & {"deals", "dmy", "mdy", "2026-11-20"}
+    preview = at.dataframe[1]  # the rows as mapped: French headers; dates worded, day first until answered
+    labels = {name: column.get("label") for name, column in json.loads(preview.proto.columns).items()}
+    assert labels["amount"] == "Montant" and labels["close_on"] == "Date de clôture"
+    assert "05/06/2026" in set(preview.value["close_on"])

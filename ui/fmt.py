@@ -317,6 +317,19 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
     return Table(styled, config, cells)
 
 
+def editor_format(kind: str) -> str:
+    """The ``format`` of an editable number column (st.data_editor's NumberColumn) for this kind: 'percent' (a
+    percentage typed as 20 -> "20 %" in French, "20%" in English), 'factor' (a conversion rate: up to 6
+    significant digits, 1.08, 0.0061), 'count' (a whole number).
+
+    An editor draws its own numbers: Streamlit 1.67 formats them with sprintf-js (always "." for decimals) or,
+    for "localized", with the browser's language rather than the session's, so a French session in an English
+    browser would still read 1,234.5. These printf formats at least keep the unit and the French spacing; read-only
+    tables (``table``) are worded by Babel in the session's language."""
+    formats = {"percent": "%.4g %%" if language() == "fr" else "%.4g%%", "factor": "%.6g", "count": "%d"}
+    return formats[kind]
+
+
 def export(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A table for the CSV/Excel downloads: raw numbers (a spreadsheet computes with them), dates without their
     time, headers translated (``labels`` as for ``table``)."""

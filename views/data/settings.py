@@ -67,11 +67,11 @@ def stage_editor() -> None:
     edited = st.data_editor(
         table, hide_index=True, width="stretch", num_rows="fixed", key=key,
         column_config={
-            "order": st.column_config.NumberColumn(t("Order"), min_value=1, step=1,
+            "order": st.column_config.NumberColumn(t("Order"), min_value=1, step=1, format=fmt.editor_format("count"),
                                                    help=t("Change the numbers to reorder the stages.")),
             "stage": st.column_config.TextColumn(t("Stage"), disabled=True),
             "probability": st.column_config.NumberColumn(
-                t("Probability (%)"), format="%.4g %%",
+                t("Probability (%)"), format=fmt.editor_format("percent"),
                 help=t("The chance that a deal at this stage is won, from 0 to 100 %.")),
             "outcome": st.column_config.SelectboxColumn(
                 t("Outcome"), options=list(OUTCOME_LABELS), required=True,
@@ -150,7 +150,7 @@ def currency_editor() -> None:
                                 "currency": st.column_config.TextColumn(
                                     t("Currency"), help=t("The currency code used in your exports, e.g. USD.")),
                                 "rate": st.column_config.NumberColumn(
-                                    t("Rate"), format="%.6f",
+                                    t("Rate"), format=fmt.editor_format("factor"),
                                     help=t("Units of the reporting currency for one unit of this currency "
                                            "(a positive number)."))})
     if st.button(t("Save currency and rates"), key="settings_save_currency", type="primary"):
@@ -184,7 +184,7 @@ def headcount_editor() -> None:
                 t("Group by"), options=dimensions, format_func=people_charts.dimension_label,
                 help=t("The survey's grouping column the group belongs to.")),
             "group": st.column_config.TextColumn(t("Group"), help=t("The group's name, as in the survey.")),
-            "headcount": st.column_config.NumberColumn(t("Headcount"), step=1,
+            "headcount": st.column_config.NumberColumn(t("Headcount"), step=1, format=fmt.editor_format("count"),
                                                        help=t("How many people the group holds.")),
         })
     if st.button(t("Save headcount"), key="settings_save_headcount", type="primary"):
