@@ -67,7 +67,7 @@ def on_screen(table: pd.DataFrame, overdue_count: bool = False) -> fmt.Table:
     if t("Intervals") in config:
         config[t("Intervals")] = {**config[t("Intervals")],
                                   "help": t("Gaps between two consecutive 1:1s of an employee.")}
-    return fmt.Table(shown.frame, config, shown.cells)
+    return shown._replace(column_config=config)
 
 
 def cadence_section(cadence: pd.DataFrame) -> None:
