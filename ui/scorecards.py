@@ -92,7 +92,8 @@ SORTABLE = ("owner", "deals_created", "pipeline_created", "won", "lost", *PERCEN
 
 def sorted_by(table: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
     """The owners ordered by one column's value (not by its formatted text), unknown values last; ties by owner.
-    The table's cells are worded text once formatted, so the order is chosen here, on the numbers."""
+    The page's chosen order; a click on a header of the table sorts by value too (ui.fmt.table keeps the numbers
+    under the words)."""
     if column not in SORTABLE:
         raise ValueError(f"not a sortable scorecard column: {column}")
     ordered = table.sort_values("owner", kind="stable")
