@@ -37,10 +37,10 @@ def drivers_chart(drivers: pd.DataFrame, labels: dict[str, str], currency: str |
         fig.add_trace(go.Bar(
             y=[f"{value_label(value, attribute)} ({name})" for value in part["value"]], x=part["win_rate"],
             orientation="h", name=name,
-            marker_color=PALETTE[i % len(PALETTE)], text=hover,
+            marker_color=PALETTE[i % len(PALETTE)], text=hover, customdata=[fmt.pct(v) for v in part["win_rate"]],
             error_x=dict(type="data", symmetric=False, array=(part["ci_high"] - part["win_rate"]).tolist(),
                          arrayminus=(part["win_rate"] - part["ci_low"]).tolist(), color="#334155", thickness=1),
-            hovertemplate="<b>%{y}</b><br>" + t("Win rate") + ": %{x:.0%}<br>%{text}<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>" + t("Win rate") + ": %{customdata}<br>%{text}<extra></extra>",
             textposition="none"))
     fig.add_vline(x=overall, line_dash="dash", line_color="#0F172A",
                   annotation_text=t("overall {rate}", rate=fmt.pct(overall)), annotation_position="top")
@@ -69,8 +69,9 @@ def reliability_chart(reliability: pd.DataFrame) -> go.Figure:
             x=part["predicted"], y=part["observed"], mode="lines+markers", name=names[model],
             marker=dict(size=sizes, color=PALETTE[i]), line=dict(color=PALETTE[i]),
             text=[t("{n} predictions", n=fmt.number(n)) for n in part["predictions"]],
-            hovertemplate=names[model] + "<br>" + t("predicted") + ": %{x:.0%}<br>" + t("observed")
-            + ": %{y:.0%}<br>%{text}<extra></extra>"))
+            customdata=[[fmt.pct(p), fmt.pct(o)] for p, o in zip(part["predicted"], part["observed"], strict=True)],
+            hovertemplate=names[model] + "<br>" + t("predicted") + ": %{customdata[0]}<br>" + t("observed")
+            + ": %{customdata[1]}<br>%{text}<extra></extra>"))
     fig.update_layout(xaxis=dict(tickformat=".0%", range=[-0.02, 1.02], title=t("predicted win probability")),
                       yaxis=dict(tickformat=".0%", range=[-0.02, 1.04], title=t("share actually won")))
     return layout(fig, t("Reliability on held-back deals"), height=420)
