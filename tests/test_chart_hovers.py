@@ -180,6 +180,17 @@ def trace_problems(trace, french: bool) -> list[str]:
     return found
 
 
+def axis_problems(fig: go.Figure, french: bool) -> list[str]:
+    """A percentage axis formatted by Plotly (".0%": "20%" in French too), or tick labels not worded by ui.fmt."""
+    found = []
+    for name in ("xaxis", "yaxis"):
+        axis = fig.layout[name]
+        if axis.tickformat and "%" in axis.tickformat:
+            found.append(f"{name} tickformat {axis.tickformat!r} is Plotly's percent, not ui.fmt")
+        found += [f"{name}: {p}" for tick in (axis.ticktext or ()) for p in problems_in(tick, french)]
+    return found
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_chart_words_its_hovers_and_labels_with_the_formatting_layer(language):
     set_language(language)
@@ -189,9 +200,19 @@ def test_every_chart_words_its_hovers_and_labels_with_the_formatting_layer(langu
         problems = [f"trace {i} ({trace.type}): {p}" for i, trace in enumerate(fig.data)
                     for p in trace_problems(trace, language == "fr")]
         problems += [p for a in fig.layout.annotations for p in problems_in(a.text, language == "fr")]
+        problems += axis_problems(fig, language == "fr")
         if problems:
             found[name] = problems
     assert found == {}
+
+
+def test_percent_ticks_have_the_french_space():
+    set_language("fr")
+    axis = sales.calibration_chart(pd.DataFrame({"stage": ["Lead"], "configured_probability": [0.2],
+                                                 "historical_probability": [0.3]})).layout.yaxis
+    # 0 to 100 % every 20 points, with the no-break space French puts before % (ui.fmt.pct)
+    assert list(axis.tickvals) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert list(axis.ticktext) == ["0\xa0%", "20\xa0%", "40\xa0%", "60\xa0%", "80\xa0%", "100\xa0%"]
 
 
 def test_the_walker_sees_a_raw_hover():

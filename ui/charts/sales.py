@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from analytics.sales.loss_reasons import NO_REASON
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout, text_colour
+from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis, text_colour
 from ui.i18n import t
 
 
@@ -57,6 +57,8 @@ def inventory_heatmap(inventory: pd.DataFrame, stage_order: list[str], currency:
     title = t("Open pipeline by stage and close month")
     if is_empty(inventory):
         return empty(title, t("No open deal in this selection: nothing to draw."))
+    if not inventory["amount"].fillna(0).any():
+        return empty(title, t("The open deals in this selection have no amount: nothing to draw."))
     no_date = t("no date")
     grid = inventory.assign(close_month=inventory["close_month"].fillna(no_date)).pivot_table(
         index="stage", columns="close_month", values="amount", aggfunc="sum").reindex(
@@ -102,7 +104,7 @@ def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
                hovertemplate="%{x} · " + name + ": %{customdata}<extra></extra>")
         for column, name, colour in (("configured_probability", t("configured"), PALETTE[5]),
                                      ("historical_probability", t("historical"), PALETTE[0]))])
-    fig.update_layout(barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1]))
+    fig.update_layout(barmode="group", yaxis=dict(**percent_axis(), range=[0, 1]))
     return layout(fig, t("Stage probability: configured vs historical"))
 
 
