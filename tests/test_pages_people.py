@@ -162,12 +162,12 @@ def test_engagement_filters_below_k_say_fewer_than_k(app_file, sample_db, downlo
         store.set_setting(con, "comment_threshold", 9)
     at = open_page(app_file, "engagement.py")
     set_value(at, "engagement_filter_team", ["Sales Development"])
-    assert any("Wave 2026-11: fewer than 9 responses" in w.value for w in at.warning)
-    assert at.metric[0].label == "eNPS, wave 2026-10"
+    assert any("Wave Nov 2026: fewer than 9 responses" in w.value for w in at.warning)
+    assert at.metric[0].label == "eNPS, wave Oct 2026"  # waves named as months
     waves = at.dataframe[0].value
-    assert waves.loc[waves["Wave"] == "2026-11", ["Responses", "eNPS", "Note"]].values.tolist() == [
+    assert waves.loc[waves["Wave"] == "Nov 2026", ["Responses", "eNPS", "Note"]].values.tolist() == [
         ["", "", "fewer than 9 responses"]]
-    assert waves.loc[waves["Wave"] == "2026-10", "Responses"].tolist() == ["9"]
+    assert waves.loc[waves["Wave"] == "Oct 2026", "Responses"].tolist() == ["9"]
     downloads.clear()
     at.run()
     wave_csv = next(data for name, data in downloads if name == "enps_by_wave.csv").decode("utf-8-sig")

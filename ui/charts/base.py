@@ -46,9 +46,11 @@ def text_colour(share: float) -> str:
     return "white" if share > 0.5 else "#1F2937"
 
 
-def percent_axis(top: float = 1.0) -> dict:
+def percent_axis(top: float = 1.0, low: float = 0.0) -> dict:
     """Ticks of an axis of fractions worded by ui.fmt (20% in English, 20 % in French; Plotly's ".0%" format
-    cannot put the space), from 0 to ``top``: every 20 points, or every 10 or 5 on a shorter axis."""
-    step = 0.2 if top > 0.5 else 0.1 if top > 0.2 else 0.05
-    values = [round(i * step, 2) for i in range(int(math.floor(top / step + 1e-9)) + 1)]
+    cannot put the space), from ``low`` to ``top``: every 20 points, or every 10, 5 or 2 on a shorter span."""
+    span = top - low
+    step = 0.2 if span > 0.5 else 0.1 if span > 0.2 else 0.05 if span > 0.1 else 0.02
+    first = math.ceil(low / step - 1e-9)
+    values = [round(i * step, 2) for i in range(first, int(math.floor(top / step + 1e-9)) + 1)]
     return dict(tickmode="array", tickvals=values, ticktext=[fmt.pct(v) for v in values])

@@ -80,15 +80,17 @@ def inventory_heatmap(inventory: pd.DataFrame, stage_order: list[str], currency:
 
 
 def owner_bars(owners: pd.DataFrame, currency: str | None) -> go.Figure:
-    """Open pipeline and won amount per owner, side by side (legend above the bars, never over the names)."""
+    """Open pipeline and won amount per owner, side by side (legend above the bars, never over the names); a
+    series that is zero for every owner is left out."""
     if is_empty(owners):
         return empty(t("Owners"), t("No deal owner in this selection: nothing to draw."))
-    fig = go.Figure([
-        go.Bar(x=owners["owner"], y=owners["open_amount"], name=t("open pipeline"), marker_color=PALETTE[0],
-               text=[fmt.money(v, currency) for v in owners["open_amount"]], textposition="none"),
-        go.Bar(x=owners["owner"], y=owners["won_amount"], name=t("won in period"), marker_color=PALETTE[1],
-               text=[fmt.money(v, currency) for v in owners["won_amount"]], textposition="none"),
-    ])
+    series = [(column, name, colour) for column, name, colour in (("open_amount", t("open pipeline"), PALETTE[0]),
+                                                                   ("won_amount", t("won in period"), PALETTE[1]))
+              if owners[column].fillna(0).any()] or [("open_amount", t("open pipeline"), PALETTE[0])]
+    # a series with no amount at all (e.g. open deals exported without amounts) has no bar: no legend entry either
+    fig = go.Figure([go.Bar(x=owners["owner"], y=owners[column], name=name, marker_color=colour,
+                            text=[fmt.money(v, currency) for v in owners[column]], textposition="none")
+                     for column, name, colour in series])
     fig.update_traces(hovertemplate="%{x}<br>%{text}<extra></extra>")
     fig.update_layout(barmode="group")
     return layout(fig, t("Owners"))
