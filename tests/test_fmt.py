@@ -83,3 +83,8 @@ def test_table_words_every_cell_and_keeps_raw_numbers_for_downloads(lang):
     raw = fmt.export(frame, {"owner": "Owner"})
     assert list(raw.columns)[:2] == ["Owner", "amount"] and raw["amount"].iloc[0] == 1876342.3
     assert raw["on"].iloc[0] == dt.date(2026, 10, 11)
+
+
+def test_date_pickers_write_the_day_as_the_dates_shown(lang):
+    # French pages show 31/12/2017 (fmt.date): the pickers too, not 2017-12-31 beside it; English keeps ISO
+    assert fmt.date_input_format() == {"en": "YYYY-MM-DD", "fr": "DD/MM/YYYY"}[lang]
