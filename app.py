@@ -37,8 +37,8 @@ def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
 def sidebar_status() -> None:
     """The active database and the latest deals snapshot."""
     latest = common.latest_snapshot()  # from the import log, cached by data version: never a scan of the snapshots
-    st.sidebar.caption(f"{t('Database')}: `{common.db_path().name}`")
-    st.sidebar.caption(f"{t('Latest snapshot')}: {fmt.date(latest) if latest else t('No deals imported yet')}")
+    st.sidebar.caption(t("Database: {name}", name=f"`{common.db_path().name}`"))  # French: a space before the colon
+    st.sidebar.caption(t("Latest snapshot: {date}", date=fmt.date(latest) if latest else t("No deals imported yet")))
 
 
 choose_language()

@@ -90,3 +90,22 @@ def test_legends_sit_outside_the_plot_never_over_the_names():
                            "snapshot_on": [pd.Timestamp("2026-11-06").date()] * 5, "open_amount": 1.0})
     legend = movement.trend_chart(stages, "open_amount", "EUR").layout.legend
     assert (legend.orientation, legend.x, legend.xanchor) == ("v", 1.02, "left")  # 5 entries: a column on the right
+
+
+def test_a_crowded_scorecard_chart_names_only_its_outliers_and_every_point_in_the_hover():
+    rates = [0.5, 0.3, 0.9, 0.2, 0.6, 0.4, 0.8, 0.1, 0.7, 0.35]
+    owners = pd.DataFrame({"owner": [f"O{i}" for i in range(10)], "pipeline_created": [100.0 * i for i in range(10)],
+                           "win_rate": rates, "note": [None] * 10})
+    (points,) = scorecards.win_rate_vs_created(owners, "EUR").data
+    # 10 owners > 8: the 3 largest creators O9, O8, O7; lowest rates O7 (0.1), O3 (0.2); highest O2 (0.9), O6 (0.8)
+    assert {name for name in points.text if name} == {"O2", "O3", "O6", "O7", "O8", "O9"}
+    assert [row[0] for row in points.customdata] == [f"O{i}" for i in range(10)]
+
+
+def test_open_deals_without_amounts_draw_no_zero_grid_and_no_empty_series():
+    # an export whose open deals carry no amount (the Maven CRM sample): inventory sums are 0 or unknown
+    inventory = pd.DataFrame({"stage": ["Lead", "Offer"], "close_month": [None, None], "amount": [0.0, None]})
+    fig = sales.inventory_heatmap(inventory, ["Lead", "Offer"], None)
+    assert len(fig.data) == 0 and "no amount" in sentence(fig)
+    owners = pd.DataFrame({"owner": ["Ann", "Bob"], "open_amount": [0.0, 0.0], "won_amount": [120.0, 80.0]})
+    assert [bar.name for bar in sales.owner_bars(owners, None).data] == ["won in period"]

@@ -125,7 +125,7 @@ def test_favourable_trend_has_one_line_per_question_with_a_gap_when_suppressed()
     assert [tr.name for tr in fig.data] == ["Tools", "Workload"]
     assert list(fig.data[0].y) == [50.0, 60.0]
     assert list(fig.data[1].y) == [None, 30.0]
-    assert list(fig.data[1].x) == ["2026-10", "2026-11"]
+    assert list(fig.data[1].x) == ["Oct 2026", "Nov 2026"]  # waves named as months (ui.fmt.period)
 
 
 def test_heatmap_leaves_suppressed_cells_blank_with_a_hover_label():

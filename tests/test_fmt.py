@@ -138,3 +138,7 @@ def test_hidden_rows_hold_no_number():
 
 def test_days_with_one_decimal_only_when_there_is_one():
     assert [fmt.cell_formatter("days:1")(v) for v in (7.0, 38.5, None)] == ["7", "38.5", "—"]
+
+def test_date_pickers_write_the_day_as_the_dates_shown(lang):
+    # French pages show 31/12/2017 (fmt.date): the pickers too, not 2017-12-31 beside it; English keeps ISO
+    assert fmt.date_input_format() == {"en": "YYYY-MM-DD", "fr": "DD/MM/YYYY"}[lang]

@@ -52,7 +52,7 @@ def test_page_renders_with_forecast_bars_and_range(sample_db):
     assert numbers(with_new) == pytest.approx(total[:len(numbers(with_new))])
     assert any(m.label == "From deals not created yet" for m in at.metric)
     assert "Scenario" not in shown                      # every lever at rest: no scenario line
-    assert shown["Won"]["x"][0] == "2026-11"            # the sample's as-of month (2026-11-27)
+    assert shown["Won"]["x"][0] == "Nov 2026"          # the sample's as-of month (2026-11-27), by name
     assert any(m.label.startswith("Forecast Nov 2026") for m in at.metric)  # the period by its month name
     assert len(at.slider) == 5 and all(s.key.startswith("forecast_") for s in at.slider)
 
@@ -80,7 +80,7 @@ def test_quarterly_view_and_calibrated_probabilities(sample_db):
     at = open_view("forecast.py")
     at.radio(key="forecast_grain").set_value("quarter").run()
     assert_clean(at)
-    assert traces(at)["Won"]["x"][0] == "2026-Q4"
+    assert traces(at)["Won"]["x"][0] == "Q4 2026"  # the quarter by its name (ui.fmt.period)
     at.radio(key="forecast_probability").set_value("calibrated").run()
     assert_clean(at)
 

@@ -112,9 +112,9 @@ def set_value(at: AppTest, key: str, value) -> AppTest:
 def test_engagement_kpis_trend_and_hidden_groups(app_file, downloads):
     at = open_page(app_file, "engagement.py")
     metrics = {m.label: (m.value, m.proto.delta) for m in at.metric}
-    assert metrics["eNPS, wave 2026-11"] == ("+17 ± 13", "")
+    assert metrics["eNPS, wave Nov 2026"] == ("+17 ± 13", "")
     assert metrics["Responses"] == ("132", "")
-    assert metrics["Change vs 2026-10"] == ("+7", "within noise")
+    assert metrics["Change vs Oct 2026"] == ("+7", "within noise")
     assert "two-sample z-test at 95 %" in next(m for m in at.metric if m.label.startswith("Change")).proto.help
     # the key drivers table comes first (the page leads with the focus areas, issue 19)
     _drivers, waves, groups, comments, sales_people = (el.value for el in at.dataframe)
@@ -145,7 +145,7 @@ def test_engagement_kpis_trend_and_hidden_groups(app_file, downloads):
 def test_engagement_in_french(app_file, downloads):
     at = open_page(app_file, "engagement.py", lang="fr")
     labels = [m.label for m in at.metric]
-    assert labels == ["eNPS, vague 2026-11", "Réponses", "Évolution vs 2026-10"]
+    assert labels == ["eNPS, vague nov. 2026", "Réponses", "Évolution vs oct. 2026"]  # waves by month name
     assert at.metric[2].proto.delta == "non significatif"
     groups = at.dataframe[2].value  # after the key drivers and the waves
     assert "Service" in groups.columns and "Promoteurs" in groups.columns
@@ -162,16 +162,16 @@ def test_engagement_filters_below_k_say_fewer_than_k(app_file, sample_db, downlo
         store.set_setting(con, "comment_threshold", 9)
     at = open_page(app_file, "engagement.py")
     set_value(at, "engagement_filter_team", ["Sales Development"])
-    assert any("Wave 2026-11: fewer than 9 responses" in w.value for w in at.warning)
-    assert at.metric[0].label == "eNPS, wave 2026-10"
+    assert any("Wave Nov 2026: fewer than 9 responses" in w.value for w in at.warning)
+    assert at.metric[0].label == "eNPS, wave Oct 2026"  # waves named as months
     waves = at.dataframe[0].value
-    assert waves.loc[waves["Wave"] == "2026-11", ["Responses", "eNPS", "Note"]].values.tolist() == [
+    assert waves.loc[waves["Wave"] == "Nov 2026", ["Responses", "eNPS", "Note"]].values.tolist() == [
         ["", "", "fewer than 9 responses"]]
-    assert waves.loc[waves["Wave"] == "2026-10", "Responses"].tolist() == ["9"]
+    assert waves.loc[waves["Wave"] == "Oct 2026", "Responses"].tolist() == ["9"]
     downloads.clear()
     at.run()
     wave_csv = next(data for name, data in downloads if name == "enps_by_wave.csv").decode("utf-8-sig")
-    assert "2026-11" not in wave_csv and "2026-10" in wave_csv
+    assert "Nov 2026" not in wave_csv and "Oct 2026" in wave_csv  # waves by name in the download too
     # Sales Development is a team of Sales: with Marketing as well, no response is left.
     set_value(at, "engagement_filter_department", ["Marketing"])
     assert any(i.value == "No eNPS answers for this selection." for i in at.info)
@@ -183,7 +183,7 @@ def test_engagement_headcount_and_comment_search(app_file):
     set_value(at, "engagement_headcount", 180)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Response rate"] == "73%"
-    assert metrics["eNPS, wave 2026-11"].startswith("+17 ± ")
+    assert metrics["eNPS, wave Nov 2026"].startswith("+17 ± ")
     set_value(at, "engagement_comments_search", "laptops")
     comments = at.dataframe[3].value
     assert len(comments) > 0 and comments["Comment"].str.contains("laptops", case=False).all()

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics.sales import deals
-from ui import common
+from ui import common, fmt
 from ui.i18n import t
 
 
@@ -26,7 +26,7 @@ def deal_filters(prefix: str, period: bool = True) -> tuple[deals.DealFilter, dt
                               t("All owners"))
     date_from = date_to = None
     if period:
-        chosen = side.date_input(t("Period"), value=(), key=f"{prefix}_f_period", format="YYYY-MM-DD",
+        chosen = side.date_input(t("Period"), value=(), key=f"{prefix}_f_period", format=fmt.date_input_format(),
                                  help=t("Deals created in the period for the funnel; closed in the period for win "
                                         "rate, average deal and cycle. Empty = all time."))
         date_from, date_to = _period_bounds(chosen)

@@ -96,6 +96,12 @@ def _as_date(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def date_input_format() -> str:
+    """How a date picker writes its day, as fmt.date does: 31/12/2026 in French; ISO (2026-12-31, never ambiguous)
+    in English."""
+    return "DD/MM/YYYY" if language() == "fr" else "YYYY-MM-DD"
+
+
 def date(value: dt.date | None) -> str:
     """A day without its time: 20/11/2026 (fr) or Nov 20, 2026 (en); '—' when missing."""
     day = _as_date(value)

@@ -1,6 +1,8 @@
 """The look every chart shares: the palette and the layout (title, height, margins, fonts), and the empty chart."""
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from ui import fmt
@@ -42,3 +44,13 @@ def is_empty(frame) -> bool:
 def text_colour(share: float) -> str:
     """Label colour readable on a cell of a light-to-dark scale: white on the darker half, dark on the lighter."""
     return "white" if share > 0.5 else "#1F2937"
+
+
+def percent_axis(top: float = 1.0, low: float = 0.0) -> dict:
+    """Ticks of an axis of fractions worded by ui.fmt (20% in English, 20 % in French; Plotly's ".0%" format
+    cannot put the space), from ``low`` to ``top``: every 20 points, or every 10, 5 or 2 on a shorter span."""
+    span = top - low
+    step = 0.2 if span > 0.5 else 0.1 if span > 0.2 else 0.05 if span > 0.1 else 0.02
+    first = math.ceil(low / step - 1e-9)
+    values = [round(i * step, 2) for i in range(first, int(math.floor(top / step + 1e-9)) + 1)]
+    return dict(tickmode="array", tickvals=values, ticktext=[fmt.pct(v) for v in values])

@@ -30,7 +30,7 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
     built by the Forecast page."""
     if is_empty(frame):
         return empty(t("Forecast by period"), t("No period to forecast: no open deal and nothing won in the periods."))
-    x = frame["period"]
+    x = [fmt.period(p) for p in frame["period"]]  # Dec 2026 / déc. 2026, Q4 2026 / T4 2026
     bars = [("won_amount", t("Won"), PALETTE[1], ""), ("baseline_expected", t("Expected from open deals"),
                                                        PALETTE[0], "")]
     if projection:
@@ -51,7 +51,7 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
         fig.add_trace(_total_line(x, totals, name, COMPARED_COLORS[i % len(COMPARED_COLORS)], "dash", currency,
                                   uid=f"compared-{i}"))
     fig.update_layout(barmode="stack", yaxis_title=currency or "", hovermode="closest",
-                      xaxis=dict(type="category"))
+                      xaxis=dict(type="category", categoryorder="array", categoryarray=x))
     fig = layout(fig, t("Forecast by period"), height=500)
     # five long entries beside a narrow chart: rows between the title and the plot, so the bars keep their width
     fig.update_layout(legend=dict(traceorder="normal", orientation="h", yanchor="bottom", y=1.02, xanchor="left",
@@ -64,7 +64,7 @@ def _range(frame: pd.DataFrame, center: str, low: str, high: str, name: str, col
     """A P10-P90 range as an error bar around ``center``, on the periods that have one."""
     ranged = frame[frame[low].notna()]
     return go.Scatter(
-        x=ranged["period"], y=ranged[center], mode="markers", name=name,
+        x=[fmt.period(p) for p in ranged["period"]], y=ranged[center], mode="markers", name=name,
         marker=dict(color=color, symbol="line-ew-open", size=width + 8),
         error_y=dict(type="data", symmetric=False, array=ranged[high] - ranged[center],
                      arrayminus=ranged[center] - ranged[low], color=color, thickness=thickness, width=width),
@@ -102,13 +102,16 @@ def accuracy_chart(detail: pd.DataFrame, currency: str | None) -> go.Figure:
         return empty(t("Forecast accuracy: forecasts of past snapshots against what was won"),
                      t("No closed month has a forecast from an earlier snapshot yet: nothing to compare."))
     actual = detail.drop_duplicates("period").sort_values("period")
-    fig = go.Figure(go.Bar(x=actual["period"], y=actual["actual"], name=t("Won (actual)"), marker_color=PALETTE[1],
+    named = [fmt.period(p) for p in actual["period"]]  # Nov 2026 / nov. 2026
+    fig = go.Figure(go.Bar(x=named, y=actual["actual"], name=t("Won (actual)"), marker_color=PALETTE[1],
                            text=_money_texts(actual["actual"], currency), textposition="none",
                            hovertemplate="%{x} · " + t("Won (actual)") + "<br>%{text}<extra></extra>"))
     snapshot_texts = [t("Snapshot of {date}: {amount}", date=fmt.date(day), amount=fmt.money(v, currency))
                       for day, v in zip(detail["snapshot_on"], detail["forecast"], strict=True)]
-    fig.add_trace(go.Scatter(x=detail["period"], y=detail["forecast"], mode="markers", name=t("Forecast at a snapshot"),
+    fig.add_trace(go.Scatter(x=[fmt.period(p) for p in detail["period"]], y=detail["forecast"],
+                             mode="markers", name=t("Forecast at a snapshot"),
                              marker=dict(color=SCENARIO_COLOR, size=10, symbol="diamond"), text=snapshot_texts,
                              hovertemplate="%{x}<br>%{text}<extra></extra>"))
-    fig.update_layout(yaxis_title=currency or "", xaxis=dict(type="category"))
+    fig.update_layout(yaxis_title=currency or "", xaxis=dict(type="category", categoryorder="array",
+                                                             categoryarray=named))
     return layout(fig, t("Forecast accuracy: forecasts of past snapshots against what was won"))

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from analytics.sales.movement import BUCKETS, Movement
 from analytics.sales.movement_reasons import REASONS
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis
 from ui.i18n import t
 
 BUCKET_LABELS = {"won": "Won", "lost": "Lost", "new": "New", "dropped": "Dropped", "advanced": "Advanced",
@@ -120,7 +120,8 @@ def push_rate_chart(owners: pd.DataFrame) -> go.Figure:
                            text=[fmt.pct(v) for v in data["push_rate"]], textposition="outside", customdata=labels,
                            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>", cliponaxis=False))
     top = float(data["push_rate"].max() or 0.0)
-    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, min(1.0, top * 1.35) or 1.0]), showlegend=False)
+    right = min(1.0, top * 1.35) or 1.0
+    fig.update_layout(xaxis=dict(range=[0, right], **percent_axis(right)), showlegend=False)
     return layout(fig, t("Close dates pushed, by owner"), height=max(260, 50 * len(data) + 100))
 
 

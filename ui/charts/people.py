@@ -46,6 +46,12 @@ def hidden_wave_message(reason: str | None, wave: str, k: int) -> str:
     return t("Wave {wave}: fewer than {k} responses for this selection, so its results are hidden.", wave=wave, k=k)
 
 
+def wave_label(wave: object) -> str:
+    """A wave as shown: a month or a quarter by its name (Oct 2026 / oct. 2026, Q4 2026 / T4 2026), a wave named
+    in the file as it is, and responses without a date as 'undated'."""
+    return t("undated") if wave == survey.UNDATED else fmt.period(wave)
+
+
 def group_label(group: str) -> str:
     """A group name as shown; responses without a value form the group '(not given)'."""
     return t("(not given)") if group == survey.NOT_GIVEN else str(group)
@@ -93,7 +99,7 @@ def enps_trend(waves: pd.DataFrame, k: int, margin_column: str = "margin_of_erro
     if is_empty(waves):
         return empty(t("eNPS per wave"), t("No eNPS answer yet: nothing to draw."))
     shown = _visible(waves)
-    x = list(waves["wave"])
+    x = [wave_label(w) for w in waves["wave"]]
     enps = [float(e) if s else None for e, s in zip(waves["enps"], shown, strict=True)]
     moe = [float(m) if s and not pd.isna(m) else 0.0 for m, s in zip(waves[margin_column], shown, strict=True)]
     upper = [None if e is None else min(100.0, e + m) for e, m in zip(enps, moe, strict=True)]
@@ -110,7 +116,7 @@ def enps_trend(waves: pd.DataFrame, k: int, margin_column: str = "margin_of_erro
                    text=[None if e is None else fmt.signed(e) for e in enps], textposition="top center",
                    customdata=hover, hovertemplate="%{x}<br>%{customdata}<extra></extra>"),
     ])
-    for wave, reason, hidden in zip(waves["wave"], waves["reason"], ~shown, strict=True):
+    for wave, reason, hidden in zip(x, waves["reason"], ~shown, strict=True):
         if hidden:
             fig.add_annotation(x=wave, y=0, text=hidden_label(reason, k), showarrow=False, font={"color": "#666"})
     fig.add_hline(y=0, line={"color": "#999", "width": 1})
@@ -132,12 +138,13 @@ def enps_mix(waves: pd.DataFrame, k: int) -> go.Figure:
     if is_empty(waves):
         return empty(t("Promoters, passives and detractors"), t("No eNPS answer yet: nothing to draw."))
     fig = go.Figure()
+    x = [wave_label(w) for w in waves["wave"]]
     for column, colour in _MIX:
         values = _percent(waves[column])
-        fig.add_bar(x=list(waves["wave"]), y=values, name=_mix_name(column), marker_color=colour,
+        fig.add_bar(x=x, y=values, name=_mix_name(column), marker_color=colour,
                     text=[None if v is None else fmt.pct(v / 100) for v in values], textposition="inside",
                     hovertemplate="%{x}<br>%{fullData.name} · %{text}<extra></extra>")
-    for wave, reason, hidden in zip(waves["wave"], waves["reason"], ~_visible(waves), strict=True):
+    for wave, reason, hidden in zip(x, waves["reason"], ~_visible(waves), strict=True):
         if hidden:
             fig.add_annotation(x=wave, y=50, text=hidden_label(reason, k), showarrow=False, font={"color": "#666"})
     _layout(fig, t("Promoters, passives and detractors"), t("Wave"), t("Share of responses (%)"), barmode="stack")
@@ -184,7 +191,8 @@ def top_terms(terms: pd.DataFrame) -> go.Figure:
     if is_empty(terms):
         return empty(t("Most frequent words in the comments"), t("No comment in this selection: nothing to draw."))
     fig = go.Figure(go.Bar(x=list(terms["count"]), y=list(terms["term"]), orientation="h", marker_color=BLUE,
-                           hovertemplate="%{y}: %{x}<extra></extra>"))
+                           customdata=[fmt.number(n) for n in terms["count"]],
+                           hovertemplate="%{y}: %{customdata}<extra></extra>"))
     _layout(fig, t("Most frequent words in the comments"), t("Comments mentioning it"), "", showlegend=False,
             height=max(260, 24 * len(terms) + 120))
     fig.update_yaxes(type="category", autorange="reversed")
@@ -235,12 +243,13 @@ def favourable_trend(results: pd.DataFrame) -> go.Figure:
     for i, (question, rows) in enumerate(results.groupby("question", sort=False)):
         colour = DISTINCT[i % len(DISTINCT)]
         values = [None if s else v for v, s in zip(_percent(rows["favourable"]), rows["suppressed"], strict=True)]
-        fig.add_scatter(x=list(rows["wave"]), y=values, mode="lines+markers", name=wrap(question, 38),
+        waves = [wave_label(w) for w in rows["wave"]]
+        fig.add_scatter(x=waves, y=values, mode="lines+markers", name=wrap(question, 38),
                         line={"color": colour, "width": 2.5}, marker={"color": colour, "size": 7},
                         customdata=[f"{wrap(question, 60)}<br>{wave} · {fmt.pct(v / 100)}" if v is not None else None
-                                    for wave, v in zip(rows["wave"], values, strict=True)],
+                                    for wave, v in zip(waves, values, strict=True)],
                         hovertemplate="%{customdata}<extra></extra>")
-        last = [(w, v) for w, v in zip(rows["wave"], values, strict=True) if v is not None]
+        last = [(w, v) for w, v in zip(waves, values, strict=True) if v is not None]
         shown_values += [v for v in values if v is not None]
         if last:
             ends.append((last[-1][1], last[-1][0], question, colour))
@@ -329,9 +338,9 @@ def meetings_per_month(monthly: pd.DataFrame) -> go.Figure:
     for i, (manager, rows) in enumerate(monthly.groupby("manager", sort=True)):
         counts = rows.set_index("month")["meetings"].reindex(months)
         fig.add_bar(x=[fmt.month(m) for m in months], y=[None if pd.isna(c) else int(c) for c in counts],
-                    name=str(manager),
+                    name=str(manager), customdata=[None if pd.isna(c) else fmt.number(c) for c in counts],
                     marker_color=MANAGER_COLOURS[i % len(MANAGER_COLOURS)],
-                    hovertemplate="%{fullData.name} · %{x}: %{y}<extra></extra>")
+                    hovertemplate="%{fullData.name} · %{x}: %{customdata}<extra></extra>")
     _layout(fig, t("1:1 meetings per month"), t("Month"), t("Meetings"), barmode="stack")
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.25, "xanchor": "left", "x": 0})
     fig.update_xaxes(type="category")

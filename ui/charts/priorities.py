@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis
 from ui.i18n import t
 from ui.reasons import value_label
 
@@ -37,14 +37,14 @@ def drivers_chart(drivers: pd.DataFrame, labels: dict[str, str], currency: str |
         fig.add_trace(go.Bar(
             y=[f"{value_label(value, attribute)} ({name})" for value in part["value"]], x=part["win_rate"],
             orientation="h", name=name,
-            marker_color=PALETTE[i % len(PALETTE)], text=hover,
+            marker_color=PALETTE[i % len(PALETTE)], text=hover, customdata=[fmt.pct(v) for v in part["win_rate"]],
             error_x=dict(type="data", symmetric=False, array=(part["ci_high"] - part["win_rate"]).tolist(),
                          arrayminus=(part["win_rate"] - part["ci_low"]).tolist(), color="#334155", thickness=1),
-            hovertemplate="<b>%{y}</b><br>" + t("Win rate") + ": %{x:.0%}<br>%{text}<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>" + t("Win rate") + ": %{customdata}<br>%{text}<extra></extra>",
             textposition="none"))
     fig.add_vline(x=overall, line_dash="dash", line_color="#0F172A",
                   annotation_text=t("overall {rate}", rate=fmt.pct(overall)), annotation_position="top")
-    fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, 1], title=t("win rate of closed deals")),
+    fig.update_layout(xaxis=dict(**percent_axis(), range=[0, 1], title=t("win rate of closed deals")),
                       yaxis=dict(autorange="reversed", automargin=True), bargap=0.25, showlegend=False)
     return layout(fig, t("Win rate by attribute"), height=140 + 24 * len(shown))
 
@@ -69,8 +69,9 @@ def reliability_chart(reliability: pd.DataFrame) -> go.Figure:
             x=part["predicted"], y=part["observed"], mode="lines+markers", name=names[model],
             marker=dict(size=sizes, color=PALETTE[i]), line=dict(color=PALETTE[i]),
             text=[t("{n} predictions", n=fmt.number(n)) for n in part["predictions"]],
-            hovertemplate=names[model] + "<br>" + t("predicted") + ": %{x:.0%}<br>" + t("observed")
-            + ": %{y:.0%}<br>%{text}<extra></extra>"))
-    fig.update_layout(xaxis=dict(tickformat=".0%", range=[-0.02, 1.02], title=t("predicted win probability")),
-                      yaxis=dict(tickformat=".0%", range=[-0.02, 1.04], title=t("share actually won")))
+            customdata=[[fmt.pct(p), fmt.pct(o)] for p, o in zip(part["predicted"], part["observed"], strict=True)],
+            hovertemplate=names[model] + "<br>" + t("predicted") + ": %{customdata[0]}<br>" + t("observed")
+            + ": %{customdata[1]}<br>%{text}<extra></extra>"))
+    fig.update_layout(xaxis=dict(**percent_axis(), range=[-0.02, 1.02], title=t("predicted win probability")),
+                      yaxis=dict(**percent_axis(), range=[-0.02, 1.04], title=t("share actually won")))
     return layout(fig, t("Reliability on held-back deals"), height=420)

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from analytics.sales.loss_reasons import NO_REASON
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout, text_colour
+from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis, text_colour
 from ui.i18n import t
 
 
@@ -40,7 +40,12 @@ def stage_days_chart(boxes: pd.DataFrame, stage_order: list[str]) -> go.Figure:
             r = row.iloc[0]
             fig.add_trace(go.Box(x=[stage], q1=[r["q1"]], median=[r["median"]], q3=[r["q3"]],
                                  lowerfence=[r["lower_fence"]], upperfence=[r["upper_fence"]], name=stage,
-                                 marker_color=PALETTE[i % len(PALETTE)], boxpoints=False, hoverinfo="y"))
+                                 marker_color=PALETTE[i % len(PALETTE)], boxpoints=False, hoverinfo="skip"))
+            # the box's own hover lists its five raw numbers: one worded point on the median line instead
+            words = t("median {median} days · half of the stays between {q1} and {q3} days",
+                      median=fmt.number(r["median"]), q1=fmt.number(r["q1"]), q3=fmt.number(r["q3"]))
+            fig.add_trace(go.Scatter(x=[stage], y=[r["median"]], mode="markers", marker=dict(size=24, opacity=0),
+                                     customdata=[words], hovertemplate="%{x}<br>%{customdata}<extra></extra>"))
     fig.update_layout(showlegend=False, yaxis_title=t("days in stage"))
     return layout(fig, t("Days in stage"))
 
@@ -52,6 +57,8 @@ def inventory_heatmap(inventory: pd.DataFrame, stage_order: list[str], currency:
     title = t("Open pipeline by stage and close month")
     if is_empty(inventory):
         return empty(title, t("No open deal in this selection: nothing to draw."))
+    if not inventory["amount"].fillna(0).any():
+        return empty(title, t("The open deals in this selection have no amount: nothing to draw."))
     no_date = t("no date")
     grid = inventory.assign(close_month=inventory["close_month"].fillna(no_date)).pivot_table(
         index="stage", columns="close_month", values="amount", aggfunc="sum").reindex(
@@ -73,15 +80,17 @@ def inventory_heatmap(inventory: pd.DataFrame, stage_order: list[str], currency:
 
 
 def owner_bars(owners: pd.DataFrame, currency: str | None) -> go.Figure:
-    """Open pipeline and won amount per owner, side by side (legend above the bars, never over the names)."""
+    """Open pipeline and won amount per owner, side by side (legend above the bars, never over the names); a
+    series that is zero for every owner is left out."""
     if is_empty(owners):
         return empty(t("Owners"), t("No deal owner in this selection: nothing to draw."))
-    fig = go.Figure([
-        go.Bar(x=owners["owner"], y=owners["open_amount"], name=t("open pipeline"), marker_color=PALETTE[0],
-               text=[fmt.money(v, currency) for v in owners["open_amount"]], textposition="none"),
-        go.Bar(x=owners["owner"], y=owners["won_amount"], name=t("won in period"), marker_color=PALETTE[1],
-               text=[fmt.money(v, currency) for v in owners["won_amount"]], textposition="none"),
-    ])
+    series = [(column, name, colour) for column, name, colour in (("open_amount", t("open pipeline"), PALETTE[0]),
+                                                                   ("won_amount", t("won in period"), PALETTE[1]))
+              if owners[column].fillna(0).any()] or [("open_amount", t("open pipeline"), PALETTE[0])]
+    # a series with no amount at all (e.g. open deals exported without amounts) has no bar: no legend entry either
+    fig = go.Figure([go.Bar(x=owners["owner"], y=owners[column], name=name, marker_color=colour,
+                            text=[fmt.money(v, currency) for v in owners[column]], textposition="none")
+                     for column, name, colour in series])
     fig.update_traces(hovertemplate="%{x}<br>%{text}<extra></extra>")
     fig.update_layout(barmode="group")
     return layout(fig, t("Owners"))
@@ -92,12 +101,12 @@ def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
     if is_empty(calibration):
         return empty(t("Stage probability: configured vs historical"), t("No closed deal yet: nothing to compare."))
     fig = go.Figure([
-        go.Bar(x=calibration["stage"], y=calibration["configured_probability"], name=t("configured"),
-               marker_color=PALETTE[5]),
-        go.Bar(x=calibration["stage"], y=calibration["historical_probability"], name=t("historical"),
-               marker_color=PALETTE[0]),
-    ])
-    fig.update_layout(barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1]))
+        go.Bar(x=calibration["stage"], y=calibration[column], name=name, marker_color=colour,
+               customdata=[fmt.pct(v) for v in calibration[column]],
+               hovertemplate="%{x} · " + name + ": %{customdata}<extra></extra>")
+        for column, name, colour in (("configured_probability", t("configured"), PALETTE[5]),
+                                     ("historical_probability", t("historical"), PALETTE[0]))])
+    fig.update_layout(barmode="group", yaxis=dict(**percent_axis(), range=[0, 1]))
     return layout(fig, t("Stage probability: configured vs historical"))
 
 
@@ -113,13 +122,17 @@ def loss_reasons_chart(by_quarter: pd.DataFrame, currency: str | None) -> go.Fig
         return empty(t("Lost deals by reason, per quarter"), t("No lost deal in this selection: nothing to draw."))
     fig = go.Figure()
     quarters = sorted(by_quarter["quarter"].unique())
+    named = [fmt.period(q) for q in quarters]  # Q4 2026 / T4 2026
     for i, reason in enumerate(dict.fromkeys(by_quarter.sort_values("deals", ascending=False)["reason"])):
         rows = by_quarter[by_quarter["reason"] == reason].set_index("quarter").reindex(quarters)
         name = loss_reason_label(reason)
-        fig.add_trace(go.Bar(x=quarters, y=rows["deals"].fillna(0), name=name,
+        fig.add_trace(go.Bar(x=named, y=rows["deals"].fillna(0), name=name,
                              marker_color="#94A3B8" if reason == NO_REASON else PALETTE[i % len(PALETTE)],
-                             text=[fmt.money(v, currency) if pd.notna(v) else "" for v in rows["value"]],
-                             hovertemplate=f"{name}: %{{y}} · %{{text}}<extra></extra>", textposition="none"))
-    fig.update_layout(barmode="stack", xaxis=dict(type="category", title=t("Quarter of the close date")),
+                             customdata=["" if pd.isna(n) else t("{n} deals", n=fmt.number(n)) + " · "
+                                         + fmt.money(v, currency) for n, v in zip(rows["deals"], rows["value"],
+                                                                                 strict=True)],
+                             hovertemplate=f"{name}: %{{customdata}}<extra></extra>", textposition="none"))
+    fig.update_layout(barmode="stack", xaxis=dict(type="category", title=t("Quarter of the close date"),
+                                                  categoryorder="array", categoryarray=named),
                       yaxis_title=t("Lost deals"), hovermode="x unified")
     return layout(fig, t("Lost deals by reason, per quarter"), height=380)

@@ -8,7 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.people import participation
+from ui import fmt
 from ui.charts.base import PALETTE, empty, is_empty, layout
+from ui.charts.people import wave_label
 from ui.i18n import t
 
 # Theme codes of analytics.people.themes, as the reader says them.
@@ -27,7 +29,7 @@ def flag_label(code: str | None) -> str:
     return t(FLAG_LABELS[code]) if code in FLAG_LABELS else ""
 
 
-def theme_bars(counts: pd.DataFrame, wave_name=str) -> go.Figure:
+def theme_bars(counts: pd.DataFrame, wave_name=wave_label) -> go.Figure:
     """Comments mentioning each theme, one bar group per wave (waves in the order given)."""
     if is_empty(counts):
         return empty(t("Comment themes per wave"), t("No comment in this selection: nothing to draw."))
@@ -36,7 +38,8 @@ def theme_bars(counts: pd.DataFrame, wave_name=str) -> go.Figure:
     for i, (wave, rows) in enumerate(counts.groupby("wave", sort=False)):
         fig.add_trace(go.Bar(x=[theme_label(c) for c in rows["theme"]], y=list(rows["comments"]),
                              name=wave_name(wave), marker_color=PALETTE[i % len(PALETTE)],
-                             hovertemplate="%{x}: %{y}<extra>" + wave_name(wave) + "</extra>"))
+                             customdata=[fmt.number(n) for n in rows["comments"]],
+                             hovertemplate="%{x}: %{customdata}<extra>" + wave_name(wave) + "</extra>"))
     layout(fig, t("Comment themes per wave"), height=360)
     fig.update_layout(barmode="group", yaxis_title=t("Comments mentioning it"))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=themes)
@@ -50,7 +53,9 @@ def response_rates(groups: pd.DataFrame) -> go.Figure:
         return empty(t("Response rate by group"), t("No group with a headcount to compare: nothing to draw."))
     colours = ["#d6453d" if f else "#2e9e5b" for f in shown["flag"]]
     fig = go.Figure(go.Bar(x=list(shown["response_rate"].astype(float) * 100), y=list(shown["group"]),
-                           orientation="h", marker_color=colours, hovertemplate="%{y}: %{x:.0f} %<extra></extra>"))
+                           orientation="h", marker_color=colours,
+                           customdata=[fmt.pct(r) for r in shown["response_rate"]],
+                           hovertemplate="%{y}: %{customdata}<extra></extra>"))
     fig.add_vline(x=participation.LOW_RATE * 100, line_dash="dash", line_color="#666")
     layout(fig, t("Response rate by group"), height=max(240, 32 * len(shown) + 120))
     fig.update_layout(xaxis_title=t("Response rate (%)"), showlegend=False)

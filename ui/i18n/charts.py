@@ -31,6 +31,10 @@ FR = {
     "No deal reached any stage in this period: nothing to draw.":
         "Aucune affaire n'a atteint d'étape sur cette période : rien à afficher.",
     "No stage entry dates yet: nothing to draw.": "Pas encore de dates d'entrée en étape : rien à afficher.",
+    "The open deals in this selection have no amount: nothing to draw.":
+        "Les affaires ouvertes de cette sélection n'ont pas de montant : rien à afficher.",
+    "median {median} days · half of the stays between {q1} and {q3} days":
+        "médiane {median} jours · la moitié des séjours entre {q1} et {q3} jours",
     "No deal owner in this selection: nothing to draw.": "Aucun propriétaire dans cette sélection : rien à afficher.",
     "No closed deal yet: nothing to compare.": "Aucune affaire clôturée pour l'instant : rien à comparer.",
     "No lost deal in this selection: nothing to draw.": "Aucune affaire perdue dans cette sélection : rien à afficher.",

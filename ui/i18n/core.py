@@ -66,8 +66,8 @@ FR: dict[str, str] = {
     "Import": "Importer",
     "Settings": "Paramètres",
     "Language": "Langue",
-    "Database": "Base de données",
-    "Latest snapshot": "Dernier instantané",
+    "Database: {name}": "Base de données : {name}",
+    "Latest snapshot: {date}": "Dernier instantané : {date}",
     "No deals imported yet": "Aucune affaire importée",
     "You are looking at sample data (a fictional company). Import your own exports on the Import page.":
         "Vous consultez des données d'exemple (une entreprise fictive). Importez vos propres exports depuis la "

@@ -198,6 +198,8 @@ FR: dict[str, str] = {
     "{n} deals.": "{n} affaires.",
     "{n} days": "{n} jours",
     "Changes since the snapshot of {date}.": "Évolution depuis l'instantané du {date}.",
+    "{n} deals have no amount: they are counted, but left out of the amounts.":
+        "{n} affaires n'ont pas de montant : elles sont comptées, mais pas dans les montants.",
     "{n} deals in another currency are left out of the amounts: set a reporting currency and rates in Settings.":
         "{n} affaires dans une autre devise sont exclues des montants : définissez une devise de restitution et "
         "des taux dans les Paramètres.",

@@ -49,7 +49,7 @@ def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOpt
     kind = left.selectbox(t("File contains"), [k for k in KIND_LABELS if k == "auto" or k in ALLOWED],
                           format_func=lambda k: t(KIND_LABELS[k]),
                           key=f"import_kind_{key}")
-    as_of = mid.date_input(t("Snapshot date"), value=None, key=f"import_asof_{key}", format="YYYY-MM-DD",
+    as_of = mid.date_input(t("Snapshot date"), value=None, key=f"import_asof_{key}", format=fmt.date_input_format(),
                            help=t("The date of the export. Leave it empty to let the file date itself: a date in "
                                   "its name, else its latest change; the plan below says which."))
     partial = right.checkbox(t("Partial export (adds or updates deals, drops none)"), key=f"import_partial_{key}")

@@ -21,7 +21,7 @@ st.caption(t("How likely employees are to recommend the company as a place to wo
 
 
 def wave_name(wave: str) -> str:
-    return t("All waves") if wave == ALL_WAVES else t("undated") if wave == survey.UNDATED else wave
+    return t("All waves") if wave == ALL_WAVES else charts.wave_label(wave)
 
 
 def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> fmt.Table:

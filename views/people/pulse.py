@@ -19,7 +19,7 @@ st.caption(t("Answers to the pulse questions, wave by wave: the average score an
 
 
 def wave_name(wave: str) -> str:
-    return t("undated") if wave == survey.UNDATED else wave
+    return charts.wave_label(wave)
 
 
 def results_table(results: pd.DataFrame, k: int) -> fmt.Table:

@@ -117,7 +117,8 @@ def in_window(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
 def kpi_row(forecast: fc.Forecast, currency: str | None, projection: bool) -> None:
     first = forecast.periods.iloc[0]
     money = lambda v: fmt.money_short(v, currency)  # noqa: E731
-    cells = st.columns(5 if projection else 4)
+    # three tiles a row: five in one row cut their labels and the range's value ("2 M € – 2,…") at 1,400 px
+    cells = [*st.columns(3), *st.columns(3)[:2 if projection else 1]]
     cells[0].metric(t("Forecast {period}", period=fmt.period(first.period)), money(first.forecast),
                     help=t("Won in the period + expected from the open deals closing in it."))
     cells[1].metric(t("Won so far"), money(first.won_amount))
@@ -236,7 +237,7 @@ def delta_row(frame: pd.DataFrame, scenario: scenarios.Scenario, currency: str |
     base, other = frame["baseline_total"].sum(), frame["scenario_total"].sum()
     moved = scenario != scenarios.BASELINE
     first = frame.iloc[0]
-    cells = iter(st.columns(4 if projection else 3))
+    cells = iter([*st.columns(2), *st.columns(2)] if projection else st.columns(3))  # labels read whole
     change = lambda value: fmt.kpi_delta(value if moved else None, "money", currency=currency)  # noqa: E731
     next(cells).metric(t("Won and from open deals, periods shown"), money(frame["baseline_forecast"].sum()),
                        help=t("Won {won} + from open deals {open}.", won=money(frame["won_amount"].sum()),

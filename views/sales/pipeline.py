@@ -76,6 +76,9 @@ def kpi_row() -> str | None:
     if k.excluded_other_currency:
         st.caption(t("{n} deals in another currency are left out of the amounts: set a reporting currency and "
                      "rates in Settings.", n=fmt.number(k.excluded_other_currency)))
+    if k.unknown_amount:  # METRICS.md 1: a blank amount is counted but left out of value sums, with a warning
+        st.caption(t("{n} deals have no amount: they are counted, but left out of the amounts.",
+                     n=fmt.number(k.unknown_amount)))
     return k.currency
 
 

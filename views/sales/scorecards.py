@@ -23,7 +23,8 @@ stop_without_deals()
 
 latest = common.fetch(deals.latest_snapshot_on)
 default_from, default_to = sc.default_window(latest)
-window = st.date_input(t("Window"), value=(default_from, default_to), key="scorecards_window", format="YYYY-MM-DD",
+window = st.date_input(t("Window"), value=(default_from, default_to), key="scorecards_window",
+                       format=fmt.date_input_format(),
                        help=t("Default: the last {n} complete months before the latest snapshot.",
                               n=sc.DEFAULT_MONTHS))
 if len(window) < 2:
