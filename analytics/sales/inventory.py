@@ -129,9 +129,10 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
     settings = store.get_settings(con)
     stale_days = int(settings["stale_days"] if stale_days is None else stale_days)
     factor = float(settings["outlier_factor"])
-    head = scoped_ctes(open_scope(con, as_of), flt, Fragment(OPEN, []))
+    scope = open_scope(con, as_of)
+    head = scoped_ctes(scope, flt, Fragment(OPEN, []))
     queries = {
-        "stale": Fragment(STAGE_HISTORY_CTES + _STALE.format(columns=_DEAL_COLUMNS), [stale_days]),
+        "stale": Fragment(scope.stage_history_ctes + _STALE.format(columns=_DEAL_COLUMNS), [stale_days]),
         "past_due": Fragment(_PAST_DUE.format(columns=_DEAL_COLUMNS), []),
         "missing": Fragment(_MISSING.format(columns=_DEAL_COLUMNS), []),
         "outliers": Fragment(_OUTLIERS.format(columns=_DEAL_COLUMNS), [OUTLIER_MIN_DEALS, factor, factor]),
@@ -152,10 +153,11 @@ calibrated AS (
 )"""
 
 
-def calibration_ctes(head: Fragment) -> Fragment:
+def calibration_ctes(head: Fragment, stage_ctes: str = STAGE_HISTORY_CTES) -> Fragment:
     """The CTE ``calibrated(pipeline, stage, position, configured_probability, closed_reached, won_reached,
-    historical_probability)`` over the closed deals of ``scoped`` (``head`` = ``scoped_ctes`` output)."""
-    return head + Fragment(STAGE_HISTORY_CTES + _CALIBRATION, [])
+    historical_probability)`` over the closed deals of ``scoped`` (``head`` = ``scoped_ctes`` output;
+    ``stage_ctes``: the scope's ``stage_history_ctes``, computed from the snapshots when not given)."""
+    return head + Fragment(stage_ctes + _CALIBRATION, [])
 
 
 def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
@@ -170,7 +172,8 @@ def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, 
     """
     if pipeline is None:
         pipeline = main_pipeline(con, flt=flt, as_of=as_of)
-    query = calibration_ctes(scoped_ctes(open_scope(con, as_of), flt)) + Fragment("""
+    scope = open_scope(con, as_of)
+    query = calibration_ctes(scoped_ctes(scope, flt), scope.stage_history_ctes) + Fragment("""
         SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
         FROM calibrated WHERE pipeline = ? ORDER BY position""", [pipeline])
     return con.execute(*query).df()
