@@ -1,7 +1,8 @@
-"""The Pipeline page's stored stage entry dates (``deal_stage_entries``, issue 16): the table kept by each deals import
-(newest, back-dated) and deletion equals a rebuild from every snapshot, its rows are the hand-worked first sightings
-and "Date entered" values, and every metric reading it (funnel, days and age in stage, stale deals, calibration)
-equals the same metric computed from every snapshot, before and after a settings change.
+"""The Pipeline page's stored tables (issue 16): ``deal_stage_entries`` (stage entry dates) and ``deal_filter_values``
+(the sidebar's choices) kept by each deals import (newest, back-dated) and deletion equal a rebuild from every snapshot;
+the entries are the hand-worked first sightings and "Date entered" values, and every metric reading them (funnel, days
+and age in stage, stale deals, calibration, filter choices) equals the same metric computed from every snapshot,
+before and after a settings change.
 
 Database: tests/sales_fixtures.py's reference snapshots S1 (2026-11-02) and S2 (2026-11-20), each imported then
 refreshed as the importer does; later steps add S3 (2026-11-27, newest) and S0 (2026-10-26, back-dated).
@@ -15,9 +16,10 @@ import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.sales import funnel, inventory, scope, stage_time
+from analytics.sales import deals, funnel, inventory, scope, stage_time
 from analytics.sales.deals import DealFilter
 from analytics.store import derived
+from analytics.store.schema import LOSS_REASON_ATTRIBUTE
 from tests.sales_fixtures import S1, S2, SNAPSHOT_1, SNAPSHOT_2, add_snapshot, add_stages
 
 S0 = date(2026, 10, 26)
@@ -29,9 +31,13 @@ def _moved(snapshot: list[dict], changes: dict[str, dict]) -> list[dict]:
     return [{**deal, **changes.get(deal["deal_id"], {})} for deal in snapshot]
 
 
-# S3: A1 moves to Negotiate, A2 to Proposal and its export now says it entered Demo on 09-25 (was 09-20).
-SNAPSHOT_3 = _moved(SNAPSHOT_2, {"A1": {"stage": "Negotiate"},
-                                 "A2": {"stage": "Proposal", "entered": {"Demo": date(2026, 9, 25)}}})
+# S3: A1 moves to Negotiate, A2 to Proposal and its export now says it entered Demo on 09-25 (was 09-20); the export
+# has a segment column (A1 ENT, A3 SMB, blank for the others) and a loss reason (reserved: never a filter).
+SNAPSHOT_3 = _moved(SNAPSHOT_2, {"A1": {"stage": "Negotiate", "attrs": {"Segment": "ENT"}},
+                                 "A2": {"stage": "Proposal", "entered": {"Demo": date(2026, 9, 25)},
+                                        "attrs": {"Segment": None}},
+                                 "A3": {"attrs": {"Segment": "SMB"}},
+                                 "B2": {"attrs": {LOSS_REASON_ATTRIBUTE: "Price"}}})
 # S0 (before S1): A1 at Qualify, A2 at Demo with "Date entered" Demo 09-01 (older than S2's and S3's word on it).
 SNAPSHOT_0 = [{**deal, "stage": "Qualify"} if deal["deal_id"] == "A1" else
               {**deal, "entered": {"Demo": date(2026, 9, 1)}} for deal in SNAPSHOT_1 if deal["deal_id"] in ("A1", "A2")]
@@ -93,15 +99,32 @@ METRICS = {
 
 
 def assert_stored_equals_computed(con: duckdb.DuckDBPyConnection, monkeypatch) -> None:
-    """Every metric read from the stored entries (the scope says so) equals it computed from every snapshot."""
+    """Every metric read from the stored entries (the scope says so) equals it computed from every snapshot; the
+    same for the filter choices read from ``deal_filter_values``."""
     assert scope.open_scope(con).stored_entries
     stored = {name: metric(con) for name, metric in METRICS.items()}
+    stored_choices = deals.filter_choices(con)
     with monkeypatch.context() as patch:
-        patch.setattr(scope, "is_fresh", lambda con, table: False)  # the stored table unknown: computed
+        patch.setattr(scope, "is_fresh", lambda con, table: False)  # the stored tables unknown: computed
+        patch.setattr(deals, "is_fresh", lambda con, table: False)
         assert not scope.open_scope(con).stored_entries
         computed = {name: metric(con) for name, metric in METRICS.items()}
+        assert deals.filter_choices(con) == stored_choices
     for name in METRICS:
         pd.testing.assert_frame_equal(stored[name], computed[name], obj=name)
+
+
+def kept_and_rebuilt_choices(con: duckdb.DuckDBPyConnection) -> tuple[list, list]:
+    """``deal_filter_values`` as the imports kept it, and as rebuilt from every import (rolled back)."""
+    def rows() -> list:
+        return sorted(con.execute("SELECT * FROM deal_filter_values").fetchall(), key=str)
+    kept = rows()
+    assert derived.is_fresh(con, "deal_filter_values")
+    con.execute("BEGIN TRANSACTION")
+    derived.refresh_filter_values(con)
+    rebuilt = rows()
+    con.execute("ROLLBACK")
+    return kept, rebuilt
 
 
 def test_stored_entries_are_the_first_sightings_and_the_newest_entered_dates(path, monkeypatch):
@@ -145,6 +168,11 @@ def test_newest_back_dated_and_deleted_imports_keep_the_table_equal_to_a_rebuild
         assert found[("A2", "Demo")] == (S1, date(2026, 9, 25))
         assert found[("A2", "Proposal")] == (S3, None) and found[("A1", "Negotiate")] == (S3, None)
         assert_stored_equals_computed(con, monkeypatch)
+        kept, rebuilt = kept_and_rebuilt_choices(con)
+        assert kept == rebuilt
+        # every pipeline and owner of S1..S3; the segment values of S3 (its blank left out); no loss reason
+        assert deals.filter_choices(con) == {"pipeline": ["Partners", "Sales"], "owner": ["Ann", "Bob", "Cy", "Dee"],
+                                             "Segment": ["ENT", "SMB"]}
     imported(path, S0, SNAPSHOT_0)  # back-dated: before S1 (rebuilt)
     with store.connect(path) as con:
         kept, rebuilt = kept_and_rebuilt(con)
@@ -164,6 +192,8 @@ def test_newest_back_dated_and_deleted_imports_keep_the_table_equal_to_a_rebuild
         assert found[("A2", "Demo")] == (S0, date(2026, 9, 20))
         assert ("A2", "Proposal") not in found and ("A1", "Negotiate") not in found
         assert_stored_equals_computed(con, monkeypatch)
+        kept, rebuilt = kept_and_rebuilt_choices(con)
+        assert kept == rebuilt and "Segment" not in deals.filter_choices(con)  # only S3 had a segment
 
 
 def test_a_settings_change_leaves_the_table_fresh_and_the_metrics_equal(path, monkeypatch):
@@ -209,11 +239,13 @@ def test_a_file_of_schema_7_gets_the_table_when_opened(path):
     with store.connect(path) as con:
         expected = sorted(con.execute("SELECT * FROM deal_stage_entries").fetchall(), key=str)
     raw = duckdb.connect(str(path))  # back to schema 7: as a file written before this version
-    raw.execute("DROP TABLE deal_stage_entries; DROP TABLE deal_stage_entries_meta; "
-                "UPDATE meta SET schema_version = 7")
+    raw.execute("DROP TABLE deal_stage_entries; DROP TABLE deal_stage_entries_meta; DROP TABLE deal_filter_values; "
+                "DROP TABLE deal_filter_values_meta; UPDATE meta SET schema_version = 7")
     raw.close()
     store.forget_schema_cache()
     with store.connect(path) as con:
         assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == store.SCHEMA_VERSION
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt == expected
+        kept, rebuilt = kept_and_rebuilt_choices(con)
+        assert kept == rebuilt and deals.filter_choices(con)["owner"] == ["Ann", "Bob", "Cy", "Dee"]

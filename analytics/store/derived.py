@@ -20,6 +20,11 @@ one (by snapshot date, then import; the earliest if that import gives two), NULL
 stage order, probability or outcome), so a settings change never makes it stale; the stage-entry CTEs of
 ``analytics.sales.scope`` read it for the latest state instead of every snapshot and every "Date entered" row.
 
+``deal_filter_values`` (the sidebar's filter choices, read first by the Pipeline page) — grain: one row per distinct
+(field, attribute, value) of every deals import: field 'pipeline' or 'owner' (attribute NULL) with each pipeline and
+non-blank owner of any snapshot row, field 'attribute' with each extra attribute's non-blank values (reserved
+attributes included: the reader leaves them out). Only imports change it.
+
 ``movement_weekly`` — grain: one row per snapshot date x the raw keys the settings read: the deals present and not
 dropped as of that date, grouped by their (pipeline, stage, status_raw, currency) then, and by where each stood
 as of the previous snapshot date (from_pipeline, from_stage, from_status_raw when it was there and not dropped;
@@ -106,6 +111,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     _stamp(con, "deal_current")
     refresh_versions(con, import_id, deleted_on)
     refresh_entries(con, import_id)
+    refresh_filter_values(con, import_id)
 
 
 def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
@@ -140,7 +146,7 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
-DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "deal_stage_entries")
+DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "deal_stage_entries", "deal_filter_values")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -295,9 +301,21 @@ dated AS (
 SELECT deal_id, pipeline, stage, seen.seen_on, dated.dated_on FROM seen FULL JOIN dated USING (deal_id, pipeline, stage)
 """
 
-# Schema migration 7 -> 8 builds the table of an existing file (``analytics.store.schema``): the full build, stamped.
-ENTRIES_MIGRATION_SQL = (f"INSERT INTO deal_stage_entries {_ENTRIES_SQL};\n"
-                         f"INSERT INTO deal_stage_entries_meta {_FINGERPRINT_SQL.replace('$1', '-1')};\n")
+# The values of every deals import the sidebar can filter on (``deal_filter_values``); ``{where}``: every import, or
+# one (its parameter, the import's id, given twice).
+_FILTER_VALUES_SQL = """
+SELECT DISTINCT 'pipeline' AS field, NULL AS attribute, pipeline AS value FROM deal_snapshots {where}
+UNION SELECT DISTINCT 'owner', NULL, owner FROM deal_snapshots {where} {and_} owner IS NOT NULL
+UNION SELECT DISTINCT 'attribute', attribute, value FROM deal_attributes {where} {and_} value IS NOT NULL
+"""
+_ALL_FILTER_VALUES = _FILTER_VALUES_SQL.format(where="", and_="WHERE")
+
+# Schema migration 7 -> 8 builds the tables of an existing file (``analytics.store.schema``): the full builds, stamped.
+_STAMP_SQL = _FINGERPRINT_SQL.replace("$1", "-1")
+PIPELINE_MIGRATION_SQL = (f"INSERT INTO deal_stage_entries {_ENTRIES_SQL};\n"
+                         f"INSERT INTO deal_stage_entries_meta {_STAMP_SQL};\n"
+                         f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES};\n"
+                         f"INSERT INTO deal_filter_values_meta {_STAMP_SQL};\n")
 
 _ENTRIES_APPEND = ("""
 INSERT INTO deal_stage_entries
@@ -334,3 +352,19 @@ def refresh_entries(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         con.execute("DELETE FROM deal_stage_entries")
         con.execute(f"INSERT INTO deal_stage_entries {_ENTRIES_SQL}")
     _stamp(con, "deal_stage_entries")
+
+
+def refresh_filter_values(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_filter_values`` up to date inside the write transaction that changed the snapshots: the weekly
+    import (newest, on or after every other snapshot, table fresh before it) adds its values not yet there; anything
+    else (a deletion, a back-dated export, a table never built) rebuilds it from every import."""
+    if not _built(con, "deal_filter_values"):
+        return
+    if import_id is not None and _appends(con, import_id, "deal_filter_values", full_only=False):
+        own = _FILTER_VALUES_SQL.format(where="WHERE import_id = $1", and_="AND")
+        con.execute(f"INSERT INTO deal_filter_values SELECT * FROM ({own}) EXCEPT SELECT * FROM deal_filter_values",
+                    [import_id])
+    else:
+        con.execute("DELETE FROM deal_filter_values")
+        con.execute(f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES}")
+    _stamp(con, "deal_filter_values")

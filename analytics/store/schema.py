@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-from analytics.store.derived import ENTRIES_MIGRATION_SQL
+from analytics.store.derived import PIPELINE_MIGRATION_SQL
 
 SCHEMA_VERSION = 8
 
@@ -182,13 +182,17 @@ CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
         # --- Pipeline page: deal_stage_entries — grain: one row per (deal_id, pipeline, stage) seen in a snapshot
         #   or dated by a "Date entered" column: seen_on (first snapshot showing it), dated_on (entry date of the
         #   newest import giving one); see analytics.store.derived. Built here for an existing file, then kept by
-        #   each deals import and deletion (derived.refresh_entries).
+        #   each deals import and deletion (derived.refresh_entries). deal_filter_values — grain: one row per
+        #   distinct (field, attribute, value) the sidebar filters on (pipelines, owners, attribute values of every
+        #   deals import; derived.refresh_filter_values).
         """
 CREATE TABLE IF NOT EXISTS deal_stage_entries (
     deal_id TEXT, pipeline TEXT, stage TEXT, seen_on DATE, dated_on DATE
 );
 CREATE TABLE IF NOT EXISTS deal_stage_entries_meta (fingerprint TEXT);
-""" + ENTRIES_MIGRATION_SQL
+CREATE TABLE IF NOT EXISTS deal_filter_values (field TEXT, attribute TEXT, value TEXT);
+CREATE TABLE IF NOT EXISTS deal_filter_values_meta (fingerprint TEXT);
+""" + PIPELINE_MIGRATION_SQL
         # --- end of the Pipeline page's block
     ),
 }
