@@ -333,6 +333,7 @@ UPDATE deal_stage_entries e SET dated_on = x.dated_on
 FROM (SELECT deal_id, pipeline, stage, min(entered_on) AS dated_on FROM deal_stage_dates WHERE import_id = $1
       GROUP BY ALL) x
 WHERE e.deal_id = x.deal_id AND e.pipeline = x.pipeline AND e.stage = x.stage
+      AND e.dated_on IS DISTINCT FROM x.dated_on
 """)
 
 
