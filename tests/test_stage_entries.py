@@ -1,8 +1,8 @@
-"""The Pipeline page's stored tables (issue 16): ``deal_stage_entries`` (stage entry dates) and ``deal_filter_values``
-(the sidebar's choices) kept by each deals import (newest, back-dated) and deletion equal a rebuild from every snapshot;
-the entries are the hand-worked first sightings and "Date entered" values, and every metric reading them (funnel, days
-and age in stage, stale deals, calibration, filter choices) equals the same metric computed from every snapshot,
-before and after a settings change.
+"""The Pipeline page's stored tables (issue 16): ``deal_stage_entries`` (stage entry dates), ``deal_changes`` (the
+stale deals' last change) and ``deal_filter_values`` (the sidebar's choices) kept by each deals import (newest,
+back-dated) and deletion equal a rebuild from every snapshot; their rows are the hand-worked first sightings, "Date
+entered" values and changes, and every metric reading them (funnel, days and age in stage, stale deals, calibration,
+filter choices) equals the same metric computed from every snapshot, before and after a settings change.
 
 Database: tests/sales_fixtures.py's reference snapshots S1 (2026-11-02) and S2 (2026-11-20), each imported then
 refreshed as the importer does; later steps add S3 (2026-11-27, newest) and S0 (2026-10-26, back-dated).
@@ -114,17 +114,27 @@ def assert_stored_equals_computed(con: duckdb.DuckDBPyConnection, monkeypatch) -
         pd.testing.assert_frame_equal(stored[name], computed[name], obj=name)
 
 
-def kept_and_rebuilt_choices(con: duckdb.DuckDBPyConnection) -> tuple[list, list]:
-    """``deal_filter_values`` as the imports kept it, and as rebuilt from every import (rolled back)."""
+def kept_and_rebuilt_table(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list, list]:
+    """A stored table (``deal_filter_values`` or ``deal_changes``) as the imports kept it, and as rebuilt from every
+    import (rolled back)."""
+    rebuild = {"deal_filter_values": derived.refresh_filter_values, "deal_changes": derived.refresh_changes}[table]
+
     def rows() -> list:
-        return sorted(con.execute("SELECT * FROM deal_filter_values").fetchall(), key=str)
+        return sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=str)
     kept = rows()
-    assert derived.is_fresh(con, "deal_filter_values")
+    assert derived.is_fresh(con, table)
     con.execute("BEGIN TRANSACTION")
-    derived.refresh_filter_values(con)
+    rebuild(con)
     rebuilt = rows()
     con.execute("ROLLBACK")
     return kept, rebuilt
+
+
+def changes(con: duckdb.DuckDBPyConnection, *deal_ids: str) -> dict[str, tuple]:
+    """{deal: (first_seen, changed_on)} of the stored ``deal_changes``."""
+    rows = con.execute("SELECT deal_id, first_seen, changed_on FROM deal_changes WHERE list_contains(?, deal_id)",
+                       [list(deal_ids)]).fetchall()
+    return {deal: (first, changed) for deal, first, changed in rows}
 
 
 def test_stored_entries_are_the_first_sightings_and_the_newest_entered_dates(path, monkeypatch):
@@ -142,6 +152,9 @@ def test_stored_entries_are_the_first_sightings_and_the_newest_entered_dates(pat
         }
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt
+        # A1 moved Demo -> Proposal and A6's amount went 8000 -> 10000 on S2; A2 never changed; A5 is new on S2
+        assert changes(con, "A1", "A2", "A5", "A6") == {"A1": (S1, S2), "A2": (S1, None), "A5": (S2, None),
+                                                        "A6": (S1, S2)}
         # read from the stored table: B1 Qualify 09-10 -> Demo 09-20 = 10 days; Demo -> Proposal 10-05 = 15;
         # Proposal -> Negotiate 10-20 = 15; Negotiate -> close 11-10 (won) = 21. A3 skips Demo: Qualify 10-01 ->
         # Proposal 10-10 = 9, Proposal -> Negotiate 10-25 = 15 (Negotiate is its open stage: no exit).
@@ -168,8 +181,12 @@ def test_newest_back_dated_and_deleted_imports_keep_the_table_equal_to_a_rebuild
         assert found[("A2", "Demo")] == (S1, date(2026, 9, 25))
         assert found[("A2", "Proposal")] == (S3, None) and found[("A1", "Negotiate")] == (S3, None)
         assert_stored_equals_computed(con, monkeypatch)
-        kept, rebuilt = kept_and_rebuilt_choices(con)
+        kept, rebuilt = kept_and_rebuilt_table(con, "deal_filter_values")
         assert kept == rebuilt
+        kept, rebuilt = kept_and_rebuilt_table(con, "deal_changes")
+        assert kept == rebuilt
+        # A1 and A2 moved on S3; A6 unchanged since S2
+        assert changes(con, "A1", "A2", "A6") == {"A1": (S1, S3), "A2": (S1, S3), "A6": (S1, S2)}
         # every pipeline and owner of S1..S3; the segment values of S3 (its blank left out); no loss reason
         assert deals.filter_choices(con) == {"pipeline": ["Partners", "Sales"], "owner": ["Ann", "Bob", "Cy", "Dee"],
                                              "Segment": ["ENT", "SMB"]}
@@ -182,6 +199,9 @@ def test_newest_back_dated_and_deleted_imports_keep_the_table_equal_to_a_rebuild
         assert found[("A1", "Qualify")] == (S0, None)
         assert found[("A2", "Demo")] == (S0, date(2026, 9, 25))
         assert_stored_equals_computed(con, monkeypatch)
+        kept, rebuilt = kept_and_rebuilt_table(con, "deal_changes")
+        assert kept == rebuilt
+        assert changes(con, "A1", "A2") == {"A1": (S0, S3), "A2": (S0, S3)}  # first seen on S0 now
     with store.transaction(path) as con:
         store.delete_import(con, newest)
     with store.connect(path) as con:
@@ -192,8 +212,12 @@ def test_newest_back_dated_and_deleted_imports_keep_the_table_equal_to_a_rebuild
         assert found[("A2", "Demo")] == (S0, date(2026, 9, 20))
         assert ("A2", "Proposal") not in found and ("A1", "Negotiate") not in found
         assert_stored_equals_computed(con, monkeypatch)
-        kept, rebuilt = kept_and_rebuilt_choices(con)
+        kept, rebuilt = kept_and_rebuilt_table(con, "deal_filter_values")
         assert kept == rebuilt and "Segment" not in deals.filter_choices(con)  # only S3 had a segment
+        kept, rebuilt = kept_and_rebuilt_table(con, "deal_changes")
+        assert kept == rebuilt
+        # S3 gone: A1 Qualify (S0) -> Demo (S1) -> Proposal (S2) last changed on S2; A2 at Demo all along
+        assert changes(con, "A1", "A2") == {"A1": (S0, S2), "A2": (S0, None)}
 
 
 def test_a_settings_change_leaves_the_table_fresh_and_the_metrics_equal(path, monkeypatch):
@@ -240,12 +264,15 @@ def test_a_file_of_schema_7_gets_the_table_when_opened(path):
         expected = sorted(con.execute("SELECT * FROM deal_stage_entries").fetchall(), key=str)
     raw = duckdb.connect(str(path))  # back to schema 7: as a file written before this version
     raw.execute("DROP TABLE deal_stage_entries; DROP TABLE deal_stage_entries_meta; DROP TABLE deal_filter_values; "
-                "DROP TABLE deal_filter_values_meta; UPDATE meta SET schema_version = 7")
+                "DROP TABLE deal_filter_values_meta; DROP TABLE deal_changes; DROP TABLE deal_changes_meta; "
+                "UPDATE meta SET schema_version = 7")
     raw.close()
     store.forget_schema_cache()
     with store.connect(path) as con:
         assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == store.SCHEMA_VERSION
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt == expected
-        kept, rebuilt = kept_and_rebuilt_choices(con)
+        kept, rebuilt = kept_and_rebuilt_table(con, "deal_filter_values")
         assert kept == rebuilt and deals.filter_choices(con)["owner"] == ["Ann", "Bob", "Cy", "Dee"]
+        kept, rebuilt = kept_and_rebuilt_table(con, "deal_changes")
+        assert kept == rebuilt and changes(con, "A6") == {"A6": (S1, S2)}

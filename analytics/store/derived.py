@@ -25,6 +25,10 @@ stage order, probability or outcome), so a settings change never makes it stale;
 non-blank owner of any snapshot row, field 'attribute' with each extra attribute's non-blank values (reserved
 attributes included: the reader leaves them out). Only imports change it.
 
+``deal_changes`` (the Pipeline page's stale deals) — grain: one row per deal ever imported: first_seen = its first
+snapshot date, changed_on = the latest snapshot date where its stage or amount differed from its previous row (rows
+ordered by snapshot date, then import; NULL when never). Only imports change it.
+
 ``movement_weekly`` — grain: one row per snapshot date x the raw keys the settings read: the deals present and not
 dropped as of that date, grouped by their (pipeline, stage, status_raw, currency) then, and by where each stood
 as of the previous snapshot date (from_pipeline, from_stage, from_status_raw when it was there and not dropped;
@@ -112,6 +116,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     refresh_versions(con, import_id, deleted_on)
     refresh_entries(con, import_id)
     refresh_filter_values(con, import_id)
+    refresh_changes(con, import_id)
 
 
 def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
@@ -146,7 +151,8 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
-DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "deal_stage_entries", "deal_filter_values")
+DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "deal_stage_entries", "deal_filter_values",
+                  "deal_changes")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -310,12 +316,42 @@ UNION SELECT DISTINCT 'attribute', attribute, value FROM deal_attributes {where}
 """
 _ALL_FILTER_VALUES = _FILTER_VALUES_SQL.format(where="", and_="WHERE")
 
+# Each deal's first snapshot and last change of stage or amount (``deal_changes``), from every snapshot row.
+_CHANGES_SQL = """
+SELECT deal_id, min(snapshot_on) AS first_seen, max(snapshot_on) FILTER (changed) AS changed_on
+FROM (SELECT s.deal_id, s.snapshot_on,
+             row_number() OVER w > 1 AND (lag(s.stage) OVER w IS DISTINCT FROM s.stage
+                                          OR lag(s.amount) OVER w IS DISTINCT FROM s.amount) AS changed
+      FROM deal_snapshots s
+      WINDOW w AS (PARTITION BY s.deal_id ORDER BY s.snapshot_on, s.import_id))
+GROUP BY deal_id
+"""
+
+# The weekly import's own work: its deals' previous rows are those deal_versions (refreshed just before) now closes on
+# its date; a deal whose stage or amount differs from its previous row changed on that date, a deal without one is new.
+_CHANGES_APPEND = ("""
+UPDATE deal_changes c SET changed_on = x.snapshot_on
+FROM (SELECT s.deal_id, s.snapshot_on FROM deal_snapshots s JOIN (
+          SELECT deal_id, stage, amount FROM deal_versions
+          WHERE valid_until = (SELECT snapshot_on FROM imports WHERE import_id = $1) AND import_id <> $1
+          QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY snapshot_on DESC, import_id DESC) = 1) p
+      USING (deal_id)
+      WHERE s.import_id = $1 AND (p.stage IS DISTINCT FROM s.stage OR p.amount IS DISTINCT FROM s.amount)) x
+WHERE c.deal_id = x.deal_id
+""", """
+INSERT INTO deal_changes
+SELECT DISTINCT deal_id, snapshot_on, CAST(NULL AS DATE) FROM deal_snapshots
+WHERE import_id = $1 AND deal_id NOT IN (SELECT deal_id FROM deal_changes)
+""")
+
 # Schema migration 7 -> 8 builds the tables of an existing file (``analytics.store.schema``): the full builds, stamped.
 _STAMP_SQL = _FINGERPRINT_SQL.replace("$1", "-1")
 PIPELINE_MIGRATION_SQL = (f"INSERT INTO deal_stage_entries {_ENTRIES_SQL};\n"
                          f"INSERT INTO deal_stage_entries_meta {_STAMP_SQL};\n"
                          f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES};\n"
-                         f"INSERT INTO deal_filter_values_meta {_STAMP_SQL};\n")
+                         f"INSERT INTO deal_filter_values_meta {_STAMP_SQL};\n"
+                         f"INSERT INTO deal_changes {_CHANGES_SQL};\n"
+                         f"INSERT INTO deal_changes_meta {_STAMP_SQL};\n")
 
 _ENTRIES_APPEND = ("""
 INSERT INTO deal_stage_entries
@@ -369,3 +405,19 @@ def refresh_filter_values(con: duckdb.DuckDBPyConnection, import_id: int | None 
         con.execute("DELETE FROM deal_filter_values")
         con.execute(f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES}")
     _stamp(con, "deal_filter_values")
+
+
+def refresh_changes(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_changes`` up to date inside the write transaction that changed the snapshots (after
+    ``deal_versions``, which the weekly import's work reads): the weekly import (newest, on or after every other
+    snapshot, table fresh before it) adds its own rows' changes and new deals; anything else rebuilds it."""
+    if not _built(con, "deal_changes"):
+        return
+    if import_id is not None and is_fresh(con, "deal_versions") \
+            and _appends(con, import_id, "deal_changes", full_only=False):
+        for statement in _CHANGES_APPEND:
+            con.execute(statement, [import_id])
+    else:
+        con.execute("DELETE FROM deal_changes")
+        con.execute(f"INSERT INTO deal_changes {_CHANGES_SQL}")
+    _stamp(con, "deal_changes")

@@ -184,7 +184,8 @@ CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
         #   newest import giving one); see analytics.store.derived. Built here for an existing file, then kept by
         #   each deals import and deletion (derived.refresh_entries). deal_filter_values — grain: one row per
         #   distinct (field, attribute, value) the sidebar filters on (pipelines, owners, attribute values of every
-        #   deals import; derived.refresh_filter_values).
+        #   deals import; derived.refresh_filter_values). deal_changes — grain: one row per deal: first snapshot date,
+        #   last snapshot date its stage or amount changed (the stale deals; derived.refresh_changes).
         """
 CREATE TABLE IF NOT EXISTS deal_stage_entries (
     deal_id TEXT, pipeline TEXT, stage TEXT, seen_on DATE, dated_on DATE
@@ -192,6 +193,8 @@ CREATE TABLE IF NOT EXISTS deal_stage_entries (
 CREATE TABLE IF NOT EXISTS deal_stage_entries_meta (fingerprint TEXT);
 CREATE TABLE IF NOT EXISTS deal_filter_values (field TEXT, attribute TEXT, value TEXT);
 CREATE TABLE IF NOT EXISTS deal_filter_values_meta (fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS deal_changes (deal_id TEXT, first_seen DATE, changed_on DATE);
+CREATE TABLE IF NOT EXISTS deal_changes_meta (fingerprint TEXT);
 """ + PIPELINE_MIGRATION_SQL
         # --- end of the Pipeline page's block
     ),
