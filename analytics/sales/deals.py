@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from analytics import store
-from analytics.store.derived import current_is_fresh, latest_rows_sql, rows_as_of
+from analytics.store.derived import current_is_fresh, is_fresh, latest_rows_sql, rows_as_of
 from analytics.store.schema import RATE, RESERVED_ATTRIBUTES
 from analytics.store.sql import Fragment, checked, value_list
 
@@ -157,7 +157,16 @@ class DealFilter:
 
 
 def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Values the user can filter on: pipelines, owners, and each extra attribute the exports carried."""
+    """Values the user can filter on: pipelines, owners, and each extra attribute the exports carried (every
+    snapshot's; read from the stored ``deal_filter_values`` when it is fresh)."""
+    reserved = value_list(RESERVED_ATTRIBUTES)
+    if is_fresh(con, "deal_filter_values"):
+        rows = con.execute(*(Fragment(
+            "SELECT field, attribute, list(value ORDER BY value) FROM deal_filter_values "
+            "WHERE field <> 'attribute' OR attribute NOT IN (", []) + reserved + Fragment(
+            ") GROUP BY field, attribute ORDER BY field = 'attribute', attribute", []))).fetchall()
+        stored = {field if field != "attribute" else attribute: values for field, attribute, values in rows}
+        return {"pipeline": stored.pop("pipeline", []), "owner": stored.pop("owner", []), **stored}
     choices = {
         "pipeline": [r[0] for r in con.execute(
             "SELECT DISTINCT pipeline FROM deal_snapshots ORDER BY 1").fetchall()],
@@ -166,7 +175,7 @@ def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     }
     # fields kept under a reserved name (the loss reason: known only once a deal is lost) are no filter
     query = Fragment("SELECT attribute, list(DISTINCT value ORDER BY value) FROM deal_attributes "
-                     "WHERE value IS NOT NULL AND attribute NOT IN (", []) + value_list(RESERVED_ATTRIBUTES) + \
+                     "WHERE value IS NOT NULL AND attribute NOT IN (", []) + reserved + \
         Fragment(") GROUP BY attribute ORDER BY attribute", [])
     for attribute, values in con.execute(*query).fetchall():
         choices[attribute] = values

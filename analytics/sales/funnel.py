@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics.sales.deals import DealFilter
-from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, cohort_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, cohort_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment
 
 WON_STEP = "Won"
@@ -129,7 +129,7 @@ def funnel(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: 
         where += Fragment(" AND d.pipeline = ?", [pipeline])
     extra_group = Fragment("UNION SELECT 'all', ?", [pipeline]) if by is None else Fragment("", [])
     flags = _STRICT_FLAGS if strict else _CUMULATIVE_FLAGS
-    query = (scoped_ctes(scope, flt, where, by) + Fragment(STAGE_HISTORY_CTES + flags, [])
+    query = (scoped_ctes(scope, flt, where, by) + Fragment(scope.stage_history_ctes + flags, [])
              + Fragment.format(_FUNNEL_STEPS, extra_group=extra_group))
     frame = con.execute(*query).df()
     return _named_groups(frame, by)

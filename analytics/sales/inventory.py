@@ -14,6 +14,7 @@ from analytics import store
 from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
 from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
+from analytics.store.derived import is_fresh
 from analytics.store.schema import money_sum
 from analytics.store.sql import Fragment, checked
 
@@ -58,7 +59,9 @@ def open_inventory(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
 
 _DEAL_COLUMNS = "d.deal_id, d.name, d.owner, d.pipeline, d.stage, d.amount, d.currency, d.close_on"
 
-_STALE = """,
+# changes(deal_id, changed_on, first_seen): each scoped deal's last change of stage or amount and first snapshot, from
+# every snapshot on or before the as-of date, or read from the stored deal_changes (the same, for the latest date).
+_COMPUTED_CHANGES = """,
 changes AS (
     SELECT deal_id, max(snapshot_on) FILTER (changed) AS changed_on, min(snapshot_on) AS first_seen
     FROM (SELECT s.deal_id, s.snapshot_on,
@@ -68,7 +71,11 @@ changes AS (
           WHERE s.snapshot_on <= (SELECT as_of FROM cutoff)
           WINDOW w AS (PARTITION BY s.deal_id ORDER BY s.snapshot_on, s.import_id))
     GROUP BY deal_id
-),
+),"""
+_STORED_CHANGES = """,
+changes AS (SELECT c.deal_id, c.changed_on, c.first_seen FROM deal_changes c JOIN scoped k USING (deal_id)),"""
+
+_STALE = """
 unchanged AS (
     SELECT *, (SELECT as_of FROM cutoff) - last_change_on AS days_unchanged
     FROM (SELECT d.*, coalesce(greatest(c.changed_on, t.entered_on), d.created_on, c.first_seen) AS last_change_on
@@ -129,9 +136,11 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
     settings = store.get_settings(con)
     stale_days = int(settings["stale_days"] if stale_days is None else stale_days)
     factor = float(settings["outlier_factor"])
-    head = scoped_ctes(open_scope(con, as_of), flt, Fragment(OPEN, []))
+    scope = open_scope(con, as_of)
+    head = scoped_ctes(scope, flt, Fragment(OPEN, []))
+    changes = _STORED_CHANGES if scope.stored_entries and is_fresh(con, "deal_changes") else _COMPUTED_CHANGES
     queries = {
-        "stale": Fragment(STAGE_HISTORY_CTES + _STALE.format(columns=_DEAL_COLUMNS), [stale_days]),
+        "stale": Fragment(scope.stage_history_ctes + changes + _STALE.format(columns=_DEAL_COLUMNS), [stale_days]),
         "past_due": Fragment(_PAST_DUE.format(columns=_DEAL_COLUMNS), []),
         "missing": Fragment(_MISSING.format(columns=_DEAL_COLUMNS), []),
         "outliers": Fragment(_OUTLIERS.format(columns=_DEAL_COLUMNS), [OUTLIER_MIN_DEALS, factor, factor]),
@@ -152,10 +161,11 @@ calibrated AS (
 )"""
 
 
-def calibration_ctes(head: Fragment) -> Fragment:
+def calibration_ctes(head: Fragment, stage_ctes: str = STAGE_HISTORY_CTES) -> Fragment:
     """The CTE ``calibrated(pipeline, stage, position, configured_probability, closed_reached, won_reached,
-    historical_probability)`` over the closed deals of ``scoped`` (``head`` = ``scoped_ctes`` output)."""
-    return head + Fragment(STAGE_HISTORY_CTES + _CALIBRATION, [])
+    historical_probability)`` over the closed deals of ``scoped`` (``head`` = ``scoped_ctes`` output;
+    ``stage_ctes``: the scope's ``stage_history_ctes``, computed from the snapshots when not given)."""
+    return head + Fragment(stage_ctes + _CALIBRATION, [])
 
 
 def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
@@ -170,7 +180,8 @@ def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, 
     """
     if pipeline is None:
         pipeline = main_pipeline(con, flt=flt, as_of=as_of)
-    query = calibration_ctes(scoped_ctes(open_scope(con, as_of), flt)) + Fragment("""
+    scope = open_scope(con, as_of)
+    query = calibration_ctes(scoped_ctes(scope, flt), scope.stage_history_ctes) + Fragment("""
         SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
         FROM calibrated WHERE pipeline = ? ORDER BY position""", [pipeline])
     return con.execute(*query).df()

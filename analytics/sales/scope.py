@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from analytics.sales.deals import Currency, DealFilter, StateSource, state_source
+from analytics.sales.deals import Currency, DealFilter, StateSource, latest_snapshot_on, state_source
+from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, deal_key_sql
 
 
@@ -56,9 +57,17 @@ BLANK_GROUP = "(blank)"
 @dataclass(frozen=True)
 class Scope:
     """The deals' state as of a date (``state``, SQL every query of the metric carries as its ``deal_state``
-    CTE), the reporting currency, and the as-of snapshot date (None = no deals)."""
+    CTE), the reporting currency, and the as-of snapshot date (None = no deals). ``stored_entries``: the as-of
+    date is the latest snapshot and the stored stage entries are fresh, so ``stage_history_ctes`` reads them."""
     as_of: dt.date | None
     state: StateSource
+    stored_entries: bool = False
+
+    @property
+    def stage_history_ctes(self) -> str:
+        """The stage-entry CTEs (``STAGE_HISTORY_CTES``, below) for this scope: the same rows, read from the
+        stored ``deal_stage_entries`` when ``stored_entries``, else computed from the snapshots."""
+        return STORED_STAGE_HISTORY_CTES if self.stored_entries else STAGE_HISTORY_CTES
 
     @property
     def currency(self) -> Currency:
@@ -73,7 +82,9 @@ def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
     state = state_source(con, as_of, currency)
     latest = con.execute("SELECT max(snapshot_on) FROM deal_snapshots WHERE snapshot_on <= coalesce(?, snapshot_on)",
                          [as_of]).fetchone()[0]
-    return Scope(latest, state)
+    stored = latest is not None and (as_of is None or latest == latest_snapshot_on(con)) \
+        and is_fresh(con, "deal_stage_entries")
+    return Scope(latest, state, stored)
 
 
 # The date columns a range can apply to, with or without the alias of the deal state.
@@ -131,8 +142,11 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: Fragment | None = None, by
 # open_entries: the same for open stages, with their position;
 # reached(deal_id, pipeline, reached_position): the last open stage the deal reached (METRICS.md 3): the
 #   furthest open stage it was seen at or entered; every open stage when won; else the first stage.
-STAGE_HISTORY_CTES = """,
-open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
+_OPEN_STAGES = """,
+open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),"""
+
+# seen and dated computed from every snapshot and every "Date entered" row on or before the as-of date
+_COMPUTED_ENTRIES = """
 seen AS (
     SELECT s.deal_id, s.pipeline, s.stage, min(s.snapshot_on) AS seen_on
     FROM deal_snapshots s JOIN scoped k ON k.deal_id = s.deal_id AND k.pipeline = s.pipeline
@@ -149,7 +163,27 @@ dated AS (
         SELECT *, 1, NULL, NULL FROM (""" + entries_sql("scoped") + """))
     QUALIFY row_number() OVER (PARTITION BY deal_id, pipeline, stage
                                ORDER BY source, known_on DESC, import_id DESC) = 1
+),"""
+
+# the same two read from the stored deal_stage_entries (analytics.store.derived), valid when the as-of date is the
+# latest snapshot: every snapshot and "Date entered" row is then on or before it (stage histories are still read)
+_STORED_ENTRIES = """
+seen AS (
+    SELECT e.deal_id, e.pipeline, e.stage, e.seen_on
+    FROM deal_stage_entries e JOIN scoped k ON k.deal_id = e.deal_id AND k.pipeline = e.pipeline
+    WHERE e.seen_on IS NOT NULL
 ),
+dated AS (
+    SELECT deal_id, pipeline, stage, entered_on FROM (
+        SELECT e.deal_id, e.pipeline, e.stage, e.dated_on AS entered_on, 0 AS source
+        FROM deal_stage_entries e JOIN scoped k ON k.deal_id = e.deal_id AND k.pipeline = e.pipeline
+        WHERE e.dated_on IS NOT NULL
+        UNION ALL
+        SELECT *, 1 FROM (""" + entries_sql("scoped") + """))
+    QUALIFY row_number() OVER (PARTITION BY deal_id, pipeline, stage ORDER BY source) = 1
+),"""
+
+_ENTRIES_TAIL = """
 entries AS (
     SELECT deal_id, pipeline, stage, coalesce(dated.entered_on, seen.seen_on) AS entered_on,
            dated.entered_on IS NULL AS inferred
@@ -165,3 +199,6 @@ reached AS (
         USING (deal_id, pipeline)
     LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
 )"""
+
+STAGE_HISTORY_CTES = _OPEN_STAGES + _COMPUTED_ENTRIES + _ENTRIES_TAIL
+STORED_STAGE_HISTORY_CTES = _OPEN_STAGES + _STORED_ENTRIES + _ENTRIES_TAIL

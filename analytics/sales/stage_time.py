@@ -15,7 +15,7 @@ import pandas as pd
 
 from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
-from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, date_range_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment
 
 _STAGE_DAYS = """,
@@ -100,7 +100,7 @@ def _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) -> Fragment:
     """The CTEs up to ``stage_days`` (the stays of ``days_in_stage``), with their parameters."""
     scope = open_scope(con, as_of)
     where = Fragment("d.pipeline = ?", [pipeline]) if pipeline is not None else None
-    return scoped_ctes(scope, flt, where) + Fragment(STAGE_HISTORY_CTES, []) + Fragment.format(
+    return scoped_ctes(scope, flt, where) + Fragment(scope.stage_history_ctes, []) + Fragment.format(
         _STAGE_DAYS, exit_in_range=date_range_sql("exited_on", date_from, date_to))
 
 
@@ -124,4 +124,4 @@ def age_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
     where = Fragment("d.status = 'open' AND NOT d.is_dropped", [])
     if pipeline is not None:
         where += Fragment(" AND d.pipeline = ?", [pipeline])
-    return con.execute(*(scoped_ctes(scope, flt, where) + Fragment(STAGE_HISTORY_CTES + _AGE_IN_STAGE, []))).df()
+    return con.execute(*(scoped_ctes(scope, flt, where) + Fragment(scope.stage_history_ctes + _AGE_IN_STAGE, []))).df()

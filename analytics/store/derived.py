@@ -13,6 +13,22 @@ Every deal's state as of any date ``d`` is then a filter, not a window over ever
 ``snapshot_on <= d < valid_until``, dropped when ``dropped_on <= d`` (``rows_as_of``). Only imports change it
 (no stage, probability or currency setting), so a settings change never makes it stale.
 
+``deal_stage_entries`` (the Pipeline page's stage entry dates) — grain: one row per (deal_id, pipeline, stage) that
+a deals snapshot showed or a "Date entered" column dated: seen_on = the first snapshot date that showed the deal in
+that pipeline at that stage (NULL when none did), dated_on = the entry date given by the newest deals import giving
+one (by snapshot date, then import; the earliest if that import gives two), NULL when none did. Raw facts only (no
+stage order, probability or outcome), so a settings change never makes it stale; the stage-entry CTEs of
+``analytics.sales.scope`` read it for the latest state instead of every snapshot and every "Date entered" row.
+
+``deal_filter_values`` (the sidebar's filter choices, read first by the Pipeline page) — grain: one row per distinct
+(field, attribute, value) of every deals import: field 'pipeline' or 'owner' (attribute NULL) with each pipeline and
+non-blank owner of any snapshot row, field 'attribute' with each extra attribute's non-blank values (reserved
+attributes included: the reader leaves them out). Only imports change it.
+
+``deal_changes`` (the Pipeline page's stale deals) — grain: one row per deal ever imported: first_seen = its first
+snapshot date, changed_on = the latest snapshot date where its stage or amount differed from its previous row (rows
+ordered by snapshot date, then import; NULL when never). Only imports change it.
+
 ``movement_weekly`` — grain: one row per snapshot date x the raw keys the settings read: the deals present and not
 dropped as of that date, grouped by their (pipeline, stage, status_raw, currency) then, and by where each stood
 as of the previous snapshot date (from_pipeline, from_stage, from_status_raw when it was there and not dropped;
@@ -98,6 +114,9 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         con.execute(f"INSERT INTO deal_current {latest_rows_sql(None).sql}")
     _stamp(con, "deal_current")
     refresh_versions(con, import_id, deleted_on)
+    refresh_entries(con, import_id)
+    refresh_filter_values(con, import_id)
+    refresh_changes(con, import_id)
 
 
 def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
@@ -132,7 +151,8 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
-DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly")
+DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "deal_stage_entries", "deal_filter_values",
+                  "deal_changes")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -265,3 +285,139 @@ def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bo
         return not con.execute("SELECT count(*) FROM deal_snapshots WHERE import_id <> ?", [import_id]).fetchone()[0] \
             and not con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return stored == con.execute(_FINGERPRINT_SQL, [import_id]).fetchone()[0]
+
+
+# --- the Pipeline page's stage entry dates (funnel, days in stage, age in stage, stale deals, calibration) -------
+# The entries of analytics.sales.scope take, per (deal, pipeline, stage), the first snapshot showing it and the
+# "Date entered" of the newest import giving one: over a year of weekly exports that is every snapshot row and
+# millions of "Date entered" rows per page view. ``deal_stage_entries`` keeps those two dates (grain above); the
+# weekly import adds its own rows only: a key it shows first gets seen_on = its date (it is dated on or after every
+# other snapshot, so an earlier first sighting is never replaced), its "Date entered" values replace the older ones.
+
+_ENTRIES_SQL = """
+WITH seen AS (SELECT deal_id, pipeline, stage, min(snapshot_on) AS seen_on FROM deal_snapshots GROUP BY ALL),
+dated AS (
+    SELECT deal_id, pipeline, stage, min(entered_on) AS dated_on FROM (
+        SELECT t.deal_id, t.pipeline, t.stage, t.entered_on,
+               rank() OVER (PARTITION BY t.deal_id, t.pipeline, t.stage
+                            ORDER BY i.snapshot_on DESC, t.import_id DESC) AS newest
+        FROM deal_stage_dates t JOIN imports i USING (import_id))
+    WHERE newest = 1 GROUP BY ALL
+)
+SELECT deal_id, pipeline, stage, seen.seen_on, dated.dated_on FROM seen FULL JOIN dated USING (deal_id, pipeline, stage)
+"""
+
+# The values of every deals import the sidebar can filter on (``deal_filter_values``); ``{where}``: every import, or
+# one (its parameter, the import's id, given twice).
+_FILTER_VALUES_SQL = """
+SELECT DISTINCT 'pipeline' AS field, NULL AS attribute, pipeline AS value FROM deal_snapshots {where}
+UNION SELECT DISTINCT 'owner', NULL, owner FROM deal_snapshots {where} {and_} owner IS NOT NULL
+UNION SELECT DISTINCT 'attribute', attribute, value FROM deal_attributes {where} {and_} value IS NOT NULL
+"""
+_ALL_FILTER_VALUES = _FILTER_VALUES_SQL.format(where="", and_="WHERE")
+
+# Each deal's first snapshot and last change of stage or amount (``deal_changes``), from every snapshot row.
+_CHANGES_SQL = """
+SELECT deal_id, min(snapshot_on) AS first_seen, max(snapshot_on) FILTER (changed) AS changed_on
+FROM (SELECT s.deal_id, s.snapshot_on,
+             row_number() OVER w > 1 AND (lag(s.stage) OVER w IS DISTINCT FROM s.stage
+                                          OR lag(s.amount) OVER w IS DISTINCT FROM s.amount) AS changed
+      FROM deal_snapshots s
+      WINDOW w AS (PARTITION BY s.deal_id ORDER BY s.snapshot_on, s.import_id))
+GROUP BY deal_id
+"""
+
+# The weekly import's own work: its deals' previous rows are those deal_versions (refreshed just before) now closes on
+# its date; a deal whose stage or amount differs from its previous row changed on that date, a deal without one is new.
+_CHANGES_APPEND = ("""
+UPDATE deal_changes c SET changed_on = x.snapshot_on
+FROM (SELECT s.deal_id, s.snapshot_on FROM deal_snapshots s JOIN (
+          SELECT deal_id, stage, amount FROM deal_versions
+          WHERE valid_until = (SELECT snapshot_on FROM imports WHERE import_id = $1) AND import_id <> $1
+          QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY snapshot_on DESC, import_id DESC) = 1) p
+      USING (deal_id)
+      WHERE s.import_id = $1 AND (p.stage IS DISTINCT FROM s.stage OR p.amount IS DISTINCT FROM s.amount)) x
+WHERE c.deal_id = x.deal_id
+""", """
+INSERT INTO deal_changes
+SELECT DISTINCT deal_id, snapshot_on, CAST(NULL AS DATE) FROM deal_snapshots
+WHERE import_id = $1 AND deal_id NOT IN (SELECT deal_id FROM deal_changes)
+""")
+
+# Schema migration 7 -> 8 builds the tables of an existing file (``analytics.store.schema``): the full builds, stamped.
+_STAMP_SQL = _FINGERPRINT_SQL.replace("$1", "-1")
+PIPELINE_MIGRATION_SQL = (f"INSERT INTO deal_stage_entries {_ENTRIES_SQL};\n"
+                         f"INSERT INTO deal_stage_entries_meta {_STAMP_SQL};\n"
+                         f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES};\n"
+                         f"INSERT INTO deal_filter_values_meta {_STAMP_SQL};\n"
+                         f"INSERT INTO deal_changes {_CHANGES_SQL};\n"
+                         f"INSERT INTO deal_changes_meta {_STAMP_SQL};\n")
+
+_ENTRIES_APPEND = ("""
+INSERT INTO deal_stage_entries
+SELECT deal_id, pipeline, stage, NULL, NULL FROM (
+    SELECT deal_id, pipeline, stage FROM deal_snapshots WHERE import_id = $1
+    UNION SELECT deal_id, pipeline, stage FROM deal_stage_dates WHERE import_id = $1
+    EXCEPT SELECT deal_id, pipeline, stage FROM deal_stage_entries)
+""", """
+UPDATE deal_stage_entries e SET seen_on = x.seen_on
+FROM (SELECT deal_id, pipeline, stage, min(snapshot_on) AS seen_on FROM deal_snapshots WHERE import_id = $1
+      GROUP BY ALL) x
+WHERE e.seen_on IS NULL AND e.deal_id = x.deal_id AND e.pipeline = x.pipeline AND e.stage = x.stage
+""", """
+UPDATE deal_stage_entries e SET dated_on = x.dated_on
+FROM (SELECT deal_id, pipeline, stage, min(entered_on) AS dated_on FROM deal_stage_dates WHERE import_id = $1
+      GROUP BY ALL) x
+WHERE e.deal_id = x.deal_id AND e.pipeline = x.pipeline AND e.stage = x.stage
+      AND e.dated_on IS DISTINCT FROM x.dated_on
+""")
+
+
+def refresh_entries(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_stage_entries`` up to date inside the write transaction that changed the snapshots.
+
+    When ``import_id`` is the newest import, dated on or after every other snapshot (the weekly import, partial or
+    not) and the table was fresh before it, only its own rows are added (``_ENTRIES_APPEND``). Otherwise (a
+    deletion, a back-dated export, a table never built) it is rebuilt from every snapshot and "Date entered" row.
+    """
+    if not _built(con, "deal_stage_entries"):
+        return
+    if import_id is not None and _appends(con, import_id, "deal_stage_entries", full_only=False):
+        for statement in _ENTRIES_APPEND:
+            con.execute(statement, [import_id])
+    else:
+        con.execute("DELETE FROM deal_stage_entries")
+        con.execute(f"INSERT INTO deal_stage_entries {_ENTRIES_SQL}")
+    _stamp(con, "deal_stage_entries")
+
+
+def refresh_filter_values(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_filter_values`` up to date inside the write transaction that changed the snapshots: the weekly
+    import (newest, on or after every other snapshot, table fresh before it) adds its values not yet there; anything
+    else (a deletion, a back-dated export, a table never built) rebuilds it from every import."""
+    if not _built(con, "deal_filter_values"):
+        return
+    if import_id is not None and _appends(con, import_id, "deal_filter_values", full_only=False):
+        own = _FILTER_VALUES_SQL.format(where="WHERE import_id = $1", and_="AND")
+        con.execute(f"INSERT INTO deal_filter_values SELECT * FROM ({own}) EXCEPT SELECT * FROM deal_filter_values",
+                    [import_id])
+    else:
+        con.execute("DELETE FROM deal_filter_values")
+        con.execute(f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES}")
+    _stamp(con, "deal_filter_values")
+
+
+def refresh_changes(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_changes`` up to date inside the write transaction that changed the snapshots (after
+    ``deal_versions``, which the weekly import's work reads): the weekly import (newest, on or after every other
+    snapshot, table fresh before it) adds its own rows' changes and new deals; anything else rebuilds it."""
+    if not _built(con, "deal_changes"):
+        return
+    if import_id is not None and is_fresh(con, "deal_versions") \
+            and _appends(con, import_id, "deal_changes", full_only=False):
+        for statement in _CHANGES_APPEND:
+            con.execute(statement, [import_id])
+    else:
+        con.execute("DELETE FROM deal_changes")
+        con.execute(f"INSERT INTO deal_changes {_CHANGES_SQL}")
+    _stamp(con, "deal_changes")

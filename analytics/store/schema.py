@@ -5,7 +5,9 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+from analytics.store.derived import PIPELINE_MIGRATION_SQL
+
+SCHEMA_VERSION = 8
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -175,6 +177,27 @@ CREATE TABLE IF NOT EXISTS movement_weekly (
 );
 CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
 """,
+    # 7 -> 8: the tables derived for the pages' speed (issue 16), one block per page.
+    7: (
+        # --- Pipeline page: deal_stage_entries — grain: one row per (deal_id, pipeline, stage) seen in a snapshot
+        #   or dated by a "Date entered" column: seen_on (first snapshot showing it), dated_on (entry date of the
+        #   newest import giving one); see analytics.store.derived. Built here for an existing file, then kept by
+        #   each deals import and deletion (derived.refresh_entries). deal_filter_values — grain: one row per
+        #   distinct (field, attribute, value) the sidebar filters on (pipelines, owners, attribute values of every
+        #   deals import; derived.refresh_filter_values). deal_changes — grain: one row per deal: first snapshot date,
+        #   last snapshot date its stage or amount changed (the stale deals; derived.refresh_changes).
+        """
+CREATE TABLE IF NOT EXISTS deal_stage_entries (
+    deal_id TEXT, pipeline TEXT, stage TEXT, seen_on DATE, dated_on DATE
+);
+CREATE TABLE IF NOT EXISTS deal_stage_entries_meta (fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS deal_filter_values (field TEXT, attribute TEXT, value TEXT);
+CREATE TABLE IF NOT EXISTS deal_filter_values_meta (fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS deal_changes (deal_id TEXT, first_seen DATE, changed_on DATE);
+CREATE TABLE IF NOT EXISTS deal_changes_meta (fingerprint TEXT);
+""" + PIPELINE_MIGRATION_SQL
+        # --- end of the Pipeline page's block
+    ),
 }
 
 DATA_TABLES = ("deal_snapshots", "deal_stage_dates", "deal_attributes", "deal_stage_history", "survey_responses",

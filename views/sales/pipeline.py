@@ -105,7 +105,7 @@ def funnel_section(currency: str | None) -> None:
             st.info(t("No deal created in this period."))
         return
     st.plotly_chart(charts_sales.funnel_chart(table, by_value, currency), width="stretch")
-    common.downloads(download_table(table), "funnel", t("Funnel"), "pipeline_dl_funnel")
+    common.downloads(on_click(download_table(table)), "funnel", t("Funnel"), "pipeline_dl_funnel")
     st.caption(t("Cohort: deals created in the period. A stage counts every deal that reached it or a later one."))
 
 
@@ -118,7 +118,7 @@ def velocity_section() -> list[str]:
         st.info(t("No stage entry dates yet: they come from 'Date entered' columns or from weekly snapshots."))
         return order
     st.plotly_chart(charts_sales.stage_days_chart(boxes, order), width="stretch")
-    common.downloads(download_table(boxes), "days_in_stage", t("Days in stage"), "pipeline_dl_days")
+    common.downloads(on_click(download_table(boxes)), "days_in_stage", t("Days in stage"), "pipeline_dl_days")
     if boxes["inferred"].any():
         st.caption(t("Some entry dates are inferred from weekly snapshots: their precision is the interval "
                      "between snapshots."))
@@ -139,7 +139,7 @@ def shown_rows(table, name: str) -> None:
     labels = {column: t(COLUMN_LABELS.get(column, column)) for column in table.columns}
     shown = fmt.table(table.head(SHOWN_ROWS), COLUMN_KINDS, labels, currency=currency_of(table))
     st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
-    common.downloads(fmt.export(table, labels), name, name[:31], f"pipeline_dl_{name}")
+    common.downloads(on_click(fmt.export(table, labels)), name, name[:31], f"pipeline_dl_{name}")
 
 
 def currency_of(table) -> str | None:
@@ -169,6 +169,12 @@ DOWNLOAD_LABELS = {
 }
 
 
+def on_click(table):
+    """A download's table (headers already in the reader's language), its files written only when a button is
+    clicked: a workbook for each of this page's tables cost seconds on every first view."""
+    return lambda: table
+
+
 def download_table(table):
     """A table for the downloads: raw numbers, dates without time, headers in the reader's language."""
     labels = {**COLUMN_LABELS, **DOWNLOAD_LABELS}
@@ -188,7 +194,7 @@ def inventory_section(currency: str | None, order: list[str]) -> None:
         return
     full_order = order + sorted(set(table["stage"]) - set(order))
     st.plotly_chart(charts_sales.inventory_heatmap(table, full_order, currency), width="stretch")
-    common.downloads(download_table(table), "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
+    common.downloads(on_click(download_table(table)), "open_pipeline", t("Open pipeline"), "pipeline_dl_open")
 
 
 def owners_section(currency: str | None) -> None:
@@ -208,7 +214,7 @@ def owners_section(currency: str | None) -> None:
                               "won": "count", "lost": "count", "win_rate": "rate", "avg_won_amount": "money",
                               "sales_cycle_days_median": "days"}, labels, currency=currency)
     st.dataframe(table.frame, hide_index=True, width="stretch", column_config=table.column_config)
-    common.downloads(fmt.export(shown, labels), "owners", t("Owners"), "pipeline_dl_owners")
+    common.downloads(on_click(fmt.export(shown, labels)), "owners", t("Owners"), "pipeline_dl_owners")
 
 
 def loss_reasons_section(currency: str | None) -> None:
@@ -259,7 +265,7 @@ def calibration_section() -> None:
             st.info(t("No closed deal yet."))
             return
         st.plotly_chart(charts_sales.calibration_chart(table), width="stretch")
-        common.downloads(download_table(table), "calibration", "calibration", "pipeline_dl_calibration")
+        common.downloads(on_click(download_table(table)), "calibration", "calibration", "pipeline_dl_calibration")
         st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
 
 
