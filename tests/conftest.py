@@ -18,14 +18,26 @@ SLOW_MODULES = {"test_app_import", "test_auth", "test_crash_concurrency", "test_
                 "test_page_pipeline", "test_page_priorities", "test_pages_people"}
 
 
+# The modules that take longest, longest first: they run first, so that no long test starts last and keeps one
+# worker busy after the other has finished (pytest-xdist's worksteal hands out the rest, short tests, as it goes).
+LONGEST_FIRST = ("test_crash_concurrency", "test_browser", "test_access_control", "test_cron_beside_app",
+                 "test_settings_page", "test_privacy_attack", "test_auth", "test_page_forecast", "test_corpus",
+                 "test_pages_people", "test_page_pipeline", "test_page_movement", "test_page_priorities",
+                 "test_page_settings", "test_page_calls", "test_app_import", "test_money", "test_movement")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Marks: every test under tests/browser is ``browser`` and ``slow``; the SLOW_MODULES tests are ``slow``."""
+    """Marks: every test under tests/browser is ``browser`` and ``slow``; the SLOW_MODULES tests are ``slow``.
+    Order: the LONGEST_FIRST modules first, in that order, each module's tests kept together and in file order
+    (a module's fixtures are set up once); then every other module as collected."""
     for item in items:
         path = Path(str(item.fspath))
         if "browser" in path.parts:
             item.add_marker(pytest.mark.browser)
         if "browser" in path.parts or path.stem in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    rank = {stem: i for i, stem in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.fspath)).stem, len(rank)))  # stable: file order kept
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ sample data is loaded once into a template database and copied for each test.
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,22 +56,6 @@ def clock(monkeypatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr(auth, "THROTTLE", auth.SignInThrottle(clock=fake))
     return fake
-
-
-@pytest.fixture(scope="module")
-def sample_template(tmp_path_factory):
-    """A database with the sample data, loaded once for the module."""
-    path = tmp_path_factory.mktemp("template") / "pulse.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PULSE_DB", str(path))
-        common.load_sample_if_empty()
-    return path
-
-
-@pytest.fixture
-def sample_db(db, sample_template):
-    shutil.copy(sample_template, db)
-    return db
 
 
 @pytest.fixture
@@ -403,7 +386,8 @@ def test_the_form_locks_after_five_failures_and_says_the_same_for_any_name(sampl
         assert "Open pipeline" in [m.label for m in submit(at, "sam", "sales-pass").metric]
 
 
-def test_sales_user_sees_sales_pages_only(sample_db, users, fetched):
+def test_sales_user_sees_sales_pages_only_then_signs_out(sample_db, users, fetched):
+    """One session: what a sales user sees, then the sign-out button returns to the login form."""
     at = sign_in("sam")
     assert "Open pipeline" in [m.label for m in at.metric]
     assert "Signed in as sam (Sales)" in [c.value for c in at.sidebar.caption]
@@ -420,9 +404,16 @@ def test_sales_user_sees_sales_pages_only(sample_db, users, fetched):
         assert "Open pipeline" in [m.label for m in at.metric], "the default page, never the HR page"
         no_survey_numbers(at)
     assert not [name for name in fetched if name.startswith(SURVEY_MODULES)]
+    # --- sign out returns to the login form
+    at.button(key="auth_logout").click().run()
+    assert not at.exception, at.exception
+    assert [w.label for w in at.text_input] == ["User name", "Password"]
+    assert not at.metric and "_auth_login" not in at.session_state
 
 
-def test_sales_user_imports_deals_only_and_cannot_delete(sample_db, users):
+def test_sales_user_imports_deals_only_and_cannot_delete_then_is_removed(sample_db, users):
+    """One session: the Import page of a sales user, then the user removed from the users file is signed out on
+    the next rerun."""
     at = sign_in("sam")
     at.switch_page("views/data/import_data.py").run()
     assert not at.exception, at.exception
@@ -437,6 +428,10 @@ def test_sales_user_imports_deals_only_and_cannot_delete(sample_db, users):
     kind_box = next(s for s in at.selectbox if s.key and s.key.startswith("import_kind_"))
     assert "survey" not in kind_box.options and "Survey responses" not in kind_box.options
     no_survey_numbers(at)
+    # --- a removed user is signed out on the next rerun
+    users.write_text(users.read_text().replace("[users.sam]", "[users.sam_old]"))
+    at.run()
+    assert [w.label for w in at.text_input] == ["User name", "Password"] and not at.metric
 
 
 def test_hr_user_sees_people_pages_only(sample_db, users):
@@ -504,21 +499,6 @@ def test_a_user_without_a_known_role_sees_no_page(sample_db, users):
     assert any("no role gives you access" in w.value for w in at.warning)
     assert not at.metric and not at.dataframe
     no_survey_numbers(at)
-
-
-def test_sign_out_returns_to_the_login_form(sample_db, users):
-    at = sign_in("sam")
-    at.button(key="auth_logout").click().run()
-    assert not at.exception, at.exception
-    assert [w.label for w in at.text_input] == ["User name", "Password"]
-    assert not at.metric and "_auth_login" not in at.session_state
-
-
-def test_a_removed_user_is_signed_out_on_the_next_rerun(sample_db, users):
-    at = sign_in("sam")
-    users.write_text(users.read_text().replace("[users.sam]", "[users.sam_old]"))
-    at.run()
-    assert [w.label for w in at.text_input] == ["User name", "Password"] and not at.metric
 
 
 @pytest.mark.parametrize("content", [None, "broken = [", "[users]\n"])

@@ -39,8 +39,12 @@ def traces(at: AppTest) -> dict[str, dict]:
     return {trace["name"]: trace for trace in figure(at, "Forecast by period")["data"]}
 
 
-def test_page_renders_with_forecast_bars_and_range(sample_db):
+def test_page_renders_then_sliders_move_the_scenario_and_the_grain_changes(sample_db):
+    """One session (one first render): the page as it opens, then a slider moves the scenario line and the reset
+    removes it, then the quarterly view and the calibrated probabilities (each step starts from the state the
+    one before leaves, which is the page as it opens once the reset is clicked)."""
     at = open_view("forecast.py")
+    # --- the page as it opens: forecast bars and range
     shown = traces(at)
     assert {"Won", "Expected from open deals", "Likely range from open deals (P10–P90)",
             "Projection: deals not created yet (run rate)", "Likely range with deals not created yet (P10–P90)"} \
@@ -56,9 +60,7 @@ def test_page_renders_with_forecast_bars_and_range(sample_db):
     assert any(m.label.startswith("Forecast Nov 2026") for m in at.metric)  # the period by its month name
     assert len(at.slider) == 5 and all(s.key.startswith("forecast_") for s in at.slider)
 
-
-def test_moving_a_slider_changes_the_scenario_line(sample_db):
-    at = open_view("forecast.py")
+    # --- moving a slider changes the scenario line
     at.slider(key="forecast_win_multiplier").set_value(1.3).run()
     assert_clean(at)
     shown = traces(at)
@@ -75,9 +77,7 @@ def test_moving_a_slider_changes_the_scenario_line(sample_db):
     at.button(key="forecast_reset").click().run()
     assert "Scenario" not in traces(at) and at.slider(key="forecast_win_multiplier").value == 1.0
 
-
-def test_quarterly_view_and_calibrated_probabilities(sample_db):
-    at = open_view("forecast.py")
+    # --- quarterly view and calibrated probabilities
     at.radio(key="forecast_grain").set_value("quarter").run()
     assert_clean(at)
     assert traces(at)["Won"]["x"][0] == "Q4 2026"  # the quarter by its name (ui.fmt.period)
@@ -85,8 +85,22 @@ def test_quarterly_view_and_calibrated_probabilities(sample_db):
     assert_clean(at)
 
 
-def test_saved_scenario_is_listed_in_a_new_session_and_loads(sample_db):
+def test_quota_gives_coverage_gauge_then_a_saved_scenario_is_listed_in_a_new_session_and_loads(sample_db):
+    """One session saves quotas (coverage gauge) then a scenario; a second session finds the scenario."""
     at = open_view("forecast.py")
+    # --- quotas give a coverage gauge
+    at.session_state["forecast_quota_editor"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"period": "2026-11", "amount": 3_000_000.0}, {"period": "2026-Q4", "amount": 9_000_000.0}]}
+    at.run()
+    at.button(key="forecast_save_quotas").click().run()
+    assert_clean(at)
+    with store.connect(sample_db) as con:
+        assert list(quotas.get_quotas(con).period) == ["2026-11", "2026-Q4"]
+    gauge = figure(at, "Coverage of the remaining quota")
+    assert gauge["data"][0]["type"] == "indicator" and gauge["data"][0]["value"] > 0
+    assert any(m.label == "Gap to quota" for m in at.metric)
+    # --- a scenario saved here is listed in a new session and loads
     at.slider(key="forecast_cycle_days").set_value(30).run()
     at.text_input(key="forecast_scenario_name").input("Slower deals").run()
     at.button(key="forecast_save_scenario").click().run()
@@ -108,21 +122,6 @@ def test_saved_scenario_is_listed_in_a_new_session_and_loads(sample_db):
     assert "Slower deals" not in traces(again) and again.multiselect(key="forecast_compare").value == []
     with store.connect(sample_db) as con:
         assert scenarios.list_scenarios(con).empty
-
-
-def test_quota_gives_coverage_gauge(sample_db):
-    at = open_view("forecast.py")
-    at.session_state["forecast_quota_editor"] = {
-        "edited_rows": {}, "deleted_rows": [],
-        "added_rows": [{"period": "2026-11", "amount": 3_000_000.0}, {"period": "2026-Q4", "amount": 9_000_000.0}]}
-    at.run()
-    at.button(key="forecast_save_quotas").click().run()
-    assert_clean(at)
-    with store.connect(sample_db) as con:
-        assert list(quotas.get_quotas(con).period) == ["2026-11", "2026-Q4"]
-    gauge = figure(at, "Coverage of the remaining quota")
-    assert gauge["data"][0]["type"] == "indicator" and gauge["data"][0]["value"] > 0
-    assert any(m.label == "Gap to quota" for m in at.metric)
 
 
 @pytest.mark.parametrize("lang", ["fr"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -29,24 +28,7 @@ SAMPLE_DATES = ["2026-11-06", "2026-11-13", "2026-11-20", "2026-11-27"]
 NOV_06, NOV_13, NOV_20, NOV_27 = (date.fromisoformat(d) for d in SAMPLE_DATES)
 
 
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory) -> Path:
-    """The four weekly deals exports, imported once as sample data (the app then loads nothing more)."""
-    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    for day in SAMPLE_DATES:
-        source = ROOT / "sample_data" / f"deals_{day}.csv"
-        ingest.import_file(source, source.name, ingest.ImportOptions(is_sample=True), path)
-    return path
-
-
-@pytest.fixture
-def sample_db(sample_file, tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "pulse.duckdb"
-    shutil.copy(sample_file, path)
-    monkeypatch.setenv("PULSE_DB", str(path))
-    return path
-
-
+# sample_db (tests/conftest.py): the sample data as the app loads it (the four weekly deals exports among them)
 
 
 def waterfall(at: AppTest) -> dict:
@@ -59,8 +41,11 @@ def open_amount(path: Path, day: date) -> float:
         return kpis(con, as_of=day).open_amount
 
 
-def test_waterfall_goes_from_last_weeks_open_pipeline_to_this_weeks(sample_db):
+def test_waterfall_slips_trend_and_the_deals_behind_a_bucket(sample_db):
+    """One session: the page as it opens (waterfall from last week's open pipeline to this week's, slips and trend,
+    the won bucket's deals), then another bucket picked."""
     at = open_view("movement.py")
+    # --- the waterfall goes from last week's open pipeline to this week's
     trace = waterfall(at)
     y = values(trace["y"])
     assert y[0] == pytest.approx(open_amount(sample_db, NOV_20))
@@ -70,10 +55,13 @@ def test_waterfall_goes_from_last_weeks_open_pipeline_to_this_weeks(sample_db):
     assert len(trace["x"]) == 11 and "Nov 20, 2026" in trace["x"][0] and "Nov 27, 2026" in trace["x"][-1]
     shown = {m.label: m.value for m in at.metric}
     assert (shown["New"], shown["Won"], shown["Lost"], shown["Dropped"]) == ("35", "11", "19", "4")
-
-
-def test_the_deals_behind_a_bucket(sample_db):
-    at = open_view("movement.py")
+    # --- slips and trend are shown
+    kinds = [trace["type"] for el in at.get("plotly_chart") for trace in json.loads(el.proto.spec)["data"]]
+    assert kinds.count("waterfall") == 1 and "bar" in kinds and kinds.count("scatter") >= 5  # one area per stage
+    assert any("pushes" in el.value.columns for el in at.dataframe)
+    assert any("precision of the interval between snapshots: 7 days" in c.value for c in at.caption)
+    assert len(at.get("download_button")) >= 6
+    # --- the deals behind a bucket
     assert at.selectbox(key="movement_bucket").value == "won"
     assert len(deal_table(at)) == 11
     at.selectbox(key="movement_bucket").set_value("lost").run()
@@ -127,15 +115,6 @@ def test_owner_filter_applies_to_the_waterfall(sample_db):
     y = values(waterfall(at)["y"])
     assert (y[0], y[-1]) == (pytest.approx(expected.open_amount_from), pytest.approx(expected.open_amount_to))
     assert y[0] < open_amount(sample_db, NOV_20)
-
-
-def test_slips_and_trend_are_shown(sample_db):
-    at = open_view("movement.py")
-    kinds = [trace["type"] for el in at.get("plotly_chart") for trace in json.loads(el.proto.spec)["data"]]
-    assert kinds.count("waterfall") == 1 and "bar" in kinds and kinds.count("scatter") >= 5  # one area per stage
-    assert any("pushes" in el.value.columns for el in at.dataframe)
-    assert any("precision of the interval between snapshots: 7 days" in c.value for c in at.caption)
-    assert len(at.get("download_button")) >= 6
 
 
 def test_french(sample_db):

@@ -8,7 +8,6 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
-from tests.apptest_utils import open_view
 from tests.plotly_utils import values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +27,11 @@ def plotly_specs(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def test_pipeline_page_renders_kpis_and_charts(sample_db):
+def test_pipeline_page_renders_kpis_charts_download_then_value_and_owner_change_it(sample_db):
+    """One session: the page as it opens (KPIs, charts, the weekly review download), then the funnel switched to
+    amounts, then an owner filter, which changes the KPIs."""
     at = pipeline_page()
+    # --- the page renders its KPIs and charts
     assert not at.error, [e.value for e in at.error]
     labels = [m.label for m in at.metric]
     for label in ("Open pipeline", "Weighted pipeline", "Win rate", "Average won deal", "Sales cycle",
@@ -41,11 +43,17 @@ def test_pipeline_page_renders_kpis_and_charts(sample_db):
     funnel = next(t for spec in plotly_specs(at) for t in spec["data"] if t["type"] == "funnel")
     counts = values(funnel["x"])
     assert len(counts) >= 3 and counts == sorted(counts, reverse=True)  # never grows stage to stage
-
-
-def test_owner_filter_changes_the_kpis(sample_db):
-    at = pipeline_page()
+    # --- the weekly review download
+    button = at.get("download_button")
+    assert any(b.proto.label == "Weekly pipeline review (Excel)" for b in button)
     before = metric(at, "Open pipeline")
+    # --- the value toggle switches the funnel to amounts
+    at.radio(key="pipeline_funnel_measure").set_value("Value").run()
+    assert not at.exception, at.exception
+    funnel = next(t for spec in plotly_specs(at) for t in spec["data"] if t["type"] == "funnel")
+    assert max(values(funnel["x"])) > 100_000  # amounts, not deal counts (a few thousand deals)
+    assert metric(at, "Open pipeline") == before  # the toggle changes the funnel only
+    # --- the owner filter changes the KPIs
     owners = at.multiselect(key="pipeline_f_owner")
     at = owners.set_value([owners.options[0]]).run()
     assert not at.exception, at.exception
@@ -58,23 +66,12 @@ def test_filters_live_in_the_url(sample_db):
     at.run()
     assert not at.exception, at.exception
     assert at.multiselect(key="pipeline_f_owner").value == ["Amelia Hart"]
-    everyone = pipeline_page()
-    assert metric(at, "Open pipeline") != metric(everyone, "Open pipeline")
+    amelia = metric(at, "Open pipeline")
+    at.multiselect(key="pipeline_f_owner").set_value([]).run()  # everyone, in the same session
+    assert not at.exception, at.exception
+    assert metric(at, "Open pipeline") != amelia
     at.multiselect(key="pipeline_f_owner").set_value(["Amelia Hart", "Jonas Weber"]).run()
     assert at.query_params["owner"] == ["Amelia Hart", "Jonas Weber"]
-
-
-def test_weekly_review_download(sample_db):
-    at = pipeline_page()
-    button = at.get("download_button")
-    assert any(b.proto.label == "Weekly pipeline review (Excel)" for b in button)
-
-
-def test_value_toggle_switches_funnel_to_amounts(sample_db):
-    at = pipeline_page()
-    at.radio(key="pipeline_funnel_measure").set_value("Value").run()
-    funnel = next(t for spec in plotly_specs(at) for t in spec["data"] if t["type"] == "funnel")
-    assert max(values(funnel["x"])) > 100_000  # amounts, not deal counts (a few thousand deals)
 
 
 def test_settings_stage_editor_changes_weighted_amount(sample_db):
@@ -98,20 +95,20 @@ def test_settings_stage_editor_changes_weighted_amount(sample_db):
     assert metric(at, "Weighted pipeline") != before
 
 
-def test_french_labels_on_the_pipeline_page(sample_db):
+def test_french_labels_and_hygiene_reasons_on_the_pipeline_page(sample_db):
+    """The page opened with ?lang=fr: French KPI labels, and the hygiene reasons worded in French."""
+    from ui import reasons
+    from ui.i18n import FR
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.query_params["lang"] = "fr"
     at.run()
     assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    # --- French labels
     labels = [m.label for m in at.metric]
     assert "Pipeline ouvert" in labels and "Taux de gain" in labels
     assert pd.notna(metric(at, "Pipeline ouvert"))
-
-
-def test_french_hygiene_reasons_are_worded_in_french(sample_db):
-    from ui import reasons
-    from ui.i18n import FR
-    at = open_view("pipeline.py", "fr")
+    # --- French hygiene reasons
     lists = [d for d in at.dataframe if "reason" in d.value and "deal_id" in d.value]  # headers via column_config
     assert all(json.loads(d.proto.columns)["reason"]["label"] == "Motif" for d in lists)
     shown = [d.value["reason"] for d in lists]

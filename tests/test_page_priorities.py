@@ -1,4 +1,4 @@
-"""AppTest: the Priorities page on the sample data (loaded by the app into the empty test database).
+"""AppTest: the Priorities page on the sample data (the test's own copy of the sample database, tests/conftest.py).
 
 The sample's sources have different win rates among closed Sales Pipeline deals (Referrals ~57 %, Paid
 Search ~15 %, sample_data/README.md): the drivers must find it, and the score uses it.
@@ -41,7 +41,9 @@ def charts(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def test_page_ranks_open_deals_and_shows_drivers_and_calibration(app_file, db):
+def test_page_ranks_open_deals_shows_drivers_and_calibration_then_flags_and_owner_filter_it(app_file, db):
+    """One session: the page as it opens (ranked deals, drivers, calibration), then a flag chip filters the list,
+    then (the chip cleared) an owner filter narrows it."""
     at = open_priorities(app_file)
     assert at.title[0].value == "Priorities"
     table = at.dataframe[0].value
@@ -65,11 +67,26 @@ def test_page_ranks_open_deals_and_shows_drivers_and_calibration(app_file, db):
     assert all("error_x" in trace for trace in bars)
     scatter = [trace for spec in charts(at) for trace in spec["data"] if trace["type"] == "scatter"]
     assert {trace["name"] for trace in scatter} >= {"score with win drivers", "stage win rate only"}
+    # --- flag chips filter the list
+    everything = len(at.dataframe[0].value)
+    at.pills(key="priorities_flag_filter").set_value(["past_due"]).run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert 0 < len(shown) < everything
+    assert all("past due" in flags for flags in shown["flags"])
+    assert set(shown["next_action"]) == {"Close date passed: update it or mark the deal lost."}
+    at.pills(key="priorities_flag_filter").set_value([]).run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == everything
+    # --- the owner filter narrows the list
+    owners = at.multiselect(key="priorities_f_owner")
+    at = owners.set_value(["Amelia Hart"]).run()
+    assert not at.exception, at.exception
+    assert set(at.dataframe[0].value["owner"]) == {"Amelia Hart"}
 
 
 def test_sample_drivers_report_and_small_values(app_file, db):
-    open_priorities(app_file)  # loads the sample data into the test database
-    with store.connect(db) as con:
+    with store.connect(db) as con:  # the sample data (app_file: the test's copy of the sample database)
         drivers = prio.win_drivers(con, flt=DealFilter(pipelines=("Sales Pipeline",)))
         sources = drivers[drivers["attribute"] == "Original Source Type"].set_index("value")
         assert sources.loc["Referrals", "win_rate"] == pytest.approx(0.57, abs=0.04)
@@ -81,26 +98,6 @@ def test_sample_drivers_report_and_small_values(app_file, db):
     assert len(top) == 20
     assert all({"deal_id", "score", "expected_value", "flags"} <= set(row) for row in top)
     assert [row["expected_value"] for row in top] == sorted((row["expected_value"] for row in top), reverse=True)
-
-
-def test_flag_chips_filter_the_list(app_file):
-    at = open_priorities(app_file)
-    everything = len(at.dataframe[0].value)
-    at.pills(key="priorities_flag_filter").set_value(["past_due"]).run()
-    assert not at.exception, at.exception
-    shown = at.dataframe[0].value
-    assert 0 < len(shown) < everything
-    assert all("past due" in flags for flags in shown["flags"])
-    assert set(shown["next_action"]) == {"Close date passed: update it or mark the deal lost."}
-
-
-
-def test_owner_filter_narrows_the_list(app_file):
-    at = open_priorities(app_file)
-    owners = at.multiselect(key="priorities_f_owner")
-    at = owners.set_value(["Amelia Hart"]).run()
-    assert not at.exception, at.exception
-    assert set(at.dataframe[0].value["owner"]) == {"Amelia Hart"}
 
 
 def test_page_in_french(app_file):

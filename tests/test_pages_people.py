@@ -109,7 +109,9 @@ def set_value(at: AppTest, key: str, value) -> AppTest:
 
 # --- engagement -----------------------------------------------------------------------------------
 
-def test_engagement_kpis_trend_and_hidden_groups(app_file, downloads):
+def test_engagement_kpis_trend_hidden_groups_headcount_and_comment_search(app_file, downloads):
+    """One session: the page as it opens, pooled waves and another breakdown, then a headcount and a comment
+    search (independent of the breakdown)."""
     at = open_page(app_file, "engagement.py")
     metrics = {m.label: (m.value, m.proto.delta) for m in at.metric}
     assert metrics["eNPS, wave Nov 2026"] == ("+17 ± 13", "")
@@ -140,6 +142,16 @@ def test_engagement_kpis_trend_and_hidden_groups(app_file, downloads):
     assert_hidden_group_has_no_number(at, downloads)
     assert any(name.endswith(".xlsx") for name, _ in downloads)
     assert any(name == "enps_by_team.csv" for name, _ in downloads)
+    # --- the same session: a headcount gives the response rate, and the comment search filters the comments
+    set_value(at, "engagement_headcount", 180)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Response rate"] == "73%"
+    assert metrics["eNPS, wave Nov 2026"].startswith("+17 ± ")
+    set_value(at, "engagement_comments_search", "laptops")
+    comments = at.dataframe[3].value
+    assert len(comments) > 0 and comments["Comment"].str.contains("laptops", case=False).all()
+    set_value(at, "engagement_comments_search", "zzzz")
+    assert any("No comment contains “zzzz”" in i.value for i in at.info)
 
 
 def test_engagement_in_french(app_file, downloads):
@@ -176,19 +188,6 @@ def test_engagement_filters_below_k_say_fewer_than_k(app_file, sample_db, downlo
     set_value(at, "engagement_filter_department", ["Marketing"])
     assert any(i.value == "No eNPS answers for this selection." for i in at.info)
     assert not at.metric and not at.get("plotly_chart")
-
-
-def test_engagement_headcount_and_comment_search(app_file):
-    at = open_page(app_file, "engagement.py")
-    set_value(at, "engagement_headcount", 180)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Response rate"] == "73%"
-    assert metrics["eNPS, wave Nov 2026"].startswith("+17 ± ")
-    set_value(at, "engagement_comments_search", "laptops")
-    comments = at.dataframe[3].value
-    assert len(comments) > 0 and comments["Comment"].str.contains("laptops", case=False).all()
-    set_value(at, "engagement_comments_search", "zzzz")
-    assert any("No comment contains “zzzz”" in i.value for i in at.info)
 
 
 # --- pulse ----------------------------------------------------------------------------------------

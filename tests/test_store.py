@@ -206,3 +206,30 @@ def test_rates_typed_in_a_table_are_never_dropped_or_overwritten_silently():
         rates_from_rows([None], [0.5])
     with pytest.raises(SettingError, match="The currency USD appears twice"):
         rates_from_rows(["USD", "usd"], [0.9, 0.95])  # (the last one used to win)
+
+
+def test_settings_are_read_once_per_read_connection_and_follow_every_write(db, monkeypatch):
+    """A read connection keeps its settings (one query, however often a survey view asks); the next connection,
+    a transaction and a write through the same connection all see the stored value."""
+    from analytics.store import connection
+
+    queries = []
+    real = connection.settings_mod.default_settings
+    monkeypatch.setattr(connection.settings_mod, "default_settings", lambda: queries.append(1) or real())
+    with store.connect(db) as con:
+        assert [store.get_settings(con)["stale_days"] for _ in range(3)] == [30, 30, 30]  # the default
+        assert len(queries) == 1                                   # read once for this connection
+        store.get_settings(con)["stale_days"] = 99                 # a caller's copy: the memo is not changed
+        assert store.get_settings(con)["stale_days"] == 30
+        with store.transaction(db) as writer:
+            store.set_setting(writer, "stale_days", 12)
+            assert store.get_settings(writer)["stale_days"] == 12  # a writing connection reads every time
+            store.set_setting(writer, "stale_days", 13)
+            assert store.get_settings(writer)["stale_days"] == 13
+        store.set_setting(con, "stale_days", 14)                   # a write through the read connection
+        assert store.get_settings(con)["stale_days"] == 14         # drops its memo
+    with store.connect(db) as con:
+        assert store.get_settings(con)["stale_days"] == 14         # the next connection reads the stored value
+        assert store.connection_memo(con) is not None
+    with store.transaction(db) as writer:
+        assert store.connection_memo(writer) is None

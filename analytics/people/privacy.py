@@ -197,20 +197,25 @@ def population(con: duckdb.DuckDBPyConnection) -> Population:
 
     Built once per database file and data version (which changes with every import, deletion and setting) and
     kept for the next metric call: a page asks for it several times per view. It holds data, not anyone's view:
-    the filters are applied per call."""
+    the filters are applied per call. A read connection (``store.connection_memo``) keeps it for its life without
+    asking the data version again."""
+    memo = store.connection_memo(con)
+    if memo is not None and "survey_population" in memo:
+        return memo["survey_population"]
     key = (*con.execute("SELECT path, (SELECT data_version FROM meta), (SELECT count(*) FROM survey_responses), "
                         "(SELECT max(import_id) FROM survey_responses) FROM duckdb_databases() "
                         "WHERE database_name = current_database()").fetchone(),)
     with _KEPT_LOCK:
         found = _KEPT.get(key)
-    if found is not None and key[0]:
-        return found
-    built = _build_population(con)
-    with _KEPT_LOCK:
-        if len(_KEPT) >= KEPT_POPULATIONS:
-            _KEPT.pop(next(iter(_KEPT)))
-        _KEPT[key] = built
-    return built
+    if found is None or not key[0]:
+        found = _build_population(con)
+        with _KEPT_LOCK:
+            if len(_KEPT) >= KEPT_POPULATIONS:
+                _KEPT.pop(next(iter(_KEPT)))
+            _KEPT[key] = found
+    if memo is not None:
+        memo["survey_population"] = found
+    return found
 
 
 def _build_population(con: duckdb.DuckDBPyConnection) -> Population:

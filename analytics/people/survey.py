@@ -56,6 +56,7 @@ from itertools import pairwise
 import duckdb
 import pandas as pd
 
+from analytics import store
 from analytics.people import privacy
 from analytics.people.privacy import FEW_RESPONSES, anonymity_threshold, comment_threshold
 from analytics.people.responses import (
@@ -172,11 +173,18 @@ def _wave_key(wave: str, first_date: date | None) -> tuple:
 
 
 def _wave_keys(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
-    """Sort key of every wave, from all responses (so that filters never change the order)."""
+    """Sort key of every wave, from all responses (so that filters never change the order); read once per read
+    connection (``store.connection_memo``)."""
+    memo = store.connection_memo(con)
+    if memo is not None and "survey_wave_keys" in memo:
+        return memo["survey_wave_keys"]
     query = Fragment.format("SELECT wave, min(responded_on) FROM ({responses}) GROUP BY wave",
                             responses=responses_sql(con, None))
     rows = con.execute(*query).fetchall()
-    return {wave: _wave_key(wave, first) for wave, first in rows}
+    keys = {wave: _wave_key(wave, first) for wave, first in rows}
+    if memo is not None:
+        memo["survey_wave_keys"] = keys
+    return keys
 
 
 def _sorted_waves(con: duckdb.DuckDBPyConnection, waves) -> list[str]:

@@ -18,6 +18,7 @@ from analytics.store.connection import (
     SAMPLE_CLEARED,
     StoreError,
     connect,
+    connection_memo,
     data_version,
     db_path,
     delete_import,
@@ -37,6 +38,6 @@ from analytics.store.schema import DATA_TABLES, SCHEMA_VERSION
 from analytics.store.settings import SettingError
 
 __all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SAMPLE_CLEARED", "SCHEMA_VERSION", "SettingError",
-           "StoreError", "connect", "data_version", "db_path", "delete_import", "forget_schema_cache", "get_fx_rates",
-           "get_settings", "is_empty", "list_imports", "remove_sample_data", "set_fx_rates", "set_setting",
-           "set_settings", "transaction", "write_lock"]
+           "StoreError", "connect", "connection_memo", "data_version", "db_path", "delete_import",
+           "forget_schema_cache", "get_fx_rates", "get_settings", "is_empty", "list_imports", "remove_sample_data",
+           "set_fx_rates", "set_setting", "set_settings", "transaction", "write_lock"]

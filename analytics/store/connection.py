@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,9 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "pulse.duckdb"
 write_lock = threading.RLock()  # one writer at a time in this process (backup holds it too)
 _ready: set[str] = set()
 _ready_lock = threading.Lock()
+# Per read connection (opened by ``connect``, not inside ``transaction``): values read once for its short life.
+_memos: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_memos_lock = threading.Lock()
 
 
 class StoreError(Exception):
@@ -84,19 +88,39 @@ def connect(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCo
     con = _open(target)
     try:
         _ensure_schema(con, target)
+        with _memos_lock:
+            _memos[con] = {}
         yield con
     except (duckdb.IOException, duckdb.FatalException, duckdb.InternalException) as exc:
         raise StoreError(f"{target.name} could not be read or written ({_short(exc)}). Free some disk space if "
                          "it is full; if the file is damaged, restore a backup or point PULSE_DB to another "
                          "file.") from None
     finally:
+        forget_memo(con)
         con.close()
+
+
+def connection_memo(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """A scratch dict where a read connection keeps what it read once (its settings, the survey population), or
+    None for a connection that may write (one inside ``transaction``, or one not opened by ``connect``).
+
+    A read connection lives for one page fetch, one download or one CLI command: within it the data is taken as
+    it was when first read, as a snapshot. Settings written through the connection drop its memo."""
+    with _memos_lock:
+        return _memos.get(con)
+
+
+def forget_memo(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what ``con`` kept: the next read asks the database again (and a writing connection keeps nothing)."""
+    with _memos_lock:
+        _memos.pop(con, None)
 
 
 @contextmanager
 def transaction(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection inside one write transaction: committed when the block ends, rolled back on any error."""
     with write_lock, connect(path) as con:
+        forget_memo(con)  # it writes: every read inside the transaction asks the database
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
@@ -179,17 +203,26 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    """Every setting's current value (the stored one, else its default)."""
+    """Every setting's current value (the stored one, else its default).
+
+    Read once per read connection (``connection_memo``: a survey view asks thousands of times in one report);
+    a connection inside ``transaction`` reads the table every time, and ``set_setting`` drops the memo."""
+    memo = connection_memo(con)
+    if memo is not None and "settings" in memo:
+        return dict(memo["settings"])
     values = settings_mod.default_settings()
     for name, raw in con.execute("SELECT name, value FROM settings").fetchall():
         if name in values:
             values[name] = json.loads(raw)
+    if memo is not None:
+        memo["settings"] = dict(values)
     return values
 
 
 def set_setting(con: duckdb.DuckDBPyConnection, name: str, value: object) -> object:
     """Store one setting after validation (call inside ``transaction``); returns the stored value."""
     clean = settings_mod.validated(name, value)
+    forget_memo(con)
     con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, json.dumps(clean)])
     return clean
 
@@ -255,6 +288,7 @@ def remove_sample_data(con: duckdb.DuckDBPyConnection) -> int:
         delete_import(con, import_id)
     if sample:
         con.execute("DELETE FROM stages WHERE pipeline NOT IN (SELECT DISTINCT pipeline FROM deal_snapshots)")
+    forget_memo(con)
     con.execute("INSERT OR REPLACE INTO settings VALUES (?, 'true')", [SAMPLE_CLEARED])
     return len(sample)
 

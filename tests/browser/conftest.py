@@ -95,10 +95,22 @@ def server(tmp_path):
     running.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
+def loaded_server(tmp_path, sample_template):
+    """A freshly started app on its own copy of the sample database (``sample_template``: the sample imported as the
+    app imports it on a first visit, once per test process), for tests that change the data but are not about
+    the first visit: the app's own sample load is not paid again."""
+    db = tmp_path / "pulse.duckdb"
+    shutil.copy(sample_template, db)
+    running = Server(db)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
 def shared_server(tmp_path_factory):
-    """One app for the tests of a module that only look (no upload, no setting saved): a server start and the
-    sample load are paid once. Tests that change the data take ``server``, their own."""
+    """One app for every test (of every module, on this worker) that only looks (no import, no setting saved):
+    a server start and the sample load are paid once. Tests that change the data take ``server``, their own."""
     running = Server(tmp_path_factory.mktemp("shared") / "pulse.duckdb")
     yield running
     running.stop()
@@ -139,10 +151,11 @@ def wait_ready(page, timeout: float = 120_000) -> None:
         }""", timeout=timeout, polling=250)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save the page under test-output/screenshots; ``full_page=False`` keeps the visible part only (cheaper)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -6,6 +6,7 @@ The app runs with a users file (PULSE_USERS, bcrypt cost 4) holding one sales us
 from __future__ import annotations
 
 import io
+import shutil
 import urllib.error
 import urllib.request
 import zipfile
@@ -22,9 +23,13 @@ PEOPLE_TITLES = ("Engagement", "Pulse survey", "1:1 meetings", "People")
 SURVEY_WORDS = ("eNPS", "Promoters", "Detractors", "Passives", "Response rate", "Pulse survey")
 
 
-@pytest.fixture
-def users_server(tmp_path):
-    """The app with access control on: a users file named by PULSE_USERS."""
+@pytest.fixture(scope="module")
+def users_server(tmp_path_factory, sample_template):
+    """The app with access control on: a users file named by PULSE_USERS, on a copy of the sample database. One
+    for the module: its tests only look (each in its own browser context, so its own session and sign-in), none
+    imports or saves anything."""
+    tmp_path = tmp_path_factory.mktemp("users_server")
+    shutil.copy(sample_template, tmp_path / "pulse.duckdb")
     path = tmp_path / "users.toml"
     path.write_text("".join(f'[users.{name}]\npassword_hash = "{auth.hash_password(pw, rounds=4)}"\n'
                             f'roles = ["{role}"]\n\n' for name, (pw, role) in USERS.items()), encoding="utf-8")

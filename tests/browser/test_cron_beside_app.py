@@ -51,7 +51,8 @@ def next_weekly_export(tmp_path):
     return path
 
 
-def test_cron_import_while_the_app_is_open(server, page, tmp_path):
+def test_cron_import_while_the_app_is_open(loaded_server, page, tmp_path):
+    server = loaded_server  # the sample already loaded: this test is not about the first visit
     page.goto(server.url)
     wait_ready(page)
     assert_no_error(page)
@@ -96,7 +97,9 @@ def test_cron_import_while_the_app_is_open(server, page, tmp_path):
     screenshot(page, "cron_beside_app")
 
 
-def test_backup_download_from_the_settings_page(server, page, tmp_path):
+def test_backup_download_from_the_settings_page(shared_server, page, tmp_path):
+    """Only looks (a download), so it shares the app of the other read-only tests."""
+    server = shared_server
     page.goto(f"{server.url}/settings")
     wait_ready(page)
     assert_no_error(page)
@@ -115,8 +118,10 @@ def test_backup_download_from_the_settings_page(server, page, tmp_path):
     assert copied[0] >= 6  # the sample data the app loaded on its first visit
 
 
-def test_hostile_file_name_and_cells_show_as_text_on_the_import_page(server, page, tmp_path):
-    """HTML and Markdown in an uploaded file's name, headers and cells never become markup in the page."""
+def test_hostile_file_name_and_cells_show_as_text_on_the_import_page(shared_server, page, tmp_path):
+    """HTML and Markdown in an uploaded file's name, headers and cells never become markup in the page. The file is
+    only previewed (never imported), so the test shares the app of the other read-only tests."""
+    server = shared_server
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     hostile = "<img src=x onerror=window.__pulse_xss=1> **bold** [x](javascript:alert(1)).csv"

@@ -51,7 +51,8 @@ def stored(db) -> list[float]:
             time.sleep(0.1)
 
 
-def test_a_probability_typed_in_the_grid_is_a_percentage_and_150_is_refused_not_clipped(server, page):
+def test_a_probability_typed_in_the_grid_is_a_percentage_and_150_is_refused_not_clipped(loaded_server, page):
+    server = loaded_server  # the sample already loaded: this test is not about the first visit
     page.goto(f"{server.url}/settings")
     wait_ready(page)
     before = stored(server.db)  # the first pipeline offered: Renewals (Renewal due 10 %, In negotiation 90 %…)
