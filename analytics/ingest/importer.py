@@ -113,6 +113,10 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
     if fast is not None:
         return fast
     prepared = plan_file(data, name, options, db, saved)
+    # From here only the rows to store are needed: the file's bytes and its cells as read (of which commit uses
+    # the column names) are let go before DuckDB writes, which is when the import's memory peaks.
+    del data
+    prepared.raw.frame = prepared.raw.frame.iloc[:0]
     if not options.is_sample:  # the sample's own stage orders are known to be right
         prepared.plan.refuse_questions(name)
     return commit(prepared, db)
