@@ -83,9 +83,9 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
         if import_log.already_imported(con, digest):
             return import_log.already_result(file_name)
         _report(progress, "reading", None)
-        if not _load(con, path, csv):
-            raise _Fallback
         plan = _Plan(csv, deal_map)
+        if not _load(con, path, csv, plan.guards()):
+            raise _Fallback
         _report(progress, "checking", csv.records)
         checked = plan.check(con)
         if checked is None:
@@ -176,19 +176,40 @@ class _on_disk:
             Path(self.temp).unlink(missing_ok=True)
 
 
-def _load(con: duckdb.DuckDBPyConnection, path: str, csv: _Csv) -> bool:
+def _load(con: duckdb.DuckDBPyConnection, path: str, csv: _Csv, guards: dict[int, str] | None = None) -> bool:
     """Every record into TEMP table fast_rows (c0… cleaned like readers: stripped, blank = NULL); False when
-    DuckDB's reader and the general sniffing disagree (bad UTF-8, ragged rows, quoted line breaks…)."""
+    DuckDB's reader and the general sniffing disagree (bad UTF-8, ragged rows, quoted line breaks…).
+
+    ``guards`` (column position -> "id", "number" or "date"): a cell that surely makes the file unclean (a blank
+    deal id, an amount that is not a plain number, a date that is not ISO, even once every blank character is
+    trimmed as ``_Plan._fix_edges`` would) stops the load at once (False): a messy file goes to the general path
+    without DuckDB holding a copy of it, which would weigh on the import's peak memory before the general path
+    starts. The guards are a few cheap tests; ``_Plan.check`` still makes every test."""
     # Spaces only (trim() alone also strips some Unicode spaces the readers keep); other blanks: _fix_edges.
-    con.execute("CREATE OR REPLACE TEMP MACRO pulse_clean(v) AS nullif(trim(v, ' '), '')")
+    # A cell is trimmed only when it starts or ends with a space: trimming every cell cost more than the parse.
+    con.execute("CREATE OR REPLACE TEMP MACRO pulse_clean(v) AS CASE WHEN v = '' THEN NULL "
+                "WHEN starts_with(v, ' ') OR ends_with(v, ' ') THEN nullif(trim(v, ' '), '') ELSE v END")
+    every = " || ".join(f"chr({ord(c)})" for c in table.BLANK_CHARS)
+    con.execute(f"CREATE OR REPLACE TEMP MACRO pulse_trimmed(v) AS nullif(trim(v, {every}), '')")
+    surely_bad = {"id": "COLUMN IS NULL",
+                  "number": f"NOT regexp_full_match(COLUMN, '{_SIMPLE_NUMBER}') "
+                            f"AND NOT regexp_full_match(pulse_trimmed(COLUMN), '{_SIMPLE_NUMBER}')",
+                  "date": f"NOT regexp_full_match(COLUMN, '{_ISO}') "
+                          f"AND NOT regexp_full_match(pulse_trimmed(COLUMN), '{_ISO}')"}
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(csv.columns)))
     cleaned = ", ".join(f"pulse_clean(c{i}) AS c{i}" for i in range(len(csv.columns)))
+    guards = guards or {}
+    guarded = ", ".join(
+        (f"CASE WHEN {surely_bad[checked(guards[i], surely_bad)].replace('COLUMN', f'c{i}')} "
+         f"THEN error('pulse: not clean') ELSE c{i} END" if i in guards else f"c{i}") + f" AS c{i}"
+        for i in range(len(csv.columns)))
     delimiter = checked(csv.delimiter, readers.DELIMITER_NAMES)  # none of them is a quote
     try:
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE fast_rows AS SELECT {cleaned} FROM read_csv(?, header = false,
-                skip = {int(csv.header_last)}, delim = '{delimiter}', quote = '"', escape = '"', all_varchar = true,
-                auto_detect = false, null_padding = true, strict_mode = true, columns = {{{columns}}})""", [path])
+            CREATE OR REPLACE TEMP TABLE fast_rows AS SELECT {guarded} FROM (SELECT {cleaned} FROM read_csv(?,
+                header = false, skip = {int(csv.header_last)}, delim = '{delimiter}', quote = '"', escape = '"',
+                all_varchar = true, auto_detect = false, null_padding = true, strict_mode = true,
+                columns = {{{columns}}}))""", [path])
     except duckdb.Error:
         return False
     # Rows created inside a transaction have row ids counted from a large base, in insertion (file) order.
@@ -221,6 +242,13 @@ class _Plan:
 
     def field(self, name: str) -> str:
         return self.col(self.fields.get(name))
+
+    def guards(self) -> dict[int, str]:
+        """The columns whose cells can show, as the file is loaded, that it is not clean (see ``_load``)."""
+        found = {self.index[column]: "date" for column in self.date_columns()[:1]}  # a file's dates share a format
+        found[self.index[self.fields["amount"]]] = "number"
+        found[self.index[self.fields["deal_id"]]] = "id"
+        return found
 
     def date_columns(self) -> list[str]:
         """Every date column in the order the general path parses them (created, close, fallbacks, entered)."""

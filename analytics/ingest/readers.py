@@ -284,9 +284,23 @@ def _csv_body(body: bytes, delimiter: str, width: int, file_name: str, first_lin
         raise header_only_error(file_name)
     grid = _parse_body(body, delimiter, width, file_name, first_line)
     lines = _record_lines(body, len(grid), first_line)
-    cleaned = [clean_column(grid[c]) for c in grid.columns]
+    # Column by column, each parsed column let go once cleaned, and the memory Arrow kept for them given back.
+    cleaned = [clean_column(grid.pop(c)) for c in list(grid.columns)]
+    del grid
+    _release_arrow_memory()
     cells = pd.DataFrame({i: values for i, (values, _) in enumerate(cleaned)}, dtype=object)
     return Body(cells, np.column_stack([filled for _, filled in cleaned]), lines)
+
+
+def _release_arrow_memory() -> None:
+    """Give back to the system the memory Arrow's allocator keeps after the parsed text is freed (it would
+    otherwise stay reserved while the rest of the import allocates its own)."""
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except Exception:  # noqa: BLE001 - an allocator without the call, or no pyarrow: nothing to give back
+        pass
 
 
 def _to_utf8(data: bytes) -> tuple[bytes, str]:

@@ -86,9 +86,23 @@ def text_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
     """A text column stripped, blanks as None (all None when the column is not mapped)."""
     if column is None:
         return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    values = frame[column].astype("object")
-    stripped = values.where(values.isna(), values.astype(str).str.strip())
-    return stripped.where(stripped.notna() & (stripped != ""), None)
+    return _stripped_text(frame[column].astype("object"))
+
+
+def _stripped_text(values: pd.Series) -> pd.Series:
+    """Each value as stripped text, blanks as None. Worked out once per distinct value and shared between equal
+    cells: an owner or a stage repeated on 100,000 rows stays one str object (one per cell would weigh many
+    times the file), and a million distinct ids are not copied a second time."""
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):  # numbers, dates…: cell by cell
+        stripped = values.where(values.isna(), values.astype(str).str.strip())
+        return stripped.where(stripped.notna() & (stripped != ""), None)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = np.empty(len(uniques) + 1, dtype=object)  # the last one (code -1) is None: a blank cell
+    # str.strip() removes exactly the characters the text method .str.strip() does (every code point checked),
+    # and returns the cell's own object when there is nothing to strip.
+    distinct[:-1] = [v.strip() or None for v in np.asarray(uniques, dtype=object)]
+    distinct[-1] = None
+    return pd.Series(distinct[codes], index=values.index, name=values.name, dtype=object)
 
 
 def per_value(values: pd.Series, func) -> pd.Series:
@@ -100,7 +114,13 @@ def per_value(values: pd.Series, func) -> pd.Series:
 
 
 def date_only(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values).dt.date.astype("object").where(values.notna(), None)
+    """The dates as datetime.date objects (None where blank), one object per distinct date shared by its rows."""
+    stamps = pd.to_datetime(values)
+    codes, uniques = pd.factorize(stamps, use_na_sentinel=True)
+    distinct = np.empty(len(uniques) + 1, dtype=object)
+    distinct[:-1] = pd.Series(uniques).dt.date.astype("object").to_numpy(dtype=object)
+    distinct[-1] = None
+    return pd.Series(distinct[codes], index=values.index, name=stamps.name, dtype=object).where(values.notna(), None)
 
 
 def ragged_index(raw: readers.RawTable) -> np.ndarray:
