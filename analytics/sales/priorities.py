@@ -42,7 +42,9 @@ from analytics import store
 from analytics.sales import movement
 from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import hygiene
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, STAGE_HISTORY_CTES, open_scope, scoped_ctes
+from analytics.sales.scope import (ALL_DEALS, BLANK_GROUP, REACHED_CTE, STAGE_HISTORY_CTES, entries_sql, open_scope,
+                                   scoped_ctes)
+from analytics.store import derived
 from analytics.store.schema import LOSS_REASON_ATTRIBUTE
 from analytics.store.sql import Fragment
 
@@ -139,6 +141,27 @@ ORDER BY k.deal_id
 """
 
 
+# ``reached`` (scope.STAGE_HISTORY_CTES) read from the stored ``stage_reach`` (analytics.store.derived): the stages each
+# deal was shown at or given an entry date for, as of the cutoff, in its current pipeline, plus those of the
+# stage-history imports (read as they are: never stored). Only which stages were reached matters here, not when.
+_REACHED_FROM_STORE = """,
+open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open'),
+open_entries AS (
+    SELECT r.deal_id, r.pipeline, o.position
+    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
+    JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
+    WHERE r.first_on <= (SELECT as_of FROM cutoff)
+    UNION ALL
+    SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
+    JOIN open_stages o USING (pipeline, stage)
+),""" + REACHED_CTE
+
+
+def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
+    """The CTEs ending in ``reached``: from ``stage_reach`` while it is fresh, else from every snapshot."""
+    return Fragment(_REACHED_FROM_STORE if derived.is_fresh(con, "stage_reach") else STAGE_HISTORY_CTES, [])
+
+
 def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
                as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date | None]:
     """Every deal as of a date (dropped open deals left out), with what the drivers and the score need.
@@ -152,7 +175,7 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
     """
     scope = open_scope(con, as_of)
-    query = scoped_ctes(scope, ALL_DEALS) + Fragment(STAGE_HISTORY_CTES, []) + Fragment.format(
+    query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + Fragment.format(
         _DEALS, filter_sql=flt.where("k"))
     frame = con.execute(*query).df()
     state = scope.state.cte()

@@ -98,6 +98,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         con.execute(f"INSERT INTO deal_current {latest_rows_sql(None).sql}")
     _stamp(con, "deal_current")
     refresh_versions(con, import_id, deleted_on)
+    refresh_reach(con, import_id)
 
 
 def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
@@ -132,7 +133,8 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
-DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly")
+DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly",
+                  "stage_reach")  # stage_reach: the Priorities page's (end of this module)
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -265,3 +267,42 @@ def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bo
         return not con.execute("SELECT count(*) FROM deal_snapshots WHERE import_id <> ?", [import_id]).fetchone()[0] \
             and not con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return stored == con.execute(_FINGERPRINT_SQL, [import_id]).fetchone()[0]
+
+
+# --- Priorities page: the stages each deal is known to have been at ------------------------------------------
+# The score's base is the win rate of the closed deals that reached each open stage (METRICS.md 3: the furthest
+# open stage a deal was seen at or given an entry date for). Asking every snapshot and every "Date entered" cell
+# of every export which stages each deal reached took seconds with a year of weekly exports.
+# ``stage_reach`` — grain: one row per (deal_id, pipeline, stage) that a snapshot showed the deal at, or that an
+# export gave the deal a "Date entered" for (deal_stage_dates): first_on = the earliest snapshot date doing either.
+# The stages a deal reached as of a date ``d`` are its rows with first_on <= d (analytics.sales.priorities). Raw
+# stage names only (no position, outcome or probability): a stage setting never makes it stale. A minimum is
+# order-free, so every import (newest, back-dated or partial) only adds its own rows; a deletion rebuilds it.
+
+_REACH_SOURCE_SQL = """
+SELECT deal_id, pipeline, stage, snapshot_on AS first_on FROM deal_snapshots {where}
+UNION ALL
+SELECT t.deal_id, t.pipeline, t.stage, i.snapshot_on FROM deal_stage_dates t JOIN imports i USING (import_id) {where_t}
+"""
+
+
+def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``stage_reach`` up to date inside the write transaction that changed the snapshots.
+
+    When the table was fresh before ``import_id``, only that import's rows are merged in (a new key is added, a
+    known one keeps the earlier first_on); otherwise (a deletion, a table never built) it is rebuilt."""
+    if not _built(con, "stage_reach"):
+        return
+    if import_id is not None and _was_fresh(con, import_id, "stage_reach"):
+        new = "SELECT DISTINCT * FROM (" + _REACH_SOURCE_SQL.format(  # one date: a key once
+            where="WHERE import_id = $1", where_t="WHERE t.import_id = $1") + ")"
+        con.execute(f"UPDATE stage_reach r SET first_on = n.first_on FROM ({new}) n WHERE n.deal_id = r.deal_id "
+                    "AND n.pipeline = r.pipeline AND n.stage = r.stage AND n.first_on < r.first_on", [import_id])
+        con.execute(f"INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ({new}) n "
+                    "WHERE NOT EXISTS (SELECT 1 FROM stage_reach r WHERE r.deal_id = n.deal_id "
+                    "AND r.pipeline = n.pipeline AND r.stage = n.stage) GROUP BY ALL", [import_id])
+    else:
+        con.execute("DELETE FROM stage_reach")
+        con.execute("INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ("
+                    + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL")
+    _stamp(con, "stage_reach")

@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -174,6 +174,15 @@ CREATE TABLE IF NOT EXISTS movement_weekly (
     amount_total DECIMAL(38,4), amount_no_p DECIMAL(38,4), amount_p DOUBLE
 );
 CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
+""",
+    # 7 -> 8: tables derived at import for the sales pages (issue 16), one block per page.
+    7: """
+-- Priorities page. stage_reach — grain: one row per (deal_id, pipeline, stage) a snapshot showed the deal at or an
+--   export gave it a "Date entered" for; first_on = the earliest such snapshot date (analytics.store.derived,
+--   refresh_reach: kept by each deals import and deletion, built when the file is upgraded).
+CREATE TABLE IF NOT EXISTS stage_reach (deal_id TEXT, pipeline TEXT, stage TEXT, first_on DATE);
+CREATE TABLE IF NOT EXISTS stage_reach_meta (fingerprint TEXT);
+-- end of the Priorities page's block
 """,
 }
 
