@@ -298,6 +298,12 @@ def win_drivers(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
     if min_closed is None:
         min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     deals, _ = deal_frame(con, flt=flt, as_of=as_of)
+    return drivers_of(deals, min_closed, date_from, date_to)
+
+
+def drivers_of(deals: pd.DataFrame, min_closed: int, date_from: dt.date | None = None,
+               date_to: dt.date | None = None) -> pd.DataFrame:
+    """``win_drivers`` of the deals of a ``deal_frame`` (its in_filter deals), for a caller that already has it."""
     closed = deals[deals["in_filter"] & deals["status"].isin(["won", "lost"])]
     if date_from is not None or date_to is not None:
         keep = closed["close_on"].notna()
@@ -529,15 +535,17 @@ PRIORITY_COLUMNS = ["rank", "deal_id", "name", "owner", "pipeline", "stage", "am
 
 @dataclass(frozen=True)
 class Priorities:
-    """The ranked open deals, the model that scored them and its calibration."""
+    """The ranked open deals, the model that scored them and its calibration; drivers: the ``win_drivers`` of the
+    same deals (read once for both)."""
     deals: pd.DataFrame
     model: ScoreModel
     calibration: Calibration
     as_of: dt.date | None
+    drivers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DRIVER_COLUMNS))
 
 
-def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
-               as_of: dt.date | None = None) -> Priorities:
+def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,
+               date_from: dt.date | None = None, date_to: dt.date | None = None) -> Priorities:
     """Open deals ranked by expected value, with their flags, next action and the factors behind the score.
 
     Grain: one row per open deal (not dropped) matching the filter. score = the chosen model's win
@@ -549,10 +557,12 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     (``inventory.hygiene``: no change of stage or amount for ``stale_days``), closing_this_month (close_on
     in the as-of month, not past due). action = the first flag (else 'advance'), one of ``ACTIONS``.
     why = the 2-3 factors that moved the score most, as data: [{attribute, value, factor}] (``top_factors``;
-    ui words them, e.g. 'Source = Referrals: ×1.8 odds').
+    ui words them, e.g. 'Source = Referrals: ×1.8 odds'). drivers = ``win_drivers(con, flt=flt, date_from=date_from,
+    date_to=date_to, as_of=as_of)`` (the dates choose only the closed deals it shows).
     """
     min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     deals, as_of_date = deal_frame(con, flt=flt, as_of=as_of)
+    drivers = drivers_of(deals, min_closed, date_from, date_to)
     stages = _open_stages(con)
     closed = deals[deals["status"].isin(["won", "lost"])]
     with_pushes = _has_pushes(deals)
@@ -560,7 +570,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     model = fit_model(closed, stages, min_closed, use_drivers=check.chosen == "drivers", with_pushes=with_pushes)
     open_deals = deals[(deals["status"] == "open") & deals["in_filter"]].copy()
     if open_deals.empty:
-        return Priorities(pd.DataFrame(columns=PRIORITY_COLUMNS), model, check, as_of_date)
+        return Priorities(pd.DataFrame(columns=PRIORITY_COLUMNS), model, check, as_of_date, drivers)
     scored = score(model, open_deals)
     open_deals = open_deals.join(scored)
     open_deals["expected_value"] = open_deals["score"] * open_deals["value"]
@@ -570,7 +580,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     ranked = open_deals.sort_values(["expected_value", "score", "deal_id"], ascending=[False, False, True],
                                     na_position="last").reset_index(drop=True)
     ranked.insert(0, "rank", range(1, len(ranked) + 1))
-    return Priorities(ranked[PRIORITY_COLUMNS], model, check, as_of_date)
+    return Priorities(ranked[PRIORITY_COLUMNS], model, check, as_of_date, drivers)
 
 
 def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) -> pd.DataFrame:

@@ -147,9 +147,9 @@ def export_table(ranked: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def drivers_section(currency: str | None) -> None:
+def drivers_section(result: prio.Priorities, currency: str | None) -> None:
     st.subheader(t("What wins deals"))
-    table = common.fetch(prio.win_drivers, flt=flt, date_from=date_from, date_to=date_to)
+    table = result.drivers
     minimum = common.settings()["min_closed_for_driver"]
     if table.empty:
         st.info(t("No closed deal yet: win drivers need won and lost deals."))
@@ -214,8 +214,8 @@ def stage_warning(result: prio.Priorities) -> None:
 
 
 currency = common.fetch(deals.reporting_currency).code
-result = common.fetch(prio.priorities, flt=flt)
+result = common.fetch(prio.priorities, flt=flt, date_from=date_from, date_to=date_to)
 model_note(result)
 priority_section(result, currency)
-drivers_section(currency)
+drivers_section(result, currency)
 calibration_section(result)
