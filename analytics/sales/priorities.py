@@ -114,7 +114,7 @@ def brier_score(predicted: np.ndarray, outcome: np.ndarray) -> float | None:
 
 # --- the deals, one row each ---------------------------------------------------------------------------
 
-_DEALS = """,
+_PUSHES = """,
 snapshot_rows AS (
     SELECT s.deal_id, s.snapshot_on, s.import_id, s.close_on,
            coalesce(s.status_raw, st.outcome, 'open') = 'open' AS was_open
@@ -128,7 +128,25 @@ pushes AS (
     FROM (SELECT *, lag(was_open) OVER w AS prev_open, lag(close_on) OVER w AS prev_close
           FROM snapshot_rows WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
     GROUP BY deal_id
-)
+)"""
+
+# ``pushes`` read from the stored ``deal_pushes`` (analytics.store.derived: consecutive snapshot rows grouped by
+# their raw stage keys), the stage settings deciding here which rows were open; every snapshot counts (as of the
+# latest date only).
+_PUSHES_FROM_STORE = """,
+pushes AS (
+    SELECT p.deal_id, CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open), 0) AS BIGINT) AS pairs,
+           CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open AND pushed), 0) AS BIGINT) AS pushes
+    FROM (SELECT p.deal_id, p.pushed, p.pairs,
+                 coalesce(p.status_raw, sb.outcome, 'open') = 'open' AS was_open,
+                 coalesce(p.status_raw_a, sa.outcome, 'open') = 'open' AS prev_open
+          FROM deal_pushes p JOIN scoped k ON k.deal_id = p.deal_id
+          LEFT JOIN stages sb ON sb.pipeline = p.pipeline AND sb.stage = p.stage
+          LEFT JOIN stages sa ON sa.pipeline = p.pipeline_a AND sa.stage = p.stage_a) p
+    GROUP BY p.deal_id
+)"""
+
+_DEALS = """
 SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
        k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, r.reached_position,
        CASE WHEN p.pairs > 0 THEN p.pushes END AS pushes,
@@ -162,6 +180,13 @@ def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
     return Fragment(_REACHED_FROM_STORE if derived.is_fresh(con, "stage_reach") else STAGE_HISTORY_CTES, [])
 
 
+def _pushes_ctes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
+    """The CTE ``pushes``: from ``deal_pushes`` while it is fresh and the as-of date is the latest snapshot's, else
+    from every snapshot up to the as-of date."""
+    latest = as_of is None or con.execute("SELECT max(snapshot_on) <= ? FROM deal_snapshots", [as_of]).fetchone()[0]
+    return Fragment(_PUSHES_FROM_STORE if latest and derived.is_fresh(con, "deal_pushes") else _PUSHES, [])
+
+
 def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
                as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date | None]:
     """Every deal as of a date (dropped open deals left out), with what the drivers and the score need.
@@ -175,7 +200,7 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
     """
     scope = open_scope(con, as_of)
-    query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + Fragment.format(
+    query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, as_of) + Fragment.format(
         _DEALS, filter_sql=flt.where("k"))
     frame = con.execute(*query).df()
     state = scope.state.cte()

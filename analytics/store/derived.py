@@ -86,6 +86,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     derived tables (``refresh_versions``); ``deleted_on``: the date of the snapshot a deletion removed, when the
     tables were fresh before it (what is derived from earlier dates is kept).
     """
+    refresh_pushes(con, import_id)  # first: it reads each deal's latest row before the import in deal_current
     if import_id is not None and _appends(con, import_id):
         con.execute("DELETE FROM deal_current WHERE deal_id IN "
                     "(SELECT deal_id FROM deal_snapshots WHERE import_id = ?)", [import_id])
@@ -134,7 +135,7 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
 DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly",
-                  "stage_reach")  # stage_reach: the Priorities page's (end of this module)
+                  "stage_reach", "deal_pushes")  # the Priorities page's (end of this module)
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -306,3 +307,52 @@ def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) 
         con.execute("INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ("
                     + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL")
     _stamp(con, "stage_reach")
+
+
+# ``deal_pushes`` — grain: one row per deal x the raw stage keys of two consecutive rows of it (ordered by snapshot
+# date, then import): the earlier row's (pipeline_a, stage_a, status_raw_a), the later row's (pipeline, stage,
+# status_raw), and pushed (the later row's close_on is after the earlier row's); pairs = how many such consecutive
+# pairs. Whether each row was open is a stage setting, applied when read (analytics.sales.priorities), so a settings
+# change never makes it stale. It holds every snapshot: the pushes as of an earlier date are computed from the
+# snapshots. The weekly import (newest, dated on or after every other snapshot) adds one pair per deal it holds: the
+# deal's latest row before it (deal_current, read before it is brought up to date) and its own; anything else
+# rebuilds it.
+
+_PUSH_KEYS = ("deal_id", "pipeline_a", "stage_a", "status_raw_a", "pipeline", "stage", "status_raw", "pushed")
+
+_PUSHES_SQL = """
+SELECT deal_id, pipeline_a, stage_a, status_raw_a, pipeline, stage, status_raw,
+       coalesce(close_on > close_on_a, FALSE) AS pushed, count(*) AS pairs
+FROM (SELECT deal_id, pipeline, stage, status_raw, close_on,
+             lag(pipeline) OVER w AS pipeline_a, lag(stage) OVER w AS stage_a, lag(status_raw) OVER w AS status_raw_a,
+             lag(close_on) OVER w AS close_on_a, lag(snapshot_on) OVER w AS snapshot_on_a
+      FROM deal_snapshots WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
+WHERE snapshot_on_a IS NOT NULL
+GROUP BY ALL
+"""
+
+_NEW_PUSHES_SQL = """
+SELECT s.deal_id, c.pipeline AS pipeline_a, c.stage AS stage_a, c.status_raw AS status_raw_a, s.pipeline, s.stage,
+       s.status_raw, coalesce(s.close_on > c.close_on, FALSE) AS pushed, count(*) AS pairs
+FROM deal_snapshots s JOIN deal_current c USING (deal_id)
+WHERE s.import_id = ?
+GROUP BY ALL
+"""
+
+
+def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_pushes`` up to date inside the write transaction that changed the snapshots; called before
+    ``deal_current`` is (``refresh_current``), whose rows are then each deal's latest before ``import_id``."""
+    if not _built(con, "deal_pushes"):
+        return
+    if (import_id is not None and _appends(con, import_id, "deal_pushes", full_only=False)
+            and _was_fresh(con, import_id, "deal_current")):
+        same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM n.{c}" for c in _PUSH_KEYS)
+        con.execute(f"UPDATE deal_pushes p SET pairs = p.pairs + n.pairs FROM ({_NEW_PUSHES_SQL}) n WHERE {same}",
+                    [import_id])
+        con.execute(f"INSERT INTO deal_pushes SELECT * FROM ({_NEW_PUSHES_SQL}) n "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})", [import_id])
+    else:
+        con.execute("DELETE FROM deal_pushes")
+        con.execute(f"INSERT INTO deal_pushes {_PUSHES_SQL}")
+    _stamp(con, "deal_pushes")

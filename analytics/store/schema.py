@@ -182,6 +182,14 @@ CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
 --   refresh_reach: kept by each deals import and deletion, built when the file is upgraded).
 CREATE TABLE IF NOT EXISTS stage_reach (deal_id TEXT, pipeline TEXT, stage TEXT, first_on DATE);
 CREATE TABLE IF NOT EXISTS stage_reach_meta (fingerprint TEXT);
+-- deal_pushes — grain: one row per deal x raw stage keys of two consecutive rows of it (the earlier one's pipeline_a,
+--   stage_a, status_raw_a; the later one's pipeline, stage, status_raw) x pushed (close date later): pairs = how many
+--   (analytics.store.derived, refresh_pushes).
+CREATE TABLE IF NOT EXISTS deal_pushes (
+    deal_id TEXT, pipeline_a TEXT, stage_a TEXT, status_raw_a TEXT, pipeline TEXT, stage TEXT, status_raw TEXT,
+    pushed BOOLEAN, pairs BIGINT
+);
+CREATE TABLE IF NOT EXISTS deal_pushes_meta (fingerprint TEXT);
 -- end of the Priorities page's block
 """,
 }
