@@ -379,12 +379,18 @@ def _stage_rates(rows: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     return table[["pipeline", "stage", "position", "closed", "won", "configured", "rate"]]
 
 
-def _factor_table(rows: pd.DataFrame, cats: pd.DataFrame, attribute: str, stage_rates: pd.DataFrame,
+def _values(values) -> pd.Series:
+    """Attribute values as plain Python objects (None = no value): grouping and merging them skips the conversion
+    to and from pandas' Arrow strings, which took most of the model's time."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+def _factor_table(rows: pd.DataFrame, values: pd.Series, attribute: str, stage_rates: pd.DataFrame,
                   eligible: set) -> pd.DataFrame:
-    """Odds factors of one attribute's values, per (pipeline, stage): shrunk rate / stage rate, capped."""
-    values = cats[attribute].reindex(rows["_row"]).to_numpy()
-    part = rows.assign(value=values).dropna(subset=["value"])
-    part = part[part["value"].isin(eligible)]
+    """Odds factors of one attribute's values, per (pipeline, stage): shrunk rate / stage rate, capped.
+    ``values``: the attribute's value of each row of ``rows`` (``_values``, in the same order)."""
+    keep = values.isin(eligible).to_numpy()  # a missing value is never eligible (value_counts leaves it out)
+    part = rows[keep].assign(value=values[keep].set_axis(rows.index[keep]))
     grouped = part.groupby(["pipeline", "position", "value"]).agg(closed=("won", "size"), won=("won", "sum"))
     grouped = grouped.reset_index().merge(stage_rates[["pipeline", "position", "rate"]].rename(
         columns={"rate": "stage_rate"}), on=["pipeline", "position"])
@@ -410,15 +416,16 @@ def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, us
     if not use_drivers or rows.empty:
         return ScoreModel(rates, empty, (), with_pushes)
     tables, strengths = {}, {}
+    at = closed.index.get_indexer(rows["_row"])  # the position in ``closed`` of each (deal, stage) row
     for attribute in [c for c in cats.columns if c != PIPELINE]:
         counts = cats[attribute].value_counts()
         eligible = set(counts[counts >= min_closed].index)
         if len(eligible) < 1 or cats[attribute].nunique() < 2:
             continue
-        table = _factor_table(rows, cats, attribute, rates, eligible)
-        values = cats[attribute].reindex(rows["_row"]).to_numpy()
-        moved = rows.assign(value=values).merge(table[["pipeline", "position", "value", "factor"]],
-                                                on=["pipeline", "position", "value"], how="left")
+        values = _values(cats[attribute].to_numpy(object)[at])
+        table = _factor_table(rows, values, attribute, rates, eligible)
+        moved = rows.assign(value=values.set_axis(rows.index)).merge(
+            table[["pipeline", "position", "value", "factor"]], on=["pipeline", "position", "value"], how="left")
         strengths[attribute] = float(np.abs(np.log(moved["factor"].fillna(1.0).to_numpy(float))).mean())
         tables[attribute] = table
     chosen = sorted((a for a, s in strengths.items() if s > MIN_DRIVER_STRENGTH), key=lambda a: -strengths[a])
@@ -445,7 +452,7 @@ def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = N
         factors = model.factors.assign(position=model.factors["position"].astype(float))
         for attribute in model.drivers:
             table = factors.loc[factors["attribute"] == attribute, ["pipeline", "position", "value", "factor"]]
-            found = at.assign(value=cats[attribute].to_numpy()).merge(
+            found = at.assign(value=_values(cats[attribute].to_numpy(object))).merge(
                 table, on=["pipeline", "position", "value"], how="left")
             factor, value = found["factor"].to_numpy(float), found["value"].to_numpy(object)
             applies = ~np.isnan(factor)
