@@ -42,8 +42,15 @@ from analytics import store
 from analytics.sales import movement
 from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import hygiene
-from analytics.sales.scope import (ALL_DEALS, BLANK_GROUP, REACHED_CTE, STAGE_HISTORY_CTES, entries_sql, open_scope,
-                                   scoped_ctes)
+from analytics.sales.scope import (
+    ALL_DEALS,
+    BLANK_GROUP,
+    REACHED_CTE,
+    STAGE_HISTORY_CTES,
+    entries_sql,
+    open_scope,
+    scoped_ctes,
+)
 from analytics.store import derived
 from analytics.store.schema import LOSS_REASON_ATTRIBUTE
 from analytics.store.sql import Fragment
@@ -434,12 +441,14 @@ def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, us
     return ScoreModel(rates, factors, chosen, with_pushes, strengths)
 
 
-def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = None) -> pd.DataFrame:
+def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = None, *,
+          explain: bool = True) -> pd.DataFrame:
     """The score of each deal at its reached stage (or at ``position``), with the factors behind it.
 
     Grain: one row per row of ``deals`` (same index). Columns: stage_rate (the base), score,
-    factors (list of {attribute, value, factor} for every factor that applies, largest effect first).
-    A deal whose pipeline has no open stage configured gets no score (NaN).
+    factors (list of {attribute, value, factor} for every factor that applies, largest effect first; only with
+    ``explain``: the calibration needs the scores alone). A deal whose pipeline has no open stage configured gets
+    no score (NaN).
     """
     at = pd.DataFrame({"pipeline": deals["pipeline"].to_numpy(),
                        "position": (deals["reached_position"] if position is None else position).to_numpy(float)})
@@ -457,11 +466,12 @@ def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = N
             factor, value = found["factor"].to_numpy(float), found["value"].to_numpy(object)
             applies = ~np.isnan(factor)
             log_odds[applies] += np.log(factor[applies])
-            for i in np.flatnonzero(applies):
+            for i in np.flatnonzero(applies) if explain else ():
                 explained[i].append({"attribute": attribute, "value": value[i], "factor": float(factor[i])})
     result = pd.DataFrame({"stage_rate": stage_rate.to_numpy(float), "score": 1 / (1 + np.exp(-log_odds))},
                           index=deals.index)
-    result["factors"] = [sorted(f, key=lambda x: -abs(math.log(x["factor"]))) for f in explained]
+    if explain:
+        result["factors"] = [sorted(f, key=lambda x: -abs(math.log(x["factor"]))) for f in explained]
     return result
 
 
@@ -539,7 +549,7 @@ def calibrate(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, with_
     for name, use in (("drivers", True), ("stage", False)):
         model = fit_model(train, stages, min_closed, use_drivers=use, with_pushes=with_pushes)
         drivers = model.drivers if use else drivers
-        predicted = score(model, at, position=rows["position"])["score"].to_numpy()
+        predicted = score(model, at, position=rows["position"], explain=False)["score"].to_numpy()
         known = ~np.isnan(predicted)
         figures[name] = brier_score(predicted[known], outcome[known])
         tables.append(reliability(predicted[known], outcome[known], name))
