@@ -416,12 +416,12 @@ def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, us
     factor. Strength of an attribute = the mean |log factor| over the training (deal, stage) rows; the
     ``MAX_DRIVERS`` strongest above ``MIN_DRIVER_STRENGTH`` are kept.
     """
-    cats = categories(closed, with_pushes)
     rows = _stage_rows(closed, stages)
     rates = _stage_rates(rows, stages)
     empty = pd.DataFrame(columns=["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"])
     if not use_drivers or rows.empty:
         return ScoreModel(rates, empty, (), with_pushes)
+    cats = categories(closed, with_pushes)
     tables, strengths = {}, {}
     at = closed.index.get_indexer(rows["_row"])  # the position in ``closed`` of each (deal, stage) row
     for attribute in [c for c in cats.columns if c != PIPELINE]:
