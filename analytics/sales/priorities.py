@@ -42,7 +42,16 @@ from analytics import store
 from analytics.sales import movement
 from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import hygiene
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, STAGE_HISTORY_CTES, open_scope, scoped_ctes
+from analytics.sales.scope import (
+    ALL_DEALS,
+    BLANK_GROUP,
+    REACHED_CTE,
+    STAGE_HISTORY_CTES,
+    entries_sql,
+    open_scope,
+    scoped_ctes,
+)
+from analytics.store import derived
 from analytics.store.schema import LOSS_REASON_ATTRIBUTE
 from analytics.store.sql import Fragment
 
@@ -112,7 +121,7 @@ def brier_score(predicted: np.ndarray, outcome: np.ndarray) -> float | None:
 
 # --- the deals, one row each ---------------------------------------------------------------------------
 
-_DEALS = """,
+_PUSHES = """,
 snapshot_rows AS (
     SELECT s.deal_id, s.snapshot_on, s.import_id, s.close_on,
            coalesce(s.status_raw, st.outcome, 'open') = 'open' AS was_open
@@ -126,7 +135,25 @@ pushes AS (
     FROM (SELECT *, lag(was_open) OVER w AS prev_open, lag(close_on) OVER w AS prev_close
           FROM snapshot_rows WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
     GROUP BY deal_id
-)
+)"""
+
+# ``pushes`` read from the stored ``deal_pushes`` (analytics.store.derived: consecutive snapshot rows grouped by
+# their raw stage keys), the stage settings deciding here which rows were open; every snapshot counts (as of the
+# latest date only).
+_PUSHES_FROM_STORE = """,
+pushes AS (
+    SELECT p.deal_id, CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open), 0) AS BIGINT) AS pairs,
+           CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open AND pushed), 0) AS BIGINT) AS pushes
+    FROM (SELECT p.deal_id, p.pushed, p.pairs,
+                 coalesce(p.status_raw, sb.outcome, 'open') = 'open' AS was_open,
+                 coalesce(p.status_raw_a, sa.outcome, 'open') = 'open' AS prev_open
+          FROM deal_pushes p JOIN scoped k ON k.deal_id = p.deal_id
+          LEFT JOIN stages sb ON sb.pipeline = p.pipeline AND sb.stage = p.stage
+          LEFT JOIN stages sa ON sa.pipeline = p.pipeline_a AND sa.stage = p.stage_a) p
+    GROUP BY p.deal_id
+)"""
+
+_DEALS = """
 SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
        k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, r.reached_position,
        CASE WHEN p.pairs > 0 THEN p.pushes END AS pushes,
@@ -137,6 +164,34 @@ FROM scoped k JOIN reached r USING (deal_id, pipeline) LEFT JOIN pushes p USING 
 WHERE NOT (k.is_dropped AND k.status = 'open')
 ORDER BY k.deal_id
 """
+
+
+# ``reached`` (scope.STAGE_HISTORY_CTES) read from the stored ``stage_reach`` (analytics.store.derived): the stages each
+# deal was shown at or given an entry date for, as of the cutoff, in its current pipeline, plus those of the
+# stage-history imports (read as they are: never stored). Only which stages were reached matters here, not when.
+_REACHED_FROM_STORE = """,
+open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open'),
+open_entries AS (
+    SELECT r.deal_id, r.pipeline, o.position
+    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
+    JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
+    WHERE r.first_on <= (SELECT as_of FROM cutoff)
+    UNION ALL
+    SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
+    JOIN open_stages o USING (pipeline, stage)
+),""" + REACHED_CTE
+
+
+def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
+    """The CTEs ending in ``reached``: from ``stage_reach`` while it is fresh, else from every snapshot."""
+    return Fragment(_REACHED_FROM_STORE if derived.is_fresh(con, "stage_reach") else STAGE_HISTORY_CTES, [])
+
+
+def _pushes_ctes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
+    """The CTE ``pushes``: from ``deal_pushes`` while it is fresh and the as-of date is the latest snapshot's, else
+    from every snapshot up to the as-of date."""
+    latest = as_of is None or con.execute("SELECT max(snapshot_on) <= ? FROM deal_snapshots", [as_of]).fetchone()[0]
+    return Fragment(_PUSHES_FROM_STORE if latest and derived.is_fresh(con, "deal_pushes") else _PUSHES, [])
 
 
 def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
@@ -152,7 +207,7 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
     """
     scope = open_scope(con, as_of)
-    query = scoped_ctes(scope, ALL_DEALS) + Fragment(STAGE_HISTORY_CTES, []) + Fragment.format(
+    query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, as_of) + Fragment.format(
         _DEALS, filter_sql=flt.where("k"))
     frame = con.execute(*query).df()
     state = scope.state.cte()
@@ -275,6 +330,12 @@ def win_drivers(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
     if min_closed is None:
         min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     deals, _ = deal_frame(con, flt=flt, as_of=as_of)
+    return drivers_of(deals, min_closed, date_from, date_to)
+
+
+def drivers_of(deals: pd.DataFrame, min_closed: int, date_from: dt.date | None = None,
+               date_to: dt.date | None = None) -> pd.DataFrame:
+    """``win_drivers`` of the deals of a ``deal_frame`` (its in_filter deals), for a caller that already has it."""
     closed = deals[deals["in_filter"] & deals["status"].isin(["won", "lost"])]
     if date_from is not None or date_to is not None:
         keep = closed["close_on"].notna()
@@ -325,12 +386,18 @@ def _stage_rates(rows: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     return table[["pipeline", "stage", "position", "closed", "won", "configured", "rate"]]
 
 
-def _factor_table(rows: pd.DataFrame, cats: pd.DataFrame, attribute: str, stage_rates: pd.DataFrame,
+def _values(values) -> pd.Series:
+    """Attribute values as plain Python objects (None = no value): grouping and merging them skips the conversion
+    to and from pandas' Arrow strings, which took most of the model's time."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+def _factor_table(rows: pd.DataFrame, values: pd.Series, attribute: str, stage_rates: pd.DataFrame,
                   eligible: set) -> pd.DataFrame:
-    """Odds factors of one attribute's values, per (pipeline, stage): shrunk rate / stage rate, capped."""
-    values = cats[attribute].reindex(rows["_row"]).to_numpy()
-    part = rows.assign(value=values).dropna(subset=["value"])
-    part = part[part["value"].isin(eligible)]
+    """Odds factors of one attribute's values, per (pipeline, stage): shrunk rate / stage rate, capped.
+    ``values``: the attribute's value of each row of ``rows`` (``_values``, in the same order)."""
+    keep = values.isin(eligible).to_numpy()  # a missing value is never eligible (value_counts leaves it out)
+    part = rows[keep].assign(value=values[keep].set_axis(rows.index[keep]))
     grouped = part.groupby(["pipeline", "position", "value"]).agg(closed=("won", "size"), won=("won", "sum"))
     grouped = grouped.reset_index().merge(stage_rates[["pipeline", "position", "rate"]].rename(
         columns={"rate": "stage_rate"}), on=["pipeline", "position"])
@@ -349,22 +416,23 @@ def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, us
     factor. Strength of an attribute = the mean |log factor| over the training (deal, stage) rows; the
     ``MAX_DRIVERS`` strongest above ``MIN_DRIVER_STRENGTH`` are kept.
     """
-    cats = categories(closed, with_pushes)
     rows = _stage_rows(closed, stages)
     rates = _stage_rates(rows, stages)
     empty = pd.DataFrame(columns=["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"])
     if not use_drivers or rows.empty:
         return ScoreModel(rates, empty, (), with_pushes)
+    cats = categories(closed, with_pushes)
     tables, strengths = {}, {}
+    at = closed.index.get_indexer(rows["_row"])  # the position in ``closed`` of each (deal, stage) row
     for attribute in [c for c in cats.columns if c != PIPELINE]:
         counts = cats[attribute].value_counts()
         eligible = set(counts[counts >= min_closed].index)
         if len(eligible) < 1 or cats[attribute].nunique() < 2:
             continue
-        table = _factor_table(rows, cats, attribute, rates, eligible)
-        values = cats[attribute].reindex(rows["_row"]).to_numpy()
-        moved = rows.assign(value=values).merge(table[["pipeline", "position", "value", "factor"]],
-                                                on=["pipeline", "position", "value"], how="left")
+        values = _values(cats[attribute].to_numpy(object)[at])
+        table = _factor_table(rows, values, attribute, rates, eligible)
+        moved = rows.assign(value=values.set_axis(rows.index)).merge(
+            table[["pipeline", "position", "value", "factor"]], on=["pipeline", "position", "value"], how="left")
         strengths[attribute] = float(np.abs(np.log(moved["factor"].fillna(1.0).to_numpy(float))).mean())
         tables[attribute] = table
     chosen = sorted((a for a, s in strengths.items() if s > MIN_DRIVER_STRENGTH), key=lambda a: -strengths[a])
@@ -373,12 +441,14 @@ def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, us
     return ScoreModel(rates, factors, chosen, with_pushes, strengths)
 
 
-def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = None) -> pd.DataFrame:
+def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = None, *,
+          explain: bool = True) -> pd.DataFrame:
     """The score of each deal at its reached stage (or at ``position``), with the factors behind it.
 
     Grain: one row per row of ``deals`` (same index). Columns: stage_rate (the base), score,
-    factors (list of {attribute, value, factor} for every factor that applies, largest effect first).
-    A deal whose pipeline has no open stage configured gets no score (NaN).
+    factors (list of {attribute, value, factor} for every factor that applies, largest effect first; only with
+    ``explain``: the calibration needs the scores alone). A deal whose pipeline has no open stage configured gets
+    no score (NaN).
     """
     at = pd.DataFrame({"pipeline": deals["pipeline"].to_numpy(),
                        "position": (deals["reached_position"] if position is None else position).to_numpy(float)})
@@ -391,16 +461,17 @@ def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = N
         factors = model.factors.assign(position=model.factors["position"].astype(float))
         for attribute in model.drivers:
             table = factors.loc[factors["attribute"] == attribute, ["pipeline", "position", "value", "factor"]]
-            found = at.assign(value=cats[attribute].to_numpy()).merge(
+            found = at.assign(value=_values(cats[attribute].to_numpy(object))).merge(
                 table, on=["pipeline", "position", "value"], how="left")
             factor, value = found["factor"].to_numpy(float), found["value"].to_numpy(object)
             applies = ~np.isnan(factor)
             log_odds[applies] += np.log(factor[applies])
-            for i in np.flatnonzero(applies):
+            for i in np.flatnonzero(applies) if explain else ():
                 explained[i].append({"attribute": attribute, "value": value[i], "factor": float(factor[i])})
     result = pd.DataFrame({"stage_rate": stage_rate.to_numpy(float), "score": 1 / (1 + np.exp(-log_odds))},
                           index=deals.index)
-    result["factors"] = [sorted(f, key=lambda x: -abs(math.log(x["factor"]))) for f in explained]
+    if explain:
+        result["factors"] = [sorted(f, key=lambda x: -abs(math.log(x["factor"]))) for f in explained]
     return result
 
 
@@ -478,7 +549,7 @@ def calibrate(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, with_
     for name, use in (("drivers", True), ("stage", False)):
         model = fit_model(train, stages, min_closed, use_drivers=use, with_pushes=with_pushes)
         drivers = model.drivers if use else drivers
-        predicted = score(model, at, position=rows["position"])["score"].to_numpy()
+        predicted = score(model, at, position=rows["position"], explain=False)["score"].to_numpy()
         known = ~np.isnan(predicted)
         figures[name] = brier_score(predicted[known], outcome[known])
         tables.append(reliability(predicted[known], outcome[known], name))
@@ -506,15 +577,17 @@ PRIORITY_COLUMNS = ["rank", "deal_id", "name", "owner", "pipeline", "stage", "am
 
 @dataclass(frozen=True)
 class Priorities:
-    """The ranked open deals, the model that scored them and its calibration."""
+    """The ranked open deals, the model that scored them and its calibration; drivers: the ``win_drivers`` of the
+    same deals (read once for both)."""
     deals: pd.DataFrame
     model: ScoreModel
     calibration: Calibration
     as_of: dt.date | None
+    drivers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DRIVER_COLUMNS))
 
 
-def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
-               as_of: dt.date | None = None) -> Priorities:
+def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,
+               date_from: dt.date | None = None, date_to: dt.date | None = None) -> Priorities:
     """Open deals ranked by expected value, with their flags, next action and the factors behind the score.
 
     Grain: one row per open deal (not dropped) matching the filter. score = the chosen model's win
@@ -526,10 +599,12 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     (``inventory.hygiene``: no change of stage or amount for ``stale_days``), closing_this_month (close_on
     in the as-of month, not past due). action = the first flag (else 'advance'), one of ``ACTIONS``.
     why = the 2-3 factors that moved the score most, as data: [{attribute, value, factor}] (``top_factors``;
-    ui words them, e.g. 'Source = Referrals: ×1.8 odds').
+    ui words them, e.g. 'Source = Referrals: ×1.8 odds'). drivers = ``win_drivers(con, flt=flt, date_from=date_from,
+    date_to=date_to, as_of=as_of)`` (the dates choose only the closed deals it shows).
     """
     min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     deals, as_of_date = deal_frame(con, flt=flt, as_of=as_of)
+    drivers = drivers_of(deals, min_closed, date_from, date_to)
     stages = _open_stages(con)
     closed = deals[deals["status"].isin(["won", "lost"])]
     with_pushes = _has_pushes(deals)
@@ -537,7 +612,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     model = fit_model(closed, stages, min_closed, use_drivers=check.chosen == "drivers", with_pushes=with_pushes)
     open_deals = deals[(deals["status"] == "open") & deals["in_filter"]].copy()
     if open_deals.empty:
-        return Priorities(pd.DataFrame(columns=PRIORITY_COLUMNS), model, check, as_of_date)
+        return Priorities(pd.DataFrame(columns=PRIORITY_COLUMNS), model, check, as_of_date, drivers)
     scored = score(model, open_deals)
     open_deals = open_deals.join(scored)
     open_deals["expected_value"] = open_deals["score"] * open_deals["value"]
@@ -547,7 +622,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     ranked = open_deals.sort_values(["expected_value", "score", "deal_id"], ascending=[False, False, True],
                                     na_position="last").reset_index(drop=True)
     ranked.insert(0, "rank", range(1, len(ranked) + 1))
-    return Priorities(ranked[PRIORITY_COLUMNS], model, check, as_of_date)
+    return Priorities(ranked[PRIORITY_COLUMNS], model, check, as_of_date, drivers)
 
 
 def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) -> pd.DataFrame:

@@ -134,6 +134,20 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: Fragment | None = None, by
         where=Fragment("TRUE", []) if where is None else where)
 
 
+# reached(deal_id, pipeline, reached_position) over ``scoped``, ``open_stages`` and ``open_entries`` (a CTE with at
+# least deal_id, pipeline, position): the last open stage reached, METRICS.md 3 (STAGE_HISTORY_CTES below).
+REACHED_CTE = """
+reached AS (
+    SELECT k.deal_id, k.pipeline,
+           CASE WHEN k.status = 'won' THEN 2147483647
+                ELSE coalesce(m.max_position, f.first_position) END AS reached_position
+    FROM scoped k
+    LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
+        USING (deal_id, pipeline)
+    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
+)"""
+
+
 # CTEs over the deals in ``scoped`` (after ``scoped_ctes``), in the deal's current pipeline:
 # entries(deal_id, pipeline, stage, entered_on, inferred): when the deal entered each stage it is known to
 #   have been in: the "Date entered" column of the latest export giving one, else its first change to the
@@ -189,16 +203,7 @@ entries AS (
            dated.entered_on IS NULL AS inferred
     FROM dated FULL JOIN seen USING (deal_id, pipeline, stage)
 ),
-open_entries AS (SELECT e.*, o.position FROM entries e JOIN open_stages o USING (pipeline, stage)),
-reached AS (
-    SELECT k.deal_id, k.pipeline,
-           CASE WHEN k.status = 'won' THEN 2147483647
-                ELSE coalesce(m.max_position, f.first_position) END AS reached_position
-    FROM scoped k
-    LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
-        USING (deal_id, pipeline)
-    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
-)"""
+open_entries AS (SELECT e.*, o.position FROM entries e JOIN open_stages o USING (pipeline, stage)),""" + REACHED_CTE
 
 STAGE_HISTORY_CTES = _OPEN_STAGES + _COMPUTED_ENTRIES + _ENTRIES_TAIL
 STORED_STAGE_HISTORY_CTES = _OPEN_STAGES + _STORED_ENTRIES + _ENTRIES_TAIL

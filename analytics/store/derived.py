@@ -102,6 +102,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     derived tables (``refresh_versions``); ``deleted_on``: the date of the snapshot a deletion removed, when the
     tables were fresh before it (what is derived from earlier dates is kept).
     """
+    refresh_pushes(con, import_id)  # first: it reads each deal's latest row before the import in deal_current
     if import_id is not None and _appends(con, import_id):
         con.execute("DELETE FROM deal_current WHERE deal_id IN "
                     "(SELECT deal_id FROM deal_snapshots WHERE import_id = ?)", [import_id])
@@ -117,6 +118,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     refresh_entries(con, import_id)
     refresh_filter_values(con, import_id)
     refresh_changes(con, import_id)
+    refresh_reach(con, import_id)
 
 
 def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
@@ -151,8 +153,9 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
-DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "deal_stage_entries", "deal_filter_values",
-                  "deal_changes")
+DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly",
+                  "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
+                  "stage_reach", "deal_pushes")  # the Priorities page's (end of this module)
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -421,3 +424,91 @@ def refresh_changes(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         con.execute("DELETE FROM deal_changes")
         con.execute(f"INSERT INTO deal_changes {_CHANGES_SQL}")
     _stamp(con, "deal_changes")
+
+
+# --- Priorities page: the stages each deal is known to have been at ------------------------------------------
+# The score's base is the win rate of the closed deals that reached each open stage (METRICS.md 3: the furthest
+# open stage a deal was seen at or given an entry date for). Asking every snapshot and every "Date entered" cell
+# of every export which stages each deal reached took seconds with a year of weekly exports.
+# ``stage_reach`` — grain: one row per (deal_id, pipeline, stage) that a snapshot showed the deal at, or that an
+# export gave the deal a "Date entered" for (deal_stage_dates): first_on = the earliest snapshot date doing either.
+# The stages a deal reached as of a date ``d`` are its rows with first_on <= d (analytics.sales.priorities). Raw
+# stage names only (no position, outcome or probability): a stage setting never makes it stale. A minimum is
+# order-free, so every import (newest, back-dated or partial) only adds its own rows; a deletion rebuilds it.
+
+_REACH_SOURCE_SQL = """
+SELECT deal_id, pipeline, stage, snapshot_on AS first_on FROM deal_snapshots {where}
+UNION ALL
+SELECT t.deal_id, t.pipeline, t.stage, i.snapshot_on FROM deal_stage_dates t JOIN imports i USING (import_id) {where_t}
+"""
+
+
+def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``stage_reach`` up to date inside the write transaction that changed the snapshots.
+
+    When the table was fresh before ``import_id``, only that import's rows are merged in (a new key is added, a
+    known one keeps the earlier first_on); otherwise (a deletion, a table never built) it is rebuilt."""
+    if not _built(con, "stage_reach"):
+        return
+    if import_id is not None and _was_fresh(con, import_id, "stage_reach"):
+        new = "SELECT DISTINCT * FROM (" + _REACH_SOURCE_SQL.format(  # one date: a key once
+            where="WHERE import_id = $1", where_t="WHERE t.import_id = $1") + ")"
+        con.execute(f"UPDATE stage_reach r SET first_on = n.first_on FROM ({new}) n WHERE n.deal_id = r.deal_id "
+                    "AND n.pipeline = r.pipeline AND n.stage = r.stage AND n.first_on < r.first_on", [import_id])
+        con.execute(f"INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ({new}) n "
+                    "WHERE NOT EXISTS (SELECT 1 FROM stage_reach r WHERE r.deal_id = n.deal_id "
+                    "AND r.pipeline = n.pipeline AND r.stage = n.stage) GROUP BY ALL", [import_id])
+    else:
+        con.execute("DELETE FROM stage_reach")
+        con.execute("INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ("
+                    + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL")
+    _stamp(con, "stage_reach")
+
+
+# ``deal_pushes`` — grain: one row per deal x the raw stage keys of two consecutive rows of it (ordered by snapshot
+# date, then import): the earlier row's (pipeline_a, stage_a, status_raw_a), the later row's (pipeline, stage,
+# status_raw), and pushed (the later row's close_on is after the earlier row's); pairs = how many such consecutive
+# pairs. Whether each row was open is a stage setting, applied when read (analytics.sales.priorities), so a settings
+# change never makes it stale. It holds every snapshot: the pushes as of an earlier date are computed from the
+# snapshots. The weekly import (newest, dated on or after every other snapshot) adds one pair per deal it holds: the
+# deal's latest row before it (deal_current, read before it is brought up to date) and its own; anything else
+# rebuilds it.
+
+_PUSH_KEYS = ("deal_id", "pipeline_a", "stage_a", "status_raw_a", "pipeline", "stage", "status_raw", "pushed")
+
+_PUSHES_SQL = """
+SELECT deal_id, pipeline_a, stage_a, status_raw_a, pipeline, stage, status_raw,
+       coalesce(close_on > close_on_a, FALSE) AS pushed, count(*) AS pairs
+FROM (SELECT deal_id, pipeline, stage, status_raw, close_on,
+             lag(pipeline) OVER w AS pipeline_a, lag(stage) OVER w AS stage_a, lag(status_raw) OVER w AS status_raw_a,
+             lag(close_on) OVER w AS close_on_a, lag(snapshot_on) OVER w AS snapshot_on_a
+      FROM deal_snapshots WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
+WHERE snapshot_on_a IS NOT NULL
+GROUP BY ALL
+"""
+
+_NEW_PUSHES_SQL = """
+SELECT s.deal_id, c.pipeline AS pipeline_a, c.stage AS stage_a, c.status_raw AS status_raw_a, s.pipeline, s.stage,
+       s.status_raw, coalesce(s.close_on > c.close_on, FALSE) AS pushed, count(*) AS pairs
+FROM deal_snapshots s JOIN deal_current c USING (deal_id)
+WHERE s.import_id = ?
+GROUP BY ALL
+"""
+
+
+def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
+    """Bring ``deal_pushes`` up to date inside the write transaction that changed the snapshots; called before
+    ``deal_current`` is (``refresh_current``), whose rows are then each deal's latest before ``import_id``."""
+    if not _built(con, "deal_pushes"):
+        return
+    if (import_id is not None and _appends(con, import_id, "deal_pushes", full_only=False)
+            and _was_fresh(con, import_id, "deal_current")):
+        same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM n.{c}" for c in _PUSH_KEYS)
+        con.execute(f"UPDATE deal_pushes p SET pairs = p.pairs + n.pairs FROM ({_NEW_PUSHES_SQL}) n WHERE {same}",
+                    [import_id])
+        con.execute(f"INSERT INTO deal_pushes SELECT * FROM ({_NEW_PUSHES_SQL}) n "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})", [import_id])
+    else:
+        con.execute("DELETE FROM deal_pushes")
+        con.execute(f"INSERT INTO deal_pushes {_PUSHES_SQL}")
+    _stamp(con, "deal_pushes")

@@ -197,6 +197,22 @@ CREATE TABLE IF NOT EXISTS deal_changes (deal_id TEXT, first_seen DATE, changed_
 CREATE TABLE IF NOT EXISTS deal_changes_meta (fingerprint TEXT);
 """ + PIPELINE_MIGRATION_SQL
         # --- end of the Pipeline page's block
+        + """
+-- Priorities page. stage_reach — grain: one row per (deal_id, pipeline, stage) a snapshot showed the deal at or an
+--   export gave it a "Date entered" for; first_on = the earliest such snapshot date (analytics.store.derived,
+--   refresh_reach: kept by each deals import and deletion, built when the file is upgraded).
+CREATE TABLE IF NOT EXISTS stage_reach (deal_id TEXT, pipeline TEXT, stage TEXT, first_on DATE);
+CREATE TABLE IF NOT EXISTS stage_reach_meta (fingerprint TEXT);
+-- deal_pushes — grain: one row per deal x raw stage keys of two consecutive rows of it (the earlier one's pipeline_a,
+--   stage_a, status_raw_a; the later one's pipeline, stage, status_raw) x pushed (close date later): pairs = how many
+--   (analytics.store.derived, refresh_pushes).
+CREATE TABLE IF NOT EXISTS deal_pushes (
+    deal_id TEXT, pipeline_a TEXT, stage_a TEXT, status_raw_a TEXT, pipeline TEXT, stage TEXT, status_raw TEXT,
+    pushed BOOLEAN, pairs BIGINT
+);
+CREATE TABLE IF NOT EXISTS deal_pushes_meta (fingerprint TEXT);
+-- end of the Priorities page's block
+"""
     ),
 }
 

@@ -61,6 +61,15 @@ def headline(ranked: pd.DataFrame, currency: str | None) -> None:
     cells[3].metric(t("Closing this month"), fmt.number(closing))
 
 
+def why_texts(ranked: pd.DataFrame) -> list[str]:
+    """The ``why`` column in words; deals share a few factor combinations, each worded once."""
+    worded: dict[str, str] = {}
+    for why in ranked["why"]:
+        if repr(why) not in worded:
+            worded[repr(why)] = why_text(why)
+    return [worded[repr(why)] for why in ranked["why"]]
+
+
 def shown_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The ranked list with translated flags, actions and factors (lists stay lists for the chips)."""
     return pd.DataFrame({
@@ -69,7 +78,7 @@ def shown_table(ranked: pd.DataFrame) -> pd.DataFrame:
         "flags": [[flag_label(f) for f in flags] for flags in ranked["flags"]],
         "next_action": [next_action(a) for a in ranked["action"]],
         "stage": ranked["stage"], "value": ranked["value"], "close_on": ranked["close_on"],
-        "why": [why_text(f) for f in ranked["why"]],
+        "why": why_texts(ranked),
     })
 
 
@@ -143,13 +152,13 @@ def export_table(ranked: pd.DataFrame) -> pd.DataFrame:
                     "expected_value"]].copy()
     table["flags"] = [", ".join(flag_label(f) for f in flags) for flags in ranked["flags"]]
     table["next_action"] = [next_action(a) for a in ranked["action"]]
-    table["why"] = [why_text(f) for f in ranked["why"]]
+    table["why"] = why_texts(ranked)
     return table
 
 
-def drivers_section(currency: str | None) -> None:
+def drivers_section(result: prio.Priorities, currency: str | None) -> None:
     st.subheader(t("What wins deals"))
-    table = common.fetch(prio.win_drivers, flt=flt, date_from=date_from, date_to=date_to)
+    table = result.drivers
     minimum = common.settings()["min_closed_for_driver"]
     if table.empty:
         st.info(t("No closed deal yet: win drivers need won and lost deals."))
@@ -214,8 +223,8 @@ def stage_warning(result: prio.Priorities) -> None:
 
 
 currency = common.fetch(deals.reporting_currency).code
-result = common.fetch(prio.priorities, flt=flt)
+result = common.fetch(prio.priorities, flt=flt, date_from=date_from, date_to=date_to)
 model_note(result)
 priority_section(result, currency)
-drivers_section(currency)
+drivers_section(result, currency)
 calibration_section(result)

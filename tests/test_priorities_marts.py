@@ -1,0 +1,151 @@
+"""Tables the Priorities page reads, derived at import (issue 16): ``stage_reach`` (the stages each deal was seen at
+or given an entry date for) and ``deal_pushes`` (consecutive snapshot rows of each deal, by raw stage keys). Kept by
+each import and deletion, they equal a rebuild from every snapshot, and the deal frame read from them is the
+hand-computed one and the one computed from every snapshot, before and after a settings change."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.sales import priorities as prio
+from analytics.store import derived
+from tests.sales_fixtures import add_snapshot, add_stages
+
+MARTS = ("stage_reach", "deal_pushes")
+W1, W2, W3, W4 = date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)
+
+# Sales pipeline: Qualify 1, Demo 2, Proposal 3, Negotiate 4 (open), Closed Won, Closed Lost.
+#   deal  W1                      W2                   W3                W4
+#   D1    Qualify close 02-01     Demo 02-15 (push)    Demo 03-01 (push) Closed Won 03-01
+#   D2    Demo 02-01, entered     Closed Lost 02-01    -                 -
+#         Qualify 2025-12-20 and Demo 2026-01-02
+#   D3    -                       Qualify 03-01        Qualify 02-20     Proposal 02-25 (push: 02-25 > 02-20)
+#   D4    Qualify 04-01 every week (never pushed)
+D4 = {"deal_id": "D4", "stage": "Qualify", "amount": 400, "close_on": date(2026, 4, 1)}
+WEEKS = {
+    W1: [{"deal_id": "D1", "stage": "Qualify", "amount": 100, "close_on": date(2026, 2, 1)},
+         {"deal_id": "D2", "stage": "Demo", "amount": 200, "close_on": date(2026, 2, 1),
+          "entered": {"Qualify": date(2025, 12, 20), "Demo": date(2026, 1, 2)}}, D4],
+    W2: [{"deal_id": "D1", "stage": "Demo", "amount": 100, "close_on": date(2026, 2, 15)},
+         {"deal_id": "D2", "stage": "Closed Lost", "amount": 200, "close_on": date(2026, 2, 1)},
+         {"deal_id": "D3", "stage": "Qualify", "amount": 300, "close_on": date(2026, 3, 1)}, D4],
+    W3: [{"deal_id": "D1", "stage": "Demo", "amount": 100, "close_on": date(2026, 3, 1)},
+         {"deal_id": "D3", "stage": "Qualify", "amount": 300, "close_on": date(2026, 2, 20)}, D4],
+    W4: [{"deal_id": "D1", "stage": "Closed Won", "amount": 100, "close_on": date(2026, 3, 1)},
+         {"deal_id": "D3", "stage": "Proposal", "amount": 300, "close_on": date(2026, 2, 25)}, D4],
+}
+
+
+def kept_and_rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
+    """The tables as kept by the imports, and as rebuilt from every snapshot (the rebuild rolled back)."""
+    def rows() -> dict:
+        return {table: sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=str) for table in MARTS}
+    kept = rows()
+    assert all(derived.is_fresh(con, table) for table in MARTS)
+    con.execute("BEGIN TRANSACTION")
+    derived.refresh_reach(con)  # no import named: rebuilt
+    derived.refresh_pushes(con)
+    rebuilt = rows()
+    con.execute("ROLLBACK")
+    return kept, rebuilt
+
+
+def computed_frame(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
+    """``deal_frame`` computed from every snapshot (the stored tables made stale, rolled back)."""
+    con.execute("BEGIN TRANSACTION")
+    for table in MARTS:
+        con.execute(f"DELETE FROM {table}_meta")
+    frame = prio.deal_frame(con, **kwargs)[0]
+    con.execute("ROLLBACK")
+    return frame
+
+
+def assert_frame_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
+    frame = prio.deal_frame(con, **kwargs)[0]
+    pd.testing.assert_frame_equal(frame, computed_frame(con, **kwargs))
+    return frame.set_index("deal_id")
+
+
+def import_weeks(path, weeks) -> None:
+    for week in weeks:
+        with store.transaction(path) as con:
+            derived.refresh_current(con, add_snapshot(con, week, WEEKS[week]))
+
+
+@pytest.fixture
+def path(tmp_path):
+    path = tmp_path / "prio.duckdb"
+    with store.transaction(path) as con:
+        add_stages(con)
+    return path
+
+
+def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_a_rebuild(path):
+    import_weeks(path, (W1, W3, W4))  # each the newest: each adds its own rows only
+    with store.connect(path) as con:
+        kept, rebuilt = kept_and_rebuilt(con)
+        assert kept == rebuilt
+        # D4's Qualify -> Qualify pair came with W3 and again with W4 (the second one added to the first)
+        assert ("D4", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 2) in kept["deal_pushes"]
+        assert ("D1", "Sales", "Demo", W3) in kept["stage_reach"]
+    import_weeks(path, (W2,))  # back-dated, between W1 and W3: D1 at Demo and D3 at Qualify from W2 now
+    with store.connect(path) as con:
+        kept, rebuilt = kept_and_rebuilt(con)
+        assert kept == rebuilt
+        # by hand: D1 at Qualify from W1, Demo from W2, Closed Won from W4; D2 at Qualify and Demo from W1 (the
+        # entry dates came with W1), Closed Lost from W2; D3 at Qualify from W2, Proposal from W4; D4 Qualify W1
+        assert kept["stage_reach"] == sorted([
+            ("D1", "Sales", "Qualify", W1), ("D1", "Sales", "Demo", W2), ("D1", "Sales", "Closed Won", W4),
+            ("D2", "Sales", "Qualify", W1), ("D2", "Sales", "Demo", W1), ("D2", "Sales", "Closed Lost", W2),
+            ("D3", "Sales", "Qualify", W2), ("D3", "Sales", "Proposal", W4), ("D4", "Sales", "Qualify", W1)], key=str)
+        # by hand, consecutive rows: D1 Q->Demo later close, Demo->Demo later, Demo->Won same date (no push);
+        # D2 Demo->Lost same date; D3 Q->Q earlier close (no push), Q->Proposal 02-20 -> 02-25 (later);
+        # D4 three Q->Q pairs, same date
+        assert kept["deal_pushes"] == sorted([
+            ("D1", "Sales", "Qualify", None, "Sales", "Demo", None, True, 1),
+            ("D1", "Sales", "Demo", None, "Sales", "Demo", None, True, 1),
+            ("D1", "Sales", "Demo", None, "Sales", "Closed Won", None, False, 1),
+            ("D2", "Sales", "Demo", None, "Sales", "Closed Lost", None, False, 1),
+            ("D3", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 1),
+            ("D3", "Sales", "Qualify", None, "Sales", "Proposal", None, True, 1),
+            ("D4", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 3)], key=str)
+        frame = assert_frame_is_the_computed_one(con)
+        # reached: D1 won = every stage; D2 lost, furthest open stage Demo (2); D3 open at Proposal (3)
+        assert frame["reached_position"].to_dict() == {"D1": 2147483647, "D2": 2, "D3": 3, "D4": 1}
+        # pushes: D1 open at W1, W2, W3 -> two pairs, both pushed = 2; D2 never open twice -> None;
+        # D3 (open: the Movement page's slips) W2 03-01 -> W3 02-20 -> W4 02-25 = 1
+        assert frame.loc["D1", "pushes"] == 2 and pd.isna(frame.loc["D2", "pushes"]) and frame.loc["D3", "pushes"] == 1
+        assert frame.loc["D4", "pushes"] == 0  # seen in four snapshots, never pushed
+        # as of W2: the stages reached by then (stored, first_on <= W2), pushes from the snapshots up to W2
+        early = assert_frame_is_the_computed_one(con, as_of=W2)
+        assert early["reached_position"].to_dict() == {"D1": 2, "D2": 2, "D3": 1, "D4": 1}  # D1 Demo, D3 Qualify
+    with store.transaction(path) as con:
+        store.delete_import(con, 4)  # W2: rebuilt
+    with store.connect(path) as con:
+        kept, rebuilt = kept_and_rebuilt(con)
+        assert kept == rebuilt
+        assert ("D3", "Sales", "Qualify", W3) in kept["stage_reach"]  # D3 first seen at W3 now
+        # D1: two pairs left, W1 Qualify 02-01 -> W3 Demo 03-01 (push) -> W4 Won; D2 only in W1 now (no pair left)
+        assert sum(r[-1] for r in kept["deal_pushes"] if r[0] == "D1") == 2
+        assert not [r for r in kept["deal_pushes"] if r[0] == "D2"]
+        assert_frame_is_the_computed_one(con)
+
+
+def test_a_settings_change_is_applied_to_the_stored_rows(path):
+    import_weeks(path, (W1, W2, W3, W4))
+    with store.transaction(path) as con:
+        # stage order: Proposal before Demo; and Demo now counts as a lost stage (no deal is open there)
+        con.execute("UPDATE stages SET position = 5 - position WHERE pipeline = 'Sales' AND stage IN "
+                    "('Demo', 'Proposal')")
+        con.execute("UPDATE stages SET outcome = 'lost' WHERE pipeline = 'Sales' AND stage = 'Demo'")
+    with store.connect(path) as con:
+        assert all(derived.is_fresh(con, table) for table in MARTS)  # a setting is no import: nothing rebuilt
+        frame = assert_frame_is_the_computed_one(con)
+        # D2 lost: its open stages are now Qualify (1) only (Demo is no open stage); D3 open at Proposal, now 2
+        assert frame.loc["D2", "reached_position"] == 1 and frame.loc["D3", "reached_position"] == 2
+        # D1's pairs: Qualify -> Demo (Demo not open), Demo -> Demo (neither), Demo -> Won: none open at both -> None
+        assert pd.isna(frame.loc["D1", "pushes"])
