@@ -157,7 +157,7 @@ def test_an_older_file_gets_the_derived_tables_when_opened(db):
     raw.close()
     store.forget_schema_cache()
     with store.connect(db) as con:
-        assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == 7
+        assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == store.SCHEMA_VERSION
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt == expected
 

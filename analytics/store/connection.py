@@ -155,6 +155,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             con.execute("UPDATE meta SET schema_version = ?", [version])
         if 0 < start < 7:  # a file with data from before deal_versions: the derived tables built once, here
             derived.refresh_current(con)
+        elif start == 7:  # the derived tables of schema 8, built once from the stored ones
+            derived.refresh_forecast(con)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)

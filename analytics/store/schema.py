@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -174,6 +174,21 @@ CREATE TABLE IF NOT EXISTS movement_weekly (
     amount_total DECIMAL(38,4), amount_no_p DECIMAL(38,4), amount_p DOUBLE
 );
 CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
+""",
+    # 7 -> 8: the derived tables of issue 16's second round, one block per page (the lead merges the blocks).
+    7: """
+-- Forecast page (accuracy of past forecasts) -- forecast_snapshots: grain: one row per snapshot date x
+--   forecast month x the raw keys the settings read (pipeline, stage, status_raw, currency) x owner x is_dropped x
+--   before_month, over the deals as of that date with an amount and a close date; month = the close month, or the
+--   snapshot's month when earlier (before_month true): deals, amount sums (see analytics.store.derived). Built
+--   when the file is upgraded, maintained by each deals import and deletion.
+CREATE TABLE IF NOT EXISTS forecast_snapshots (
+    snapshot_on DATE, period_start DATE, before_month BOOLEAN, pipeline TEXT, stage TEXT, status_raw TEXT,
+    currency TEXT, owner TEXT, is_dropped BOOLEAN, deals BIGINT, amount_total DECIMAL(38,4),
+    amount_no_p DECIMAL(38,4), amount_p DOUBLE
+);
+CREATE TABLE IF NOT EXISTS forecast_snapshots_meta (fingerprint TEXT);
+-- end of the Forecast page's block
 """,
 }
 
