@@ -30,9 +30,8 @@ import pandas as pd
 
 from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
-from analytics.sales.kpis import win_rates
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, cohort_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, value_list
 
@@ -425,28 +424,22 @@ def run_rate(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_
     won deals) = ``win_rates`` of the deals closed in the window (None when none closed).
     The projection (``analytics.scenarios``) assumes deals keep being created at that pace from the as-of
     date on and that they close cycle_days later: won_per_month from as_of + cycle_days on.
+    The same history as the new-deal model's (``new_deal_model``): ``run_rate_of`` reads it from a model.
     """
-    scope = open_scope(con, as_of)
-    if scope.as_of is None:
-        return RunRate(None, None, None, 0.0, None, None, None)
-    window_to = scope.as_of.replace(day=1) - dt.timedelta(days=1)
-    window_from = _add_months(scope.as_of.replace(day=1), -lookback_months)
-    query = scoped_ctes(scope, flt) + Fragment(" SELECT count(*) FROM scoped d WHERE ", []) + cohort_sql(
-        window_from, window_to)
-    created = con.execute(*query).fetchone()[0]
-    rates = win_rates(con, flt=flt, date_from=window_from, date_to=window_to, as_of=as_of).iloc[0]
-    return RunRate(scope.as_of, window_from, window_to, created / lookback_months,
-                   _number(rates.win_rate), _number(rates.avg_won_amount), _number(rates.sales_cycle_days_median))
+    return run_rate_of(new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months))
+
+
+def run_rate_of(model: NewDealModel) -> RunRate:
+    """The run-rate inputs (``run_rate``) of the history a new-deal model was estimated from: computed once, the
+    Forecast page's projection and its part of deals not created yet read the same numbers."""
+    return RunRate(model.as_of, model.window_from, model.window_to, model.created_per_month, model.win_rate,
+                   model.avg_won_amount, model.cycle_days)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
     """The first day of the month ``months`` after (or before) the month of ``day``."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def _number(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 # --- forecast accuracy --------------------------------------------------------------------------------

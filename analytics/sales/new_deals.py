@@ -68,6 +68,7 @@ class NewDealModel:
     won_amounts: tuple[float, ...]
     cycle_days: float | None
     reason: str | None
+    avg_won_amount: float | None = None   # ``win_rates``' average won deal of the window (m, in SQL's arithmetic)
 
     @property
     def available(self) -> bool:
@@ -160,7 +161,7 @@ def new_deal_model(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
     reason = ("no_created_dates" if not dated else "no_deals_created" if not sum(n for _, n in monthly)
               else "no_won_deals" if not amounts or not win_rate else "no_cycle" if cycle is None else None)
     return NewDealModel(scope.as_of, lookback_months, window_from, window_to, monthly, win_rate, amounts, cycle,
-                        reason)
+                        reason, _number(rates.avg_won_amount))
 
 
 def new_deal_draws(model: NewDealModel, exposure: np.ndarray, rng: np.random.Generator,
