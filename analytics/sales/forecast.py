@@ -31,7 +31,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, value_list
 
@@ -153,7 +153,7 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
     frame = pd.DataFrame([row for row, _ in out], columns=FORECAST_COLUMNS)
     model = None
     if with_new_deals:
-        model = new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months)
+        model = new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months, currency=scope.currency)
         frame = _with_new_deals(frame, sums, [opened for _, opened in out], model, grain,
                                 np.random.default_rng([seed, 1]), draws)
     open_deals = deals[~deals.is_won.astype(bool)]
@@ -529,7 +529,7 @@ def _accuracy(con, flt: DealFilter, probability: str, owners: tuple | None) -> p
                                         + Fragment.format(_COMPUTED_SUMS, day=Fragment("?", [day]),
                                                           group=_group(owners, "k")))).df()
                           for day in past], ignore_index=True)
-    actual = _won_by_month(con, flt, this_month, owners is not None)
+    actual = _won_by_month(con, flt, this_month, owners is not None, now)
     found: dict[tuple, dict[dt.date, float]] = {}
     for row in sums.itertuples(index=False):
         start, day = pd.Timestamp(row.period_start).date(), pd.Timestamp(row.snapshot_on).date()
@@ -557,10 +557,11 @@ def _group(owners: tuple | None, alias: str) -> Fragment:
     return Fragment(f"coalesce({checked(alias, ('w', 'k'))}.owner, ?)", [BLANK_GROUP])
 
 
-def _won_by_month(con, flt: DealFilter, before: dt.date, by_owner: bool) -> dict[tuple, float]:
-    """{(owner or None, month start): won amount closed in the month}, current state, months before ``before``."""
+def _won_by_month(con, flt: DealFilter, before: dt.date, by_owner: bool, now: Scope) -> dict[tuple, float]:
+    """{(owner or None, month start): won amount closed in the month}, current state (the scope ``now``), months
+    before ``before``."""
     owner = f"coalesce(owner, '{BLANK_GROUP}')" if by_owner else "NULL"
-    query = scoped_ctes(open_scope(con), flt) + Fragment(
+    query = scoped_ctes(now, flt) + Fragment(
         f" SELECT {owner}, CAST(date_trunc('month', close_on) AS DATE), sum(value) FROM scoped "
         "WHERE status = 'won' AND close_on < ? AND value IS NOT NULL GROUP BY ALL", [before])
     return {(owner, start): float(amount) for owner, start, amount in con.execute(*query).fetchall()}
