@@ -28,12 +28,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.sales.deals import DealFilter, snapshot_dates
+from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
-from analytics.sales.kpis import win_rates
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
-from analytics.sales.scope import ALL_DEALS, cohort_sql, open_scope, scoped_ctes
-from analytics.store.sql import Fragment, checked
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, open_scope, scoped_ctes
+from analytics.store.derived import is_fresh
+from analytics.store.sql import Fragment, checked, value_list
 
 EXACT_MAX_DEALS = 200        # deals per period drawn one by one; the rest of a bigger period is approximated
 _Z10 = -1.2815515655446004   # standard normal 10th percentile
@@ -153,7 +153,7 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
     frame = pd.DataFrame([row for row, _ in out], columns=FORECAST_COLUMNS)
     model = None
     if with_new_deals:
-        model = new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months)
+        model = new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months, currency=scope.currency)
         frame = _with_new_deals(frame, sums, [opened for _, opened in out], model, grain,
                                 np.random.default_rng([seed, 1]), draws)
     open_deals = deals[~deals.is_won.astype(bool)]
@@ -424,28 +424,22 @@ def run_rate(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_
     won deals) = ``win_rates`` of the deals closed in the window (None when none closed).
     The projection (``analytics.scenarios``) assumes deals keep being created at that pace from the as-of
     date on and that they close cycle_days later: won_per_month from as_of + cycle_days on.
+    The same history as the new-deal model's (``new_deal_model``): ``run_rate_of`` reads it from a model.
     """
-    scope = open_scope(con, as_of)
-    if scope.as_of is None:
-        return RunRate(None, None, None, 0.0, None, None, None)
-    window_to = scope.as_of.replace(day=1) - dt.timedelta(days=1)
-    window_from = _add_months(scope.as_of.replace(day=1), -lookback_months)
-    query = scoped_ctes(scope, flt) + Fragment(" SELECT count(*) FROM scoped d WHERE ", []) + cohort_sql(
-        window_from, window_to)
-    created = con.execute(*query).fetchone()[0]
-    rates = win_rates(con, flt=flt, date_from=window_from, date_to=window_to, as_of=as_of).iloc[0]
-    return RunRate(scope.as_of, window_from, window_to, created / lookback_months,
-                   _number(rates.win_rate), _number(rates.avg_won_amount), _number(rates.sales_cycle_days_median))
+    return run_rate_of(new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months))
+
+
+def run_rate_of(model: NewDealModel) -> RunRate:
+    """The run-rate inputs (``run_rate``) of the history a new-deal model was estimated from: computed once, the
+    Forecast page's projection and its part of deals not created yet read the same numbers."""
+    return RunRate(model.as_of, model.window_from, model.window_to, model.created_per_month, model.win_rate,
+                   model.avg_won_amount, model.cycle_days)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
     """The first day of the month ``months`` after (or before) the month of ``day``."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def _number(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 # --- forecast accuracy --------------------------------------------------------------------------------
@@ -463,38 +457,114 @@ def forecast_accuracy(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_D
     as of the snapshot, no range); actual = won amount closed in the month as known now; error = forecast -
     actual; abs_pct_error = |error| / actual (None when nothing was won); months_ahead = month - snapshot month.
     Columns: snapshot_on, period, period_start, months_ahead, forecast, actual, error, abs_pct_error.
-    Empty with a single snapshot or no closed month.
+    Empty with a single snapshot or no closed month. Read from the stored per-snapshot figures
+    (``forecast_snapshots``) when they are fresh and the probabilities configured, else computed snapshot by
+    snapshot: the same numbers.
     """
+    return _accuracy(con, flt, probability, None).drop(columns="owner")
+
+
+def forecast_accuracy_by_owner(con: duckdb.DuckDBPyConnection, owners, *, flt: DealFilter = ALL_DEALS,
+                               probability: str = "configured") -> pd.DataFrame:
+    """``forecast_accuracy`` of each owner's deals, for every owner of ``owners`` at once (one pass per snapshot,
+    not one per owner): the rows ``forecast_accuracy(flt=DealFilter(flt.pipelines, (owner,), flt.attributes))``
+    gives, with an ``owner`` column first. Grain: one row per (owner, snapshot, month)."""
+    return _accuracy(con, flt, probability, tuple(owners))
+
+
+ACCURACY_COLUMNS = ["owner", "snapshot_on", "period", "period_start", "months_ahead", "forecast", "actual", "error",
+                    "abs_pct_error"]
+
+# Per snapshot, group and month from the snapshot's month on: won_amount (won deals closed in the month) and
+# expected (value x p of the open deals closing in it, past due in the snapshot's month), over the deals of known
+# value and close date. ``_STORED_SUMS`` applies the settings to the stored rows of ``forecast_snapshots``
+# (analytics.store.derived): status, stage probability (clamped to [0, 1] as in ``kept``), currency rate.
+_STORED_SUMS = """
+WITH w AS (
+    SELECT w.snapshot_on, {group} AS grp, w.period_start, w.before_month, w.is_dropped,
+           coalesce(w.status_raw, st.outcome, 'open') AS status,
+           least(greatest(coalesce(st.probability, 0), 0), 1) AS stage_p, {rate} AS rate,
+           w.amount_total, w.amount_no_p, w.amount_p
+    FROM (SELECT * FROM forecast_snapshots d WHERE d.snapshot_on IN ({days}) AND {filter}) w
+    LEFT JOIN stages st ON st.pipeline = w.pipeline AND st.stage = w.stage
+)
+SELECT snapshot_on, grp, period_start,
+       coalesce(CAST(sum(amount_total * rate) FILTER (status = 'won') AS DOUBLE), 0) AS won_amount,
+       coalesce(sum(coalesce(amount_p * rate, 0) + coalesce(CAST(amount_no_p * rate AS DOUBLE) * stage_p, 0))
+                FILTER (status = 'open'), 0) AS expected
+FROM w
+WHERE rate IS NOT NULL AND ((status = 'open' AND NOT is_dropped) OR (status = 'won' AND NOT before_month))
+GROUP BY ALL
+"""
+_COMPUTED_SUMS = """
+SELECT CAST({day} AS DATE) AS snapshot_on, {group} AS grp,
+       greatest(CAST(date_trunc('month', k.close_on) AS DATE), f.first_start) AS period_start,
+       coalesce(CAST(sum(k.value) FILTER (k.status = 'won') AS DOUBLE), 0) AS won_amount,
+       coalesce(sum(k.value * k.p) FILTER (k.status = 'open'), 0) AS expected
+FROM kept k CROSS JOIN first_period f
+WHERE k.value IS NOT NULL AND k.close_on IS NOT NULL AND (k.status = 'open' OR k.close_on >= f.first_start)
+GROUP BY ALL
+"""
+
+
+def _accuracy(con, flt: DealFilter, probability: str, owners: tuple | None) -> pd.DataFrame:
+    """``forecast_accuracy`` rows (owner None), or per owner of ``owners``: every past snapshot forecasts each
+    month from its own to the last holding a deal of the group (at least its own), empty months as 0."""
+    checked(probability, _PROBABILITY)
     now = open_scope(con)
-    current = now.as_of
-    columns = ["snapshot_on", "period", "period_start", "months_ahead", "forecast", "actual", "error",
-               "abs_pct_error"]
-    if current is None:
-        return pd.DataFrame(columns=columns)
-    this_month = current.replace(day=1)
+    if now.as_of is None:
+        return pd.DataFrame(columns=ACCURACY_COLUMNS)
+    this_month = now.as_of.replace(day=1)
     past = [day for day in snapshot_dates(con) if day < this_month][-MAX_ACCURACY_SNAPSHOTS:]
-    actual = _won_by_month(con, flt, this_month)
+    if owners is not None:
+        flt = DealFilter(flt.pipelines, owners, flt.attributes)
+    if not past or owners == ():
+        sums = pd.DataFrame(columns=["snapshot_on", "grp", "period_start", "won_amount", "expected"])
+    elif probability == "configured" and not flt.attributes and is_fresh(con, "forecast_snapshots"):
+        sums = con.execute(*Fragment.format(_STORED_SUMS, group=_group(owners, "w"),
+                                            rate=rate_case(now.currency, "w"), days=value_list(past),
+                                            filter=flt.where("d"))).df()
+    else:
+        sums = pd.concat([con.execute(*(period_ctes(open_scope(con, day, now.currency), flt, "month", probability)
+                                        + Fragment.format(_COMPUTED_SUMS, day=Fragment("?", [day]),
+                                                          group=_group(owners, "k")))).df()
+                          for day in past], ignore_index=True)
+    actual = _won_by_month(con, flt, this_month, owners is not None, now)
+    found: dict[tuple, dict[dt.date, float]] = {}
+    for row in sums.itertuples(index=False):
+        start, day = pd.Timestamp(row.period_start).date(), pd.Timestamp(row.snapshot_on).date()
+        found.setdefault((day, row.grp), {})[start] = float(row.won_amount) + float(row.expected)
     rows = []
     for snapshot_on in past:
-        scope = open_scope(con, snapshot_on, now.currency)
-        sums, _ = _period_sums(_deal_rows(con, scope, flt, "month", probability), scope.as_of, "month")
-        for row in sums.itertuples(index=False):
-            start = row.period_start
-            if start < this_month:
-                won = actual.get(start, 0.0)
-                forecast = float(row.won_amount + row.expected)
-                rows.append((snapshot_on, period_label(start), start, _months_between(snapshot_on, start),
+        first = snapshot_on.replace(day=1)
+        for owner in owners if owners is not None else (None,):
+            forecasts = found.get((snapshot_on, owner if owner is not None else "all"), {})
+            last = max([first, *forecasts])
+            for k in range(_months_between(first, last) + 1):
+                start = _add_months(first, k)
+                if start >= this_month:
+                    break
+                won, forecast = actual.get((owner, start), 0.0), forecasts.get(start, 0.0)
+                rows.append((owner, snapshot_on, period_label(start), start, _months_between(snapshot_on, start),
                              forecast, won, forecast - won, abs(forecast - won) / won if won else None))
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=ACCURACY_COLUMNS)
 
 
-def _won_by_month(con, flt: DealFilter, before: dt.date) -> dict[dt.date, float]:
-    """{month start: won amount closed in the month}, current state, months before ``before``."""
-    query = scoped_ctes(open_scope(con), flt) + Fragment(
-        " SELECT CAST(date_trunc('month', close_on) AS DATE), sum(value) FROM scoped "
+def _group(owners: tuple | None, alias: str) -> Fragment:
+    """SQL: the group of an accuracy row: its owner ('(blank)' when none) by owner, else 'all'."""
+    if owners is None:
+        return Fragment("'all'", [])
+    return Fragment(f"coalesce({checked(alias, ('w', 'k'))}.owner, ?)", [BLANK_GROUP])
+
+
+def _won_by_month(con, flt: DealFilter, before: dt.date, by_owner: bool, now: Scope) -> dict[tuple, float]:
+    """{(owner or None, month start): won amount closed in the month}, current state (the scope ``now``), months
+    before ``before``."""
+    owner = f"coalesce(owner, '{BLANK_GROUP}')" if by_owner else "NULL"
+    query = scoped_ctes(now, flt) + Fragment(
+        f" SELECT {owner}, CAST(date_trunc('month', close_on) AS DATE), sum(value) FROM scoped "
         "WHERE status = 'won' AND close_on < ? AND value IS NOT NULL GROUP BY ALL", [before])
-    found = con.execute(*query).fetchall()
-    return {start: float(amount) for start, amount in found}
+    return {(owner, start): float(amount) for owner, start, amount in con.execute(*query).fetchall()}
 
 
 def _months_between(day: dt.date, month_start: dt.date) -> int:

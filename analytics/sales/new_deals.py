@@ -43,7 +43,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.sales.deals import DealFilter
+from analytics.sales.deals import Currency, DealFilter
 from analytics.sales.kpis import win_rates
 from analytics.sales.scope import ALL_DEALS, cohort_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment
@@ -68,6 +68,7 @@ class NewDealModel:
     won_amounts: tuple[float, ...]
     cycle_days: float | None
     reason: str | None
+    avg_won_amount: float | None = None   # ``win_rates``' average won deal of the window (m, in SQL's arithmetic)
 
     @property
     def available(self) -> bool:
@@ -135,12 +136,13 @@ def share_after(months: np.ndarray, start: dt.date) -> np.ndarray:
 
 
 def new_deal_model(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,
-                   lookback_months: int = LOOKBACK_MONTHS) -> NewDealModel:
+                   lookback_months: int = LOOKBACK_MONTHS, currency: Currency | None = None) -> NewDealModel:
     """The new-deal model of the deals the filter keeps, as of a date: its history over the ``lookback_months``
-    complete months before the as-of month (see the module docstring for every term and the reasons)."""
+    complete months before the as-of month (see the module docstring for every term and the reasons).
+    ``currency``: the reporting currency when the caller already read it."""
     if lookback_months < 1:
         raise ValueError("the lookback is at least one month")
-    scope = open_scope(con, as_of)
+    scope = open_scope(con, as_of, currency)
     if scope.as_of is None:
         return NewDealModel(None, lookback_months, None, None, (), None, (), None, "no_deals")
     window_to = scope.as_of.replace(day=1) - dt.timedelta(days=1)
@@ -160,7 +162,7 @@ def new_deal_model(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
     reason = ("no_created_dates" if not dated else "no_deals_created" if not sum(n for _, n in monthly)
               else "no_won_deals" if not amounts or not win_rate else "no_cycle" if cycle is None else None)
     return NewDealModel(scope.as_of, lookback_months, window_from, window_to, monthly, win_rate, amounts, cycle,
-                        reason)
+                        reason, _number(rates.avg_won_amount))
 
 
 def new_deal_draws(model: NewDealModel, exposure: np.ndarray, rng: np.random.Generator,

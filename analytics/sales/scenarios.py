@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.sales.deals import DealFilter
-from analytics.sales.forecast import RunRate, period_ctes, period_label, run_rate
-from analytics.sales.new_deals import share_after
+from analytics.sales.forecast import RunRate, period_ctes, period_label, run_rate, run_rate_of
+from analytics.sales.new_deals import NewDealModel, share_after
 from analytics.sales.scope import ALL_DEALS, open_scope
 from analytics.store.schema import money_sum
 from analytics.store.sql import Fragment
@@ -101,10 +101,13 @@ ORDER BY kind, day, p_bucket
 
 
 def scenario_inputs(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,
-                    probability: str = "configured", lookback_months: int = 6) -> ScenarioInputs:
+                    probability: str = "configured", lookback_months: int = 6,
+                    history: NewDealModel | None = None) -> ScenarioInputs:
     """The aggregates every scenario is computed from: open deals with a close date and a value, summed by
     (close_on, p rounded to 0.01); won amount by month since the start of the as-of quarter; ``run_rate``.
-    Probabilities as in ``forecast_by_period`` ('configured' or 'calibrated')."""
+    Probabilities as in ``forecast_by_period`` ('configured' or 'calibrated'). ``history``: the new-deal model
+    of the same deals, date and lookback when the caller has it (the forecast's), so that its history is not
+    read twice; its run rate is then ``run_rate_of(history)``, the same numbers."""
     scope = open_scope(con, as_of)
     found = con.execute(*(period_ctes(scope, flt, "month", probability) + Fragment(_AGGREGATES, []))).df()
     buckets, won = found[found["kind"] == "open"], found[found["kind"] == "won"]
@@ -112,7 +115,8 @@ def scenario_inputs(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEA
         as_of=scope.as_of, close_on=buckets["day"].to_numpy("datetime64[D]"),
         value=buckets["value"].to_numpy(float), expected=buckets["expected"].to_numpy(float),
         won_month=won["day"].to_numpy("datetime64[M]"), won_amount=won["value"].to_numpy(float),
-        run_rate=run_rate(con, flt=flt, as_of=as_of, lookback_months=lookback_months),
+        run_rate=run_rate(con, flt=flt, as_of=as_of, lookback_months=lookback_months) if history is None
+        else run_rate_of(history),
         probability=probability, open_deals=int(buckets["deals"].sum()))
 
 

@@ -182,6 +182,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         elif start == 7:  # the tables schema 8 added, built once, here
             derived.refresh_reach(con)
             derived.refresh_pushes(con)
+            derived.refresh_forecast(con)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)

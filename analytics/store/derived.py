@@ -153,9 +153,9 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # chosen snapshots); latest_rows_sql(date) ranks every snapshot row for each one. ``deal_versions`` stores, once
 # per import, until when each row is the deal's latest and from when it counts as dropped.
 
-DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly",
+DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_snapshots",
                   "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
-                  "stage_reach", "deal_pushes")  # the Priorities page's (end of this module)
+                  "stage_reach", "deal_pushes")  # the Priorities page's
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -203,6 +203,7 @@ def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = Non
         con.execute("DELETE FROM deal_versions")
         con.execute(f"INSERT INTO deal_versions {_VERSIONS_SQL}")
     _stamp(con, "deal_versions")
+    refresh_forecast(con, import_id, deleted_on)
     refresh_weekly(con, import_id, deleted_on)
 
 
@@ -263,6 +264,64 @@ def refresh_weekly(con: duckdb.DuckDBPyConnection, import_id: int | None = None,
         con.execute(*Fragment.format("INSERT INTO movement_weekly " + _WEEKLY_SQL, b=b, a=a,
                                      current=Fragment("?", [current]), previous=Fragment("?", [previous])))
     _stamp(con, "movement_weekly")
+
+
+# --- Forecast page: what each snapshot forecast, one small group per snapshot date and raw keys ----------------
+# ``forecast_snapshots`` — grain: one row per snapshot date x forecast month x (pipeline, stage, status_raw,
+# currency) x owner x is_dropped x before_month, over the deals as of that date (``rows_as_of``) that have an amount
+# and a close date. period_start = the close month, or the snapshot's month when the close date is earlier
+# (before_month true: a past-due open deal counts in the snapshot's month, a won deal closed earlier in none);
+# deals = how many; amount_total = sum of amounts; amount_no_p = sum of the amounts without an exported
+# probability; amount_p = sum of amount x the exported probability clamped to [0, 1]. The accuracy of past
+# forecasts applies the stage settings and currency rates to these rows (``analytics.sales.forecast``), never
+# to every deal of every snapshot. Only imports change it.
+
+_FORECAST_SQL = """
+SELECT CAST({day} AS DATE) AS snapshot_on,
+       greatest(CAST(date_trunc('month', close_on) AS DATE), CAST(date_trunc('month', {day}) AS DATE)) AS period_start,
+       close_on < CAST(date_trunc('month', {day}) AS DATE) AS before_month,
+       pipeline, stage, status_raw, currency, owner, is_dropped, count(*) AS deals, sum(amount) AS amount_total,
+       sum(amount) FILTER (probability IS NULL) AS amount_no_p,
+       sum(amount * least(greatest(probability, 0), 1)) FILTER (probability IS NOT NULL) AS amount_p
+FROM ({rows}) s
+WHERE close_on IS NOT NULL AND amount IS NOT NULL
+GROUP BY ALL
+"""
+
+
+def refresh_forecast(con: duckdb.DuckDBPyConnection, import_id: int | None = None,
+                     deleted_on: dt.date | None = None) -> None:
+    """Bring ``forecast_snapshots`` up to date inside the write transaction that changed the snapshots (after
+    ``deal_versions``, which it reads).
+
+    An import changes the state as of its own date and every later one: when the table was fresh before it, the
+    dates from the import's date on are recomputed (only its own date for the weekly import). A deletion does the
+    same from ``deleted_on`` when the table was as fresh as ``movement_weekly`` (which decided ``deleted_on``).
+    Otherwise (a table never built) every date is.
+    """
+    if not _built(con, "forecast_snapshots"):
+        return
+    since = deleted_on if deleted_on is not None and _same_stamp(con, "forecast_snapshots", "movement_weekly") \
+        else None
+    if import_id is not None and _was_fresh(con, import_id, "forecast_snapshots"):
+        since = con.execute("SELECT snapshot_on FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]
+    dates = [r[0] for r in con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1").fetchall()]
+    con.execute("DELETE FROM forecast_snapshots WHERE ? IS NULL OR snapshot_on >= ?", [since, since])
+    for day in dates:
+        if since is None or day >= since:
+            con.execute(*Fragment.format("INSERT INTO forecast_snapshots " + _FORECAST_SQL,
+                                         day=Fragment("?", [day]), rows=rows_as_of(con, day)))
+    _stamp(con, "forecast_snapshots")
+
+
+def _same_stamp(con: duckdb.DuckDBPyConnection, table: str, other: str) -> bool:
+    """True when the derived ``table`` and ``other`` were last stamped from the same snapshots."""
+    stamps = [con.execute(f"SELECT max(fingerprint) FROM {checked(name, DERIVED_TABLES)}_meta").fetchone()[0]
+              for name in (table, other)]
+    return stamps[0] is not None and stamps[0] == stamps[1]
+
+
+# --- end of the Forecast page's block ----------------------------------------------------------------------
 
 
 def _built(con: duckdb.DuckDBPyConnection, table: str) -> bool:

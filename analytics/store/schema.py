@@ -213,6 +213,20 @@ CREATE TABLE IF NOT EXISTS deal_pushes (
 CREATE TABLE IF NOT EXISTS deal_pushes_meta (fingerprint TEXT);
 -- end of the Priorities page's block
 """
+        + """
+-- Forecast page (accuracy of past forecasts) -- forecast_snapshots: grain: one row per snapshot date x
+--   forecast month x the raw keys the settings read (pipeline, stage, status_raw, currency) x owner x is_dropped x
+--   before_month, over the deals as of that date with an amount and a close date; month = the close month, or the
+--   snapshot's month when earlier (before_month true): deals, amount sums (see analytics.store.derived). Built
+--   when the file is upgraded, maintained by each deals import and deletion.
+CREATE TABLE IF NOT EXISTS forecast_snapshots (
+    snapshot_on DATE, period_start DATE, before_month BOOLEAN, pipeline TEXT, stage TEXT, status_raw TEXT,
+    currency TEXT, owner TEXT, is_dropped BOOLEAN, deals BIGINT, amount_total DECIMAL(38,4),
+    amount_no_p DECIMAL(38,4), amount_p DOUBLE
+);
+CREATE TABLE IF NOT EXISTS forecast_snapshots_meta (fingerprint TEXT);
+-- end of the Forecast page's block
+"""
     ),
 }
 

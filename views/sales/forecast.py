@@ -332,10 +332,13 @@ def show_table(table: pd.DataFrame, currency: str | None, name: str) -> None:
     common.downloads(fmt.export(table, labels), name, name, f"forecast_dl_{name}")
 
 
-def forecast_table(grain: str, currency: str | None) -> None:
+def forecast_table(shown: fc.Forecast, grain: str, currency: str | None) -> None:
+    """Configured beside calibrated: the forecast already shown is one of them, only the other is fetched."""
     st.subheader(t("Configured vs calibrated probabilities"))
-    both = fc.side_by_side(common.fetch(fc.forecast_by_period, grain=grain, flt=flt, probability="configured"),
-                           common.fetch(fc.forecast_by_period, grain=grain, flt=flt, probability="calibrated"))
+    other = "calibrated" if shown.probability == "configured" else "configured"
+    found = {shown.probability: shown,
+             other: common.fetch(fc.forecast_by_period, grain=grain, flt=flt, probability=other)}
+    both = fc.side_by_side(found["configured"], found["calibrated"])
     show_table(in_window(both, grain).drop(columns="period_start"), currency, "forecast")
     st.caption(t("Calibrated: each stage's probability is the share of closed deals that reached it and were won "
                  "(see the Pipeline page), instead of the configured one."))
@@ -468,12 +471,12 @@ def main() -> None:
     kpi_row(forecast, currency, projection)
     # the what-if projection uses the same history as the part of deals not created yet: the same numbers
     inputs = common.fetch(scenarios.scenario_inputs, flt=flt, probability=probability,
-                          lookback_months=nd.LOOKBACK_MONTHS)
+                          lookback_months=nd.LOOKBACK_MONTHS, history=forecast.new_deals)
     what_if(forecast, inputs, common.fetch(scenarios.list_scenarios), grain, projection, currency)
     if projection:
         new_deals_caption(forecast.new_deals, currency)
         new_deals_table(forecast, grain, currency)
-    forecast_table(grain, currency)
+    forecast_table(forecast, grain, currency)
     categories_section(grain, currency)
     quota_section(grain, probability, currency, forecast.as_of)
     accuracy_section(probability, currency)
