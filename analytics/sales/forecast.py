@@ -195,7 +195,7 @@ def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> Fragmen
     owner, value, p) and ``won`` (period_start, won_amount), with their parameters."""
     head = scoped_ctes(scope, flt)
     calibrated = checked(probability, _PROBABILITY) == "calibrated"
-    return (calibration_ctes(head) if calibrated else head) + Fragment(_PERIOD_CTES.format(
+    return (calibration_ctes(head, scope.stage_history_ctes) if calibrated else head) + Fragment(_PERIOD_CTES.format(
         grain=checked(grain, GRAINS), probability=_PROBABILITY[probability],
         calibrated_join=("LEFT JOIN calibrated c ON c.pipeline = d.pipeline AND c.stage = d.stage"
                          if calibrated else "")), [])
