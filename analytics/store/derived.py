@@ -189,20 +189,16 @@ def refresh_versions(con: duckdb.DuckDBPyConnection, import_id: int | None = Non
     """
     if not _built(con, "deal_versions"):
         return
-    if import_id is not None and _appends(con, import_id, "deal_versions", full_only=False):
-        con.execute("UPDATE deal_versions SET valid_until = (SELECT snapshot_on FROM imports WHERE import_id = $1) "
-                    "WHERE valid_until IS NULL AND deal_id IN "
-                    "(SELECT deal_id FROM deal_snapshots WHERE import_id = $1)", [import_id])
-        con.execute("UPDATE deal_versions SET dropped_on = (SELECT snapshot_on FROM imports WHERE import_id = $1) "
-                    "WHERE dropped_on IS NULL AND pipeline IN "
-                    "(SELECT DISTINCT pipeline FROM deal_snapshots WHERE import_id = $1) "
-                    "AND NOT (SELECT is_partial FROM imports WHERE import_id = $1)", [import_id])
-        con.execute(f"INSERT INTO deal_versions SELECT {VERSION_COLUMNS}, NULL, NULL FROM deal_snapshots "
-                    "WHERE import_id = ?", [import_id])
-    else:
-        con.execute("DELETE FROM deal_versions")
-        con.execute(f"INSERT INTO deal_versions {_VERSIONS_SQL}")
-    _stamp(con, "deal_versions")
+    _keep(con, "deal_versions", import_id,
+          import_id is not None and _appends(con, import_id, "deal_versions", full_only=False), (
+              "UPDATE deal_versions SET valid_until = (SELECT snapshot_on FROM imports WHERE import_id = $1) "
+              "WHERE valid_until IS NULL AND deal_id IN (SELECT deal_id FROM deal_snapshots WHERE import_id = $1)",
+              "UPDATE deal_versions SET dropped_on = (SELECT snapshot_on FROM imports WHERE import_id = $1) "
+              "WHERE dropped_on IS NULL AND pipeline IN "
+              "(SELECT DISTINCT pipeline FROM deal_snapshots WHERE import_id = $1) "
+              "AND NOT (SELECT is_partial FROM imports WHERE import_id = $1)",
+              f"INSERT INTO deal_versions SELECT {VERSION_COLUMNS}, NULL, NULL FROM deal_snapshots "
+              "WHERE import_id = ?"), _VERSIONS_SQL)
     refresh_forecast(con, import_id, deleted_on)
     refresh_weekly(con, import_id, deleted_on)
 
@@ -338,6 +334,21 @@ def _stamp(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(f"INSERT INTO {table}_meta {_FINGERPRINT_SQL}", [-1])
 
 
+def _keep(con: duckdb.DuckDBPyConnection, table: str, import_id: int | None, incremental: bool,
+          statements: tuple[str, ...], rebuild: str) -> None:
+    """What every derived table's refresh shares: the import's own ``statements`` (each bound to ``import_id``) when
+    ``incremental``, else ``table`` emptied and filled again from ``rebuild`` (a SELECT over every snapshot); then
+    stamped as matching the snapshots stored."""
+    table = checked(table, DERIVED_TABLES)
+    if incremental:
+        for statement in statements:
+            con.execute(statement, [import_id])
+    else:
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} {rebuild}")
+    _stamp(con, table)
+
+
 def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bool:
     """True when ``table`` was built from exactly the snapshots there were before ``import_id`` (or, never built,
     when there were none)."""
@@ -444,13 +455,9 @@ def refresh_entries(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     """
     if not _built(con, "deal_stage_entries"):
         return
-    if import_id is not None and _appends(con, import_id, "deal_stage_entries", full_only=False):
-        for statement in _ENTRIES_APPEND:
-            con.execute(statement, [import_id])
-    else:
-        con.execute("DELETE FROM deal_stage_entries")
-        con.execute(f"INSERT INTO deal_stage_entries {_ENTRIES_SQL}")
-    _stamp(con, "deal_stage_entries")
+    _keep(con, "deal_stage_entries", import_id,
+          import_id is not None and _appends(con, import_id, "deal_stage_entries", full_only=False),
+          _ENTRIES_APPEND, _ENTRIES_SQL)
 
 
 def refresh_filter_values(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
@@ -459,14 +466,11 @@ def refresh_filter_values(con: duckdb.DuckDBPyConnection, import_id: int | None 
     else (a deletion, a back-dated export, a table never built) rebuilds it from every import."""
     if not _built(con, "deal_filter_values"):
         return
-    if import_id is not None and _appends(con, import_id, "deal_filter_values", full_only=False):
-        own = _FILTER_VALUES_SQL.format(where="WHERE import_id = $1", and_="AND")
-        con.execute(f"INSERT INTO deal_filter_values SELECT * FROM ({own}) EXCEPT SELECT * FROM deal_filter_values",
-                    [import_id])
-    else:
-        con.execute("DELETE FROM deal_filter_values")
-        con.execute(f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES}")
-    _stamp(con, "deal_filter_values")
+    own = _FILTER_VALUES_SQL.format(where="WHERE import_id = $1", and_="AND")
+    _keep(con, "deal_filter_values", import_id,
+          import_id is not None and _appends(con, import_id, "deal_filter_values", full_only=False),
+          (f"INSERT INTO deal_filter_values SELECT * FROM ({own}) EXCEPT SELECT * FROM deal_filter_values",),
+          _ALL_FILTER_VALUES)
 
 
 def refresh_changes(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
@@ -475,14 +479,9 @@ def refresh_changes(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     snapshot, table fresh before it) adds its own rows' changes and new deals; anything else rebuilds it."""
     if not _built(con, "deal_changes"):
         return
-    if import_id is not None and is_fresh(con, "deal_versions") \
-            and _appends(con, import_id, "deal_changes", full_only=False):
-        for statement in _CHANGES_APPEND:
-            con.execute(statement, [import_id])
-    else:
-        con.execute("DELETE FROM deal_changes")
-        con.execute(f"INSERT INTO deal_changes {_CHANGES_SQL}")
-    _stamp(con, "deal_changes")
+    _keep(con, "deal_changes", import_id,
+          import_id is not None and is_fresh(con, "deal_versions")
+          and _appends(con, import_id, "deal_changes", full_only=False), _CHANGES_APPEND, _CHANGES_SQL)
 
 
 # --- Priorities page: the stages each deal is known to have been at ------------------------------------------
@@ -509,19 +508,16 @@ def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) 
     known one keeps the earlier first_on); otherwise (a deletion, a table never built) it is rebuilt."""
     if not _built(con, "stage_reach"):
         return
-    if import_id is not None and _was_fresh(con, import_id, "stage_reach"):
-        new = "SELECT DISTINCT * FROM (" + _REACH_SOURCE_SQL.format(  # one date: a key once
-            where="WHERE import_id = $1", where_t="WHERE t.import_id = $1") + ")"
-        con.execute(f"UPDATE stage_reach r SET first_on = n.first_on FROM ({new}) n WHERE n.deal_id = r.deal_id "
-                    "AND n.pipeline = r.pipeline AND n.stage = r.stage AND n.first_on < r.first_on", [import_id])
-        con.execute(f"INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ({new}) n "
-                    "WHERE NOT EXISTS (SELECT 1 FROM stage_reach r WHERE r.deal_id = n.deal_id "
-                    "AND r.pipeline = n.pipeline AND r.stage = n.stage) GROUP BY ALL", [import_id])
-    else:
-        con.execute("DELETE FROM stage_reach")
-        con.execute("INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ("
-                    + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL")
-    _stamp(con, "stage_reach")
+    new = "SELECT DISTINCT * FROM (" + _REACH_SOURCE_SQL.format(  # one date: a key once
+        where="WHERE import_id = $1", where_t="WHERE t.import_id = $1") + ")"
+    _keep(con, "stage_reach", import_id, import_id is not None and _was_fresh(con, import_id, "stage_reach"), (
+        f"UPDATE stage_reach r SET first_on = n.first_on FROM ({new}) n WHERE n.deal_id = r.deal_id "
+        "AND n.pipeline = r.pipeline AND n.stage = r.stage AND n.first_on < r.first_on",
+        f"INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ({new}) n "
+        "WHERE NOT EXISTS (SELECT 1 FROM stage_reach r WHERE r.deal_id = n.deal_id "
+        "AND r.pipeline = n.pipeline AND r.stage = n.stage) GROUP BY ALL"),
+        "SELECT deal_id, pipeline, stage, min(first_on) FROM ("
+        + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL")
 
 
 # ``deal_pushes`` — grain: one row per deal x the raw stage keys of two consecutive rows of it (ordered by snapshot
@@ -560,14 +556,10 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
     ``deal_current`` is (``refresh_current``), whose rows are then each deal's latest before ``import_id``."""
     if not _built(con, "deal_pushes"):
         return
-    if (import_id is not None and _appends(con, import_id, "deal_pushes", full_only=False)
-            and _was_fresh(con, import_id, "deal_current")):
-        same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM n.{c}" for c in _PUSH_KEYS)
-        con.execute(f"UPDATE deal_pushes p SET pairs = p.pairs + n.pairs FROM ({_NEW_PUSHES_SQL}) n WHERE {same}",
-                    [import_id])
-        con.execute(f"INSERT INTO deal_pushes SELECT * FROM ({_NEW_PUSHES_SQL}) n "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})", [import_id])
-    else:
-        con.execute("DELETE FROM deal_pushes")
-        con.execute(f"INSERT INTO deal_pushes {_PUSHES_SQL}")
-    _stamp(con, "deal_pushes")
+    same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM n.{c}" for c in _PUSH_KEYS)
+    _keep(con, "deal_pushes", import_id,
+          import_id is not None and _appends(con, import_id, "deal_pushes", full_only=False)
+          and _was_fresh(con, import_id, "deal_current"), (
+              f"UPDATE deal_pushes p SET pairs = p.pairs + n.pairs FROM ({_NEW_PUSHES_SQL}) n WHERE {same}",
+              f"INSERT INTO deal_pushes SELECT * FROM ({_NEW_PUSHES_SQL}) n "
+              f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})"), _PUSHES_SQL)
