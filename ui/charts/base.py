@@ -58,9 +58,9 @@ def percent_axis(top: float = 1.0, low: float = 0.0) -> dict:
 
 def money_axis(values, currency: str | None = None, zero: bool = True) -> dict:
     """Ticks of an axis of amounts worded by ui.fmt in the short form of the language (€2.5M, 100K in English;
-    2,5 M €, 100 k in French: Plotly's own "2,5M" cannot put the space), every 1, 2, 2.5 or 5 × a power of ten so
-    that about five steps span the values (NaN left out) and zero (unless ``zero`` is False: an axis zoomed on a
-    range away from zero)."""
+    2,5 M €, 100 k in French: Plotly's own "2,5M" cannot put the space), every 1, 2 or 5 × a power of ten (so
+    each tick reads exactly in the short form, one decimal at most) and at least 1, so that about five steps span
+    the values (NaN left out) and zero (unless ``zero`` is False: an axis zoomed on a range away from zero)."""
     finite = [float(v) for v in values if v is not None and not fmt.missing(v) and math.isfinite(float(v))]
     finite = [*finite, 0.0] if zero or not finite else finite
     low, top = min(finite), max(finite)
@@ -68,7 +68,7 @@ def money_axis(values, currency: str | None = None, zero: bool = True) -> dict:
         top = low + 1.0
     raw = (top - low) / 5
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-9)
+    step = max(1.0, next(m * power for m in (1, 2, 5, 10) if m * power >= raw - 1e-9))  # whole amounts
     first, last = math.floor(low / step + 1e-9), math.ceil(top / step - 1e-9)
     ticks = [round(i * step, 6) + 0.0 for i in range(first, last + 1)]
     return dict(tickmode="array", tickvals=ticks, ticktext=[fmt.money_short(v, currency) for v in ticks])
