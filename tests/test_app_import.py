@@ -115,3 +115,17 @@ def test_the_import_page_in_french_words_the_plan(db):
     labels = {name: column.get("label") for name, column in json.loads(preview.proto.columns).items()}
     assert labels["amount"] == "Montant" and labels["close_on"] == "Date de clôture"
     assert "05/06/2026" in set(preview.value["close_on"])
+
+
+def test_the_import_page_in_french_words_the_rejected_rows(db):
+    """Row 4 of DEALS (the header is row 1) has the created date "not a date": its reason reads in French."""
+    at = app()
+    at.session_state["lang"] = "fr"
+    at.run()
+    at.switch_page("views/data/import_data.py").run()
+    at.file_uploader(key="import_files").set_value(("deals_2026-11-29.csv", DEALS, "text/csv")).run()
+    assert not at.exception, at.exception
+    rejected = [d.value for d in at.dataframe if "reason" in d.value.columns]
+    assert len(rejected) == 1
+    assert rejected[0].to_dict("records") == [{"row_number": "4",
+                                               "reason": "date de création 'not a date' n'est pas une date"}]

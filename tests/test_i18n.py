@@ -134,6 +134,8 @@ PAGES = ["pipeline.py", "forecast.py", "movement.py", "priorities.py", "scorecar
          "one_on_ones.py", "import_data.py", "settings.py"]
 RAW_NUMBER = re.compile(r"\d[.,]\d{3,}(?!\d*[.,]\d)|^-?\d{5,}(\.\d+)?$")  # 70086.747, 22882.7286, 1876342.3
 # A number written the English way in a French table: 1,234 / €1,234 / 55.7% / 3.55 (French: 1 234, 55,7 %, 3,55).
+# A month or quarter as its code (2026-11, 2026-Q4) in a table: periods and survey waves read as months (nov. 2026).
+PERIOD_CODE = re.compile(r"^\d{4}-(\d{2}|Q\d)$")
 ENGLISH_NUMBER = re.compile(r"^[+−-]?[€$]?\d{1,3}(,\d{3})+(\.\d+)?$|^[+−-]?\d+\.\d+\s?%?$|^[+−-]?\d+%$")
 
 
@@ -142,8 +144,9 @@ def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sam
     """Every page rendered in French on the sample data: no table header, selectbox, radio or
     multiselect option is an English catalogue text left untranslated, and no table cell is a raw number
     (more than 2 decimals, a big number without separators), a number written the English way (1,234, 55.7%),
-    a date with its time, or None/nan/NaT. A table worded by ui.fmt is read as drawn (its display values, see
-    conftest), the people pages' tables and the Import and Settings pages included."""
+    a date with its time, a period or survey wave as its code (2026-11), or None/nan/NaT. A table worded by ui.fmt
+    is read as drawn (its display values, see conftest), the people pages' tables and the Import and Settings
+    pages included."""
     from tests.apptest_utils import open_view
 
     data = {value for path in (ROOT / "sample_data").glob("*.csv")  # names from the files ("Sales" team) stay
@@ -166,7 +169,8 @@ def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sam
                 elif column.dtype == object:
                     bad = [v for v in column if isinstance(v, str) and (v in ("None", "nan", "NaT")
                                                                          or RAW_NUMBER.search(v)
-                                                                         or ENGLISH_NUMBER.match(v))]
+                                                                         or ENGLISH_NUMBER.match(v)
+                                                                         or PERIOD_CODE.match(v))]
                     problems += [(page, name, v) for v in bad[:1]]
         for widget in [*at.selectbox, *at.radio, *at.multiselect]:
             problems += [(page, "option", o) for o in widget.options if o in english_only]

@@ -92,7 +92,9 @@ def test_french_pipedrive_cp1252_semicolons_decimal_comma(db):
 
 def test_rejected_rows_carry_spreadsheet_row_numbers(db):
     prepared = ingest.prepare(PIPEDRIVE_FR.encode("cp1252"), "p.csv")
-    assert prepared.rejected.to_dict("records") == [{"row_number": 6, "reason": "amount 'abc' is not a number"}]
+    assert prepared.rejected.to_dict("records") == [{"row_number": 6, "reason": "amount 'abc' is not a number",
+                                                     "reason_code": "not_a_number",
+                                                     "reason_args": {"field": "amount", "cell": "'abc'"}}]
 
 
 def test_salesforce_report_with_title_and_footer(db):

@@ -341,6 +341,8 @@ def test_open_inventory_by_stage(con):
                    ("Sales", "Demo", 3, 13000, 4300),            # A2 2000 x 0.5 (exported), A6, B4 x 0.3
                    ("Sales", "Proposal", 2, 1000, 600),          # A1, B5 (GBP, left out of sums)
                    ("Sales", "Negotiate", 1, 1200, 960)]
+    # deals with a known value: Qualify 2 of 3 (A4 blank), Proposal 1 of 2 (B5 in GBP has no value), others all
+    assert frame["valued"].tolist() == [1, 1, 2, 3, 1, 1]
 
 
 def test_open_inventory_by_owner_and_close_month(con):

@@ -125,6 +125,39 @@ def import_warning(warning: str) -> str:
     return t(WARNING_TEXTS[code], **values)
 
 
+# --- rejected rows (analytics.ingest.validation.Rejections) ----------------------------------------------------
+
+# The built-in field words of a rejection (validation.REJECT_FIELDS), as the reader says them.
+REJECT_FIELD_LABELS = {
+    "amount": "amount", "probability": "probability", "created date": "created date", "close date": "close date",
+    "response date": "response date", "meeting date": "meeting date", "change date": "change date",
+    "headcount": "headcount",
+}
+
+
+def rejected_reason(code: str, args: Mapping) -> str:
+    """Why one row was rejected (a code of ``validation.REJECT_TEXTS`` with its arguments), in the reader's
+    language; the quoted cell and a quoted column name stay as in the file, a built-in field word is translated,
+    numbers are formatted ("at most 999,999,999,999" / « au plus 999 999 999 999 »)."""
+    from analytics.ingest.validation import REJECT_TEXTS
+
+    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+              for k, v in args.items()}
+    if "field" in values and values["field"] in REJECT_FIELD_LABELS:
+        values["field"] = t(REJECT_FIELD_LABELS[values["field"]])
+    if "limit" in values:  # written "999,999,999,999" by the importer: the number formatted for the reader
+        values["limit"] = fmt.number(int(str(args["limit"]).replace(",", "")))
+    return t(REJECT_TEXTS[code], **values)
+
+
+def rejected_rows(rejected: pd.DataFrame) -> pd.DataFrame:
+    """The rejected rows of an import (row_number, reason_code, reason_args) as row_number and the worded
+    ``reason`` in the reader's language: what the Import page shows and lets the reader download."""
+    reasons = [rejected_reason(code, args) for code, args in zip(rejected["reason_code"], rejected["reason_args"],
+                                                                 strict=True)]
+    return pd.DataFrame({"row_number": rejected["row_number"].to_numpy(), "reason": reasons})
+
+
 # --- the import plan (analytics.ingest.plan) -------------------------------------------------------------------
 
 CONFIDENCE_LABELS = {"high": "Sure", "medium": "Likely", "low": "Guess"}

@@ -27,7 +27,7 @@ from analytics.ingest import survey_mapping
 from analytics.ingest import values as parsing
 from analytics.ingest.import_log import ImportRejected
 from analytics.ingest.plan import HIGH, MEDIUM, ImportPlan
-from analytics.ingest.validation import Rejections, cells, ragged_index, text_column
+from analytics.ingest.validation import Rejections, ragged_index, text_column
 from analytics.store.settings import SettingError
 from analytics.text import normalise_header
 
@@ -89,17 +89,16 @@ def prepare_headcount(ctx):
     groups, wave = group_columns(columns, column)
     _plan(plan, column, groups, wave)
     rej = Rejections(raw.row_numbers)
-    rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+    rej.add(frame.index.isin(ragged_index(raw)), "ragged_row")
     parsed = parsing.parse_numbers(frame[column])
     count = parsed.values
-    rej.add(parsed.bad | count.isna(), "headcount " + cells(frame[column]) + " is not a number")
-    rej.add((count < 0) | (count != count.round()), "headcount " + cells(frame[column]) + " is not a whole number "
-            "of people from 0")
+    rej.add(parsed.bad | count.isna(), "not_a_number", frame[column], field="headcount")
+    rej.add((count < 0) | (count != count.round()), "headcount_not_whole", frame[column])
     keys = pd.Series([_groups_json({d: v for d, v in row.items() if v is not None})
                       for row in _group_values(frame, groups)], index=frame.index, dtype="object")
     waves = text_column(frame, wave)
     repeated = pd.DataFrame({"k": keys, "w": waves.fillna("")}).duplicated(keep="first").to_numpy()
-    rej.add(repeated & ~rej.bad, "this group and wave are already on an earlier row")
+    rej.add(repeated & ~rej.bad, "repeated_group_wave")
     keep = ~rej.bad
     table = pd.DataFrame({"wave": waves, "groups": keys, "headcount": count}, index=frame.index)[keep]
     table = table.assign(headcount=table["headcount"].astype("int64")).reset_index(drop=True)

@@ -40,7 +40,6 @@ from analytics.ingest.import_log import (
 from analytics.ingest.plan import HIGH, LOW, MEDIUM, ImportPlan
 from analytics.ingest.validation import (
     Rejections,
-    cells,
     date_only,
     parse_dates_column,
     per_value,
@@ -343,12 +342,12 @@ def _prepare_deals(ctx: Context):
     rej = Rejections(raw.row_numbers)
     warnings: list[str] = []
     details: dict = {}
-    rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+    rej.add(frame.index.isin(ragged_index(raw)), "ragged_row")
     hint = _date_hint(ctx, deal_map)
     _date_from_data(ctx, hint)
 
     stage = per_value(text_column(frame, fields.get("stage")), pipelines.stage_label)
-    rej.add(stage.isna(), "no stage")
+    rej.add(stage.isna(), "no_stage")
     amount = _amounts(frame, fields.get("amount"), rej, warnings)
     created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details, hint)
     close = _close_dates(frame, deal_map, rej, details, hint)
@@ -431,10 +430,9 @@ def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings:
         warnings.append(ImportWarning("no_amount_column"))
         return pd.Series(np.nan, index=frame.index)
     parsed = parsing.parse_numbers(frame[column])
-    rej.add(parsed.bad, "amount " + cells(frame[column]) + " is not a number")
-    rej.add(parsed.values < 0, "amount " + cells(frame[column]) + " is negative")
-    rej.add(parsed.values >= MAX_AMOUNT,
-            "amount " + cells(frame[column]) + f" is too large (at most {MAX_AMOUNT - 1:,})")
+    rej.add(parsed.bad, "not_a_number", frame[column], field="amount")
+    rej.add(parsed.values < 0, "negative", frame[column], field="amount")
+    rej.add(parsed.values >= MAX_AMOUNT, "too_large", frame[column], field="amount", limit=f"{MAX_AMOUNT - 1:,}")
     return parsed.values
 
 
@@ -454,7 +452,7 @@ def _probabilities(ctx: Context, column: str | None, rej: Rejections) -> pd.Seri
     scale = guesses.probability_scale(column, frame[column], answer, "saved" if by == "saved" else "scale_user",
                                       ctx.plan)
     parsed = parsing.parse_probability(frame[column], scale)
-    rej.add(parsed.bad, "probability " + cells(frame[column]) + " is not between 0 and 100 %")
+    rej.add(parsed.bad, "not_a_probability", frame[column], field="probability")
     return parsed.values
 
 
@@ -482,7 +480,7 @@ def _last_duplicate_wins(deals: pd.DataFrame, rej: Rejections, warnings: list[st
         rows = ", ".join(str(r) for r in deals.loc[dup, "row_number"].head(5))
         warnings.append(ImportWarning("repeated_deal_ids", n=int(dup.sum()),
                                       rows=rows + ("…" if dup.sum() > 5 else "")))
-        rej.add(dup, "deal id " + cells(deals["deal_id"]) + " is repeated on a later row, which was kept")
+        rej.add(dup, "repeated_deal_id", deals["deal_id"])
     return deals[~rej.bad]
 
 
@@ -526,13 +524,13 @@ def _prepare_survey(ctx: Context):
     details: dict = {"dropped_identifiers": list(sm.identifiers)}
     if sm.identifiers:
         warnings.append(ImportWarning("identifiers_dropped", columns=", ".join(map(quoted, sm.identifiers))))
-    rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+    rej.add(frame.index.isin(ragged_index(raw)), "ragged_row")
     enps, scale = _enps_scores(frame, sm, rej)
     responded = parse_dates_column(frame, sm.date, "response date", rej, details)
     answers, questions = _likert_answers(frame, sm.questions, rej)
     comments = _comment_rows(frame, sm.comments)
     answered_any = enps.notna() | frame.index.isin(answers["_row"]) | frame.index.isin(comments["_row"])
-    rej.add(~answered_any, "no answer in this row")
+    rej.add(~answered_any, "no_answer")
     keep = frame.index[~rej.bad]
     numbers = pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
     responses = pd.DataFrame({
@@ -564,7 +562,7 @@ def _enps_scores(frame: pd.DataFrame, sm, rej: Rejections) -> tuple[pd.Series, s
     low = 1 if scale == "1-10" else 0
     values = parsed.values
     outside = values.notna() & ((values < low) | (values > 10) | (values != values.round()))
-    rej.add(parsed.bad | outside, "eNPS answer " + cells(frame[sm.enps]) + f" is not a whole number {low}–10")
+    rej.add(parsed.bad | outside, "enps_out_of_scale", frame[sm.enps], low=low)
     return values, scale
 
 
@@ -575,7 +573,7 @@ def _likert_answers(frame: pd.DataFrame, columns: list[str], rej: Rejections) ->
         values, bad = _likert_values(frame[column])
         low, high = _likert_scale(values)
         outside = values.notna() & ((values < low) | (values > high) | (values != values.round()))
-        rej.add(bad | outside, f"answer to {quoted(column)} " + cells(frame[column]) + f" is not {low}–{high}")
+        rej.add(bad | outside, "answer_out_of_scale", frame[column], question=quoted(column), low=low, high=high)
         present = values.notna()
         parts.append(pd.DataFrame({"_row": frame.index[present], "question": column, "value": values[present]}))
         questions.append({"question": column, "position": position, "scale_min": low, "scale_max": high,
@@ -651,17 +649,16 @@ def _prepare_one_on_ones(ctx: Context):
                              "Map them with --map FIELD=COLUMN.")
     rej = Rejections(raw.row_numbers)
     details: dict = {}
-    rej.add(frame.index.isin(ragged_index(raw)), "this row has more cells than the header")
+    rej.add(frame.index.isin(ragged_index(raw)), "ragged_row")
     manager, employee = text_column(frame, fields["manager"]), text_column(frame, fields["employee"])
-    rej.add(manager.isna(), "no manager")
-    rej.add(employee.isna(), "no employee")
+    rej.add(manager.isna(), "no_manager")
+    rej.add(employee.isna(), "no_employee")
     met = parse_dates_column(frame, fields["met_on"], "meeting date", rej, details)
-    rej.add(met.isna(), "no meeting date")
+    rej.add(met.isna(), "no_meeting_date")
     duration = pd.Series(np.nan, index=frame.index)
     if fields.get("duration_minutes"):
         parsed = parsing.parse_numbers(frame[fields["duration_minutes"]])
-        rej.add(parsed.bad | (parsed.values < 0), "duration " + cells(frame[fields["duration_minutes"]]) +
-                " is not a number of minutes")
+        rej.add(parsed.bad | (parsed.values < 0), "not_minutes", frame[fields["duration_minutes"]])
         duration = parsed.values
     keep = ~rej.bad
     meetings = pd.DataFrame({"manager": manager, "employee": employee, "met_on": date_only(met),

@@ -55,12 +55,12 @@ def prepare_history(raw: readers.RawTable, overrides: dict, snapshot_on: dt.date
             f"a stage history needs an opportunity id, a stage and a change date; missing {', '.join(missing)}. "
             "Map them with --map FIELD=COLUMN (e.g. --map changed_on=CreatedDate).")
     rej = validation.Rejections(raw.row_numbers)
-    rej.add(frame.index.isin(validation.ragged_index(raw)), "this row has more cells than the header")
+    rej.add(frame.index.isin(validation.ragged_index(raw)), "ragged_row")
     details: dict = {}
     deal_id = validation.text_column(frame, fields["deal_id"])
-    rej.add(deal_id.isna(), "no opportunity id")
+    rej.add(deal_id.isna(), "no_opportunity_id")
     changed = _dates(frame, fields["changed_on"], "change date", rej, details)
-    rej.add(changed.isna(), "no change date")
+    rej.add(changed.isna(), "no_change_date")
     if fields.get(mapping.HISTORY_EVENT_FIELD):
         rows, warnings = _event_rows(frame, fields, deal_id, changed, rej, details)
     else:
@@ -77,19 +77,17 @@ def _dates(frame: pd.DataFrame, column: str | None, label: str, rej, details: di
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     cells = frame[column].map(lambda v: _COMMA_BEFORE_TIME.sub(" ", v) if isinstance(v, str) else v)
     parsed = values.parse_dates(cells)
-    rej.add(parsed.bad, f"{label} " + validation.cells(frame[column]) + " is not a date")
+    rej.add(parsed.bad, "not_a_date", frame[column], field=label)
     details.setdefault("date_orders", {})[column] = parsed.detail
     return parsed.values
 
 
 def _numbers(cells: pd.Series, label: str, rej, probability: bool = False) -> pd.Series:
     parsed = values.parse_probability(cells) if probability else values.parse_numbers(cells)
-    reason = "is not between 0 and 100 %" if probability else "is not a number"
-    rej.add(parsed.bad, f"{label} " + validation.cells(cells) + f" {reason}")
+    rej.add(parsed.bad, "not_a_probability" if probability else "not_a_number", cells, field=label)
     if not probability:
-        rej.add(parsed.values < 0, f"{label} " + validation.cells(cells) + " is negative")
-        rej.add(parsed.values >= MAX_AMOUNT, f"{label} " + validation.cells(cells) + f" is too large (at most "
-                f"{MAX_AMOUNT - 1:,})")
+        rej.add(parsed.values < 0, "negative", cells, field=label)
+        rej.add(parsed.values >= MAX_AMOUNT, "too_large", cells, field=label, limit=f"{MAX_AMOUNT - 1:,}")
     return parsed.values
 
 
@@ -100,7 +98,7 @@ def _stages(values: pd.Series) -> pd.Series:
 def _change_rows(frame, fields, deal_id, changed, rej, details) -> tuple[pd.DataFrame, list[str]]:
     """The 'rows' layout: every row is the deal's state right after a change."""
     stage = _stages(validation.text_column(frame, fields["stage"]))
-    rej.add(stage.isna(), "no stage")
+    rej.add(stage.isna(), "no_stage")
     amount = (_numbers(frame[fields["amount"]], "amount", rej) if fields.get("amount")
               else pd.Series(np.nan, index=frame.index))
     probability = (_numbers(frame[fields["probability"]], "probability", rej, probability=True)
@@ -138,10 +136,10 @@ def _event_rows(frame, fields, deal_id, changed, rej, details) -> tuple[pd.DataF
     new = validation.text_column(frame, fields["stage"])
     old = _text_or_none(frame, fields, "from_stage")
     is_stage, is_amount, is_close = kind == "stage", kind == "amount", kind == "close_on"
-    rej.add(is_stage & new.isna(), "stage change without a new value")
+    rej.add(is_stage & new.isna(), "stage_change_without_value")
     amount = _numbers(new.where(is_amount), "amount", rej)
     parsed = values.parse_dates(new.where(is_close))
-    rej.add(parsed.bad, "close date " + validation.cells(new) + " is not a date")
+    rej.add(parsed.bad, "not_a_date", new, field="close date")
     close = parsed.values
     unused = kind.isna() & ~rej.bad
     if unused.any():

@@ -7,59 +7,73 @@ import pandas as pd
 
 from analytics.ingest import readers, values
 
+# Why a row is rejected, by code: the English text (also the key ui translates) with its {placeholders}.
+# ``cell`` is the row's own cell, quoted (``quoted``); ``field`` one of REJECT_FIELDS or a quoted column name.
+REJECT_TEXTS = {
+    "ragged_row": "this row has more cells than the header",
+    "no_stage": "no stage",
+    "no_opportunity_id": "no opportunity id",
+    "no_change_date": "no change date",
+    "stage_change_without_value": "stage change without a new value",
+    "no_answer": "no answer in this row",
+    "no_manager": "no manager",
+    "no_employee": "no employee",
+    "no_meeting_date": "no meeting date",
+    "not_a_number": "{field} {cell} is not a number",
+    "negative": "{field} {cell} is negative",
+    "too_large": "{field} {cell} is too large (at most {limit})",
+    "not_a_probability": "{field} {cell} is not between 0 and 100 %",
+    "not_a_date": "{field} {cell} is not a date",
+    "date_out_of_range": "{field} {cell} is before 1900 or after 2100",
+    "repeated_deal_id": "deal id {cell} is repeated on a later row, which was kept",
+    "enps_out_of_scale": "eNPS answer {cell} is not a whole number {low}–10",
+    "answer_out_of_scale": "answer to {question} {cell} is not {low}–{high}",
+    "not_minutes": "duration {cell} is not a number of minutes",
+    "headcount_not_whole": "headcount {cell} is not a whole number of people from 0",
+    "repeated_group_wave": "this group and wave are already on an earlier row",
+}
+# The built-in words a reason's ``field`` may be (ui translates them; a quoted column name stays as it is).
+REJECT_FIELDS = ("amount", "probability", "created date", "close date", "response date", "meeting date",
+                 "change date", "headcount")
+
 
 class Rejections:
-    """Collects rejected rows (row number as in the spreadsheet, reason) while a file is validated."""
+    """Collects rejected rows (row number as in the spreadsheet, reason) while a file is validated.
+
+    Each rejection is a code of REJECT_TEXTS with its arguments (``reason_code``, ``reason_args``) and, for the
+    CLI, the JSON and the logs, its English text (``reason``)."""
 
     def __init__(self, row_numbers: np.ndarray):
         self.row_numbers = np.asarray(row_numbers)
         self.bad = np.zeros(len(row_numbers), dtype=bool)
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: pd.Series | np.ndarray, reason: str | pd.Series | CellReasons) -> None:
-        """Reject the rows under ``mask`` (not already rejected) with a reason (text or one per row)."""
+    def add(self, mask: pd.Series | np.ndarray, code: str, cells: pd.Series | None = None, **args: object) -> None:
+        """Reject the rows under ``mask`` (not already rejected) for the reason ``code`` with its ``args``;
+        ``cells``: the column whose cell each reason quotes (quoted only for the rows rejected: quoting every cell
+        of a million-row column to reject a handful of rows would cost more than reading the file)."""
         mask = np.asarray(mask, dtype=bool) & ~self.bad
         if not mask.any():
             return
-        if isinstance(reason, CellReasons):
-            reasons = reason.at(mask)
+        if cells is None:
+            arguments = [dict(args)] * int(mask.sum())
         else:
-            reasons = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
-        self.parts.append(pd.DataFrame({"row_number": self.row_numbers[mask], "reason": reasons}))
+            shown = cells.to_numpy(dtype=object, na_value=None)[mask]
+            arguments = [{**args, "cell": quoted("" if c is None else c)} for c in shown]
+        template = REJECT_TEXTS[code]
+        self.parts.append(pd.DataFrame({
+            "row_number": self.row_numbers[mask],
+            "reason": np.array([template.format(**a) for a in arguments], dtype=object),
+            "reason_code": code, "reason_args": np.array(arguments, dtype=object)}))
         self.bad |= mask
 
     def frame(self) -> pd.DataFrame:
-        """All rejected rows sorted by row number."""
+        """All rejected rows sorted by row number: row_number, reason (English), reason_code, reason_args."""
         if not self.parts:
-            return pd.DataFrame({"row_number": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object")})
-        return pd.concat(self.parts, ignore_index=True).sort_values("row_number", ignore_index=True)
-
-
-class CellReasons:
-    """A rejection reason that quotes each row's own cell: ``"amount " + cells(column) + " is not a number"``.
-
-    The text is written out only for the rows actually rejected (``at``): quoting every cell of a million-row
-    column to reject a handful of rows would cost more than reading the file.
-    """
-
-    def __init__(self, cells: pd.Series, prefix: str = "", suffix: str = ""):
-        self.cells, self.prefix, self.suffix = cells, prefix, suffix
-
-    def __radd__(self, prefix: str) -> CellReasons:
-        return CellReasons(self.cells, prefix + self.prefix, self.suffix)
-
-    def __add__(self, suffix: str) -> CellReasons:
-        return CellReasons(self.cells, self.prefix, self.suffix + suffix)
-
-    def at(self, mask: np.ndarray) -> np.ndarray:
-        """The reasons of the rows under ``mask``."""
-        cells = self.cells.to_numpy(dtype=object, na_value=None)[mask]
-        return np.array([f"{self.prefix}{quoted('' if c is None else c)}{self.suffix}" for c in cells], dtype=object)
-
-
-def cells(values: pd.Series) -> CellReasons:
-    """Short quoted excerpt of each cell for a rejection reason (never more than 40 characters)."""
-    return CellReasons(values)
+            return pd.DataFrame({"row_number": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object"),
+                                 "reason_code": pd.Series(dtype="object"), "reason_args": pd.Series(dtype="object")})
+        return pd.concat(self.parts, ignore_index=True).sort_values("row_number", ignore_index=True,
+                                                                     kind="stable")
 
 
 def quoted(text: object, limit: int = 40) -> str:
@@ -76,8 +90,8 @@ def parse_dates_column(frame: pd.DataFrame, column: str | None, label: str, rej:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     parsed = values.parse_dates(frame[column], dayfirst_hint)
     far = parsed.bad & values.far_years(frame[column])
-    rej.add(far, f"{label} " + cells(frame[column]) + " is before 1900 or after 2100")
-    rej.add(parsed.bad, f"{label} " + cells(frame[column]) + " is not a date")
+    rej.add(far, "date_out_of_range", frame[column], field=label)
+    rej.add(parsed.bad, "not_a_date", frame[column], field=label)
     details.setdefault("date_orders", {})[column] = parsed.detail
     return parsed.values
 

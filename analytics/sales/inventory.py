@@ -39,7 +39,8 @@ def open_inventory(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
     """Open deals grouped by stage, owner, pipeline, close month ('YYYY-MM', None = no close date) or a tuple of these.
 
     Grain: one row per group. count = open deals; amount = sum of value; weighted = sum of value x p
-    (p = exported probability, else the stage's). The period keeps deals whose close_on is in
+    (p = exported probability, else the stage's); valued = open deals whose value is known (amount and weighted
+    read 0 when it is 0: every amount of the group is unknown, not zero). The period keeps deals whose close_on is in
     [date_from, date_to] (the open amount of a period, as used by coverage).
     """
     keys = (by,) if isinstance(by, str) else tuple(by)
@@ -52,7 +53,8 @@ def open_inventory(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
     where = Fragment(f"{OPEN} AND ", []) + date_range_sql("d.close_on", date_from, date_to)
     query = scoped_ctes(open_scope(con, as_of), flt, where) + Fragment(
         f" SELECT {', '.join(columns)}, count(*) AS count, coalesce(sum(value), 0.0) AS amount, "
-        f"coalesce({money_sum('value * p')}, 0.0) AS weighted FROM scoped GROUP BY ALL ORDER BY {', '.join(order)}",
+        f"coalesce({money_sum('value * p')}, 0.0) AS weighted, count(value) AS valued "
+        f"FROM scoped GROUP BY ALL ORDER BY {', '.join(order)}",
         [])
     return con.execute(*query).df()
 

@@ -54,3 +54,50 @@ def percent_axis(top: float = 1.0, low: float = 0.0) -> dict:
     first = math.ceil(low / step - 1e-9)
     values = [round(i * step, 2) for i in range(first, int(math.floor(top / step + 1e-9)) + 1)]
     return dict(tickmode="array", tickvals=values, ticktext=[fmt.pct(v) for v in values])
+
+
+def money_axis(values, currency: str | None = None, zero: bool = True) -> dict:
+    """Ticks of an axis of amounts worded by ui.fmt in the short form of the language (€2.5M, 100K in English;
+    2,5 M €, 100 k in French: Plotly's own "2,5M" cannot put the space), every 1, 2 or 5 × a power of ten (so
+    each tick reads exactly in the short form, one decimal at most) and at least 1, so that about five steps span
+    the values (NaN left out) and zero (unless ``zero`` is False: an axis zoomed on a range away from zero)."""
+    finite = [float(v) for v in values if v is not None and not fmt.missing(v) and math.isfinite(float(v))]
+    finite = [*finite, 0.0] if zero or not finite else finite
+    low, top = min(finite), max(finite)
+    if top == low:
+        top = low + 1.0
+    raw = (top - low) / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = max(1.0, next(m * power for m in (1, 2, 5, 10) if m * power >= raw - 1e-9))  # whole amounts
+    first, last = math.floor(low / step + 1e-9), math.ceil(top / step - 1e-9)
+    ticks = [round(i * step, 6) + 0.0 for i in range(first, last + 1)]
+    return dict(tickmode="array", tickvals=ticks, ticktext=[fmt.money_short(v, currency) for v in ticks])
+
+
+def set_money_axis(fig: go.Figure, axis: str = "y", currency: str | None = None) -> go.Figure:
+    """Word the ``axis`` ("x" or "y") of a drawn chart as amounts (``money_axis``), its ticks spanning every value
+    its traces reach: stacked bars and areas summed per category, error bars' ends, and a range already set."""
+    reached: list[float] = []
+    stacked: dict[object, float] = {}
+    stack = fig.layout.barmode in ("stack", "relative")
+    for trace in fig.data:
+        values = getattr(trace, axis, None)
+        if values is None:
+            continue
+        values = [float(v) if v is not None and not fmt.missing(v) else math.nan for v in values]
+        if (trace.type == "bar" and stack) or getattr(trace, "stackgroup", None):
+            other = getattr(trace, "y" if axis == "x" else "x", None) or range(len(values))
+            for key, v in zip(other, values, strict=False):
+                if math.isfinite(v):
+                    stacked[key] = stacked.get(key, 0.0) + v
+            continue
+        reached += values
+        error = getattr(trace, f"error_{axis}", None)
+        if error is not None and error.array is not None:
+            plus, minus = list(error.array), list(error.arrayminus if error.arrayminus is not None else error.array)
+            reached += [v + e for v, e in zip(values, plus, strict=False) if e is not None]
+            reached += [v - e for v, e in zip(values, minus, strict=False) if e is not None]
+    reached += list(stacked.values())
+    span = getattr(fig.layout, f"{axis}axis").range
+    reached += list(span or [])
+    return fig.update_layout({f"{axis}axis": money_axis(reached, currency)})

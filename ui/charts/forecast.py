@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout, set_money_axis
 from ui.i18n import t
 
 SCENARIO_COLOR = "#F97316"
@@ -52,7 +52,7 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
                                   uid=f"compared-{i}"))
     fig.update_layout(barmode="stack", yaxis_title=currency or "", hovermode="closest",
                       xaxis=dict(type="category", categoryorder="array", categoryarray=x))
-    fig = layout(fig, t("Forecast by period"), height=500)
+    fig = layout(set_money_axis(fig, "y"), t("Forecast by period"), height=500)  # the currency is the axis title
     # five long entries beside a narrow chart: rows between the title and the plot, so the bars keep their width
     fig.update_layout(legend=dict(traceorder="normal", orientation="h", yanchor="bottom", y=1.02, xanchor="left",
                                   x=0), margin=dict(t=150), title=dict(y=0.98, yanchor="top"))
@@ -114,4 +114,4 @@ def accuracy_chart(detail: pd.DataFrame, currency: str | None) -> go.Figure:
                              hovertemplate="%{x}<br>%{text}<extra></extra>"))
     fig.update_layout(yaxis_title=currency or "", xaxis=dict(type="category", categoryorder="array",
                                                              categoryarray=named))
-    return layout(fig, t("Forecast accuracy: forecasts of past snapshots against what was won"))
+    return layout(set_money_axis(fig, "y"), t("Forecast accuracy: forecasts of past snapshots against what was won"))

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from analytics.sales.movement import BUCKETS, Movement
 from analytics.sales.movement_reasons import REASONS
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis
+from ui.charts.base import PALETTE, empty, is_empty, layout, money_axis, percent_axis, set_money_axis
 from ui.i18n import t
 
 BUCKET_LABELS = {"won": "Won", "lost": "Lost", "new": "New", "dropped": "Dropped", "advanced": "Advanced",
@@ -62,9 +62,11 @@ def waterfall_chart(mv: Movement) -> go.Figure:
         customdata=hover, hovertemplate="%{x}<br>%{customdata}<extra></extra>", cliponaxis=False,
         increasing=dict(marker=dict(color=UP)), decreasing=dict(marker=dict(color=DOWN)),
         totals=dict(marker=dict(color=TOTAL)), connector=dict(line=dict(color="#CBD5E1", width=1))))
-    fig.update_layout(showlegend=False, yaxis=dict(range=_axis_range(_levels(y))), clickmode="event+select")
+    shown = _axis_range(_levels(y))  # zoomed on the levels reached: ticks over that range only
+    fig.update_layout(showlegend=False, yaxis=dict(range=shown, **money_axis(shown, cur, zero=False)),
+                      clickmode="event+select")
     return layout(fig, t("From {start} to {end}", start=fmt.date(mv.date_from), end=fmt.date(mv.date_to)),
-                   height=440)
+                  height=440)
 
 
 def _levels(y: list[float]) -> list[float]:
@@ -105,7 +107,7 @@ def trend_chart(per_stage: pd.DataFrame, measure: str, currency: str | None) -> 
             hovertemplate=f"{name}: %{{text}}<extra></extra>"))
     fig.update_layout(hovermode="x unified", xaxis=dict(type="category", categoryorder="array",
                                                         categoryarray=shown_dates))
-    return layout(fig, title, height=420)
+    return layout(set_money_axis(fig, "y", currency), title, height=420)
 
 
 def push_rate_chart(owners: pd.DataFrame) -> go.Figure:

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from analytics.sales.loss_reasons import NO_REASON
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis, text_colour
+from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis, set_money_axis, text_colour
 from ui.i18n import t
 
 
@@ -93,7 +93,7 @@ def owner_bars(owners: pd.DataFrame, currency: str | None) -> go.Figure:
                      for column, name, colour in series])
     fig.update_traces(hovertemplate="%{x}<br>%{text}<extra></extra>")
     fig.update_layout(barmode="group")
-    return layout(fig, t("Owners"))
+    return layout(set_money_axis(fig, "y", currency), t("Owners"))
 
 
 def calibration_chart(calibration: pd.DataFrame) -> go.Figure:

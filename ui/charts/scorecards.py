@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis
+from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis, set_money_axis
 from ui.i18n import t
 
 NAMED_POINTS = 8  # up to this many owners, every point carries its name; more, only the outliers (see below)
@@ -44,4 +44,4 @@ def win_rate_vs_created(table: pd.DataFrame, currency: str | None) -> go.Figure:
             hovertemplate="%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<extra></extra>"))
     fig.update_layout(xaxis_title=t("pipeline created in the window"), yaxis_title=t("win rate"),
                       yaxis=dict(range=[low, high], **percent_axis(high, low)), xaxis=dict(rangemode="tozero"))
-    return layout(fig, t("Win rate against pipeline created, per owner"))
+    return layout(set_money_axis(fig, "x", currency), t("Win rate against pipeline created, per owner"))

@@ -14,7 +14,8 @@ FR: dict[str, str] = {
     "Owner or team": "Commercial ou équipe",
     "Team (manager's call)": "Équipe (annonce du manager)",
     "Choose or type a name": "Choisissez ou saisissez un nom",
-    "A month (2026-12) or a quarter (2026-Q4).": "Un mois (2026-12) ou un trimestre (2026-Q4).",
+    "A month (2026-12) or a quarter (2026-Q4).": "Un mois (format AAAA-MM, p. ex. 2026-12) ou un trimestre "
+                                                  "(format AAAA-QN, p. ex. 2026-Q4 pour le 4e trimestre).",
     "Best case": "Meilleur cas",
     "What you are confident to win in the period.": "Ce que vous êtes sûr de gagner sur la période.",
     "What you could win if the likely upside comes in (at least the commit).":
@@ -79,7 +80,7 @@ FR: dict[str, str] = {
                                                        "(reçu {level}).",
     "Give the owner or the team of the call.": "Indiquez le commercial ou l'équipe de l'annonce.",
     "The period must look like 2026-12 or 2026-Q4 (got {period}).":
-        "La période doit s'écrire comme 2026-12 ou 2026-Q4 (reçu {period}).",
+        "La période doit s'écrire AAAA-MM ou AAAA-QN, comme 2026-12 ou 2026-Q4 (reçu {period}).",
     "The {field} must be a number.": "{field} doit être un nombre.",
     "The commit must be 0 or more (got {commit}).": "L'engagement doit être positif ou nul (reçu {commit}).",
     "The best case ({best_case}) must be at least the commit ({commit}).":

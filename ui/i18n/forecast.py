@@ -133,14 +133,16 @@ FR: dict[str, str] = {
     "Pipeline forecast": "Prévision Pipeline",
     # quotas
     "Quota and coverage": "Objectif et couverture",
-    "2026-12, 2026-Q4 or 2026": "2026-12, 2026-Q4 ou 2026",
+    "2026-12, 2026-Q4 or 2026": "Format AAAA-MM pour un mois (2026-12), AAAA-QN pour un trimestre (2026-Q4 : "
+                                "4e trimestre) ou AAAA pour une année (2026)",
     "Blank = the team (the deals the filters keep).": "Vide = l'équipe (les affaires retenues par les filtres).",
     "Save quotas": "Enregistrer les objectifs",
     "{n} quotas saved.": "{n} objectifs enregistrés.",
     "Enter a quota for a month (2026-12), a quarter (2026-Q4) or a year, for the team (no owner) or an owner, and "
     "save: coverage and the gap to quota appear here.":
-        "Saisissez un objectif pour un mois (2026-12), un trimestre (2026-Q4) ou une année, pour l'équipe (sans "
-        "commercial) ou un commercial, puis enregistrez : la couverture et l'écart à l'objectif s'affichent ici.",
+        "Saisissez un objectif pour un mois (format AAAA-MM, p. ex. 2026-12), un trimestre (format AAAA-QN, p. ex. "
+        "2026-Q4 pour le 4e trimestre) ou une année (format AAAA), pour l'équipe (sans commercial) ou un "
+        "commercial, puis enregistrez : la couverture et l'écart à l'objectif s'affichent ici.",
     "Quota": "Objectif",
     "team": "équipe",
     "Every quota": "Tous les objectifs",

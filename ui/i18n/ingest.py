@@ -201,5 +201,31 @@ FR: dict[str, str] = {
     "Excel serial numbers": "numéros de série Excel",
     "dates": "dates",
     "no dates": "aucune date",
-
+    # rejected rows (analytics.ingest.validation.REJECT_TEXTS), their field words (ui.reasons.REJECT_FIELD_LABELS)
+    "this row has more cells than the header": "cette ligne a plus de cellules que l'en-tête",
+    "no stage": "pas d'étape",
+    "no opportunity id": "pas d'identifiant d'opportunité",
+    "no change date": "pas de date de modification",
+    "stage change without a new value": "changement d'étape sans nouvelle valeur",
+    "no answer in this row": "aucune réponse sur cette ligne",
+    "no manager": "pas de manager",
+    "no employee": "pas de collaborateur",
+    "no meeting date": "pas de date d'entretien",
+    "{field} {cell} is not a number": "{field} {cell} n'est pas un nombre",
+    "{field} {cell} is negative": "{field} {cell} est négatif",
+    "{field} {cell} is too large (at most {limit})": "{field} {cell} est trop grand (au plus {limit})",
+    "{field} {cell} is not between 0 and 100 %": "{field} {cell} n'est pas entre 0 et 100 %",
+    "{field} {cell} is not a date": "{field} {cell} n'est pas une date",
+    "{field} {cell} is before 1900 or after 2100": "{field} {cell} est avant 1900 ou après 2100",
+    "deal id {cell} is repeated on a later row, which was kept":
+        "identifiant d'affaire {cell} répété sur une ligne plus loin, qui a été gardée",
+    "eNPS answer {cell} is not a whole number {low}–10": "réponse eNPS {cell} : pas un nombre entier de {low} à 10",
+    "answer to {question} {cell} is not {low}–{high}": "réponse à {question} {cell} : pas entre {low} et {high}",
+    "duration {cell} is not a number of minutes": "durée {cell} : pas un nombre de minutes",
+    "headcount {cell} is not a whole number of people from 0":
+        "effectif {cell} : pas un nombre entier de personnes à partir de 0",
+    "this group and wave are already on an earlier row": "ce groupe et cette vague sont déjà sur une ligne "
+                                                         "précédente",
+    "created date": "date de création",
+    "change date": "date de modification",
 }

@@ -150,4 +150,7 @@ FR: dict[str, str] = {
     "{n} predictions": "{n} prédictions",
     "predicted win probability": "probabilité de gain prédite",
     "share actually won": "part réellement gagnée",
+    "Unknown": "Inconnue",
+    "No open deal has a known amount, so the expected value is unknown.":
+        "Aucune affaire ouverte n'a de montant connu : la valeur attendue est inconnue.",
 }

@@ -352,4 +352,5 @@ FR: dict[str, str] = {
     "Historical probability": "Probabilité historique",
     "Closed deals that reached it": "Affaires closes l'ayant atteinte",
     "Won deals that reached it": "Affaires gagnées l'ayant atteinte",
+    "Open deals with a known amount": "Affaires ouvertes au montant connu",
 }

@@ -182,10 +182,11 @@ def validation_report(key: str, p: ingest.Prepared) -> None:
         st.warning(fmt.plain(reasons.import_warning(warning)), icon=":material/warning:")
     if p.rows_rejected:
         st.markdown(t("**{n} rows will not be imported.** The first ones:", n=fmt.number(p.rows_rejected)))
-        shown = fmt.table(p.rejected.head(50), {"row_number": "count", "reason": "text"},
+        shown = fmt.table(reasons.rejected_rows(p.rejected.head(50)), {"row_number": "count", "reason": "text"},
                           {"row_number": t("Row"), "reason": t("Reason")})
         st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
-        st.download_button(t("Download all rejected rows (CSV)"), exports.to_csv_bytes(p.rejected),
+        worded = reasons.rejected_rows(p.rejected).rename(columns={"row_number": t("Row"), "reason": t("Reason")})
+        st.download_button(t("Download all rejected rows (CSV)"), exports.to_csv_bytes(worded),
                            file_name=f"rejected_{p.file_name}.csv", mime="text/csv", key=f"import_rejdl_{key}")
 
 

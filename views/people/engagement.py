@@ -47,7 +47,7 @@ def show_table(shown: fmt.Table, **options) -> None:
     """A worded table with its Note column wide enough to read."""
     config = {**shown.column_config}
     if t("Note") in config:
-        config[t("Note")] = {**config[t("Note")], "width": "medium"}
+        config[t("Note")] = {**config[t("Note")], "width": "large"}
     st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config, **options)
 
 
@@ -296,6 +296,7 @@ def sales_and_people(k: int) -> None:
     columns = {"group": t("Team"), "wave": t("Wave"), "responses": t("Responses"), "enps": "eNPS",
                "margin_of_error": t("Margin of error (95 %)"), "won": t("Won"), "lost": t("Lost"),
                "win_rate": t("Win rate"), "pipeline_velocity_per_day": t("Velocity per day")}
+    table = table.assign(wave=table["wave"].map(wave_name))  # a month by its name (nov. 2026), as in the charts
     shown = fmt.table(table[list(columns)].rename(columns=columns), {
         t("Team"): "text", t("Wave"): "text", t("Responses"): "count", "eNPS": "signed",
         t("Margin of error (95 %)"): "margin", t("Won"): "count", t("Lost"): "count", t("Win rate"): "rate:0",

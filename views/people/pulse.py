@@ -67,7 +67,7 @@ def question_section(results: pd.DataFrame, wave: str, k: int) -> None:
     shown = results_table(results, k)
     config = {**shown.column_config}
     if t("Note") in config:
-        config[t("Note")] = {**config[t("Note")], "width": "medium"}
+        config[t("Note")] = {**config[t("Note")], "width": "large"}
     st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config)
     if results["is_reverse"].fillna(False).astype(bool).any():
         st.caption(t("↺ reverse-scored question: answers are flipped so that favourable is always the positive side."))

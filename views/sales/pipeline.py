@@ -11,7 +11,7 @@ from analytics.reports import weekly_review as review
 from analytics.sales import deals, funnel, inventory, loss_reasons
 from analytics.sales import kpis as performance
 from analytics.sales import stage_time as velocity
-from ui import auth, common, fmt, reasons
+from ui import auth, common, fmt, reasons, sales_tables
 from ui.charts import sales as charts_sales
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import language, set_language, t
@@ -138,7 +138,10 @@ def shown_rows(table, name: str) -> None:
                      n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
     labels = {column: t(COLUMN_LABELS.get(column, column)) for column in table.columns}
     shown = fmt.table(table.head(SHOWN_ROWS), COLUMN_KINDS, labels, currency=currency_of(table))
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    config = {**shown.column_config}
+    if "reason" in config:  # a sentence: wide enough to be read whole
+        config["reason"] = {**config["reason"], "width": "large"}
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config)
     common.downloads(on_click(fmt.export(table, labels)), name, name[:31], f"pipeline_dl_{name}")
 
 
@@ -166,6 +169,7 @@ DOWNLOAD_LABELS = {
     "close_month": "Close month", "count": "Deals", "weighted": "Weighted pipeline",
     "configured_probability": "Configured probability", "historical_probability": "Historical probability",
     "closed_reached": "Closed deals that reached it", "won_reached": "Won deals that reached it",
+    "valued": "Open deals with a known amount",
 }
 
 
@@ -202,8 +206,7 @@ def owners_section(currency: str | None) -> None:
     rates = common.fetch(performance.win_rates, by="owner", **period).rename(columns={"group": "owner"})
     open_by_owner = common.fetch(inventory.open_inventory, flt=flt, by="owner").rename(
         columns={"amount": "open_amount", "count": "open_deals", "weighted": "weighted_amount"})
-    board = rates.merge(open_by_owner, on="owner", how="outer").fillna(
-        {"open_amount": 0.0, "won_amount": 0.0, "open_deals": 0}).sort_values("won_amount", ascending=False)
+    board = sales_tables.owner_board(rates, open_by_owner)
     st.plotly_chart(charts_sales.owner_bars(board, currency), width="stretch")
     shown = board[["owner", "open_deals", "open_amount", "weighted_amount", "won", "lost", "win_rate",
                    "avg_won_amount", "sales_cycle_days_median"]]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics.sales import deals
 from analytics.sales import priorities as prio
-from ui import auth, common, fmt
+from ui import auth, common, fmt, sales_tables
 from ui.charts import priorities as charts_priorities
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
@@ -52,8 +52,12 @@ def model_note(result: prio.Priorities) -> None:
 def headline(ranked: pd.DataFrame, currency: str | None) -> None:
     cells = st.columns(4)
     cells[0].metric(t("Open deals"), fmt.number(len(ranked)))
-    cells[1].metric(t("Expected value"), fmt.money_short(ranked["expected_value"].sum(), currency),
-                    help=t(SCORE_HELP["expected_value"]))
+    expected = sales_tables.expected_value_text(ranked["expected_value"], currency)
+    if expected is None:  # no open deal has an amount: unknown, not 0
+        cells[1].metric(t("Expected value"), t("Unknown"),
+                        help=t("No open deal has a known amount, so the expected value is unknown."))
+    else:
+        cells[1].metric(t("Expected value"), expected, help=t(SCORE_HELP["expected_value"]))
     flagged = int(sum(1 for flags in ranked["flags"] if flags))
     cells[2].metric(t("Deals needing an update"), fmt.number(flagged),
                     help=t("Open deals with at least one flag."))
