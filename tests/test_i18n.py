@@ -144,10 +144,12 @@ def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sam
     """Every page rendered in French on the sample data: no table header, selectbox, radio or
     multiselect option is an English catalogue text left untranslated, and no table cell is a raw number
     (more than 2 decimals, a big number without separators), a number written the English way (1,234, 55.7%),
-    a date with its time, a period or survey wave as its code (2026-11), or None/nan/NaT. A table worded by ui.fmt
+    a date with its time, a period or survey wave as its code (2026-11), or None/nan/NaT — nor an unknown cell
+    drawn by the grid without its "—" placeholder. A table worded by ui.fmt
     is read as drawn (its display values, see conftest), the people pages' tables and the Import and Settings
     pages included."""
     from tests.apptest_utils import open_view
+    from tests.conftest import _raw_table_value
 
     data = {value for path in (ROOT / "sample_data").glob("*.csv")  # names from the files ("Sales" team) stay
             for column in pd.read_csv(path, dtype=str).itertuples(index=False) for value in column}
@@ -156,6 +158,9 @@ def test_every_page_in_french_shows_french_headers_options_and_no_raw_number(sam
     for page in PAGES:  # a session per page: AppTest cannot carry a worded radio's state across pages
         at = open_view(page, "fr")
         for frame in at.dataframe:
+            raw = _raw_table_value.fget(frame)  # the values under the words: a null cell is drawn as the placeholder
+            if raw.isna().any().any() and frame.proto.placeholder != "—":  # (Streamlit's default: "None")
+                problems.append((page, "unknown cells drawn as", frame.proto.placeholder or "None"))
             headers = {name: (column.get("label") or name)
                        for name, column in json.loads(frame.proto.columns or "{}").items()}
             problems += [(page, "header", h) for h in headers.values() if h in english_only]

@@ -166,7 +166,7 @@ def upload() -> None:
         if result.rejected:
             st.dataframe(pd.DataFrame({t("Row"): [row for row, _, _ in result.rejected],
                                        t("Reason"): [worded(code, values) for _, code, values in result.rejected]}),
-                         hide_index=True)
+                         hide_index=True, placeholder=fmt.MISSING)
 
 
 def show(table: pd.DataFrame, labels: dict[str, str], currency: str | None, key: str) -> None:
@@ -177,7 +177,7 @@ def show(table: pd.DataFrame, labels: dict[str, str], currency: str | None, key:
     headers = {column: t(label) for column, label in labels.items()}
     shown = fmt.table(table, {"period": "period", "submitted_on": "date", "week_of": "date", **kinds}, headers,
                       currency=currency)
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     common.downloads(fmt.export(table, headers), key, "calls", f"{key}_dl")
 
 
@@ -200,7 +200,7 @@ def team_settings() -> None:
         key=f"settings_teams_{saves}",
         column_config={"owner": st.column_config.SelectboxColumn(t("Owner"), options=owners, required=True),
                        "team": st.column_config.TextColumn(t("Team"), required=True),
-                       "manager": st.column_config.TextColumn(t("Manager"))})
+                       "manager": st.column_config.TextColumn(t("Manager"))}, placeholder=fmt.MISSING)
     if st.button(t("Save teams"), key="settings_save_teams", type="primary"):
         try:
             common.write(teams.save_teams, edited)

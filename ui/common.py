@@ -269,3 +269,13 @@ def _csv_bytes_of(frame) -> bytes:
 
 def _xlsx_bytes_of(frame, sheet: str) -> bytes:
     return exports.to_excel_bytes({sheet: frame() if callable(frame) else frame})
+
+
+def table(shown: fmt.Table, wide: tuple[str, ...] = (), **options):
+    """Draw a table worded by ``fmt.table``: full width, no index, its column configs (the columns named in ``wide``,
+    sentences, made wide enough to be read whole), and "—" in every cell whose value is unknown (st.dataframe would
+    write "None" in a null cell, whatever the Styler's words say)."""
+    config = {name: ({**spec, "width": "large"} if name in wide else spec)
+              for name, spec in shown.column_config.items()}
+    return st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config,
+                        placeholder=fmt.MISSING, **options)

@@ -135,7 +135,7 @@ def plan_section(key: str, p: ingest.Prepared) -> bool:
     every question is answered."""
     questions = p.plan.questions()
     with st.expander(t("What was guessed, and why"), expanded=bool(questions)):
-        st.dataframe(reasons.plan_rows(p.plan), hide_index=True, width="stretch")
+        st.dataframe(reasons.plan_rows(p.plan), hide_index=True, width="stretch", placeholder=fmt.MISSING)
     if not questions:
         return True
     st.warning(t("{n} guesses would change the numbers: answer them before importing.", n=len(questions)),
@@ -184,7 +184,7 @@ def validation_report(key: str, p: ingest.Prepared) -> None:
         st.markdown(t("**{n} rows will not be imported.** The first ones:", n=fmt.number(p.rows_rejected)))
         shown = fmt.table(reasons.rejected_rows(p.rejected.head(50)), {"row_number": "count", "reason": "text"},
                           {"row_number": t("Row"), "reason": t("Reason")})
-        st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+        common.table(shown)
         worded = reasons.rejected_rows(p.rejected).rename(columns={"row_number": t("Row"), "reason": t("Reason")})
         st.download_button(t("Download all rejected rows (CSV)"), exports.to_csv_bytes(worded),
                            file_name=f"rejected_{p.file_name}.csv", mime="text/csv", key=f"import_rejdl_{key}")
@@ -216,7 +216,7 @@ def import_one(key: str, upload) -> None:
     shown = fmt.table(preview, {"row_number": "count", "amount": "money:2", "probability": "rate:0",
                                 "created_on": "date", "close_on": "date", "met_on": "date", "responded_on": "date"},
                       {c: t(PREVIEW_LABELS.get(c, c)) for c in preview.columns})
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     validation_report(key, p)
     name = fmt.plain(upload.name)
     if st.button(t("Import {name}", name=name), type="primary", key=f"import_go_{key}", disabled=not answered):
@@ -275,7 +275,7 @@ def history() -> None:
                       {"import_id": "text", "kind": kind_words, "snapshot_on": "date", "rows_imported": "count",
                        "rows_rejected": "count", "imported_at": "date"},
                       {c: t(label) for c, label in HISTORY_LABELS.items()})
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     if not auth.current_user().can("delete_imports"):  # access control: deleting imports is for admins
         return
     labels = {int(r.import_id): f"#{r.import_id} · {r.file_name} · {fmt.date(r.snapshot_on)}"

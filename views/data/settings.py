@@ -77,7 +77,7 @@ def stage_editor() -> None:
                 t("Outcome"), options=list(OUTCOME_LABELS), required=True,
                 format_func={code: t(label) for code, label in OUTCOME_LABELS.items()}.__getitem__,
                 help=t("Open: deals at this stage are in progress. Won or lost: deals at this stage are closed.")),
-        })
+        }, placeholder=fmt.MISSING)
     if st.button(t("Save stages"), key="settings_save_stages", type="primary"):
         ordered = edited.sort_values(["order"], kind="stable").drop(columns="order")
         try:
@@ -152,7 +152,7 @@ def currency_editor() -> None:
                                 "rate": st.column_config.NumberColumn(
                                     t("Rate"), format=fmt.editor_format("factor"),
                                     help=t("Units of the reporting currency for one unit of this currency "
-                                           "(a positive number)."))})
+                                           "(a positive number)."))}, placeholder=fmt.MISSING)
     if st.button(t("Save currency and rates"), key="settings_save_currency", type="primary"):
         try:
             common.save_currency(code, common.rates_from_table(edited))
@@ -186,7 +186,7 @@ def headcount_editor() -> None:
             "group": st.column_config.TextColumn(t("Group"), help=t("The group's name, as in the survey.")),
             "headcount": st.column_config.NumberColumn(t("Headcount"), step=1, format=fmt.editor_format("count"),
                                                        help=t("How many people the group holds.")),
-        })
+        }, placeholder=fmt.MISSING)
     if st.button(t("Save headcount"), key="settings_save_headcount", type="primary"):
         try:
             common.write(headcounts.save_typed_headcount, edited, total_typed)

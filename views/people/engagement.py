@@ -45,10 +45,7 @@ def enps_table(frame: pd.DataFrame, first: str, first_label: str, k: int) -> fmt
 
 def show_table(shown: fmt.Table, **options) -> None:
     """A worded table with its Note column wide enough to read."""
-    config = {**shown.column_config}
-    if t("Note") in config:
-        config[t("Note")] = {**config[t("Note")], "width": "large"}
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config, **options)
+    common.table(shown, wide=(t("Note"),), **options)
 
 
 def enps_export(frame: pd.DataFrame, first: str, first_label: str) -> pd.DataFrame:
@@ -301,7 +298,7 @@ def sales_and_people(k: int) -> None:
         t("Team"): "text", t("Wave"): "text", t("Responses"): "count", "eNPS": "signed",
         t("Margin of error (95 %)"): "margin", t("Won"): "count", t("Lost"): "count", t("Win rate"): "rate:0",
         t("Velocity per day"): "number:0"})
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     common.downloads(table[list(columns)].rename(columns=columns), "sales_x_people", t("Sales × people"),
               "engagement_sales_people")
 

@@ -77,7 +77,7 @@ def cadence_section(cadence: pd.DataFrame) -> None:
     shown = cadence if everyone else cadence[cadence["is_current"]]
     table = cadence_frame(shown)
     shown = on_screen(table)
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config, height=360)
+    common.table(shown, height=360)
     common.downloads(table, "one_on_ones_cadence", t("Cadence"), "one_on_ones_cadence")
 
 
@@ -90,7 +90,7 @@ def overdue_section(cadence: pd.DataFrame, cadence_days: int) -> None:
     table = cadence_frame(late).drop(columns=[t("Overdue")])
     shown = on_screen(table)
     st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config,
-                 height=35 * (min(len(table), 20) + 1) + 3)
+                 height=35 * (min(len(table), 20) + 1) + 3, placeholder=fmt.MISSING)
     common.downloads(table, "one_on_ones_overdue", t("Overdue"), "one_on_ones_overdue")
 
 
@@ -108,7 +108,7 @@ def manager_section(cadence_days: int) -> None:
         t("Median interval (days)"): managers["median_interval_days"].astype(float),
         t("Overdue"): managers["overdue"].astype(int)})
     shown = on_screen(table, overdue_count=True)
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     common.downloads(table, "one_on_ones_managers", t("Managers"), "one_on_ones_managers")
 
 

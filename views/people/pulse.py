@@ -65,10 +65,7 @@ def question_section(results: pd.DataFrame, wave: str, k: int) -> None:
     st.subheader(t("Results for {wave}", wave=wave_name(wave)))
     st.plotly_chart(charts.question_bars(results, k), width="stretch", key="pulse_questions_chart")
     shown = results_table(results, k)
-    config = {**shown.column_config}
-    if t("Note") in config:
-        config[t("Note")] = {**config[t("Note")], "width": "large"}
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config)
+    common.table(shown, wide=(t("Note"),))
     if results["is_reverse"].fillna(False).astype(bool).any():
         st.caption(t("↺ reverse-scored question: answers are flipped so that favourable is always the positive side."))
     common.downloads(results_export(results), f"pulse_{wave}", t("Pulse questions"), "pulse_results")
@@ -133,7 +130,7 @@ def trend_section(results: pd.DataFrame, filters: dict) -> None:
         st.info(t("No change to show: a question needs two waves shown for this selection."))
         return
     shown = trends_table(trends, dimension is not None)
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     st.caption(t("Change of the favourable share from the previous wave shown; ▲/▼ significant when a "
                  "two-proportion z-test gives p < 0.05. Groups hidden in a wave are left out."))
     note = question_trends.chance_note(trends)
@@ -179,7 +176,7 @@ def comments_section(filters: dict) -> None:
         st.markdown(f"**{t('Frequent phrases')}**")
         shown = fmt.table(phrases, {"phrase": "text", "comments": "count"},
                           {"phrase": t("Phrase"), "comments": t("Comments")})
-        st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+        common.table(shown)
 
 
 if common.fetch(survey.question_results).empty:

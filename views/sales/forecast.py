@@ -328,7 +328,7 @@ def show_table(table: pd.DataFrame, currency: str | None, name: str) -> None:
             kinds[column] = "money"
     labels = {column: t(TABLE_LABELS[column]) for column in table.columns if column in TABLE_LABELS}
     shown = fmt.table(table, kinds, labels, currency=currency)
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     common.downloads(fmt.export(table, labels), name, name, f"forecast_dl_{name}")
 
 
@@ -415,7 +415,7 @@ def quota_editor() -> None:
             "owner": st.column_config.SelectboxColumn(t("Owner"), options=owners,
                                                       help=t("Blank = the team (the deals the filters keep).")),
             "amount": st.column_config.NumberColumn(t("Quota"), min_value=0.0, format="localized", required=True),
-        })
+        }, placeholder=fmt.MISSING)
     if st.button(t("Save quotas"), key="forecast_save_quotas", type="primary", icon=":material/save:"):
         try:
             count = common.write(quotas.save_quotas, edited)

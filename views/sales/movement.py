@@ -125,7 +125,7 @@ DEAL_KINDS = {"close_on_from": "date", "close_on_to": "date", "first_close_on": 
 def show_deals(table: pd.DataFrame, order: list[str], labels: dict[str, str], currency: str | None) -> None:
     """A deal list's columns in ``order`` (those it has), worded by fmt."""
     shown = fmt.table(table[[c for c in order if c in table.columns]], DEAL_KINDS, labels, currency=currency)
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
 
 
 REASON_HELP = {

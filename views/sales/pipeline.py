@@ -138,10 +138,7 @@ def shown_rows(table, name: str) -> None:
                      n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
     labels = {column: t(COLUMN_LABELS.get(column, column)) for column in table.columns}
     shown = fmt.table(table.head(SHOWN_ROWS), COLUMN_KINDS, labels, currency=currency_of(table))
-    config = {**shown.column_config}
-    if "reason" in config:  # a sentence: wide enough to be read whole
-        config["reason"] = {**config["reason"], "width": "large"}
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config)
+    common.table(shown, wide=("reason",))
     common.downloads(on_click(fmt.export(table, labels)), name, name[:31], f"pipeline_dl_{name}")
 
 
@@ -216,7 +213,7 @@ def owners_section(currency: str | None) -> None:
     table = fmt.table(shown, {"open_deals": "count", "open_amount": "money", "weighted_amount": "money",
                               "won": "count", "lost": "count", "win_rate": "rate", "avg_won_amount": "money",
                               "sales_cycle_days_median": "days"}, labels, currency=currency)
-    st.dataframe(table.frame, hide_index=True, width="stretch", column_config=table.column_config)
+    common.table(table)
     common.downloads(on_click(fmt.export(shown, labels)), "owners", t("Owners"), "pipeline_dl_owners")
 
 
@@ -236,7 +233,7 @@ def loss_reasons_section(currency: str | None) -> None:
               "top_stage": t("Most often lost at"), "top_stage_deals": t("Deals lost there")}
     shown = fmt.table(table, {"deals": "count", "value": "money", "share": "rate", "value_share": "rate",
                               "top_stage_deals": "count"}, labels, currency=currency)
-    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config)
+    common.table(shown)
     st.caption(t("Lost deals closed in the period, by the reason the export gives. Stage lost at = the deal's last "
                  "open stage: its current stage when the export keeps it, else the last 'Date entered' or "
                  "stage-history date, else the last snapshot that showed it open (weekly precision)."))

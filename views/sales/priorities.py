@@ -114,7 +114,7 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
             "score": st.column_config.ProgressColumn(t("Score"), min_value=0, max_value=100, format="%.0f%%",
                                                      help=t(SCORE_HELP["score"]), width="small"),
             "flags": st.column_config.ListColumn(t("Flags"), width="medium"),
-        })
+        }, placeholder=fmt.MISSING)
     st.caption(t("Select a row to see how its score is built."))
     rows = event.selection.rows if event is not None else []
     if rows:
@@ -187,7 +187,7 @@ def drivers_section(result: prio.Priorities, currency: str | None) -> None:
         words = fmt.table(shown, {"rank": "count", "closed": "count", "won": "count", "win_rate": "rate",
                                   "ci_low": "rate", "ci_high": "rate", "avg_won_amount": "money",
                                   "difference": "points"}, labels, currency=currency)
-        st.dataframe(words.frame, hide_index=True, width="stretch", column_config=words.column_config)
+        common.table(words)
         common.downloads(fmt.export(shown, labels), "win_drivers", "win_drivers", "priorities_dl_drivers")
 
 

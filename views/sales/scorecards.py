@@ -48,7 +48,7 @@ sort_column = left.selectbox(t("Sort by"), cards.SORTABLE, index=0, format_func=
                              key="scorecards_sort")
 descending = right.toggle(t("Descending"), value=False, key="scorecards_descending")
 shown = cards.formatted(cards.sorted_by(table, sort_column, descending), currency)
-st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.column_config, key="scorecards_table")
+common.table(shown, key="scorecards_table")
 if table["note"].notna().any():
     st.caption(t("Few closed deals: fewer than {n} deals closed in the window, too few to compare rates.",
                  n=result.min_closed))
