@@ -209,11 +209,17 @@ def test_impact_score_chart_draws_only_shown_drivers_and_words_focus_in_french()
         "rho": [0.4, 0.7, 0.5, None], "ci_low": [0.1, 0.5, 0.2, None], "ci_high": [0.6, 0.8, 0.7, None],
         "n": pd.array([40, 40, 40, None], dtype="Int64"), "significant": [True, True, True, None],
         "focus": [False, True, False, False]})
-    trace = driver_charts.impact_score(rows, "t").data[0]
-    assert list(trace.x) == pytest.approx([60.0, 30.0, 50.0]) and list(trace.y) == [0.4, 0.7, 0.5]
-    assert list(trace.marker.color) == [BLUE, RED, BLUE]
+    fig = driver_charts.impact_score(rows, "t")
+    # one numbered point per shown question (Hidden has no rho: no point), named in the legend
+    assert [tr.name for tr in fig.data] == ["1 · Tools", "2 · Workload", "3 · Pay"]
+    assert [tr.text[0] for tr in fig.data] == ["1", "2", "3"]
+    assert [tr.x[0] for tr in fig.data] == pytest.approx([60.0, 30.0, 50.0])
+    assert [tr.y[0] for tr in fig.data] == [0.4, 0.7, 0.5]
+    assert [tr.marker.color for tr in fig.data] == [BLUE, RED, BLUE]
     # error bars: ci_high - rho and rho - ci_low: 0.6 - 0.4 = 0.2, 0.8 - 0.7 = 0.1, 0.7 - 0.5 = 0.2
-    assert list(trace.error_y.array) == pytest.approx([0.2, 0.1, 0.2])
+    assert [tr.error_y.array[0] for tr in fig.data] == pytest.approx([0.2, 0.1, 0.2])
+    # the score axis zooms on the scores: 30 - 10 = 20 to 60 + 10 = 70
+    assert list(fig.layout.xaxis.range) == [20.0, 70.0]
     set_language("fr")
     area = drivers.FocusArea(drivers.FOCUS_FEWER_THAN_HALF, "Workload", 0.3, 0.7)
     assert driver_charts.focus_sentence(area).startswith("Moins de la moitié répondent favorablement à « Workload »")

@@ -59,21 +59,28 @@ def impact_score(rows: pd.DataFrame, title: str) -> go.Figure:
                favourable=fmt.pct(f / 100), rho=fmt.number(r, 2), low=fmt.number(lo, 2), high=fmt.number(hi, 2),
                n=fmt.number(n)) for f, r, lo, hi, n in zip(x, y, shown["ci_low"], shown["ci_high"], shown["n"],
                                                             strict=True)]
-    fig = go.Figure(go.Scatter(
-        x=x, y=y, mode="markers+text", text=[wrap(q, 28) for q in shown["question"]], textposition="top center",
-        marker={"size": 14, "color": [RED if f else BLUE for f in focus],
-                "opacity": [1.0 if s else 0.45 for s in shown["significant"].fillna(False).astype(bool)]},
-        error_y={"type": "data", "symmetric": False, "color": GREY, "thickness": 1,
-                 "array": [float(hi) - r for hi, r in zip(shown["ci_high"], y, strict=True)],
-                 "arrayminus": [r - float(lo) for lo, r in zip(shown["ci_low"], y, strict=True)]},
-        customdata=[f"{wrap(q, 60)}<br>{h}" for q, h in zip(shown["question"], hover, strict=True)],
-        hovertemplate="%{customdata}<extra></extra>", name=t("Questions"), showlegend=False))
+    # Each question is a numbered point named in the legend beside the chart: question texts written beside their
+    # points overlapped as soon as two questions had close scores.
+    fig = go.Figure()
+    significant = shown["significant"].fillna(False).astype(bool).tolist()
+    for i, (question, f, r, lo, hi, h) in enumerate(zip(shown["question"], x, y, shown["ci_low"], shown["ci_high"],
+                                                        hover, strict=True)):
+        fig.add_trace(go.Scatter(
+            x=[f], y=[r], mode="markers+text", text=[str(i + 1)], textposition="middle center",
+            textfont={"color": "white", "size": 11}, name=f"{i + 1} · {wrap(question, 40)}",
+            marker={"size": 20, "color": RED if focus[i] else BLUE, "opacity": 1.0 if significant[i] else 0.45},
+            error_y={"type": "data", "symmetric": False, "color": GREY, "thickness": 1,
+                     "array": [float(hi) - r], "arrayminus": [r - float(lo)]},
+            customdata=[f"{wrap(question, 60)}<br>{h}"], hovertemplate="%{customdata}<extra></extra>"))
     if len(shown) >= drivers.MIN_QUESTIONS_FOR_FOCUS:
         fig.add_vline(x=float(pd.Series(x).median()), line={"dash": "dash", "color": GREY},
                       annotation_text=t("median score"), annotation_position="bottom right")
         fig.add_hline(y=float(pd.Series(y).median()), line={"dash": "dash", "color": GREY},
                       annotation_text=t("median impact"), annotation_position="top left")
     layout(fig, title, height=460)
-    fig.update_xaxes(title_text=t("Favourable answers (%)"), range=[0, 100])
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                              "font": {"size": 11}})
+    fig.update_xaxes(title_text=t("Favourable answers (%)"),  # zoomed on the scores, never past 0 or 100
+                     range=[max(0.0, min(x) - 10), min(100.0, max(x) + 10)])
     fig.update_yaxes(title_text=t("Impact on eNPS (rank correlation ρ)"))
     return fig
