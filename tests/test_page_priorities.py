@@ -55,7 +55,7 @@ def test_page_ranks_open_deals_shows_drivers_and_calibration_then_flags_and_owne
     assert any(flags for flags in table["flags"])  # flag chips: the sample has past-due and stale deals
     assert table["why"].str.contains("Original Source Type = ").any()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Score used"] == "score with win drivers"
+    assert any(m.value == "Score used: **score with win drivers** (the lower error)." for m in at.markdown)
     errors = metrics["Prediction error, score with win drivers"], metrics["Prediction error, stage win rate only"]
     assert float(errors[0]) < float(errors[1])
     assert "predicted better than the stage alone" in at.success[0].value
@@ -103,7 +103,7 @@ def test_sample_drivers_report_and_small_values(app_file, db):
 def test_page_in_french(app_file):
     at = open_priorities(app_file, "fr")
     assert at.title[0].value == "Priorités"
-    assert "Score utilisé" in {m.label for m in at.metric}
+    assert any(m.value.startswith("Score utilisé : **") for m in at.markdown)
     # codes worded by ui.reasons: no English next action, flag or factor on the French page
     table = at.dataframe[0].value
     english = set(prio.ACTION_TEXTS.values())

@@ -130,7 +130,7 @@ FR: dict[str, str] = {
         "mises de côté. Plus bas = meilleur.",
     "Brier score of the stage's win rate alone, on the same deals. Lower is better.":
         "Score de Brier du taux de transformation de l'étape seul, sur les mêmes affaires. Plus bas = meilleur.",
-    "Score used": "Score utilisé",
+    "Score used: **{name}** (the lower error).": "Score utilisé : **{name}** (l'erreur la plus basse).",
     "score with win drivers": "score avec facteurs de succès",
     "stage win rate only": "taux de l'étape seul",
     "Learnt from the {train} deals closed before {date}, tested on the {test} deals closed since ({n} predictions: "

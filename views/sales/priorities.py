@@ -198,14 +198,14 @@ def calibration_section(result: prio.Priorities) -> None:
         st.info(t("Too few closed deals to hold some back and test the score (at least {train} to learn from and "
                   "{test} to test on).", train=prio.MIN_TRAIN, test=prio.MIN_TEST))
         return
-    cells = st.columns(3)
+    cells = st.columns(2)  # two wide tiles: the labels are long, the tile would cut them
     cells[0].metric(t("Prediction error, score with win drivers"), fmt.number(check.brier_drivers, 3),
                     help=t("Brier score: the mean of (score − outcome)², outcome 1 = won, 0 = lost, on the "
                            "held-back deals. Lower is better."))
     cells[1].metric(t("Prediction error, stage win rate only"), fmt.number(check.brier_stage, 3),
                     help=t("Brier score of the stage's win rate alone, on the same deals. Lower is better."))
-    cells[2].metric(t("Score used"),
-                    t("score with win drivers") if check.driver_is_better else t("stage win rate only"))
+    st.markdown(t("Score used: **{name}** (the lower error).",
+                  name=t("score with win drivers") if check.driver_is_better else t("stage win rate only")))
     st.plotly_chart(charts_priorities.reliability_chart(check.reliability), width="stretch")
     st.caption(t("Learnt from the {train} deals closed before {date}, tested on the {test} deals closed since "
                  "({n} predictions: one per stage each deal reached). The list's scores are then learnt from "
