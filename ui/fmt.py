@@ -6,12 +6,14 @@ The one formatting layer of the app: KPI tiles, table cells (``table``), hovers 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import pandas as pd
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -23,6 +25,32 @@ MISSING = "—"
 
 def _locale() -> str:
     return _LOCALES.get(language(), "en_US")
+
+
+# A table words thousands of cells: Babel's format_* functions parse the locale and the pattern again for each
+# one. The parsed forms are kept here and applied exactly as those functions apply them (same words).
+@functools.cache
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@functools.cache
+def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(pattern)
+
+
+def _apply(pattern: str | None, value: float, currency: str | None = None, currency_digits: bool = True) -> str:
+    """``babel.numbers.format_decimal/format_percent(value, pattern)`` or, with a currency,
+    ``format_currency(value, currency, pattern, currency_digits=...)`` (its standard pattern when None)."""
+    locale = _babel_locale(_locale())
+    parsed = _number_pattern(pattern) if pattern else locale.currency_formats["standard"]
+    return parsed.apply(value, locale, currency=currency, currency_digits=currency_digits)
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_words(day: dt.date, form: str, locale: str) -> str:
+    """``babel.dates.format_date`` for one day (a table repeats its days: each is worded once)."""
+    return babel_dates.format_date(day, format=form, locale=_babel_locale(locale))
 
 
 def missing(value: object) -> bool:
@@ -47,8 +75,7 @@ def money(value: float | None, currency: str | None = None, digits: int = 0) -> 
     value = float(value)
     pattern = None if digits else "¤#,##0" if language() == "en" else "#,##0\u00a0¤"
     if currency:
-        return babel_numbers.format_currency(value, currency, format=pattern, locale=_locale(),
-                                             currency_digits=digits != 0)
+        return _apply(pattern, value, currency, currency_digits=digits != 0)
     return number(value, digits)
 
 
@@ -56,8 +83,7 @@ def number(value: float | None, digits: int = 0) -> str:
     """1 234,5 (fr) or 1,234.5 (en); '—' when missing."""
     if missing(value):
         return MISSING
-    return babel_numbers.format_decimal(round(float(value), digits),
-                                        format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_locale())
+    return _apply(f"#,##0.{'0' * digits}" if digits else "#,##0", round(float(value), digits))
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -65,8 +91,7 @@ def pct(value: float | None, digits: int = 0) -> str:
     if missing(value):
         return MISSING
     body = f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return babel_numbers.format_percent(float(value), format=body + ("\u00a0%" if language() == "fr" else "%"),
-                                        locale=_locale())
+    return _apply(body + ("\u00a0%" if language() == "fr" else "%"), float(value))
 
 
 def points(value: float | None, digits: int = 1) -> str:
@@ -107,7 +132,7 @@ def date(value: dt.date | None) -> str:
     day = _as_date(value)
     if day is None:
         return MISSING
-    return babel_dates.format_date(day, format="short" if language() == "fr" else "medium", locale=_locale())
+    return _day_words(day, "short" if language() == "fr" else "medium", _locale())
 
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
@@ -130,7 +155,7 @@ def period(value: object) -> str:
         month = _as_date(value)
         if month is None:
             return text
-    return babel_dates.format_date(month, format="MMM y", locale=_locale())
+    return _day_words(month, "MMM y", _locale())
 
 
 def signed(value: float | None, digits: int = 0) -> str:
@@ -370,4 +395,4 @@ def month(value: object) -> str:
         value = dt.date(int(match.group(1)), int(match.group(2)), 1)
     if not hasattr(value, "year"):
         return str(value)
-    return babel_dates.format_date(dt.date(value.year, value.month, 1), format="MMM y", locale=_locale())
+    return _day_words(dt.date(value.year, value.month, 1), "MMM y", _locale())
