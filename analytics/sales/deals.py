@@ -37,10 +37,23 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
     """
     chosen = str(store.get_settings(con).get("reporting_currency") or "")
     if not chosen:
-        row = con.execute("SELECT currency FROM deal_snapshots WHERE currency IS NOT NULL "
-                          "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").fetchone()
-        chosen = row[0] if row else ""
+        chosen = most_common_currency(con) or ""
     return Currency(chosen or None, store.get_fx_rates(con))
+
+
+def most_common_currency(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The currency named by the most snapshot rows (every import's; ties: the first code alphabetically), None
+    when no export named one. It scans every snapshot row: a read connection (``store.connection_memo``) asks
+    once for its life, as a page's queries all need it."""
+    memo = store.connection_memo(con)
+    if memo is not None and "most_common_currency" in memo:
+        return memo["most_common_currency"]
+    row = con.execute("SELECT currency FROM deal_snapshots WHERE currency IS NOT NULL "
+                      "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").fetchone()
+    found = row[0] if row else None
+    if memo is not None:
+        memo["most_common_currency"] = found
+    return found
 
 
 def rate_case(currency: Currency, alias: str = "s") -> Fragment:

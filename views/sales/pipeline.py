@@ -269,12 +269,13 @@ def calibration_section() -> None:
         st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
 
 
-currency = kpi_row()
-weekly_review_button()
-funnel_section(currency)
-stage_order = velocity_section()
-inventory_section(currency, stage_order)
-owners_section(currency)
-loss_reasons_section(currency)
-hygiene_section()
-calibration_section()
+with common.shared_reads():  # the sections' queries share one read connection, closed when the page is drawn
+    currency = kpi_row()
+    weekly_review_button()
+    funnel_section(currency)
+    stage_order = velocity_section()
+    inventory_section(currency, stage_order)
+    owners_section(currency)
+    loss_reasons_section(currency)
+    hygiene_section()
+    calibration_section()
