@@ -6,6 +6,7 @@ The one formatting layer of the app: KPI tiles, table cells (``table``), hovers 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import math
 import re
@@ -293,6 +294,32 @@ def _sortable(column: pd.Series, kind: str) -> pd.Series | None:
     return column.astype(object) if known.map(lambda v: isinstance(v, str)).all() else None
 
 
+def _words(values: pd.Series, blanks: pd.Series, word: Callable[[object], str], repeats: bool) -> list[str]:
+    """Each cell's words ("" for a blank one). With ``repeats`` (numbers, dates, periods: words that depend on
+    the value only), a value met again in the column reuses its words: a column of days or stages' dates holds
+    few distinct values. A zero float is worded each time (-0.0 equals 0.0 but may not read the same)."""
+    if not repeats:
+        return ["" if blank else word(value) for value, blank in zip(values, blanks, strict=True)]
+    seen: dict[tuple, str] = {}
+    words = []
+    for value, blank in zip(values, blanks, strict=True):
+        if blank:
+            words.append("")
+            continue
+        key = (type(value), value)
+        try:
+            known = seen.get(key)
+        except TypeError:  # unhashable: worded as it is
+            words.append(word(value))
+            continue
+        if known is None:
+            known = word(value)
+            if not (isinstance(value, float | decimal.Decimal) and value == 0):
+                seen[key] = known
+        words.append(known)
+    return words
+
+
 def _lookup(values: pd.Series, words: list[str], word: Callable[[object], str]) -> Callable[[object], str]:
     known = {value: text for value, text in zip(values, words, strict=True) if not missing(value)}
     return lambda value: known[value] if value in known else word(value)
@@ -329,7 +356,7 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
         name = kind.partition(":")[0] if isinstance(kind, str) else None
         out = withheld if name in SORTED_BY_VALUE else withheld & False
         values = frame[column].mask(out) if out.any() else frame[column]
-        worded[column] = ["" if blank else word(value) for value, blank in zip(values, out, strict=True)]
+        worded[column] = _words(values, out, word, repeats=name in SORTED_BY_VALUE)
         value = _sortable(values, name) if name in SORTED_BY_VALUE else None
         if value is None:
             raw[column] = worded[column]
