@@ -138,3 +138,18 @@ def test_repeated_values_in_a_column_read_as_each_cell_alone():
     assert list(shown.cells["days"]) == ["7", "7", "7", "3", "—", "12"]
     assert list(shown.cells["on"]) == ["Dec 1, 2026", "Dec 1, 2026", "—", "Nov 24, 2026", "Nov 24, 2026",
                                        "Dec 1, 2026"]
+
+
+def test_a_read_connection_asks_once_whether_the_stored_current_state_is_fresh(two_exports):
+    with store.connect(two_exports) as con:
+        # both imports built deal_current: fresh, and the state of the 4 deals comes from it (not recomputed)
+        assert deals.current_is_stored(con) is True
+        assert deals.state_source(con).materialize is False
+        store.connection_memo(con)["current_is_fresh"] = False  # kept for the connection's life
+        assert deals.state_source(con).materialize is True
+        state = con.execute(*deals.state_source(con).query).df()
+    # recomputed from the snapshots, the same 4 deals in the newest export: A1..A4, amounts 100..400
+    assert sorted(state["deal_id"]) == ["A1", "A2", "A3", "A4"]
+    assert sorted(state["amount"].astype(float)) == [100.0, 200.0, 300.0, 400.0]
+    with store.transaction(two_exports) as con:
+        assert deals.current_is_stored(con) is True  # asked every time on a writing connection

@@ -136,9 +136,21 @@ def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
     it). ``currency``: the reporting currency, read here when not given."""
     currency = currency or reporting_currency(con)
     latest = latest_snapshot_on(con)
-    if (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con):
+    if (as_of is None or latest is None or as_of >= latest) and current_is_stored(con):
         return StateSource(_state_sql(Fragment("deal_current", []), currency), currency, False)
     return StateSource(deal_state_sql(as_of, currency, con), currency, True)
+
+
+def current_is_stored(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the stored ``deal_current`` holds every deal's current state (built from exactly the snapshots
+    now stored); a read connection (``store.connection_memo``) asks once for its life, as every query of a page
+    starts here."""
+    memo = store.connection_memo(con)
+    if memo is None:
+        return current_is_fresh(con)
+    if "current_is_fresh" not in memo:
+        memo["current_is_fresh"] = current_is_fresh(con)
+    return memo["current_is_fresh"]
 
 
 @dataclass(frozen=True)
