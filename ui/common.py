@@ -2,13 +2,16 @@
 
 Pages never open DuckDB themselves: ``fetch(func, ...)`` runs an analytics function on a
 short-lived connection and caches its result by the data version, so a new import (from the app
-or from a cron CLI import) invalidates every cached metric on the next rerun.
+or from a cron CLI import) invalidates every cached metric on the next rerun. Inside ``shared_reads()``
+(a page's body) the fetches that miss the cache share one read connection, closed when the block ends.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 
@@ -42,8 +45,14 @@ def data_version() -> int:
     known = _versions.get(str(path))
     if known and known[0] == seen:
         return known[1]
-    with store.connect(path) as con:
-        version = store.data_version(con)
+    shared = _shared.get()
+    if shared is not None:  # the block's connection (opened again: what it memoised may predate the change)
+        shared.close()
+        version = store.data_version(shared.connection(str(path)))
+        shared.version = version
+    else:
+        with store.connect(path) as con:
+            version = store.data_version(con)
     _versions[str(path)] = (seen, version)
     return version
 
@@ -64,10 +73,63 @@ def _file_state(path: Path) -> tuple:
     return tuple(state)
 
 
+class _SharedReads:
+    """One short-lived read connection for the fetches of one block (a page's script run), opened at the first
+    cache miss and closed when the block ends: the file stays free for a cron import between runs, and a page's
+    twenty-odd queries pay for one open (and share what the connection memoises: settings, the currency)."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.version: int | None = None
+        self._stack: ExitStack | None = None
+        self._con = None
+
+    def connection(self, path: str, version: int | None = None):
+        """The open connection to ``path`` at this data version (opened, or opened again after a change)."""
+        if self._con is not None and (path != self.path or (version is not None and version != self.version)):
+            self.close()
+        if self._con is None:
+            stack = ExitStack()
+            self._con = stack.enter_context(store.connect(path))
+            self._stack, self.path, self.version = stack, path, version
+        return self._con
+
+    def close(self, *exc_info) -> bool:
+        """Close the connection; with an error's (type, value, traceback), the store words a file problem."""
+        stack, self._stack, self._con = self._stack, None, None
+        return bool(stack.__exit__(*(exc_info or (None, None, None)))) if stack is not None else False
+
+
+_shared: ContextVar[_SharedReads | None] = ContextVar("pulse_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within the block, ``fetch`` calls that miss the cache share one read connection (closed at the end)."""
+    if _shared.get() is not None:  # nested: the outer block owns it
+        yield
+        return
+    shared = _SharedReads()
+    token = _shared.set(shared)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+        shared.close()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_call(_func: Callable, name: str, version: int, db: str, args: tuple, kwargs: tuple):
-    with store.connect(db) as con:
+    shared = _shared.get()
+    if shared is None:
+        with store.connect(db) as con:
+            return _func(con, *args, **dict(kwargs))
+    con = shared.connection(db, version)
+    try:
         return _func(con, *args, **dict(kwargs))
+    except BaseException:
+        shared.close(*sys.exc_info())  # as ``store.connect`` ends on an error: a file problem is a StoreError
+        raise
 
 
 def fetch(func: Callable, *args, **kwargs):

@@ -6,12 +6,15 @@ The one formatting layer of the app: KPI tiles, table cells (``table``), hovers 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import pandas as pd
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -23,6 +26,32 @@ MISSING = "—"
 
 def _locale() -> str:
     return _LOCALES.get(language(), "en_US")
+
+
+# A table words thousands of cells: Babel's format_* functions parse the locale and the pattern again for each
+# one. The parsed forms are kept here and applied exactly as those functions apply them (same words).
+@functools.cache
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@functools.cache
+def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(pattern)
+
+
+def _apply(pattern: str | None, value: float, currency: str | None = None, currency_digits: bool = True) -> str:
+    """``babel.numbers.format_decimal/format_percent(value, pattern)`` or, with a currency,
+    ``format_currency(value, currency, pattern, currency_digits=...)`` (its standard pattern when None)."""
+    locale = _babel_locale(_locale())
+    parsed = _number_pattern(pattern) if pattern else locale.currency_formats["standard"]
+    return parsed.apply(value, locale, currency=currency, currency_digits=currency_digits)
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_words(day: dt.date, form: str, locale: str) -> str:
+    """``babel.dates.format_date`` for one day (a table repeats its days: each is worded once)."""
+    return babel_dates.format_date(day, format=form, locale=_babel_locale(locale))
 
 
 def missing(value: object) -> bool:
@@ -47,8 +76,7 @@ def money(value: float | None, currency: str | None = None, digits: int = 0) -> 
     value = float(value)
     pattern = None if digits else "¤#,##0" if language() == "en" else "#,##0\u00a0¤"
     if currency:
-        return babel_numbers.format_currency(value, currency, format=pattern, locale=_locale(),
-                                             currency_digits=digits != 0)
+        return _apply(pattern, value, currency, currency_digits=digits != 0)
     return number(value, digits)
 
 
@@ -56,8 +84,7 @@ def number(value: float | None, digits: int = 0) -> str:
     """1 234,5 (fr) or 1,234.5 (en); '—' when missing."""
     if missing(value):
         return MISSING
-    return babel_numbers.format_decimal(round(float(value), digits),
-                                        format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_locale())
+    return _apply(f"#,##0.{'0' * digits}" if digits else "#,##0", round(float(value), digits))
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -65,8 +92,7 @@ def pct(value: float | None, digits: int = 0) -> str:
     if missing(value):
         return MISSING
     body = f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return babel_numbers.format_percent(float(value), format=body + ("\u00a0%" if language() == "fr" else "%"),
-                                        locale=_locale())
+    return _apply(body + ("\u00a0%" if language() == "fr" else "%"), float(value))
 
 
 def points(value: float | None, digits: int = 1) -> str:
@@ -107,7 +133,7 @@ def date(value: dt.date | None) -> str:
     day = _as_date(value)
     if day is None:
         return MISSING
-    return babel_dates.format_date(day, format="short" if language() == "fr" else "medium", locale=_locale())
+    return _day_words(day, "short" if language() == "fr" else "medium", _locale())
 
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
@@ -130,7 +156,7 @@ def period(value: object) -> str:
         month = _as_date(value)
         if month is None:
             return text
-    return babel_dates.format_date(month, format="MMM y", locale=_locale())
+    return _day_words(month, "MMM y", _locale())
 
 
 def signed(value: float | None, digits: int = 0) -> str:
@@ -268,6 +294,32 @@ def _sortable(column: pd.Series, kind: str) -> pd.Series | None:
     return column.astype(object) if known.map(lambda v: isinstance(v, str)).all() else None
 
 
+def _words(values: pd.Series, blanks: pd.Series, word: Callable[[object], str], repeats: bool) -> list[str]:
+    """Each cell's words ("" for a blank one). With ``repeats`` (numbers, dates, periods: words that depend on
+    the value only), a value met again in the column reuses its words: a column of days or stages' dates holds
+    few distinct values. A zero float is worded each time (-0.0 equals 0.0 but may not read the same)."""
+    if not repeats:
+        return ["" if blank else word(value) for value, blank in zip(values, blanks, strict=True)]
+    seen: dict[tuple, str] = {}
+    words = []
+    for value, blank in zip(values, blanks, strict=True):
+        if blank:
+            words.append("")
+            continue
+        key = (type(value), value)
+        try:
+            known = seen.get(key)
+        except TypeError:  # unhashable: worded as it is
+            words.append(word(value))
+            continue
+        if known is None:
+            known = word(value)
+            if not (isinstance(value, float | decimal.Decimal) and value == 0):
+                seen[key] = known
+        words.append(known)
+    return words
+
+
 def _lookup(values: pd.Series, words: list[str], word: Callable[[object], str]) -> Callable[[object], str]:
     known = {value: text for value, text in zip(values, words, strict=True) if not missing(value)}
     return lambda value: known[value] if value in known else word(value)
@@ -304,7 +356,7 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
         name = kind.partition(":")[0] if isinstance(kind, str) else None
         out = withheld if name in SORTED_BY_VALUE else withheld & False
         values = frame[column].mask(out) if out.any() else frame[column]
-        worded[column] = ["" if blank else word(value) for value, blank in zip(values, out, strict=True)]
+        worded[column] = _words(values, out, word, repeats=name in SORTED_BY_VALUE)
         value = _sortable(values, name) if name in SORTED_BY_VALUE else None
         if value is None:
             raw[column] = worded[column]
@@ -370,4 +422,4 @@ def month(value: object) -> str:
         value = dt.date(int(match.group(1)), int(match.group(2)), 1)
     if not hasattr(value, "year"):
         return str(value)
-    return babel_dates.format_date(dt.date(value.year, value.month, 1), format="MMM y", locale=_locale())
+    return _day_words(dt.date(value.year, value.month, 1), "MMM y", _locale())

@@ -37,10 +37,23 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
     """
     chosen = str(store.get_settings(con).get("reporting_currency") or "")
     if not chosen:
-        row = con.execute("SELECT currency FROM deal_snapshots WHERE currency IS NOT NULL "
-                          "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").fetchone()
-        chosen = row[0] if row else ""
+        chosen = most_common_currency(con) or ""
     return Currency(chosen or None, store.get_fx_rates(con))
+
+
+def most_common_currency(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The currency named by the most snapshot rows (every import's; ties: the first code alphabetically), None
+    when no export named one. It scans every snapshot row: a read connection (``store.connection_memo``) asks
+    once for its life, as a page's queries all need it."""
+    memo = store.connection_memo(con)
+    if memo is not None and "most_common_currency" in memo:
+        return memo["most_common_currency"]
+    row = con.execute("SELECT currency FROM deal_snapshots WHERE currency IS NOT NULL "
+                      "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").fetchone()
+    found = row[0] if row else None
+    if memo is not None:
+        memo["most_common_currency"] = found
+    return found
 
 
 def rate_case(currency: Currency, alias: str = "s") -> Fragment:
@@ -123,9 +136,21 @@ def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
     it). ``currency``: the reporting currency, read here when not given."""
     currency = currency or reporting_currency(con)
     latest = latest_snapshot_on(con)
-    if (as_of is None or latest is None or as_of >= latest) and current_is_fresh(con):
+    if (as_of is None or latest is None or as_of >= latest) and current_is_stored(con):
         return StateSource(_state_sql(Fragment("deal_current", []), currency), currency, False)
     return StateSource(deal_state_sql(as_of, currency, con), currency, True)
+
+
+def current_is_stored(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the stored ``deal_current`` holds every deal's current state (built from exactly the snapshots
+    now stored); a read connection (``store.connection_memo``) asks once for its life, as every query of a page
+    starts here."""
+    memo = store.connection_memo(con)
+    if memo is None:
+        return current_is_fresh(con)
+    if "current_is_fresh" not in memo:
+        memo["current_is_fresh"] = current_is_fresh(con)
+    return memo["current_is_fresh"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics.sales.deals import DealFilter, snapshot_dates
+from analytics.sales.deals import DealFilter
 from analytics.sales.scope import ALL_DEALS, Scope, date_range_sql, open_scope, scoped_ctes
 from analytics.store.schema import money_sum
 from analytics.store.sql import Fragment, checked
@@ -186,8 +186,9 @@ def kpi_deltas(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, d
 
 def previous_snapshot_on(con: duckdb.DuckDBPyConnection, snapshot_on: dt.date | None) -> dt.date | None:
     """The latest deals snapshot date strictly before the given one (None when there is none)."""
-    earlier = [day for day in snapshot_dates(con) if snapshot_on is not None and day < snapshot_on]
-    return earlier[-1] if earlier else None
+    if snapshot_on is None:
+        return None
+    return con.execute("SELECT max(snapshot_on) FROM deal_snapshots WHERE snapshot_on < ?", [snapshot_on]).fetchone()[0]
 
 
 def _difference(now: float | None, before: float | None) -> float | None:

@@ -69,12 +69,14 @@ def inventory_heatmap(inventory: pd.DataFrame, stage_order: list[str], currency:
                                colorscale="Blues", showscale=False, xgap=1, ygap=1,
                                hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>"))
     top = float(grid.max().max()) if grid.notna().any().any() else 0.0
-    for stage, row in grid.iterrows():
-        for month, value in zip(months, row, strict=True):
-            if pd.notna(value):
-                fig.add_annotation(x=month, y=stage, text=fmt.money(value, currency), showarrow=False,
-                                   font=dict(size=11, color=text_colour(value / top if top > 0 else 0)))
-    fig.update_layout(xaxis=dict(title=t("expected close month"), type="category", tickangle=0),
+    # one label per filled cell, the words already made for the hover; set at once (add_annotation per cell
+    # validates the whole layout each time)
+    labels = [dict(x=month, y=stage, text=words, showarrow=False,
+                   font=dict(size=11, color=text_colour(value / top if top > 0 else 0)))
+              for stage, row, row_words in zip(grid.index, grid.to_numpy(), text.to_numpy(), strict=True)
+              for month, value, words in zip(months, row, row_words, strict=True) if pd.notna(value)]
+    fig.update_layout(annotations=labels,
+                      xaxis=dict(title=t("expected close month"), type="category", tickangle=0),
                       yaxis=dict(type="category", autorange="reversed"))
     return layout(fig, title, height=max(300, 46 * len(grid.index) + 140))
 

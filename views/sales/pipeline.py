@@ -20,10 +20,6 @@ auth.require_permission("sales")  # defence in depth: the navigation already hid
 st.title(t("Pipeline"))
 st.caption(t("Where the deals are, how they convert, how fast they move, and which ones need attention."))
 
-flt, date_from, date_to = deal_filters("pipeline")
-period = {"flt": flt, "date_from": date_from, "date_to": date_to}
-stop_without_deals()
-
 
 def weekly_review_button() -> None:
     """One click: the weekly pipeline review workbook (KPIs, funnel, movement, forecast, hygiene lists), written
@@ -269,12 +265,18 @@ def calibration_section() -> None:
         st.caption(t("Historical probability of a stage = won deals that reached it ÷ closed deals that reached it."))
 
 
-currency = kpi_row()
-weekly_review_button()
-funnel_section(currency)
-stage_order = velocity_section()
-inventory_section(currency, stage_order)
-owners_section(currency)
-loss_reasons_section(currency)
-hygiene_section()
-calibration_section()
+# The filters and the sections below read through one connection, closed when the page is drawn (the sections
+# read flt and period).
+with common.shared_reads():
+    flt, date_from, date_to = deal_filters("pipeline")
+    period = {"flt": flt, "date_from": date_from, "date_to": date_to}
+    stop_without_deals()
+    currency = kpi_row()
+    weekly_review_button()
+    funnel_section(currency)
+    stage_order = velocity_section()
+    inventory_section(currency, stage_order)
+    owners_section(currency)
+    loss_reasons_section(currency)
+    hygiene_section()
+    calibration_section()
