@@ -483,5 +483,6 @@ def main() -> None:
 
 
 with common.user_errors():
-    main()
+    with common.shared_reads():  # the forecast's reads through one connection, closed when it is drawn
+        main()
     calls_section.render()  # forecast calls: entry, roll-up by team, accuracy, import (ui/calls_section.py)

@@ -226,8 +226,9 @@ def stage_warning(result: prio.Priorities) -> None:
                      "fix this.", stages=stages))
 
 
-currency = common.fetch(deals.reporting_currency).code
-result = common.fetch(prio.priorities, flt=flt, date_from=date_from, date_to=date_to)
+with common.shared_reads():  # the page's reads through one connection, closed when they are done
+    currency = common.fetch(deals.reporting_currency).code
+    result = common.fetch(prio.priorities, flt=flt, date_from=date_from, date_to=date_to)
 model_note(result)
 priority_section(result, currency)
 drivers_section(result, currency)
