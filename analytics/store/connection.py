@@ -49,6 +49,14 @@ def _lock_timeout() -> float:
     return float(os.environ.get("PULSE_LOCK_TIMEOUT", "60"))
 
 
+def _duckdb_config() -> dict[str, str]:
+    """DuckDB's settings for every connection: ``PULSE_DUCKDB_MEMORY`` caps the memory DuckDB's buffer manager may
+    hold (its default is 80 % of the machine's RAM, so a big import or page kept gigabytes); beyond it DuckDB spills
+    to a temporary folder beside the database file instead of growing."""
+    limit = os.environ.get("PULSE_DUCKDB_MEMORY", "1GB")
+    return {"memory_limit": limit} if limit else {}
+
+
 def _is_lock_conflict(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
@@ -61,7 +69,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path))
+            return duckdb.connect(str(path), config=_duckdb_config())
         except duckdb.IOException as exc:
             if not _is_lock_conflict(exc):
                 raise StoreError(f"{path.name}: cannot open the database file ({_short(exc)}). Check that it is a "
