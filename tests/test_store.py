@@ -236,8 +236,8 @@ def test_settings_are_read_once_per_read_connection_and_follow_every_write(db, m
 
 
 def test_duckdb_memory_is_capped_by_pulse_duckdb_memory(tmp_path, monkeypatch):
-    """Every connection caps DuckDB's buffer memory: 1GB by default (10**9 bytes / 2**20 = 953.67 MiB, DuckDB shows 953.6), the
-    PULSE_DUCKDB_MEMORY value when set (300MB = 3 * 10**8 / 2**20 = 286.1 MiB)."""
+    """Every connection caps DuckDB's buffer memory: 1GB by default (10**9 bytes / 2**20 = 953.67 MiB, DuckDB
+    shows 953.6), the PULSE_DUCKDB_MEMORY value when set (300MB = 3 * 10**8 / 2**20 = 286.1 MiB)."""
     with store.connect(tmp_path / "a.duckdb") as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"
     monkeypatch.setenv("PULSE_DUCKDB_MEMORY", "300MB")
