@@ -122,6 +122,7 @@ def test_engagement_kpis_trend_hidden_groups_headcount_and_comment_search(app_fi
     _drivers, waves, groups, comments, sales_people = (el.value for el in at.dataframe)
     # sales x people: the three sales teams of the sample are named the same in the CRM export
     assert sorted(sales_people["Team"]) == ["Account Management", "New Business", "Sales Development"]
+    assert all(v.startswith("€") for v in sales_people["Velocity per day"])  # money per day, in the sample's EUR
     assert list(waves["eNPS"]) == ["+3", "+9", "+17"]
     spec = charts(at)[1:]  # after the impact × score chart
     band_upper, band_lower, line = spec[0]["data"]

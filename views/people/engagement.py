@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.people import drivers, participation, sales_people, survey
+from analytics.sales import deals
 from ui import auth, common, fmt
 from ui.charts import drivers as driver_charts
 from ui.charts import people as charts
@@ -297,7 +298,7 @@ def sales_and_people(k: int) -> None:
     shown = fmt.table(table[list(columns)].rename(columns=columns), {
         t("Team"): "text", t("Wave"): "text", t("Responses"): "count", "eNPS": "signed",
         t("Margin of error (95 %)"): "margin", t("Won"): "count", t("Lost"): "count", t("Win rate"): "rate:0",
-        t("Velocity per day"): "number:0"})
+        t("Velocity per day"): "money"}, currency=common.fetch(deals.reporting_currency).code)  # €/day
     common.table(shown)
     common.downloads(table[list(columns)].rename(columns=columns), "sales_x_people", t("Sales × people"),
               "engagement_sales_people")
