@@ -47,5 +47,6 @@ def test_engagement_page_leads_with_focus_areas_in_english_and_french(sample_db)
         for question in expected:
             escaped = question.replace(".", "\\.")
             assert any(escaped in s and s[2:].startswith(opening) for s in sentences), (question, sentences)
-        points = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]  # the first chart: impact × score
-        assert len(points["x"]) == 5 and points["marker"]["color"].count(RED) == len(expected)
+        points = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]  # the first chart: impact × score,
+        # one numbered point per question, named in the legend
+        assert len(points) == 5 and [p["marker"]["color"] for p in points].count(RED) == len(expected)
