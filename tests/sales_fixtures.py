@@ -150,3 +150,17 @@ def build_sales_db(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO fx_rates VALUES ('USD', 0.5)")
     add_snapshot(con, S1, [_segment(x) for x in SNAPSHOT_1])
     add_snapshot(con, S2, [_segment(x) for x in SNAPSHOT_2])
+
+
+def as_written_by_schema(path, version: int, tables: tuple[str, ...]) -> None:
+    """Turn the database file at ``path`` back into one written by schema ``version``: the derived ``tables`` (and
+    their _meta) that later versions added dropped, the version set back; the next store.connect migrates it."""
+    import duckdb
+
+    from analytics import store
+
+    raw = duckdb.connect(str(path))
+    raw.execute("; ".join(f"DROP TABLE {t}; DROP TABLE {t}_meta" for t in tables)
+                + f"; UPDATE meta SET schema_version = {int(version)}")
+    raw.close()
+    store.forget_schema_cache()

@@ -13,7 +13,7 @@ from analytics import store
 from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
 from analytics.store import derived
-from tests.sales_fixtures import add_snapshot, add_stages
+from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema
 from tests.test_forecast import SALES_STAGES
 
 S1, S2, S3 = date(2026, 10, 5), date(2026, 10, 20), date(2026, 12, 3)
@@ -158,10 +158,7 @@ def test_every_owner_at_once_is_each_owner_alone(history):
 def test_a_file_at_schema_7_gets_the_stored_figures_when_opened(history, path):
     expected = sorted(history.execute("SELECT * FROM forecast_snapshots").fetchall(), key=str)
     history.close()
-    raw = duckdb.connect(str(path))  # back to schema 7: as a file written before this version
-    raw.execute("DROP TABLE forecast_snapshots; DROP TABLE forecast_snapshots_meta; UPDATE meta SET schema_version = 7")
-    raw.close()
-    store.forget_schema_cache()
+    as_written_by_schema(path, 7, ("forecast_snapshots",))
     with store.connect(path) as con:
         assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == store.SCHEMA_VERSION
         assert derived.is_fresh(con, "forecast_snapshots")

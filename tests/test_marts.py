@@ -14,7 +14,7 @@ from analytics import ingest, store
 from analytics.sales import movement
 from analytics.sales.movement import trend, trend_totals
 from analytics.store import derived
-from tests.sales_fixtures import add_snapshot, add_stages
+from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema
 from tests.test_movement import S1, S2, S3, S4, SNAP_1, SNAP_2, SNAP_3, SNAP_4
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,11 +151,7 @@ def test_an_older_file_gets_the_derived_tables_when_opened(db):
     ingest.import_file(SAMPLES[1], SAMPLES[1].name, ingest.ImportOptions(stages=SAMPLE_STAGES), db=db)
     with store.connect(db) as con:
         expected = kept_and_rebuilt(con)[0]
-    raw = duckdb.connect(str(db))  # back to schema 6: as a file written before this version
-    raw.execute("DROP TABLE deal_versions; DROP TABLE deal_versions_meta; DROP TABLE movement_weekly; "
-                "DROP TABLE movement_weekly_meta; UPDATE meta SET schema_version = 6")
-    raw.close()
-    store.forget_schema_cache()
+    as_written_by_schema(db, 6, ("deal_versions", "movement_weekly"))
     with store.connect(db) as con:
         assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == store.SCHEMA_VERSION
         kept, rebuilt = kept_and_rebuilt(con)

@@ -20,7 +20,7 @@ from analytics.sales import deals, funnel, inventory, scope, stage_time
 from analytics.sales.deals import DealFilter
 from analytics.store import derived
 from analytics.store.schema import LOSS_REASON_ATTRIBUTE
-from tests.sales_fixtures import S1, S2, SNAPSHOT_1, SNAPSHOT_2, add_snapshot, add_stages
+from tests.sales_fixtures import S1, S2, SNAPSHOT_1, SNAPSHOT_2, add_snapshot, add_stages, as_written_by_schema
 
 S0 = date(2026, 10, 26)
 S3 = date(2026, 11, 27)
@@ -262,12 +262,7 @@ def test_a_past_date_is_computed_from_the_snapshots(path):
 def test_a_file_of_schema_7_gets_the_table_when_opened(path):
     with store.connect(path) as con:
         expected = sorted(con.execute("SELECT * FROM deal_stage_entries").fetchall(), key=str)
-    raw = duckdb.connect(str(path))  # back to schema 7: as a file written before this version
-    raw.execute("DROP TABLE deal_stage_entries; DROP TABLE deal_stage_entries_meta; DROP TABLE deal_filter_values; "
-                "DROP TABLE deal_filter_values_meta; DROP TABLE deal_changes; DROP TABLE deal_changes_meta; "
-                "UPDATE meta SET schema_version = 7")
-    raw.close()
-    store.forget_schema_cache()
+    as_written_by_schema(path, 7, ("deal_stage_entries", "deal_filter_values", "deal_changes"))
     with store.connect(path) as con:
         assert con.execute("SELECT schema_version FROM meta").fetchone()[0] == store.SCHEMA_VERSION
         kept, rebuilt = kept_and_rebuilt(con)
