@@ -191,10 +191,8 @@ def team_settings() -> None:
     st.subheader(t("Sales teams"))
     st.caption(t("Forecast calls roll up by team. Enter each owner's team and its manager here; while this table "
                  "is empty, teams come from a deal column."))
-    if st.session_state.pop("settings_teams_saved", False):
-        st.success(t("Teams saved."))
+    saves = common.grid_saves("settings_teams", t("Teams saved."))
     owners = common.fetch(deals.filter_choices).get("owner", [])
-    saves = st.session_state.get("settings_teams_saves", 0)
     edited = st.data_editor(
         common.fetch(teams.get_teams), num_rows="dynamic", hide_index=True, width="stretch",
         key=f"settings_teams_{saves}",
@@ -208,9 +206,7 @@ def team_settings() -> None:
             st.error(t(teams.TEAM_TEXTS[exc.code], **{k: fmt.plain(v) for k, v in exc.values.items()}),
                      icon=":material/block:")
             return
-        st.session_state["settings_teams_saves"] = saves + 1
-        st.session_state["settings_teams_saved"] = True
-        st.rerun()
+        common.grid_saved("settings_teams")
     team_column()
 
 

@@ -341,3 +341,19 @@ def table(shown: fmt.Table, wide: tuple[str, ...] = (), **options):
               for name, spec in shown.column_config.items()}
     return st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=config,
                         placeholder=fmt.MISSING, **options)
+
+
+def grid_saves(name: str, message: str) -> int:
+    """A settings grid ``name`` (an st.data_editor saved by a button): shows ``message`` once after a save and
+    returns how many saves this session made, the suffix of the editor's key — after a save the editor starts again
+    from the stored table under a new key (edits replayed on the saved table would misplace rows)."""
+    if st.session_state.pop(f"{name}_saved", False):
+        st.success(message)
+    return st.session_state.get(f"{name}_saves", 0)
+
+
+def grid_saved(name: str) -> None:
+    """Record a save of the grid ``name`` and rerun: the editor restarts from the stored table, the message shows."""
+    st.session_state[f"{name}_saves"] = st.session_state.get(f"{name}_saves", 0) + 1
+    st.session_state[f"{name}_saved"] = True
+    st.rerun()

@@ -46,8 +46,7 @@ def refusal(exc: ValueError) -> str:
 
 def stage_editor() -> None:
     st.subheader(t("Stages per pipeline"))
-    if st.session_state.pop("settings_stages_saved", False):
-        st.success(t("Stages saved."))
+    saves = common.grid_saves("settings_stages", t("Stages saved."))
     stages = common.fetch(stage_config.stage_table)
     if stages.empty:
         st.info(t("Import a deals export first: its stages appear here."))
@@ -60,7 +59,6 @@ def stage_editor() -> None:
     table.insert(0, "order", range(1, len(table) + 1))
     # After a save the editor starts again from the stored table under a new key (edits replayed on the saved
     # table would misplace rows; dropping the old key's state makes the browser rerun and lose the message).
-    saves = st.session_state.get("settings_stages_saves", 0)
     key = f"settings_stages_{pipeline}" + (f"_{saves}" if saves else "")
     # No min/max on the probability column: the grid would silently clip a value above the maximum (20 typed in a
     # 0–1 column became 100 %); the page refuses it with a message instead.
@@ -85,9 +83,7 @@ def stage_editor() -> None:
         except ValueError as exc:
             st.error(refusal(exc), icon=":material/block:")
             return
-        st.session_state["settings_stages_saves"] = saves + 1
-        st.session_state["settings_stages_saved"] = True
-        st.rerun()
+        common.grid_saved("settings_stages")
 
 
 def allowed(setting) -> str:
@@ -167,8 +163,7 @@ def headcount_editor() -> None:
     st.subheader(t("Survey headcount"))
     st.caption(t("How many people each group holds, for the response rate on the Engagement page (a headcount file "
                  "imported on the Import page takes precedence). Leave the total at 0 to use the sum of the groups."))
-    if st.session_state.pop("settings_headcount_saved", False):
-        st.success(t("Headcount saved."))
+    saves = common.grid_saves("settings_headcount", t("Headcount saved."))
     typed, total = common.fetch(headcounts.typed_headcount)
     dimensions = list(dict.fromkeys([*common.fetch(survey.survey_groups_available), *typed["dimension"]]))
     if not dimensions:
@@ -176,7 +171,6 @@ def headcount_editor() -> None:
         return
     total_typed = st.number_input(t("Total headcount"), min_value=0, step=1, value=int(total or 0),
                                   key="settings_headcount_total")
-    saves = st.session_state.get("settings_headcount_saves", 0)
     edited = st.data_editor(
         typed, num_rows="dynamic", hide_index=True, width="stretch", key=f"settings_headcount_{saves}",
         column_config={
@@ -193,9 +187,7 @@ def headcount_editor() -> None:
         except ValueError as exc:
             st.error(refusal(exc), icon=":material/block:")
             return
-        st.session_state["settings_headcount_saves"] = saves + 1
-        st.session_state["settings_headcount_saved"] = True
-        st.rerun()
+        common.grid_saved("settings_headcount")
 
 
 def backup_download() -> None:
