@@ -15,7 +15,7 @@ from analytics.sales import movement
 from analytics.sales.movement import trend, trend_totals
 from analytics.store import derived
 from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema
-from tests.test_movement import S1, S2, S3, S4, SNAP_1, SNAP_2, SNAP_3, SNAP_4
+from tests.test_movement import S1, S2, S3, S4, SNAP_1, SNAP_2, SNAP_3, SNAP_4, assert_hand_trend_totals
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_data").glob("deals_*.csv"))
@@ -77,16 +77,7 @@ def test_weekly_trend_read_from_the_stored_table_is_the_hand_computed_trend(week
     # the weekly import did its own snapshot's work only, and still equals a rebuild from every snapshot
     kept, rebuilt = kept_and_rebuilt(weekly)
     assert kept == rebuilt
-    totals = trend_totals(trend(weekly)).set_index("snapshot_on")
-    # the values worked out by hand in tests/test_movement.py (test_trend_totals_per_snapshot)
-    assert list(totals.index) == [S1, S2, S3, S4]
-    assert list(totals["open_amount"]) == pytest.approx([6600, 4950, 6150, 5000])
-    assert list(totals["open_count"]) == [11, 9, 11, 9]
-    # S1 weighted: W1 800 + L1 300 + D1 210 + AD1 40 + MB1 540 + SL1 180 + AC1 240 + U1 20 + PI1 300 + USD1 150
-    assert totals.loc[S1, "weighted_amount"] == pytest.approx(2780)
-    assert pd.isna(totals.loc[S1, "new_amount"])
-    assert list(totals["new_count"][1:]) == [1, 2, 0]
-    assert list(totals["new_amount"][1:]) == pytest.approx([300, 1200, 0])
+    assert_hand_trend_totals(weekly)  # the values worked out by hand in tests/test_movement.py
     at_s2 = trend(weekly).query("snapshot_on == @S2").set_index("stage")
     # Demo: AD1 450 + MB1 900 + SL1 650 + AC1 750 + PI1 1000; Qualify: N1 300 + U1 200 + BL1 100; Proposal: USD1 600
     assert at_s2["open_amount"].to_dict() == pytest.approx({"Qualify": 600, "Demo": 3750, "Proposal": 600})
