@@ -188,6 +188,9 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         if 0 < start < 7:  # a file with data from before deal_versions: the derived tables built once, here
             derived.refresh_current(con)
         elif start == 7:  # the tables schema 8 added, built once, here
+            derived.refresh_entries(con)
+            derived.refresh_filter_values(con)
+            derived.refresh_changes(con)
             derived.refresh_reach(con)
             derived.refresh_pushes(con)
             derived.refresh_forecast(con)

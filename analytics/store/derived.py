@@ -103,17 +103,12 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     tables were fresh before it (what is derived from earlier dates is kept).
     """
     refresh_pushes(con, import_id)  # first: it reads each deal's latest row before the import in deal_current
-    if import_id is not None and _appends(con, import_id):
-        con.execute("DELETE FROM deal_current WHERE deal_id IN "
-                    "(SELECT deal_id FROM deal_snapshots WHERE import_id = ?)", [import_id])
-        con.execute("UPDATE deal_current SET is_dropped = TRUE WHERE NOT is_dropped AND pipeline IN "
-                    "(SELECT DISTINCT pipeline FROM deal_snapshots WHERE import_id = ?)", [import_id])
-        con.execute(f"INSERT INTO deal_current SELECT {CURRENT_COLUMNS}, FALSE FROM deal_snapshots s "
-                    "WHERE s.import_id = ?", [import_id])
-    else:
-        con.execute("DELETE FROM deal_current")
-        con.execute(f"INSERT INTO deal_current {latest_rows_sql(None).sql}")
-    _stamp(con, "deal_current")
+    _keep(con, "deal_current", import_id, import_id is not None and _appends(con, import_id), (
+        "DELETE FROM deal_current WHERE deal_id IN (SELECT deal_id FROM deal_snapshots WHERE import_id = ?)",
+        "UPDATE deal_current SET is_dropped = TRUE WHERE NOT is_dropped AND pipeline IN "
+        "(SELECT DISTINCT pipeline FROM deal_snapshots WHERE import_id = ?)",
+        f"INSERT INTO deal_current SELECT {CURRENT_COLUMNS}, FALSE FROM deal_snapshots s WHERE s.import_id = ?"),
+        latest_rows_sql(None).sql)
     refresh_versions(con, import_id, deleted_on)
     refresh_entries(con, import_id)
     refresh_filter_values(con, import_id)
@@ -416,15 +411,6 @@ INSERT INTO deal_changes
 SELECT DISTINCT deal_id, snapshot_on, CAST(NULL AS DATE) FROM deal_snapshots
 WHERE import_id = $1 AND deal_id NOT IN (SELECT deal_id FROM deal_changes)
 """)
-
-# Schema migration 7 -> 8 builds the tables of an existing file (``analytics.store.schema``): the full builds, stamped.
-_STAMP_SQL = _FINGERPRINT_SQL.replace("$1", "-1")
-PIPELINE_MIGRATION_SQL = (f"INSERT INTO deal_stage_entries {_ENTRIES_SQL};\n"
-                         f"INSERT INTO deal_stage_entries_meta {_STAMP_SQL};\n"
-                         f"INSERT INTO deal_filter_values {_ALL_FILTER_VALUES};\n"
-                         f"INSERT INTO deal_filter_values_meta {_STAMP_SQL};\n"
-                         f"INSERT INTO deal_changes {_CHANGES_SQL};\n"
-                         f"INSERT INTO deal_changes_meta {_STAMP_SQL};\n")
 
 _ENTRIES_APPEND = ("""
 INSERT INTO deal_stage_entries

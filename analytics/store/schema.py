@@ -5,8 +5,6 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-from analytics.store.derived import PIPELINE_MIGRATION_SQL
-
 SCHEMA_VERSION = 8
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
@@ -181,8 +179,8 @@ CREATE TABLE IF NOT EXISTS movement_weekly_meta (fingerprint TEXT);
     7: (
         # --- Pipeline page: deal_stage_entries — grain: one row per (deal_id, pipeline, stage) seen in a snapshot
         #   or dated by a "Date entered" column: seen_on (first snapshot showing it), dated_on (entry date of the
-        #   newest import giving one); see analytics.store.derived. Built here for an existing file, then kept by
-        #   each deals import and deletion (derived.refresh_entries). deal_filter_values — grain: one row per
+        #   newest import giving one); see analytics.store.derived. Built when an existing file is upgraded, then
+        #   kept by each deals import and deletion (derived.refresh_entries). deal_filter_values — grain: one row per
         #   distinct (field, attribute, value) the sidebar filters on (pipelines, owners, attribute values of every
         #   deals import; derived.refresh_filter_values). deal_changes — grain: one row per deal: first snapshot date,
         #   last snapshot date its stage or amount changed (the stale deals; derived.refresh_changes).
@@ -195,7 +193,7 @@ CREATE TABLE IF NOT EXISTS deal_filter_values (field TEXT, attribute TEXT, value
 CREATE TABLE IF NOT EXISTS deal_filter_values_meta (fingerprint TEXT);
 CREATE TABLE IF NOT EXISTS deal_changes (deal_id TEXT, first_seen DATE, changed_on DATE);
 CREATE TABLE IF NOT EXISTS deal_changes_meta (fingerprint TEXT);
-""" + PIPELINE_MIGRATION_SQL
+"""
         # --- end of the Pipeline page's block
         + """
 -- Priorities page. stage_reach — grain: one row per (deal_id, pipeline, stage) a snapshot showed the deal at or an
