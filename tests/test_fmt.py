@@ -142,3 +142,64 @@ def test_days_with_one_decimal_only_when_there_is_one():
 def test_date_pickers_write_the_day_as_the_dates_shown(lang):
     # French pages show 31/12/2017 (fmt.date): the pickers too, not 2017-12-31 beside it; English keeps ISO
     assert fmt.date_input_format() == {"en": "YYYY-MM-DD", "fr": "DD/MM/YYYY"}[lang]
+
+
+# --- editable cells: numbers shown as text and read back (Settings grids) -------------------------------------
+
+@pytest.mark.parametrize(("typed", "fr", "en"), [
+    ("1,08", 1.08, 1.08),  # a decimal comma (two digits after it: never a thousands separator)
+    ("1.08", 1.08, 1.08),  # a decimal point, in both languages
+    ("1 234,5", 1234.5, 1234.5),  # 1 thousand + 234 + 5 tenths; the space groups thousands
+    (f"1{NNB}234,5", 1234.5, 1234.5),  # Babel's French thousands space, as the cell shows it
+    (f"1{NB}234{NB}567", 1234567.0, 1234567.0),
+    ("1,234.5", 1234.5, 1234.5),  # English grouping: the last mark is the decimal one
+    ("1.234,5", 1234.5, 1234.5),  # German/Italian grouping
+    ("1,234", 1.234, 1234.0),  # the one ambiguous form: the reader's language decides
+    ("1.234", 1.234, 1.234),  # a lone point is a decimal point
+    ("1.234.567", 1234567.0, 1234567.0),  # the same mark twice only groups thousands
+    (",5", 0.5, 0.5),
+    (" -3 ", -3.0, -3.0),
+    ("\u22123,5", -3.5, -3.5),  # the minus sign Babel writes
+    ("+7", 7.0, 7.0),
+    (12.5, 12.5, 12.5),  # a number stays that number
+    ("", None, None),
+    ("   ", None, None),
+    (None, None, None),
+])
+def test_a_typed_number_is_read_in_either_languages_writing(typed, fr, en):
+    for lang, expected in (("fr", fr), ("en", en)):
+        set_language(lang)
+        try:
+            assert fmt.parse_number(typed) == expected, lang
+        finally:
+            set_language("en")
+
+
+@pytest.mark.parametrize("typed", ["abc", "1e3", "12 34", "1,2,3", "1,23,456.7", "10 k", "5 %", "--3", "٣", "."])
+def test_a_text_that_is_not_a_number_is_unreadable(typed, lang):
+    with pytest.raises(fmt.Unreadable) as refused:
+        fmt.parse_number(typed)
+    assert refused.value.text == typed
+
+
+def test_a_percent_sign_is_read_only_in_a_percentage_cell():
+    # 12.5 % in a percentage column is 12.5 (the column holds percentages); "20%" is 20
+    assert (fmt.parse_number("12,5 %", percent=True), fmt.parse_number(f"20{NB}%", percent=True),
+            fmt.parse_number("20%", percent=True), fmt.parse_number("20", percent=True)) == (12.5, 20.0, 20.0, 20.0)
+
+
+def test_an_editable_cell_shows_every_decimal_in_the_readers_language(lang):
+    expected = {
+        "en": ("12.5%", "20%", "1.08", "0.0061", "1,234.5", "33.3333%"),
+        "fr": (f"12,5{NB}%", f"20{NB}%", "1,08", "0,0061", f"1{NNB}234,5", f"33,3333{NB}%"),
+    }[lang]
+    shown = (fmt.editor_text(12.5, "percent"), fmt.editor_text(20.0, "percent"), fmt.editor_text(1.08, "factor"),
+             fmt.editor_text(0.0061, "factor"), fmt.editor_text(1234.5, "factor"),
+             fmt.editor_text(33.3333, "percent"))
+    assert shown == expected
+    assert fmt.editor_text(None, "factor") is None
+    # what a cell shows reads back as the value it holds (saving an unchanged grid changes nothing)
+    for value, kind in ((12.5, "percent"), (1.08, "factor"), (0.0061, "factor"), (1234.5, "factor"),
+                        (33.3333, "percent"), (0.1 + 0.2, "factor")):
+        assert fmt.parse_number(fmt.editor_text(value, kind), percent=kind == "percent") == pytest.approx(value,
+                                                                                                          rel=1e-9)

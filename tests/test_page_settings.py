@@ -49,27 +49,28 @@ def test_a_stage_probability_typed_as_20_is_stored_as_a_fifth_and_shown_as_20_pe
     row = first_open_row(sample_db, pipeline)
     before = stored_stages(sample_db, pipeline)
     shown, columns = stage_editor(at)
-    assert shown["probability"].tolist() == pytest.approx((before["probability"] * 100).tolist())  # % as shown
+    # a stored 0.2 is shown as the text 20% (0.2 × 100; English: no space), worded by ui.fmt, not the grid
+    assert shown["probability"].tolist() == [f"{p * 100:g}%" for p in before["probability"]]
     assert columns["probability"]["label"] == "Probability (%)"
-    config = columns["probability"]["type_config"]
-    assert "%%" in config["format"] and config["format"] != "percent"  # the number is the percentage: 20 → 20 %
-    assert "max_value" not in config and "min_value" not in config  # the grid would clip 20 to a 0–1 maximum
+    assert columns["probability"]["type_config"] == {"type": "text"}  # text: no max to clip 20 to a 0–1 range
 
-    at = edit_stage(at, row, probability=20)
+    at = edit_stage(at, row, probability="20")
     assert_clean(at)
     assert [s.value for s in at.success] == ["Stages saved."]
     after = stored_stages(sample_db, pipeline)
     assert after.loc[row, "probability"] == pytest.approx(0.2)
     assert after.drop(index=row).equals(before.drop(index=row))  # nothing else moved
     shown, _ = stage_editor(at)
-    assert shown.loc[row, "probability"] == pytest.approx(20)
+    assert shown.loc[row, "probability"] == "20%"
 
 
 @pytest.mark.parametrize(("lang", "typed", "message"), [
-    ("en", 150, "Stage {stage}: enter a probability from 0 to 100 % (you entered 150)."),
-    ("en", -5, "Stage {stage}: enter a probability from 0 to 100 % (you entered -5)."),
-    ("fr", 150, "Étape {stage} : saisissez une probabilité de 0 à 100 % (vous avez saisi 150)."),
-    ("fr", 0.5 + 100, "Étape {stage} : saisissez une probabilité de 0 à 100 % (vous avez saisi 100,5)."),
+    ("en", "150", "Stage {stage}: enter a probability from 0 to 100 % (you entered 150)."),
+    ("en", "-5%", "Stage {stage}: enter a probability from 0 to 100 % (you entered -5)."),
+    ("fr", "150", "Étape {stage} : saisissez une probabilité de 0 à 100 % (vous avez saisi 150)."),
+    ("fr", "100,5 %", "Étape {stage} : saisissez une probabilité de 0 à 100 % (vous avez saisi 100,5)."),
+    ("fr", "vingt", "Ligne {n} ({stage}), colonne Probabilité (%) : « vingt » n'est pas un nombre (par exemple "
+                    "12,5\u00a0%). Rien n'a été enregistré."),
 ])
 def test_a_stage_probability_outside_0_to_100_is_refused_and_nothing_is_stored(sample_db, lang, typed, message):
     at = open_view("settings.py", lang)
@@ -78,7 +79,7 @@ def test_a_stage_probability_outside_0_to_100_is_refused_and_nothing_is_stored(s
     before = stored_stages(sample_db, pipeline)
     at = edit_stage(at, row, probability=typed)
     assert not at.exception, [e.value for e in at.exception]
-    assert [e.value for e in at.error] == [message.format(stage=before.loc[row, "stage"])]
+    assert [e.value for e in at.error] == [message.format(stage=before.loc[row, "stage"], n=row + 1)]
     assert not at.success
     assert stored_stages(sample_db, pipeline).equals(before)
 
@@ -92,7 +93,7 @@ def test_an_outcome_is_shown_in_words_and_stored_as_its_code(sample_db):
     assert options == [{"value": "open", "label": "Ouverte (affaire en cours)"},
                        {"value": "won", "label": "Gagnée (affaire close et gagnée)"},
                        {"value": "lost", "label": "Perdue (affaire close et perdue)"}]
-    at = edit_stage(at, row, outcome="lost", probability=0)
+    at = edit_stage(at, row, outcome="lost", probability="0")
     assert_clean(at)
     assert stored_stages(sample_db, pipeline).loc[row, ["outcome", "probability"]].tolist() == ["lost", 0.0]
 
@@ -139,6 +140,19 @@ def test_a_rate_without_a_value_is_refused_in_french(sample_db):
         "Le taux de USD doit être un nombre positif inférieur à 1\u202f000\u202f000 (vous avez saisi –)."]
     with store.connect(sample_db) as con:
         assert store.get_fx_rates(con) == {}
+
+
+def test_a_french_rate_typed_with_a_decimal_comma_is_stored_and_shown_back_with_it(sample_db):
+    at = open_view("settings.py", "fr")
+    at.session_state["settings_rates"] = {"edited_rows": {}, "added_rows": [{"currency": "USD", "rate": "0,25"}],
+                                          "deleted_rows": []}
+    at = at.button(key="settings_save_currency").click().run()
+    assert_clean(at)
+    with store.connect(sample_db) as con:
+        assert store.get_fx_rates(con) == {"USD": 0.25}  # 0,25: zero and 25 hundredths
+    rates = next(d for d in at.dataframe if "rate" in json.loads(d.proto.columns))
+    assert rates.value["rate"].tolist() == ["0,25"]  # the grid starts again from the stored rate, not "0.25"
+    assert [s.value for s in at.success] == ["Devise enregistrée."]
 
 
 # --- French: no English label, help text or option value ---------------------------------------------------

@@ -376,16 +376,86 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
 
 
 def editor_format(kind: str) -> str:
-    """The ``format`` of an editable number column (st.data_editor's NumberColumn) for this kind: 'percent' (a
-    percentage typed as 20 -> "20 %" in French, "20%" in English), 'factor' (a conversion rate: up to 6
-    significant digits, 1.08, 0.0061), 'count' (a whole number).
+    """The ``format`` of an editable whole-number column (st.data_editor's NumberColumn): 'count' ("%d").
 
     An editor draws its own numbers: Streamlit 1.67 formats them with sprintf-js (always "." for decimals) or,
-    for "localized", with the browser's language rather than the session's, so a French session in an English
-    browser would still read 1,234.5. These printf formats at least keep the unit and the French spacing; read-only
-    tables (``table``) are worded by Babel in the session's language."""
-    formats = {"percent": "%.4g %%" if language() == "fr" else "%.4g%%", "factor": "%.6g", "count": "%d"}
+    for "localized", with the browser's language rather than the session's. A whole number reads the same in
+    both languages; a column holding decimals is a text column worded by ``editor_text`` and read back by
+    ``parse_number``."""
+    formats = {"count": "%d"}
     return formats[kind]
+
+
+# Up to this many significant digits are shown in an editable cell: a value typed by a person (20, 12.5, 1.08,
+# 0.0061) reads back exactly as it is stored.
+EDITOR_DIGITS = 10
+
+
+def editor_text(value: object, kind: str) -> str | None:
+    """A number in an editable text cell, as the reader types it: 'percent' (a percentage: 12.5 -> "12,5 %" in
+    French, "12.5%" in English) or 'factor' (a rate: 1.08 -> "1,08" / "1.08", 1234.5 -> "1 234,5" / "1,234.5"),
+    with every decimal it holds (up to 10 significant digits) so that saving an unchanged cell stores the same
+    value. None for an unknown value (the cell is empty)."""
+    if missing(value):
+        return None
+    shown = decimal.Decimal(format(float(value), f".{EDITOR_DIGITS}g"))
+    digits = max(0, -shown.normalize().as_tuple().exponent)
+    text = number(float(shown), digits)
+    if kind == "percent":
+        return text + ("\u00a0%" if language() == "fr" else "%")
+    if kind == "factor":
+        return text
+    raise ValueError(f"unknown editor kind {kind!r}")
+
+
+class Unreadable(ValueError):
+    """A typed text that is not a number (``text`` as typed)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+_SIGN = re.compile(r"^([+\-\u2212]?)\s*(.*?)\s*(%?)$", re.S)
+_GROUPS = {sep: re.compile(rf"^\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+$") for sep in (" ", ",", ".")}
+
+
+def parse_number(typed: object, percent: bool = False) -> float | None:
+    """The number a person typed in an editable cell, in either language's way of writing it: "1,08", "1.08",
+    "1 234,5" (any space, Babel's narrow no-break one included), "1,234.5", "1.234,5", "−3", and with ``percent``
+    a trailing percent sign ("12,5 %" -> 12.5: the column holds percentages). A lone comma followed by exactly
+    three digits ("1,234") is a decimal comma in French (1.234) and a thousands separator in English (1234); a
+    lone point is always a decimal point. None when nothing is typed; ``Unreadable`` for anything else (letters,
+    "1e3", "12 34", a percent sign where no percentage is expected)."""
+    if isinstance(typed, bool):
+        raise Unreadable(str(typed))
+    if isinstance(typed, int | float | decimal.Decimal):
+        return None if missing(typed) else float(typed)
+    if missing(typed) or not str(typed).strip():
+        return None
+    text = str(typed)
+    found = _SIGN.match(" ".join(text.split()))
+    if found is None or (found[3] and not percent):
+        raise Unreadable(text)
+    body = found[2]
+    marks = [c for c in body if c in ",."]
+    if "," in marks and "." in marks:
+        mark = marks[-1]
+    elif marks.count(",") == 1:
+        head, tail = body.split(",")
+        lone_thousands = language() == "en" and len(tail) == 3 and head.replace(" ", "").isdigit()
+        mark = "" if lone_thousands else ","
+    elif marks.count(".") == 1:
+        mark = "."
+    else:
+        mark = ""  # no mark, or the same one several times: thousands separators
+    whole, _, fraction = body.rpartition(mark) if mark else (body, "", "")
+    grouped = whole.isdigit() or any(pattern.match(whole) for sep, pattern in _GROUPS.items() if sep != mark)
+    if not (whole or fraction) or (whole and not grouped) or (fraction and not fraction.isdigit()) \
+            or not (whole + fraction).isascii():
+        raise Unreadable(text)
+    value = float(re.sub(r"\D", "", whole or "0") + "." + (fraction or "0"))
+    return -value if found[1] in ("-", "\u2212") else value
 
 
 def export(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:

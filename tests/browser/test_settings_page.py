@@ -1,4 +1,5 @@
-"""What a person typing into the Settings page's stage grid gets: the grid itself never clips a probability.
+"""What a person typing into the Settings page's stage grid gets: the grid itself never clips a probability, and a
+percentage is a text cell worded by ui.fmt (typed "20", shown back as "20%").
 
 AppTest cannot see this: the grid's own bounds live in the browser (a 0–1 column clipped a typed 20 to 100 %).
 """
@@ -56,7 +57,7 @@ def test_a_probability_typed_in_the_grid_is_a_percentage_and_150_is_refused_not_
     page.goto(f"{server.url}/settings")
     wait_ready(page)
     before = stored(server.db)  # the first pipeline offered: Renewals (Renewal due 10 %, In negotiation 90 %…)
-    assert cell(page, 2, 0) == "10" and before[0] == 0.1
+    assert cell(page, 2, 0) == "10%" and before[0] == 0.1  # a text cell worded by ui.fmt (French: "10 %")
 
     type_probability(page, 0, "150")
     page.get_by_role("button", name="Save stages").click()
@@ -71,6 +72,6 @@ def test_a_probability_typed_in_the_grid_is_a_percentage_and_150_is_refused_not_
     page.get_by_text("Stages saved.").wait_for(timeout=60_000)
     wait_ready(page)
     assert stored(server.db)[0] == 0.2
-    assert cell(page, 2, 0) == "20"  # shown as 20 (with the column's "%")
+    assert cell(page, 2, 0) == "20%"  # the grid starts again from the stored 0.2, worded
     assert_no_error(page)
     screenshot(page, "settings_stages")

@@ -109,6 +109,14 @@ FR: dict[str, str] = {
     "Rate": "Taux",
     "Save currency and rates": "Enregistrer la devise et les taux",
     "Currency saved.": "Devise enregistrée.",
+    # ui/grids.py: a cell of a Settings grid that is not a number (nothing saved)
+    "Row {row}, column {column}: \u201c{value}\u201d is not a number (for example {example}). Nothing was saved.":
+        "Ligne {row}, colonne {column} : « {value} » n'est pas un nombre (par exemple {example}). Rien n'a été "
+        "enregistré.",
+    "Row {row} ({name}), column {column}: \u201c{value}\u201d is not a number (for example {example}). Nothing was "
+    "saved.":
+        "Ligne {row} ({name}), colonne {column} : « {value} » n'est pas un nombre (par exemple {example}). Rien n'a "
+        "été enregistré.",
     # settings (analytics.store.settings.SETTINGS: label, help; REFUSALS: what a refused value says)
     "Deal stale after (days)": "Affaire dormante après (jours)",
     "Anonymity threshold (responses)": "Seuil d'anonymat (réponses)",

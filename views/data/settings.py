@@ -8,7 +8,7 @@ import streamlit as st
 from analytics.ingest import headcount as headcounts
 from analytics.ingest import stage_config
 from analytics.people import survey
-from ui import auth, calls_section, common, fmt
+from ui import auth, calls_section, common, fmt, grids
 from ui.charts import people as people_charts
 from ui.i18n import t
 
@@ -57,6 +57,7 @@ def stage_editor() -> None:
     st.caption(t("Rows are in stage order; change the Order column to reorder them. Probability: the chance, in %, "
                  "that a deal at this stage is won (0 to 100); the weighted pipeline and the forecast use it."))
     table.insert(0, "order", range(1, len(table) + 1))
+    table = grids.as_text(table, {"probability": "percent"})  # "12,5 %" in French: the editor cannot word decimals
     # After a save the editor starts again from the stored table under a new key (edits replayed on the saved
     # table would misplace rows; dropping the old key's state makes the browser rerun and lose the message).
     key = f"settings_stages_{pipeline}" + (f"_{saves}" if saves else "")
@@ -68,18 +69,21 @@ def stage_editor() -> None:
             "order": st.column_config.NumberColumn(t("Order"), min_value=1, step=1, format=fmt.editor_format("count"),
                                                    help=t("Change the numbers to reorder the stages.")),
             "stage": st.column_config.TextColumn(t("Stage"), disabled=True),
-            "probability": st.column_config.NumberColumn(
-                t("Probability (%)"), format=fmt.editor_format("percent"),
-                help=t("The chance that a deal at this stage is won, from 0 to 100 %.")),
+            "probability": st.column_config.TextColumn(
+                t("Probability (%)"), help=t("The chance that a deal at this stage is won, from 0 to 100 %.")),
             "outcome": st.column_config.SelectboxColumn(
                 t("Outcome"), options=list(OUTCOME_LABELS), required=True,
                 format_func={code: t(label) for code, label in OUTCOME_LABELS.items()}.__getitem__,
                 help=t("Open: deals at this stage are in progress. Won or lost: deals at this stage are closed.")),
         }, placeholder=fmt.MISSING)
     if st.button(t("Save stages"), key="settings_save_stages", type="primary"):
-        ordered = edited.sort_values(["order"], kind="stable").drop(columns="order")
         try:
-            common.save_stages(pipeline, ordered)
+            typed = grids.read_back(edited, {"probability": "percent"}, {"probability": t("Probability (%)")},
+                                    name_column="stage")
+            common.save_stages(pipeline, typed.sort_values(["order"], kind="stable").drop(columns="order"))
+        except grids.CellError as exc:
+            st.error(grids.refusal(exc), icon=":material/block:")
+            return
         except ValueError as exc:
             st.error(refusal(exc), icon=":material/block:")
             return
@@ -133,29 +137,37 @@ def save_thresholds(values: dict) -> None:
 
 def currency_editor() -> None:
     st.subheader(t("Currency"))
+    saves = common.grid_saves("settings_rates", t("Currency saved."))
     current = common.settings()
     rates = common.fx_rates()
     spec = next(s for s in common.setting_specs() if s.name == "reporting_currency")
     code = st.text_input(t(spec.label), value=str(current["reporting_currency"]), key="settings_currency",
                          help=t(spec.help))
     st.caption(t("Rates: how many units of the reporting currency one unit of each currency is worth."))
-    frame = pd.DataFrame({"currency": list(rates), "rate": list(rates.values())}) if rates else \
-        pd.DataFrame({"currency": pd.Series(dtype="str"), "rate": pd.Series(dtype="float")})
-    edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key="settings_rates",
+    frame = pd.DataFrame({"currency": pd.Series(list(rates), dtype=object),
+                          "rate": pd.Series(list(rates.values()), dtype="float64")})
+    frame = grids.as_text(frame, {"rate": "factor"})  # "1,08" in French: the editor cannot word decimals
+    # After a save the grid starts again from the stored rates (worded again) under a new key, as the other grids.
+    key = "settings_rates" + (f"_{saves}" if saves else "")
+    edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=key,
                             column_config={
                                 "currency": st.column_config.TextColumn(
                                     t("Currency"), help=t("The currency code used in your exports, e.g. USD.")),
-                                "rate": st.column_config.NumberColumn(
-                                    t("Rate"), format=fmt.editor_format("factor"),
-                                    help=t("Units of the reporting currency for one unit of this currency "
-                                           "(a positive number)."))}, placeholder=fmt.MISSING)
+                                "rate": st.column_config.TextColumn(
+                                    t("Rate"), help=t("Units of the reporting currency for one unit of this "
+                                                      "currency (a positive number).")),
+                            }, placeholder=fmt.MISSING)
     if st.button(t("Save currency and rates"), key="settings_save_currency", type="primary"):
         try:
-            common.save_currency(code, common.rates_from_table(edited))
+            typed = grids.read_back(edited, {"rate": "factor"}, {"rate": t("Rate")}, name_column="currency")
+            common.save_currency(code, common.rates_from_table(typed))
+        except grids.CellError as exc:
+            st.error(grids.refusal(exc), icon=":material/block:")
+            return
         except ValueError as exc:
             st.error(refusal(exc), icon=":material/block:")
             return
-        st.success(t("Currency saved."))
+        common.grid_saved("settings_rates")
 
 
 def headcount_editor() -> None:
