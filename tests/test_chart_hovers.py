@@ -206,6 +206,85 @@ def test_every_chart_words_its_hovers_and_labels_with_the_formatting_layer(langu
     assert found == {}
 
 
+# What each builder's numeric axes hold: "money" and "percent" axes must be worded by ui.fmt (tickvals + ticktext:
+# "€1.5K", "1,5 k €", "20 %"), never left to Plotly's "1.5k" or ".0%"; "plain" ones hold counts, days, scores.
+# A builder that draws a numeric axis not listed here fails: a new chart decides what its axes are.
+NUMERIC_AXES = {
+    "funnel": {"xaxis": "plain"},  # the funnel's width: each stage is labelled with its amount, no axis shown
+    "stage_days": {"yaxis": "plain"}, "owners": {"yaxis": "money"}, "calibration": {"yaxis": "percent"},
+    "losses": {"yaxis": "plain"}, "forecast": {"yaxis": "money"}, "accuracy": {"yaxis": "money"},
+    "waterfall": {"yaxis": "money"}, "trend": {"yaxis": "money"}, "pushes": {"xaxis": "percent"},
+    "reasons": {"xaxis": "plain"}, "drivers": {"xaxis": "percent"},
+    "reliability": {"xaxis": "percent", "yaxis": "percent"}, "scorecards": {"xaxis": "money", "yaxis": "percent"},
+    "enps_trend": {"yaxis": "plain"}, "enps_mix": {"yaxis": "percent"}, "enps_groups": {"xaxis": "plain"},
+    "terms": {"xaxis": "plain"}, "question_bars": {"xaxis": "percent"}, "favourable_trend": {"yaxis": "percent"},
+    "question_heatmap": {"colorbar": "percent"}, "intervals": {"yaxis": "plain"}, "meetings": {"yaxis": "plain"},
+    "themes": {"yaxis": "plain"}, "response_rates": {"xaxis": "percent"},
+    "impact": {"xaxis": "percent", "yaxis": "plain"},
+}
+
+
+def numeric_axes(fig: go.Figure) -> set[str]:
+    """The axes (and colour bars) of a figure that carry numbers: a trace's x or y holding a number on an axis that
+    is not a category axis, or a heatmap's colour scale."""
+    found = set()
+    for trace in fig.data:
+        if trace.type == "heatmap" and trace.showscale is not False:
+            found.add("colorbar")
+        for letter in ("x", "y"):
+            axis = fig.layout[f"{letter}axis"]
+            values = [v for v in strings(getattr(trace, letter, None)) if v is not None]
+            if axis.type != "category" and any(not isinstance(v, str) for v in values):
+                found.add(f"{letter}axis")
+    return found
+
+
+def worded_ticks_problems(name: str, fig: go.Figure, french: bool) -> list[str]:
+    """Each money axis ticked with the fixture's currency (EUR) and each percent axis with ui.fmt's percent."""
+    found = []
+    for axis_name, kind in NUMERIC_AXES[name].items():
+        axis = fig.data[0].colorbar if axis_name == "colorbar" else fig.layout[axis_name]
+        if kind == "plain":
+            continue
+        if axis.tickmode != "array" or not axis.tickvals or len(axis.ticktext or ()) != len(axis.tickvals):
+            found.append(f"{axis_name} ({kind}) has no tickvals/ticktext worded by ui.fmt")
+            continue
+        unit = "€" if kind == "money" else "\u00a0%" if french else "%"
+        wrong = [tick for tick in axis.ticktext if unit not in tick or (kind == "percent" and not tick.endswith("%"))]
+        found += [f"{axis_name} ({kind}) tick {tick!r} is not worded with {unit!r}" for tick in wrong]
+        if axis.tickformat:
+            found.append(f"{axis_name} ({kind}) keeps Plotly's tickformat {axis.tickformat!r}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_money_and_percent_axis_is_worded_by_the_formatting_layer(language):
+    set_language(language)
+    found = {}
+    for name, fig in figures().items():
+        drawn = numeric_axes(fig)
+        declared = set(NUMERIC_AXES.get(name, {}))
+        problems = [f"numeric {axis} not declared in NUMERIC_AXES" for axis in sorted(drawn - declared)]
+        problems += worded_ticks_problems(name, fig, language == "fr") if name in NUMERIC_AXES else []
+        if problems:
+            found[name] = problems
+    assert found == {}
+
+
+def test_the_axis_check_sees_plotly_short_money_and_percent():
+    """The check itself: an axis left to Plotly ("1.5k", ".0%") or worded without the currency is caught."""
+    plotly_short = go.Figure(go.Bar(x=["a"], y=[1500.0]))
+    assert worded_ticks_problems("owners", plotly_short, False) == [
+        "yaxis (money) has no tickvals/ticktext worded by ui.fmt"]
+    no_currency = go.Figure(go.Bar(x=["a"], y=[1500.0]), layout=dict(yaxis=dict(
+        tickmode="array", tickvals=[0, 1000, 2000], ticktext=["0", "1,000", "2,000"])))
+    assert len(worded_ticks_problems("owners", no_currency, False)) == 3
+    plotly_percent = go.Figure(go.Bar(x=["a"], y=[0.5]), layout=dict(yaxis=dict(tickformat=".0%")))
+    assert worded_ticks_problems("calibration", plotly_percent, False) == [
+        "yaxis (percent) has no tickvals/ticktext worded by ui.fmt"]
+    assert numeric_axes(plotly_short) == {"yaxis"}
+
+
 def test_percent_ticks_have_the_french_space():
     set_language("fr")
     axis = sales.calibration_chart(pd.DataFrame({"stage": ["Lead"], "configured_probability": [0.2],
@@ -224,3 +303,16 @@ def test_the_walker_sees_a_raw_hover():
     assert trace_problems(raw, True) == ["no hovertemplate: Plotly's default hover prints the raw values"]
     assert trace_problems(formatted, True) == ["%{y:.0%} is Plotly's number format, not ui.fmt"]
     assert trace_problems(month, True) == ["English month in 'Nov 2026'"]
+
+
+def test_axes_drawn_in_percentages_are_ticked_as_percentages():
+    set_language("fr")
+    charts = figures()
+    mix = charts["enps_mix"].layout.yaxis  # bars of 0–100: ticks every 20 points from 0 to 100
+    assert list(mix.tickvals) == [0, 20, 40, 60, 80, 100]
+    assert list(mix.ticktext) == ["0\xa0%", "20\xa0%", "40\xa0%", "60\xa0%", "80\xa0%", "100\xa0%"]
+    # favourable 41.234 and 58.765 % zoomed with 5 points either side: 36.234 to 63.765, a span of 27.5 points
+    # (> 20: a tick every 10), so 40, 50, 60
+    trend = charts["favourable_trend"].layout.yaxis
+    assert list(trend.tickvals) == [40, 50, 60]
+    assert list(trend.ticktext) == ["40\xa0%", "50\xa0%", "60\xa0%"]

@@ -46,14 +46,16 @@ def text_colour(share: float) -> str:
     return "white" if share > 0.5 else "#1F2937"
 
 
-def percent_axis(top: float = 1.0, low: float = 0.0) -> dict:
+def percent_axis(top: float = 1.0, low: float = 0.0, scale: float = 1.0) -> dict:
     """Ticks of an axis of fractions worded by ui.fmt (20% in English, 20 % in French; Plotly's ".0%" format
-    cannot put the space), from ``low`` to ``top``: every 20 points, or every 10, 5 or 2 on a shorter span."""
+    cannot put the space), from ``low`` to ``top`` (fractions): every 20 points, or every 10, 5 or 2 on a shorter
+    span. ``scale`` = 100 for an axis drawn in percentages (a bar of 41.2 for 41.2 %): the ticks sit at 20, 40…"""
     span = top - low
     step = 0.2 if span > 0.5 else 0.1 if span > 0.2 else 0.05 if span > 0.1 else 0.02
     first = math.ceil(low / step - 1e-9)
     values = [round(i * step, 2) for i in range(first, int(math.floor(top / step + 1e-9)) + 1)]
-    return dict(tickmode="array", tickvals=values, ticktext=[fmt.pct(v) for v in values])
+    return dict(tickmode="array", tickvals=[round(v * scale, 6) + 0.0 for v in values],
+                ticktext=[fmt.pct(v) for v in values])
 
 
 def money_axis(values, currency: str | None = None, zero: bool = True) -> dict:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from analytics.people import drivers
 from analytics.people.question_trends import ChanceNote
 from ui import fmt
-from ui.charts.base import empty, is_empty, layout
+from ui.charts.base import empty, is_empty, layout, percent_axis
 from ui.charts.people import BLUE, GREY, RED, hidden_label, wrap
 from ui.i18n import t
 
@@ -80,7 +80,8 @@ def impact_score(rows: pd.DataFrame, title: str) -> go.Figure:
     layout(fig, title, height=460)
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
                               "font": {"size": 11}})
-    fig.update_xaxes(title_text=t("Favourable answers (%)"),  # zoomed on the scores, never past 0 or 100
-                     range=[max(0.0, min(x) - 10), min(100.0, max(x) + 10)])
+    low, high = max(0.0, min(x) - 10), min(100.0, max(x) + 10)  # zoomed on the scores, never past 0 or 100
+    fig.update_xaxes(title_text=t("Favourable answers (%)"), range=[low, high],
+                     **percent_axis(high / 100, low / 100, scale=100))
     fig.update_yaxes(title_text=t("Impact on eNPS (rank correlation ρ)"))
     return fig

@@ -50,9 +50,9 @@ def forecast_chart(frame: pd.DataFrame, currency: str | None, *, projection: boo
     for i, (name, totals) in enumerate((compared or {}).items()):
         fig.add_trace(_total_line(x, totals, name, COMPARED_COLORS[i % len(COMPARED_COLORS)], "dash", currency,
                                   uid=f"compared-{i}"))
-    fig.update_layout(barmode="stack", yaxis_title=currency or "", hovermode="closest",
+    fig.update_layout(barmode="stack", hovermode="closest",
                       xaxis=dict(type="category", categoryorder="array", categoryarray=x))
-    fig = layout(set_money_axis(fig, "y"), t("Forecast by period"), height=500)  # the currency is the axis title
+    fig = layout(set_money_axis(fig, "y", currency), t("Forecast by period"), height=500)  # €2.5M, 2,5 M €
     # five long entries beside a narrow chart: rows between the title and the plot, so the bars keep their width
     fig.update_layout(legend=dict(traceorder="normal", orientation="h", yanchor="bottom", y=1.02, xanchor="left",
                                   x=0), margin=dict(t=150), title=dict(y=0.98, yanchor="top"))
@@ -92,7 +92,8 @@ def coverage_gauge(coverage: float | None, title: str) -> go.Figure:
                    steps=[dict(range=[0, 1], color="#FEE2E2"), dict(range=[1, COVERAGE_TARGET], color="#FEF3C7"),
                           dict(range=[COVERAGE_TARGET, top], color="#DCFCE7")],
                    threshold=dict(line=dict(color="#1F2430", width=3), value=COVERAGE_TARGET))))
-    fig.update_layout(height=260, margin=dict(l=20, r=20, t=60, b=10), title=title)
+    fig.update_layout(height=260, margin=dict(l=20, r=20, t=60, b=10), title=title,
+                      separators=",\u202f" if fmt.language() == "fr" else ".,")  # 2,50× in French
     return fig
 
 
@@ -112,6 +113,6 @@ def accuracy_chart(detail: pd.DataFrame, currency: str | None) -> go.Figure:
                              mode="markers", name=t("Forecast at a snapshot"),
                              marker=dict(color=SCENARIO_COLOR, size=10, symbol="diamond"), text=snapshot_texts,
                              hovertemplate="%{x}<br>%{text}<extra></extra>"))
-    fig.update_layout(yaxis_title=currency or "", xaxis=dict(type="category", categoryorder="array",
-                                                             categoryarray=named))
-    return layout(set_money_axis(fig, "y"), t("Forecast accuracy: forecasts of past snapshots against what was won"))
+    fig.update_layout(xaxis=dict(type="category", categoryorder="array", categoryarray=named))
+    return layout(set_money_axis(fig, "y", currency),
+                  t("Forecast accuracy: forecasts of past snapshots against what was won"))

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from analytics.people import privacy, survey
 from ui import fmt
-from ui.charts.base import DISTINCT, empty, is_empty
+from ui.charts.base import DISTINCT, empty, is_empty, percent_axis
 from ui.i18n import language, t
 
 GREEN, GREY, RED, BLUE = "#2e9e5b", "#b8bec6", "#d6453d", "#3b6fb6"
@@ -149,7 +149,7 @@ def enps_mix(waves: pd.DataFrame, k: int) -> go.Figure:
             fig.add_annotation(x=wave, y=50, text=hidden_label(reason, k), showarrow=False, font={"color": "#666"})
     _layout(fig, t("Promoters, passives and detractors"), t("Wave"), t("Share of responses (%)"), barmode="stack")
     fig.update_xaxes(type="category")
-    fig.update_yaxes(range=[0, 100])
+    fig.update_yaxes(range=[0, 100], **percent_axis(scale=100))  # 20 % (fr) / 20% (en), worded by ui.fmt
     return fig
 
 
@@ -226,7 +226,7 @@ def question_bars(results: pd.DataFrame, k: int) -> go.Figure:
     _layout(fig, t("Answers per question"), t("Share of answers (%)"), "", barmode="stack",
             height=max(280, 70 * len(labels) + 140))
     fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_xaxes(range=[0, 100])
+    fig.update_xaxes(range=[0, 100], **percent_axis(scale=100))
     return fig
 
 
@@ -267,7 +267,7 @@ def favourable_trend(results: pd.DataFrame) -> go.Figure:
         high = max(high, placed[-1] + gap / 2)
     fig.update_layout(margin={"l": 10, "r": 250, "t": 60, "b": 10})
     fig.update_xaxes(type="category")
-    fig.update_yaxes(range=[low, high])
+    fig.update_yaxes(range=[low, high], **percent_axis(high / 100, low / 100, scale=100))
     return fig
 
 
@@ -301,7 +301,8 @@ def question_heatmap(heat: pd.DataFrame, k: int, dimension_label: str) -> go.Fig
     fig = go.Figure(go.Heatmap(
         z=z, x=[group_label(g) for g in groups], y=[wrap(q, 36) for q in questions], text=text,
         texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", hoverongaps=True,
-        zmin=0, zmax=100, colorscale="RdYlGn", colorbar={"title": {"text": t("Favourable (%)")}}, xgap=2, ygap=2))
+        zmin=0, zmax=100, colorscale="RdYlGn", xgap=2, ygap=2,
+        colorbar={"title": {"text": t("Favourable (%)")}, **percent_axis(scale=100)}))
     _layout(fig, t("Favourable answers by {dimension}", dimension=dimension_label.lower()), dimension_label, "",
             height=max(300, 70 * len(questions) + 160), plot_bgcolor="#eef0f4")
     fig.update_xaxes(type="category", side="bottom")

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from analytics.people import participation
 from ui import fmt
-from ui.charts.base import PALETTE, empty, is_empty, layout
+from ui.charts.base import PALETTE, empty, is_empty, layout, percent_axis
 from ui.charts.people import wave_label
 from ui.i18n import t
 
@@ -58,6 +58,8 @@ def response_rates(groups: pd.DataFrame) -> go.Figure:
                            hovertemplate="%{y}: %{customdata}<extra></extra>"))
     fig.add_vline(x=participation.LOW_RATE * 100, line_dash="dash", line_color="#666")
     layout(fig, t("Response rate by group"), height=max(240, 32 * len(shown) + 120))
-    fig.update_layout(xaxis_title=t("Response rate (%)"), showlegend=False)
+    top = max(1.0, float(shown["response_rate"].max()))  # a rate above 100 % (headcount too low) stays on the axis
+    fig.update_layout(xaxis=dict(title=t("Response rate (%)"), range=[0, top * 100 * 1.02],
+                                 **percent_axis(top, scale=100)), showlegend=False)
     fig.update_yaxes(type="category", autorange="reversed")
     return fig
