@@ -120,6 +120,24 @@ def test_a_threshold_out_of_range_is_refused_in_french_with_its_range(sample_db)
         (45, 45)
 
 
+def test_a_decimal_threshold_is_shown_and_typed_with_a_french_decimal_comma(sample_db):
+    at = open_view("settings.py", "fr")
+    factor = at.text_input(key="settings_outlier_factor")
+    assert factor.value == "5"  # the default 5.0, not "5.00" as a number input writes it
+    before = stored_settings(sample_db)
+    factor.set_value("abc")
+    at = at.button[[b.label for b in at.button].index("Enregistrer les seuils")].click().run()
+    assert [e.value for e in at.error] == [
+        "Facteur de montant atypique (× la médiane du commercial) : « abc » n'est pas un nombre (par exemple 1,08). "
+        "Rien n'a été enregistré."]
+    assert stored_settings(sample_db) == before
+    at.text_input(key="settings_outlier_factor").set_value("2,5")
+    at = at.button[[b.label for b in at.button].index("Enregistrer les seuils")].click().run()
+    assert_clean(at)
+    assert stored_settings(sample_db)["outlier_factor"] == 2.5  # 2 + 5 tenths
+    assert at.text_input(key="settings_outlier_factor").value == "2,5"
+
+
 def test_a_raised_comment_threshold_is_said_not_hidden(sample_db):
     at = open_view("settings.py")
     number_input(at, "Anonymity threshold (responses)").set_value(8)

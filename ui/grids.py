@@ -20,10 +20,11 @@ EXAMPLES = {"percent": 12.5, "factor": 1.08}
 
 
 class CellError(ValueError):
-    """An edited cell that is not a number: its row as the reader counts it (1 = first), the row's name when the
-    grid has one (a stage, a currency), the column's header, the text typed and the kind of the column."""
+    """An edited cell that is not a number: its row as the reader counts it (1 = first; None for a single field),
+    the row's name when the grid has one (a stage, a currency), the column's header (or the field's label), the text
+    typed and the kind of the column."""
 
-    def __init__(self, row: int, name: str | None, column: str, text: str, kind: str) -> None:
+    def __init__(self, row: int | None, name: str | None, column: str, text: str, kind: str) -> None:
         super().__init__(f"row {row}, {column}: {text!r} is not a number")
         self.row, self.name, self.column, self.text, self.kind = row, name, column, text, kind
 
@@ -58,10 +59,25 @@ def read_back(edited: pd.DataFrame, kinds: Mapping[str, str], headers: Mapping[s
     return out
 
 
+def read_field(typed: object, label: str) -> float:
+    """A number typed in a single text field (a decimal setting shown by ``fmt.editor_text(value, "factor")``);
+    ``CellError`` naming the field's ``label`` when it is blank or not a number."""
+    try:
+        value = fmt.parse_number(typed)
+    except fmt.Unreadable:
+        value = None
+    if value is None:
+        raise CellError(None, None, label, "" if typed is None else str(typed), "factor")
+    return value
+
+
 def refusal(error: CellError) -> str:
     """The message for a cell that cannot be read, in the reader's language, with an example of what it takes."""
     values = {"row": fmt.number(error.row), "column": error.column, "value": fmt.plain(error.text),
               "example": fmt.editor_text(EXAMPLES[error.kind], error.kind)}
+    if error.row is None:
+        return t("{column}: \u201c{value}\u201d is not a number (for example {example}). Nothing was saved.",
+                 column=values["column"], value=values["value"], example=values["example"])
     if error.name is None:
         return t("Row {row}, column {column}: \u201c{value}\u201d is not a number (for example {example}). "
                  "Nothing was saved.", **values)

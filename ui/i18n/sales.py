@@ -109,7 +109,9 @@ FR: dict[str, str] = {
     "Rate": "Taux",
     "Save currency and rates": "Enregistrer la devise et les taux",
     "Currency saved.": "Devise enregistrée.",
-    # ui/grids.py: a cell of a Settings grid that is not a number (nothing saved)
+    # ui/grids.py: a cell of a Settings grid or a decimal setting that is not a number (nothing saved)
+    "{column}: \u201c{value}\u201d is not a number (for example {example}). Nothing was saved.":
+        "{column} : « {value} » n'est pas un nombre (par exemple {example}). Rien n'a été enregistré.",
     "Row {row}, column {column}: \u201c{value}\u201d is not a number (for example {example}). Nothing was saved.":
         "Ligne {row}, colonne {column} : « {value} » n'est pas un nombre (par exemple {example}). Rien n'a été "
         "enregistré.",

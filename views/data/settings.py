@@ -101,7 +101,7 @@ def thresholds() -> None:
     st.subheader(t("Thresholds"))
     current = common.settings()
     with st.form("settings_thresholds"):
-        values = {}
+        values, labels = {}, {}  # labels: the decimal settings typed as text, read back on save
         for setting in common.setting_specs():
             if setting.name in ("reporting_currency", "team_attribute"):  # their own sections
                 continue
@@ -116,16 +116,22 @@ def thresholds() -> None:
             elif isinstance(setting.default, int):
                 values[setting.name] = st.number_input(label, step=1, value=int(current[setting.name]),
                                                        help=f"{help_text}  \n{allowed(setting)}")
-            else:
-                values[setting.name] = st.number_input(label, step=0.5, value=float(current[setting.name]),
-                                                       help=f"{help_text}  \n{allowed(setting)}")
+            else:  # a decimal: text worded by ui.fmt (5 or 2,5 in French; a number input writes 5.00)
+                values[setting.name] = st.text_input(label, value=fmt.editor_text(current[setting.name], "factor"),
+                                                     help=f"{help_text}  \n{allowed(setting)}",
+                                                     key=f"settings_{setting.name}")
+                labels[setting.name] = label
         if st.form_submit_button(t("Save thresholds"), type="primary"):
-            save_thresholds(values)
+            save_thresholds(values, labels)
 
 
-def save_thresholds(values: dict) -> None:
+def save_thresholds(values: dict, labels: dict[str, str]) -> None:
     try:
+        values = {**values, **{name: grids.read_field(values[name], label) for name, label in labels.items()}}
         stored = common.save_settings(values)
+    except grids.CellError as exc:
+        st.error(grids.refusal(exc), icon=":material/block:")
+        return
     except ValueError as exc:
         st.error(refusal(exc), icon=":material/block:")
         return
