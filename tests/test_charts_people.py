@@ -175,3 +175,19 @@ def test_hidden_messages_say_which_rule_hid_the_selection():
     set_language("fr")
     assert charts.hidden_wave_message(privacy.FEW_RESPONSES, "2026-11", 7).startswith("Vague 2026-11")
     set_language("en")
+
+
+def test_a_legend_above_a_people_chart_has_its_own_row_under_the_title():
+    """In a half-width column, three entries right-aligned on the title's row wrapped over the title (French
+    "Promoteurs, passifs et détracteurs"): the legend starts at the left, under the title anchored at the top."""
+    set_language("fr")
+    try:
+        waves = pd.DataFrame({"wave": ["2026-10", "2026-11"], "pct_promoters": [0.4, 0.5], "pct_passives": [0.3, 0.3],
+                              "pct_detractors": [0.3, 0.2], "suppressed": [False, False], "reason": [None, None]})
+        fig = charts.enps_mix(waves, 5)
+    finally:
+        set_language("en")
+    legend, title = fig.layout.legend, fig.layout.title
+    assert (legend.orientation, legend.xanchor, legend.x, legend.yanchor) == ("h", "left", 0.0, "bottom")
+    assert legend.y > 1 and title.yanchor == "top"
+    assert fig.layout.margin.t >= 100  # the title's line (~25 px) and two legend rows (~40 px) above the plot

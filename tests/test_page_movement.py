@@ -7,11 +7,13 @@ table in sample_data/README.md (11-20 -> 11-27: 11 won, 19 lost, 35 new, 4 dropp
 from __future__ import annotations
 
 import ast
+import io
 import json
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -59,6 +61,9 @@ def test_waterfall_slips_trend_and_the_deals_behind_a_bucket(sample_db):
     kinds = [trace["type"] for el in at.get("plotly_chart") for trace in json.loads(el.proto.spec)["data"]]
     assert kinds.count("waterfall") == 1 and "bar" in kinds and kinds.count("scatter") >= 5  # one area per stage
     assert any("pushes" in el.value.columns for el in at.dataframe)
+    slips = next(el for el in at.dataframe if "first_close_on" in el.value.columns)
+    words = pa.ipc.open_stream(io.BytesIO(slips.proto.arrow_data.styler.display_values)).read_pandas()
+    assert len(words) > 0 and all(a.startswith("€") for a in words["amount"])  # the reporting value, in its currency
     assert any("precision of the interval between snapshots: 7 days" in c.value for c in at.caption)
     assert len(at.get("download_button")) >= 6
     # --- the deals behind a bucket

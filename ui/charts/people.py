@@ -74,10 +74,17 @@ def _separators() -> str:
     return ",\u00a0" if language() == "fr" else ".,"
 
 
+# A legend above the plot takes a row of its own under the title: these charts are drawn in half-width columns,
+# where three entries right-aligned on the title's row wrapped and covered it ("Promoteurs, passifs et détrac…").
+LEGEND_ROW = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0.0}
+
+
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> go.Figure:
-    fig.update_layout(title={"text": title}, separators=_separators(), margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
-                      **extra)
+    entries = sum(1 for trace in fig.data if trace.showlegend is not False and trace.type != "heatmap")
+    legend = extra.get("showlegend", entries >= 2) is not False  # Plotly draws a legend from two entries on
+    fig.update_layout(title={"text": title, "y": 0.99, "yanchor": "top"} if legend else {"text": title},
+                      separators=_separators(), margin={"l": 10, "r": 10, "t": 110 if legend else 60, "b": 10},
+                      legend=LEGEND_ROW, **extra)
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return fig
@@ -343,6 +350,7 @@ def meetings_per_month(monthly: pd.DataFrame) -> go.Figure:
                     marker_color=MANAGER_COLOURS[i % len(MANAGER_COLOURS)],
                     hovertemplate="%{fullData.name} · %{x}: %{customdata}<extra></extra>")
     _layout(fig, t("1:1 meetings per month"), t("Month"), t("Meetings"), barmode="stack")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.25, "xanchor": "left", "x": 0})
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.25, "xanchor": "left", "x": 0},
+                      margin={"t": 60})  # the legend is below the months: no row above the plot
     fig.update_xaxes(type="category")
     return fig

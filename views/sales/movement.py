@@ -122,9 +122,11 @@ DEAL_KINDS = {"close_on_from": "date", "close_on_to": "date", "first_close_on": 
               "open_deals": "count", "pushed_deals": "count", "push_rate": "rate", "avg_days_per_push": "days"}
 
 
-def show_deals(table: pd.DataFrame, order: list[str], labels: dict[str, str], currency: str | None) -> None:
-    """A deal list's columns in ``order`` (those it has), worded by fmt."""
-    shown = fmt.table(table[[c for c in order if c in table.columns]], DEAL_KINDS, labels, currency=currency)
+def show_deals(table: pd.DataFrame, order: list[str], labels: dict[str, str], currency: str | None,
+               kinds: dict[str, str] | None = None) -> None:
+    """A deal list's columns in ``order`` (those it has), worded by fmt (``kinds`` over DEAL_KINDS)."""
+    shown = fmt.table(table[[c for c in order if c in table.columns]], {**DEAL_KINDS, **(kinds or {})}, labels,
+                      currency=currency)
     common.table(shown)
 
 
@@ -190,7 +192,7 @@ def reason_columns(mv: movement.Movement) -> dict[str, str]:
 SLIP_ORDER = ["name", "owner", "stage", "amount", "first_close_on", "close_on", "pushes", "days_pushed"]
 
 
-def slips_section(end) -> None:
+def slips_section(end, currency: str | None) -> None:
     st.subheader(t("Slipped close dates"))
     st.caption(t("Open deals on {date} whose expected close date was pushed later from one snapshot to the next.",
                  date=fmt.date(end)))
@@ -203,7 +205,7 @@ def slips_section(end) -> None:
             "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
             "stage": t("Stage"), "amount": t("Amount"), "close_on": t("Close date"),
             "first_close_on": t("First close date"), "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
-            "snapshots": t("Snapshots")}, None)
+            "snapshots": t("Snapshots")}, currency, kinds={"amount": "money"})  # slips' amount: the reporting value
     owners = common.fetch(movement.push_rates, flt=flt, as_of=end)
     if not owners.empty:
         left, right = st.columns([1, 1])
@@ -242,5 +244,5 @@ kpi_row(mv)
 clicked = waterfall_section(mv)
 deals_section(mv, clicked)
 reasons_section(mv)
-slips_section(end)
+slips_section(end, mv.currency)
 trend_section(mv.currency)
