@@ -108,4 +108,6 @@ def test_open_deals_without_amounts_draw_no_zero_grid_and_no_empty_series():
     fig = sales.inventory_heatmap(inventory, ["Lead", "Offer"], None)
     assert len(fig.data) == 0 and "no amount" in sentence(fig)
     owners = pd.DataFrame({"owner": ["Ann", "Bob"], "open_amount": [0.0, 0.0], "won_amount": [120.0, 80.0]})
-    assert [bar.name for bar in sales.owner_bars(owners, None).data] == ["won in period"]
+    fig = sales.owner_bars(owners, None)
+    assert [bar.name for bar in fig.data] == ["won in period"]
+    assert fig.layout.showlegend is True  # the one series left is still named (Plotly hides a lone trace's legend)

@@ -112,4 +112,6 @@ def test_page_in_french(app_file):
     assert not {f for flags in table["flags"] for f in flags} & set(reasons.FLAG_LABELS.values())
     why = " ".join(table["why"])
     assert " cote ×" in why and " odds" not in why
+    score = json.loads(at.dataframe[0].proto.columns)["score"]["type_config"]
+    assert score["format"] == "%.0f\u00a0%%"  # the score bar reads "99 %" in French, as ui.fmt writes it
 

@@ -376,13 +376,14 @@ def table(frame: pd.DataFrame, kinds: Mapping[str, str | Callable] | None = None
 
 
 def editor_format(kind: str) -> str:
-    """The ``format`` of an editable whole-number column (st.data_editor's NumberColumn): 'count' ("%d").
+    """The ``format`` of a grid column Streamlit draws itself (st.data_editor's NumberColumn, a ProgressColumn):
+    'count' ("%d"), 'percent' (a whole percentage of 0–100: "99 %" in French, "99%" in English).
 
     An editor draws its own numbers: Streamlit 1.67 formats them with sprintf-js (always "." for decimals) or,
     for "localized", with the browser's language rather than the session's. A whole number reads the same in
     both languages; a column holding decimals is a text column worded by ``editor_text`` and read back by
     ``parse_number``."""
-    formats = {"count": "%d"}
+    formats = {"count": "%d", "percent": "%.0f\u00a0%%" if language() == "fr" else "%.0f%%"}
     return formats[kind]
 
 

@@ -94,7 +94,8 @@ def owner_bars(owners: pd.DataFrame, currency: str | None) -> go.Figure:
                             text=[fmt.money(v, currency) for v in owners[column]], textposition="none")
                      for column, name, colour in series])
     fig.update_traces(hovertemplate="%{x}<br>%{text}<extra></extra>")
-    fig.update_layout(barmode="group")
+    # one series left still says what its bars are (Plotly shows no legend for a single trace)
+    fig.update_layout(barmode="group", showlegend=True)
     return layout(set_money_axis(fig, "y", currency), t("Owners"))
 
 

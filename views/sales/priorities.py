@@ -111,7 +111,8 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
         selection_mode="single-row", key="priorities_table",
         column_config={
             **table.column_config,
-            "score": st.column_config.ProgressColumn(t("Score"), min_value=0, max_value=100, format="%.0f%%",
+            "score": st.column_config.ProgressColumn(t("Score"), min_value=0, max_value=100,
+                                                     format=fmt.editor_format("percent"),  # 99 % in French
                                                      help=t(SCORE_HELP["score"]), width="small"),
             "flags": st.column_config.ListColumn(t("Flags"), width="medium"),
         }, placeholder=fmt.MISSING)
