@@ -97,6 +97,8 @@ def test_quota_gives_coverage_gauge_then_a_saved_scenario_is_listed_in_a_new_ses
     assert_clean(at)
     with store.connect(sample_db) as con:
         assert list(quotas.get_quotas(con).period) == ["2026-11", "2026-Q4"]
+    editor = next(d for d in at.dataframe if "amount" in json.loads(d.proto.columns))
+    assert list(editor.value["amount"]) == ["3,000,000", "9,000,000"]  # text worded by ui.fmt, not the browser
     gauge = figure(at, "Coverage of the remaining quota")
     assert gauge["data"][0]["type"] == "indicator" and gauge["data"][0]["value"] > 0
     assert any(m.label == "Gap to quota" for m in at.metric)

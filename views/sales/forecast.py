@@ -11,7 +11,7 @@ import streamlit as st
 from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
 from analytics.sales import new_deals as nd
-from ui import auth, calls_section, common, fmt
+from ui import auth, calls_section, common, fmt, grids
 from ui.charts import forecast as charts_forecast
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
@@ -408,17 +408,22 @@ def quota_section(grain: str, probability: str, currency: str | None, as_of: dt.
 def quota_editor() -> None:
     current = common.fetch(quotas.get_quotas)
     owners = common.fetch(deals.filter_choices).get("owner", [])
-    edited = st.data_editor(
-        current, num_rows="dynamic", hide_index=True, width="stretch", key="forecast_quota_editor",
+    edited = st.data_editor(  # amounts as text worded by ui.fmt: the editor's "localized" follows the browser
+        grids.as_text(current, {"amount": "factor"}), num_rows="dynamic", hide_index=True, width="stretch",
+        key="forecast_quota_editor",
         column_config={
             "period": st.column_config.TextColumn(t("Period"), help=t("2026-12, 2026-Q4 or 2026"), required=True),
             "owner": st.column_config.SelectboxColumn(t("Owner"), options=owners,
                                                       help=t("Blank = the team (the deals the filters keep).")),
-            "amount": st.column_config.NumberColumn(t("Quota"), min_value=0.0, format="localized", required=True),
+            "amount": st.column_config.TextColumn(t("Quota"), required=True),
         }, placeholder=fmt.MISSING)
     if st.button(t("Save quotas"), key="forecast_save_quotas", type="primary", icon=":material/save:"):
         try:
-            count = common.write(quotas.save_quotas, edited)
+            count = common.write(quotas.save_quotas, grids.read_back(edited, {"amount": "factor"},
+                                                                     {"amount": t("Quota")}))
+        except grids.CellError as exc:
+            st.error(grids.refusal(exc), icon=":material/block:")
+            return
         except ValueError as exc:
             st.error(str(exc))
             return
