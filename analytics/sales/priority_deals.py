@@ -151,7 +151,8 @@ _TABLE = """,
 deal_rows AS ({rows}),
 attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a
           JOIN scoped s ON s.import_id = a.import_id AND s.deal_id = a.deal_id GROUP BY a.deal_id)
-SELECT r.* REPLACE (CASE WHEN r.status = 'open' THEN o.pushes ELSE r.pushes END AS pushes){columns}
+SELECT r.deal_id, r.owner, r.pipeline, r.status, r.value, r.close_on, r.reached_position, r.in_filter,
+       CASE WHEN r.status = 'open' THEN o.pushes ELSE r.pushes END AS pushes{columns}
 FROM deal_rows r LEFT JOIN attrs USING (deal_id) LEFT JOIN {slips} o USING (deal_id)"""
 
 _CLOSED = "status IN ('won', 'lost')"
@@ -159,7 +160,9 @@ _CLOSED = "status IN ('won', 'lost')"
 
 class DealTable:
     """The rows of ``deal_frame`` (one per deal, dropped open deals left out) in a temporary table of ``con``, for
-    one computation; its extra attributes (those not in ``skip``) as columns x_0, x_1… named by ``extras``.
+    one computation: the columns the counts need (deal_id, owner, pipeline, status, value, close_on,
+    reached_position, in_filter, pushes) and its extra attributes (those not in ``skip``) as columns x_0, x_1…
+    named by ``extras``; the open deals of the filter are fetched whole (``open_deals``).
 
     ``with DealTable(con, flt=flt, as_of=as_of, skip=(…)) as deals:`` creates it, the block ends by dropping it.
     ``attributes`` are the category columns every count is keyed by, in ``categories``' order: owner
@@ -173,35 +176,38 @@ class DealTable:
         self.name = f"priority_deals_{uuid.uuid4().hex}"  # our own identifier: letters, digits and _
         self.extras: tuple[str, ...] = ()
         self.as_of: dt.date | None = None
+        self.scope = None
         self.with_pushes = False
 
     def __enter__(self) -> DealTable:
         con, scope = self.con, open_scope(self.con, self.as_of_arg)
-        self.as_of = scope.as_of
+        self.as_of, self.scope = scope.as_of, scope
         names = con.execute("SELECT DISTINCT attribute FROM deal_attributes WHERE attribute <> ? ORDER BY attribute",
                             [LOSS_REASON_ATTRIBUTE]).fetchall()
         # deal_frame's wide columns come from a pandas pivot: sorted by name, as here
         self.extras = tuple(sorted(n for (n,) in names if n not in self.skip))
-        pivot = Fragment("".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}"
-                                 for i in range(len(self.extras))), list(self.extras))
-        columns = "".join(f", x_{i}" for i in range(len(self.extras)))
-        slips = self._slips()
-        self.con.register(slips, _known_pushes(con, self.as_of_arg))
+        slips = self.name.replace("priority_deals_", "priority_slips_")
+        con.register(slips, _known_pushes(con, self.as_of_arg))
         try:
-            query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, self.as_of_arg) + \
-                Fragment.format(_TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")),
-                                pivot=pivot, columns=Fragment(columns, []), slips=Fragment(slips, []))
+            query = self.query(slips)
             con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
         finally:
             con.unregister(slips)
         self.with_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0])
         return self
 
+    def query(self, slips: str) -> Fragment:
+        """The table's rows; ``slips``: the name of a table of the open deals' pushes (``_known_pushes``)."""
+        pivot = Fragment("".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}"
+                                 for i in range(len(self.extras))), list(self.extras))
+        columns = "".join(f", x_{i}" for i in range(len(self.extras)))
+        return scoped_ctes(self.scope, ALL_DEALS) + _reached_ctes(self.con) + \
+            _pushes_ctes(self.con, self.as_of_arg) + Fragment.format(
+                _TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")), pivot=pivot,
+                columns=Fragment(columns, []), slips=Fragment(slips, []))
+
     def __exit__(self, *exc) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {self.name}")
-
-    def _slips(self) -> str:
-        return self.name.replace("priority_deals_", "priority_slips_")
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -283,7 +289,13 @@ class DealTable:
 
     def open_deals(self) -> pd.DataFrame:
         """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``)."""
-        frame = self.con.execute(f"SELECT * FROM {self.name} WHERE status = 'open' AND in_filter ORDER BY deal_id").df()
+        extras = "".join(f", t.x_{i}" for i in range(len(self.extras)))
+        query = scoped_ctes(self.scope, self.flt, Fragment("d.status = 'open'", [])) + Fragment(
+            " SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
+            "k.value, k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, t.reached_position, t.pushes, "
+            f"CAST(NULL AS BIGINT) AS cycle_days, TRUE AS in_filter{extras} "
+            f"FROM scoped k JOIN {self.name} t USING (deal_id) ORDER BY k.deal_id", [])
+        frame = self.con.execute(*query).df()
         frame = frame.rename(columns={f"x_{i}": ATTR + name for i, name in enumerate(self.extras)})
         for column in ("created_on", "close_on", "snapshot_on"):
             frame[column] = pd.to_datetime(frame[column]).dt.date
