@@ -189,14 +189,20 @@ def win_drivers(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
     if min_closed is None:
         min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     with DealTable(con, flt=flt, as_of=as_of, skip=BUILT_IN) as table:
-        return drivers_of(table, min_closed, date_from, date_to)
+        base, values = table.closed_counts(None, date_from, date_to)
+        return drivers_of(base, values, table.attributes, min_closed)
 
 
-def drivers_of(table: DealTable, min_closed: int, date_from: dt.date | None = None,
-               date_to: dt.date | None = None) -> pd.DataFrame:
-    """``win_drivers`` of the deals of a ``DealTable``, for a caller that already has one."""
-    counts, overall = table.driver_counts(date_from, date_to)
-    return ranked_drivers(counts, table.attributes, overall, min_closed)
+def drivers_of(base: pd.DataFrame, values: pd.DataFrame, attributes: tuple[str, ...],
+               min_closed: int) -> pd.DataFrame:
+    """``win_drivers`` from ``DealTable.closed_counts`` (its rows with ``drivers``), for a caller that has them."""
+    mine = values[values["drivers"]]
+    counts = mine.assign(wins=mine["won"] * mine["n"]).groupby(["attribute", "value"]).agg(
+        closed=("n", "sum"), won=("wins", "sum"), won_money=("won_money", "sum"), won_valued=("won_valued", "sum"))
+    counts["avg_won_amount"] = counts["won_money"] / counts["won_valued"].where(counts["won_valued"] > 0)
+    deals = base[base["drivers"]]
+    overall = (deals["won"] * deals["n"]).sum() / deals["n"].sum() if deals["n"].sum() else None
+    return ranked_drivers(counts.reset_index(), attributes, overall, min_closed)
 
 
 # --- the score --------------------------------------------------------------------------------------------
@@ -245,7 +251,7 @@ def _split_counts(base: pd.DataFrame, values: pd.DataFrame, attributes: tuple[st
                   training: bool) -> ClosedCounts:
     """The counts of ``DealTable.closed_counts`` for the training deals only (``training``) or for all of them."""
     def part(frame: pd.DataFrame) -> pd.DataFrame:
-        keys = [c for c in frame.columns if c not in ("is_test", "n")]
+        keys = [c for c in frame.columns if c not in ("is_test", "drivers", "n", "won_money", "won_valued")]
         frame = frame[~frame["is_test"]] if training else frame
         return frame.groupby(keys, dropna=False)["n"].sum().reset_index()
     return ClosedCounts(part(base), part(values), attributes)
@@ -550,9 +556,9 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
     min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     stages = _open_stages(con)
     with DealTable(con, flt=flt, as_of=as_of, skip=BUILT_IN) as table:  # counted in SQL, open deals fetched
-        drivers = drivers_of(table, min_closed, date_from, date_to)
         cut_on, *sizes = table.time_split(TEST_SHARE)
-        base, values = table.closed_counts(cut_on)
+        base, values = table.closed_counts(cut_on, date_from, date_to)
+        drivers = drivers_of(base, values, table.attributes, min_closed)
         train = _split_counts(base, values, table.attributes, training=True)
         check = judge(train, lambda chosen: table.test_groups(cut_on, chosen), stages, min_closed,
                       table.with_pushes, cut_on, tuple(sizes))

@@ -148,26 +148,34 @@ def _with_slips(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: dt.d
 # --- the same rows in a temporary table, counted in SQL -------------------------------------------------------
 
 _TABLE = """,
-deal_rows AS ({rows}),
-attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a
-          JOIN scoped s ON s.import_id = a.import_id AND s.deal_id = a.deal_id GROUP BY a.deal_id)
-SELECT r.deal_id, r.owner, r.pipeline, r.status, r.value, r.close_on, r.reached_position, r.in_filter,
-       CASE WHEN r.status = 'open' THEN o.pushes ELSE r.pushes END AS pushes{columns}
-FROM deal_rows r LEFT JOIN attrs USING (deal_id) LEFT JOIN {slips} o USING (deal_id)"""
+deal_rows AS ({rows})
+SELECT r.deal_id, r.import_id, r.owner, r.pipeline, r.status, r.value, r.close_on, r.reached_position, r.in_filter,
+       CASE WHEN r.status = 'open' THEN o.pushes ELSE r.pushes END AS pushes
+FROM deal_rows r LEFT JOIN {slips} o USING (deal_id)"""
 
 _CLOSED = "status IN ('won', 'lost')"
+
+# One row per (closed deal, attribute it has a value of) over ``closed`` (the table's closed rows with their keys):
+# the same values as ``priorities.categories`` of the frame; an extra attribute is a row of deal_attributes.
+_CATEGORIES = """
+SELECT 'owner' AS attribute, coalesce(c.owner, ?) AS value, {keys} FROM closed c
+UNION ALL SELECT 'pipeline', coalesce(c.pipeline, ?), {keys} FROM closed c
+UNION ALL SELECT a.attribute, a.value, {keys} FROM closed c
+    JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
+    WHERE list_contains(?, a.attribute) AND a.value IS NOT NULL
+UNION ALL SELECT 'pushes', CASE WHEN c.pushes >= 2 THEN '2+' ELSE CAST(CAST(c.pushes AS BIGINT) AS VARCHAR) END,
+    {keys} FROM closed c WHERE ? AND c.pushes IS NOT NULL"""
 
 
 class DealTable:
     """The rows of ``deal_frame`` (one per deal, dropped open deals left out) in a temporary table of ``con``, for
-    one computation: the columns the counts need (deal_id, owner, pipeline, status, value, close_on,
-    reached_position, in_filter, pushes) and its extra attributes (those not in ``skip``) as columns x_0, x_1…
-    named by ``extras``; the open deals of the filter are fetched whole (``open_deals``).
+    one computation: the columns the counts need (deal_id, import_id, owner, pipeline, status, value, close_on,
+    reached_position, in_filter, pushes); extra attributes are read from deal_attributes, those named in
+    ``extras`` (all but the loss reason and ``skip``); the open deals of the filter are fetched whole.
 
     ``with DealTable(con, flt=flt, as_of=as_of, skip=(…)) as deals:`` creates it, the block ends by dropping it.
-    ``attributes`` are the category columns every count is keyed by, in ``categories``' order: owner
-    ('(blank)' when blank), pipeline, each extra attribute (blank = no value), pushes ('0', '1', '2+'; only when a
-    deal has pushes) — the same values as ``priorities.categories`` of the frame.
+    ``attributes``: what every count is keyed by, in ``categories``' order: owner ('(blank)' when blank),
+    pipeline, each extra attribute (blank = no value), pushes ('0', '1', '2+'; only when a deal has pushes).
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
@@ -182,29 +190,21 @@ class DealTable:
     def __enter__(self) -> DealTable:
         con, scope = self.con, open_scope(self.con, self.as_of_arg)
         self.as_of, self.scope = scope.as_of, scope
-        names = con.execute("SELECT DISTINCT attribute FROM deal_attributes WHERE attribute <> ? ORDER BY attribute",
+        names = con.execute("SELECT DISTINCT attribute FROM deal_attributes WHERE attribute <> ?",
                             [LOSS_REASON_ATTRIBUTE]).fetchall()
         # deal_frame's wide columns come from a pandas pivot: sorted by name, as here
         self.extras = tuple(sorted(n for (n,) in names if n not in self.skip))
         slips = self.name.replace("priority_deals_", "priority_slips_")
         con.register(slips, _known_pushes(con, self.as_of_arg))
         try:
-            query = self.query(slips)
+            query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, self.as_of_arg) + \
+                Fragment.format(_TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")),
+                                slips=Fragment(slips, []))
             con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
         finally:
             con.unregister(slips)
         self.with_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0])
         return self
-
-    def query(self, slips: str) -> Fragment:
-        """The table's rows; ``slips``: the name of a table of the open deals' pushes (``_known_pushes``)."""
-        pivot = Fragment("".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}"
-                                 for i in range(len(self.extras))), list(self.extras))
-        columns = "".join(f", x_{i}" for i in range(len(self.extras)))
-        return scoped_ctes(self.scope, ALL_DEALS) + _reached_ctes(self.con) + \
-            _pushes_ctes(self.con, self.as_of_arg) + Fragment.format(
-                _TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")), pivot=pivot,
-                columns=Fragment(columns, []), slips=Fragment(slips, []))
 
     def __exit__(self, *exc) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {self.name}")
@@ -213,27 +213,11 @@ class DealTable:
     def attributes(self) -> tuple[str, ...]:
         return ("owner", "pipeline", *self.extras, *(("pushes",) if self.with_pushes else ()))
 
-    def _categories(self) -> Fragment:
-        """SQL columns cat_0, cat_1…: each deal's value of ``attributes`` (NULL = no value)."""
-        extras = [f"x_{i}" for i in range(len(self.extras))]
-        pushes = ["CASE WHEN pushes IS NULL THEN NULL WHEN pushes >= 2 THEN '2+' "
-                  "ELSE CAST(CAST(pushes AS BIGINT) AS VARCHAR) END"] if self.with_pushes else []
-        columns = ["coalesce(owner, ?)", "coalesce(pipeline, ?)", *extras, *pushes]
-        return Fragment(", ".join(f"{c} AS cat_{i}" for i, c in enumerate(columns)), [BLANK_GROUP, BLANK_GROUP])
-
-    def _unpivoted(self, columns: str, where: Fragment) -> Fragment:
-        """One row per (closed deal matching ``where``, attribute with a value): ``columns``, attribute (its index
-        in ``attributes``), value."""
-        cats = self._categories()
-        names = ", ".join(f"cat_{i}" for i in range(len(self.attributes)))
-        return Fragment(
-            "SELECT * REPLACE (CAST(substr(attribute, 5) AS INTEGER) AS attribute) FROM "
-            f"(UNPIVOT (SELECT {columns}, {cats.sql} FROM {self.name} WHERE {_CLOSED} AND ({where.sql})) "
-            f"ON {names} INTO NAME attribute VALUE value)", [*cats.params, *where.params])
-
-    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
-        frame["attribute"] = [self.attributes[i] for i in frame["attribute"]]
-        return frame
+    def _categories(self, keys: str) -> Fragment:
+        """``_CATEGORIES`` keeping the columns ``keys`` (names of ``closed``, comma-separated)."""
+        keys = ", ".join(f"c.{key.strip()}" for key in keys.split(","))
+        return Fragment(_CATEGORIES.format(keys=keys), [BLANK_GROUP, BLANK_GROUP, list(self.extras),
+                                                        self.with_pushes])
 
     def time_split(self, test_share: float) -> tuple[dt.date | None, int, int]:
         """``priorities.time_split`` over the closed deals: (cut_on, deals learnt from, deals held back)."""
@@ -248,53 +232,62 @@ class DealTable:
                                 [cut_on]).fetchone()[0]
         return cut_on, closed - held, held
 
-    def closed_counts(self, cut_on: dt.date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The closed deals counted. Grain of the first table: (pipeline, reached_position, won, is_test), column n;
-        of the second: the same and (attribute, value), one per attribute with a value. is_test = close_on >= cut_on.
+    def closed_counts(self, cut_on: dt.date | None, date_from: dt.date | None = None,
+                      date_to: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The closed deals counted. First table, one row per (pipeline, reached_position, won, is_test, drivers),
+        column n; second, the same and (attribute, value), one per attribute with a value, columns n, won_money
+        (the won ones' value summed) and won_valued (how many have one). is_test = close_on >= cut_on; drivers =
+        the deal counts in ``win_drivers``: it matches the filter and closed in [date_from, date_to] (no range: all).
         """
-        keys = "pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won, " \
-               "coalesce(close_on >= CAST(? AS DATE), FALSE) AS is_test"
-        base = self.con.execute(f"SELECT {keys}, count(*) AS n FROM {self.name} WHERE {_CLOSED} GROUP BY ALL",
-                                [cut_on]).df()
-        rows = self._unpivoted(keys, Fragment("TRUE", []))
-        values = self.con.execute(f"SELECT *, count(*) AS n FROM ({rows.sql}) GROUP BY ALL",
-                                  [cut_on, *rows.params]).df()
-        return base, self._named(values)
+        drivers = Fragment("in_filter", [])
+        if date_from is not None or date_to is not None:
+            drivers = Fragment("in_filter AND close_on IS NOT NULL AND close_on >= coalesce(CAST(? AS DATE), close_on) "
+                               "AND close_on <= coalesce(CAST(? AS DATE), close_on)", [date_from, date_to])
+        closed = Fragment(
+            "WITH closed AS (SELECT deal_id, import_id, owner, pipeline, pushes, reached_position, "
+            "CAST(status = 'won' AS INTEGER) AS won, coalesce(close_on >= CAST(? AS DATE), FALSE) AS is_test, "
+            f"({drivers.sql}) AS drivers, value AS money FROM {self.name} WHERE {_CLOSED})", [cut_on, *drivers.params])
+        keys = "pipeline, reached_position, won, is_test, drivers"
+        base = self.con.execute(*(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL", [])))
+        base = base.df()
+        rows = self._categories(keys + ", money")
+        values = self.con.execute(*(closed + Fragment.format(
+            " SELECT attribute, value, {keys}, count(*) AS n, "
+            "CAST(sum(money) FILTER (WHERE won = 1) AS DOUBLE) AS won_money, "
+            "count(money) FILTER (WHERE won = 1) AS won_valued FROM ({rows}) GROUP BY ALL",
+            keys=Fragment(keys, []), rows=rows))).df()
+        return base, values
 
     def test_groups(self, cut_on: dt.date, attributes: tuple[str, ...]) -> pd.DataFrame:
         """The held-back closed deals (close_on >= cut_on) counted by pipeline, reached_position, won and their
         values of ``attributes`` (one column ``attr:<name>`` each, None = no value), column n."""
-        cats = self._categories()
-        picked = ", ".join(f"cat_{self.attributes.index(a)}" for a in attributes)
-        frame = self.con.execute(
-            f"SELECT pipeline, reached_position, won{', ' + picked if picked else ''}, count(*) AS n FROM "
-            f"(SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won, {cats.sql} FROM {self.name} "
-            f"WHERE {_CLOSED} AND close_on >= ?) GROUP BY ALL", [*cats.params, cut_on]).df()
-        return frame.rename(columns={f"cat_{self.attributes.index(a)}": ATTR + a for a in attributes})
-
-    def driver_counts(self, date_from: dt.date | None, date_to: dt.date | None) -> tuple[pd.DataFrame, float | None]:
-        """The closed deals of the filter closed in [date_from, date_to] (no range: all) counted per (attribute,
-        value): closed, won, avg_won_amount (mean value of the won ones); and their overall win rate."""
-        where = Fragment("in_filter", [])
-        if date_from is not None or date_to is not None:
-            where = Fragment("in_filter AND close_on IS NOT NULL AND close_on >= coalesce(CAST(? AS DATE), close_on) "
-                             "AND close_on <= coalesce(CAST(? AS DATE), close_on)", [date_from, date_to])
-        overall = self.con.execute(f"SELECT avg(CAST(status = 'won' AS INTEGER)) FROM {self.name} "
-                                   f"WHERE {_CLOSED} AND ({where.sql})", where.params).fetchone()[0]
-        rows = self._unpivoted("CAST(status = 'won' AS INTEGER) AS won, value AS money", where)
-        counts = self.con.execute(
-            f"SELECT attribute, value, count(*) AS closed, sum(won) AS won, "
-            f"avg(money) FILTER (WHERE won = 1) AS avg_won_amount FROM ({rows.sql}) GROUP BY ALL", rows.params).df()
-        return self._named(counts), overall
+        if not attributes:
+            return self.con.execute(
+                "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won, count(*) AS n "
+                f"FROM {self.name} WHERE {_CLOSED} AND close_on >= ? GROUP BY ALL", [cut_on]).df()
+        rows = self._categories("deal_id")
+        picked = "".join(f", max(value) FILTER (WHERE attribute = ?) AS a_{i}" for i in range(len(attributes)))
+        query = Fragment(
+            f"WITH closed AS (SELECT * FROM {self.name} WHERE {_CLOSED} AND close_on >= ?), ", [cut_on]) + \
+            Fragment.format("cats AS (SELECT deal_id{picked} FROM ({rows}) GROUP BY deal_id) ",
+                            picked=Fragment(picked, list(attributes)), rows=rows) + Fragment(
+            "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won"
+            f"{''.join(f', a_{i}' for i in range(len(attributes)))}, count(*) AS n "
+            "FROM closed LEFT JOIN cats USING (deal_id) GROUP BY ALL", [])
+        frame = self.con.execute(*query).df()
+        return frame.rename(columns={f"a_{i}": ATTR + a for i, a in enumerate(attributes)})
 
     def open_deals(self) -> pd.DataFrame:
         """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``)."""
-        extras = "".join(f", t.x_{i}" for i in range(len(self.extras)))
+        pivot = "".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}" for i in range(len(self.extras)))
         query = scoped_ctes(self.scope, self.flt, Fragment("d.status = 'open'", [])) + Fragment(
-            " SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
-            "k.value, k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, t.reached_position, t.pushes, "
-            f"CAST(NULL AS BIGINT) AS cycle_days, TRUE AS in_filter{extras} "
-            f"FROM scoped k JOIN {self.name} t USING (deal_id) ORDER BY k.deal_id", [])
+            f", listed AS (SELECT k.*, t.reached_position, t.pushes FROM scoped k JOIN {self.name} t USING (deal_id)), "
+            f"attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a "
+            "JOIN listed k ON a.import_id = k.import_id AND a.deal_id = k.deal_id GROUP BY a.deal_id) "
+            "SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
+            "k.value, k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, k.reached_position, k.pushes, "
+            f"CAST(NULL AS BIGINT) AS cycle_days, TRUE AS in_filter{pivot and ', attrs.* EXCLUDE (deal_id)'} "
+            "FROM listed k LEFT JOIN attrs USING (deal_id) ORDER BY k.deal_id", list(self.extras))
         frame = self.con.execute(*query).df()
         frame = frame.rename(columns={f"x_{i}": ATTR + name for i, name in enumerate(self.extras)})
         for column in ("created_on", "close_on", "snapshot_on"):
