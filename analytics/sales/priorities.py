@@ -581,10 +581,10 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
 def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) -> pd.DataFrame:
     stale = hygiene(con, flt=flt, as_of=as_of)["stale"].set_index("deal_id")["days_unchanged"]
     close = deals["close_on"]
-    past_due = close.notna() & (pd.to_datetime(close) < pd.to_datetime(deals["snapshot_on"]))
-    this_month = pd.Series([c is not None and pd.notna(c) and as_of_date is not None
-                            and (c.year, c.month) == (as_of_date.year, as_of_date.month) for c in close],
-                           index=deals.index) & ~past_due
+    closes = pd.to_datetime(close)
+    past_due = close.notna() & (closes < pd.to_datetime(deals["snapshot_on"]))
+    this_month = ((closes.dt.year == as_of_date.year) & (closes.dt.month == as_of_date.month) if as_of_date
+                  else pd.Series(False, index=deals.index)) & ~past_due
     marks = {
         "past_due": past_due,
         "missing_amount": deals["amount"].isna(),
@@ -593,9 +593,11 @@ def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) ->
         "stale": deals["deal_id"].isin(stale.index),
         "closing_this_month": this_month,
     }
-    table = np.column_stack([marks[f].to_numpy(bool) for f in FLAGS])
-    deals["flags"] = [[f for f, on in zip(FLAGS, row, strict=True) if on] for row in table]
-    deals["action"] = [flags[0] if flags else "advance" for flags in deals["flags"]]
+    # each deal's flags as a bit pattern: the few patterns present are turned into lists once each
+    bits = sum(marks[f].to_numpy(bool).astype(np.int64) << i for i, f in enumerate(FLAGS))
+    patterns = {b: [f for i, f in enumerate(FLAGS) if b >> i & 1] for b in np.unique(bits).tolist()}
+    deals["flags"] = [list(patterns[b]) for b in bits.tolist()]
+    deals["action"] = [patterns[b][0] if b else "advance" for b in bits.tolist()]
     deals["days_unchanged"] = deals["deal_id"].map(stale)
     deals["days_past_due"] = [(s - c).days if p else None
                               for s, c, p in zip(deals["snapshot_on"], close, past_due, strict=True)]
