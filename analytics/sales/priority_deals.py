@@ -57,7 +57,7 @@ pushes AS (
     FROM (SELECT p.deal_id, p.pushed, p.pairs,
                  coalesce(p.status_raw, sb.outcome, 'open') = 'open' AS was_open,
                  coalesce(p.status_raw_a, sa.outcome, 'open') = 'open' AS prev_open
-          FROM deal_pushes p JOIN scoped k ON k.deal_id = p.deal_id
+          FROM deal_pushes p  -- the deals' rows join ``pushes`` by deal: no need to join the scoped deals here
           LEFT JOIN stages sb ON sb.pipeline = p.pipeline AND sb.stage = p.stage
           LEFT JOIN stages sa ON sa.pipeline = p.pipeline_a AND sa.stage = p.stage_a) p
     GROUP BY p.deal_id
@@ -82,9 +82,8 @@ _REACHED_FROM_STORE = """,
 open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open'),
 open_entries AS (
     SELECT r.deal_id, r.pipeline, o.position
-    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
-    JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
-    WHERE r.first_on <= (SELECT as_of FROM cutoff)
+    FROM stage_reach r JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
+    WHERE r.first_on <= (SELECT as_of FROM cutoff)  -- ``reached`` keeps the scoped deals' own pipeline
     UNION ALL
     SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
     JOIN open_stages o USING (pipeline, stage)
