@@ -27,6 +27,11 @@ Conventions (scope, as-of, currency, dropped deals, blank groups) are those writ
 The priority list (``priority_list``) ranks the open deals by expected value, with flags and a next
 action. The model is always learnt from every closed deal (the filter only chooses which deals are
 listed), so a deal's score does not change with the sidebar filter.
+
+Everything the model learns is a count: closed deals per (pipeline, stage reached, won, attribute value)
+(``ClosedCounts``). ``priorities`` and ``win_drivers`` count them in DuckDB (``priority_deals.DealTable``) and
+fetch only those counts and the open deals of the filter; ``fit_model`` and ``calibrate`` count a pandas frame of
+deals (``deal_frame``) the same way, for tests and small callers. One model, two ways to count.
 """
 from __future__ import annotations
 
