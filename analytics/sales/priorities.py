@@ -27,6 +27,11 @@ Conventions (scope, as-of, currency, dropped deals, blank groups) are those writ
 The priority list (``priority_list``) ranks the open deals by expected value, with flags and a next
 action. The model is always learnt from every closed deal (the filter only chooses which deals are
 listed), so a deal's score does not change with the sidebar filter.
+
+Everything the model learns is a count: closed deals per (pipeline, stage reached, won, attribute value)
+(``ClosedCounts``). ``priorities`` and ``win_drivers`` count them in DuckDB (``priority_deals.DealTable``) and
+fetch only those counts and the open deals of the filter; ``fit_model`` and ``calibrate`` count a pandas frame of
+deals (``deal_frame``) the same way, for tests and small callers. One model, two ways to count.
 """
 from __future__ import annotations
 
@@ -39,21 +44,10 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
-from analytics.sales import movement
 from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import hygiene
-from analytics.sales.scope import (
-    ALL_DEALS,
-    BLANK_GROUP,
-    REACHED_CTE,
-    STAGE_HISTORY_CTES,
-    entries_sql,
-    open_scope,
-    scoped_ctes,
-)
-from analytics.store import derived
-from analytics.store.schema import LOSS_REASON_ATTRIBUTE
-from analytics.store.sql import Fragment
+from analytics.sales.priority_deals import ATTR, DealTable, deal_frame
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP
 
 Z_95 = 1.959964
 PRIOR_STRENGTH = 10.0  # m: a group's rate counts as if it had m more deals at the stage's rate
@@ -71,7 +65,6 @@ OWNER, PIPELINE, PUSHES = "owner", "pipeline", "pushes"
 # outcome (the amount of a lost deal is often 0; a cycle length exists only once a deal is closed).
 BUILT_IN = (OWNER, PIPELINE, PUSHES, "deal size", "cycle length")
 TOP_VALUES = 6  # the win drivers show the most frequent values of each attribute (a long tail is noise)
-_ATTR = "attr:"
 
 # Flags in order of urgency: the first one a deal has chooses its next action (a code; ui words it).
 FLAGS = ("past_due", "missing_amount", "no_close_date", "pushed_twice", "stale", "closing_this_month")
@@ -114,128 +107,7 @@ def _odds(p):
     return p / (1 - p)
 
 
-def brier_score(predicted: np.ndarray, outcome: np.ndarray) -> float | None:
-    """Mean of (predicted - outcome)²; None when there is nothing to score."""
-    return float(np.mean((np.asarray(predicted, float) - np.asarray(outcome, float)) ** 2)) if len(predicted) else None
-
-
-# --- the deals, one row each ---------------------------------------------------------------------------
-
-_PUSHES = """,
-snapshot_rows AS (
-    SELECT s.deal_id, s.snapshot_on, s.import_id, s.close_on,
-           coalesce(s.status_raw, st.outcome, 'open') = 'open' AS was_open
-    FROM deal_snapshots s JOIN scoped k ON k.deal_id = s.deal_id
-    LEFT JOIN stages st ON st.pipeline = s.pipeline AND st.stage = s.stage
-    WHERE s.snapshot_on <= (SELECT as_of FROM cutoff)
-),
-pushes AS (
-    SELECT deal_id, count(*) FILTER (was_open AND prev_open) AS pairs,
-           count(*) FILTER (was_open AND prev_open AND close_on > prev_close) AS pushes
-    FROM (SELECT *, lag(was_open) OVER w AS prev_open, lag(close_on) OVER w AS prev_close
-          FROM snapshot_rows WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
-    GROUP BY deal_id
-)"""
-
-# ``pushes`` read from the stored ``deal_pushes`` (analytics.store.derived: consecutive snapshot rows grouped by
-# their raw stage keys), the stage settings deciding here which rows were open; every snapshot counts (as of the
-# latest date only).
-_PUSHES_FROM_STORE = """,
-pushes AS (
-    SELECT p.deal_id, CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open), 0) AS BIGINT) AS pairs,
-           CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open AND pushed), 0) AS BIGINT) AS pushes
-    FROM (SELECT p.deal_id, p.pushed, p.pairs,
-                 coalesce(p.status_raw, sb.outcome, 'open') = 'open' AS was_open,
-                 coalesce(p.status_raw_a, sa.outcome, 'open') = 'open' AS prev_open
-          FROM deal_pushes p JOIN scoped k ON k.deal_id = p.deal_id
-          LEFT JOIN stages sb ON sb.pipeline = p.pipeline AND sb.stage = p.stage
-          LEFT JOIN stages sa ON sa.pipeline = p.pipeline_a AND sa.stage = p.stage_a) p
-    GROUP BY p.deal_id
-)"""
-
-_DEALS = """
-SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
-       k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, r.reached_position,
-       CASE WHEN p.pairs > 0 THEN p.pushes END AS pushes,
-       CASE WHEN k.status IN ('won', 'lost') AND k.close_on >= k.created_on
-            THEN k.close_on - k.created_on END AS cycle_days,
-       ({filter_sql}) AS in_filter
-FROM scoped k JOIN reached r USING (deal_id, pipeline) LEFT JOIN pushes p USING (deal_id)
-WHERE NOT (k.is_dropped AND k.status = 'open')
-ORDER BY k.deal_id
-"""
-
-
-# ``reached`` (scope.STAGE_HISTORY_CTES) read from the stored ``stage_reach`` (analytics.store.derived): the stages each
-# deal was shown at or given an entry date for, as of the cutoff, in its current pipeline, plus those of the
-# stage-history imports (read as they are: never stored). Only which stages were reached matters here, not when.
-_REACHED_FROM_STORE = """,
-open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open'),
-open_entries AS (
-    SELECT r.deal_id, r.pipeline, o.position
-    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
-    JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
-    WHERE r.first_on <= (SELECT as_of FROM cutoff)
-    UNION ALL
-    SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
-    JOIN open_stages o USING (pipeline, stage)
-),""" + REACHED_CTE
-
-
-def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
-    """The CTEs ending in ``reached``: from ``stage_reach`` while it is fresh, else from every snapshot."""
-    return Fragment(_REACHED_FROM_STORE if derived.is_fresh(con, "stage_reach") else STAGE_HISTORY_CTES, [])
-
-
-def _pushes_ctes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
-    """The CTE ``pushes``: from ``deal_pushes`` while it is fresh and the as-of date is the latest snapshot's, else
-    from every snapshot up to the as-of date."""
-    latest = as_of is None or con.execute("SELECT max(snapshot_on) <= ? FROM deal_snapshots", [as_of]).fetchone()[0]
-    return Fragment(_PUSHES_FROM_STORE if latest and derived.is_fresh(con, "deal_pushes") else _PUSHES, [])
-
-
-def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
-               as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date | None]:
-    """Every deal as of a date (dropped open deals left out), with what the drivers and the score need.
-
-    Grain: one row per deal. Columns: deal_id, import_id, name, owner, pipeline, stage, status, amount,
-    currency, value, created_on, close_on, snapshot_on, is_dropped, p, reached_position (the last open
-    stage reached, METRICS.md 3; won = every stage), pushes (close_on increases from one snapshot to the
-    next while the deal was open; None when it was never seen open in two snapshots), cycle_days
-    (closed deals: close_on - created_on), in_filter (the deal matches ``flt``), and one column
-    ``attr:<name>`` per extra attribute of the exports. Also returns the as-of snapshot date.
-    A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
-    """
-    scope = open_scope(con, as_of)
-    query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, as_of) + Fragment.format(
-        _DEALS, filter_sql=flt.where("k"))
-    frame = con.execute(*query).df()
-    state = scope.state.cte()
-    attributes = con.execute(
-        f"WITH {state.sql} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
-        "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id "
-        "WHERE a.attribute <> ? GROUP BY ALL",  # the loss reason is known only once lost: never a win driver
-        [*state.params, LOSS_REASON_ATTRIBUTE]).df()
-    if not attributes.empty:
-        wide = attributes.pivot(index="deal_id", columns="attribute", values="value")
-        wide.columns = [_ATTR + str(c) for c in wide.columns]
-        frame = frame.merge(wide, left_on="deal_id", right_index=True, how="left")
-    for column in ("created_on", "close_on", "snapshot_on"):
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    frame["in_filter"] = frame["in_filter"].astype(bool)
-    return _with_slips(con, frame, as_of), scope.as_of
-
-
-def _with_slips(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
-    """Open deals take their pushes from ``movement.slips`` (the Movement page's count, which also reads
-    stage-history imports), so "pushed twice" agrees with it; closed deals keep the snapshot count."""
-    slipped = movement.slips(con, as_of=as_of).set_index("deal_id")
-    known = slipped[(slipped["snapshots"] >= 2) | (slipped["pushes"] > 0)]["pushes"]
-    is_open = frame["status"] == "open"
-    frame["pushes"] = frame["pushes"].astype("Float64")
-    frame.loc[is_open, "pushes"] = frame.loc[is_open, "deal_id"].map(known).astype("Float64")
-    return frame
-
+# --- the deals ------------------------------------------------------------------------------------------
 
 def _open_stages(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open' "
@@ -255,8 +127,8 @@ def categories(deals: pd.DataFrame, with_pushes: bool) -> pd.DataFrame:
     out = pd.DataFrame(index=deals.index)
     out[OWNER] = deals["owner"].fillna(BLANK_GROUP)
     out[PIPELINE] = deals["pipeline"].fillna(BLANK_GROUP)
-    for column in [c for c in deals.columns if c.startswith(_ATTR)]:
-        name = column[len(_ATTR):]
+    for column in [c for c in deals.columns if c.startswith(ATTR)]:
+        name = column[len(ATTR):]
         if name not in BUILT_IN:
             out[name] = deals[column].where(deals[column].notna(), None)
     if with_pushes:
@@ -275,26 +147,18 @@ DRIVER_COLUMNS = ["attribute", "value", "closed", "won", "lost", "win_rate", "ci
                   "avg_won_amount", "difference", "enough_data", "rank", "overall_win_rate"]
 
 
-def driver_table(closed: pd.DataFrame, cats: pd.DataFrame, min_closed: int) -> pd.DataFrame:
-    """Win rate by attribute value over closed deals (see ``win_drivers``); ``cats`` = their categories."""
-    if closed.empty or cats.empty:
+def ranked_drivers(counts: pd.DataFrame, attributes: tuple[str, ...], overall: float | None,
+                   min_closed: int) -> pd.DataFrame:
+    """``win_drivers`` from its counts: one row per (attribute, value) with closed, won, avg_won_amount; the
+    attributes in their order; overall = the win rate of every closed deal counted."""
+    if overall is None or counts.empty:
         return pd.DataFrame(columns=DRIVER_COLUMNS)
-    won = (closed["status"] == "won").to_numpy()
-    overall = won.mean()
     frames = []
-    for attribute in cats.columns:
-        part = pd.DataFrame({"value": cats[attribute], "won": won,
-                             "won_value": closed["value"].where(won)}).dropna(subset=["value"])
-        if part.empty:
-            continue
-        grouped = part.groupby("value").agg(closed=("won", "size"), won=("won", "sum"),
-                                            avg_won_amount=("won_value", "mean")).reset_index()
-        grouped = grouped.sort_values(["closed", "value"], ascending=[False, True]).head(TOP_VALUES)
-        grouped.insert(0, "attribute", attribute)
-        frames.append(grouped)
-    if not frames:
-        return pd.DataFrame(columns=DRIVER_COLUMNS)
-    table = pd.concat(frames, ignore_index=True)
+    for attribute in attributes:  # each attribute keeps its TOP_VALUES values with the most closed deals
+        part = counts[counts["attribute"] == attribute]
+        frames.append(part.sort_values(["closed", "value"], ascending=[False, True]).head(TOP_VALUES))
+    table = pd.concat(frames, ignore_index=True)[["attribute", "value", "closed", "won", "avg_won_amount"]]
+    table["closed"] = table["closed"].astype(int)
     table["won"] = table["won"].astype(int)
     table["lost"] = table["closed"] - table["won"]
     table["win_rate"] = table["won"] / table["closed"]
@@ -329,23 +193,21 @@ def win_drivers(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
     """
     if min_closed is None:
         min_closed = int(store.get_settings(con)["min_closed_for_driver"])
-    deals, _ = deal_frame(con, flt=flt, as_of=as_of)
-    return drivers_of(deals, min_closed, date_from, date_to)
+    with DealTable(con, flt=flt, as_of=as_of, skip=BUILT_IN) as table:
+        base, values = table.closed_counts(None, date_from, date_to)
+        return drivers_of(base, values, table.attributes, min_closed)
 
 
-def drivers_of(deals: pd.DataFrame, min_closed: int, date_from: dt.date | None = None,
-               date_to: dt.date | None = None) -> pd.DataFrame:
-    """``win_drivers`` of the deals of a ``deal_frame`` (its in_filter deals), for a caller that already has it."""
-    closed = deals[deals["in_filter"] & deals["status"].isin(["won", "lost"])]
-    if date_from is not None or date_to is not None:
-        keep = closed["close_on"].notna()
-        if date_from is not None:
-            keep &= closed["close_on"] >= date_from
-        if date_to is not None:
-            keep &= closed["close_on"] <= date_to
-        closed = closed[keep]
-    cats = categories(closed, _has_pushes(deals))
-    return driver_table(closed, cats, min_closed)
+def drivers_of(base: pd.DataFrame, values: pd.DataFrame, attributes: tuple[str, ...],
+               min_closed: int) -> pd.DataFrame:
+    """``win_drivers`` from ``DealTable.closed_counts`` (its rows with ``drivers``), for a caller that has them."""
+    mine = values[values["drivers"]]
+    counts = mine.assign(wins=mine["won"] * mine["n"]).groupby(["attribute", "value"]).agg(
+        closed=("n", "sum"), won=("wins", "sum"), won_money=("won_money", "sum"), won_valued=("won_valued", "sum"))
+    counts["avg_won_amount"] = counts["won_money"] / counts["won_valued"].where(counts["won_valued"] > 0)
+    deals = base[base["drivers"]]
+    overall = (deals["won"] * deals["n"]).sum() / deals["n"].sum() if deals["n"].sum() else None
+    return ranked_drivers(counts.reset_index(), attributes, overall, min_closed)
 
 
 # --- the score --------------------------------------------------------------------------------------------
@@ -365,18 +227,63 @@ class ScoreModel:
     strengths: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ClosedCounts:
+    """Closed deals counted, all the score model learns from (from a frame: ``counts_of``; from SQL:
+    ``DealTable.closed_counts``). base: one row per (pipeline, reached_position, won), n deals; values: one row
+    per (attribute, value, pipeline, reached_position, won), n deals with that value (no value: no row);
+    attributes: the candidate attributes in ``categories``' order."""
+    base: pd.DataFrame
+    values: pd.DataFrame
+    attributes: tuple[str, ...]
+
+
+def counts_of(closed: pd.DataFrame, with_pushes: bool) -> ClosedCounts:
+    """``ClosedCounts`` of closed ``deal_frame`` rows."""
+    keys = ["pipeline", "reached_position", "won"]
+    deals = closed[["pipeline", "reached_position"]].assign(won=(closed["status"] == "won").astype(int))
+    base = deals.groupby(keys, dropna=False).size().rename("n").reset_index()
+    cats = categories(closed, with_pushes)
+    frames = [deals.assign(attribute=a, value=_values(cats[a].to_numpy(object)).set_axis(deals.index))
+              .dropna(subset=["value"]).groupby(["attribute", "value", *keys], dropna=False).size().rename("n")
+              .reset_index() for a in cats.columns]
+    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["attribute", "value", *keys,
+                                                                                      "n"])
+    return ClosedCounts(base, values, tuple(cats.columns))
+
+
+def _split_counts(base: pd.DataFrame, values: pd.DataFrame, attributes: tuple[str, ...],
+                  training: bool) -> ClosedCounts:
+    """The counts of ``DealTable.closed_counts`` for the training deals only (``training``) or for all of them."""
+    def part(frame: pd.DataFrame) -> pd.DataFrame:
+        keys = [c for c in frame.columns if c not in ("is_test", "drivers", "n", "won_money", "won_valued")]
+        frame = frame[~frame["is_test"]] if training else frame
+        return frame.groupby(keys, dropna=False)["n"].sum().reset_index()
+    return ClosedCounts(part(base), part(values), attributes)
+
+
+def _weighted(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of deals with their count n (a row without one is one deal) and won deals wins = won x n."""
+    rows = rows if "n" in rows else rows.assign(n=1)
+    return rows.assign(wins=rows["won"] * rows["n"])
+
+
+def _expand(groups: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    """One row per (row of ``groups``, open stage of its pipeline up to its reached_position), column position."""
+    rows = groups.merge(stages[["pipeline", "position"]], on="pipeline")
+    return rows[rows["position"] <= rows["reached_position"]]
+
+
 def _stage_rows(deals: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     """One row per (closed deal, open stage it reached): deal index in ``_row``, pipeline, position, won."""
-    rows = deals[["pipeline", "reached_position", "status"]].assign(_row=deals.index).merge(
-        stages[["pipeline", "position"]], on="pipeline")
-    rows = rows[rows["position"] <= rows["reached_position"]]
+    rows = _expand(deals[["pipeline", "reached_position", "status"]].assign(_row=deals.index), stages)
     return rows.assign(won=(rows["status"] == "won").astype(int))[["_row", "pipeline", "position", "won"]]
 
 
 def _stage_rates(rows: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
-    counts = rows.groupby(["pipeline", "position"]).agg(closed=("won", "size"), won=("won", "sum")).reset_index()
-    table = stages.rename(columns={"probability": "configured"}).merge(counts, on=["pipeline", "position"],
-                                                                        how="left")
+    counts = _weighted(rows).groupby(["pipeline", "position"]).agg(closed=("n", "sum"), won=("wins", "sum"))
+    table = stages.rename(columns={"probability": "configured"}).merge(counts.reset_index(),
+                                                                        on=["pipeline", "position"], how="left")
     table[["closed", "won"]] = table[["closed", "won"]].fillna(0).astype(int)
     first = table.sort_values("position").groupby("pipeline").first()
     pipeline_rate = (first["won"] / first["closed"].where(first["closed"] > 0)).rename("pipeline_rate")
@@ -395,10 +302,11 @@ def _values(values) -> pd.Series:
 def _factor_table(rows: pd.DataFrame, values: pd.Series, attribute: str, stage_rates: pd.DataFrame,
                   eligible: set) -> pd.DataFrame:
     """Odds factors of one attribute's values, per (pipeline, stage): shrunk rate / stage rate, capped.
-    ``values``: the attribute's value of each row of ``rows`` (``_values``, in the same order)."""
+    ``rows``: (deal, stage) rows (``_stage_rows``; with a count n when a row stands for n deals); ``values``: the
+    attribute's value of each row (``_values``, in the same order)."""
     keep = values.isin(eligible).to_numpy()  # a missing value is never eligible (value_counts leaves it out)
-    part = rows[keep].assign(value=values[keep].set_axis(rows.index[keep]))
-    grouped = part.groupby(["pipeline", "position", "value"]).agg(closed=("won", "size"), won=("won", "sum"))
+    part = _weighted(rows[keep].assign(value=values[keep].set_axis(rows.index[keep])))
+    grouped = part.groupby(["pipeline", "position", "value"]).agg(closed=("n", "sum"), won=("wins", "sum"))
     grouped = grouped.reset_index().merge(stage_rates[["pipeline", "position", "rate"]].rename(
         columns={"rate": "stage_rate"}), on=["pipeline", "position"])
     grouped["rate"] = shrunk_rate(grouped["won"], grouped["closed"], grouped["stage_rate"]).clip(*RATE_BOUNDS)
@@ -407,33 +315,44 @@ def _factor_table(rows: pd.DataFrame, values: pd.Series, attribute: str, stage_r
     return grouped[["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"]]
 
 
+FACTOR_COLUMNS = ["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"]
+
+
 def fit_model(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, *, use_drivers: bool = True,
               with_pushes: bool = False) -> ScoreModel:
-    """Learn the score from closed deals (``deal_frame`` rows, status won or lost).
+    """Learn the score from closed deals (``deal_frame`` rows, status won or lost): ``fit_counts`` of their counts."""
+    return fit_counts(counts_of(closed, with_pushes), stages, min_closed, use_drivers=use_drivers,
+                      with_pushes=with_pushes)
+
+
+def fit_counts(counts: ClosedCounts, stages: pd.DataFrame, min_closed: int, *, use_drivers: bool = True,
+               with_pushes: bool = False) -> ScoreModel:
+    """Learn the score from the closed deals' counts.
 
     Candidates: every attribute of ``categories`` (known while a deal is open) but pipeline (already in the
-    stage rate); values with fewer than ``min_closed`` closed deals get no
-    factor. Strength of an attribute = the mean |log factor| over the training (deal, stage) rows; the
-    ``MAX_DRIVERS`` strongest above ``MIN_DRIVER_STRENGTH`` are kept.
+    stage rate); values with fewer than ``min_closed`` closed deals get no factor. Strength of an attribute = the
+    mean |log factor| over the training (deal, stage) rows (1 where no factor applies); the ``MAX_DRIVERS``
+    strongest above ``MIN_DRIVER_STRENGTH`` are kept.
     """
-    rows = _stage_rows(closed, stages)
+    rows = _weighted(_expand(counts.base, stages))
     rates = _stage_rates(rows, stages)
-    empty = pd.DataFrame(columns=["attribute", "value", "pipeline", "position", "closed", "won", "rate", "factor"])
+    empty = pd.DataFrame(columns=FACTOR_COLUMNS)
     if not use_drivers or rows.empty:
         return ScoreModel(rates, empty, (), with_pushes)
-    cats = categories(closed, with_pushes)
-    tables, strengths = {}, {}
-    at = closed.index.get_indexer(rows["_row"])  # the position in ``closed`` of each (deal, stage) row
-    for attribute in [c for c in cats.columns if c != PIPELINE]:
-        counts = cats[attribute].value_counts()
-        eligible = set(counts[counts >= min_closed].index)
-        if len(eligible) < 1 or cats[attribute].nunique() < 2:
+    tables, strengths, total = {}, {}, rows["n"].sum()
+    for attribute in [a for a in counts.attributes if a != PIPELINE]:
+        part = counts.values[counts.values["attribute"] == attribute]
+        deals = part.groupby("value")["n"].sum()  # closed deals per value
+        eligible = set(deals[deals >= min_closed].index)
+        if len(eligible) < 1 or len(deals) < 2:
             continue
-        values = _values(cats[attribute].to_numpy(object)[at])
-        table = _factor_table(rows, values, attribute, rates, eligible)
-        moved = rows.assign(value=values.set_axis(rows.index)).merge(
-            table[["pipeline", "position", "value", "factor"]], on=["pipeline", "position", "value"], how="left")
-        strengths[attribute] = float(np.abs(np.log(moved["factor"].fillna(1.0).to_numpy(float))).mean())
+        valued = _expand(part.drop(columns="attribute"), stages).reset_index(drop=True)
+        values = _values(valued["value"].to_numpy(object))
+        table = _factor_table(valued, values, attribute, rates, eligible)
+        moved = valued.merge(table[["pipeline", "position", "value", "factor"]], on=["pipeline", "position", "value"],
+                             how="left")
+        logs = np.abs(np.log(moved["factor"].fillna(1.0).to_numpy(float)))
+        strengths[attribute] = float((logs * moved["n"].to_numpy(float)).sum() / total)
         tables[attribute] = table
     chosen = sorted((a for a, s in strengths.items() if s > MIN_DRIVER_STRENGTH), key=lambda a: -strengths[a])
     chosen = tuple(chosen[:MAX_DRIVERS])
@@ -450,14 +369,21 @@ def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = N
     ``explain``: the calibration needs the scores alone). A deal whose pipeline has no open stage configured gets
     no score (NaN).
     """
-    at = pd.DataFrame({"pipeline": deals["pipeline"].to_numpy(),
-                       "position": (deals["reached_position"] if position is None else position).to_numpy(float)})
+    cats = categories(deals, model.with_pushes) if model.drivers else None
+    return scored(model, deals["pipeline"], deals["reached_position"] if position is None else position, cats,
+                  deals.index, explain=explain)
+
+
+def scored(model: ScoreModel, pipeline: pd.Series, position: pd.Series, cats: pd.DataFrame | None,
+           index: pd.Index, *, explain: bool = True) -> pd.DataFrame:
+    """``score`` of rows given by their pipeline, stage position and values of the model's drivers (``cats``: one
+    column per driver, None = no value)."""
+    at = pd.DataFrame({"pipeline": pipeline.to_numpy(), "position": position.to_numpy(float)})
     rates = model.stage_rates.assign(position=model.stage_rates["position"].astype(float))
     stage_rate = at.merge(rates[["pipeline", "position", "rate"]], on=["pipeline", "position"], how="left")["rate"]
     log_odds = np.log(_odds(stage_rate.to_numpy(float)))
-    explained: list[list[dict]] = [[] for _ in range(len(deals))]
+    explained: list[list[dict]] = [[] for _ in range(len(at))]
     if model.drivers:
-        cats = categories(deals, model.with_pushes)
         factors = model.factors.assign(position=model.factors["position"].astype(float))
         for attribute in model.drivers:
             table = factors.loc[factors["attribute"] == attribute, ["pipeline", "position", "value", "factor"]]
@@ -469,7 +395,7 @@ def score(model: ScoreModel, deals: pd.DataFrame, position: pd.Series | None = N
             for i in np.flatnonzero(applies) if explain else ():
                 explained[i].append({"attribute": attribute, "value": value[i], "factor": float(factor[i])})
     result = pd.DataFrame({"stage_rate": stage_rate.to_numpy(float), "score": 1 / (1 + np.exp(-log_odds))},
-                          index=deals.index)
+                          index=index)
     if explain:
         result["factors"] = [sorted(f, key=lambda x: -abs(math.log(x["factor"]))) for f in explained]
     return result
@@ -486,22 +412,25 @@ def top_factors(factors: list[dict], limit: int = TOP_FACTORS) -> list[dict]:
 class Calibration:
     """How well each score predicted the held-back deals (the latest closed ones).
 
-    train_ids / test_ids: the closed deals learnt from / judged on (test = close_on >= cut_on; train =
-    close_on before it, or blank). Predictions: one per (test deal, open stage it reached), the score it
+    train_deals / test_deals: how many closed deals were learnt from / judged on (test = close_on >= cut_on;
+    train = close_on before it, or blank); train_ids / test_ids: those deals, only from ``calibrate`` (a frame of
+    deals; the page needs the counts). Predictions: one per (test deal, open stage it reached), the score it
     would have had at that stage. brier_* = mean (score - won)² over them (lower is better).
     reliability: model ('drivers' | 'stage'), bin (0..9: predicted 0-10 %, …), predictions, predicted
     (mean score), observed (share won). chosen: the score the list uses ('drivers' only when its Brier
     score is lower); None values mean too few closed deals to judge (the stage-only score is kept).
     """
     cut_on: dt.date | None
-    train_ids: tuple[str, ...]
-    test_ids: tuple[str, ...]
+    train_deals: int
+    test_deals: int
     predictions: int
     brier_drivers: float | None
     brier_stage: float | None
     reliability: pd.DataFrame
     drivers: tuple[str, ...]
     chosen: str
+    train_ids: tuple[str, ...] = ()
+    test_ids: tuple[str, ...] = ()
 
     @property
     def driver_is_better(self) -> bool:
@@ -526,37 +455,64 @@ def time_split(closed: pd.DataFrame,
     return closed[~is_test], closed[is_test], cut_on
 
 
-def reliability(predicted: np.ndarray, outcome: np.ndarray, model: str) -> pd.DataFrame:
-    """Reliability by probability decile: bins 0-10 %, …, 90-100 %; predicted mean and observed share."""
+def reliability(predicted: np.ndarray, outcome: np.ndarray, model: str,
+                weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Reliability by probability decile: bins 0-10 %, …, 90-100 %; predicted mean and observed share
+    (``weights``: how many predictions each one stands for; none = one each)."""
+    n = np.ones(len(predicted)) if weights is None else np.asarray(weights, float)
     bins = np.minimum((np.asarray(predicted) * 10).astype(int), 9)
-    frame = pd.DataFrame({"bin": bins, "predicted": predicted, "observed": outcome})
-    table = frame.groupby("bin").agg(predictions=("observed", "size"), predicted=("predicted", "mean"),
-                                     observed=("observed", "mean")).reset_index()
+    frame = pd.DataFrame({"bin": bins, "n": n, "predicted": predicted * n, "observed": outcome * n})
+    table = frame.groupby("bin")[["n", "predicted", "observed"]].sum().reset_index()
+    table["predicted"] /= table["n"]
+    table["observed"] /= table["n"]
+    table = table.rename(columns={"n": "predictions"}).astype({"predictions": int})
     return table.assign(model=model)[RELIABILITY_COLUMNS]
+
+
+def brier_score(predicted: np.ndarray, outcome: np.ndarray, weights: np.ndarray | None = None) -> float | None:
+    """Mean of (predicted - outcome)² (``weights``: how many predictions each one stands for); None when there is
+    nothing to score."""
+    if not len(predicted):
+        return None
+    return float(np.average((np.asarray(predicted, float) - np.asarray(outcome, float)) ** 2, weights=weights))
 
 
 def calibrate(closed: pd.DataFrame, stages: pd.DataFrame, min_closed: int, with_pushes: bool,
               test_share: float = TEST_SHARE) -> Calibration:
     """Learn both scores on the earlier closed deals and judge them on the later ones (see ``Calibration``)."""
     train, test, cut_on = time_split(closed, test_share)
-    ids = (tuple(train["deal_id"]), tuple(test["deal_id"]))
-    if len(train) < MIN_TRAIN or len(test) < MIN_TEST:
-        return Calibration(cut_on, *ids, 0, None, None, pd.DataFrame(columns=RELIABILITY_COLUMNS), (), "stage")
-    rows = _stage_rows(test, stages)
-    at = test.loc[rows["_row"]].set_index(rows.index)
-    outcome = rows["won"].to_numpy()
-    figures, tables, drivers = {}, [], ()
-    for name, use in (("drivers", True), ("stage", False)):
-        model = fit_model(train, stages, min_closed, use_drivers=use, with_pushes=with_pushes)
-        drivers = model.drivers if use else drivers
-        predicted = score(model, at, position=rows["position"], explain=False)["score"].to_numpy()
-        known = ~np.isnan(predicted)
-        figures[name] = brier_score(predicted[known], outcome[known])
-        tables.append(reliability(predicted[known], outcome[known], name))
+    ids = {"train_ids": tuple(train["deal_id"]), "test_ids": tuple(test["deal_id"])}
+    held = test[["pipeline", "reached_position"]].assign(won=(test["status"] == "won").astype(int))
+    cats = categories(test, with_pushes)
+    held = pd.concat([held, cats.set_axis([ATTR + c for c in cats.columns], axis=1)], axis=1)  # a row = one deal
+    return judge(counts_of(train, with_pushes), lambda _drivers: held, stages, min_closed, with_pushes, cut_on,
+                 (len(train), len(test)), **ids)
+
+
+def judge(train: ClosedCounts, held_back, stages: pd.DataFrame, min_closed: int, with_pushes: bool,
+          cut_on: dt.date | None, sizes: tuple[int, int], **ids) -> Calibration:
+    """``Calibration`` of both scores learnt from ``train`` on the held-back deals: ``held_back(drivers)`` gives
+    them (pipeline, reached_position, won, their value of each driver in ``attr:<driver>``; n deals, else one deal
+    per row)."""
+    if sizes[0] < MIN_TRAIN or sizes[1] < MIN_TEST:
+        return Calibration(cut_on, *sizes, 0, None, None, pd.DataFrame(columns=RELIABILITY_COLUMNS), (), "stage",
+                           **ids)
+    models = {name: fit_counts(train, stages, min_closed, use_drivers=use, with_pushes=with_pushes)
+              for name, use in (("drivers", True), ("stage", False))}
+    rows = _weighted(_expand(held_back(models["drivers"].drivers), stages)).reset_index(drop=True)
+    outcome, weights = rows["won"].to_numpy(float), rows["n"].to_numpy(float)
+    figures, tables = {}, []
+    for name, model in models.items():
+        cats = rows[[ATTR + d for d in model.drivers]].set_axis(list(model.drivers), axis=1) if model.drivers else None
+        predicted = scored(model, rows["pipeline"], rows["position"], cats, rows.index, explain=False)["score"]
+        known = ~np.isnan(predicted.to_numpy())
+        figures[name] = brier_score(predicted[known].to_numpy(), outcome[known], weights[known])
+        tables.append(reliability(predicted[known].to_numpy(), outcome[known], name, weights[known]))
+    drivers = models["drivers"].drivers
     better = (drivers and figures["drivers"] is not None and figures["stage"] is not None
               and figures["drivers"] < figures["stage"])
-    return Calibration(cut_on, *ids, len(rows), figures["drivers"], figures["stage"],
-                       pd.concat(tables, ignore_index=True), drivers, "drivers" if better else "stage")
+    return Calibration(cut_on, *sizes, int(weights.sum()), figures["drivers"], figures["stage"],
+                       pd.concat(tables, ignore_index=True), drivers, "drivers" if better else "stage", **ids)
 
 
 def calibration_report(con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None,
@@ -603,18 +559,20 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
     date_to=date_to, as_of=as_of)`` (the dates choose only the closed deals it shows).
     """
     min_closed = int(store.get_settings(con)["min_closed_for_driver"])
-    deals, as_of_date = deal_frame(con, flt=flt, as_of=as_of)
-    drivers = drivers_of(deals, min_closed, date_from, date_to)
     stages = _open_stages(con)
-    closed = deals[deals["status"].isin(["won", "lost"])]
-    with_pushes = _has_pushes(deals)
-    check = calibrate(closed, stages, min_closed, with_pushes)
-    model = fit_model(closed, stages, min_closed, use_drivers=check.chosen == "drivers", with_pushes=with_pushes)
-    open_deals = deals[(deals["status"] == "open") & deals["in_filter"]].copy()
+    with DealTable(con, flt=flt, as_of=as_of, skip=BUILT_IN) as table:  # counted in SQL, open deals fetched
+        cut_on, *sizes = table.time_split(TEST_SHARE)
+        base, values = table.closed_counts(cut_on, date_from, date_to)
+        drivers = drivers_of(base, values, table.attributes, min_closed)
+        train = _split_counts(base, values, table.attributes, training=True)
+        check = judge(train, lambda chosen: table.test_groups(cut_on, chosen), stages, min_closed,
+                      table.with_pushes, cut_on, tuple(sizes))
+        model = fit_counts(_split_counts(base, values, table.attributes, training=False), stages, min_closed,
+                           use_drivers=check.chosen == "drivers", with_pushes=table.with_pushes)
+        open_deals, as_of_date = table.open_deals(), table.as_of
     if open_deals.empty:
         return Priorities(pd.DataFrame(columns=PRIORITY_COLUMNS), model, check, as_of_date, drivers)
-    scored = score(model, open_deals)
-    open_deals = open_deals.join(scored)
+    open_deals = open_deals.join(score(model, open_deals))
     open_deals["expected_value"] = open_deals["score"] * open_deals["value"]
     open_deals = _with_flags(con, open_deals, flt, as_of, as_of_date)
     open_deals["why"] = open_deals["factors"].map(top_factors)
@@ -628,10 +586,10 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
 def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) -> pd.DataFrame:
     stale = hygiene(con, flt=flt, as_of=as_of)["stale"].set_index("deal_id")["days_unchanged"]
     close = deals["close_on"]
-    past_due = close.notna() & (pd.to_datetime(close) < pd.to_datetime(deals["snapshot_on"]))
-    this_month = pd.Series([c is not None and pd.notna(c) and as_of_date is not None
-                            and (c.year, c.month) == (as_of_date.year, as_of_date.month) for c in close],
-                           index=deals.index) & ~past_due
+    closes = pd.to_datetime(close)
+    past_due = close.notna() & (closes < pd.to_datetime(deals["snapshot_on"]))
+    this_month = ((closes.dt.year == as_of_date.year) & (closes.dt.month == as_of_date.month) if as_of_date
+                  else pd.Series(False, index=deals.index)) & ~past_due
     marks = {
         "past_due": past_due,
         "missing_amount": deals["amount"].isna(),
@@ -640,9 +598,11 @@ def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) ->
         "stale": deals["deal_id"].isin(stale.index),
         "closing_this_month": this_month,
     }
-    table = np.column_stack([marks[f].to_numpy(bool) for f in FLAGS])
-    deals["flags"] = [[f for f, on in zip(FLAGS, row, strict=True) if on] for row in table]
-    deals["action"] = [flags[0] if flags else "advance" for flags in deals["flags"]]
+    # each deal's flags as a bit pattern: the few patterns present are turned into lists once each
+    bits = sum(marks[f].to_numpy(bool).astype(np.int64) << i for i, f in enumerate(FLAGS))
+    patterns = {b: [f for i, f in enumerate(FLAGS) if b >> i & 1] for b in np.unique(bits).tolist()}
+    deals["flags"] = [list(patterns[b]) for b in bits.tolist()]
+    deals["action"] = [patterns[b][0] if b else "advance" for b in bits.tolist()]
     deals["days_unchanged"] = deals["deal_id"].map(stale)
     deals["days_past_due"] = [(s - c).days if p else None
                               for s, c, p in zip(deals["snapshot_on"], close, past_due, strict=True)]

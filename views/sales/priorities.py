@@ -21,6 +21,8 @@ st.caption(t("Which open deals to work on this week, and what the deals we win h
 flt, date_from, date_to = deal_filters("priorities")
 stop_without_deals()
 
+SHOWN_ROWS = 500  # the list draws the deals with the highest expected value; the downloads hold every one
+
 SCORE_HELP = {
     "score": "Estimated chance of winning: the win rate of past deals that reached the same stage, adjusted "
              "by the factors in the last column.",
@@ -100,8 +102,12 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
     if ranked.empty:
         st.info(t("No open deal has these flags."))
         return
-    table = fmt.table(shown_table(ranked), {"rank": None, "score": None, "expected_value": "money", "flags": None,
-                                            "value": "money", "close_on": "date"},
+    if len(ranked) > SHOWN_ROWS:  # a million deals' list is read from the downloads, not drawn
+        st.caption(t("The first {n} of {total} rows; the downloads hold them all.", n=fmt.number(SHOWN_ROWS),
+                     total=fmt.number(len(ranked))))
+    shown = shown_table(ranked.head(SHOWN_ROWS))
+    table = fmt.table(shown, {"rank": None, "score": None, "expected_value": "money", "flags": None,
+                              "value": "money", "close_on": "date"},
                       {"rank": "#", "name": t("Deal"), "owner": t("Owner"), "expected_value": t("Expected value"),
                        "next_action": t("Next action"), "stage": t("Stage"), "value": t("Amount"),
                        "why": t("What moved the score")},
@@ -120,11 +126,13 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
     rows = event.selection.rows if event is not None else []
     if rows:
         deal_detail(ranked.iloc[rows[0]], currency)
-    common.downloads(fmt.export(export_table(ranked), {
-        "rank": "#", "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
-        "stage": t("Stage"), "value": t("Amount"), "close_on": t("Close date"), "score": t("Score"),
-        "expected_value": t("Expected value"), "flags": t("Flags"), "next_action": t("Next action"),
-        "why": t("What moved the score")}), "priorities", "priorities", "priorities_dl_list")
+    labels = {"rank": "#", "deal_id": t("Deal id"), "name": t("Deal"), "owner": t("Owner"), "pipeline": t("Pipeline"),
+              "stage": t("Stage"), "value": t("Amount"), "close_on": t("Close date"), "score": t("Score"),
+              "expected_value": t("Expected value"), "flags": t("Flags"), "next_action": t("Next action"),
+              "why": t("What moved the score")}
+    # every row, worded only when a button is clicked (seconds at a million deals)
+    common.downloads(lambda: fmt.export(export_table(ranked), labels), "priorities", "priorities",
+                     "priorities_dl_list")
 
 
 def deal_detail(deal: pd.Series, currency: str | None) -> None:
@@ -210,8 +218,8 @@ def calibration_section(result: prio.Priorities) -> None:
     st.plotly_chart(charts_priorities.reliability_chart(check.reliability), width="stretch")
     st.caption(t("Learnt from the {train} deals closed before {date}, tested on the {test} deals closed since "
                  "({n} predictions: one per stage each deal reached). The list's scores are then learnt from "
-                 "every closed deal.", train=fmt.number(len(check.train_ids)), date=fmt.date(check.cut_on),
-                 test=fmt.number(len(check.test_ids)), n=fmt.number(check.predictions)))
+                 "every closed deal.", train=fmt.number(check.train_deals), date=fmt.date(check.cut_on),
+                 test=fmt.number(check.test_deals), n=fmt.number(check.predictions)))
     stage_warning(result)
 
 

@@ -1,0 +1,302 @@
+"""The deals the Priorities page learns from and lists (analytics.sales.priorities), read from the store.
+
+Two ways, the same facts: ``deal_frame`` reads every deal into one pandas row each (the tests and small
+databases); ``DealTable`` keeps the same rows in a temporary DuckDB table for one computation and fetches
+only what the score model needs: closed deals counted by (pipeline, stage reached, outcome, attribute value),
+the win drivers' counts, and the open deals of the filter — at a million deals the frame alone takes seconds and
+hundreds of MB (issue 16).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import duckdb
+import pandas as pd
+
+from analytics.sales import movement
+from analytics.sales.deals import DealFilter
+from analytics.sales.scope import (
+    ALL_DEALS,
+    BLANK_GROUP,
+    REACHED_CTE,
+    STAGE_HISTORY_CTES,
+    entries_sql,
+    open_scope,
+    scoped_ctes,
+)
+from analytics.store import derived
+from analytics.store.schema import LOSS_REASON_ATTRIBUTE
+from analytics.store.sql import Fragment
+
+ATTR = "attr:"  # deal_frame's column of an extra attribute: ATTR + its name
+
+_PUSHES = """,
+snapshot_rows AS (
+    SELECT s.deal_id, s.snapshot_on, s.import_id, s.close_on,
+           coalesce(s.status_raw, st.outcome, 'open') = 'open' AS was_open
+    FROM deal_snapshots s JOIN scoped k ON k.deal_id = s.deal_id
+    LEFT JOIN stages st ON st.pipeline = s.pipeline AND st.stage = s.stage
+    WHERE s.snapshot_on <= (SELECT as_of FROM cutoff)
+),
+pushes AS (
+    SELECT deal_id, count(*) FILTER (was_open AND prev_open) AS pairs,
+           count(*) FILTER (was_open AND prev_open AND close_on > prev_close) AS pushes
+    FROM (SELECT *, lag(was_open) OVER w AS prev_open, lag(close_on) OVER w AS prev_close
+          FROM snapshot_rows WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
+    GROUP BY deal_id
+)"""
+
+# ``pushes`` read from the stored ``deal_pushes`` (analytics.store.derived: consecutive snapshot rows grouped by
+# their raw stage keys), the stage settings deciding here which rows were open; every snapshot counts (as of the
+# latest date only).
+_PUSHES_FROM_STORE = """,
+pushes AS (
+    SELECT p.deal_id, CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open), 0) AS BIGINT) AS pairs,
+           CAST(coalesce(sum(p.pairs) FILTER (was_open AND prev_open AND pushed), 0) AS BIGINT) AS pushes
+    FROM (SELECT p.deal_id, p.pushed, p.pairs,
+                 coalesce(p.status_raw, sb.outcome, 'open') = 'open' AS was_open,
+                 coalesce(p.status_raw_a, sa.outcome, 'open') = 'open' AS prev_open
+          FROM deal_pushes p  -- the deals' rows join ``pushes`` by deal: no need to join the scoped deals here
+          LEFT JOIN stages sb ON sb.pipeline = p.pipeline AND sb.stage = p.stage
+          LEFT JOIN stages sa ON sa.pipeline = p.pipeline_a AND sa.stage = p.stage_a) p
+    GROUP BY p.deal_id
+)"""
+
+_DEAL_ROWS = """
+SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
+       k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, r.reached_position,
+       CASE WHEN p.pairs > 0 THEN p.pushes END AS pushes,
+       CASE WHEN k.status IN ('won', 'lost') AND k.close_on >= k.created_on
+            THEN k.close_on - k.created_on END AS cycle_days,
+       ({filter_sql}) AS in_filter
+FROM scoped k JOIN reached r USING (deal_id, pipeline) LEFT JOIN pushes p USING (deal_id)
+WHERE NOT (k.is_dropped AND k.status = 'open')"""
+_DEALS = _DEAL_ROWS + "\nORDER BY k.deal_id"
+
+
+# ``reached`` (scope.STAGE_HISTORY_CTES) read from the stored ``stage_reach`` (analytics.store.derived): the stages each
+# deal was shown at or given an entry date for, as of the cutoff, in its current pipeline, plus those of the
+# stage-history imports (read as they are: never stored). Only which stages were reached matters here, not when.
+_REACHED_FROM_STORE = """,
+open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open'),
+open_entries AS (
+    SELECT r.deal_id, r.pipeline, o.position
+    FROM stage_reach r JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
+    WHERE r.first_on <= (SELECT as_of FROM cutoff)  -- ``reached`` keeps the scoped deals' own pipeline
+    UNION ALL
+    SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
+    JOIN open_stages o USING (pipeline, stage)
+),""" + REACHED_CTE
+
+
+def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
+    """The CTEs ending in ``reached``: from ``stage_reach`` while it is fresh, else from every snapshot."""
+    return Fragment(_REACHED_FROM_STORE if derived.is_fresh(con, "stage_reach") else STAGE_HISTORY_CTES, [])
+
+
+def _pushes_ctes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
+    """The CTE ``pushes``: from ``deal_pushes`` while it is fresh and the as-of date is the latest snapshot's, else
+    from every snapshot up to the as-of date."""
+    latest = as_of is None or con.execute("SELECT max(snapshot_on) <= ? FROM deal_snapshots", [as_of]).fetchone()[0]
+    return Fragment(_PUSHES_FROM_STORE if latest and derived.is_fresh(con, "deal_pushes") else _PUSHES, [])
+
+
+def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+               as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date | None]:
+    """Every deal as of a date (dropped open deals left out), with what the drivers and the score need.
+
+    Grain: one row per deal. Columns: deal_id, import_id, name, owner, pipeline, stage, status, amount,
+    currency, value, created_on, close_on, snapshot_on, is_dropped, p, reached_position (the last open
+    stage reached, METRICS.md 3; won = every stage), pushes (close_on increases from one snapshot to the
+    next while the deal was open; None when it was never seen open in two snapshots), cycle_days
+    (closed deals: close_on - created_on), in_filter (the deal matches ``flt``), and one column
+    ``attr:<name>`` per extra attribute of the exports. Also returns the as-of snapshot date.
+    A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
+    """
+    scope = open_scope(con, as_of)
+    query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, as_of) + Fragment.format(
+        _DEALS, filter_sql=flt.where("k"))
+    frame = con.execute(*query).df()
+    state = scope.state.cte()
+    attributes = con.execute(
+        f"WITH {state.sql} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
+        "JOIN deal_state d ON d.import_id = a.import_id AND d.deal_id = a.deal_id "
+        "WHERE a.attribute <> ? GROUP BY ALL",  # the loss reason is known only once lost: never a win driver
+        [*state.params, LOSS_REASON_ATTRIBUTE]).df()
+    if not attributes.empty:
+        wide = attributes.pivot(index="deal_id", columns="attribute", values="value")
+        wide.columns = [ATTR + str(c) for c in wide.columns]
+        frame = frame.merge(wide, left_on="deal_id", right_index=True, how="left")
+    for column in ("created_on", "close_on", "snapshot_on"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    frame["in_filter"] = frame["in_filter"].astype(bool)
+    return _with_slips(con, frame, as_of), scope.as_of
+
+
+def _with_slips(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    """Open deals take their pushes from ``movement.slips`` (the Movement page's count, which also reads
+    stage-history imports), so "pushed twice" agrees with it; closed deals keep the snapshot count."""
+    known = _known_pushes(con, as_of).set_index("deal_id")["pushes"]
+    is_open = frame["status"] == "open"
+    frame["pushes"] = frame["pushes"].astype("Float64")
+    frame.loc[is_open, "pushes"] = frame.loc[is_open, "deal_id"].map(known).astype("Float64")
+    return frame
+
+
+# --- the same rows in a temporary table, counted in SQL -------------------------------------------------------
+
+_TABLE = """,
+deal_rows AS ({rows})
+SELECT r.deal_id, r.import_id, r.owner, r.pipeline, r.status, r.value, r.close_on, r.reached_position, r.in_filter,
+       CASE WHEN r.status = 'open' THEN o.pushes ELSE r.pushes END AS pushes
+FROM deal_rows r LEFT JOIN {slips} o USING (deal_id)"""
+
+_CLOSED = "status IN ('won', 'lost')"
+
+# One row per (closed deal, attribute it has a value of) over ``closed`` (the table's closed rows with their keys):
+# the same values as ``priorities.categories`` of the frame; an extra attribute is a row of deal_attributes.
+_CATEGORIES = """
+SELECT 'owner' AS attribute, coalesce(c.owner, ?) AS value, {keys} FROM closed c
+UNION ALL SELECT 'pipeline', coalesce(c.pipeline, ?), {keys} FROM closed c
+UNION ALL SELECT a.attribute, a.value, {keys} FROM closed c
+    JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
+    WHERE list_contains(?, a.attribute) AND a.value IS NOT NULL
+UNION ALL SELECT 'pushes', CASE WHEN c.pushes >= 2 THEN '2+' ELSE CAST(CAST(c.pushes AS BIGINT) AS VARCHAR) END,
+    {keys} FROM closed c WHERE ? AND c.pushes IS NOT NULL"""
+
+
+class DealTable:
+    """The rows of ``deal_frame`` (one per deal, dropped open deals left out) in a temporary table of ``con``, for
+    one computation: the columns the counts need (deal_id, import_id, owner, pipeline, status, value, close_on,
+    reached_position, in_filter, pushes); extra attributes are read from deal_attributes, those named in
+    ``extras`` (all but the loss reason and ``skip``); the open deals of the filter are fetched whole.
+
+    ``with DealTable(con, flt=flt, as_of=as_of, skip=(…)) as deals:`` creates it, the block ends by dropping it.
+    ``attributes``: what every count is keyed by, in ``categories``' order: owner ('(blank)' when blank),
+    pipeline, each extra attribute (blank = no value), pushes ('0', '1', '2+'; only when a deal has pushes).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+                 as_of: dt.date | None = None, skip: tuple[str, ...] = ()):
+        self.con, self.flt, self.as_of_arg, self.skip = con, flt, as_of, skip
+        self.name = f"priority_deals_{uuid.uuid4().hex}"  # our own identifier: letters, digits and _
+        self.extras: tuple[str, ...] = ()
+        self.as_of: dt.date | None = None
+        self.scope = None
+        self.with_pushes = False
+
+    def __enter__(self) -> DealTable:
+        con, scope = self.con, open_scope(self.con, self.as_of_arg)
+        self.as_of, self.scope = scope.as_of, scope
+        names = con.execute("SELECT DISTINCT attribute FROM deal_attributes WHERE attribute <> ?",
+                            [LOSS_REASON_ATTRIBUTE]).fetchall()
+        # deal_frame's wide columns come from a pandas pivot: sorted by name, as here
+        self.extras = tuple(sorted(n for (n,) in names if n not in self.skip))
+        slips = self.name.replace("priority_deals_", "priority_slips_")
+        con.register(slips, _known_pushes(con, self.as_of_arg))
+        try:
+            query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, self.as_of_arg) + \
+                Fragment.format(_TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")),
+                                slips=Fragment(slips, []))
+            con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
+        finally:
+            con.unregister(slips)
+        self.with_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0])
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {self.name}")
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        return ("owner", "pipeline", *self.extras, *(("pushes",) if self.with_pushes else ()))
+
+    def _categories(self, keys: str) -> Fragment:
+        """``_CATEGORIES`` keeping the columns ``keys`` (names of ``closed``, comma-separated)."""
+        keys = ", ".join(f"c.{key.strip()}" for key in keys.split(","))
+        return Fragment(_CATEGORIES.format(keys=keys), [BLANK_GROUP, BLANK_GROUP, list(self.extras),
+                                                        self.with_pushes])
+
+    def time_split(self, test_share: float) -> tuple[dt.date | None, int, int]:
+        """``priorities.time_split`` over the closed deals: (cut_on, deals learnt from, deals held back)."""
+        closed, dated = self.con.execute(f"SELECT count(*), count(close_on) FROM {self.name} WHERE {_CLOSED}"
+                                         ).fetchone()
+        if not dated:
+            return None, closed, 0
+        cut_on = self.con.execute(f"SELECT close_on FROM {self.name} WHERE {_CLOSED} AND close_on IS NOT NULL "
+                                  "ORDER BY close_on LIMIT 1 OFFSET ?",
+                                  [min(dated - 1, int(dated * (1 - test_share)))]).fetchone()[0]
+        held = self.con.execute(f"SELECT count(*) FROM {self.name} WHERE {_CLOSED} AND close_on >= ?",
+                                [cut_on]).fetchone()[0]
+        return cut_on, closed - held, held
+
+    def closed_counts(self, cut_on: dt.date | None, date_from: dt.date | None = None,
+                      date_to: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The closed deals counted. First table, one row per (pipeline, reached_position, won, is_test, drivers),
+        column n; second, the same and (attribute, value), one per attribute with a value, columns n, won_money
+        (the won ones' value summed) and won_valued (how many have one). is_test = close_on >= cut_on; drivers =
+        the deal counts in ``win_drivers``: it matches the filter and closed in [date_from, date_to] (no range: all).
+        """
+        drivers = Fragment("in_filter", [])
+        if date_from is not None or date_to is not None:
+            drivers = Fragment("in_filter AND close_on IS NOT NULL AND close_on >= coalesce(CAST(? AS DATE), close_on) "
+                               "AND close_on <= coalesce(CAST(? AS DATE), close_on)", [date_from, date_to])
+        closed = Fragment(
+            "WITH closed AS (SELECT deal_id, import_id, owner, pipeline, pushes, reached_position, "
+            "CAST(status = 'won' AS INTEGER) AS won, coalesce(close_on >= CAST(? AS DATE), FALSE) AS is_test, "
+            f"({drivers.sql}) AS drivers, value AS money FROM {self.name} WHERE {_CLOSED})", [cut_on, *drivers.params])
+        keys = "pipeline, reached_position, won, is_test, drivers"
+        base = self.con.execute(*(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL", [])))
+        base = base.df()
+        rows = self._categories(keys + ", money")
+        values = self.con.execute(*(closed + Fragment.format(
+            " SELECT attribute, value, {keys}, count(*) AS n, "
+            "CAST(sum(money) FILTER (WHERE won = 1) AS DOUBLE) AS won_money, "
+            "count(money) FILTER (WHERE won = 1) AS won_valued FROM ({rows}) GROUP BY ALL",
+            keys=Fragment(keys, []), rows=rows))).df()
+        return base, values
+
+    def test_groups(self, cut_on: dt.date, attributes: tuple[str, ...]) -> pd.DataFrame:
+        """The held-back closed deals (close_on >= cut_on) counted by pipeline, reached_position, won and their
+        values of ``attributes`` (one column ``attr:<name>`` each, None = no value), column n."""
+        if not attributes:
+            return self.con.execute(
+                "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won, count(*) AS n "
+                f"FROM {self.name} WHERE {_CLOSED} AND close_on >= ? GROUP BY ALL", [cut_on]).df()
+        rows = self._categories("deal_id")
+        picked = "".join(f", max(value) FILTER (WHERE attribute = ?) AS a_{i}" for i in range(len(attributes)))
+        query = Fragment(
+            f"WITH closed AS (SELECT * FROM {self.name} WHERE {_CLOSED} AND close_on >= ?), ", [cut_on]) + \
+            Fragment.format("cats AS (SELECT deal_id{picked} FROM ({rows}) GROUP BY deal_id) ",
+                            picked=Fragment(picked, list(attributes)), rows=rows) + Fragment(
+            "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won"
+            f"{''.join(f', a_{i}' for i in range(len(attributes)))}, count(*) AS n "
+            "FROM closed LEFT JOIN cats USING (deal_id) GROUP BY ALL", [])
+        frame = self.con.execute(*query).df()
+        return frame.rename(columns={f"a_{i}": ATTR + a for i, a in enumerate(attributes)})
+
+    def open_deals(self) -> pd.DataFrame:
+        """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``)."""
+        pivot = "".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}" for i in range(len(self.extras)))
+        query = scoped_ctes(self.scope, self.flt, Fragment("d.status = 'open'", [])) + Fragment(
+            f", listed AS (SELECT k.*, t.reached_position, t.pushes FROM scoped k JOIN {self.name} t USING (deal_id)), "
+            f"attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a "
+            "JOIN listed k ON a.import_id = k.import_id AND a.deal_id = k.deal_id GROUP BY a.deal_id) "
+            "SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
+            "k.value, k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, k.reached_position, k.pushes, "
+            f"CAST(NULL AS BIGINT) AS cycle_days, TRUE AS in_filter{pivot and ', attrs.* EXCLUDE (deal_id)'} "
+            "FROM listed k LEFT JOIN attrs USING (deal_id) ORDER BY k.deal_id", list(self.extras))
+        frame = self.con.execute(*query).df()
+        frame = frame.rename(columns={f"x_{i}": ATTR + name for i, name in enumerate(self.extras)})
+        for column in ("created_on", "close_on", "snapshot_on"):
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+        frame["in_filter"] = frame["in_filter"].astype(bool)
+        frame["pushes"] = frame["pushes"].astype("Float64")
+        return frame
+
+
+def _known_pushes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
+    """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes)."""
+    slipped = movement.slips(con, as_of=as_of)
+    return slipped.loc[(slipped["snapshots"] >= 2) | (slipped["pushes"] > 0), ["deal_id", "pushes"]]

@@ -1,0 +1,76 @@
+"""The Priorities page's counts in SQL (analytics/sales/priority_deals.py ``DealTable``) against the hand-worked
+database of tests/test_priorities.py and against the frame path (``deal_frame`` + pandas), an independent
+computation of the same model.
+
+Held-back deals, by hand (the latest quarter: cut_on 2025-09-10, tests/test_priorities.py):
+  Referrals close 2025-01-31 + 6k >= 2025-09-10 (222 days later) -> k = 37..49: 13 deals, won when k % 5 in
+  (0, 2, 4): 37, 39, 40, 42, 44, 45, 47, 49 = 8 won, 5 lost;
+  Paid Search close 2025-02-02 + 5k >= 2025-09-10 (220 days later) -> k = 44..59: 16 deals, won k = 53 only: 1 won;
+  Events close 2025-02-01 / 02-03: learnt from.
+  => 29 held back (9 won, 20 lost), 112 - 29 = 83 learnt from; predictions = 4 stages x 9 won + 1 x 20 lost = 56.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.sales import priorities as prio
+from analytics.sales.deals import DealFilter
+from analytics.sales.priority_deals import DealTable
+from tests.test_priorities import build
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = tmp_path_factory.mktemp("priorities_sql") / "priorities.duckdb"
+    with store.transaction(path) as writer:
+        build(writer)
+    with store.connect(path) as reader:
+        yield reader
+
+
+def test_the_held_back_deals_are_counted_by_hand(con):
+    check = prio.priorities(con).calibration
+    assert check.cut_on == date(2025, 9, 10)
+    assert (check.train_deals, check.test_deals, check.predictions) == (83, 29, 56)
+    assert check.train_ids == () and check.chosen == "drivers"  # the page needs the counts only
+
+
+def test_the_sql_calibration_is_the_frame_one(con):
+    sql = prio.priorities(con).calibration
+    frame = prio.calibration_report(con)  # every deal in pandas, judged deal by deal
+    assert (len(frame.train_ids), len(frame.test_ids)) == (sql.train_deals, sql.test_deals)
+    assert sql.brier_drivers == pytest.approx(frame.brier_drivers)
+    assert sql.brier_stage == pytest.approx(frame.brier_stage)
+    pd.testing.assert_frame_equal(sql.reliability, frame.reliability, check_dtype=False)
+
+
+def test_the_sql_model_is_the_one_learnt_from_the_frame(con):
+    model = prio.priorities(con).model
+    deals, _ = prio.deal_frame(con)
+    closed = deals[deals["status"] != "open"]
+    frame = prio.fit_model(closed, prio._open_stages(con), 20, with_pushes=bool(deals["pushes"].notna().any()))
+    pd.testing.assert_frame_equal(model.stage_rates, frame.stage_rates, check_dtype=False)
+    pd.testing.assert_frame_equal(model.factors, frame.factors, check_dtype=False)
+    assert model.drivers == frame.drivers == ("source",)
+    # Referrals at Qualify: 50 closed, 30 won (the won ones reached every stage: 30 at Demo, Proposal, Negotiate)
+    referrals = model.factors.set_index(["value", "position"])
+    assert referrals.loc[("Referrals", 1), ["closed", "won"]].tolist() == [50, 30]
+    assert referrals.loc[("Referrals", 4), ["closed", "won"]].tolist() == [30, 30]
+
+
+def test_counts_follow_the_filter_and_period_and_the_table_is_dropped(con):
+    # closed in the first half of 2025, owner Ann (everyone): Referrals k <= 25 (26 deals, 16 won), as
+    # test_drivers_follow_the_filter_and_period; Paid Search closes 2025-02-02 + 5k <= 2025-06-30 -> k <= 29:
+    # 30 deals, won k = 3, 13, 23 = 3
+    table = prio.win_drivers(con, flt=DealFilter(owners=("Ann",)), date_from=date(2025, 1, 1),
+                             date_to=date(2025, 6, 30)).set_index("value")
+    assert table.loc["Referrals", ["closed", "won"]].tolist() == [26, 16]
+    assert table.loc["Paid Search", ["closed", "won"]].tolist() == [30, 3]
+    with DealTable(con, skip=prio.BUILT_IN) as deals:
+        name = deals.name
+        assert deals.attributes == ("owner", "pipeline", "source", "pushes")  # open deals were pushed: PUSH
+    assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0]
