@@ -43,7 +43,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.store.memo import connection_memo
+from analytics.store.memo import connection_memo, forget_memo
 from analytics.store.sql import Fragment, checked
 
 
@@ -354,8 +354,10 @@ def _keep(con: duckdb.DuckDBPyConnection, table: str, import_id: int | None, inc
           statements: tuple[str, ...], rebuild: str) -> None:
     """What every derived table's refresh shares: the import's own ``statements`` (each bound to ``import_id``) when
     ``incremental``, else ``table`` emptied and filled again from ``rebuild`` (a SELECT over every snapshot); then
-    stamped as matching the snapshots stored."""
+    stamped as matching the snapshots stored. A connection that writes a derived table keeps no memo of freshness
+    (``is_fresh``) from before the write."""
     table = checked(table, DERIVED_TABLES)
+    forget_memo(con)
     if incremental:
         for statement in statements:
             con.execute(statement, [import_id])
