@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 
 from analytics.store import derived
-from analytics.store.memo import connection_memo, forget_memo, start_memo
 from analytics.store import settings as settings_mod
+from analytics.store.memo import connection_memo, forget_memo, start_memo
 from analytics.store.schema import DATA_TABLES, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
