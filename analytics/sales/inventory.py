@@ -186,7 +186,9 @@ def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, 
     if pipeline is None:
         pipeline = main_pipeline(con, flt=flt, as_of=as_of)
     scope = open_scope(con, as_of)
-    where = None if pipeline is None else Fragment("d.pipeline = ?", [pipeline])  # only its deals are counted
+    where = Fragment("d.status IN ('won', 'lost')", [])  # only closed deals are counted, only the pipeline's
+    if pipeline is not None:
+        where += Fragment(" AND d.pipeline = ?", [pipeline])
     query = calibration_ctes(scoped_ctes(scope, flt, where), scope.stage_history_ctes) + Fragment("""
         SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
         FROM calibrated WHERE pipeline = ? ORDER BY position""", [pipeline])
