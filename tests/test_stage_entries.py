@@ -251,6 +251,20 @@ def test_stage_history_rows_are_still_read_up_to_the_as_of_date(path, monkeypatc
         assert_stored_equals_computed(con, monkeypatch)
 
 
+
+def test_a_stage_only_the_stage_history_knows_is_an_exact_entry(path, monkeypatch):
+    """A1 was never shown at Qualify nor given a "Date entered" for it: its stage-history row alone makes the key."""
+    with store.transaction(path) as con:
+        con.execute("INSERT INTO deal_stage_history (import_id, deal_id, stage, changed_on) VALUES "
+                    "(99, 'A1', 'Qualify', DATE '2026-09-15'), (99, 'A1', 'Demo', DATE '2026-10-01')")
+    with store.connect(path) as con:
+        assert ("A1", "Qualify") not in entries(con, "A1")
+        # Qualify 09-15 (history, exact) -> Demo 10-01 (history, exact) = 15 + 1 = 16 days, not inferred
+        days = stage_time.days_in_stage(con, "Sales").set_index(["deal_id", "stage"])
+        assert days.loc[("A1", "Qualify"), "entered_on"] == pd.Timestamp(2026, 9, 15)
+        assert days.loc[("A1", "Qualify"), "days"] == 16 and not days.loc[("A1", "Qualify"), "inferred"]
+        assert_stored_equals_computed(con, monkeypatch)
+
 def test_a_past_date_is_computed_from_the_snapshots(path):
     with store.connect(path) as con:
         assert not scope.open_scope(con, S1).stored_entries  # S1 is not the latest snapshot: the table says S2

@@ -97,6 +97,51 @@ def test_fx_rates_must_be_positive(db):
         assert store.get_fx_rates(con) == {"USD": 0.92}
 
 
+
+def test_fx_rates_are_read_once_per_read_connection_and_follow_every_write(db):
+    """A read connection keeps the rates it read (every metric of a page asks); a transaction reads every time, and a
+    write through the read connection drops what it kept."""
+    with store.transaction(db) as con:
+        store.set_fx_rates(con, {"usd": 0.92})
+    with store.connect(db) as con:
+        assert store.get_fx_rates(con) == {"USD": 0.92}
+        store.connection_memo(con)["fx_rates"] = {"USD": 2.0}       # kept: the table is not read again
+        assert store.get_fx_rates(con) == {"USD": 2.0}
+        store.get_fx_rates(con)["GBP"] = 1.1                         # a caller's copy: the memo is not changed
+        assert store.get_fx_rates(con) == {"USD": 2.0}
+        with store.transaction(db) as writer:
+            store.set_fx_rates(writer, {"usd": 0.9})
+            assert store.get_fx_rates(writer) == {"USD": 0.9}       # a writing connection reads every time
+            store.set_fx_rates(writer, {"usd": 0.8, "gbp": 1.15})
+            assert store.get_fx_rates(writer) == {"GBP": 1.15, "USD": 0.8}
+        store.set_fx_rates(con, {"eur": 1.1})                        # a write through the read connection
+        assert store.get_fx_rates(con) == {"EUR": 1.1}              # drops its memo
+    with store.connect(db) as con:
+        assert store.get_fx_rates(con) == {"EUR": 1.1}
+
+
+def test_derived_freshness_is_read_once_per_read_connection(sample_db):
+    """``derived.is_fresh`` (asked before every query of a page) is read once per table by a read connection, as a
+    snapshot for its life; a transaction asks every time; refreshing a derived table drops the memo."""
+    from analytics.store import derived
+
+    with store.connect(sample_db) as con:
+        assert derived.is_fresh(con, "deal_current")
+        assert store.connection_memo(con)[("is_fresh", "deal_current")] is True
+        con.execute("DELETE FROM deal_current_meta")                 # behind the memo's back (no refresh)
+        assert derived.is_fresh(con, "deal_current")                 # kept for the connection's life
+        derived.refresh_current(con)                                 # a refresh drops the memo: it wrote,
+        assert store.connection_memo(con) is None                    # so it keeps nothing from now on
+        assert derived.is_fresh(con, "deal_current")
+    with store.transaction(sample_db) as writer:
+        assert store.connection_memo(writer) is None
+        assert derived.is_fresh(writer, "deal_current")
+        writer.execute("DELETE FROM deal_current_meta")
+        assert not derived.is_fresh(writer, "deal_current")          # no memo: read again at once
+        derived.refresh_current(writer)
+    with store.connect(sample_db) as con:
+        assert derived.is_fresh(con, "deal_current")
+
 def test_db_path_from_environment(db):
     assert store.db_path() == db.resolve()
     assert store.db_path("/tmp/x.duckdb").name == "x.duckdb"

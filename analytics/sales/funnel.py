@@ -18,16 +18,22 @@ FUNNEL_COLUMNS = ["pipeline", "stage", "position", "reached", "reached_amount", 
                   "cumulative_conversion"]
 
 
-# flags(grp, pipeline, status, value, position, counted): one row per deal and open stage of its pipeline.
+# flags(grp, pipeline, status, n, value, position, counted): n deals of total ``value`` and one open stage of their
+# pipeline. Cumulative: the deals bucketed first by group, pipeline, status and the last open stage reached (a million
+# deals make a few dozen buckets), then one row per bucket and open stage; strict: one row per deal and open stage.
 _CUMULATIVE_FLAGS = """,
+buckets AS (
+    SELECT k.grp, k.pipeline, k.status, r.reached_position, count(*) AS n, sum(k.value) AS value
+    FROM scoped k JOIN reached r USING (deal_id, pipeline) GROUP BY ALL
+),
 flags AS (
-    SELECT k.grp, k.pipeline, k.status, k.value, o.position, r.reached_position >= o.position AS counted
-    FROM scoped k JOIN reached r USING (deal_id, pipeline) JOIN open_stages o USING (pipeline)
+    SELECT b.grp, b.pipeline, b.status, b.n, b.value, o.position, b.reached_position >= o.position AS counted
+    FROM buckets b JOIN open_stages o USING (pipeline)
 )"""
 
 _STRICT_FLAGS = """,
 ordered AS (
-    SELECT k.deal_id, k.grp, k.pipeline, k.status, k.value, o.position, e.entered_on
+    SELECT k.deal_id, k.grp, k.pipeline, k.status, 1 AS n, k.value, o.position, e.entered_on
     FROM scoped k JOIN open_stages o USING (pipeline) LEFT JOIN open_entries e USING (deal_id, pipeline, position)
 ),
 in_order AS (
@@ -36,7 +42,7 @@ in_order AS (
     WINDOW earlier AS (PARTITION BY deal_id ORDER BY position ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
 flags AS (
-    SELECT grp, pipeline, status, value, position,
+    SELECT grp, pipeline, status, n, value, position,
            bool_and(coalesce(step_in_order, FALSE)) OVER (PARTITION BY deal_id ORDER BY position
                                                          ROWS UNBOUNDED PRECEDING) AS counted
     FROM in_order
@@ -46,8 +52,8 @@ _FUNNEL_STEPS = """,
 groups AS (SELECT DISTINCT grp, pipeline FROM scoped {extra_group}),
 counts AS (
     SELECT grp, pipeline, position,
-           count(*) FILTER (counted) AS reached, sum(value) FILTER (counted) AS reached_amount,
-           count(*) FILTER (counted AND status = 'won') AS won,
+           CAST(sum(n) FILTER (counted) AS BIGINT) AS reached, sum(value) FILTER (counted) AS reached_amount,
+           CAST(sum(n) FILTER (counted AND status = 'won') AS BIGINT) AS won,
            sum(value) FILTER (counted AND status = 'won') AS won_amount
     FROM flags GROUP BY ALL
 ),

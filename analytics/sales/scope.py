@@ -179,31 +179,39 @@ dated AS (
                                ORDER BY source, known_on DESC, import_id DESC) = 1
 ),"""
 
-# the same two read from the stored deal_stage_entries (analytics.store.derived), valid when the as-of date is the
-# latest snapshot: every snapshot and "Date entered" row is then on or before it (stage histories are still read)
+# the same read from the stored deal_stage_entries (analytics.store.derived), valid when the as-of date is the
+# latest snapshot: every snapshot and "Date entered" row is then on or before it (stage histories are still read).
+# The stored table holds both dates of a key on one row, so ``keyed`` reads it once (one join with the deals, no
+# ranking): per key, the stored dates and the stage history's (one row each side, so the FULL JOIN keeps one row per
+# key); ``dated`` and ``entries`` are the same rows as the computed ones (a "Date entered" first, then the stage
+# history, then the first snapshot).
 _STORED_ENTRIES = """
-seen AS (
-    SELECT e.deal_id, e.pipeline, e.stage, e.seen_on
-    FROM deal_stage_entries e JOIN scoped k ON k.deal_id = e.deal_id AND k.pipeline = e.pipeline
-    WHERE e.seen_on IS NOT NULL
+keyed AS (
+    SELECT deal_id, pipeline, stage, e.dated_on, e.seen_on, h.entered_on AS history_on,
+           h.deal_id IS NOT NULL AS in_history
+    FROM (SELECT e.deal_id, e.pipeline, e.stage, e.dated_on, e.seen_on
+          FROM deal_stage_entries e JOIN scoped k ON k.deal_id = e.deal_id AND k.pipeline = e.pipeline
+          WHERE e.seen_on IS NOT NULL OR e.dated_on IS NOT NULL) e
+    FULL JOIN (""" + entries_sql("scoped") + """) h USING (deal_id, pipeline, stage)
 ),
 dated AS (
-    SELECT deal_id, pipeline, stage, entered_on FROM (
-        SELECT e.deal_id, e.pipeline, e.stage, e.dated_on AS entered_on, 0 AS source
-        FROM deal_stage_entries e JOIN scoped k ON k.deal_id = e.deal_id AND k.pipeline = e.pipeline
-        WHERE e.dated_on IS NOT NULL
-        UNION ALL
-        SELECT *, 1 FROM (""" + entries_sql("scoped") + """))
-    QUALIFY row_number() OVER (PARTITION BY deal_id, pipeline, stage ORDER BY source) = 1
+    SELECT deal_id, pipeline, stage, coalesce(dated_on, history_on) AS entered_on FROM keyed
+    WHERE dated_on IS NOT NULL OR in_history
+),
+entries AS (
+    SELECT deal_id, pipeline, stage, coalesce(dated_on, history_on, seen_on) AS entered_on,
+           dated_on IS NULL AND history_on IS NULL AS inferred
+    FROM keyed WHERE dated_on IS NOT NULL OR in_history OR seen_on IS NOT NULL
 ),"""
 
-_ENTRIES_TAIL = """
+_ENTRIES = """
 entries AS (
     SELECT deal_id, pipeline, stage, coalesce(dated.entered_on, seen.seen_on) AS entered_on,
            dated.entered_on IS NULL AS inferred
     FROM dated FULL JOIN seen USING (deal_id, pipeline, stage)
-),
+),"""
+_OPEN_ENTRIES = """
 open_entries AS (SELECT e.*, o.position FROM entries e JOIN open_stages o USING (pipeline, stage)),""" + REACHED_CTE
 
-STAGE_HISTORY_CTES = _OPEN_STAGES + _COMPUTED_ENTRIES + _ENTRIES_TAIL
-STORED_STAGE_HISTORY_CTES = _OPEN_STAGES + _STORED_ENTRIES + _ENTRIES_TAIL
+STAGE_HISTORY_CTES = _OPEN_STAGES + _COMPUTED_ENTRIES + _ENTRIES + _OPEN_ENTRIES
+STORED_STAGE_HISTORY_CTES = _OPEN_STAGES + _STORED_ENTRIES + _OPEN_ENTRIES

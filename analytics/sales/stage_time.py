@@ -80,18 +80,20 @@ def days_in_stage_summary(con: duckdb.DuckDBPyConnection, pipeline: str | None =
     Grain: one row per (pipeline, open stage) with at least one stay, in stage order. stays = rows of
     ``days_in_stage``; q1 / median / q3 = their quartiles (linear interpolation, as Plotly draws them);
     lower_fence / upper_fence = the smallest / largest stay within 1.5 x (q3 - q1) of the box;
-    inferred = some entry or exit date of the stage comes from a snapshot.
+    inferred = some entry or exit date of the stage comes from a snapshot. The whiskers read each stage's distinct
+    durations (``spread``), not every stay again: a million stays have a few hundred distinct day counts.
     """
     query = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) + Fragment(""",
     boxes AS (
         SELECT pipeline, stage, position, count(*) AS stays, quantile_cont(days, 0.25) AS q1,
                quantile_cont(days, 0.5) AS median, quantile_cont(days, 0.75) AS q3, bool_or(inferred) AS inferred
         FROM stage_days GROUP BY ALL
-    )
+    ),
+    spread AS (SELECT DISTINCT pipeline, stage, days FROM stage_days)
     SELECT b.pipeline, b.stage, b.position, b.stays, b.q1, b.median, b.q3,
            min(d.days) FILTER (d.days >= b.q1 - 1.5 * (b.q3 - b.q1)) AS lower_fence,
            max(d.days) FILTER (d.days <= b.q3 + 1.5 * (b.q3 - b.q1)) AS upper_fence, b.inferred
-    FROM boxes b JOIN stage_days d USING (pipeline, stage)
+    FROM boxes b JOIN spread d USING (pipeline, stage)
     GROUP BY ALL ORDER BY b.pipeline, b.position""", [])
     return con.execute(*query).df()
 

@@ -13,7 +13,6 @@ import json
 import os
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ import duckdb
 
 from analytics.store import derived
 from analytics.store import settings as settings_mod
+from analytics.store.memo import connection_memo, forget_memo, start_memo
 from analytics.store.schema import DATA_TABLES, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +31,6 @@ write_lock = threading.RLock()  # one writer at a time in this process (backup h
 _ready: set[str] = set()
 _ready_lock = threading.Lock()
 # Per read connection (opened by ``connect``, not inside ``transaction``): values read once for its short life.
-_memos: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_memos_lock = threading.Lock()
 
 
 class StoreError(Exception):
@@ -96,8 +94,7 @@ def connect(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCo
     con = _open(target)
     try:
         _ensure_schema(con, target)
-        with _memos_lock:
-            _memos[con] = {}
+        start_memo(con)
         yield con
     except (duckdb.IOException, duckdb.FatalException, duckdb.InternalException) as exc:
         raise StoreError(f"{target.name} could not be read or written ({_short(exc)}). Free some disk space if "
@@ -106,22 +103,6 @@ def connect(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCo
     finally:
         forget_memo(con)
         con.close()
-
-
-def connection_memo(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """A scratch dict where a read connection keeps what it read once (its settings, the survey population), or
-    None for a connection that may write (one inside ``transaction``, or one not opened by ``connect``).
-
-    A read connection lives for one page fetch, one download or one CLI command: within it the data is taken as
-    it was when first read, as a snapshot. Settings written through the connection drop its memo."""
-    with _memos_lock:
-        return _memos.get(con)
-
-
-def forget_memo(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop what ``con`` kept: the next read asks the database again (and a writing connection keeps nothing)."""
-    with _memos_lock:
-        _memos.pop(con, None)
 
 
 @contextmanager
@@ -258,13 +239,22 @@ def set_settings(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> d
 
 
 def get_fx_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Conversion rates: units of the reporting currency for one unit of each currency."""
-    return {code: float(rate) for code, rate in con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency")
-            .fetchall()}
+    """Conversion rates: units of the reporting currency for one unit of each currency.
+
+    Read once per read connection (``connection_memo``: every metric of a page asks); ``set_fx_rates`` drops it."""
+    memo = connection_memo(con)
+    if memo is not None and "fx_rates" in memo:
+        return dict(memo["fx_rates"])
+    rates = {code: float(rate) for code, rate in con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency")
+             .fetchall()}
+    if memo is not None:
+        memo["fx_rates"] = dict(rates)
+    return rates
 
 
 def set_fx_rates(con: duckdb.DuckDBPyConnection, rates: dict[str, float]) -> None:
     """Replace every conversion rate (call inside ``transaction``)."""
+    forget_memo(con)
     con.execute("DELETE FROM fx_rates")
     for currency, rate in rates.items():
         con.execute("INSERT INTO fx_rates VALUES (?, ?)",

@@ -43,6 +43,7 @@ import datetime as dt
 
 import duckdb
 
+from analytics.store.memo import connection_memo, forget_memo
 from analytics.store.sql import Fragment, checked
 
 
@@ -135,12 +136,32 @@ def current_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """True when the derived ``table`` (one of DERIVED_TABLES) was built from exactly the snapshots now stored."""
+    """True when the derived ``table`` (one of DERIVED_TABLES) was built from exactly the snapshots now stored.
+
+    A read connection (``connection_memo``) asks once per table for its life, and reads the snapshots' fingerprint
+    once for all tables: every metric of a page asks before its query. A writing connection asks every time."""
     table = checked(table, DERIVED_TABLES)
-    if not _built(con, table):
-        return False
-    stored = con.execute(f"SELECT max(fingerprint) FROM {table}_meta").fetchone()[0]
-    return stored is not None and stored == con.execute(_FINGERPRINT_SQL, [-1]).fetchone()[0]
+    memo = connection_memo(con)
+    if memo is not None and ("is_fresh", table) in memo:
+        return memo[("is_fresh", table)]
+    fresh = _built(con, table) and _stored_fingerprint(con, table) == _fingerprint(con, memo)
+    if memo is not None:
+        memo[("is_fresh", table)] = fresh
+    return fresh
+
+
+def _stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    return con.execute(f"SELECT max(fingerprint) FROM {checked(table, DERIVED_TABLES)}_meta").fetchone()[0]
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None) -> str:
+    """The fingerprint of the snapshots now stored (kept in a read connection's ``memo``)."""
+    if memo is not None and "fingerprint" in memo:
+        return memo["fingerprint"]
+    found = con.execute(_FINGERPRINT_SQL, [-1]).fetchone()[0]
+    if memo is not None:
+        memo["fingerprint"] = found
+    return found
 
 
 # --- every deal's rows with their validity: the state as of any date ------------------------------------
@@ -333,8 +354,10 @@ def _keep(con: duckdb.DuckDBPyConnection, table: str, import_id: int | None, inc
           statements: tuple[str, ...], rebuild: str) -> None:
     """What every derived table's refresh shares: the import's own ``statements`` (each bound to ``import_id``) when
     ``incremental``, else ``table`` emptied and filled again from ``rebuild`` (a SELECT over every snapshot); then
-    stamped as matching the snapshots stored."""
+    stamped as matching the snapshots stored. A connection that writes a derived table keeps no memo of freshness
+    (``is_fresh``) from before the write."""
     table = checked(table, DERIVED_TABLES)
+    forget_memo(con)
     if incremental:
         for statement in statements:
             con.execute(statement, [import_id])

@@ -127,15 +127,26 @@ def velocity_section() -> list[str]:
 SHOWN_ROWS = 500
 
 
-def shown_rows(table, name: str) -> None:
-    """A long list: its first SHOWN_ROWS rows on the page, every row in the downloads."""
+def shown_rows(table, name: str, worded=None) -> None:
+    """A long list: its first SHOWN_ROWS rows on the page, every row in the downloads. ``worded`` (a table in, the
+    table with its codes worded out, e.g. ``reasons.with_reasons``) words the shown rows now and every row only when
+    a download is clicked: a sentence per row of a million-deal list cost seconds on every first view."""
     if len(table) > SHOWN_ROWS:
         st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
                      n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
-    labels = {column: t(COLUMN_LABELS.get(column, column)) for column in table.columns}
-    shown = fmt.table(table.head(SHOWN_ROWS), COLUMN_KINDS, labels, currency=currency_of(table))
+    worded = worded or (lambda frame: frame)
+    head = worded(table.head(SHOWN_ROWS))
+    labels = {column: t(COLUMN_LABELS.get(column, column)) for column in head.columns}
+    shown = fmt.table(head, COLUMN_KINDS, labels, currency=currency_of(table))
     common.table(shown, wide=("reason",))
-    common.downloads(on_click(fmt.export(table, labels)), name, name[:31], f"pipeline_dl_{name}")
+    common.downloads(partial(whole_list, table, worded, labels, language()), name, name[:31], f"pipeline_dl_{name}")
+
+
+def whole_list(table, worded, labels: dict[str, str], lang: str):
+    """Every row of a list for its downloads, worded in the page's language (written on click, maybe outside this
+    script run)."""
+    set_language(lang)
+    return fmt.export(worded(table), labels)
 
 
 def currency_of(table) -> str | None:
@@ -250,7 +261,7 @@ def hygiene_section() -> None:
             if lists[name].empty:
                 st.success(t("Nothing to fix here."))
                 continue
-            shown_rows(reasons.with_reasons(lists[name]), f"hygiene_{name}")
+            shown_rows(lists[name], f"hygiene_{name}", reasons.with_reasons)
 
 
 def calibration_section() -> None:
