@@ -31,7 +31,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, REACHED_CTE, Scope, entries_sql, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, value_list
 
@@ -190,12 +190,36 @@ def _with_new_deals(frame: pd.DataFrame, sums: pd.DataFrame, open_totals: list, 
     return frame
 
 
-def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> Fragment:
+# The calibration's ``reached`` (scope.STAGE_HISTORY_CTES: the furthest open stage each deal was seen at or given an
+# entry date for) read from the stored ``stage_reach`` (analytics.store.derived, refresh_reach), as the Priorities
+# page reads it: the stages each deal was shown at or dated in, on or before the cutoff, in its current pipeline,
+# plus those of the stage-history imports (never stored). Only which stages were reached matters, not when: the
+# same reached_position as the stage entries give, without building every deal's entry dates (seconds at 1M deals).
+# The calibration reads the closed deals' alone (``closed``), so the stored stages of the open ones are not joined.
+_REACHED_FROM_STORE = """,
+open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
+open_entries AS (
+    SELECT r.deal_id, r.pipeline, o.position
+    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
+    JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
+    WHERE r.first_on <= (SELECT as_of FROM cutoff) AND k.status IN ('won', 'lost')
+    UNION ALL
+    SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
+    JOIN open_stages o USING (pipeline, stage)
+),""" + REACHED_CTE
+
+
+def period_ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckdb.DuckDBPyConnection | None = None
+                ) -> Fragment:
     """The CTEs ``cutoff``, ``scoped``, ``first_period``, ``kept``, ``open_deals`` (period_start, close_on,
-    owner, value, p) and ``won`` (period_start, won_amount), with their parameters."""
+    owner, value, p) and ``won`` (period_start, won_amount), with their parameters. ``con``: the connection the
+    query will run on, to read the calibration's reached stages from ``stage_reach`` while it is fresh."""
     head = scoped_ctes(scope, flt)
     calibrated = checked(probability, _PROBABILITY) == "calibrated"
-    return (calibration_ctes(head, scope.stage_history_ctes) if calibrated else head) + Fragment(_PERIOD_CTES.format(
+    if calibrated:
+        reached = _REACHED_FROM_STORE if con is not None and is_fresh(con, "stage_reach") else scope.stage_history_ctes
+        head = calibration_ctes(head, reached)
+    return head + Fragment(_PERIOD_CTES.format(
         grain=checked(grain, GRAINS), probability=_PROBABILITY[probability],
         calibrated_join=("LEFT JOIN calibrated c ON c.pipeline = d.pipeline AND c.stage = d.stage"
                          if calibrated else "")), [])
@@ -203,7 +227,8 @@ def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> Fragmen
 
 def _deal_rows(con, scope, flt: DealFilter, grain: str, probability: str) -> pd.DataFrame:
     """The open deals and the won deals closed from the as-of period on (``_DEAL_ROWS``); no row without deals."""
-    query = period_ctes(scope, flt, grain, probability) + Fragment(_DEAL_ROWS.format(grain=checked(grain, GRAINS)), [])
+    query = period_ctes(scope, flt, grain, probability, con) + Fragment(
+        _DEAL_ROWS.format(grain=checked(grain, GRAINS)), [])
     return con.execute(*query).df()
 
 
@@ -525,7 +550,7 @@ def _accuracy(con, flt: DealFilter, probability: str, owners: tuple | None) -> p
                                             rate=rate_case(now.currency, "w"), days=value_list(past),
                                             filter=flt.where("d"))).df()
     else:
-        sums = pd.concat([con.execute(*(period_ctes(open_scope(con, day, now.currency), flt, "month", probability)
+        sums = pd.concat([con.execute(*(period_ctes(open_scope(con, day, now.currency), flt, "month", probability, con)
                                         + Fragment.format(_COMPUTED_SUMS, day=Fragment("?", [day]),
                                                           group=_group(owners, "k")))).df()
                           for day in past], ignore_index=True)

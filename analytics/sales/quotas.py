@@ -113,7 +113,7 @@ def coverage(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_
     quota (None for a zero quota).
     """
     scope = open_scope(con, as_of)
-    frame = con.execute(*(period_ctes(scope, flt, "month", probability) + Fragment(_COVERAGE, []))).df()
+    frame = con.execute(*(period_ctes(scope, flt, "month", probability, con) + Fragment(_COVERAGE, []))).df()
     frame["remaining"] = frame["quota"] - frame["won_amount"]
     frame["coverage"] = (frame["open_amount"] / frame["remaining"]).where(frame["remaining"] > 0)
     frame["forecast"] = frame["won_amount"] + frame["expected"]
