@@ -64,6 +64,7 @@ def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
                                               _category(both["forecast_category_to"])),
         "skipped_stages": skipped,
     }
+    both = both[REASON_DEAL_COLUMNS[1:]]  # the columns shown, copied once per reason (not the comparison ones)
     parts = [both[flag.fillna(False).astype(bool)].assign(reason=reason) for reason, flag in flags.items()]
     rows = pd.concat(parts, ignore_index=True)
     rows["_order"] = rows["reason"].map(REASONS.index)

@@ -122,9 +122,17 @@ DEAL_KINDS = {"close_on_from": "date", "close_on_to": "date", "first_close_on": 
               "open_deals": "count", "pushed_deals": "count", "push_rate": "rate", "avg_days_per_push": "days"}
 
 
+SHOWN_ROWS = 500   # a deal list shows its first rows (the biggest changes); the downloads hold every row
+
+
 def show_deals(table: pd.DataFrame, order: list[str], labels: dict[str, str], currency: str | None) -> None:
-    """A deal list's columns in ``order`` (those it has), worded by fmt."""
-    shown = fmt.table(table[[c for c in order if c in table.columns]], DEAL_KINDS, labels, currency=currency)
+    """A deal list's columns in ``order`` (those it has), worded by fmt: its first SHOWN_ROWS rows (at 1M deals a
+    bucket holds tens of thousands, worded cell by cell in seconds), every row in the downloads."""
+    if len(table) > SHOWN_ROWS:
+        st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
+                     n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
+    columns = [c for c in order if c in table.columns]
+    shown = fmt.table(table.head(SHOWN_ROWS)[columns], DEAL_KINDS, labels, currency=currency)
     common.table(shown)
 
 
@@ -204,7 +212,7 @@ def slips_section(end) -> None:
             "stage": t("Stage"), "amount": t("Amount"), "close_on": t("Close date"),
             "first_close_on": t("First close date"), "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
             "snapshots": t("Snapshots")}, None)
-    owners = common.fetch(movement.push_rates, flt=flt, as_of=end)
+    owners = movement.push_rates_of(table)   # the owners' rates from the table above: not read twice
     if not owners.empty:
         left, right = st.columns([1, 1])
         left.plotly_chart(charts_movement.push_rate_chart(owners), width="stretch")
@@ -236,11 +244,16 @@ def trend_section(currency: str | None) -> None:
     common.downloads(per_stage, "pipeline_trend", "trend", "movement_dl_trend")
 
 
-start, end = snapshot_pickers()
-mv = common.fetch(movement.movement, start, end, flt=flt)
-kpi_row(mv)
-clicked = waterfall_section(mv)
-deals_section(mv, clicked)
-reasons_section(mv)
-slips_section(end)
-trend_section(mv.currency)
+def main() -> None:
+    start, end = snapshot_pickers()
+    mv = common.fetch(movement.movement, start, end, flt=flt)
+    kpi_row(mv)
+    clicked = waterfall_section(mv)
+    deals_section(mv, clicked)
+    reasons_section(mv)
+    slips_section(end)
+    trend_section(mv.currency)
+
+
+with common.shared_reads():  # the page's reads through one connection, closed when it is drawn
+    main()
