@@ -31,7 +31,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, REACHED_CTE, Scope, entries_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, entries_sql, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, value_list
 
@@ -190,35 +190,56 @@ def _with_new_deals(frame: pd.DataFrame, sums: pd.DataFrame, open_totals: list, 
     return frame
 
 
-# The calibration's ``reached`` (scope.STAGE_HISTORY_CTES: the furthest open stage each deal was seen at or given an
-# entry date for) read from the stored ``stage_reach`` (analytics.store.derived, refresh_reach), as the Priorities
-# page reads it: the stages each deal was shown at or dated in, on or before the cutoff, in its current pipeline,
-# plus those of the stage-history imports (never stored). Only which stages were reached matters, not when: the
-# same reached_position as the stage entries give, without building every deal's entry dates (seconds at 1M deals).
-# The calibration reads the closed deals' alone (``closed``), so the stored stages of the open ones are not joined.
-_REACHED_FROM_STORE = """,
+# The calibration (``inventory.calibration_ctes``: per open stage, the share of the closed deals that reached it and
+# were won) with the stages each lost deal reached read from the stored ``stage_reach`` (analytics.store.derived,
+# refresh_reach), as the Priorities page reads it: the stages each deal was shown at or dated in, on or before the
+# cutoff, in its current pipeline, plus those of the stage-history imports (never stored). Only which stages were
+# reached matters, not when, so reached_position is the one the stage entries give (METRICS.md 3: the furthest open
+# stage reached; every stage for a won deal; else the first stage), without building every deal's entry dates, and
+# only the lost deals' stages are grouped (a million deals' stages took seconds). Same columns as ``calibrated``.
+_CALIBRATED_FROM_STORE = """,
 open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
-open_entries AS (
+lost_positions AS (
     SELECT r.deal_id, r.pipeline, o.position
     FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
     JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
-    WHERE r.first_on <= (SELECT as_of FROM cutoff) AND k.status IN ('won', 'lost')
+    WHERE r.first_on <= (SELECT as_of FROM cutoff) AND k.status = 'lost'
     UNION ALL
     SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
     JOIN open_stages o USING (pipeline, stage)
-),""" + REACHED_CTE
+),
+closed AS (
+    SELECT k.pipeline, k.status = 'won' AS is_won,
+           CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END
+               AS reached_position
+    FROM scoped k
+    LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM lost_positions GROUP BY ALL) m
+        USING (deal_id, pipeline)
+    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
+    WHERE k.status IN ('won', 'lost')
+),
+calibrated AS (
+    SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
+           count(c.pipeline) FILTER (c.reached_position >= o.position) AS closed_reached,
+           count(c.pipeline) FILTER (c.reached_position >= o.position AND c.is_won) AS won_reached,
+           won_reached / nullif(closed_reached, 0) AS historical_probability
+    FROM open_stages o LEFT JOIN closed c USING (pipeline)
+    GROUP BY ALL
+)"""
 
 
 def period_ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckdb.DuckDBPyConnection | None = None
                 ) -> Fragment:
     """The CTEs ``cutoff``, ``scoped``, ``first_period``, ``kept``, ``open_deals`` (period_start, close_on,
     owner, value, p) and ``won`` (period_start, won_amount), with their parameters. ``con``: the connection the
-    query will run on, to read the calibration's reached stages from ``stage_reach`` while it is fresh."""
+    query will run on, to read the calibration's reached stages from ``stage_reach`` while it is fresh (the same
+    numbers, ``_CALIBRATED_FROM_STORE``)."""
     head = scoped_ctes(scope, flt)
     calibrated = checked(probability, _PROBABILITY) == "calibrated"
-    if calibrated:
-        reached = _REACHED_FROM_STORE if con is not None and is_fresh(con, "stage_reach") else scope.stage_history_ctes
-        head = calibration_ctes(head, reached)
+    if calibrated and con is not None and is_fresh(con, "stage_reach"):
+        head += Fragment(_CALIBRATED_FROM_STORE, [])
+    elif calibrated:
+        head = calibration_ctes(head, scope.stage_history_ctes)
     return head + Fragment(_PERIOD_CTES.format(
         grain=checked(grain, GRAINS), probability=_PROBABILITY[probability],
         calibrated_join=("LEFT JOIN calibrated c ON c.pipeline = d.pipeline AND c.stage = d.stage"
