@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from analytics import store
+from analytics.sales import deals, scenarios
 from analytics.sales import forecast as fc
-from analytics.sales import scenarios
+from analytics.sales.deals import DealFilter
+from analytics.sales.scope import ALL_DEALS
 from analytics.store import derived
 from tests.test_forecast import build_sales
 
@@ -42,9 +44,10 @@ def test_calibrated_from_stored_reach_by_hand(tmp_path):
 def test_calibrated_from_stored_reach_is_the_computed_one(sample_db):
     with store.connect(sample_db) as con:
         assert derived.is_fresh(con, "stage_reach")
-        for grain in ("month", "quarter"):
-            stored = fc.forecast_by_period(con, grain=grain, probability="calibrated", draws=2_000)
-            other = computed(con, fc.forecast_by_period, grain=grain, probability="calibrated", draws=2_000)
+        owner = deals.filter_choices(con)["owner"][0]
+        for grain, flt in (("month", ALL_DEALS), ("quarter", ALL_DEALS), ("month", DealFilter(owners=(owner,)))):
+            stored = fc.forecast_by_period(con, grain=grain, flt=flt, probability="calibrated", draws=2_000)
+            other = computed(con, fc.forecast_by_period, grain=grain, flt=flt, probability="calibrated", draws=2_000)
             pd.testing.assert_frame_equal(stored.periods, other.periods)
         accuracy = fc.forecast_accuracy(con, probability="calibrated")
         pd.testing.assert_frame_equal(accuracy, computed(con, fc.forecast_accuracy, probability="calibrated"))

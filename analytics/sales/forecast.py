@@ -208,20 +208,21 @@ lost_positions AS (
     SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
     JOIN open_stages o USING (pipeline, stage)
 ),
-closed AS (
+closed AS (   -- closed deals counted by (pipeline, reached_position, won): a few rows, not one per deal
     SELECT k.pipeline, k.status = 'won' AS is_won,
            CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END
-               AS reached_position
+               AS reached_position, count(*) AS deals
     FROM scoped k
     LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM lost_positions GROUP BY ALL) m
         USING (deal_id, pipeline)
     LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
     WHERE k.status IN ('won', 'lost')
+    GROUP BY ALL
 ),
 calibrated AS (
     SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
-           count(c.pipeline) FILTER (c.reached_position >= o.position) AS closed_reached,
-           count(c.pipeline) FILTER (c.reached_position >= o.position AND c.is_won) AS won_reached,
+           coalesce(sum(c.deals) FILTER (c.reached_position >= o.position), 0) AS closed_reached,
+           coalesce(sum(c.deals) FILTER (c.reached_position >= o.position AND c.is_won), 0) AS won_reached,
            won_reached / nullif(closed_reached, 0) AS historical_probability
     FROM open_stages o LEFT JOIN closed c USING (pipeline)
     GROUP BY ALL
