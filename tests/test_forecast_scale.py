@@ -1,13 +1,14 @@
-"""The calibrated forecast reads the stages each closed deal reached from the stored ``stage_reach`` while it is fresh
-(issue 16, 1M deals): the same numbers as from every snapshot's stage entries, worked out by hand on the Forecast
-tests' deals and compared with the computed path on the sample data."""
+"""The Forecast page's shortcuts at 1M deals (issue 16). The calibrated forecast reads the stages each closed deal
+reached from the stored ``stage_reach`` while it is fresh: the same numbers as from every snapshot's stage entries,
+worked out by hand on the Forecast tests' deals and compared with the computed path on the sample data. Coverage
+without any quota reads no deal."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.sales import deals, scenarios
+from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
 from analytics.sales.scope import ALL_DEALS
@@ -51,3 +52,14 @@ def test_calibrated_from_stored_reach_is_the_computed_one(sample_db):
             pd.testing.assert_frame_equal(stored.periods, other.periods)
         accuracy = fc.forecast_accuracy(con, probability="calibrated")
         pd.testing.assert_frame_equal(accuracy, computed(con, fc.forecast_accuracy, probability="calibrated"))
+
+
+def test_coverage_without_quota_is_empty_with_its_columns(tmp_path):
+    path = tmp_path / "sales.duckdb"
+    with store.transaction(path) as con:
+        build_sales(con)
+    with store.connect(path) as con:
+        table = quotas.coverage(con)
+        assert table.empty
+        assert list(table.columns) == ["period", "owner", "quota", "won_amount", "remaining", "open_amount",
+                                       "coverage", "expected", "forecast", "gap", "attainment"]
