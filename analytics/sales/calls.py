@@ -133,7 +133,7 @@ def owner_forecasts(con: duckdb.DuckDBPyConnection, *, grain: str = "month", as_
     grain = checked(grain, GRAINS)
     scope = open_scope(con, as_of)
     sums = _OWNER_SUMS.format(expected=money_sum("value * p"), grain=grain, blank=BLANK_GROUP)
-    frame = con.execute(*(period_ctes(scope, ALL_DEALS, grain, probability) + Fragment(sums, []))).df()
+    frame = con.execute(*(period_ctes(scope, ALL_DEALS, grain, probability, con) + Fragment(sums, []))).df()
     frame.insert(1, "period", [period_label(start, grain) for start in pd.to_datetime(frame.pop("period_start"))])
     frame["forecast"] = frame["won_amount"] + frame["expected"]
     return frame[["owner", "period", "won_amount", "expected", "forecast", "open_count"]]

@@ -31,7 +31,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
 from analytics.sales.inventory import calibration_ctes
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, entries_sql, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, value_list
 
@@ -190,12 +190,58 @@ def _with_new_deals(frame: pd.DataFrame, sums: pd.DataFrame, open_totals: list, 
     return frame
 
 
-def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> Fragment:
+# The calibration (``inventory.calibration_ctes``: per open stage, the share of the closed deals that reached it and
+# were won) with the stages each lost deal reached read from the stored ``stage_reach`` (analytics.store.derived,
+# refresh_reach), as the Priorities page reads it: the stages each deal was shown at or dated in, on or before the
+# cutoff, in its current pipeline, plus those of the stage-history imports (never stored). Only which stages were
+# reached matters, not when, so reached_position is the one the stage entries give (METRICS.md 3: the furthest open
+# stage reached; every stage for a won deal; else the first stage), without building every deal's entry dates, and
+# only the lost deals' stages are grouped (a million deals' stages took seconds). Same columns as ``calibrated``.
+_CALIBRATED_FROM_STORE = """,
+open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
+lost_positions AS (
+    SELECT r.deal_id, r.pipeline, o.position
+    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
+    JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
+    WHERE r.first_on <= (SELECT as_of FROM cutoff) AND k.status = 'lost'
+    UNION ALL
+    SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
+    JOIN open_stages o USING (pipeline, stage)
+),
+closed AS (   -- closed deals counted by (pipeline, reached_position, won): a few rows, not one per deal
+    SELECT k.pipeline, k.status = 'won' AS is_won,
+           CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END
+               AS reached_position, count(*) AS deals
+    FROM scoped k
+    LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM lost_positions GROUP BY ALL) m
+        USING (deal_id, pipeline)
+    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
+    WHERE k.status IN ('won', 'lost')
+    GROUP BY ALL
+),
+calibrated AS (
+    SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
+           coalesce(sum(c.deals) FILTER (c.reached_position >= o.position), 0) AS closed_reached,
+           coalesce(sum(c.deals) FILTER (c.reached_position >= o.position AND c.is_won), 0) AS won_reached,
+           won_reached / nullif(closed_reached, 0) AS historical_probability
+    FROM open_stages o LEFT JOIN closed c USING (pipeline)
+    GROUP BY ALL
+)"""
+
+
+def period_ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckdb.DuckDBPyConnection | None = None
+                ) -> Fragment:
     """The CTEs ``cutoff``, ``scoped``, ``first_period``, ``kept``, ``open_deals`` (period_start, close_on,
-    owner, value, p) and ``won`` (period_start, won_amount), with their parameters."""
+    owner, value, p) and ``won`` (period_start, won_amount), with their parameters. ``con``: the connection the
+    query will run on, to read the calibration's reached stages from ``stage_reach`` while it is fresh (the same
+    numbers, ``_CALIBRATED_FROM_STORE``)."""
     head = scoped_ctes(scope, flt)
     calibrated = checked(probability, _PROBABILITY) == "calibrated"
-    return (calibration_ctes(head, scope.stage_history_ctes) if calibrated else head) + Fragment(_PERIOD_CTES.format(
+    if calibrated and con is not None and is_fresh(con, "stage_reach"):
+        head += Fragment(_CALIBRATED_FROM_STORE, [])
+    elif calibrated:
+        head = calibration_ctes(head, scope.stage_history_ctes)
+    return head + Fragment(_PERIOD_CTES.format(
         grain=checked(grain, GRAINS), probability=_PROBABILITY[probability],
         calibrated_join=("LEFT JOIN calibrated c ON c.pipeline = d.pipeline AND c.stage = d.stage"
                          if calibrated else "")), [])
@@ -203,7 +249,8 @@ def period_ctes(scope, flt: DealFilter, grain: str, probability: str) -> Fragmen
 
 def _deal_rows(con, scope, flt: DealFilter, grain: str, probability: str) -> pd.DataFrame:
     """The open deals and the won deals closed from the as-of period on (``_DEAL_ROWS``); no row without deals."""
-    query = period_ctes(scope, flt, grain, probability) + Fragment(_DEAL_ROWS.format(grain=checked(grain, GRAINS)), [])
+    query = period_ctes(scope, flt, grain, probability, con) + Fragment(
+        _DEAL_ROWS.format(grain=checked(grain, GRAINS)), [])
     return con.execute(*query).df()
 
 
@@ -525,7 +572,7 @@ def _accuracy(con, flt: DealFilter, probability: str, owners: tuple | None) -> p
                                             rate=rate_case(now.currency, "w"), days=value_list(past),
                                             filter=flt.where("d"))).df()
     else:
-        sums = pd.concat([con.execute(*(period_ctes(open_scope(con, day, now.currency), flt, "month", probability)
+        sums = pd.concat([con.execute(*(period_ctes(open_scope(con, day, now.currency), flt, "month", probability, con)
                                         + Fragment.format(_COMPUTED_SUMS, day=Fragment("?", [day]),
                                                           group=_group(owners, "k")))).df()
                           for day in past], ignore_index=True)

@@ -322,7 +322,11 @@ def push_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     least once / open deals; pushes = total pushes; days_pushed = total days added; avg_days_per_push.
     Columns: owner, open_deals, pushed_deals, push_rate, pushes, days_pushed, avg_days_per_push.
     """
-    table = slips(con, flt=flt, as_of=as_of)
+    return push_rates_of(slips(con, flt=flt, as_of=as_of))
+
+
+def push_rates_of(table: pd.DataFrame) -> pd.DataFrame:
+    """``push_rates`` from the ``slips`` table already read (the Pipeline movement page shows both: one read)."""
     grouped = table.assign(pushed=table["pushes"] > 0).groupby("owner")
     out = pd.DataFrame({"open_deals": grouped.size(), "pushed_deals": grouped["pushed"].sum(),
                         "pushes": grouped["pushes"].sum(), "days_pushed": grouped["days_pushed"].sum()})

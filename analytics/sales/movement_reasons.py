@@ -35,6 +35,7 @@ REASON_DEAL_COLUMNS = ["reason", "deal_id", "name", "owner_from", "owner", "pipe
                        "forecast_category_from", "forecast_category_to", "amount_from", "amount_to", "currency",
                        "value_from", "value_to", "amount_change"]
 REASON_TABLE_COLUMNS = ["reason", "deals", "amount_change", "value"]
+_COMPARED = ["open_b", "owner_to", "pipeline_a", "pipeline_b", "position_a", "position_b"]  # read, not shown
 
 
 def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +46,8 @@ def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
     pipeline_a, pipeline_b, position_a, position_b, close_on_from, close_on_to, value_from, value_to.
     Grain: one row per (reason, deal), in REASONS order, biggest |amount_change| first (REASON_DEAL_COLUMNS).
     """
-    both = frame[frame["open_a"] & frame["in_b"]].copy()
+    read = [c for c in [*REASON_DEAL_COLUMNS, *_COMPARED] if c in frame.columns]  # not the whole frame's columns
+    both = frame.loc[frame["open_a"] & frame["in_b"], read].copy()
     if both.empty:
         return pd.DataFrame(columns=REASON_DEAL_COLUMNS)
     both["amount_change"] = _numbers(both["value_to"]) - _numbers(both["value_from"])
@@ -64,6 +66,7 @@ def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
                                               _category(both["forecast_category_to"])),
         "skipped_stages": skipped,
     }
+    both = both[REASON_DEAL_COLUMNS[1:]]  # the columns shown, copied once per reason (not the comparison ones)
     parts = [both[flag.fillna(False).astype(bool)].assign(reason=reason) for reason, flag in flags.items()]
     rows = pd.concat(parts, ignore_index=True)
     rows["_order"] = rows["reason"].map(REASONS.index)

@@ -154,9 +154,9 @@ def new_deal_model(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
         + cohort_sql(window_from, window_to) + Fragment(" GROUP BY ALL", []))).fetchall())
     monthly = tuple((month_start(window_from, k), int(found.get(month_start(window_from, k), 0)))
                     for k in range(lookback_months))
-    amounts = tuple(float(v) for (v,) in con.execute(*(head + Fragment(
-        " SELECT value FROM scoped WHERE status = 'won' AND value IS NOT NULL AND close_on BETWEEN ? AND ? "
-        "ORDER BY value", [window_from, window_to]))).fetchall())
+    amounts = tuple(con.execute(*(head + Fragment(  # one column as a numpy array: no Python row per won deal
+        " SELECT CAST(value AS DOUBLE) AS value FROM scoped WHERE status = 'won' AND value IS NOT NULL "
+        "AND close_on BETWEEN ? AND ? ORDER BY value", [window_from, window_to]))).fetchnumpy()["value"].tolist())
     rates = win_rates(con, flt=flt, date_from=window_from, date_to=window_to, as_of=as_of).iloc[0]
     win_rate, cycle = _number(rates.win_rate), _number(rates.sales_cycle_days_median)
     reason = ("no_created_dates" if not dated else "no_deals_created" if not sum(n for _, n in monthly)

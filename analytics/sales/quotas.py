@@ -112,13 +112,16 @@ def coverage(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_
     expected; gap = quota - forecast (negative = the forecast is above the quota); attainment = won_amount /
     quota (None for a zero quota).
     """
+    columns = ["period", "owner", "quota", "won_amount", "remaining", "open_amount", "coverage", "expected",
+               "forecast", "gap", "attainment"]
+    if not con.execute("SELECT count(*) FROM quotas").fetchone()[0]:
+        return pd.DataFrame(columns=columns)  # no quota: the deals are not read (a second at 1M deals)
     scope = open_scope(con, as_of)
-    frame = con.execute(*(period_ctes(scope, flt, "month", probability) + Fragment(_COVERAGE, []))).df()
+    frame = con.execute(*(period_ctes(scope, flt, "month", probability, con) + Fragment(_COVERAGE, []))).df()
     frame["remaining"] = frame["quota"] - frame["won_amount"]
     frame["coverage"] = (frame["open_amount"] / frame["remaining"]).where(frame["remaining"] > 0)
     frame["forecast"] = frame["won_amount"] + frame["expected"]
     frame["gap"] = frame["quota"] - frame["forecast"]
     frame["attainment"] = (frame["won_amount"] / frame["quota"]).where(frame["quota"] > 0)
     frame["owner"] = frame["owner"].astype(object).where(frame["owner"].notna(), None)
-    return frame[["period", "owner", "quota", "won_amount", "remaining", "open_amount", "coverage", "expected",
-                  "forecast", "gap", "attainment"]]
+    return frame[columns]

@@ -109,7 +109,7 @@ def scenario_inputs(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEA
     of the same deals, date and lookback when the caller has it (the forecast's), so that its history is not
     read twice; its run rate is then ``run_rate_of(history)``, the same numbers."""
     scope = open_scope(con, as_of)
-    found = con.execute(*(period_ctes(scope, flt, "month", probability) + Fragment(_AGGREGATES, []))).df()
+    found = con.execute(*(period_ctes(scope, flt, "month", probability, con) + Fragment(_AGGREGATES, []))).df()
     buckets, won = found[found["kind"] == "open"], found[found["kind"] == "won"]
     return ScenarioInputs(
         as_of=scope.as_of, close_on=buckets["day"].to_numpy("datetime64[D]"),

@@ -122,11 +122,19 @@ DEAL_KINDS = {"close_on_from": "date", "close_on_to": "date", "first_close_on": 
               "open_deals": "count", "pushed_deals": "count", "push_rate": "rate", "avg_days_per_push": "days"}
 
 
+SHOWN_ROWS = 500   # a deal list shows its first rows (the biggest changes); the downloads hold every row
+
+
 def show_deals(table: pd.DataFrame, order: list[str], labels: dict[str, str], currency: str | None,
                kinds: dict[str, str] | None = None) -> None:
-    """A deal list's columns in ``order`` (those it has), worded by fmt (``kinds`` over DEAL_KINDS)."""
-    shown = fmt.table(table[[c for c in order if c in table.columns]], {**DEAL_KINDS, **(kinds or {})}, labels,
-                      currency=currency)
+    """A deal list's columns in ``order`` (those it has), worded by fmt (``kinds`` over DEAL_KINDS): its first
+    SHOWN_ROWS rows (at 1M deals a bucket holds tens of thousands, worded cell by cell in seconds), every row in the
+    downloads."""
+    if len(table) > SHOWN_ROWS:
+        st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
+                     n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
+    columns = [c for c in order if c in table.columns]
+    shown = fmt.table(table.head(SHOWN_ROWS)[columns], {**DEAL_KINDS, **(kinds or {})}, labels, currency=currency)
     common.table(shown)
 
 
@@ -206,7 +214,7 @@ def slips_section(end, currency: str | None) -> None:
             "stage": t("Stage"), "amount": t("Amount"), "close_on": t("Close date"),
             "first_close_on": t("First close date"), "pushes": t("Pushes"), "days_pushed": t("Days pushed"),
             "snapshots": t("Snapshots")}, currency, kinds={"amount": "money"})  # slips' amount: the reporting value
-    owners = common.fetch(movement.push_rates, flt=flt, as_of=end)
+    owners = movement.push_rates_of(table)   # the owners' rates from the table above: not read twice
     if not owners.empty:
         left, right = st.columns([1, 1])
         left.plotly_chart(charts_movement.push_rate_chart(owners), width="stretch")
@@ -238,11 +246,16 @@ def trend_section(currency: str | None) -> None:
     common.downloads(per_stage, "pipeline_trend", "trend", "movement_dl_trend")
 
 
-start, end = snapshot_pickers()
-mv = common.fetch(movement.movement, start, end, flt=flt)
-kpi_row(mv)
-clicked = waterfall_section(mv)
-deals_section(mv, clicked)
-reasons_section(mv)
-slips_section(end, mv.currency)
-trend_section(mv.currency)
+def main() -> None:
+    start, end = snapshot_pickers()
+    mv = common.fetch(movement.movement, start, end, flt=flt)
+    kpi_row(mv)
+    clicked = waterfall_section(mv)
+    deals_section(mv, clicked)
+    reasons_section(mv)
+    slips_section(end, mv.currency)
+    trend_section(mv.currency)
+
+
+with common.shared_reads():  # the page's reads through one connection, closed when it is drawn
+    main()

@@ -1,0 +1,65 @@
+"""The Forecast page's shortcuts at 1M deals (issue 16). The calibrated forecast reads the stages each closed deal
+reached from the stored ``stage_reach`` while it is fresh: the same numbers as from every snapshot's stage entries,
+worked out by hand on the Forecast tests' deals and compared with the computed path on the sample data. Coverage
+without any quota reads no deal."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.sales import deals, quotas, scenarios
+from analytics.sales import forecast as fc
+from analytics.sales.deals import DealFilter
+from analytics.sales.scope import ALL_DEALS
+from analytics.store import derived
+from tests.test_forecast import build_sales
+
+
+def computed(con, func, **kwargs):
+    """``func(con, **kwargs)`` with ``stage_reach`` made stale (rolled back): the path over every snapshot."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM stage_reach_meta")
+    assert not derived.is_fresh(con, "stage_reach")
+    out = func(con, **kwargs)
+    con.execute("ROLLBACK")
+    return out
+
+
+def test_calibrated_from_stored_reach_by_hand(tmp_path):
+    path = tmp_path / "sales.duckdb"
+    with store.transaction(path) as con:
+        build_sales(con)
+        derived.refresh_reach(con)   # built from the one snapshot, as an import keeps it
+    with store.connect(path) as con:
+        assert derived.is_fresh(con, "stage_reach")
+        both = fc.side_by_side(fc.forecast_by_month(con), fc.forecast_by_month(con, probability="calibrated"))
+        # closed deals W1 W2 W3 (won: every open stage reached) and L1 L2 (lost, seen at Lost: the first stage,
+        # Early): Early 3 won / 5 closed = 0.6, Late 3 / 3 = 1.
+        # Nov: X 1000 x 0.6 + P 500 (past due) x 1 = 1100; Dec: Y 2000 x 1 + Z 4000 x 0.6 = 4400
+        assert list(both.expected_calibrated) == pytest.approx([1100, 4400])
+        inputs = scenarios.scenario_inputs(con, probability="calibrated")
+        assert float(inputs.expected.sum()) == pytest.approx(1100 + 4400)
+
+
+def test_calibrated_from_stored_reach_is_the_computed_one(sample_db):
+    with store.connect(sample_db) as con:
+        assert derived.is_fresh(con, "stage_reach")
+        owner = deals.filter_choices(con)["owner"][0]
+        for grain, flt in (("month", ALL_DEALS), ("quarter", ALL_DEALS), ("month", DealFilter(owners=(owner,)))):
+            stored = fc.forecast_by_period(con, grain=grain, flt=flt, probability="calibrated", draws=2_000)
+            other = computed(con, fc.forecast_by_period, grain=grain, flt=flt, probability="calibrated", draws=2_000)
+            pd.testing.assert_frame_equal(stored.periods, other.periods)
+        accuracy = fc.forecast_accuracy(con, probability="calibrated")
+        pd.testing.assert_frame_equal(accuracy, computed(con, fc.forecast_accuracy, probability="calibrated"))
+
+
+def test_coverage_without_quota_is_empty_with_its_columns(tmp_path):
+    path = tmp_path / "sales.duckdb"
+    with store.transaction(path) as con:
+        build_sales(con)
+    with store.connect(path) as con:
+        table = quotas.coverage(con)
+        assert table.empty
+        assert list(table.columns) == ["period", "owner", "quota", "won_amount", "remaining", "open_amount",
+                                       "coverage", "expected", "forecast", "gap", "attainment"]
