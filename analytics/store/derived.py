@@ -330,18 +330,30 @@ def _stamp(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _keep(con: duckdb.DuckDBPyConnection, table: str, import_id: int | None, incremental: bool,
-          statements: tuple[str, ...], rebuild: str) -> None:
+          statements: tuple[str, ...], rebuild: str, first: tuple[str, ...] = ()) -> None:
     """What every derived table's refresh shares: the import's own ``statements`` (each bound to ``import_id``) when
     ``incremental``, else ``table`` emptied and filled again from ``rebuild`` (a SELECT over every snapshot); then
-    stamped as matching the snapshots stored."""
+    stamped as matching the snapshots stored. ``first``: when ``import_id`` holds the only deal snapshots (the first
+    import of a new database, or the one replacing the sample), ``table`` emptied and filled by these statements
+    (each bound to ``import_id``) from that import's rows alone, in one pass where the others merge or rank."""
     table = checked(table, DERIVED_TABLES)
-    if incremental:
+    if first and import_id is not None and _only_import(con, import_id):
+        con.execute(f"DELETE FROM {table}")
+        for statement in first:
+            con.execute(statement, [import_id])
+    elif incremental:
         for statement in statements:
             con.execute(statement, [import_id])
     else:
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} {rebuild}")
     _stamp(con, table)
+
+
+def _only_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
+    """True when every deal snapshot row stored is ``import_id``'s."""
+    return not con.execute("SELECT count(*) FROM (SELECT 1 FROM deal_snapshots WHERE import_id <> ? LIMIT 1)",
+                           [import_id]).fetchone()[0]
 
 
 def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bool:
@@ -432,6 +444,17 @@ WHERE e.deal_id = x.deal_id AND e.pipeline = x.pipeline AND e.stage = x.stage
 """)
 
 
+# The only import's entries (``_keep``'s first): _ENTRIES_SQL over its rows, where every "Date entered" is the newest.
+_ENTRIES_FIRST = ("""
+INSERT INTO deal_stage_entries
+WITH seen AS (SELECT deal_id, pipeline, stage, min(snapshot_on) AS seen_on FROM deal_snapshots WHERE import_id = $1
+              GROUP BY ALL),
+dated AS (SELECT deal_id, pipeline, stage, min(entered_on) AS dated_on FROM deal_stage_dates WHERE import_id = $1
+          GROUP BY ALL)
+SELECT deal_id, pipeline, stage, seen.seen_on, dated.dated_on FROM seen FULL JOIN dated USING (deal_id, pipeline, stage)
+""",)
+
+
 def refresh_entries(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
     """Bring ``deal_stage_entries`` up to date inside the write transaction that changed the snapshots.
 
@@ -443,7 +466,7 @@ def refresh_entries(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         return
     _keep(con, "deal_stage_entries", import_id,
           import_id is not None and _appends(con, import_id, "deal_stage_entries", full_only=False),
-          _ENTRIES_APPEND, _ENTRIES_SQL)
+          _ENTRIES_APPEND, _ENTRIES_SQL, _ENTRIES_FIRST)
 
 
 def refresh_filter_values(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
@@ -503,7 +526,10 @@ def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) 
         "WHERE NOT EXISTS (SELECT 1 FROM stage_reach r WHERE r.deal_id = n.deal_id "
         "AND r.pipeline = n.pipeline AND r.stage = n.stage) GROUP BY ALL"),
         "SELECT deal_id, pipeline, stage, min(first_on) FROM ("
-        + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL")
+        + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL",
+        # the only import: its keys are deal_stage_entries' (just built from the same rows), all on its date
+        ("INSERT INTO stage_reach SELECT deal_id, pipeline, stage, (SELECT snapshot_on FROM imports WHERE "
+         "import_id = $1) FROM deal_stage_entries",) if is_fresh(con, "deal_stage_entries") else ())
 
 
 # ``deal_pushes`` — grain: one row per deal x the raw stage keys of two consecutive rows of it (ordered by snapshot
