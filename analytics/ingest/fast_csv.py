@@ -98,11 +98,11 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
         _report(progress, "storing", csv.records)
         notes = import_log.replace_sample(con, options)
         import_id = plan.store(con, checked, file_name, digest, snapshot_on, snapshot_source, options)
+        con.execute("DROP TABLE temp.fast_rows")  # before the derived tables' aggregates: the peak is theirs
         _report(progress, "summarising", csv.records)
         refresh_current(con, import_id)
         if options.overrides or options.answers():  # new choices, kept with those remembered before
             import_log.remember_mapping(con, csv.columns, "deals", overrides, {**answers, **options.answers()})
-        con.execute("DROP TABLE temp.fast_rows")
     return import_log.ImportResult(file_name, "imported", import_id, "deals", snapshot_on, csv.records, 0,
                                    checked.warnings, [], notes)
 
