@@ -332,12 +332,13 @@ class _Plan:
         cell. False when a cell keeps a character str.strip() removes and the readers keep: the general path
         decides."""
         chars = " || ".join(f"chr({ord(c)})" for c in table.BLANK_CHARS)
-        columns = self._edges(con)
-        for column in columns:
-            column = checked(column, self.names)
-            con.execute(f"UPDATE fast_rows SET {column} = nullif(trim({column}, {chars}), '') "
-                        f"WHERE regexp_matches({column}, '{_EDGE}')")
-        return not columns or not self._edges(con)
+        columns = [checked(column, self.names) for column in self._edges(con)]
+        if not columns:
+            return True
+        # one statement for every such column (trimming a cell with nothing to trim leaves it as it is)
+        con.execute("UPDATE fast_rows SET " + ", ".join(f"{c} = nullif(trim({c}, {chars}), '')" for c in columns)
+                    + " WHERE " + " OR ".join(f"regexp_matches({c}, '{_EDGE}')" for c in columns))
+        return not self._edges(con)
 
     def _labels(self, con: duckdb.DuckDBPyConnection) -> _Checked | None:
         """Stage labels and status values of the distinct raw values (mapping's own functions, once per value)."""
