@@ -141,3 +141,17 @@ def test_a_loss_reason_column_is_stored_identically_as_a_reserved_attribute(tmp_
     assert stored == {"101": None, "102": None, "103": "Price", "104": None, "105": None, "106": None}
     assert fast["imports"][0][5]["fields"]["loss_reason"] == header
     assert header not in {r[1] for r in fast["deal_attributes"]}  # not also kept under its header
+
+
+def test_blank_and_spaced_cells_found_by_the_row_test_are_stored_identically(tmp_path):
+    """fast_csv tests each row once for a cell to trim (``_ROW_EDGE``, cells joined by chr(1)) before it trims any:
+    a quoted empty cell, a cell of spaces, a stage label with a trailing space and a name holding chr(1) itself are
+    stored as the general path stores them."""
+    data = (CLEAN.replace(",Ann,SMB,", ',"",SMB,').replace(",Bob,ENT,", ",   ,ENT,")
+            .replace(",Renewal due,", ",Renewal due ,").replace(",Zeta,", ",Ze\x01 ta,")).encode("utf-8")
+    fast, general = both_paths(tmp_path, [("deals_2026-11-27.csv", data)], is_sample=True)
+    assert fast == general
+    # by hand: 101's owner "" and 102's owner "   " are blank (None), 104's stage "Renewal due", 106's name kept
+    rows = {r[2]: r for r in fast["deal_snapshots"]}
+    assert rows["101"][9] is None and rows["102"][9] is None
+    assert rows["104"][5] == "Renewal due" and rows["106"][3] == "Ze\x01 ta"

@@ -40,8 +40,12 @@ _SURE_DECIMAL = r"[.](?:[0-9]{1,2}|[0-9]{4,})$|^-?0[.]|^-?[0-9]{4,}[.]"  # value
 # Characters str.strip() removes (validation.text_column) that table.BLANK_CHARS does not: a value starting or
 # ending with one is left to the general path.
 _OTHER_SPACE = r"\x1c-\x1f\x85\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{205f}\x{3000}"
-_BLANK_EDGE = "".join(f"\\x{{{ord(c):x}}}" for c in table.BLANK_CHARS if c != " ")  # pulse_clean: spaces
-_EDGE = f"^[{_BLANK_EDGE}{_OTHER_SPACE}]|[{_BLANK_EDGE}{_OTHER_SPACE}]$"
+_BLANK_EDGE = "".join(f"\\x{{{ord(c):x}}}" for c in table.BLANK_CHARS)
+_EDGES = f"[{_BLANK_EDGE}{_OTHER_SPACE}]"
+_EDGE = f"^{_EDGES}|{_EDGES}$|^$"  # a cell to trim (or an empty one, to make NULL) as the readers do
+# The same over a row's cells joined by chr(1) (a character no cell of a clean export holds; one that does only costs
+# the per-column test): one test per row finds the few files that have such cells at all.
+_ROW_EDGE = f"(?:^|\\x01)(?:{_EDGES}|\\x01|$)|{_EDGES}(?:\\x01|$)"
 
 
 @dataclass
@@ -94,11 +98,11 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
         _report(progress, "storing", csv.records)
         notes = import_log.replace_sample(con, options)
         import_id = plan.store(con, checked, file_name, digest, snapshot_on, snapshot_source, options)
+        con.execute("DROP TABLE temp.fast_rows")  # before the derived tables' aggregates: the peak is theirs
         _report(progress, "summarising", csv.records)
         refresh_current(con, import_id)
         if options.overrides or options.answers():  # new choices, kept with those remembered before
             import_log.remember_mapping(con, csv.columns, "deals", overrides, {**answers, **options.answers()})
-        con.execute("DROP TABLE temp.fast_rows")
     return import_log.ImportResult(file_name, "imported", import_id, "deals", snapshot_on, csv.records, 0,
                                    checked.warnings, [], notes)
 
@@ -177,18 +181,15 @@ class _on_disk:
 
 
 def _load(con: duckdb.DuckDBPyConnection, path: str, csv: _Csv, guards: dict[int, str] | None = None) -> bool:
-    """Every record into TEMP table fast_rows (c0… cleaned like readers: stripped, blank = NULL); False when
-    DuckDB's reader and the general sniffing disagree (bad UTF-8, ragged rows, quoted line breaks…).
+    """Every record into TEMP table fast_rows (c0…, as written: ``_Plan.check`` strips the few cells that need it
+    as the readers do, blank = NULL); False when DuckDB's reader and the general sniffing disagree (bad UTF-8,
+    ragged rows, quoted line breaks…).
 
     ``guards`` (column position -> "id", "number" or "date"): a cell that surely makes the file unclean (a blank
     deal id, an amount that is not a plain number, a date that is not ISO, even once every blank character is
     trimmed as ``_Plan._fix_edges`` would) stops the load at once (False): a messy file goes to the general path
     without DuckDB holding a copy of it, which would weigh on the import's peak memory before the general path
     starts. The guards are a few cheap tests; ``_Plan.check`` still makes every test."""
-    # Spaces only (trim() alone also strips some Unicode spaces the readers keep); other blanks: _fix_edges.
-    # A cell is trimmed only when it starts or ends with a space: trimming every cell cost more than the parse.
-    con.execute("CREATE OR REPLACE TEMP MACRO pulse_clean(v) AS CASE WHEN v = '' THEN NULL "
-                "WHEN starts_with(v, ' ') OR ends_with(v, ' ') THEN nullif(trim(v, ' '), '') ELSE v END")
     every = " || ".join(f"chr({ord(c)})" for c in table.BLANK_CHARS)
     con.execute(f"CREATE OR REPLACE TEMP MACRO pulse_trimmed(v) AS nullif(trim(v, {every}), '')")
     surely_bad = {"id": "COLUMN IS NULL",
@@ -197,7 +198,6 @@ def _load(con: duckdb.DuckDBPyConnection, path: str, csv: _Csv, guards: dict[int
                   "date": f"NOT regexp_full_match(COLUMN, '{_ISO}') "
                           f"AND NOT regexp_full_match(pulse_trimmed(COLUMN), '{_ISO}')"}
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(csv.columns)))
-    cleaned = ", ".join(f"pulse_clean(c{i}) AS c{i}" for i in range(len(csv.columns)))
     guards = guards or {}
     guarded = ", ".join(
         (f"CASE WHEN {surely_bad[checked(guards[i], surely_bad)].replace('COLUMN', f'c{i}')} "
@@ -206,10 +206,10 @@ def _load(con: duckdb.DuckDBPyConnection, path: str, csv: _Csv, guards: dict[int
     delimiter = checked(csv.delimiter, readers.DELIMITER_NAMES)  # none of them is a quote
     try:
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE fast_rows AS SELECT {guarded} FROM (SELECT {cleaned} FROM read_csv(?,
+            CREATE OR REPLACE TEMP TABLE fast_rows AS SELECT {guarded} FROM read_csv(?,
                 header = false, skip = {int(csv.header_last)}, delim = '{delimiter}', quote = '"', escape = '"',
                 all_varchar = true, auto_detect = false, null_padding = true, strict_mode = true,
-                columns = {{{columns}}}))""", [path])
+                columns = {{{columns}}})""", [path])
     except duckdb.Error:
         return False
     # Rows created inside a transaction have row ids counted from a large base, in insertion (file) order.
@@ -255,8 +255,10 @@ class _Plan:
         named = [self.fields.get("created_on"), self.fields.get("close_on"), *(self.map.close_fallbacks or [])]
         return [c for c in named if c is not None] + list(self.map.entered_on)
 
-    def check(self, con: duckdb.DuckDBPyConnection, fixed: bool = False) -> _Checked | None:
+    def check(self, con: duckdb.DuckDBPyConnection) -> _Checked | None:
         """The labels, warnings and details of a clean file; None when some row would be rejected or differ."""
+        if not self._fix_edges(con):
+            return None
         labels = self._labels(con)
         if labels is None:
             return None
@@ -276,27 +278,18 @@ class _Plan:
             c = self.col(column)
             tests.append(f"coalesce(bool_and(regexp_full_match({c}, '{_ISO}') AND TRY_CAST(substr({c}, 1, 10) AS DATE)"
                          f" BETWEEN DATE '1900-01-01' AND DATE '2100-12-31'), TRUE)")
-        columns = [f"c{i}" for i in range(len(self.csv.columns))]
-        edges = [f"count(*) FILTER (regexp_matches({c}, '{_EDGE}'))" for c in columns]
         counts = [f"count({self.col(c)})" for c in self.date_columns()]
         status = self.field("status")
         unknown = [v for v, s in labels.status_values.items() if s is None]
         unknown_sql = (Fragment(f"count(*) FILTER ({status} IN (", []) + value_list(unknown) + Fragment("))", [])
                        if unknown else Fragment("0", []))
         query = Fragment.format(
-            "SELECT {edges}, {tests}, {unknown}, {blanks} FROM fast_rows",
-            edges=Fragment(", ".join(edges), []), tests=Fragment(" AND ".join(f"({t})" for t in tests), []),
+            "SELECT {tests}, {unknown}, {blanks} FROM fast_rows",
+            tests=Fragment(" AND ".join(f"({t})" for t in tests), []),
             unknown=unknown_sql,
             blanks=Fragment(f"count(*) - count({amount}), count(*) - count({self.field('created_on')})"
                             f"{''.join(', ' + c for c in counts)}", []))
-        row = con.execute(*query).fetchone()
-        with_edges = [c for c, n in zip(columns, row[:len(columns)], strict=True) if n]
-        if with_edges:
-            if fixed:
-                return None  # a character str.strip() removes and the readers keep: the general path decides
-            self._fix_edges(con, with_edges)
-            return self.check(con, fixed=True)
-        clean, unknown_n, blank_amount, blank_created, *present = row[len(columns):]
+        clean, unknown_n, blank_amount, blank_created, *present = con.execute(*query).fetchone()
         if not clean:
             return None
         warnings = []
@@ -322,14 +315,30 @@ class _Plan:
         ).fetchall()], dtype=object) for column in self.map.ignored})
         return guesses.candidate_warnings(sample, self.fields, self.map.ignored)
 
-    def _fix_edges(self, con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
-        """Strip the blank characters other than spaces (tabs, no-break spaces…) from the few cells that have some
-        at either end, as the readers do: trimming them from every cell costs more than reading the file."""
+    def _edges(self, con: duckdb.DuckDBPyConnection) -> list[str]:
+        """The columns with a cell that starts or ends with a blank character (or is empty): none in most files,
+        found by one test per row before any per column."""
+        joined = "concat_ws(chr(1), " + ", ".join(self.names) + ")"
+        if not con.execute(f"SELECT count(*) FROM (SELECT 1 FROM fast_rows WHERE regexp_matches({joined}, "
+                           f"'{_ROW_EDGE}') LIMIT 1)").fetchone()[0]:
+            return []
+        row = con.execute("SELECT " + ", ".join(f"count(*) FILTER (regexp_matches({c}, '{_EDGE}'))"
+                                                for c in self.names) + " FROM fast_rows").fetchone()
+        return [c for c, n in zip(self.names, row, strict=True) if n]
+
+    def _fix_edges(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Strip the blank characters (spaces, tabs, no-break spaces…) from the few cells that have some at either
+        end, and make empty cells NULL, as the readers do: testing each row once costs less than trimming every
+        cell. False when a cell keeps a character str.strip() removes and the readers keep: the general path
+        decides."""
         chars = " || ".join(f"chr({ord(c)})" for c in table.BLANK_CHARS)
-        for column in columns:
-            column = checked(column, self.names)
-            con.execute(f"UPDATE fast_rows SET {column} = nullif(trim({column}, {chars}), '') "
-                        f"WHERE regexp_matches({column}, '{_EDGE}')")
+        columns = [checked(column, self.names) for column in self._edges(con)]
+        if not columns:
+            return True
+        # one statement for every such column (trimming a cell with nothing to trim leaves it as it is)
+        con.execute("UPDATE fast_rows SET " + ", ".join(f"{c} = nullif(trim({c}, {chars}), '')" for c in columns)
+                    + " WHERE " + " OR ".join(f"regexp_matches({c}, '{_EDGE}')" for c in columns))
+        return not self._edges(con)
 
     def _labels(self, con: duckdb.DuckDBPyConnection) -> _Checked | None:
         """Stage labels and status values of the distinct raw values (mapping's own functions, once per value)."""

@@ -351,20 +351,32 @@ def _stamp(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _keep(con: duckdb.DuckDBPyConnection, table: str, import_id: int | None, incremental: bool,
-          statements: tuple[str, ...], rebuild: str) -> None:
+          statements: tuple[str, ...], rebuild: str, first: tuple[str, ...] = ()) -> None:
     """What every derived table's refresh shares: the import's own ``statements`` (each bound to ``import_id``) when
     ``incremental``, else ``table`` emptied and filled again from ``rebuild`` (a SELECT over every snapshot); then
-    stamped as matching the snapshots stored. A connection that writes a derived table keeps no memo of freshness
-    (``is_fresh``) from before the write."""
+    stamped as matching the snapshots stored. ``first``: when ``import_id`` holds the only deal snapshots (the first
+    import of a new database, or the one replacing the sample), ``table`` emptied and filled by these statements
+    (each bound to ``import_id``) from that import's rows alone, in one pass where the others merge or rank. A
+    connection that writes a derived table keeps no memo of freshness (``is_fresh``) from before the write."""
     table = checked(table, DERIVED_TABLES)
     forget_memo(con)
-    if incremental:
+    if first and import_id is not None and _only_import(con, import_id):
+        con.execute(f"DELETE FROM {table}")
+        for statement in first:
+            con.execute(statement, [import_id])
+    elif incremental:
         for statement in statements:
             con.execute(statement, [import_id])
     else:
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} {rebuild}")
     _stamp(con, table)
+
+
+def _only_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
+    """True when every deal snapshot row stored is ``import_id``'s."""
+    return not con.execute("SELECT count(*) FROM (SELECT 1 FROM deal_snapshots WHERE import_id <> ? LIMIT 1)",
+                           [import_id]).fetchone()[0]
 
 
 def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bool:
@@ -455,6 +467,18 @@ WHERE e.deal_id = x.deal_id AND e.pipeline = x.pipeline AND e.stage = x.stage
 """)
 
 
+# The only import's entries (``_keep``'s first): _ENTRIES_SQL over its rows, where every "Date entered" is the newest;
+# one aggregate over both sources instead of two and a full join.
+_ENTRIES_FIRST = ("""
+INSERT INTO deal_stage_entries
+SELECT deal_id, pipeline, stage, min(seen_on), min(dated_on) FROM (
+    SELECT deal_id, pipeline, stage, snapshot_on AS seen_on, CAST(NULL AS DATE) AS dated_on FROM deal_snapshots
+    WHERE import_id = $1
+    UNION ALL SELECT deal_id, pipeline, stage, NULL, entered_on FROM deal_stage_dates WHERE import_id = $1)
+GROUP BY ALL
+""",)
+
+
 def refresh_entries(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
     """Bring ``deal_stage_entries`` up to date inside the write transaction that changed the snapshots.
 
@@ -466,7 +490,7 @@ def refresh_entries(con: duckdb.DuckDBPyConnection, import_id: int | None = None
         return
     _keep(con, "deal_stage_entries", import_id,
           import_id is not None and _appends(con, import_id, "deal_stage_entries", full_only=False),
-          _ENTRIES_APPEND, _ENTRIES_SQL)
+          _ENTRIES_APPEND, _ENTRIES_SQL, _ENTRIES_FIRST)
 
 
 def refresh_filter_values(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
@@ -514,19 +538,26 @@ def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) 
     """Bring ``stage_reach`` up to date inside the write transaction that changed the snapshots.
 
     When the table was fresh before ``import_id``, only that import's rows are merged in (a new key is added, a
-    known one keeps the earlier first_on); otherwise (a deletion, a table never built) it is rebuilt."""
+    known one keeps the earlier first_on: nothing to compare for the newest import, dated on or after every other
+    snapshot); otherwise (a deletion, a table never built) it is rebuilt."""
     if not _built(con, "stage_reach"):
         return
     new = "SELECT DISTINCT * FROM (" + _REACH_SOURCE_SQL.format(  # one date: a key once
         where="WHERE import_id = $1", where_t="WHERE t.import_id = $1") + ")"
-    _keep(con, "stage_reach", import_id, import_id is not None and _was_fresh(con, import_id, "stage_reach"), (
+    earlier = () if import_id is not None and _appends(con, import_id, "stage_reach", full_only=False) else (
         f"UPDATE stage_reach r SET first_on = n.first_on FROM ({new}) n WHERE n.deal_id = r.deal_id "
-        "AND n.pipeline = r.pipeline AND n.stage = r.stage AND n.first_on < r.first_on",
-        f"INSERT INTO stage_reach SELECT deal_id, pipeline, stage, min(first_on) FROM ({new}) n "
-        "WHERE NOT EXISTS (SELECT 1 FROM stage_reach r WHERE r.deal_id = n.deal_id "
-        "AND r.pipeline = n.pipeline AND r.stage = n.stage) GROUP BY ALL"),
+        "AND n.pipeline = r.pipeline AND n.stage = r.stage AND n.first_on < r.first_on",)
+    _keep(con, "stage_reach", import_id, import_id is not None and _was_fresh(con, import_id, "stage_reach"), (
+        *earlier,  # the import's keys not there yet (a set difference: cheaper than an anti-join), on its date
+        "INSERT INTO stage_reach SELECT *, (SELECT snapshot_on FROM imports WHERE import_id = $1) FROM ("
+        "SELECT deal_id, pipeline, stage FROM deal_snapshots WHERE import_id = $1 "
+        "UNION SELECT deal_id, pipeline, stage FROM deal_stage_dates WHERE import_id = $1 "
+        "EXCEPT SELECT deal_id, pipeline, stage FROM stage_reach)"),
         "SELECT deal_id, pipeline, stage, min(first_on) FROM ("
-        + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL")
+        + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL",
+        # the only import: its keys are deal_stage_entries' (just built from the same rows), all on its date
+        ("INSERT INTO stage_reach SELECT deal_id, pipeline, stage, (SELECT snapshot_on FROM imports WHERE "
+         "import_id = $1) FROM deal_stage_entries",) if is_fresh(con, "deal_stage_entries") else ())
 
 
 # ``deal_pushes`` — grain: one row per deal x the raw stage keys of two consecutive rows of it (ordered by snapshot
