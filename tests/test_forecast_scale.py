@@ -12,7 +12,7 @@ from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
 from analytics.sales.scope import ALL_DEALS
-from analytics.store import derived
+from analytics.store import derived, memo
 from tests.test_forecast import build_sales
 
 
@@ -20,6 +20,7 @@ def computed(con, func, **kwargs):
     """``func(con, **kwargs)`` with ``stage_reach`` made stale (rolled back): the path over every snapshot."""
     con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM stage_reach_meta")
+    memo.forget_memo(con)   # a raw write: the read connection's memo of freshness is dropped as a store write does
     assert not derived.is_fresh(con, "stage_reach")
     out = func(con, **kwargs)
     con.execute("ROLLBACK")
