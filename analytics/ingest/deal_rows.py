@@ -45,6 +45,8 @@ class Context:
 
 
 def prepare_deals(ctx: Context):
+    """The deal snapshot, stage entry dates and attribute tables of a deals export read whole, its rejected rows,
+    warnings, mapping used and details (``importer.prepare``'s builder for deals)."""
     raw, plan = ctx.raw, ctx.plan
     frame = raw.frame
     deal_map = mapping.map_deal_columns(list(frame.columns), ctx.overrides)
@@ -54,19 +56,19 @@ def prepare_deals(ctx: Context):
         raise ImportRejected("this file has no column that looks like a deal stage. Map one with "
                              "--map stage=COLUMN (or in the mapping table on the Import page), or check that "
                              "you exported the deals report.")
-    _column_plan(ctx, deal_map)
+    column_plan(ctx, deal_map)
     rej = Rejections(raw.row_numbers)
     warnings: list[str] = []
     details: dict = {}
     rej.add(frame.index.isin(ragged_index(raw)), "ragged_row")
-    hint = _date_hint(ctx, deal_map)
+    hint = date_hint(ctx, deal_map)
     _date_from_data(ctx, hint)
 
     stage = per_value(text_column(frame, fields.get("stage")), pipelines.stage_label)
     rej.add(stage.isna(), "no_stage")
-    amount = _amounts(frame, fields.get("amount"), rej, warnings)
+    amount = amounts(frame, fields.get("amount"), rej, warnings)
     created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details, hint)
-    close = _close_dates(frame, deal_map, rej, details, hint)
+    close = close_dates(frame, deal_map, rej, details, hint)
     probability = _probabilities(ctx, fields.get("probability"), rej)
     status, unknown_status = guesses.deal_status(frame, fields.get("status"), deal_map.how.get("status"), stage,
                                                  plan)
@@ -89,11 +91,11 @@ def prepare_deals(ctx: Context):
         "close_on": date_only(close), "probability": probability,
         "forecast_category": text_column(frame, fields.get("forecast_category")),
     }, index=frame.index, copy=False)  # the columns as they are: no second copy of a million rows
-    entered = _entry_dates(frame, deal_map, deals, rej, details, hint)
+    entered = entry_dates(frame, deal_map, deals, rej, details, hint)
     deals = _last_duplicate_wins(deals, rej, warnings)
     kept_index = deals.index
-    entered = entered[entered["_row"].isin(kept_index)].drop(columns="_row")
-    attributes = _attributes(frame.loc[kept_index], deal_map, deals)
+    entered = entered[entered["_row"].isin(kept_index)].drop(columns=["_row", "_column"])
+    attributes = attribute_rows(frame.loc[kept_index], deal_map, deals)
     _warn_blanks(deals, warnings)
     warnings += guesses.candidate_warnings(frame, fields, deal_map.ignored, plan)
     used = {"fields": fields, "entered_on": deal_map.entered_on, "extras": deal_map.extras,
@@ -103,7 +105,7 @@ def prepare_deals(ctx: Context):
     return tables, rej.frame(), warnings, used, details
 
 
-def _column_plan(ctx: Context, deal_map) -> None:
+def column_plan(ctx: Context, deal_map) -> None:
     """One inference per field fed by a column (how it was found), the entry-date columns, and the rest."""
     confidence = {"header_word": MEDIUM, "close_spelling": MEDIUM}
     for name, column in deal_map.fields.items():
@@ -121,14 +123,21 @@ def _column_plan(ctx: Context, deal_map) -> None:
         ctx.plan.add("ignored", "", "not_used", HIGH, columns=deal_map.ignored)
 
 
-def _date_hint(ctx: Context, deal_map) -> bool | None:
-    """The file's day/month order, decided once over every date column (guesses.date_order)."""
+def date_columns(deal_map, columns: list[str]) -> list[str]:
+    """The columns whose dates decide the file's day/month order: created, close (and its fallbacks), the entry
+    dates and the last-modified date, in this order."""
     fields = deal_map.fields
-    columns = [fields.get("created_on"), fields.get("close_on"), *deal_map.close_fallbacks, *deal_map.entered_on,
-               guesses.modified_column(list(ctx.raw.frame.columns))]
+    found = [fields.get("created_on"), fields.get("close_on"), *deal_map.close_fallbacks, *deal_map.entered_on,
+             guesses.modified_column(columns)]
+    return [c for c in found if c]
+
+
+def date_hint(ctx: Context, deal_map, orders: dict | None = None) -> bool | None:
+    """The file's day/month order, decided once over every date column (guesses.date_order); ``orders``: each
+    column's day/month order when the file is read in slices."""
     answer, by = ctx.answer("date_order")
-    return guesses.date_order(ctx.raw.frame, [c for c in columns if c], answer,
-                              "order_saved" if by == "saved" else "order_user", ctx.plan)
+    return guesses.date_order(ctx.raw.frame, date_columns(deal_map, list(ctx.raw.frame.columns)), answer,
+                              "order_saved" if by == "saved" else "order_user", ctx.plan, orders)
 
 
 def _date_from_data(ctx: Context, hint: bool | None) -> None:
@@ -141,22 +150,26 @@ def _date_from_data(ctx: Context, hint: bool | None) -> None:
         ctx.snapshot_source = "data"
 
 
-def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str]) -> pd.Series:
+def amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str],
+            evidence: parsing.NumberEvidence | None = None) -> pd.Series:
+    """Each deal's amount (NaN when blank); text, negative or too large amounts reject their row. ``evidence``:
+    the column's over the whole file when `frame` is one slice of it (its decimal mark)."""
     if column is None:
         warnings.append(ImportWarning("no_amount_column"))
         return pd.Series(np.nan, index=frame.index)
-    parsed = parsing.parse_numbers(frame[column])
+    parsed = parsing.parse_numbers(frame[column], evidence=evidence)
     rej.add(parsed.bad, "not_a_number", frame[column], field="amount")
     rej.add(parsed.values < 0, "negative", frame[column], field="amount")
     rej.add(parsed.values >= MAX_AMOUNT, "too_large", frame[column], field="amount", limit=f"{MAX_AMOUNT - 1:,}")
     return parsed.values
 
 
-def _close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict, hint: bool | None) -> pd.Series:
+def close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict, hint: bool | None,
+                evidence: dict | None = None) -> pd.Series:
     """Close date: the mapped column, completed by the fallbacks (won time, lost time…) where blank."""
-    close = parse_dates_column(frame, deal_map.fields.get("close_on"), "close date", rej, details, hint)
+    close = parse_dates_column(frame, deal_map.fields.get("close_on"), "close date", rej, details, hint, evidence)
     for column in getattr(deal_map, "close_fallbacks", []) or []:
-        close = close.fillna(parse_dates_column(frame, column, quoted(column), rej, details, hint))
+        close = close.fillna(parse_dates_column(frame, column, quoted(column), rej, details, hint, evidence))
     return close
 
 
@@ -172,18 +185,20 @@ def _probabilities(ctx: Context, column: str | None, rej: Rejections) -> pd.Seri
     return parsed.values
 
 
-def _entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Rejections,
-                 details: dict, hint: bool | None) -> pd.DataFrame:
-    """Long table of stage entry dates from 'Date entered <stage>' columns."""
+def entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Rejections,
+                details: dict, hint: bool | None, evidence: dict | None = None) -> pd.DataFrame:
+    """Long table of stage entry dates from 'Date entered <stage>' columns (``_row``: the frame row, ``_column``:
+    the column's position among them)."""
     parts = []
-    for column, stage in deal_map.entered_on.items():
-        dates = parse_dates_column(frame, column, quoted(column), rej, details, hint)
+    for position, (column, stage) in enumerate(deal_map.entered_on.items()):
+        dates = parse_dates_column(frame, column, quoted(column), rej, details, hint, evidence)
         present = dates.notna()
-        parts.append(pd.DataFrame({"_row": frame.index[present], "deal_id": deals["deal_id"][present],
+        parts.append(pd.DataFrame({"_row": frame.index[present], "_column": position,
+                                   "deal_id": deals["deal_id"][present],
                                    "pipeline": deals["pipeline"][present],
                                    "stage": pipelines.stage_label(stage), "entered_on": date_only(dates[present])}))
     if not parts:
-        return pd.DataFrame(columns=["_row", "deal_id", "pipeline", "stage", "entered_on"])
+        return pd.DataFrame(columns=["_row", "_column", "deal_id", "pipeline", "stage", "entered_on"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -200,7 +215,7 @@ def _last_duplicate_wins(deals: pd.DataFrame, rej: Rejections, warnings: list[st
     return deals[~rej.bad]
 
 
-def _attributes(frame: pd.DataFrame, deal_map, deals: pd.DataFrame) -> pd.DataFrame:
+def attribute_rows(frame: pd.DataFrame, deal_map, deals: pd.DataFrame) -> pd.DataFrame:
     """Long table of the extra grouping columns (segment, source, region…) per deal, named by their header, then
     the fields kept as attributes (the loss reason) under their reserved name (mapping.ATTRIBUTE_FIELDS)."""
     named = [(column, column) for column in deal_map.extras]

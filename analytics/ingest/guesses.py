@@ -178,14 +178,16 @@ DATE_ORDERS = {"dmy": True, "mdy": False}   # --date-order answers -> the day-fi
 
 
 def date_order(frame: pd.DataFrame, columns: list[str], answer: str | None, answered_by: str,
-               plan: ImportPlan) -> bool | None:
+               plan: ImportPlan, orders: dict[str, tuple[str | None, str | None]] | None = None) -> bool | None:
     """The file's day/month order for dates such as 03/04/2026 (True day-first, False month-first, None: no such
     ambiguity), decided once for the whole file.
 
     Your answer (``--date-order dmy|mdy``) wins. Else a column whose values can only be read one way (31/01/2026)
     decides for the others (an export writes every date the same way). Else, when some date would change with
-    the order, it is a question (day-first is assumed, as in French exports, until it is answered)."""
-    orders = {c: parsing.day_month_order(frame[c]) for c in dict.fromkeys(columns) if c is not None}
+    the order, it is a question (day-first is assumed, as in French exports, until it is answered). ``orders``:
+    each column's ``values.day_month_order`` when the file is read in slices (``values.DateEvidence.order``)."""
+    if orders is None:
+        orders = {c: parsing.day_month_order(frame[c]) for c in dict.fromkeys(columns) if c is not None}
     ambiguous = {c: ex for c, (order, ex) in orders.items() if order == "ambiguous"}
     if answer in DATE_ORDERS:
         for column in ambiguous:

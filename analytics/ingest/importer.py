@@ -17,7 +17,17 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import deal_rows, fast_csv, headcount, mapping, readers, stage_config, survey_mapping
+from analytics.ingest import (
+    csv_chunks,
+    deal_rows,
+    deal_stream,
+    fast_csv,
+    headcount,
+    mapping,
+    readers,
+    stage_config,
+    survey_mapping,
+)
 from analytics.ingest import stage_history as history
 from analytics.ingest import values as parsing
 from analytics.ingest.deal_rows import Context
@@ -76,10 +86,11 @@ class Prepared:
     options: ImportOptions
     plan: ImportPlan = field(default_factory=ImportPlan)
     choices: tuple[dict, dict] = ({}, {})   # the column overrides and answers in force (remembered + given)
+    counts: int | None = None   # the rows stored, for a file stored a slice at a time (no tables kept)
 
     @property
     def rows_imported(self) -> int:
-        return len(self.tables[_MAIN_TABLE[self.kind]])
+        return self.counts if self.counts is not None else len(self.tables[_MAIN_TABLE[self.kind]])
 
     @property
     def rows_rejected(self) -> int:
@@ -110,6 +121,12 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
     fast = fast_csv.import_file(source, data, name, digest, options, saved, db)  # clean CSV exports, in SQL
     if fast is not None:
         return fast
+    if isinstance(source, (str, Path)):  # a big CSV on disk is read a slice at a time: its bytes are let go
+        del data
+        streamed = _import_streamed(source, name, digest, options, saved, db)
+        if streamed is not None:
+            return streamed
+        data = readers.load_bytes(source, name)
     prepared = plan_file(data, name, options, db, saved)
     # From here only the rows to store are needed: the file's bytes and its cells as read (of which commit uses
     # the column names) are let go before DuckDB writes, which is when the import's memory peaks.
@@ -118,6 +135,65 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
     if not options.is_sample:  # the sample's own stage orders are known to be right
         prepared.plan.refuse_questions(name)
     return commit(prepared, db)
+
+
+def _import_streamed(source: str | Path, name: str, digest: str, options: ImportOptions, saved: dict,
+                     db: str | Path | None) -> ImportResult | None:
+    """A big CSV deals export imported in two passes over slices of the file (analytics/ingest/deal_stream.py):
+    the same plan, rows, rejections, warnings and questions as ``prepare`` and ``commit`` give, in one
+    transaction. None when the file is one to read whole."""
+    try:
+        chunks = deal_stream.slices_of(source, name, options)
+        if chunks is None:
+            return None
+        plan = ImportPlan()
+        head = deal_stream.head_table(chunks)
+        _kind(head, options, plan, name)
+        ctx, remembered = _context(head, name, options, saved, plan)
+        stream = deal_stream.first_pass(ctx, chunks, name)
+    except csv_chunks.NotStreamable:
+        return None
+    except readers.ReadError as exc:
+        raise ImportRejected(named(name, str(exc))) from None
+    if stream is None:
+        return None
+    try:
+        with store.transaction(db) as con, deal_stream.duckdb_memory(con):
+            if already_imported(con, digest):
+                raise AlreadyImported
+            notes = replace_sample(con, options)
+            import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+            try:
+                stream.store(con, import_id, name)
+            except ImportRejected as exc:
+                raise ImportRejected(named(name, str(exc))) from None
+            _reading_plan(head, options, plan)
+            warnings = stream.warnings + _snapshot_plan(ctx, "deals")
+            head.notes = chunks.file_notes(stream.evidence.ragged, stream.evidence.blank_rows)
+            details = {**stream.details, "encoding": head.encoding, "delimiter": head.delimiter, "sheet": None,
+                       "header_row": head.header_row, "notes": head.notes, "snapshot_source": ctx.snapshot_source}
+            used = {"fields": stream.deal_map.fields, "entered_on": stream.deal_map.entered_on,
+                    "extras": stream.deal_map.extras, "close_fallbacks": stream.deal_map.close_fallbacks}
+            prepared = Prepared(name, digest, "deals", ctx.snapshot_on, ctx.snapshot_source, head, used, {},
+                                stream.rejected, warnings, details, options, plan,
+                                (ctx.overrides, {**remembered, **options.answers()}), counts=stream.kept)
+            seen, entered = stream.stage_inputs(con, import_id)
+            decisions = stage_config.plan_stages(con, seen, entered, options.stages)
+            for decision in decisions:
+                plan.add_stage_decision(decision, True)
+            if not options.is_sample:
+                plan.refuse_questions(name)
+            _insert_import(con, prepared, import_id)
+            stage_config.ensure_stages(con, seen, entered, options.stages, decisions)
+            refresh_current(con, import_id)
+            if options.overrides or options.answers():
+                remember_mapping(con, list(head.frame.columns), "deals", *prepared.choices)
+    except AlreadyImported:
+        return already_result(name)
+    rejected = list(zip(prepared.rejected["row_number"].astype(int), prepared.rejected["reason"].astype(str),
+                        strict=True))
+    return ImportResult(name, "imported", import_id, "deals", prepared.snapshot_on, prepared.rows_imported,
+                        prepared.rows_rejected, prepared.warnings, rejected, notes)
 
 
 def plan_file(data: bytes, file_name: str, options: ImportOptions | None = None, db: str | Path | None = None,
@@ -151,15 +227,10 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
         raw = readers.read_table(data, file_name, sheet=options.sheet)
     except readers.ReadError as exc:
         raise ImportRejected(named(file_name, str(exc))) from None
-    columns = list(raw.frame.columns)
     plan = ImportPlan()
     kind = _kind(raw, options, plan, file_name)
-    remembered_overrides, remembered = split_answers((saved or {}).get(mapping.column_signature(columns), {}))
-    overrides = {**remembered_overrides, **options.overrides}
-    answers = {key: (value, "saved") for key, value in remembered.items()}
-    answers.update({key: (value, "user") for key, value in options.answers().items()})
-    snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
-    ctx = Context(raw, overrides, answers, snapshot_on, snapshot_source, options, plan)
+    ctx, remembered = _context(raw, file_name, options, saved, plan)
+    overrides = ctx.overrides
     builder = {"deals": deal_rows.prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
                "stage_history": lambda c: history.prepare_history(c.raw, c.overrides, c.snapshot_on),
                "headcount": headcount.prepare_headcount}[kind]
@@ -180,6 +251,19 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
             if len(rejected) else ""
         raise ImportRejected(named(file_name, f"no usable rows ({len(rejected)} rejected).{first}"))
     return prepared
+
+
+def _context(raw: readers.RawTable, file_name: str, options: ImportOptions, saved: dict[str, dict] | None,
+             plan: ImportPlan) -> tuple[Context, dict]:
+    """The builder's context (the overrides and answers in force: remembered for these columns, then given; the
+    snapshot date) and the remembered answers."""
+    remembered_overrides, remembered = split_answers(
+        (saved or {}).get(mapping.column_signature(list(raw.frame.columns)), {}))
+    answers = {key: (value, "saved") for key, value in remembered.items()}
+    answers.update({key: (value, "user") for key, value in options.answers().items()})
+    snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
+    return Context(raw, {**remembered_overrides, **options.overrides}, answers, snapshot_on, snapshot_source, options,
+                   plan), remembered
 
 
 def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_name: str) -> str:
@@ -274,8 +358,9 @@ def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
 
 
 
-def _insert_import(con: duckdb.DuckDBPyConnection, p: Prepared) -> int:
-    import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+def _insert_import(con: duckdb.DuckDBPyConnection, p: Prepared, import_id: int | None = None) -> int:
+    if import_id is None:
+        import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
     con.execute(
         "INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, rows_rejected, "
         "mapping, is_partial, is_sample, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
