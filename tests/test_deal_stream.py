@@ -18,7 +18,7 @@ HEADER = ('Record ID,Deal Name,Pipeline,Deal Stage,Amount,Close Date,Engaged on,
           '"Date entered ""Qualified to buy (Sales Pipeline)"""')
 
 
-def messy_export(path: Path, rows: int = 4000) -> Path:
+def messy_export(path: Path, rows: int = 4000, decisive_day: int = 25) -> Path:
     """A deals export of about 400 KB that only the whole file decides: amounts such as '1,234' read as 1.234
     because later rows write '12,5' (decimal comma), close dates such as 03/04/2026 read day-first because later
     rows hold 25/04/2026, a 'TBD' amount every 97th row, a deal listed twice, a ragged row, a blank row, a
@@ -27,7 +27,7 @@ def messy_export(path: Path, rows: int = 4000) -> Path:
     for i in range(rows):
         late = i >= rows - 300  # only the last slice shows the decimal comma and the day-first order
         amount = "TBD" if i % 97 == 5 else (f"{i % 90 + 10},5" if late else f"{i % 9 + 1},{i % 1000:03d}")
-        close = f"{25 if late else i % 11 + 1:02d}/{i % 12 + 1:02d}/2026"
+        close = f"{decisive_day if late else i % 11 + 1:02d}/{i % 12 + 1:02d}/2026"
         deal_id = "D-10" if i == 3000 else f"D-{i}"
         name = '"Acme, Inc\r\nsecond line"' if i == 1500 else f"Deal {i}"
         entered = f"2026-{i % 12 + 1:02d}-{i % 27 + 1:02d}" if i % 3 else ""
@@ -58,7 +58,10 @@ def import_both(tmp_path: Path, export: Path, monkeypatch) -> tuple:
     whole = ingest.import_file(export, export.name, db=tmp_path / "whole.duckdb")
     monkeypatch.setattr(deal_stream, "STREAM_BYTES", 0)
     monkeypatch.setattr(deal_stream, "SLICE_BYTES", 64 * 1024)
+    stores, store_rows = [], deal_stream.DealStream.store
+    monkeypatch.setattr(deal_stream.DealStream, "store", lambda *a: stores.append(1) or store_rows(*a))
     streamed = ingest.import_file(export, export.name, db=tmp_path / "streamed.duckdb")
+    assert stores == [1], "the file was not read in slices"
     return whole, stored(tmp_path / "whole.duckdb"), streamed, stored(tmp_path / "streamed.duckdb")
 
 
@@ -89,6 +92,24 @@ def test_a_big_messy_export_read_in_slices_is_stored_as_the_whole_file_is(tmp_pa
     assert amount == Decimal("2.001")
     assert str(close) == "2026-02-02"
     assert last == Decimal("49.5")  # i = 3999: 3999 % 90 = 39, so '49,5'
+
+
+def test_a_question_found_over_the_whole_file_is_asked_the_same_and_nothing_is_stored(tmp_path, monkeypatch):
+    # Every close date has day and month <= 12 (the last rows' day 12 instead of 25): the order is a question.
+    export = messy_export(tmp_path / "deals_2026-11-20.csv", decisive_day=12)
+    asked, stores = [], []
+    store_rows = deal_stream.DealStream.store
+    monkeypatch.setattr(deal_stream.DealStream, "store", lambda *a: stores.append(1) or store_rows(*a))
+    for stream_from in (2**40, 0):
+        monkeypatch.setattr(deal_stream, "STREAM_BYTES", stream_from)
+        monkeypatch.setattr(deal_stream, "SLICE_BYTES", 64 * 1024)
+        with pytest.raises(ingest.NeedsAnswers) as refused:
+            ingest.import_file(export, export.name, db=tmp_path / "x.duckdb")
+        asked.append(str(refused.value))
+        with store.connect(tmp_path / "x.duckdb") as con:
+            assert con.execute("SELECT count(*) FROM deal_snapshots").fetchone()[0] == 0
+    assert asked[0] == asked[1] and "--date-order dmy" in asked[0]
+    assert stores == [1]  # the second import was read in slices, stored, then rolled back
 
 
 def test_date_and_number_evidence_added_slice_by_slice_equals_the_whole_columns():

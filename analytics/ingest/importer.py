@@ -151,7 +151,7 @@ def _import_streamed(source: str | Path, name: str, digest: str, options: Import
         _kind(head, options, plan, name)
         ctx, remembered = _context(head, name, options, saved, plan)
         stream = deal_stream.first_pass(ctx, chunks, name)
-    except csv_chunks.NotStreamable:
+    except (csv_chunks.NotStreamable, mapping.MappingError):  # the whole-file path says what is wrong
         return None
     except readers.ReadError as exc:
         raise ImportRejected(named(name, str(exc))) from None
