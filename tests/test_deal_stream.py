@@ -156,3 +156,15 @@ def test_duckdb_memory_is_lowered_for_the_block_then_put_back():
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "95.3 MiB"  # 10^8 / 2^20
     # Put back as DuckDB shows it ('953.6 MiB', 10^9 / 2^20 rounded to a tenth), so within 0.1 MiB of 1 GB.
     assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("953.5 MiB", "953.6 MiB")
+
+
+@pytest.mark.parametrize("change", ["cp1252", "stray quote"])
+def test_a_file_in_another_encoding_or_with_a_stray_quote_is_not_sliced(tmp_path, change):
+    export = messy_export(tmp_path / "deals_2026-11-20.csv")
+    text = export.read_bytes()
+    if change == "cp1252":  # 'é' in Windows-1252 is one byte that is not UTF-8: the whole file decides
+        text = text.replace(b"Deal 7,", "Deal \u00e9,".encode("cp1252"), 1)
+    else:  # an odd number of quotes: where records end is only known reading the whole file
+        text = text.replace(b"Deal 7,", b'Deal 7",', 1)
+    export.write_bytes(text)
+    assert csv_chunks.csv_chunks(str(export), export.name, 64 * 1024) is None

@@ -80,8 +80,9 @@ class Evidence:
     blank_ids: int = 0
     samples: dict[str, list] = field(default_factory=dict)
 
-    def add(self, raw: readers.RawTable, blank: int, deal_map, id_column: str, amount: str | None,
-            dates: list[str], free: list[str]) -> None:
+    def add(self, raw: readers.RawTable, blank: int, id_column: str, amount: str | None, dates: list[str],
+            free: list[str]) -> None:
+        """Count one slice (``blank``: the blank rows it skipped)."""
         frame = raw.frame
         self.rows, self.blank_rows = self.rows + len(frame), self.blank_rows + blank
         self.ragged += raw.ragged_rows
@@ -112,7 +113,7 @@ def first_pass(ctx: Context, chunks: csv_chunks.CsvChunks, file_name: str) -> De
     free = deal_map.ignored if any(not fields.get(f) for f in ("created_on", "close_on", "amount", "owner")) else []
     evidence = Evidence()
     for raw, blank in chunks.slices(file_name):
-        evidence.add(raw, blank, deal_map, fields["deal_id"], fields.get("amount"), dates, free)
+        evidence.add(raw, blank, fields["deal_id"], fields.get("amount"), dates, free)
     if evidence.blank_ids:
         return None  # made-up deal ids are numbered over the whole file
     if not evidence.rows:
@@ -214,10 +215,10 @@ class DealStream:
         entered = entered[valid[entered["_row"].to_numpy(dtype=np.int64)]]
         entered = entered.assign(row_number=raw.row_numbers[entered["_row"].to_numpy(dtype=np.int64)])
         kept = deals[valid]
-        attributes = deal_rows.attribute_rows(frame[valid], deal_map, kept)
-        attributes.insert(0, "_column", np.repeat(np.arange(len(attributes) // max(len(kept), 1)), len(kept)))
-        attributes.insert(1, "row_number", np.tile(kept["row_number"].to_numpy(), len(attributes) // max(len(kept),
-                                                                                                        1)))
+        attributes = deal_rows.attribute_rows(frame[valid], deal_map, kept)  # one block of rows per column
+        columns = len(attributes) // max(len(kept), 1)
+        attributes.insert(0, "_column", np.repeat(np.arange(columns), len(kept)))
+        attributes.insert(1, "row_number", np.tile(kept["row_number"].to_numpy(), columns))
         return (kept, entered[["_column", "row_number", "deal_id", "pipeline", "stage", "entered_on"]], attributes,
                 rej.frame())
 
