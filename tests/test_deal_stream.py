@@ -18,12 +18,13 @@ HEADER = ('Record ID,Deal Name,Pipeline,Deal Stage,Amount,Close Date,Engaged on,
           '"Date entered ""Qualified to buy (Sales Pipeline)"""')
 
 
-def messy_export(path: Path, rows: int = 4000, decisive_day: int = 25) -> Path:
+def messy_export(path: Path, rows: int = 4000, decisive_day: int = 25, status: str | None = None) -> Path:
     """A deals export of about 400 KB that only the whole file decides: amounts such as '1,234' read as 1.234
     because later rows write '12,5' (decimal comma), close dates such as 03/04/2026 read day-first because later
     rows hold 25/04/2026, a 'TBD' amount every 97th row, a deal listed twice, a ragged row, a blank row, a
-    record over two lines, a title row, a footer, a BOM and CRLF line ends."""
-    lines = ["Pipeline report", HEADER]
+    record over two lines, a title row, a footer, a BOM and CRLF line ends. ``status``: a Status column whose
+    values are status words but 'deleted' on every 53rd row ("words"), or on the last 500 rows ("other")."""
+    lines = ["Pipeline report", HEADER.replace("Segment,", "Segment,Status,") if status else HEADER]
     for i in range(rows):
         late = i >= rows - 300  # only the last slice shows the decimal comma and the day-first order
         amount = "TBD" if i % 97 == 5 else (f"{i % 90 + 10},5" if late else f"{i % 9 + 1},{i % 1000:03d}")
@@ -31,9 +32,11 @@ def messy_export(path: Path, rows: int = 4000, decisive_day: int = 25) -> Path:
         deal_id = "D-10" if i == 3000 else f"D-{i}"
         name = '"Acme, Inc\r\nsecond line"' if i == 1500 else f"Deal {i}"
         entered = f"2026-{i % 12 + 1:02d}-{i % 27 + 1:02d}" if i % 3 else ""
-        extra = ",,surplus" if i == 2000 else ""
-        lines.append(f"{deal_id},{name},default,{STAGES[i % 5]},\"{amount}\",{close},2026-01-{i % 28 + 1:02d},"
-                     f"Owner {i % 7},Seg {i % 4},{entered}{extra}")
+        other = i % 53 == 0 if status == "words" else i >= rows - 500
+        word = "deleted" if other else {3: "won", 4: "lost"}.get(i % 5, "open")
+        cells = [deal_id, name, "default", STAGES[i % 5], f'"{amount}"', close, f"2026-01-{i % 28 + 1:02d}",
+                 f"Owner {i % 7}", f"Seg {i % 4}", *([word] if status else []), entered]
+        lines.append(",".join(cells) + (",,surplus" if i == 2000 else ""))
         if i == 2500:
             lines.append(",,,,,,,,,")
     lines += ["Grand Total,,,,123", "Confidential"]
@@ -92,6 +95,23 @@ def test_a_big_messy_export_read_in_slices_is_stored_as_the_whole_file_is(tmp_pa
     assert amount == Decimal("2.001")
     assert str(close) == "2026-02-02"
     assert last == Decimal("49.5")  # i = 3999: 3999 % 90 = 39, so '49,5'
+
+
+@pytest.mark.parametrize("status", ["words", "other"])
+def test_a_status_column_is_judged_over_the_whole_file_as_when_read_whole(tmp_path, monkeypatch, status):
+    # "words": 'deleted' on i % 53 == 0, i = 0, 53, ..., 3975 (76 rows, 1.9 % <= 10 %): the column is the status,
+    # with an unknown_status warning; "other": 'deleted' on the last 500 of 4,000 rows (12.5 % > 10 %) though no
+    # slice but the last shows it: the column is not the status, for every slice.
+    export = messy_export(tmp_path / "deals_2026-11-20.csv", status=status)
+    whole, whole_tables, streamed, streamed_tables = import_both(tmp_path, export, monkeypatch)
+    assert (streamed.rows_imported, streamed.rejected, streamed.warnings) == \
+        (whole.rows_imported, whole.rejected, whole.warnings)
+    assert streamed_tables == whole_tables
+    statuses = {row[6] for row in streamed_tables["deal_snapshots"]}
+    assert statuses == ({"open", "won", "lost", None} if status == "words" else {None})
+    unknown = [w.values for w in streamed.warnings if w.code == "unknown_status"]
+    # 76 'deleted' cells (0, 53, ..., 53 * 75 = 3,975), counted on every row, rejected ones too, as when whole.
+    assert unknown == ([{"n": 76}] if status == "words" else [])
 
 
 def test_a_question_found_over_the_whole_file_is_asked_the_same_and_nothing_is_stored(tmp_path, monkeypatch):

@@ -11,8 +11,8 @@ slices (``csv_chunks``) twice:
    row numbers) and appends its valid rows to the database; the one cross-row check, a deal listed twice (its
    last valid row wins), is made in SQL on the stored rows.
 
-Files the slices cannot decide exactly as the general path does (a probability or status column, Salesforce's
-won/closed flags, rows without deal id, a snapshot dated by the data) get None from ``first_pass``: the caller
+Files the slices cannot decide exactly as the general path does (a probability column, Salesforce's won/closed
+flags, rows without deal id, a snapshot dated by the data) get None from ``first_pass``: the caller
 reads them whole. tests/test_deal_stream.py compares both paths on the same files.
 """
 from __future__ import annotations
@@ -31,6 +31,7 @@ from analytics.ingest import csv_chunks, deal_rows, guesses, headcount, mapping,
 from analytics.ingest import values as parsing
 from analytics.ingest.deal_rows import Context
 from analytics.ingest.import_log import ImportOptions, ImportRejected, ImportWarning
+from analytics.ingest.plan import ImportPlan
 from analytics.ingest.validation import Rejections, date_only, parse_dates_column, per_value, ragged_index, text_column
 from analytics.store.sql import checked
 
@@ -79,11 +80,14 @@ class Evidence:
     amount: parsing.NumberEvidence = field(default_factory=parsing.NumberEvidence)
     blank_ids: int = 0
     samples: dict[str, list] = field(default_factory=dict)
+    status: guesses.StatusEvidence = field(default_factory=guesses.StatusEvidence)
 
-    def add(self, raw: readers.RawTable, blank: int, id_column: str, amount: str | None, dates: list[str],
-            free: list[str]) -> None:
+    def add(self, raw: readers.RawTable, blank: int, fields: dict, dates: list[str], free: list[str]) -> None:
         """Count one slice (``blank``: the blank rows it skipped)."""
-        frame = raw.frame
+        frame, id_column, amount = raw.frame, fields["deal_id"], fields.get("amount")
+        if fields.get("status"):
+            stage = per_value(text_column(frame, fields.get("stage")), pipelines.stage_label)
+            self.status.add(guesses.status_evidence(text_column(frame, fields["status"]), stage))
         self.rows, self.blank_rows = self.rows + len(frame), self.blank_rows + blank
         self.ragged += raw.ragged_rows
         for column in dates:
@@ -105,7 +109,7 @@ def first_pass(ctx: Context, chunks: csv_chunks.CsvChunks, file_name: str) -> De
     fields = deal_map.fields
     if mapping.missing_required("deals", deal_map):
         return None  # the general path explains what is missing
-    if fields.get("probability") or fields.get("status") or guesses.flag_columns(columns) \
+    if fields.get("probability") or not fields.get("status") and guesses.flag_columns(columns) \
             or not fields.get("deal_id") \
             or ctx.snapshot_source == "import day" and guesses.modified_column(columns):
         return None
@@ -113,7 +117,7 @@ def first_pass(ctx: Context, chunks: csv_chunks.CsvChunks, file_name: str) -> De
     free = deal_map.ignored if any(not fields.get(f) for f in ("created_on", "close_on", "amount", "owner")) else []
     evidence = Evidence()
     for raw, blank in chunks.slices(file_name):
-        evidence.add(raw, blank, fields["deal_id"], fields.get("amount"), dates, free)
+        evidence.add(raw, blank, fields, dates, free)
     if evidence.blank_ids:
         return None  # made-up deal ids are numbered over the whole file
     if not evidence.rows:
@@ -122,7 +126,7 @@ def first_pass(ctx: Context, chunks: csv_chunks.CsvChunks, file_name: str) -> De
     hint = deal_rows.date_hint(ctx, deal_map, {c: e.order() for c, e in evidence.dates.items()})
     empty = ctx.raw.frame
     none = pd.Series([], dtype=object)
-    guesses.deal_status(empty, None, deal_map.how.get("status"), none, ctx.plan)
+    guesses.deal_status(empty, fields.get("status"), deal_map.how.get("status"), none, ctx.plan, evidence.status)
     guesses.deal_ids(none, fields["deal_id"], none, pd.Series([], dtype="datetime64[ns]"), np.array([]), ctx.plan)
     return DealStream(ctx, chunks, deal_map, evidence, hint)
 
@@ -139,6 +143,7 @@ class DealStream:
     details: dict = field(default_factory=dict)
     rejected: pd.DataFrame | None = None
     kept: int = 0
+    unknown_status: int = 0
 
     def store(self, con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> None:
         """Pass 2, inside the caller's transaction: every slice parsed, validated and appended; then the deals
@@ -148,7 +153,7 @@ class DealStream:
                     "pipeline TEXT, stage TEXT, entered_on DATE)")
         con.execute("CREATE OR REPLACE TEMP TABLE stream_attributes (_column INTEGER, row_number BIGINT, "
                     "deal_id TEXT, attribute TEXT, value TEXT)")
-        rejected, parts = [], {}
+        rejected, parts, self.unknown_status = [], {}, 0
         if not self.deal_map.fields.get("amount"):
             self.warnings.append(ImportWarning("no_amount_column"))
         for raw, _ in self.chunks.slices(file_name):
@@ -157,6 +162,8 @@ class DealStream:
             _append(con, "temp.stream_entered", entered)
             _append(con, "temp.stream_attributes", attributes)
             rejected.append(rej)
+        if self.unknown_status:
+            self.warnings.append(ImportWarning("unknown_status", n=self.unknown_status))
         self.details["date_orders"] = {c: parsing.date_details(p) for c, p in parts.items()}
         if not parts:
             del self.details["date_orders"]
@@ -196,6 +203,9 @@ class DealStream:
         amount = deal_rows.amounts(frame, fields.get("amount"), rej, [], self.evidence.amount)
         created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details, hint, dates)
         close = deal_rows.close_dates(frame, deal_map, rej, details, hint, dates)
+        status, unknown = guesses.deal_status(frame, fields.get("status"), deal_map.how.get("status"), stage,
+                                              ImportPlan(), self.evidence.status)  # decided in pass 1
+        self.unknown_status += int(unknown.sum())
         currency = text_column(frame, fields.get("currency")).str.upper()
         if fields.get("amount"):
             currency = currency.fillna(parsing.currency_symbols(frame[fields["amount"]]))
@@ -203,7 +213,7 @@ class DealStream:
             "snapshot_on": self.ctx.snapshot_on, "row_number": raw.row_numbers,
             "deal_id": text_column(frame, fields["deal_id"]), "name": text_column(frame, fields.get("name")),
             "pipeline": text_column(frame, fields.get("pipeline")).fillna("default"), "stage": stage,
-            "status_raw": None, "amount": amount, "currency": currency.where(currency.notna(), None),
+            "status_raw": status, "amount": amount, "currency": currency.where(currency.notna(), None),
             "owner": text_column(frame, fields.get("owner")), "created_on": date_only(created),
             "close_on": date_only(close), "probability": np.nan,
             "forecast_category": text_column(frame, fields.get("forecast_category")),
