@@ -7,6 +7,7 @@ columns could feed a field that no header names. The rules are listed in docs/im
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 
@@ -30,21 +31,59 @@ _TRUE = {"1", "true", "yes", "oui", "vrai", "x", "y", "o"}
 _FALSE = {"0", "false", "no", "non", "faux", "n", ""}
 
 
-def _examples(series: pd.Series, limit: int = 3) -> list[str]:
-    """The most frequent distinct values, quoted, for a message."""
-    counts = series.dropna().value_counts()
-    return [quoted(v, 30) for v in counts.index[:limit]]
+@dataclasses.dataclass
+class StatusEvidence:
+    """What decides whether a status column is the deal status, counted over its cells (``add`` sums two parts of a
+    column read in slices): cells with a value, those that are no status word, rows whose stage names an outcome
+    (with a status) and those where the two disagree (the first of them as an example), and how often each value
+    and each unknown value appears (in the order first seen)."""
+    given: int = 0
+    unknown: int = 0
+    named: int = 0
+    clash: int = 0
+    example: str | None = None
+    values: dict = dataclasses.field(default_factory=dict)
+    unknown_values: dict = dataclasses.field(default_factory=dict)
+
+    def add(self, other: StatusEvidence) -> None:
+        self.given, self.unknown = self.given + other.given, self.unknown + other.unknown
+        self.named, self.clash = self.named + other.named, self.clash + other.clash
+        self.example = self.example if self.example is not None else other.example
+        for mine, theirs in ((self.values, other.values), (self.unknown_values, other.unknown_values)):
+            for value, count in theirs.items():
+                mine[value] = mine.get(value, 0) + count
+
+
+def status_evidence(cells: pd.Series, stage: pd.Series) -> StatusEvidence:
+    """The StatusEvidence of a status column's cells (stripped text) beside each row's stage."""
+    status = per_value(cells, pipelines.status_value)
+    unknown = cells.notna() & status.isna()
+    by_stage = per_value(stage, pipelines.status_value)
+    named = by_stage.isin(["won", "lost"]) & status.notna()
+    clash = named & (status != by_stage)
+    first = clash.idxmax() if clash.any() else None
+    return StatusEvidence(int(cells.notna().sum()), int(unknown.sum()), int(named.sum()), int(clash.sum()),
+                          None if first is None else f"{stage[first]} / {cells[first]}",
+                          dict(cells.dropna().value_counts(sort=False)),
+                          dict(cells[unknown].dropna().value_counts(sort=False)))
+
+
+def _counted_examples(counts: dict, limit: int = 3) -> list[str]:
+    """``_examples`` from value counts in the order first seen (value_counts sorts ties stably, so alike)."""
+    ranked = pd.Series(list(counts.values()), index=list(counts.keys()), dtype="int64")
+    return [quoted(v, 30) for v in ranked.sort_values(ascending=False, kind="stable").index[:limit]]
 
 
 def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage: pd.Series,
-                plan: ImportPlan) -> tuple[pd.Series, pd.Series]:
+                plan: ImportPlan, evidence: StatusEvidence | None = None) -> tuple[pd.Series, pd.Series]:
     """Each row's explicit status (open/won/lost, None where the stage decides) and a mask of rows whose status
     cell is none of them.
 
     A column is the deal status only when its values are status words (open/won/lost, gagné/perdu, Pipedrive's
     statuses): at most 10 % of its rows may hold another word, and it may contradict a stage that names an
     outcome (Closed Won, Perdu…) on at most 10 % of those rows; a column the user chose is always used. Else
-    Salesforce's IsWon/IsClosed flags when both are there, else the stage decides (won/lost stages)."""
+    Salesforce's IsWon/IsClosed flags when both are there, else the stage decides (won/lost stages).
+    ``evidence``: the column's over the whole file when `frame` is one slice of it."""
     none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     no_unknown = pd.Series(False, index=frame.index)
     if column is None:
@@ -56,23 +95,19 @@ def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage:
     cells = text_column(frame, column)
     status = per_value(cells, pipelines.status_value)
     unknown = cells.notna() & status.isna()
+    found = status_evidence(cells, stage) if evidence is None else evidence
     fix = f"--map status={column}"
     if how != "user":
-        by_stage = per_value(stage, pipelines.status_value)
-        named = by_stage.isin(["won", "lost"]) & status.notna()
-        clash = named & (status != by_stage)
-        verdict = judge_status(int(cells.notna().sum()), int(unknown.sum()), int(named.sum()), int(clash.sum()))
+        verdict = judge_status(found.given, found.unknown, found.named, found.clash)
         if verdict == "status_not_words":
             plan.add("status", "", verdict, MEDIUM, fix=fix, column=column,
-                     values=_examples(cells[unknown] if unknown.any() else cells))
+                     values=_counted_examples(found.unknown_values if found.unknown else found.values))
             return none, no_unknown
         if verdict == "status_contradicts_stage":
-            first = clash.idxmax()
-            plan.add("status", "", verdict, MEDIUM, fix=fix, column=column, n=int(clash.sum()),
-                     example=f"{stage[first]} / {cells[first]}")
+            plan.add("status", "", verdict, MEDIUM, fix=fix, column=column, n=found.clash, example=found.example)
             return none, no_unknown
     plan.add("status", column, "user" if how == "user" else "status_words", HIGH, fix="--map status=",
-             column=column, values=_examples(cells))
+             column=column, values=_counted_examples(found.values))
     return status.where(status.notna(), None), unknown
 
 
@@ -178,14 +213,16 @@ DATE_ORDERS = {"dmy": True, "mdy": False}   # --date-order answers -> the day-fi
 
 
 def date_order(frame: pd.DataFrame, columns: list[str], answer: str | None, answered_by: str,
-               plan: ImportPlan) -> bool | None:
+               plan: ImportPlan, orders: dict[str, tuple[str | None, str | None]] | None = None) -> bool | None:
     """The file's day/month order for dates such as 03/04/2026 (True day-first, False month-first, None: no such
     ambiguity), decided once for the whole file.
 
     Your answer (``--date-order dmy|mdy``) wins. Else a column whose values can only be read one way (31/01/2026)
     decides for the others (an export writes every date the same way). Else, when some date would change with
-    the order, it is a question (day-first is assumed, as in French exports, until it is answered)."""
-    orders = {c: parsing.day_month_order(frame[c]) for c in dict.fromkeys(columns) if c is not None}
+    the order, it is a question (day-first is assumed, as in French exports, until it is answered). ``orders``:
+    each column's ``values.day_month_order`` when the file is read in slices (``values.DateEvidence.order``)."""
+    if orders is None:
+        orders = {c: parsing.day_month_order(frame[c]) for c in dict.fromkeys(columns) if c is not None}
     ambiguous = {c: ex for c, (order, ex) in orders.items() if order == "ambiguous"}
     if answer in DATE_ORDERS:
         for column in ambiguous:

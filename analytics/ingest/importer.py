@@ -17,9 +17,20 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
-from analytics.ingest import fast_csv, guesses, headcount, mapping, pipelines, readers, stage_config, survey_mapping
+from analytics.ingest import (
+    csv_chunks,
+    deal_rows,
+    deal_stream,
+    fast_csv,
+    headcount,
+    mapping,
+    readers,
+    stage_config,
+    survey_mapping,
+)
 from analytics.ingest import stage_history as history
 from analytics.ingest import values as parsing
+from analytics.ingest.deal_rows import Context
 from analytics.ingest.import_log import (
     AlreadyImported,
     ImportOptions,
@@ -42,13 +53,11 @@ from analytics.ingest.validation import (
     Rejections,
     date_only,
     parse_dates_column,
-    per_value,
     quoted,
     ragged_index,
     text_column,
 )
 from analytics.store.derived import refresh_current
-from analytics.store.schema import MAX_AMOUNT
 from analytics.store.sql import checked
 from analytics.text import normalise_header
 
@@ -77,10 +86,11 @@ class Prepared:
     options: ImportOptions
     plan: ImportPlan = field(default_factory=ImportPlan)
     choices: tuple[dict, dict] = ({}, {})   # the column overrides and answers in force (remembered + given)
+    counts: int | None = None   # the rows stored, for a file stored a slice at a time (no tables kept)
 
     @property
     def rows_imported(self) -> int:
-        return len(self.tables[_MAIN_TABLE[self.kind]])
+        return self.counts if self.counts is not None else len(self.tables[_MAIN_TABLE[self.kind]])
 
     @property
     def rows_rejected(self) -> int:
@@ -111,6 +121,12 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
     fast = fast_csv.import_file(source, data, name, digest, options, saved, db)  # clean CSV exports, in SQL
     if fast is not None:
         return fast
+    if isinstance(source, (str, Path)):  # a big CSV on disk is read a slice at a time: its bytes are let go
+        del data
+        streamed = _import_streamed(source, name, digest, options, saved, db)
+        if streamed is not None:
+            return streamed
+        data = readers.load_bytes(source, name)
     prepared = plan_file(data, name, options, db, saved)
     # From here only the rows to store are needed: the file's bytes and its cells as read (of which commit uses
     # the column names) are let go before DuckDB writes, which is when the import's memory peaks.
@@ -119,6 +135,65 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
     if not options.is_sample:  # the sample's own stage orders are known to be right
         prepared.plan.refuse_questions(name)
     return commit(prepared, db)
+
+
+def _import_streamed(source: str | Path, name: str, digest: str, options: ImportOptions, saved: dict,
+                     db: str | Path | None) -> ImportResult | None:
+    """A big CSV deals export imported in two passes over slices of the file (analytics/ingest/deal_stream.py):
+    the same plan, rows, rejections, warnings and questions as ``prepare`` and ``commit`` give, in one
+    transaction. None when the file is one to read whole."""
+    try:
+        chunks = deal_stream.slices_of(source, name, options)
+        if chunks is None:
+            return None
+        plan = ImportPlan()
+        head = deal_stream.head_table(chunks)
+        _kind(head, options, plan, name)
+        ctx, remembered = _context(head, name, options, saved, plan)
+        stream = deal_stream.first_pass(ctx, chunks, name)
+    except (csv_chunks.NotStreamable, mapping.MappingError):  # the whole-file path says what is wrong
+        return None
+    except readers.ReadError as exc:
+        raise ImportRejected(named(name, str(exc))) from None
+    if stream is None:
+        return None
+    try:
+        with store.transaction(db) as con, deal_stream.duckdb_memory(con):
+            if already_imported(con, digest):
+                raise AlreadyImported
+            notes = replace_sample(con, options)
+            import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+            try:
+                stream.store(con, import_id, name)
+            except ImportRejected as exc:
+                raise ImportRejected(named(name, str(exc))) from None
+            _reading_plan(head, options, plan)
+            warnings = stream.warnings + _snapshot_plan(ctx, "deals")
+            head.notes = chunks.file_notes(stream.evidence.ragged, stream.evidence.blank_rows)
+            details = {**stream.details, "encoding": head.encoding, "delimiter": head.delimiter, "sheet": None,
+                       "header_row": head.header_row, "notes": head.notes, "snapshot_source": ctx.snapshot_source}
+            used = {"fields": stream.deal_map.fields, "entered_on": stream.deal_map.entered_on,
+                    "extras": stream.deal_map.extras, "close_fallbacks": stream.deal_map.close_fallbacks}
+            prepared = Prepared(name, digest, "deals", ctx.snapshot_on, ctx.snapshot_source, head, used, {},
+                                stream.rejected, warnings, details, options, plan,
+                                (ctx.overrides, {**remembered, **options.answers()}), counts=stream.kept)
+            seen, entered = stream.stage_inputs(con, import_id)
+            decisions = stage_config.plan_stages(con, seen, entered, options.stages)
+            for decision in decisions:
+                plan.add_stage_decision(decision, True)
+            if not options.is_sample:
+                plan.refuse_questions(name)
+            _insert_import(con, prepared, import_id)
+            stage_config.ensure_stages(con, seen, entered, options.stages, decisions)
+            refresh_current(con, import_id)
+            if options.overrides or options.answers():
+                remember_mapping(con, list(head.frame.columns), "deals", *prepared.choices)
+    except AlreadyImported:
+        return already_result(name)
+    rejected = list(zip(prepared.rejected["row_number"].astype(int), prepared.rejected["reason"].astype(str),
+                        strict=True))
+    return ImportResult(name, "imported", import_id, "deals", prepared.snapshot_on, prepared.rows_imported,
+                        prepared.rows_rejected, prepared.warnings, rejected, notes)
 
 
 def plan_file(data: bytes, file_name: str, options: ImportOptions | None = None, db: str | Path | None = None,
@@ -142,23 +217,6 @@ def plan_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd
         plan.add_stage_decision(decision, ask)
 
 
-@dataclass
-class Context:
-    """What a row builder gets: the table read, the column overrides and answers in force, the snapshot date and
-    its source (a builder may date the snapshot from the data), and the plan it writes its guesses into."""
-    raw: readers.RawTable
-    overrides: dict
-    answers: dict[str, tuple[str, str]]     # question -> (answer, evidence code: who gave it)
-    snapshot_on: dt.date
-    snapshot_source: str
-    options: ImportOptions
-    plan: ImportPlan
-    snapshot_column: str = ""   # the column that dated the snapshot (snapshot_source "data")
-
-    def answer(self, question: str) -> tuple[str | None, str]:
-        return self.answers.get(question, (None, ""))
-
-
 def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
             saved: dict[str, dict] | None = None) -> Prepared:
     """Read and validate a file without storing it; raises ImportRejected with a one-line reason.
@@ -169,16 +227,11 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
         raw = readers.read_table(data, file_name, sheet=options.sheet)
     except readers.ReadError as exc:
         raise ImportRejected(named(file_name, str(exc))) from None
-    columns = list(raw.frame.columns)
     plan = ImportPlan()
     kind = _kind(raw, options, plan, file_name)
-    remembered_overrides, remembered = split_answers((saved or {}).get(mapping.column_signature(columns), {}))
-    overrides = {**remembered_overrides, **options.overrides}
-    answers = {key: (value, "saved") for key, value in remembered.items()}
-    answers.update({key: (value, "user") for key, value in options.answers().items()})
-    snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
-    ctx = Context(raw, overrides, answers, snapshot_on, snapshot_source, options, plan)
-    builder = {"deals": _prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
+    ctx, remembered = _context(raw, file_name, options, saved, plan)
+    overrides = ctx.overrides
+    builder = {"deals": deal_rows.prepare_deals, "survey": _prepare_survey, "one_on_ones": _prepare_one_on_ones,
                "stage_history": lambda c: history.prepare_history(c.raw, c.overrides, c.snapshot_on),
                "headcount": headcount.prepare_headcount}[kind]
     try:
@@ -198,6 +251,19 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
             if len(rejected) else ""
         raise ImportRejected(named(file_name, f"no usable rows ({len(rejected)} rejected).{first}"))
     return prepared
+
+
+def _context(raw: readers.RawTable, file_name: str, options: ImportOptions, saved: dict[str, dict] | None,
+             plan: ImportPlan) -> tuple[Context, dict]:
+    """The builder's context (the overrides and answers in force: remembered for these columns, then given; the
+    snapshot date) and the remembered answers."""
+    remembered_overrides, remembered = split_answers(
+        (saved or {}).get(mapping.column_signature(list(raw.frame.columns)), {}))
+    answers = {key: (value, "saved") for key, value in remembered.items()}
+    answers.update({key: (value, "user") for key, value in options.answers().items()})
+    snapshot_on, snapshot_source = snapshot_date(file_name, options.as_of)
+    return Context(raw, {**remembered_overrides, **options.overrides}, answers, snapshot_on, snapshot_source, options,
+                   plan), remembered
 
 
 def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_name: str) -> str:
@@ -292,8 +358,9 @@ def commit(prepared: Prepared, db: str | Path | None = None) -> ImportResult:
 
 
 
-def _insert_import(con: duckdb.DuckDBPyConnection, p: Prepared) -> int:
-    import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+def _insert_import(con: duckdb.DuckDBPyConnection, p: Prepared, import_id: int | None = None) -> int:
+    if import_id is None:
+        import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
     con.execute(
         "INSERT INTO imports (import_id, file_name, sha256, kind, snapshot_on, rows_imported, rows_rejected, "
         "mapping, is_partial, is_sample, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -324,184 +391,6 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
 
 
 # --- validation helpers -------------------------------------------------------------------------
-
-
-# --- deals --------------------------------------------------------------------------------------
-
-def _prepare_deals(ctx: Context):
-    raw, plan = ctx.raw, ctx.plan
-    frame = raw.frame
-    deal_map = mapping.map_deal_columns(list(frame.columns), ctx.overrides)
-    fields = deal_map.fields
-    missing = mapping.missing_required("deals", deal_map)
-    if missing:
-        raise ImportRejected("this file has no column that looks like a deal stage. Map one with "
-                             "--map stage=COLUMN (or in the mapping table on the Import page), or check that "
-                             "you exported the deals report.")
-    _column_plan(ctx, deal_map)
-    rej = Rejections(raw.row_numbers)
-    warnings: list[str] = []
-    details: dict = {}
-    rej.add(frame.index.isin(ragged_index(raw)), "ragged_row")
-    hint = _date_hint(ctx, deal_map)
-    _date_from_data(ctx, hint)
-
-    stage = per_value(text_column(frame, fields.get("stage")), pipelines.stage_label)
-    rej.add(stage.isna(), "no_stage")
-    amount = _amounts(frame, fields.get("amount"), rej, warnings)
-    created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details, hint)
-    close = _close_dates(frame, deal_map, rej, details, hint)
-    probability = _probabilities(ctx, fields.get("probability"), rej)
-    status, unknown_status = guesses.deal_status(frame, fields.get("status"), deal_map.how.get("status"), stage,
-                                                 plan)
-    if unknown_status.any():
-        warnings.append(ImportWarning("unknown_status", n=int(unknown_status.sum())))
-    currency = text_column(frame, fields.get("currency")).str.upper()
-    if fields.get("amount"):
-        currency = currency.fillna(parsing.currency_symbols(frame[fields["amount"]]))
-    deal_id, made = guesses.deal_ids(text_column(frame, fields.get("deal_id")), fields.get("deal_id"),
-                                     text_column(frame, fields.get("name")), created, raw.row_numbers, plan)
-    if made:
-        warnings.append(ImportWarning("made_deal_ids", n=made))
-    pipeline = text_column(frame, fields.get("pipeline")).fillna("default")
-
-    deals = pd.DataFrame({
-        "snapshot_on": ctx.snapshot_on, "row_number": raw.row_numbers, "deal_id": deal_id,
-        "name": text_column(frame, fields.get("name")), "pipeline": pipeline, "stage": stage, "status_raw": status,
-        "amount": amount, "currency": currency.where(currency.notna(), None),
-        "owner": text_column(frame, fields.get("owner")), "created_on": date_only(created),
-        "close_on": date_only(close), "probability": probability,
-        "forecast_category": text_column(frame, fields.get("forecast_category")),
-    }, index=frame.index, copy=False)  # the columns as they are: no second copy of a million rows
-    entered = _entry_dates(frame, deal_map, deals, rej, details, hint)
-    deals = _last_duplicate_wins(deals, rej, warnings)
-    kept_index = deals.index
-    entered = entered[entered["_row"].isin(kept_index)].drop(columns="_row")
-    attributes = _attributes(frame.loc[kept_index], deal_map, deals)
-    _warn_blanks(deals, warnings)
-    warnings += guesses.candidate_warnings(frame, fields, deal_map.ignored, plan)
-    used = {"fields": fields, "entered_on": deal_map.entered_on, "extras": deal_map.extras,
-            "close_fallbacks": getattr(deal_map, "close_fallbacks", [])}
-    tables = {"deal_snapshots": deals.reset_index(drop=True), "deal_stage_dates": entered,
-              "deal_attributes": attributes}
-    return tables, rej.frame(), warnings, used, details
-
-
-def _column_plan(ctx: Context, deal_map) -> None:
-    """One inference per field fed by a column (how it was found), the entry-date columns, and the rest."""
-    confidence = {"header_word": MEDIUM, "close_spelling": MEDIUM}
-    for name, column in deal_map.fields.items():
-        how = deal_map.how.get(name, "known_header")
-        if how == "user" and name not in ctx.options.overrides:
-            how = "saved"
-        ctx.plan.add("column", column, how, confidence.get(how, HIGH), subject=name, fix=f"--map {name}=COLUMN",
-                     crm="CRM")
-    if deal_map.entered_on:
-        ctx.plan.add("column", ", ".join(deal_map.entered_on), "entered_columns", HIGH, subject="entered_on",
-                     n=len(set(deal_map.entered_on.values())))
-    if deal_map.extras:
-        ctx.plan.add("ignored", "", "extras", HIGH, columns=deal_map.extras)
-    if deal_map.ignored:
-        ctx.plan.add("ignored", "", "not_used", HIGH, columns=deal_map.ignored)
-
-
-def _date_hint(ctx: Context, deal_map) -> bool | None:
-    """The file's day/month order, decided once over every date column (guesses.date_order)."""
-    fields = deal_map.fields
-    columns = [fields.get("created_on"), fields.get("close_on"), *deal_map.close_fallbacks, *deal_map.entered_on,
-               guesses.modified_column(list(ctx.raw.frame.columns))]
-    answer, by = ctx.answer("date_order")
-    return guesses.date_order(ctx.raw.frame, [c for c in columns if c], answer,
-                              "order_saved" if by == "saved" else "order_user", ctx.plan)
-
-
-def _date_from_data(ctx: Context, hint: bool | None) -> None:
-    """Without --as-of or a date in the file name, the snapshot is dated by the latest change in the file."""
-    if ctx.snapshot_source != "import day":
-        return
-    found = guesses.snapshot_from_data(ctx.raw.frame, hint)
-    if found:
-        ctx.snapshot_on, ctx.snapshot_column = found
-        ctx.snapshot_source = "data"
-
-
-def _amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str]) -> pd.Series:
-    if column is None:
-        warnings.append(ImportWarning("no_amount_column"))
-        return pd.Series(np.nan, index=frame.index)
-    parsed = parsing.parse_numbers(frame[column])
-    rej.add(parsed.bad, "not_a_number", frame[column], field="amount")
-    rej.add(parsed.values < 0, "negative", frame[column], field="amount")
-    rej.add(parsed.values >= MAX_AMOUNT, "too_large", frame[column], field="amount", limit=f"{MAX_AMOUNT - 1:,}")
-    return parsed.values
-
-
-def _close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict, hint: bool | None) -> pd.Series:
-    """Close date: the mapped column, completed by the fallbacks (won time, lost time…) where blank."""
-    close = parse_dates_column(frame, deal_map.fields.get("close_on"), "close date", rej, details, hint)
-    for column in getattr(deal_map, "close_fallbacks", []) or []:
-        close = close.fillna(parse_dates_column(frame, column, quoted(column), rej, details, hint))
-    return close
-
-
-def _probabilities(ctx: Context, column: str | None, rej: Rejections) -> pd.Series:
-    frame = ctx.raw.frame
-    if column is None:
-        return pd.Series(np.nan, index=frame.index)
-    answer, by = ctx.answer("probability_scale")
-    scale = guesses.probability_scale(column, frame[column], answer, "saved" if by == "saved" else "scale_user",
-                                      ctx.plan)
-    parsed = parsing.parse_probability(frame[column], scale)
-    rej.add(parsed.bad, "not_a_probability", frame[column], field="probability")
-    return parsed.values
-
-
-def _entry_dates(frame: pd.DataFrame, deal_map, deals: pd.DataFrame, rej: Rejections,
-                 details: dict, hint: bool | None) -> pd.DataFrame:
-    """Long table of stage entry dates from 'Date entered <stage>' columns."""
-    parts = []
-    for column, stage in deal_map.entered_on.items():
-        dates = parse_dates_column(frame, column, quoted(column), rej, details, hint)
-        present = dates.notna()
-        parts.append(pd.DataFrame({"_row": frame.index[present], "deal_id": deals["deal_id"][present],
-                                   "pipeline": deals["pipeline"][present],
-                                   "stage": pipelines.stage_label(stage), "entered_on": date_only(dates[present])}))
-    if not parts:
-        return pd.DataFrame(columns=["_row", "deal_id", "pipeline", "stage", "entered_on"])
-    return pd.concat(parts, ignore_index=True)
-
-
-def _last_duplicate_wins(deals: pd.DataFrame, rej: Rejections, warnings: list[str]) -> pd.DataFrame:
-    """The valid rows, one per deal id: when a file lists a deal twice, its last valid row wins and the earlier
-    ones are rejected (with a warning), so imported + rejected rows always add up to the file's rows."""
-    valid = deals["deal_id"][~rej.bad]  # the id column alone: a copy of every column would weigh on memory
-    dup = deals.index.isin(valid.index[valid.duplicated(keep="last")])
-    if dup.any():
-        rows = ", ".join(str(r) for r in deals.loc[dup, "row_number"].head(5))
-        warnings.append(ImportWarning("repeated_deal_ids", n=int(dup.sum()),
-                                      rows=rows + ("…" if dup.sum() > 5 else "")))
-        rej.add(dup, "repeated_deal_id", deals["deal_id"])
-    return deals[~rej.bad]
-
-
-def _attributes(frame: pd.DataFrame, deal_map, deals: pd.DataFrame) -> pd.DataFrame:
-    """Long table of the extra grouping columns (segment, source, region…) per deal, named by their header, then
-    the fields kept as attributes (the loss reason) under their reserved name (mapping.ATTRIBUTE_FIELDS)."""
-    named = [(column, column) for column in deal_map.extras]
-    named += [(attribute, deal_map.fields[name]) for name, attribute in mapping.ATTRIBUTE_FIELDS.items()
-              if deal_map.fields.get(name)]
-    parts = [pd.DataFrame({"deal_id": deals["deal_id"].to_numpy(), "attribute": attribute,
-                           "value": text_column(frame, column).to_numpy()}) for attribute, column in named]
-    if not parts:
-        return pd.DataFrame(columns=["deal_id", "attribute", "value"])
-    return pd.concat(parts, ignore_index=True)
-
-
-def _warn_blanks(deals: pd.DataFrame, warnings: list[str]) -> None:
-    for column, code in (("amount", "blank_amount"), ("created_on", "blank_created")):
-        blank = int(deals[column].isna().sum())
-        if blank:
-            warnings.append(ImportWarning(code, n=blank))
 
 
 # --- survey -------------------------------------------------------------------------------------

@@ -103,7 +103,8 @@ def load_bytes(source, file_name: str) -> bytes:
 def max_file_bytes() -> int:
     """The largest file an import reads: $PULSE_MAX_FILE_MB megabytes, default 200 (Streamlit's upload limit).
 
-    Reading and checking a CSV takes about 20 times its size in memory, so the limit keeps memory bounded.
+    Reading and checking a CSV whole takes about 10 times its size in memory (a big CSV deals export is read in
+    slices, about 4 times: ``deal_stream``), so the limit keeps memory bounded.
     """
     return int(float(os.environ.get("PULSE_MAX_FILE_MB") or 200) * 1024 * 1024)
 
@@ -233,7 +234,7 @@ def _reject_markup(start: str, file_name: str) -> None:
 # --------------------------------------------------------------------------------------------------------------------
 
 @dataclass
-class _Record:
+class Record:
     """One CSV record of the head or tail of a file: its first and last physical line, and its cells."""
 
     first: int
@@ -264,7 +265,7 @@ def _read_csv(data: bytes, file_name: str) -> RawTable:
     )
 
 
-def csv_header(text: bytes, file_name: str) -> tuple[str, _Record, list[str | None]]:
+def csv_header(text: bytes, file_name: str) -> tuple[str, Record, list[str | None]]:
     """(delimiter, header record, cleaned header cells), found in the first records of the file."""
     head = text[:HEAD_BYTES].decode("utf-8", errors="replace")
     if len(text) > HEAD_BYTES:
@@ -282,8 +283,12 @@ def _csv_body(body: bytes, delimiter: str, width: int, file_name: str, first_lin
     """The data records between header and footer, cleaned, with the line on which each record starts."""
     if not re.search(b"[^\\s" + re.escape(delimiter.encode()) + b"]", body):
         raise header_only_error(file_name)
-    grid = _parse_body(body, delimiter, width, file_name, first_line)
-    lines = _record_lines(body, len(grid), first_line)
+    grid = parse_body(body, delimiter, width, file_name, first_line)
+    return cleaned_body(grid, record_lines(body, len(grid), first_line))
+
+
+def cleaned_body(grid: pd.DataFrame, lines: np.ndarray) -> Body:
+    """The parsed records cleaned (``clean_column``) into a Body."""
     # Column by column, each parsed column let go once cleaned, and the memory Arrow kept for them given back.
     cleaned = [clean_column(grid.pop(c)) for c in list(grid.columns)]
     del grid
@@ -331,14 +336,14 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _csv_records(text: str, delimiter: str, limit: int | None) -> list[_Record]:
+def _csv_records(text: str, delimiter: str, limit: int | None) -> list[Record]:
     """The first `limit` CSV records of `text`, with their physical line numbers (1-based within `text`)."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
-    records: list[_Record] = []
+    records: list[Record] = []
     previous = 0
     try:
         for cells in reader:
-            records.append(_Record(previous + 1, reader.line_num, cells))
+            records.append(Record(previous + 1, reader.line_num, cells))
             previous = reader.line_num
             if limit is not None and len(records) >= limit:
                 break
@@ -347,11 +352,11 @@ def _csv_records(text: str, delimiter: str, limit: int | None) -> list[_Record]:
     return records
 
 
-def _pick_delimiter(head: str, limit_reached: bool) -> tuple[str, list[_Record]]:
+def _pick_delimiter(head: str, limit_reached: bool) -> tuple[str, list[Record]]:
     """The delimiter giving the most consistent column count over the first records, and those records."""
     best: tuple = (-1.0, 0, 0)
     chosen = ","
-    parsed: dict[str, list[_Record]] = {}
+    parsed: dict[str, list[Record]] = {}
     for delimiter in DELIMITERS:
         records = _csv_records(head, delimiter, HEAD_RECORDS)
         if limit_reached and 1 < len(records) < HEAD_RECORDS:
@@ -363,7 +368,7 @@ def _pick_delimiter(head: str, limit_reached: bool) -> tuple[str, list[_Record]]
     return chosen, parsed[chosen]
 
 
-def _delimiter_score(records: list[_Record]) -> tuple[float, int, int]:
+def _delimiter_score(records: list[Record]) -> tuple[float, int, int]:
     """How well a delimiter splits the records: (share of non-blank records having the most common width,
     minus the position of the first record it splits, that width); (0, 0, 1) when it splits nothing."""
     widths = [len(r.cells) for r in records if any(c.strip(BLANK_CHARS) for c in r.cells)]
@@ -429,7 +434,7 @@ def _tail_boundary(text: bytes, body_start: int) -> int | None:
     return None
 
 
-def _parse_body(body: bytes, delimiter: str, width: int, file_name: str, first_line: int) -> pd.DataFrame:
+def parse_body(body: bytes, delimiter: str, width: int, file_name: str, first_line: int) -> pd.DataFrame:
     """Every record of the data part of the file as str columns 0..n (n >= width; short rows padded with '')."""
     fast = _parse_body_pyarrow(body, delimiter, width)
     if fast is not None:
@@ -569,7 +574,7 @@ def _irregular_records(body: bytes, delimiter: str, width: int) -> tuple[np.ndar
     return np.flatnonzero((cells != width) & ~empty), total
 
 
-def _record_lines(body: bytes, count: int, first_line: int) -> np.ndarray:
+def record_lines(body: bytes, count: int, first_line: int) -> np.ndarray:
     """The physical line on which each of `count` records starts (records may span lines inside quotes).
 
     When quote counting disagrees with the parser (stray quotes), records are numbered one per line.
@@ -586,6 +591,3 @@ def _record_lines(body: bytes, count: int, first_line: int) -> np.ndarray:
     if len(starts) != count:
         return first_line + np.arange(count, dtype=np.int64)
     return first_line + np.searchsorted(newlines, starts).astype(np.int64)
-
-
-

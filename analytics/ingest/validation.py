@@ -83,16 +83,19 @@ def quoted(text: object, limit: int = 40) -> str:
 
 
 def parse_dates_column(frame: pd.DataFrame, column: str | None, label: str, rej: Rejections,
-                        details: dict, dayfirst_hint: bool | None = None) -> pd.Series:
+                        details: dict, dayfirst_hint: bool | None = None,
+                        evidence: dict[str, values.DateEvidence] | None = None) -> pd.Series:
     """Dates of one column (NaT when blank); unparseable cells reject their row. ``dayfirst_hint``: the file's
-    date order (True day-first, False month-first) for values that do not show it themselves."""
+    date order (True day-first, False month-first) for values that do not show it themselves. ``evidence``: each
+    column's over the whole file when `frame` is one slice of it; ``details["date_orders"][column]`` then holds
+    what this slice showed (``values.Parsed.parts``), for ``values.date_details`` to join."""
     if column is None:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    parsed = values.parse_dates(frame[column], dayfirst_hint)
+    parsed = values.parse_dates(frame[column], dayfirst_hint, None if evidence is None else evidence[column])
     far = parsed.bad & values.far_years(frame[column])
     rej.add(far, "date_out_of_range", frame[column], field=label)
     rej.add(parsed.bad, "not_a_date", frame[column], field=label)
-    details.setdefault("date_orders", {})[column] = parsed.detail
+    details.setdefault("date_orders", {})[column] = parsed.detail if evidence is None else parsed.parts
     return parsed.values
 
 

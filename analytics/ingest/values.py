@@ -6,7 +6,7 @@ flagged in `Parsed.bad`, never guessed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ class Parsed:
     values: pd.Series
     bad: pd.Series
     detail: str
+    parts: tuple[str, ...] = ()
 
 
 # Patterns use only syntax shared by Python's re and pyarrow's RE2, so pandas can run them in C++.
@@ -122,22 +123,66 @@ def currency_symbols(values: pd.Series) -> pd.Series:
                      name=values.name, dtype=object)
 
 
-def parse_numbers(values: pd.Series, decimal: str | None = None) -> Parsed:
+@dataclass
+class NumberEvidence:
+    """What decides how a text column of numbers reads, counted over its cells (``add`` sums two parts of a column
+    read in chunks): non-blank cells, plain numbers among them ('-1234.5'), whether a '.' shows and whether one is
+    surely a decimal point, and the votes for ',' or '.' as the decimal mark (``_decimal_marks``)."""
+    cells: int = 0
+    simple: int = 0
+    dotted: bool = False
+    sure: bool = False
+    commas: int = 0
+    dots: int = 0
+
+    def add(self, other: NumberEvidence) -> None:
+        self.cells, self.simple = self.cells + other.cells, self.simple + other.simple
+        self.dotted, self.sure = self.dotted or other.dotted, self.sure or other.sure
+        self.commas, self.dots = self.commas + other.commas, self.dots + other.dots
+
+    def is_simple(self) -> bool:
+        """True when the whole column reads as plain numbers (``_simple_numbers``)."""
+        return self.simple == self.cells and (not self.dotted or self.sure)
+
+    def decimal(self) -> str:
+        """The column's decimal mark for values that do not show theirs ('1,234'): the majority vote, or ''."""
+        return "," if self.commas > self.dots else "." if self.dots > self.commas else ""
+
+
+def number_evidence(values: pd.Series) -> NumberEvidence:
+    """The NumberEvidence of a text column (the counts ``parse_numbers`` decides from)."""
+    text = _as_text(values)
+    blank = _is_blank(text)
+    simple = _flags(text.str.match(_SIMPLE_NUMBER))
+    found = NumberEvidence(cells=int((~blank).sum()), simple=int((simple & ~blank).sum()))
+    found.dotted = bool(_flags(text.str.contains(".", regex=False))[simple].any())
+    found.sure = bool(_flags(text.str.contains(_SURE_DECIMAL))[simple].any())
+    core = _number_core(text.fillna(""))[0]
+    votes = _votes(core)
+    found.commas, found.dots = int((votes == ",").sum()), int((votes == ".").sum())
+    return found
+
+
+def parse_numbers(values: pd.Series, decimal: str | None = None, evidence: NumberEvidence | None = None) -> Parsed:
     """Amounts as float64: currency, thousands separators, decimal comma or point, '(1,234.00)' negatives.
 
     The decimal mark is decided once per column when `decimal` is None (a value holding both ',' and '.' uses the
     last one as its decimal mark). Text such as 'TBD', '10k' or 'n/a' is bad, and so is a number too large for a
-    float ('1e999'); blank cells are NaN and not bad.
+    float ('1e999'); blank cells are NaN and not bad. ``evidence``: the whole column's (``number_evidence``) when
+    `values` is one chunk of it, so that every chunk reads as the whole column would.
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return _finite(values.astype("float64"), np.zeros(len(values), dtype=bool), "numbers", values)
     text = _as_text(values)
     blank = _is_blank(text)
-    simple = _simple_numbers(text, blank, decimal)
+    if evidence is not None and decimal is None:
+        simple = _simple_numbers(text, blank, None, forced=True) if evidence.is_simple() else None
+    else:
+        simple = _simple_numbers(text, blank, decimal)
     if simple is not None:
         return _finite(simple[0], blank & False, simple[1], values)
     core, negative, valid = _number_core(text.fillna(""))
-    mark, detail = _decimal_marks(core, decimal)
+    mark, detail = _decimal_marks(core, decimal, None if evidence is None else evidence.decimal())
     numbers = _to_float(core, mark)
     numbers = np.where(negative, -numbers, numbers)
     numbers = np.where(valid & ~blank, numbers, np.nan)
@@ -154,16 +199,21 @@ def _finite(numbers: pd.Series, bad, detail: str, values: pd.Series) -> Parsed:
     return _result(pd.Series(floats), bad, detail, values)
 
 
-def _simple_numbers(text: pd.Series, blank: np.ndarray, decimal: str | None) -> tuple[pd.Series, str] | None:
-    """(floats, detail) when every value is a plain number like '-1234.5' whose '.' is surely a decimal point."""
+_SURE_DECIMAL = r"[.](?:[0-9]{1,2}|[0-9]{4,})$|^-?0[.]|^-?[0-9]{4,}[.]"
+
+
+def _simple_numbers(text: pd.Series, blank: np.ndarray, decimal: str | None,
+                    forced: bool = False) -> tuple[pd.Series, str] | None:
+    """(floats, detail) when every value is a plain number like '-1234.5' whose '.' is surely a decimal point
+    (``forced``: the whole column was found so, `text` being one chunk of it)."""
     if decimal == ",":
         return None
     simple = _flags(text.str.match(_SIMPLE_NUMBER))
-    if not (simple | blank).all():
+    if not forced and not (simple | blank).all():
         return None
     dotted = _flags(text.str.contains(".", regex=False))
-    if dotted.any() and decimal is None:
-        sure = _flags(text.str.contains(r"[.](?:[0-9]{1,2}|[0-9]{4,})$|^-?0[.]|^-?[0-9]{4,}[.]"))
+    if dotted.any() and decimal is None and not forced:
+        sure = _flags(text.str.contains(_SURE_DECIMAL))
         if not sure.any():
             return None
     numbers = pd.Series(_floats(text.where(~blank)))
@@ -185,22 +235,38 @@ def _number_core(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     return core.where(valid, "0"), negative, valid
 
 
-def _decimal_marks(core: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
+def _marks(core: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(commas, dots, values holding both, the last of the two in each value) of number cores."""
+    commas = core.str.count(",").to_numpy(dtype="int64", na_value=0)
+    dots = core.str.count("[.]").to_numpy(dtype="int64", na_value=0)
+    both = (commas > 0) & (dots > 0)
+    last = np.where(_flags(core.str.contains(f",[0-9]*{_EXP}$")), ",", ".")
+    return commas, dots, both, last
+
+
+def _votes(core: pd.Series) -> np.ndarray:
+    """The decimal mark each value shows (',' or '.'), for the column's majority; values showing none left out."""
+    commas, dots, both, last = _marks(core)
+    plain = _plain_mark(core, commas, dots)
+    return np.concatenate([last[both], plain[~both & np.isin(plain, [",", "."])]])
+
+
+def _decimal_marks(core: pd.Series, decimal: str | None, voted: str | None = None) -> tuple[pd.Series, str]:
     """For each value: ',' or '.' (its decimal mark) or '' (no decimal part: any separator groups thousands).
 
     Also returns the column's detail ('decimal comma', 'decimal point', 'thousands separators', 'whole numbers').
+    ``voted``: the whole column's majority mark (``NumberEvidence.decimal``) when `core` is one chunk of it.
     """
-    commas = core.str.count(",").to_numpy(dtype="int64", na_value=0)
-    dots = core.str.count("[.]").to_numpy(dtype="int64", na_value=0)
+    commas, dots, both, last = _marks(core)
     if decimal is not None:
         mark = np.where((commas + dots) > 0, decimal, "")
         return pd.Series(mark, index=core.index, dtype=object), {",": "decimal comma"}.get(decimal, "decimal point")
-    both = (commas > 0) & (dots > 0)
-    last = np.where(_flags(core.str.contains(f",[0-9]*{_EXP}$")), ",", ".")
     plain = _plain_mark(core, commas, dots)
-    votes = np.concatenate([last[both], plain[~both & np.isin(plain, [",", "."])]])
-    n_comma, n_dot = int((votes == ",").sum()), int((votes == ".").sum())
-    decimal = "," if n_comma > n_dot else "." if n_dot > n_comma else ""
+    if voted is None:
+        votes = np.concatenate([last[both], plain[~both & np.isin(plain, [",", "."])]])
+        n_comma, n_dot = int((votes == ",").sum()), int((votes == ".").sum())
+        voted = "," if n_comma > n_dot else "." if n_dot > n_comma else ""
+    decimal = voted
     mark = np.where(both, last, np.where(plain == "?", decimal, plain))
     if decimal:
         detail = "decimal comma" if decimal == "," else "decimal point"
@@ -268,11 +334,67 @@ _MONTHS = {
 }
 
 
-def parse_dates(values: pd.Series, dayfirst_hint: bool | None = None) -> Parsed:
+@dataclass
+class DateEvidence:
+    """What decides how a text column of dates reads, counted over its cells (``add`` sums two parts of a column
+    read in chunks): dd/mm-or-m/d dates that only read day-first (31/01/2026), only month-first (01/31/2026), or
+    would change with the order (03/04/2026), the first example of each, and non-blank cells, numbers among them
+    (Excel serials when all are)."""
+    day_first: int = 0
+    month_first: int = 0
+    differ: int = 0
+    examples: dict = field(default_factory=dict)
+    cells: int = 0
+    numeric: int = 0
+
+    def add(self, other: DateEvidence) -> None:
+        self.day_first, self.month_first = self.day_first + other.day_first, self.month_first + other.month_first
+        self.differ, self.cells, self.numeric = self.differ + other.differ, self.cells + other.cells, \
+            self.numeric + other.numeric
+        self.examples = {**other.examples, **self.examples}  # the first part's example wins
+
+    def order(self) -> tuple[str | None, str | None]:
+        """``day_month_order`` of the column."""
+        if "dmy" not in self.examples:
+            return None, None
+        if self.day_first and self.month_first:
+            return "mixed", self.examples["day-first"]
+        for order, count in (("day-first", self.day_first), ("month-first", self.month_first)):
+            if count:
+                return order, self.examples[order]
+        return ("ambiguous", self.examples["ambiguous"]) if self.differ else ("same", None)
+
+
+def date_evidence(values: pd.Series) -> DateEvidence:
+    """The DateEvidence of a text column (what ``day_month_order`` and ``parse_dates`` decide from)."""
+    text = _as_text(values)
+    blank = _is_blank(text)
+    found = DateEvidence(cells=int((~blank).sum()),
+                         numeric=int(_flags(text.str.match("^[0-9]+(?:[.][0-9]+)?$")).sum()))
+    if not found.cells:
+        return found
+    dmy = _extract(text[~blank], _DMY_RE)
+    dmy = dmy[dmy.notna().all(axis=1).to_numpy()]
+    if dmy.empty:
+        return found
+    first, second = _floats(dmy["a"]), _floats(dmy["b"])
+    raw = text[dmy.index].to_numpy(dtype=object)
+    day_first, month_first, differ = (first > 12) & (second <= 12), (second > 12) & (first <= 12), first != second
+    found.day_first, found.month_first, found.differ = int(day_first.sum()), int(month_first.sum()), int(differ.sum())
+    found.examples["dmy"] = str(raw[0])
+    for name, mask in (("day-first", day_first), ("month-first", month_first), ("ambiguous", differ)):
+        if mask.any():
+            found.examples[name] = str(raw[np.argmax(mask)])
+    return found
+
+
+def parse_dates(values: pd.Series, dayfirst_hint: bool | None = None, evidence: DateEvidence | None = None) -> Parsed:
     """Dates as datetime64[ns] at midnight: ISO, dd/mm/yyyy or m/d/yyyy (decided per column), month names, serials.
 
     When no value shows whether the day or the month comes first, day-first is assumed unless dayfirst_hint is
-    False. Dates before 1900 or after 2100 are bad; blank cells are NaT and not bad.
+    False. Dates before 1900 or after 2100 are bad; blank cells are NaT and not bad. ``evidence``: the whole
+    column's (``date_evidence``) when `values` is one chunk of it, so that every chunk reads as the whole column
+    would; ``Parsed.detail`` then lists what this chunk showed (``date_details`` joins the chunks' details).
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
@@ -280,26 +402,37 @@ def parse_dates(values: pd.Series, dayfirst_hint: bool | None = None) -> Parsed:
         return _result(stamps, np.zeros(len(values), dtype=bool), "dates", values)
     text = _as_text(values)
     blank = _is_blank(text)
-    parts, details = _date_parts(text, blank, dayfirst_hint)
+    parts, details = _date_parts(text, blank, dayfirst_hint, evidence)
     stamps = _build_dates(parts)
-    serial, serial_detail = _excel_serials(text, blank)
+    serial, serial_detail = _excel_serials(text, blank, evidence)
     if serial is not None:
         stamps = np.where(np.isnat(stamps), serial, stamps)
         details.append(serial_detail)
     stamps = np.where(blank, np.datetime64("NaT"), stamps).astype("datetime64[ns]")
     detail = ", ".join(dict.fromkeys(d for d in details if d)) or "no dates"
-    return _result(pd.Series(stamps), ~blank & np.isnat(stamps), detail, values)
+    parsed = _result(pd.Series(stamps), ~blank & np.isnat(stamps), detail, values)
+    parsed.parts = tuple(dict.fromkeys(d for d in details if d))
+    return parsed
 
 
-def _date_parts(text: pd.Series, blank: np.ndarray, dayfirst_hint: bool | None) -> tuple[pd.DataFrame, list[str]]:
+def date_details(parts: list[tuple[str, ...]]) -> str:
+    """The detail ``parse_dates`` gives a whole column, from the ``Parsed.parts`` of its chunks (each in the order
+    of the formats tried: ISO, dd/mm or m/d, month names, serial numbers)."""
+    rank = {"ISO": 0, "month names": 2, "Excel serial numbers": 3}
+    seen = dict.fromkeys(d for chunk in parts for d in chunk)
+    return ", ".join(sorted(seen, key=lambda d: rank.get(d, 1))) or "no dates"
+
+
+def _date_parts(text: pd.Series, blank: np.ndarray, dayfirst_hint: bool | None,
+                evidence: DateEvidence | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Year, month and day columns (float, NaN where no pattern matched) and the formats seen.
 
     Each pattern only looks at the values that earlier patterns did not match.
     """
     parts = pd.DataFrame(np.nan, index=text.index, columns=["year", "month", "day"])
     details = []
-    steps = [(_ISO_RE, _iso_parts), (_DMY_RE, lambda f: _dmy_parts(f, dayfirst_hint)), (_DAY_NAME_RE, _name_parts),
-             (_NAME_DAY_RE, _name_parts)]
+    steps = [(_ISO_RE, _iso_parts), (_DMY_RE, lambda f: _dmy_parts(f, dayfirst_hint, evidence)),
+             (_DAY_NAME_RE, _name_parts), (_NAME_DAY_RE, _name_parts)]
     for pattern, build in steps:
         todo = ~blank & parts["year"].isna().to_numpy()
         if not todo.any():
@@ -325,10 +458,11 @@ def _iso_parts(found: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return pd.DataFrame({c: _floats(found[c]) for c in ("year", "month", "day")}, index=found.index), "ISO"
 
 
-def _dmy_parts(found: pd.DataFrame, dayfirst_hint: bool | None) -> tuple[pd.DataFrame, str]:
+def _dmy_parts(found: pd.DataFrame, dayfirst_hint: bool | None,
+               evidence: DateEvidence | None = None) -> tuple[pd.DataFrame, str]:
     """Year, month, day of dd/mm/yyyy or m/d/yyyy dates, the order being decided over the whole column."""
     first, second = pd.Series(_floats(found["a"]), index=found.index), pd.Series(_floats(found["b"]), index=found.index)
-    day, month, detail = _day_month(first, second, dayfirst_hint)
+    day, month, detail = _day_month(first, second, dayfirst_hint, evidence)
     year = _full_year(pd.Series(_floats(found["year"]), index=found.index))
     return pd.DataFrame({"year": year, "month": month, "day": day}), detail
 
@@ -349,32 +483,16 @@ def day_month_order(values: pd.Series) -> tuple[str | None, str | None]:
     """How a column's dd/mm/yyyy-or-m/d/yyyy dates read, and an example value: ("day-first", '31/01/2026'),
     ("month-first", ...), ("mixed", ...), ("ambiguous", '03/04/2026': some date would change with the order),
     ("same", None: every such date has day = month) or (None, None) when the column has no such dates."""
-    text = _as_text(values)
-    todo = ~_is_blank(text)
-    if not todo.any():
-        return None, None
-    found = _extract(text[todo], _DMY_RE)
-    found = found[found.notna().all(axis=1).to_numpy()]
-    if found.empty:
-        return None, None
-    first, second = _floats(found["a"]), _floats(found["b"])
-    day_first, month_first = (first > 12) & (second <= 12), (second > 12) & (first <= 12)
-    raw = text[found.index].to_numpy(dtype=object)
-    if day_first.any() and month_first.any():
-        return "mixed", str(raw[np.argmax(day_first)])
-    if day_first.any():
-        return "day-first", str(raw[np.argmax(day_first)])
-    if month_first.any():
-        return "month-first", str(raw[np.argmax(month_first)])
-    differ = first != second
-    return ("ambiguous", str(raw[np.argmax(differ)])) if differ.any() else ("same", None)
+    return date_evidence(values).order()
 
 
-def _day_month(first: pd.Series, second: pd.Series, dayfirst_hint: bool | None):
-    """(day, month, detail) for dd/mm vs mm/dd values, decided from the values of the whole column."""
+def _day_month(first: pd.Series, second: pd.Series, dayfirst_hint: bool | None,
+               evidence: DateEvidence | None = None):
+    """(day, month, detail) for dd/mm vs mm/dd values, decided from the values of the whole column (``evidence``
+    when these are one chunk of it)."""
     first_big, second_big = first > 12, second > 12
-    n_dayfirst = int((first_big & ~second_big).sum())
-    n_monthfirst = int((second_big & ~first_big).sum())
+    n_dayfirst = int((first_big & ~second_big).sum()) if evidence is None else evidence.day_first
+    n_monthfirst = int((second_big & ~first_big).sum()) if evidence is None else evidence.month_first
     if n_dayfirst and n_monthfirst:
         dayfirst = first_big | (~second_big & (n_dayfirst >= n_monthfirst))
         detail = "mixed day-first and month-first"
@@ -386,7 +504,8 @@ def _day_month(first: pd.Series, second: pd.Series, dayfirst_hint: bool | None):
         dayfirst = pd.Series(assume, index=first.index)
         order = "day-first (dd/mm/yyyy)" if assume else "month-first (m/d/yyyy)"
         guess = "ambiguous, assumed day-first" if assume else "ambiguous, assumed month-first"
-        detail = guess if bool((first != second).any()) else order
+        differ = bool((first != second).any()) if evidence is None else evidence.differ > 0
+        detail = guess if differ else order
     return first.where(dayfirst, second), second.where(dayfirst, first), detail
 
 
@@ -400,10 +519,14 @@ def _build_dates(parts: pd.DataFrame) -> np.ndarray:
     return stamps.to_numpy(dtype="datetime64[ns]")
 
 
-def _excel_serials(text: pd.Series, blank: np.ndarray) -> tuple[np.ndarray | None, str]:
+def _excel_serials(text: pd.Series, blank: np.ndarray,
+                   evidence: DateEvidence | None = None) -> tuple[np.ndarray | None, str]:
     """Dates from Excel serial numbers (20000-80000) when every non-blank value of the column is a number."""
     numeric = _flags(text.str.match("^[0-9]+(?:[.][0-9]+)?$"))
-    if blank.all() or not (numeric | blank).all():
+    if evidence is not None:
+        if not evidence.cells or evidence.numeric < evidence.cells:
+            return None, ""
+    elif blank.all() or not (numeric | blank).all():
         return None, ""
     number = _floats(text.where(numeric))
     ok = (number >= 20000) & (number <= 80000)
