@@ -258,7 +258,7 @@ class DealTable:
             drivers = Fragment("in_filter AND close_on IS NOT NULL AND close_on >= coalesce(CAST(? AS DATE), close_on) "
                                "AND close_on <= coalesce(CAST(? AS DATE), close_on)", [date_from, date_to])
         closed = Fragment(
-            "WITH closed AS (SELECT deal_id, import_id, owner, pipeline, pushes, reached_position, "
+            "WITH closed AS NOT MATERIALIZED (SELECT deal_id, import_id, owner, pipeline, pushes, reached_position, "
             "CAST(status = 'won' AS INTEGER) AS won, coalesce(close_on >= CAST(? AS DATE), FALSE) AS is_test, "
             f"({drivers.sql}) AS drivers, value AS money FROM {self.name} WHERE {_CLOSED})", [cut_on, *drivers.params])
         keys = "pipeline, reached_position, won, is_test, drivers"
@@ -295,7 +295,8 @@ class DealTable:
         """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``)."""
         pivot = "".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}" for i in range(len(self.extras)))
         query = scoped_ctes(self.scope, self.flt, Fragment("d.status = 'open'", [])) + Fragment(
-            f", listed AS (SELECT k.*, t.reached_position, t.pushes FROM scoped k JOIN {self.name} t USING (deal_id)), "
+            f", listed AS (SELECT k.*, t.reached_position, t.pushes FROM scoped k JOIN (SELECT deal_id, reached_position, "
+            f"pushes FROM {self.name} WHERE status = 'open' AND in_filter) t USING (deal_id)), "
             f"attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a "
             "JOIN listed k ON a.import_id = k.import_id AND a.deal_id = k.deal_id GROUP BY a.deal_id) "
             "SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
