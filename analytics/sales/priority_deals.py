@@ -69,7 +69,8 @@ pushes AS (
 _DEAL_ROWS = """
 SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
        k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p,
-       CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END AS reached_position,
+       CASE WHEN k.status = 'won' THEN 2147483647
+            ELSE coalesce(m.max_position, f.first_position) END AS reached_position,
        CASE WHEN p.pairs > 0 THEN p.pushes END AS pushes,
        CASE WHEN k.status IN ('won', 'lost') AND k.close_on >= k.created_on
             THEN k.close_on - k.created_on END AS cycle_days,
@@ -295,8 +296,8 @@ class DealTable:
         """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``)."""
         pivot = "".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}" for i in range(len(self.extras)))
         query = scoped_ctes(self.scope, self.flt, Fragment("d.status = 'open'", [])) + Fragment(
-            f", listed AS (SELECT k.*, t.reached_position, t.pushes FROM scoped k JOIN (SELECT deal_id, reached_position, "
-            f"pushes FROM {self.name} WHERE status = 'open' AND in_filter) t USING (deal_id)), "
+            ", listed AS (SELECT k.*, t.reached_position, t.pushes FROM scoped k JOIN (SELECT deal_id, "
+            f"reached_position, pushes FROM {self.name} WHERE status = 'open' AND in_filter) t USING (deal_id)), "
             f"attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a "
             "JOIN listed k ON a.import_id = k.import_id AND a.deal_id = k.deal_id GROUP BY a.deal_id) "
             "SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
