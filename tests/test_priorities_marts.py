@@ -149,3 +149,18 @@ def test_a_settings_change_is_applied_to_the_stored_rows(path):
         assert frame.loc["D2", "reached_position"] == 1 and frame.loc["D3", "reached_position"] == 2
         # D1's pairs: Qualify -> Demo (Demo not open), Demo -> Demo (neither), Demo -> Won: none open at both -> None
         assert pd.isna(frame.loc["D1", "pushes"])
+
+
+def test_a_stage_history_is_read_with_the_stored_stages(path):
+    import_weeks(path, (W1, W2, W3, W4))
+    with store.transaction(path) as con:
+        # a stage-history row: D4 (shown at Qualify every week) entered Negotiate on 01-20
+        con.execute("INSERT INTO deal_stage_history (import_id, deal_id, stage, changed_on) "
+                    "VALUES (99, 'D4', 'Negotiate', ?)", [date(2026, 1, 20)])
+    with store.connect(path) as con:
+        assert all(derived.is_fresh(con, table) for table in MARTS)  # read with the history, not recomputed
+        frame = assert_frame_is_the_computed_one(con)
+        # D4: Qualify (1) seen, Negotiate (4) entered -> its furthest open stage is 4; the others as without it
+        assert frame["reached_position"].to_dict() == {"D1": 2147483647, "D2": 2, "D3": 3, "D4": 4}
+        # as of W2 the change (01-20) is not known yet: D4 at Qualify
+        assert assert_frame_is_the_computed_one(con, as_of=W2).loc["D4", "reached_position"] == 1
