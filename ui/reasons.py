@@ -150,6 +150,17 @@ def rejected_reason(code: str, args: Mapping) -> str:
     return t(REJECT_TEXTS[code], **values)
 
 
+def quota_refusal(error) -> str:
+    """Why the quota table was not saved (an ``analytics.sales.quotas.QuotaError``: a code of ``QUOTA_TEXTS``
+    with its arguments), in the reader's language: row numbers and the limit formatted, the typed period and
+    the owner shown as typed."""
+    from analytics.sales.quotas import QUOTA_TEXTS
+
+    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else fmt.plain(v)
+              for k, v in error.values.items()}
+    return t(QUOTA_TEXTS[error.code], **values)
+
+
 def rejected_rows(rejected: pd.DataFrame) -> pd.DataFrame:
     """The rejected rows of an import (row_number, reason_code, reason_args) as row_number and the worded
     ``reason`` in the reader's language: what the Import page shows and lets the reader download."""

@@ -11,7 +11,7 @@ import streamlit as st
 from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
 from analytics.sales import new_deals as nd
-from ui import auth, calls_section, common, fmt, grids
+from ui import auth, calls_section, common, fmt, grids, reasons
 from ui.charts import forecast as charts_forecast
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
@@ -424,8 +424,8 @@ def quota_editor() -> None:
         except grids.CellError as exc:
             st.error(grids.refusal(exc), icon=":material/block:")
             return
-        except ValueError as exc:
-            st.error(str(exc))
+        except quotas.QuotaError as exc:
+            st.error(reasons.quota_refusal(exc), icon=":material/block:")
             return
         st.toast(t("{n} quotas saved.", n=fmt.number(count)))
         st.rerun()
