@@ -48,13 +48,15 @@ FR: dict[str, str] = {
     "No open or won deal to forecast.": "Aucune affaire ouverte ou gagnée à prévoir.",
     # what-if
     "What if…": "Et si…",
-    "Win probability ×": "Probabilité de gain ×",
+    "Win probability (± %)": "Probabilité de gain (± %)",
     "Average deal size (%)": "Montant moyen des affaires (%)",
     "Sales cycle (days)": "Cycle de vente (jours)",
     "New pipeline per month (%)": "Nouveau pipeline par mois (%)",
     "Slip rate (%)": "Taux de glissement (%)",
-    "Every open deal's win probability is multiplied by this (capped at 100 %).":
-        "La probabilité de gain de chaque affaire ouverte est multipliée par ce facteur (plafonnée à 100 %).",
+    "Every open deal's win probability goes up or down by this share, capped at 100 %: at +10 %, a deal at 40 % "
+    "counts at 44 %.":
+        "La probabilité de gain de chaque affaire ouverte monte ou baisse d'autant, plafonnée à 100 % : à +10 %, "
+        "une affaire à 40 % compte pour 44 %.",
     "Every open deal, and the deals not created yet, are this much bigger or smaller.":
         "Chaque affaire ouverte, et celles pas encore créées, sont plus grosses ou plus petites d'autant.",
     "Expected close dates move by this many days: deals move between months.":
