@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import ingest
 from analytics.ingest import fast_csv, mapping, readers, templates
 from analytics.reports import exports
-from ui import auth, common, fmt, reasons
+from ui import auth, common, fmt, reasons, uploader
 from ui.i18n import t
 
 KIND_LABELS = {"auto": "Detect automatically", **reasons.KIND_LABELS}
@@ -299,8 +299,8 @@ def template_downloads() -> None:
 
 
 with common.user_errors():
-    uploads = st.file_uploader(t("Files"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
-                               accept_multiple_files=True, key="import_files")
+    uploads = uploader.file_uploader(t("Files"), ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], "import_files",
+                                     accept_multiple_files=True)
     for number, upload in enumerate(uploads or []):
         with st.container(border=True):
             st.markdown(f"**{fmt.plain(upload.name)}**")
