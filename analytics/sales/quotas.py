@@ -49,9 +49,9 @@ def get_quotas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def clean_quotas(table: pd.DataFrame) -> pd.DataFrame:
     """The quota rows as typed in a table, checked: blank rows dropped, '2026-q4' written '2026-Q4', blank
-    owner = team; QuotaError on a missing or bad period ('period_missing', 'bad_period'), an amount that is not a number, negative or too
-    large ('amount_not_number', 'amount_negative', 'amount_too_large'; ``row`` numbered from 1), or the same
-    period and owner twice ('team_twice', 'owner_twice')."""
+    owner = team; QuotaError on a missing or bad period ('period_missing', 'bad_period'), an amount that is
+    not a number, negative or too large ('amount_not_number', 'amount_negative', 'amount_too_large'; ``row``
+    numbered from 1), or the same period and owner twice ('team_twice', 'owner_twice')."""
     rows = []
     for number, row in enumerate(table.to_dict("records"), 1):
         period, owner, amount = _text(row.get("period")), _text(row.get("owner")), row.get("amount")
