@@ -206,7 +206,7 @@ def _slider(at, repeat: int) -> dict | None:
         return None
     times, fragments = [], []
     for i in range(repeat):
-        at.slider(key=SLIDER).set_value(1.2 if i % 2 == 0 else 1.1)
+        at.slider(key=SLIDER).set_value(20 if i % 2 == 0 else 10)   # win probability +20 % / +10 %
         FRAGMENT_SECONDS.clear()
         times.append(_timed(at))
         fragments.append(sum(FRAGMENT_SECONDS))

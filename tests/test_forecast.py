@@ -48,7 +48,7 @@ from analytics import cli, ingest, store
 from analytics.reports.deals_section import deals_report
 from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
-from analytics.sales.quotas import clean_quotas, coverage, get_quotas, save_quotas
+from analytics.sales.quotas import QuotaError, clean_quotas, coverage, get_quotas, save_quotas
 from tests.sales_fixtures import add_snapshot, add_stages
 
 AS_OF = date(2026, 11, 20)
@@ -359,16 +359,42 @@ def test_coverage_per_owner_quarter_and_year(sales_path):
     assert year.coverage == pytest.approx(7500 / 13000)
 
 
-@pytest.mark.parametrize("table, message", [
-    (pd.DataFrame({"period": ["2026-13"], "owner": [None], "amount": [1.0]}), "period"),
-    (pd.DataFrame({"period": ["Q4"], "owner": [None], "amount": [1.0]}), "period"),
-    (pd.DataFrame({"period": ["2026-12"], "owner": [None], "amount": [-5.0]}), "0 or more"),
-    (pd.DataFrame({"period": ["2026-12"], "owner": [None], "amount": [None]}), "amount"),
-    (pd.DataFrame({"period": ["2026-12", "2026-12"], "owner": ["Ann", "Ann"], "amount": [1.0, 2.0]}), "two quotas"),
+@pytest.mark.parametrize("table, code, values", [
+    (pd.DataFrame({"period": ["2026-13"], "owner": [None], "amount": [1.0]}), "bad_period",
+     {"row": 1, "period": "2026-13"}),
+    (pd.DataFrame({"period": ["2026-11", "q4"], "owner": [None, None], "amount": [1.0, 1.0]}), "bad_period",
+     {"row": 2, "period": "Q4"}),                                  # the period as read: upper case
+    (pd.DataFrame({"period": [None], "owner": ["Ann"], "amount": [1.0]}), "period_missing", {"row": 1}),
+    (pd.DataFrame({"period": ["2026-12"], "owner": [None], "amount": [-5.0]}), "amount_negative", {"row": 1}),
+    (pd.DataFrame({"period": ["2026-12"], "owner": [None], "amount": [None]}), "amount_not_number", {"row": 1}),
+    (pd.DataFrame({"period": ["2026-12"], "owner": [None], "amount": ["ten"]}), "amount_not_number", {"row": 1}),
+    (pd.DataFrame({"period": ["2026-12", "2026-12"], "owner": ["Ann", "Ann"], "amount": [1.0, 2.0]}), "owner_twice",
+     {"period": "2026-12", "owner": "Ann"}),
+    (pd.DataFrame({"period": ["2026-Q4", "2026-q4"], "owner": [None, None], "amount": [1.0, 2.0]}), "team_twice",
+     {"period": "2026-Q4"}),
 ])
-def test_bad_quotas_are_refused(table, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_quotas_are_refused_with_a_code_and_its_arguments(table, code, values):
+    with pytest.raises(QuotaError) as refused:
         clean_quotas(table)
+    assert (refused.value.code, refused.value.values) == (code, values)
+
+
+def test_a_refused_quota_reads_in_english_for_the_cli_and_in_french_in_the_app():
+    from ui.i18n import set_language
+    from ui.reasons import quota_refusal
+
+    with pytest.raises(QuotaError) as too_large:
+        clean_quotas(pd.DataFrame({"period": ["2026-12"], "owner": [None], "amount": [1e15]}))
+    assert str(too_large.value) == "Row 1: the quota must be below 1,000,000,000,000,000."   # 10 ** 15
+    with pytest.raises(QuotaError) as twice:
+        clean_quotas(pd.DataFrame({"period": ["2026-12", "2026-12"], "owner": ["Ann", "Ann"], "amount": [1, 2]}))
+    set_language("fr")
+    try:
+        assert quota_refusal(too_large.value) == \
+            "Ligne 1 : l'objectif doit être inférieur à 1\u202f000\u202f000\u202f000\u202f000\u202f000."
+        assert quota_refusal(twice.value) == "2026\\-12 a deux objectifs pour Ann."   # the typed period escaped
+    finally:
+        set_language("en")
 
 
 def test_saving_quotas_is_all_or_nothing(sales_path):

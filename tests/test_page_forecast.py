@@ -59,9 +59,12 @@ def test_page_renders_then_sliders_move_the_scenario_and_the_grain_changes(sampl
     assert shown["Won"]["x"][0] == "Nov 2026"          # the sample's as-of month (2026-11-27), by name
     assert any(m.label.startswith("Forecast Nov 2026") for m in at.metric)  # the period by its month name
     assert len(at.slider) == 5 and all(s.key.startswith("forecast_") for s in at.slider)
+    # every lever moves by whole numbers (st.slider words a decimal with a point, even in French)
+    assert all(s.proto.data_type == s.proto.DataType.INT for s in at.slider)
+    assert at.slider(key="forecast_win_multiplier").label == "Win probability (± %)"
 
     # --- moving a slider changes the scenario line
-    at.slider(key="forecast_win_multiplier").set_value(1.3).run()
+    at.slider(key="forecast_win_multiplier").set_value(30).run()   # +30 %: every p × 1.3
     assert_clean(at)
     shown = traces(at)
     scenario = numbers(shown["Scenario"])
@@ -75,7 +78,7 @@ def test_page_renders_then_sliders_move_the_scenario_and_the_grain_changes(sampl
     slipped = numbers(traces(at)["Scenario"])
     assert slipped[0] < scenario[0]                     # half of November's expected pushed to December
     at.button(key="forecast_reset").click().run()
-    assert "Scenario" not in traces(at) and at.slider(key="forecast_win_multiplier").value == 1.0
+    assert "Scenario" not in traces(at) and at.slider(key="forecast_win_multiplier").value == 0
 
     # --- quarterly view and calibrated probabilities
     at.radio(key="forecast_grain").set_value("quarter").run()

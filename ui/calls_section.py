@@ -13,7 +13,7 @@ import streamlit as st
 from analytics.ingest import calls as call_files
 from analytics.sales import calls, deals, teams
 from analytics.store.calls import CALL_TEXTS, FIELD_NAMES, CallError
-from ui import common, fmt
+from ui import common, fmt, uploader
 from ui.i18n import t
 
 LEVEL_LABELS = {"owner": "Owner", "team": "Team (manager's call)"}
@@ -150,8 +150,7 @@ def upload() -> None:
     with st.expander(t("Import calls from a file"), icon=":material/upload_file:"):
         st.caption(t("CSV or Excel with the columns owner (or team), period, commit, best case and date, in English "
                      "or French; `;` and decimal commas are read."))
-        file = st.file_uploader(t("Calls file"), type=["csv", "txt", "xlsx", "xls", "ods"],
-                                key="forecast_calls_file")
+        file = uploader.file_uploader(t("Calls file"), ["csv", "txt", "xlsx", "xls", "ods"], "forecast_calls_file")
         if file is None or not st.button(t("Import the calls"), key="forecast_calls_import", type="primary"):
             return
         try:

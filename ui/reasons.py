@@ -115,14 +115,52 @@ def why_text(factors: list) -> str:
 
 # --- import warnings (analytics.ingest.import_log.ImportWarning) ---------------------------------------------
 
+# The warnings that name a command-line option, as the Import page says them (its own field and mapping instead).
+APP_WARNING_LABELS = {
+    "snapshot_import_day": "Nothing dates this export (no date in the file name, no last-modified column): it is "
+                           "taken as of today, {date}, so every open deal is judged as of today. Give the export's "
+                           "date in the Snapshot date field or in the file name.",
+    "field_candidates": "No {field} column; {columns} could be one: choose it under Column mapping.",
+    "no_amount_column": "No amount column: value totals are not available (choose one under Column mapping).",
+}
+
+
 def import_warning(warning: str) -> str:
-    """An import warning in the reader's language: from its code and values, counts formatted; any other text
-    (a warning without a code) as it is."""
+    """An import warning in the reader's language, as the Import page says it: from its code and values, counts
+    and dates formatted, a field by its translated word; any other text (a warning without a code) as it is."""
+    from analytics.ingest.plan import FIELD_WORDS
+
     code = getattr(warning, "code", None)
     if code is None:
         return str(warning)
-    values = {k: fmt.number(v) if isinstance(v, int | float) else str(v) for k, v in warning.values.items()}
-    return t(WARNING_TEXTS[code], **values)
+    words = set(FIELD_WORDS.values())
+    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool)
+              else fmt.date(v) if k == "date" else t(v) if k == "field" and v in words else str(v)
+              for k, v in warning.values.items()}
+    return t(APP_WARNING_LABELS.get(code, WARNING_TEXTS[code]), **values)
+
+
+# --- what reading the file noticed (analytics.ingest.table.ReadNote) -----------------------------------------------
+
+# The words a reading note carries as values (readers.ENCODING_NAMES, readers.DELIMITER_NAMES), as the reader says them.
+NOTE_VALUE_LABELS = {
+    "UTF-8 with BOM": "UTF-8 with BOM",
+    "commas": "commas", "semicolons": "semicolons", "tabs": "tabs", "pipes (|)": "pipes (|)",
+}
+
+
+def read_note(note: str) -> str:
+    """A note about how the file was read, in the reader's language: from its code and values, counts formatted,
+    the separator and encoding words translated, file text as it is; a note without a code (an older import's) as
+    it is."""
+    from analytics.ingest.table import NOTE_TEXTS
+
+    code = getattr(note, "code", None)
+    if code is None:
+        return str(note)
+    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool)
+              else t(NOTE_VALUE_LABELS[v]) if v in NOTE_VALUE_LABELS else str(v) for k, v in note.values.items()}
+    return t(NOTE_TEXTS[code], **values)
 
 
 # --- rejected rows (analytics.ingest.validation.Rejections) ----------------------------------------------------
@@ -148,6 +186,17 @@ def rejected_reason(code: str, args: Mapping) -> str:
     if "limit" in values:  # written "999,999,999,999" by the importer: the number formatted for the reader
         values["limit"] = fmt.number(int(str(args["limit"]).replace(",", "")))
     return t(REJECT_TEXTS[code], **values)
+
+
+def quota_refusal(error) -> str:
+    """Why the quota table was not saved (an ``analytics.sales.quotas.QuotaError``: a code of ``QUOTA_TEXTS``
+    with its arguments), in the reader's language: row numbers and the limit formatted, the typed period and
+    the owner shown as typed."""
+    from analytics.sales.quotas import QUOTA_TEXTS
+
+    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else fmt.plain(v)
+              for k, v in error.values.items()}
+    return t(QUOTA_TEXTS[error.code], **values)
 
 
 def rejected_rows(rejected: pd.DataFrame) -> pd.DataFrame:

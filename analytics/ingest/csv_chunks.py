@@ -18,6 +18,7 @@ from analytics.ingest.table import (
     TAIL_RECORDS,
     Body,
     RawTable,
+    ReadNote,
     column_names,
     drop_footer_rows,
     skip_notes,
@@ -86,12 +87,12 @@ class CsvChunks:
     def file_notes(self, ragged: list[int], blank: int) -> list[str]:
         """The notes read_table writes for the whole file, once every slice is read."""
         encoding, delimiter = readers.ENCODING_NAMES[self.encoding], readers.DELIMITER_NAMES[self.delimiter]
-        notes = [f"Read as CSV: {encoding} text separated by {delimiter}."]
+        notes = [ReadNote("read_csv", encoding=encoding, delimiter=delimiter)]
         if ragged:
-            notes.append(f"{len(ragged)} row(s) have more cells than the header (first: row {ragged[0]}).")
+            notes.append(ReadNote("ragged_rows", n=len(ragged), row=ragged[0]))
         notes += skip_notes(self.header.first, self.footer_count, self.footer_example)
         if blank:
-            notes.append(f"Skipped {blank} blank row(s) inside the data.")
+            notes.append(ReadNote("blank_rows", n=blank))
         return notes + self.notes
 
 

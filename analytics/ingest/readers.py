@@ -31,6 +31,7 @@ from analytics.ingest.table import (
     Body,
     RawTable,
     ReadError,
+    ReadNote,
     clean_column,
     clean_row,
     content_rows,
@@ -254,9 +255,9 @@ def _read_csv(data: bytes, file_name: str) -> RawTable:
         data, footer_count, footer_example = drop_footer_rows(data, width)
     ragged, widths, data = split_ragged(data, width)
     frame, row_numbers, more = finish_frame(file_name, header_cells, data, letters=False)
-    notes = [f"Read as CSV: {ENCODING_NAMES[encoding]} text separated by {DELIMITER_NAMES[delimiter]}."]
+    notes = [ReadNote("read_csv", encoding=ENCODING_NAMES[encoding], delimiter=DELIMITER_NAMES[delimiter])]
     if ragged:
-        notes.append(f"{len(ragged)} row(s) have more cells than the header (first: row {ragged[0]}).")
+        notes.append(ReadNote("ragged_rows", n=len(ragged), row=ragged[0]))
     return RawTable(
         frame=frame, row_numbers=row_numbers, file_format="csv", encoding=encoding, delimiter=delimiter,
         header_row=header.first, sheet=None, sheets=[], skipped_title_rows=header.first - 1,

@@ -72,6 +72,38 @@ def escape(text: str, limit: int = 60) -> str:
     return out + ("…" if len(str(text)) > limit else "")
 
 
+# What reading the file noticed, by code: the English text (also the key ui translates), with its {placeholders}.
+NOTE_TEXTS = {
+    "read_csv": "Read as CSV: {encoding} text separated by {delimiter}.",
+    "ragged_rows": "{n} row(s) have more cells than the header (first: row {row}).",
+    "title_rows": "Skipped {n} row(s) above the header, which is on row {row}.",
+    "footer_rows": "Ignored {n} row(s) below the data.",
+    "footer_rows_example": "Ignored {n} row(s) below the data (starting with \"{example}\").",
+    "blank_rows": "Skipped {n} blank row(s) inside the data.",
+    "empty_columns": "Dropped {n} empty column(s) without a heading.",
+    "renamed_columns": "Renamed repeated column heading(s): {columns}.",
+    "read_sheet": "Read sheet \"{sheet}\" ({n} sheet(s) in the workbook).",
+}
+
+
+class ReadNote(str):
+    """One thing reading the file noticed: a code (NOTE_TEXTS) with its values; as a string, its English text.
+
+    The CLI prints it and the import log stores it as that text; ui words it in the reader's language from
+    ``code`` and ``values`` (plain numbers and texts, file text already escaped to one short line)."""
+
+    code: str
+    values: dict
+
+    def __new__(cls, code: str, **values: object) -> ReadNote:
+        text = super().__new__(cls, NOTE_TEXTS[code].format(**values))
+        text.code, text.values = code, values
+        return text
+
+    def __getnewargs_ex__(self):
+        return (self.code,), self.values
+
+
 def password_error(file_name: str) -> ReadError:
     """The error for a password-protected workbook."""
     return ReadError(file_name, "the workbook is password-protected, so it cannot be read",
@@ -220,7 +252,7 @@ def finish_frame(file_name: str, header: list[str | None], data: Body, letters: 
     keep = data.filled.any(axis=1)
     notes = []
     if not keep.all():
-        notes.append(f"Skipped {int((~keep).sum())} blank row(s) inside the data.")
+        notes.append(ReadNote("blank_rows", n=int((~keep).sum())))
         data = data.take(keep)
     if not len(data.lines):
         raise header_only_error(file_name)
@@ -242,11 +274,11 @@ def column_names(header: list[str | None], filled: np.ndarray, letters: bool):
         names.append(name)
         positions.append(pos)
     if dropped:
-        notes.append(f"Dropped {dropped} empty column(s) without a heading.")
+        notes.append(ReadNote("empty_columns", n=dropped))
     unique = _dedupe(names)
     renamed = [f"\"{escape(new, 40)}\"" for old, new in zip(names, unique, strict=True) if old != new]
     if renamed:
-        notes.append(f"Renamed repeated column heading(s): {', '.join(renamed)}.")
+        notes.append(ReadNote("renamed_columns", columns=", ".join(renamed)))
     return unique, positions, notes
 
 
@@ -279,13 +311,14 @@ def _column_letter(pos: int) -> str:
 
 
 def skip_notes(header_row: int, footer_count: int, footer_example: str) -> list[str]:
-    """Sentences about the title rows above the header and the footer rows below the data."""
+    """Notes (ReadNote) about the title rows above the header and the footer rows below the data."""
     notes = []
     if header_row > 1:
-        notes.append(f"Skipped {header_row - 1} row(s) above the header, which is on row {header_row}.")
-    if footer_count:
-        example = f" (starting with \"{escape(footer_example, 50)}\")" if footer_example else ""
-        notes.append(f"Ignored {footer_count} row(s) below the data{example}.")
+        notes.append(ReadNote("title_rows", n=header_row - 1, row=header_row))
+    if footer_count and footer_example:
+        notes.append(ReadNote("footer_rows_example", n=footer_count, example=escape(footer_example, 50)))
+    elif footer_count:
+        notes.append(ReadNote("footer_rows", n=footer_count))
     return notes
 
 

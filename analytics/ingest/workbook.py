@@ -18,6 +18,7 @@ from analytics.ingest.table import (
     Body,
     RawTable,
     ReadError,
+    ReadNote,
     content_rows,
     escape,
     find_header,
@@ -37,7 +38,7 @@ def read_workbook(data: bytes, file_name: str, kind: str, sheet: str | None) -> 
     h = find_header(rows)
     body, footer_count, footer_example = _sheet_body(rows, h)
     frame, row_numbers, more = finish_frame(file_name, rows[h], body, letters=True)
-    notes.append(f"Read sheet \"{escape(chosen)}\" ({len(names)} sheet(s) in the workbook).")
+    notes.append(ReadNote("read_sheet", sheet=escape(chosen), n=len(names)))
     return RawTable(
         frame=frame, row_numbers=row_numbers, file_format=kind, encoding=None, delimiter=None, header_row=h + 1,
         sheet=chosen, sheets=names, skipped_title_rows=h, skipped_footer_rows=footer_count,

@@ -40,7 +40,8 @@ def deals_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = Non
     (most deals in the cohort), named in ``funnel_pipeline``; entry dates come from "Date entered" columns,
     stage-history imports, else snapshots. ``movement`` compares the last two snapshot dates (None with
     fewer than two; see analytics/movement.py).
-    Extra keys: currency, excluded_other_currency, unknown_amount, funnel_pipeline,
+    Extra keys: currency, excluded_other_currency, unknown_amount, open_unknown_amount (open deals without
+    an amount), funnel_pipeline,
     forecast_no_close_date, forecast_past_due_in_first_month, forecast_new_deals (the history the new-deal part
     is estimated from, or the reason it is absent: ``new_deals_report``); funnel rows add cumulative_conversion;
     loss_reasons = lost deals closed in the period by loss reason (analytics/sales/loss_reasons.py; None when no

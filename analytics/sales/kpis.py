@@ -111,6 +111,7 @@ class Kpis:
     pipeline_velocity_per_day: float | None
     excluded_other_currency: int
     unknown_amount: int
+    open_unknown_amount: int
 
     def as_dict(self) -> dict:
         """Plain Python values (the date as an ISO string), ready for JSON."""
@@ -126,7 +127,8 @@ SELECT count(*) FILTER (open) AS open_count,
        count(*) FILTER (status = 'won') AS won_count,
        count(*) FILTER (status = 'lost') AS lost_count,
        count(*) FILTER ((open OR status <> 'open') AND amount IS NOT NULL AND value IS NULL) AS excluded_other_currency,
-       count(*) FILTER ((open OR status <> 'open') AND amount IS NULL) AS unknown_amount
+       count(*) FILTER ((open OR status <> 'open') AND amount IS NULL) AS unknown_amount,
+       count(*) FILTER (open AND amount IS NULL) AS open_unknown_amount
 FROM (SELECT *, status = 'open' AND NOT is_dropped AS open FROM scoped)
 """
 
@@ -141,7 +143,8 @@ def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_fr
     lost, all time (METRICS.md 7 counts are current state; dropped closed deals keep their outcome).
     win_rate … pipeline_velocity_per_day: see ``win_rates`` (deals closed in [date_from, date_to]).
     excluded_other_currency / unknown_amount = open or closed deals left out of value sums because their
-    currency has no rate / their amount is blank.
+    currency has no rate / their amount is blank; open_unknown_amount = the open deals among the latter (when
+    it equals open_count, the open pipeline's amount is unknown, not 0).
     """
     scope = open_scope(con, as_of)
     state = con.execute(*(scoped_ctes(scope, flt) + Fragment(_STATE_TOTALS, []))).df().iloc[0]
@@ -155,7 +158,8 @@ def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_fr
         sales_cycle_days_median=_number(rates.sales_cycle_days_median),
         sales_cycle_days_mean=_number(rates.sales_cycle_days_mean),
         pipeline_velocity_per_day=_number(rates.pipeline_velocity_per_day),
-        excluded_other_currency=int(state.excluded_other_currency), unknown_amount=int(state.unknown_amount))
+        excluded_other_currency=int(state.excluded_other_currency), unknown_amount=int(state.unknown_amount),
+        open_unknown_amount=int(state.open_unknown_amount))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,26 @@ from analytics.store.sql import Fragment
 PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
 QUOTA_COLUMNS = ["period", "owner", "amount"]
 
+QUOTA_TEXTS = {  # why the quota table is refused, by code: the English text (the key the app translates)
+    "period_missing": "Row {row}: give the period, such as 2026-12, 2026-Q4 or 2026.",
+    "bad_period": "Row {row}: the period must look like 2026-12, 2026-Q4 or 2026 (got {period}).",
+    "amount_not_number": "Row {row}: the quota must be a number.",
+    "amount_negative": "Row {row}: the quota must be 0 or more.",
+    "amount_too_large": "Row {row}: the quota must be below {limit}.",
+    "team_twice": "{period} has two quotas for the team.",
+    "owner_twice": "{period} has two quotas for {owner}.",
+}
+
+
+class QuotaError(ValueError):
+    """The quota table cannot be saved: ``code`` (a key of QUOTA_TEXTS) and ``values`` (row numbers from 1,
+    the period as typed, the owner, the amount limit as a number); ``str()`` is the English sentence."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code, self.values = code, values
+        shown = {k: f"{v:,}" if isinstance(v, int) and k == "limit" else v for k, v in values.items()}
+        super().__init__(QUOTA_TEXTS[code].format(**shown))
+
 
 def get_quotas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every quota. Grain: one row per (period, owner); columns period, owner (None = team), amount."""
@@ -29,30 +49,37 @@ def get_quotas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def clean_quotas(table: pd.DataFrame) -> pd.DataFrame:
     """The quota rows as typed in a table, checked: blank rows dropped, '2026-q4' written '2026-Q4', blank
-    owner = team; ValueError (one user-facing line) on a bad period, a missing or negative amount, or the
-    same period and owner twice."""
+    owner = team; QuotaError on a missing or bad period ('period_missing', 'bad_period'), an amount that is
+    not a number, negative or too large ('amount_not_number', 'amount_negative', 'amount_too_large'; ``row``
+    numbered from 1), or the same period and owner twice ('team_twice', 'owner_twice')."""
     rows = []
     for number, row in enumerate(table.to_dict("records"), 1):
         period, owner, amount = _text(row.get("period")), _text(row.get("owner")), row.get("amount")
         if period is None and owner is None and _missing(amount):
             continue
-        period = (period or "").upper()
+        if period is None:
+            raise QuotaError("period_missing", row=number)
+        period = period.upper()
         if not PERIOD.match(period):
-            raise ValueError(f"row {number}: the period must look like 2026-12, 2026-Q4 or 2026 (got {period!r})")
+            raise QuotaError("bad_period", row=number, period=period)
         try:
             amount = float(amount)
         except (TypeError, ValueError):
-            raise ValueError(f"row {number}: the amount must be a number") from None
-        if _missing(amount) or amount < 0:
-            raise ValueError(f"row {number}: the amount must be a number of 0 or more")
+            raise QuotaError("amount_not_number", row=number) from None
+        if _missing(amount):
+            raise QuotaError("amount_not_number", row=number)
+        if amount < 0:
+            raise QuotaError("amount_negative", row=number)
         if amount >= MAX_AMOUNT:
-            raise ValueError(f"row {number}: the amount must be below {MAX_AMOUNT:,}")
+            raise QuotaError("amount_too_large", row=number, limit=MAX_AMOUNT)
         rows.append((period, owner, amount))
     clean = pd.DataFrame(rows, columns=QUOTA_COLUMNS)
     twice = clean[clean.duplicated(["period", "owner"])]
     if not twice.empty:
         first = twice.iloc[0]
-        raise ValueError(f"{first.period} has two quotas for {first.owner or 'the team'}")
+        if first.owner is None:
+            raise QuotaError("team_twice", period=first.period)
+        raise QuotaError("owner_twice", period=first.period, owner=first.owner)
     return clean
 
 

@@ -64,6 +64,9 @@ FR: dict[str, str] = {
     "Pulse survey": "Enquête pulse",
     "1:1 meetings": "Entretiens individuels",
     "Import": "Importer",
+    # the file uploader's own words (ui/uploader.py)
+    "Choose files": "Choisir des fichiers",
+    "{size} MB max. per file": "{size} Mo max. par fichier",
     "Settings": "Paramètres",
     "Language": "Langue",
     "Database: {name}": "Base de données : {name}",

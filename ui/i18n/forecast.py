@@ -48,13 +48,15 @@ FR: dict[str, str] = {
     "No open or won deal to forecast.": "Aucune affaire ouverte ou gagnée à prévoir.",
     # what-if
     "What if…": "Et si…",
-    "Win probability ×": "Probabilité de gain ×",
+    "Win probability (± %)": "Probabilité de gain (± %)",
     "Average deal size (%)": "Montant moyen des affaires (%)",
     "Sales cycle (days)": "Cycle de vente (jours)",
     "New pipeline per month (%)": "Nouveau pipeline par mois (%)",
     "Slip rate (%)": "Taux de glissement (%)",
-    "Every open deal's win probability is multiplied by this (capped at 100 %).":
-        "La probabilité de gain de chaque affaire ouverte est multipliée par ce facteur (plafonnée à 100 %).",
+    "Every open deal's win probability goes up or down by this share, capped at 100 %: at +10 %, a deal at 40 % "
+    "counts at 44 %.":
+        "La probabilité de gain de chaque affaire ouverte monte ou baisse d'autant, plafonnée à 100 % : à +10 %, "
+        "une affaire à 40 % compte pour 44 %.",
     "Every open deal, and the deals not created yet, are this much bigger or smaller.":
         "Chaque affaire ouverte, et celles pas encore créées, sont plus grosses ou plus petites d'autant.",
     "Expected close dates move by this many days: deals move between months.":
@@ -138,6 +140,17 @@ FR: dict[str, str] = {
     "Blank = the team (the deals the filters keep).": "Vide = l'équipe (les affaires retenues par les filtres).",
     "Save quotas": "Enregistrer les objectifs",
     "{n} quotas saved.": "{n} objectifs enregistrés.",
+    # why the quota table is refused (analytics.sales.quotas.QUOTA_TEXTS)
+    "Row {row}: give the period, such as 2026-12, 2026-Q4 or 2026.":
+        "Ligne {row} : indiquez la période, p. ex. 2026-12 (un mois), 2026-Q4 (un trimestre) ou 2026 (une année).",
+    "Row {row}: the period must look like 2026-12, 2026-Q4 or 2026 (got {period}).":
+        "Ligne {row} : la période doit s'écrire comme 2026-12 (un mois), 2026-Q4 (un trimestre) ou 2026 (une "
+        "année) ; saisi : {period}.",
+    "Row {row}: the quota must be a number.": "Ligne {row} : l'objectif doit être un nombre.",
+    "Row {row}: the quota must be 0 or more.": "Ligne {row} : l'objectif doit être positif ou nul.",
+    "Row {row}: the quota must be below {limit}.": "Ligne {row} : l'objectif doit être inférieur à {limit}.",
+    "{period} has two quotas for the team.": "{period} a deux objectifs pour l'équipe.",
+    "{period} has two quotas for {owner}.": "{period} a deux objectifs pour {owner}.",
     "Enter a quota for a month (2026-12), a quarter (2026-Q4) or a year, for the team (no owner) or an owner, and "
     "save: coverage and the gap to quota appear here.":
         "Saisissez un objectif pour un mois (format AAAA-MM, p. ex. 2026-12), un trimestre (format AAAA-QN, p. ex. "

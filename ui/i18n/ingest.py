@@ -35,6 +35,17 @@ FR: dict[str, str] = {
         "Rien ne date cet export (ni --as-of, ni date dans le nom du fichier, ni colonne de dernière modification) : "
         "il est pris à la date d'aujourd'hui, {date}, et chaque affaire ouverte est jugée à cette date. Indiquez la "
         "date de l'export (champ « Date de l'instantané », ou dans le nom du fichier).",
+    "Nothing dates this export (no date in the file name, no last-modified column): it is taken as of today, {date}, "
+    "so every open deal is judged as of today. Give the export's date in the Snapshot date field or in the file "
+    "name.":
+        "Rien ne date cet export (ni date dans le nom du fichier, ni colonne de dernière modification) : il est pris "
+        "à la date d'aujourd'hui, le {date}, et chaque affaire ouverte est jugée à cette date. Indiquez la date de "
+        "l'export dans le champ « Date de l'instantané » ou dans le nom du fichier.",
+    "No {field} column; {columns} could be one: choose it under Column mapping.":
+        "Pas de colonne « {field} » ; {columns} pourrait convenir : choisissez-la dans la correspondance des colonnes.",
+    "No amount column: value totals are not available (choose one under Column mapping).":
+        "Pas de colonne de montant : les totaux en valeur ne sont pas disponibles (choisissez-en une dans la "
+        "correspondance des colonnes).",
     "No {field} column; {columns} could be one: {option}.":
         "Pas de colonne « {field} » ; {columns} pourrait convenir : {option}.",
     "The sample data (a fictional company) was removed: your data is not mixed with it.":
@@ -140,6 +151,29 @@ FR: dict[str, str] = {
     "dropped, never stored: {columns}": "écartés, jamais enregistrés : {columns}",
     # the Import page's plan and questions
     "What was guessed, and why": "Ce qui a été deviné, et pourquoi",
+    # what reading the file noticed (analytics.ingest.table.NOTE_TEXTS) and the words it carries
+    "Read as CSV: {encoding} text separated by {delimiter}.": "Lu comme CSV : texte {encoding} séparé par des "
+                                                              "{delimiter}.",
+    "{n} row(s) have more cells than the header (first: row {row}).":
+        "{n} ligne(s) ont plus de cellules que l'en-tête (première : ligne {row}).",
+    "Skipped {n} row(s) above the header, which is on row {row}.":
+        "{n} ligne(s) au-dessus de l'en-tête ignorée(s) ; l'en-tête est à la ligne {row}.",
+    "Ignored {n} row(s) below the data.": "{n} ligne(s) sous les données ignorée(s).",
+    "Ignored {n} row(s) below the data (starting with \"{example}\").":
+        "{n} ligne(s) sous les données ignorée(s) (commençant par « {example} »).",
+    "Skipped {n} blank row(s) inside the data.": "{n} ligne(s) vide(s) dans les données ignorée(s).",
+    "Dropped {n} empty column(s) without a heading.": "{n} colonne(s) vide(s) sans en-tête retirée(s).",
+    "Renamed repeated column heading(s): {columns}.": "En-tête(s) de colonne répété(s) renommé(s) : {columns}.",
+    "Read sheet \"{sheet}\" ({n} sheet(s) in the workbook).":
+        "Feuille « {sheet} » lue ({n} feuille(s) dans le classeur).",
+    "UTF-8 with BOM": "UTF-8 avec BOM",
+    "commas": "virgules",
+    "semicolons": "points-virgules",
+    "tabs": "tabulations",
+    "pipes (|)": "barres verticales (|)",
+    "{label}: {value}": "{label} : {value}",
+    "One guess would change the numbers: answer it before importing.":
+        "Une supposition changerait les chiffres : répondez-y avant d'importer.",
     "{n} guesses would change the numbers: answer them before importing.":
         "{n} suppositions changeraient les chiffres : répondez-y avant d'importer.",
     "Day first (03/04/2026 is 3 April 2026)": "Jour d'abord (03/04/2026 est le 3 avril 2026)",

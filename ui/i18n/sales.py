@@ -208,6 +208,10 @@ FR: dict[str, str] = {
     "{n} deals.": "{n} affaires.",
     "{n} days": "{n} jours",
     "Changes since the snapshot of {date}.": "Évolution depuis l'instantané du {date}.",
+    "None of the {n} open deals has an amount, so the open pipeline's value is unknown (—). If the export has "
+    "another amount column, map it on the Import page.":
+        "Aucune des {n} affaires ouvertes n'a de montant : la valeur du pipeline ouvert est inconnue (—). Si "
+        "l'export a une autre colonne de montant, associez-la sur la page Importer.",
     "{n} deals have no amount: they are counted, but left out of the amounts.":
         "{n} affaires n'ont pas de montant : elles sont comptées, mais pas dans les montants.",
     "{n} deals in another currency are left out of the amounts: set a reporting currency and rates in Settings.":

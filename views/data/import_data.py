@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import ingest
 from analytics.ingest import fast_csv, mapping, readers, templates
 from analytics.reports import exports
-from ui import auth, common, fmt, reasons
+from ui import auth, common, fmt, reasons, uploader
 from ui.i18n import t
 
 KIND_LABELS = {"auto": "Detect automatically", **reasons.KIND_LABELS}
@@ -118,16 +118,17 @@ def detected_summary(p: ingest.Prepared) -> None:
     cols[1].metric(t("Rows to import"), fmt.number(p.rows_imported))
     cols[2].metric(t("Rejected rows"), fmt.number(p.rows_rejected))
     cols[3].metric(t("Snapshot date"), fmt.date(p.snapshot_on), help=t("Source: {source}", source=t(p.snapshot_source)))
-    facts = [f"{t('Encoding')}: {p.details.get('encoding') or '–'}",
-             f"{t('Separator')}: {repr(p.details.get('delimiter')) if p.details.get('delimiter') else '–'}",
-             f"{t('Header row')}: {p.details.get('header_row')}"]
+    fact = lambda label, value: t("{label}: {value}", label=label, value=value)  # noqa: E731  French: « : »
+    facts = [fact(t("Encoding"), p.details.get("encoding") or "–"),
+             fact(t("Separator"), repr(p.details.get("delimiter")) if p.details.get("delimiter") else "–"),
+             fact(t("Header row"), p.details.get("header_row"))]
     if p.details.get("sheet"):
-        facts.append(f"{t('Sheet')}: {p.details['sheet']}")
+        facts.append(fact(t("Sheet"), p.details["sheet"]))
     for column, order in (p.details.get("date_orders") or {}).items():
-        facts.append(f"{t('Dates in')} '{column}': {reasons.date_detail(order)}")
+        facts.append(fact(f"{t('Dates in')} '{column}'", reasons.date_detail(order)))
     st.caption(" · ".join(fmt.plain(f) for f in facts))  # fmt.plain: file text is shown as typed, never as Markdown
     for note in p.details.get("notes") or []:
-        st.caption(fmt.plain(note))
+        st.caption(fmt.plain(reasons.read_note(note)))
 
 
 def plan_section(key: str, p: ingest.Prepared) -> bool:
@@ -138,7 +139,8 @@ def plan_section(key: str, p: ingest.Prepared) -> bool:
         st.dataframe(reasons.plan_rows(p.plan), hide_index=True, width="stretch", placeholder=fmt.MISSING)
     if not questions:
         return True
-    st.warning(t("{n} guesses would change the numbers: answer them before importing.", n=len(questions)),
+    st.warning(t("One guess would change the numbers: answer it before importing.") if len(questions) == 1 else
+               t("{n} guesses would change the numbers: answer them before importing.", n=fmt.number(len(questions))),
                icon=":material/help:")
     for number, question in enumerate(questions):
         answer_question(key, number, question)
@@ -299,8 +301,8 @@ def template_downloads() -> None:
 
 
 with common.user_errors():
-    uploads = st.file_uploader(t("Files"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
-                               accept_multiple_files=True, key="import_files")
+    uploads = uploader.file_uploader(t("Files"), ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], "import_files",
+                                     accept_multiple_files=True)
     for number, upload in enumerate(uploads or []):
         with st.container(border=True):
             st.markdown(f"**{fmt.plain(upload.name)}**")

@@ -11,7 +11,7 @@ import streamlit as st
 from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
 from analytics.sales import new_deals as nd
-from ui import auth, calls_section, common, fmt, grids
+from ui import auth, calls_section, common, fmt, grids, reasons
 from ui.charts import forecast as charts_forecast
 from ui.filters import deal_filters, stop_without_deals
 from ui.i18n import t
@@ -27,28 +27,32 @@ stop_without_deals()
 GRAIN_LABELS = {"month": "Monthly", "quarter": "Quarterly"}
 PROBABILITY_LABELS = {"configured": "Configured", "calibrated": "Calibrated"}
 LEVER_LABELS = {
-    "win_multiplier": "Win probability ×",
+    "win_multiplier": "Win probability (± %)",
     "deal_size_change": "Average deal size (%)",
     "cycle_days": "Sales cycle (days)",
     "new_pipeline_change": "New pipeline per month (%)",
     "slip_rate": "Slip rate (%)",
 }
 LEVER_HELP = {
-    "win_multiplier": "Every open deal's win probability is multiplied by this (capped at 100 %).",
+    "win_multiplier": "Every open deal's win probability goes up or down by this share, capped at 100 %: at +10 %, "
+                      "a deal at 40 % counts at 44 %.",
     "deal_size_change": "Every open deal, and the deals not created yet, are this much bigger or smaller.",
     "cycle_days": "Expected close dates move by this many days: deals move between months.",
     "new_pipeline_change": "More or fewer new deals created each month: changes the run-rate projection only.",
     "slip_rate": "Share of each month's expected amount pushed to the next month.",
 }
-# slider: (min, max, step, baseline); percentages are shown as whole numbers and stored as fractions
+# slider: (min, max, step, baseline); every slider moves by whole numbers (no decimal mark to localise: st.slider
+# words its numbers itself). Percentages are stored as fractions; the win probability lever is a change in
+# percent (+10 = ×1.1), which reads like its neighbours, where a multiplier would read "1.10" even in French.
 LEVER_RANGES = {
-    "win_multiplier": (0.5, 1.5, 0.05, 1.0),
+    "win_multiplier": (-50, 50, 5, 0),
     "deal_size_change": (-50, 50, 5, 0),
     "cycle_days": (-60, 90, 5, 0),
     "new_pipeline_change": (-50, 100, 5, 0),
     "slip_rate": (0, 100, 5, 0),
 }
 PERCENT_LEVERS = ("deal_size_change", "new_pipeline_change", "slip_rate")
+MULTIPLIER_LEVERS = ("win_multiplier",)   # shown as the change in percent: 1.1 on the slider is +10
 TABLE_LABELS = {
     "period": "Period", "won_amount": "Won", "expected": "Expected", "forecast": "Forecast", "p10": "P10",
     "p50": "P50", "p90": "P90", "open_count": "Open deals", "projection": "Projection (run rate)",
@@ -166,10 +170,22 @@ def lever_key(name: str) -> str:
     return f"forecast_{name}"
 
 
-def slider_values(scenario: scenarios.Scenario) -> dict[str, float]:
-    """Slider positions for a scenario (percent levers as whole numbers)."""
-    return {name: round(getattr(scenario, name) * 100) if name in PERCENT_LEVERS else getattr(scenario, name)
-            for name in LEVER_RANGES}
+def slider_values(scenario: scenarios.Scenario) -> dict[str, int]:
+    """Slider positions for a scenario: percent levers as whole percents, a multiplier as its change in percent
+    (×1.1 = +10), days as they are."""
+    def position(name: str) -> int:
+        value = getattr(scenario, name)
+        if name in MULTIPLIER_LEVERS:
+            return round((value - 1) * 100)
+        return round(value * 100) if name in PERCENT_LEVERS else round(value)
+    return {name: position(name) for name in LEVER_RANGES}
+
+
+def lever_value(name: str, position: int) -> float:
+    """A lever's value in the scenario from its slider position (the inverse of ``slider_values``)."""
+    if name in MULTIPLIER_LEVERS:
+        return 1 + position / 100
+    return position / 100 if name in PERCENT_LEVERS else position
 
 
 def set_sliders(scenario: scenarios.Scenario) -> None:
@@ -185,7 +201,7 @@ def lever_sliders() -> scenarios.Scenario:
     for name, (low, high, step, _) in LEVER_RANGES.items():
         picked = st.slider(t(LEVER_LABELS[name]), low, high, step=step, key=lever_key(name),
                            help=t(LEVER_HELP[name]))
-        values[name] = picked / 100 if name in PERCENT_LEVERS else picked
+        values[name] = lever_value(name, picked)
     st.button(t("Reset to baseline"), key="forecast_reset", on_click=set_sliders, args=(scenarios.BASELINE,),
               icon=":material/restart_alt:", width="stretch")
     return scenarios.Scenario(**values)
@@ -424,8 +440,8 @@ def quota_editor() -> None:
         except grids.CellError as exc:
             st.error(grids.refusal(exc), icon=":material/block:")
             return
-        except ValueError as exc:
-            st.error(str(exc))
+        except quotas.QuotaError as exc:
+            st.error(reasons.quota_refusal(exc), icon=":material/block:")
             return
         st.toast(t("{n} quotas saved.", n=fmt.number(count)))
         st.rerun()

@@ -55,10 +55,12 @@ def kpi_row() -> str | None:
     money = lambda v: fmt.money_short(v, k.currency)  # noqa: E731
     cells = st.columns(6)
     change = lambda name, kind, good="up": fmt.kpi_delta(c[name], kind, good, k.currency)  # noqa: E731
-    cells[0].metric(t("Open pipeline"), money(k.open_amount), **change("open_amount", "money"),
+    unknown = k.open_count > 0 and k.open_unknown_amount == k.open_count  # no open deal has an amount: not 0
+    cells[0].metric(t("Open pipeline"), fmt.MISSING if unknown else money(k.open_amount),
+                    **({} if unknown else change("open_amount", "money")),
                     help=t(KPI_HELP["open"]) + " " + t("{n} deals.", n=fmt.number(k.open_count)))
-    cells[1].metric(t("Weighted pipeline"), money(k.weighted_amount), **change("weighted_amount", "money"),
-                    help=t(KPI_HELP["weighted"]))
+    cells[1].metric(t("Weighted pipeline"), fmt.MISSING if unknown else money(k.weighted_amount),
+                    **({} if unknown else change("weighted_amount", "money")), help=t(KPI_HELP["weighted"]))
     cells[2].metric(t("Win rate"), fmt.pct(k.win_rate), **change("win_rate", "rate"),
                     help=t(KPI_HELP["win_rate"]))
     cells[3].metric(t("Average won deal"), money(k.avg_won_amount), **change("avg_won_amount", "money"),
@@ -72,7 +74,11 @@ def kpi_row() -> str | None:
     if k.excluded_other_currency:
         st.caption(t("{n} deals in another currency are left out of the amounts: set a reporting currency and "
                      "rates in Settings.", n=fmt.number(k.excluded_other_currency)))
-    if k.unknown_amount:  # METRICS.md 1: a blank amount is counted but left out of value sums, with a warning
+    if unknown:
+        st.caption(t("None of the {n} open deals has an amount, so the open pipeline's value is unknown (—). If "
+                     "the export has another amount column, map it on the Import page.", n=fmt.number(k.open_count)))
+    said = k.open_unknown_amount if unknown else 0   # the sentence above already names these
+    if k.unknown_amount > said:  # METRICS.md 1: a blank amount is counted but left out of value sums, with a warning
         st.caption(t("{n} deals have no amount: they are counted, but left out of the amounts.",
                      n=fmt.number(k.unknown_amount)))
     return k.currency
