@@ -15,8 +15,12 @@ FR: dict[str, str] = {
     "Snapshot date": "Date de l'instantané",
     "The date of the export. Taken from the file name when it has one.":
         "La date de l'export. Reprise du nom du fichier quand il en contient une.",
-    "Partial export (adds or updates deals, drops none)":
-        "Export partiel (ajoute ou met à jour des affaires, n'en retire aucune)",
+    "Partial export": "Export partiel",
+    "Tick it when the file holds only some deals (those changed this week, say): its deals are added or updated "
+    "and none is taken as gone. Unticked, the file is the whole pipeline: a deal missing from it counts as dropped.":
+        "À cocher quand le fichier ne contient qu'une partie des affaires (celles modifiées cette semaine, par "
+        "exemple) : ses affaires sont ajoutées ou mises à jour et aucune n'est considérée comme retirée. Non coché, le "
+        "fichier est le pipeline entier : une affaire absente compte comme retirée.",
     "Sheet": "Feuille",
     "Column mapping": "Correspondance des colonnes",
     "Kind": "Type",

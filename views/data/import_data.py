@@ -52,7 +52,10 @@ def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOpt
     as_of = mid.date_input(t("Snapshot date"), value=None, key=f"import_asof_{key}", format=fmt.date_input_format(),
                            help=t("The date of the export. Leave it empty to let the file date itself: a date in "
                                   "its name, else its latest change; the plan below says which."))
-    partial = right.checkbox(t("Partial export (adds or updates deals, drops none)"), key=f"import_partial_{key}")
+    partial = right.checkbox(t("Partial export"), key=f"import_partial_{key}",
+                             help=t("Tick it when the file holds only some deals (those changed this week, say): its deals are "
+                                    "added or updated and none is taken as gone. Unticked, the file is the whole "
+                                    "pipeline: a deal missing from it counts as dropped."))
     sheet = None
     if upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         sheets = excel_sheets(upload.getvalue(), upload.name)
