@@ -22,7 +22,7 @@ from analytics.sales.forecast import forecast_by_month, simulated_totals
 from analytics.sales.funnel import funnel, main_pipeline
 from analytics.sales.inventory import REASON_CODES, calibration, hygiene, open_inventory
 from analytics.sales.kpis import kpi_deltas, kpis, win_rates
-from analytics.sales.stage_time import age_in_stage, days_in_stage, days_in_stage_median
+from analytics.sales.stage_time import age_in_stage, days_in_stage, days_in_stage_median, days_in_stage_summary
 from analytics.store import schema
 from tests.sales_fixtures import S1, S2, add_snapshot, add_stages, build_sales_db
 
@@ -320,6 +320,24 @@ def test_days_in_stage_median(con):
     assert days_in_stage_median(con, **NOV) == {"Qualify": 18, "Demo": 18, "Proposal": 13, "Negotiate": 12}
     assert days_in_stage_median(con, "Partners", date_to=date(2026, 10, 31)) == {"Intro": None, "Contract": None}
 
+
+def test_days_in_stage_summary_quartiles_and_whiskers(con):
+    # the stays of test_days_in_stage_median; quartile q at rank h = (n - 1) q from 0, interpolated linearly
+    boxes = days_in_stage_summary(con, "Sales").set_index("stage")
+    got = {stage: tuple(row) for stage, row in
+           boxes[["stays", "q1", "median", "q3", "lower_fence", "upper_fence"]].iterrows()}
+    assert list(boxes.index) == ["Qualify", "Demo", "Proposal", "Negotiate"]
+    # Qualify 9 10 18 31: q1 h=0.75 9+1x0.75; median h=1.5 10+8x0.5; q3 h=2.25 18+13x0.25; IQR 11.5, fences
+    # 9.75-17.25 and 21.25+17.25 = 38.5 keep every stay
+    assert got["Qualify"] == (4, 9.75, 14.0, 21.25, 9, 31)
+    # Demo 15 18 60: q1 h=0.5 15+3x0.5; median 18; q3 h=1.5 18+42x0.5; IQR 22.5, upper 39+33.75 keeps 60
+    assert got["Demo"] == (3, 16.5, 18.0, 39.0, 15, 60)
+    # Proposal 10 15 15 16: q1 h=0.75 10+5x0.75; median h=1.5 15; q3 h=2.25 15+1x0.25; IQR 1.5: lower whisker
+    # >= 13.75-2.25 = 11.5 leaves 10 out (smallest stay within: 15), upper <= 17.5 keeps 16
+    assert got["Proposal"] == (4, 13.75, 15.0, 15.25, 15, 16)
+    # Negotiate 3 21: q1 h=0.25 3+18x0.25; median 12; q3 h=0.75 3+18x0.75; IQR 9 keeps both
+    assert got["Negotiate"] == (2, 7.5, 12.0, 16.5, 3, 21)
+    assert boxes.loc["Demo", "inferred"]  # A1 seen at Demo and at Proposal on snapshots
 
 def test_age_in_stage(con):
     ages = age_in_stage(con).set_index("deal_id")

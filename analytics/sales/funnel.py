@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics.sales.deals import DealFilter
-from analytics.sales.scope import ALL_DEALS, cohort_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, REACHED_JOINS, REACHED_POSITION, cohort_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment
 
 WON_STEP = "Won"
@@ -20,11 +20,14 @@ FUNNEL_COLUMNS = ["pipeline", "stage", "position", "reached", "reached_amount", 
 
 # flags(grp, pipeline, status, n, value, position, counted): n deals of total ``value`` and one open stage of their
 # pipeline. Cumulative: the deals bucketed first by group, pipeline, status and the last open stage reached (a million
-# deals make a few dozen buckets), then one row per bucket and open stage; strict: one row per deal and open stage.
+# deals make a few dozen buckets; their last stage read with their columns, ``scope.REACHED_JOINS``), then one row
+# per bucket and open stage; strict: one row per deal and open stage.
 _CUMULATIVE_FLAGS = """,
 buckets AS (
-    SELECT k.grp, k.pipeline, k.status, r.reached_position, count(*) AS n, sum(k.value) AS value
-    FROM scoped k JOIN reached r USING (deal_id, pipeline) GROUP BY ALL
+    SELECT k.grp, k.pipeline, k.status, """ + REACHED_POSITION + """ AS reached_position, count(*) AS n,
+           sum(k.value) AS value
+    FROM scoped k""" + REACHED_JOINS + """
+    GROUP BY ALL
 ),
 flags AS (
     SELECT b.grp, b.pipeline, b.status, b.n, b.value, o.position, b.reached_position >= o.position AS counted

@@ -13,7 +13,15 @@ import pandas as pd
 from analytics import store
 from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
-from analytics.sales.scope import ALL_DEALS, STAGE_HISTORY_CTES, date_range_sql, open_scope, scoped_ctes
+from analytics.sales.scope import (
+    ALL_DEALS,
+    REACHED_JOINS,
+    REACHED_POSITION,
+    STAGE_HISTORY_CTES,
+    date_range_sql,
+    open_scope,
+    scoped_ctes,
+)
 from analytics.store.derived import is_fresh
 from analytics.store.schema import money_sum
 from analytics.store.sql import Fragment, checked
@@ -153,8 +161,10 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
 # closed: the closed deals counted (n) by pipeline, last open stage reached and outcome (a few dozen rows for a
 # million deals), so each open stage adds up a few buckets instead of reading every closed deal
 _CALIBRATION = """,
-closed AS (SELECT r.pipeline, r.reached_position, k.status = 'won' AS is_won, count(*) AS n
-           FROM reached r JOIN scoped k USING (deal_id, pipeline) WHERE k.status IN ('won', 'lost') GROUP BY ALL),
+closed AS (SELECT k.pipeline, """ + REACHED_POSITION + """ AS reached_position, k.status = 'won' AS is_won,
+                  count(*) AS n
+           FROM scoped k""" + REACHED_JOINS + """
+           WHERE k.status IN ('won', 'lost') GROUP BY ALL),
 calibrated AS (
     SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
            CAST(coalesce(sum(c.n) FILTER (c.reached_position >= o.position), 0) AS BIGINT) AS closed_reached,

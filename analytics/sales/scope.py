@@ -134,17 +134,22 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: Fragment | None = None, by
         where=Fragment("TRUE", []) if where is None else where)
 
 
-# reached(deal_id, pipeline, reached_position) over ``scoped``, ``open_stages`` and ``open_entries`` (a CTE with at
-# least deal_id, pipeline, position): the last open stage reached, METRICS.md 3 (STAGE_HISTORY_CTES below).
-REACHED_CTE = """
-reached AS (
-    SELECT k.deal_id, k.pipeline,
-           CASE WHEN k.status = 'won' THEN 2147483647
-                ELSE coalesce(m.max_position, f.first_position) END AS reached_position
-    FROM scoped k
+# The last open stage reached (METRICS.md 3) of each deal ``k`` of ``scoped``, over ``open_stages`` and
+# ``open_entries`` (a CTE with at least deal_id, pipeline, position): ``REACHED_JOINS`` after "FROM scoped k",
+# ``REACHED_POSITION`` in the select list. A query that needs the deal's own columns too (status, value, group) reads
+# them with its reached position in one pass, instead of joining ``reached`` back to ``scoped`` on the text deal id.
+REACHED_POSITION = "CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END"
+REACHED_JOINS = """
     LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
         USING (deal_id, pipeline)
-    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
+    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)"""
+
+# reached(deal_id, pipeline, reached_position) over ``scoped``, ``open_stages`` and ``open_entries``: the last open
+# stage reached, METRICS.md 3 (STAGE_HISTORY_CTES below).
+REACHED_CTE = f"""
+reached AS (
+    SELECT k.deal_id, k.pipeline, {REACHED_POSITION} AS reached_position
+    FROM scoped k{REACHED_JOINS}
 )"""
 
 

@@ -80,22 +80,50 @@ def days_in_stage_summary(con: duckdb.DuckDBPyConnection, pipeline: str | None =
     Grain: one row per (pipeline, open stage) with at least one stay, in stage order. stays = rows of
     ``days_in_stage``; q1 / median / q3 = their quartiles (linear interpolation, as Plotly draws them);
     lower_fence / upper_fence = the smallest / largest stay within 1.5 x (q3 - q1) of the box;
-    inferred = some entry or exit date of the stage comes from a snapshot. The whiskers read each stage's distinct
-    durations (``spread``), not every stay again: a million stays have a few hundred distinct day counts.
+    inferred = some entry or exit date of the stage comes from a snapshot. Quartiles and whiskers are read from each
+    stage's distinct durations and their stays (``histogram``), not by sorting every stay: a million stays have a
+    few hundred distinct day counts.
     """
-    query = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) + Fragment(""",
-    boxes AS (
-        SELECT pipeline, stage, position, count(*) AS stays, quantile_cont(days, 0.25) AS q1,
-               quantile_cont(days, 0.5) AS median, quantile_cont(days, 0.75) AS q3, bool_or(inferred) AS inferred
-        FROM stage_days GROUP BY ALL
-    ),
-    spread AS (SELECT DISTINCT pipeline, stage, days FROM stage_days)
-    SELECT b.pipeline, b.stage, b.position, b.stays, b.q1, b.median, b.q3,
-           min(d.days) FILTER (d.days >= b.q1 - 1.5 * (b.q3 - b.q1)) AS lower_fence,
-           max(d.days) FILTER (d.days <= b.q3 + 1.5 * (b.q3 - b.q1)) AS upper_fence, b.inferred
-    FROM boxes b JOIN spread d USING (pipeline, stage)
-    GROUP BY ALL ORDER BY b.pipeline, b.position""", [])
+    query = _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) + Fragment(_BOXES, [])
     return con.execute(*query).df()
+
+
+# The box of each stage from its histogram (one row per stage and distinct duration ``days``: its ``n`` stays, ``below``
+# = the stage's stays shorter than it). Quartile q as DuckDB's quantile_cont: rank h = (stays - 1) x q counted from 0,
+# lo / hi = the durations at ranks floor(h) / ceil(h), quartile = lo + (hi - lo) x (h - floor(h)).
+_BOXES = """,
+histogram AS (
+    SELECT pipeline, stage, position, days, count(*) AS n, bool_or(inferred) AS inferred
+    FROM stage_days GROUP BY ALL
+),
+ranked AS (
+    SELECT *, sum(n) OVER (PARTITION BY pipeline, stage, position ORDER BY days) - n AS below,
+           CAST(sum(n) OVER (PARTITION BY pipeline, stage, position) AS BIGINT) AS stays
+    FROM histogram
+),
+ranks AS (
+    SELECT DISTINCT pipeline, stage, position, stays, q, (stays - 1) * q AS h
+    FROM ranked CROSS JOIN (VALUES (0.25), (0.5), (0.75)) quartiles(q)
+),
+quartiles AS (
+    SELECT r.pipeline, r.stage, r.position, r.stays, r.q, r.h,
+           CAST(min(d.days) FILTER (d.below + d.n > floor(r.h)) AS DOUBLE) AS lo,
+           CAST(min(d.days) FILTER (d.below + d.n > ceil(r.h)) AS DOUBLE) AS hi
+    FROM ranks r JOIN ranked d USING (pipeline, stage, position) GROUP BY ALL
+),
+boxes AS (
+    SELECT pipeline, stage, position, stays,
+           max(lo + (hi - lo) * (h - floor(h))) FILTER (q = 0.25) AS q1,
+           max(lo + (hi - lo) * (h - floor(h))) FILTER (q = 0.5) AS median,
+           max(lo + (hi - lo) * (h - floor(h))) FILTER (q = 0.75) AS q3
+    FROM quartiles GROUP BY ALL
+)
+SELECT b.pipeline, b.stage, b.position, b.stays, b.q1, b.median, b.q3,
+       min(d.days) FILTER (d.days >= b.q1 - 1.5 * (b.q3 - b.q1)) AS lower_fence,
+       max(d.days) FILTER (d.days <= b.q3 + 1.5 * (b.q3 - b.q1)) AS upper_fence, bool_or(d.inferred) AS inferred
+FROM boxes b JOIN histogram d USING (pipeline, stage, position)
+GROUP BY b.pipeline, b.stage, b.position, b.stays, b.q1, b.median, b.q3
+ORDER BY b.pipeline, b.position"""
 
 
 def _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) -> Fragment:
