@@ -20,7 +20,7 @@ from analytics.sales import forecast as forecast_mod
 from analytics.sales.deals import DealFilter
 from analytics.sales.forecast import forecast_by_month, simulated_totals
 from analytics.sales.funnel import funnel, main_pipeline
-from analytics.sales.inventory import REASON_CODES, calibration, hygiene, open_inventory
+from analytics.sales.inventory import REASON_CODES, calibration, hygiene, open_inventory, stale_deals
 from analytics.sales.kpis import kpi_deltas, kpis, win_rates
 from analytics.sales.stage_time import age_in_stage, days_in_stage, days_in_stage_median, days_in_stage_summary
 from analytics.store import schema
@@ -401,6 +401,16 @@ def test_hygiene_lists(con):
         assert {"deal_id", "name", "owner", "pipeline", "stage", "amount", "close_on", "reason_code"} <= set(frame)
         assert set(frame["reason_code"]) <= set(REASON_CODES) and "reason" not in frame
     assert list(hygiene(con, flt=BOB)["stale"].deal_id) == ["B4"]
+
+
+def test_stale_deals_alone_is_the_stale_hygiene_list(con):
+    # the same hand-worked days as test_hygiene_lists: A2 61, P1 50, B4 46, A4 36 (>= 30); >= 40 drops A4;
+    # Bob's only stale deal is B4
+    stale = stale_deals(con)
+    assert list(stale.deal_id) == ["A2", "P1", "B4", "A4"] and list(stale.days_unchanged) == [61, 50, 46, 36]
+    assert list(stale_deals(con, stale_days=40).deal_id) == ["A2", "P1", "B4"]
+    assert list(stale_deals(con, flt=BOB).deal_id) == ["B4"]
+    assert list(stale.columns) == list(hygiene(con)["stale"].columns)
 
 
 def test_stale_with_one_snapshot_uses_stage_entry_then_created(tmp_path):

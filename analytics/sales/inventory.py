@@ -143,19 +143,31 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
       compared in the reporting currency). Extra columns: value, owner_median, ratio_to_median (value /
       owner_median). Codes: outlier_high (above the median), outlier_low (below it).
     """
-    settings = store.get_settings(con)
-    stale_days = int(settings["stale_days"] if stale_days is None else stale_days)
-    factor = float(settings["outlier_factor"])
-    scope = open_scope(con, as_of)
-    head = scoped_ctes(scope, flt, Fragment(OPEN, []))
-    changes = _STORED_CHANGES if scope.stored_entries and is_fresh(con, "deal_changes") else _COMPUTED_CHANGES
+    factor = float(store.get_settings(con)["outlier_factor"])
+    head = scoped_ctes(open_scope(con, as_of), flt, Fragment(OPEN, []))
     queries = {
-        "stale": Fragment(scope.stage_history_ctes + changes + _STALE.format(columns=_DEAL_COLUMNS), [stale_days]),
         "past_due": Fragment(_PAST_DUE.format(columns=_DEAL_COLUMNS), []),
         "missing": Fragment(_MISSING.format(columns=_DEAL_COLUMNS), []),
         "outliers": Fragment(_OUTLIERS.format(columns=_DEAL_COLUMNS), [OUTLIER_MIN_DEALS, factor, factor]),
     }
-    return {problem: con.execute(*(head + query)).df() for problem, query in queries.items()}
+    return {"stale": stale_deals(con, flt=flt, stale_days=stale_days, as_of=as_of)} | {
+        problem: con.execute(*(head + query)).df() for problem, query in queries.items()}
+
+
+def stale_deals(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stale_days: int | None = None,
+                as_of: dt.date | None = None) -> pd.DataFrame:
+    """The open deals with no change of stage or amount for >= stale_days: ``hygiene``'s "stale" list alone
+    (one query instead of hygiene's four; the Priorities page flags these deals).
+
+    Grain: one row per stale open deal, most days unchanged first. Last change and columns as in ``hygiene``
+    (days_unchanged = as-of date - last change; code: stale).
+    """
+    stale_days = int(store.get_settings(con)["stale_days"] if stale_days is None else stale_days)
+    scope = open_scope(con, as_of)
+    head = scoped_ctes(scope, flt, Fragment(OPEN, []))
+    changes = _STORED_CHANGES if scope.stored_entries and is_fresh(con, "deal_changes") else _COMPUTED_CHANGES
+    query = Fragment(scope.stage_history_ctes + changes + _STALE.format(columns=_DEAL_COLUMNS), [stale_days])
+    return con.execute(*(head + query)).df()
 
 
 # closed: the closed deals counted (n) by pipeline, last open stage reached and outcome (a few dozen rows for a

@@ -45,7 +45,7 @@ import pandas as pd
 
 from analytics import store
 from analytics.sales.deals import DealFilter
-from analytics.sales.inventory import hygiene
+from analytics.sales.inventory import stale_deals
 from analytics.sales.priority_deals import ATTR, DealTable, deal_frame
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP
 
@@ -552,7 +552,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
     value (None when the value is unknown: such deals come last). Ties: score, then deal_id.
     flags (in order of urgency): past_due (close_on before the deal's snapshot), missing_amount (blank
     amount), no_close_date, pushed_twice (close date pushed >= 2 times across snapshots), stale
-    (``inventory.hygiene``: no change of stage or amount for ``stale_days``), closing_this_month (close_on
+    (``inventory.stale_deals``: no change of stage or amount for ``stale_days``), closing_this_month (close_on
     in the as-of month, not past due). action = the first flag (else 'advance'), one of ``ACTIONS``.
     why = the 2-3 factors that moved the score most, as data: [{attribute, value, factor}] (``top_factors``;
     ui words them, e.g. 'Source = Referrals: ×1.8 odds'). drivers = ``win_drivers(con, flt=flt, date_from=date_from,
@@ -584,7 +584,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
 
 
 def _with_flags(con, deals: pd.DataFrame, flt: DealFilter, as_of, as_of_date) -> pd.DataFrame:
-    stale = hygiene(con, flt=flt, as_of=as_of)["stale"].set_index("deal_id")["days_unchanged"]
+    stale = stale_deals(con, flt=flt, as_of=as_of).set_index("deal_id")["days_unchanged"]
     close = deals["close_on"]
     closes = pd.to_datetime(close)
     past_due = close.notna() & (closes < pd.to_datetime(deals["snapshot_on"]))
