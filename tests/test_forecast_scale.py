@@ -4,6 +4,8 @@ worked out by hand on the Forecast tests' deals and compared with the computed p
 without any quota reads no deal."""
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -13,7 +15,8 @@ from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
 from analytics.sales.scope import ALL_DEALS
 from analytics.store import derived, memo
-from tests.test_forecast import build_sales
+from tests.sales_fixtures import add_snapshot, add_stages
+from tests.test_forecast import AS_OF, SALES_STAGES, build_sales
 
 
 def computed(con, func, **kwargs):
@@ -41,6 +44,28 @@ def test_calibrated_from_stored_reach_by_hand(tmp_path):
         assert list(both.expected_calibrated) == pytest.approx([1100, 4400])
         inputs = scenarios.scenario_inputs(con, probability="calibrated")
         assert float(inputs.expected.sum()) == pytest.approx(1100 + 4400)
+
+
+def test_calibrated_counts_lost_deals_at_the_furthest_stage_reached_or_the_first(tmp_path):
+    def deal(deal_id, stage, amount=100, close=date(2026, 11, 30)):
+        return {"deal_id": deal_id, "stage": stage, "amount": amount, "created_on": date(2026, 9, 1), "close_on": close}
+    path = tmp_path / "reach.duckdb"
+    with store.transaction(path) as con:
+        add_stages(con, SALES_STAGES)
+        add_snapshot(con, date(2026, 11, 13), [deal("A", "Late"), deal("B", "Early")])
+        add_snapshot(con, AS_OF, [deal("A", "Lost"), deal("B", "Lost"), deal("C", "Lost"), deal("W1", "Won"),
+                                  deal("W2", "Won"), deal("O", "Early", 1000),
+                                  deal("Q", "Late", 1500, date(2026, 12, 15))])
+        derived.refresh_reach(con)
+    with store.connect(path) as con:
+        assert derived.is_fresh(con, "stage_reach")
+        rows = fc.forecast_by_month(con, probability="calibrated").periods.set_index("period")
+        # lost A reached Late, lost B Early, lost C was never seen open (the first stage, Early); W1 W2 won (all):
+        # Early 2 won / 5 closed (A B C W1 W2) = 0.4; Late 2 won / 3 closed (A W1 W2) = 2/3.
+        # Nov: O 1000 x 0.4 = 400; Dec: Q 1500 x 2/3 = 1000
+        assert list(rows.expected) == pytest.approx([400, 1000])
+        pd.testing.assert_frame_equal(
+            rows, computed(con, fc.forecast_by_month, probability="calibrated").periods.set_index("period"))
 
 
 def test_calibrated_from_stored_reach_is_the_computed_one(sample_db):

@@ -196,7 +196,10 @@ def _with_new_deals(frame: pd.DataFrame, sums: pd.DataFrame, open_totals: list, 
 # cutoff, in its current pipeline, plus those of the stage-history imports (never stored). Only which stages were
 # reached matters, not when, so reached_position is the one the stage entries give (METRICS.md 3: the furthest open
 # stage reached; every stage for a won deal; else the first stage), without building every deal's entry dates, and
-# only the lost deals' stages are grouped (a million deals' stages took seconds). Same columns as ``calibrated``.
+# only the lost deals' stages are grouped (a million deals' stages took seconds). The closed deals are then counted
+# without joining a million deals back to their reached stage: won deals by pipeline (every stage reached); lost deals
+# by the furthest open stage they reached; the lost deals that reached none (their pipeline's count minus those that
+# did) at the pipeline's first stage. Same columns as ``calibrated``.
 _CALIBRATED_FROM_STORE = """,
 open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
 lost_positions AS (
@@ -207,17 +210,21 @@ lost_positions AS (
     UNION ALL
     SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
     JOIN open_stages o USING (pipeline, stage)
+    JOIN scoped k ON k.deal_id = h.deal_id AND k.pipeline = h.pipeline AND k.status = 'lost'
 ),
-closed AS (   -- closed deals counted by (pipeline, reached_position, won): a few rows, not one per deal
-    SELECT k.pipeline, k.status = 'won' AS is_won,
-           CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END
-               AS reached_position, count(*) AS deals
-    FROM scoped k
-    LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM lost_positions GROUP BY ALL) m
-        USING (deal_id, pipeline)
+lost_reached AS (SELECT deal_id, pipeline, max(position) AS max_position FROM lost_positions GROUP BY ALL),
+closed_counts AS (SELECT pipeline, status = 'won' AS is_won, count(*) AS deals FROM scoped
+                  WHERE status IN ('won', 'lost') GROUP BY ALL),
+closed AS (
+    SELECT pipeline, TRUE AS is_won, 2147483647 AS reached_position, deals FROM closed_counts WHERE is_won
+    UNION ALL
+    SELECT pipeline, FALSE, max_position, count(*) FROM lost_reached GROUP BY ALL
+    UNION ALL
+    SELECT c.pipeline, FALSE, f.first_position, c.deals - coalesce(r.deals, 0)
+    FROM closed_counts c
+    LEFT JOIN (SELECT pipeline, count(*) AS deals FROM lost_reached GROUP BY ALL) r USING (pipeline)
     LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
-    WHERE k.status IN ('won', 'lost')
-    GROUP BY ALL
+    WHERE NOT c.is_won
 ),
 calibrated AS (
     SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
