@@ -18,17 +18,24 @@ from analytics.sales.funnel import main_pipeline
 from analytics.sales.scope import ALL_DEALS, date_range_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment
 
+# steps: each stay with the entry of the deal's next open stage (in stage order). exits: a stay followed by another
+# ends when the next one starts (no deal columns needed); only a deal's last stay reads its status and close date from
+# ``scoped`` (every stay's deal is in ``scoped``, one row per deal: joining them all back cost a million-row join).
 _STAGE_DAYS = """,
 steps AS (
-    SELECT *, lead(entered_on) OVER w AS next_entered_on, lead(inferred) OVER w AS next_inferred
+    SELECT deal_id, pipeline, stage, position, entered_on, inferred,
+           lead(entered_on) OVER w AS next_entered_on, lead(inferred) OVER w AS next_inferred
     FROM open_entries WINDOW w AS (PARTITION BY deal_id ORDER BY position)
 ),
 exits AS (
-    SELECT s.deal_id, s.pipeline, s.stage, s.position, s.entered_on,
-           CASE WHEN s.next_entered_on IS NOT NULL THEN s.next_entered_on
-                WHEN k.status <> 'open' THEN k.close_on END AS exited_on,
+    SELECT deal_id, pipeline, stage, position, entered_on, next_entered_on AS exited_on,
+           inferred OR coalesce(next_inferred, FALSE) AS inferred
+    FROM steps WHERE next_entered_on IS NOT NULL
+    UNION ALL
+    SELECT s.deal_id, s.pipeline, s.stage, s.position, s.entered_on, k.close_on AS exited_on,
            s.inferred OR coalesce(s.next_inferred, FALSE) AS inferred
     FROM steps s JOIN scoped k USING (deal_id, pipeline)
+    WHERE s.next_entered_on IS NULL AND k.status <> 'open'
 ),
 stage_days AS (
     SELECT *, exited_on - entered_on AS days FROM exits
