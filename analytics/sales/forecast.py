@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
-from analytics.sales.inventory import calibration_ctes
+from analytics.sales.inventory import CALIBRATED_CTE, calibration_ctes
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, entries_sql, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
@@ -213,27 +213,19 @@ lost_positions AS (
     JOIN scoped k ON k.deal_id = h.deal_id AND k.pipeline = h.pipeline AND k.status = 'lost'
 ),
 lost_reached AS (SELECT deal_id, pipeline, max(position) AS max_position FROM lost_positions GROUP BY ALL),
-closed_counts AS (SELECT pipeline, status = 'won' AS is_won, count(*) AS deals FROM scoped
+closed_counts AS (SELECT pipeline, status = 'won' AS is_won, count(*) AS n FROM scoped
                   WHERE status IN ('won', 'lost') GROUP BY ALL),
 closed AS (
-    SELECT pipeline, TRUE AS is_won, 2147483647 AS reached_position, deals FROM closed_counts WHERE is_won
+    SELECT pipeline, 2147483647 AS reached_position, TRUE AS is_won, n FROM closed_counts WHERE is_won
     UNION ALL
-    SELECT pipeline, FALSE, max_position, count(*) FROM lost_reached GROUP BY ALL
+    SELECT pipeline, max_position, FALSE, count(*) FROM lost_reached GROUP BY ALL
     UNION ALL
-    SELECT c.pipeline, FALSE, f.first_position, c.deals - coalesce(r.deals, 0)
+    SELECT c.pipeline, f.first_position, FALSE, c.n - coalesce(r.n, 0)
     FROM closed_counts c
-    LEFT JOIN (SELECT pipeline, count(*) AS deals FROM lost_reached GROUP BY ALL) r USING (pipeline)
+    LEFT JOIN (SELECT pipeline, count(*) AS n FROM lost_reached GROUP BY ALL) r USING (pipeline)
     LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
     WHERE NOT c.is_won
-),
-calibrated AS (
-    SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
-           coalesce(sum(c.deals) FILTER (c.reached_position >= o.position), 0) AS closed_reached,
-           coalesce(sum(c.deals) FILTER (c.reached_position >= o.position AND c.is_won), 0) AS won_reached,
-           won_reached / nullif(closed_reached, 0) AS historical_probability
-    FROM open_stages o LEFT JOIN closed c USING (pipeline)
-    GROUP BY ALL
-)"""
+),""" + CALIBRATED_CTE
 
 
 def period_ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckdb.DuckDBPyConnection | None = None

@@ -170,13 +170,11 @@ def stale_deals(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
     return con.execute(*(head + query)).df()
 
 
-# closed: the closed deals counted (n) by pipeline, last open stage reached and outcome (a few dozen rows for a
-# million deals), so each open stage adds up a few buckets instead of reading every closed deal
-_CALIBRATION = """,
-closed AS (SELECT k.pipeline, """ + REACHED_POSITION + """ AS reached_position, k.status = 'won' AS is_won,
-                  count(*) AS n
-           FROM scoped k""" + REACHED_JOINS + """
-           WHERE k.status IN ('won', 'lost') GROUP BY ALL),
+# calibrated(pipeline, stage, position, configured_probability, closed_reached, won_reached, historical_probability)
+# over ``open_stages`` and ``closed(pipeline, reached_position, is_won, n)``: the closed deals counted (n) by pipeline,
+# last open stage reached and outcome (a few dozen rows for a million deals), so each open stage adds up a few
+# buckets instead of reading every closed deal. The Forecast page counts ``closed`` its own way from stored stages.
+CALIBRATED_CTE = """
 calibrated AS (
     SELECT o.pipeline, o.stage, o.position, o.probability AS configured_probability,
            CAST(coalesce(sum(c.n) FILTER (c.reached_position >= o.position), 0) AS BIGINT) AS closed_reached,
@@ -186,6 +184,11 @@ calibrated AS (
     FROM open_stages o LEFT JOIN closed c USING (pipeline)
     GROUP BY ALL
 )"""
+_CALIBRATION = """,
+closed AS (SELECT k.pipeline, """ + REACHED_POSITION + """ AS reached_position, k.status = 'won' AS is_won,
+                  count(*) AS n
+           FROM scoped k""" + REACHED_JOINS + """
+           WHERE k.status IN ('won', 'lost') GROUP BY ALL),""" + CALIBRATED_CTE
 
 
 def calibration_ctes(head: Fragment, stage_ctes: str = STAGE_HISTORY_CTES) -> Fragment:

@@ -20,6 +20,8 @@ from analytics.sales.scope import (
     ALL_DEALS,
     BLANK_GROUP,
     REACHED_CTE,
+    REACHED_JOINS,
+    REACHED_POSITION,
     STAGE_HISTORY_CTES,
     entries_sql,
     open_scope,
@@ -69,16 +71,12 @@ pushes AS (
 _DEAL_ROWS = """
 SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
        k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p,
-       CASE WHEN k.status = 'won' THEN 2147483647
-            ELSE coalesce(m.max_position, f.first_position) END AS reached_position,
+       """ + REACHED_POSITION + """ AS reached_position,
        CASE WHEN p.pairs > 0 THEN p.pushes END AS pushes,
        CASE WHEN k.status IN ('won', 'lost') AND k.close_on >= k.created_on
             THEN k.close_on - k.created_on END AS cycle_days,
        ({filter_sql}) AS in_filter
-FROM scoped k  -- ``reached`` (scope.REACHED_CTE) spelt out: one join of the deals to their furthest open stage
-LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
-    USING (deal_id, pipeline)
-LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
+FROM scoped k  -- the furthest open stage read with the deal's columns, not joined back""" + REACHED_JOINS + """
 LEFT JOIN pushes p USING (deal_id)
 WHERE NOT (k.is_dropped AND k.status = 'open')"""
 _DEALS = _DEAL_ROWS + "\nORDER BY k.deal_id"
