@@ -82,6 +82,16 @@ def add_snapshot(con: duckdb.DuckDBPyConnection, snapshot_on: date, deals: list[
     return import_id
 
 
+def import_snapshot(path, snapshot_on: date, deals: list[dict], *, partial: bool = False) -> None:
+    """One deals import into the database file ``path`` as the importer does it: its rows (``add_snapshot``), then
+    the derived tables' refresh for that import, in one transaction."""
+    from analytics import store
+    from analytics.store import derived
+
+    with store.transaction(path) as con:
+        derived.refresh_current(con, add_snapshot(con, snapshot_on, deals, partial=partial))
+
+
 def _column(deal: dict, column: str):
     defaults = {"pipeline": "Sales", "currency": "EUR", "name": deal["deal_id"]}
     return deal.get(column, defaults.get(column))

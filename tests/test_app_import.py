@@ -19,6 +19,19 @@ def app() -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
 
 
+def uploaded(name: str, data: bytes, lang: str = "en") -> AppTest:
+    """The Import page in ``lang`` with the file ``name`` (``data``) dropped in the uploader, drawn without error."""
+    at = app()
+    if lang != "en":
+        at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/data/import_data.py").run()
+    assert not at.exception, at.exception
+    at.file_uploader(key="import_files").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def all_text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [i.value for i in at.info]
     parts += [s.value for s in at.success] + [w.value for w in at.warning] + [c.value for c in at.caption]
@@ -47,11 +60,7 @@ def test_clear_sample_data_empties_database_and_stays_empty(db):
 
 
 def test_import_page_imports_an_uploaded_file(db):
-    at = app().run()
-    at.switch_page("views/data/import_data.py").run()
-    assert not at.exception, at.exception
-    at.file_uploader(key="import_files").set_value(("deals_2026-11-29.csv", DEALS, "text/csv")).run()
-    assert not at.exception, at.exception
+    at = uploaded("deals_2026-11-29.csv", DEALS)
     text = all_text(at)
     assert "invalid date" in text or "not a date" in str([d.value for d in at.dataframe])
     go = [b for b in at.button if b.key and b.key.startswith("import_go_")]
@@ -72,10 +81,7 @@ AMBIGUOUS = (b"Record ID,Deal Stage,Amount,Create Date,Close Date\n"
 def test_the_import_page_asks_before_a_weak_guess_changes_the_numbers(db):
     """The plan is shown with its evidence; an ambiguous date order is a question and the Import button waits for
     the answer; the first real import replaces the sample data and says so."""
-    at = app().run()
-    at.switch_page("views/data/import_data.py").run()
-    at.file_uploader(key="import_files").set_value(("deals_2026-11-20.csv", AMBIGUOUS, "text/csv")).run()
-    assert not at.exception, at.exception
+    at = uploaded("deals_2026-11-20.csv", AMBIGUOUS)
     plan = at.dataframe[0].value
     assert list(plan.columns) == ["What", "Choice", "Why", "How sure"]
     assert "Question" in set(plan["How sure"]) and "Snapshot date" in set(plan["What"])
@@ -97,12 +103,7 @@ def test_the_import_page_asks_before_a_weak_guess_changes_the_numbers(db):
 
 
 def test_the_import_page_in_french_words_the_plan(db):
-    at = app()
-    at.session_state["lang"] = "fr"
-    at.run()
-    at.switch_page("views/data/import_data.py").run()
-    at.file_uploader(key="import_files").set_value(("deals_2026-11-20.csv", AMBIGUOUS, "text/csv")).run()
-    assert not at.exception, at.exception
+    at = uploaded("deals_2026-11-20.csv", AMBIGUOUS, "fr")
     plan = at.dataframe[0].value
     assert list(plan.columns) == ["Quoi", "Choix", "Pourquoi", "Certitude"]
     assert "Date de l'instantané" in set(plan["Quoi"])
@@ -119,12 +120,7 @@ def test_the_import_page_in_french_words_the_plan(db):
 
 def test_the_import_page_in_french_words_the_rejected_rows(db):
     """Row 4 of DEALS (the header is row 1) has the created date "not a date": its reason reads in French."""
-    at = app()
-    at.session_state["lang"] = "fr"
-    at.run()
-    at.switch_page("views/data/import_data.py").run()
-    at.file_uploader(key="import_files").set_value(("deals_2026-11-29.csv", DEALS, "text/csv")).run()
-    assert not at.exception, at.exception
+    at = uploaded("deals_2026-11-29.csv", DEALS, "fr")
     rejected = [d.value for d in at.dataframe if "reason" in d.value.columns]
     assert len(rejected) == 1
     assert rejected[0].to_dict("records") == [{"row_number": "4",

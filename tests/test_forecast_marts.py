@@ -13,7 +13,7 @@ from analytics import store
 from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
 from analytics.store import derived
-from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema
+from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot
 from tests.test_forecast import SALES_STAGES
 
 S1, S2, S3 = date(2026, 10, 5), date(2026, 10, 20), date(2026, 12, 3)
@@ -42,10 +42,9 @@ SNAPSHOTS = {
 TEAM = [(S1, "2026-10", 750, 1500), (S1, "2026-11", 1850, 700), (S2, "2026-10", 1300, 1500), (S2, "2026-11", 1600, 700)]
 
 
-def import_snapshot(path, day) -> None:
-    """One deals import as the importer does it: the rows, then the derived tables' refresh in the same transaction."""
-    with store.transaction(path) as con:
-        derived.refresh_current(con, add_snapshot(con, day, SNAPSHOTS[day]))
+def import_day(path, day) -> None:
+    """The snapshot of ``day`` imported as the importer does it (rows, then the derived tables' refresh)."""
+    import_snapshot(path, day, SNAPSHOTS[day])
 
 
 @pytest.fixture
@@ -85,13 +84,13 @@ def team_rows(detail: pd.DataFrame) -> list[tuple]:
 
 
 def test_accuracy_after_newest_back_dated_and_deleted_imports(path):
-    import_snapshot(path, S1)
-    import_snapshot(path, S3)  # the newest: only its own date is added
+    import_day(path, S1)
+    import_day(path, S3)  # the newest: only its own date is added
     with store.connect(path) as con:
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt
         assert team_rows(fc.forecast_accuracy(con)) == [TEAM[0], TEAM[1]]
-    import_snapshot(path, S2)  # back-dated, between the two: its date and the later ones redone
+    import_day(path, S2)  # back-dated, between the two: its date and the later ones redone
     with store.connect(path) as con:
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt
@@ -113,7 +112,7 @@ def test_accuracy_after_newest_back_dated_and_deleted_imports(path):
 @pytest.fixture
 def history(path):
     for day in (S1, S2, S3):
-        import_snapshot(path, day)
+        import_day(path, day)
     with store.connect(path) as con:
         yield con
 

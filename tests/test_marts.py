@@ -14,7 +14,7 @@ from analytics import ingest, store
 from analytics.sales import movement
 from analytics.sales.movement import trend, trend_totals
 from analytics.store import derived
-from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema
+from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot
 from tests.test_movement import S1, S2, S3, S4, SNAP_1, SNAP_2, SNAP_3, SNAP_4, assert_hand_trend_totals
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +66,7 @@ def weekly(tmp_path):
         con.execute("INSERT INTO settings VALUES ('reporting_currency', '\"EUR\"')")
         con.execute("INSERT INTO fx_rates VALUES ('USD', 0.5)")
     for day, deals, partial in ((S1, SNAP_1, False), (S2, SNAP_2, False), (S3, SNAP_3, True), (S4, SNAP_4, False)):
-        with store.transaction(path) as con:
-            derived.refresh_current(con, add_snapshot(con, day, deals, partial=partial))
+        import_snapshot(path, day, deals, partial=partial)
     with store.connect(path) as con:
         yield con
 

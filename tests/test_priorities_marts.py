@@ -13,7 +13,7 @@ import pytest
 from analytics import store
 from analytics.sales import priorities as prio
 from analytics.store import derived
-from tests.sales_fixtures import add_snapshot, add_stages
+from tests.sales_fixtures import add_stages, import_snapshot
 
 MARTS = ("stage_reach", "deal_pushes")
 W1, W2, W3, W4 = date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)
@@ -72,8 +72,7 @@ def assert_frame_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -
 
 def import_weeks(path, weeks) -> None:
     for week in weeks:
-        with store.transaction(path) as con:
-            derived.refresh_current(con, add_snapshot(con, week, WEEKS[week]))
+        import_snapshot(path, week, WEEKS[week])
 
 
 @pytest.fixture
