@@ -379,18 +379,11 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
     known = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
                                        [table]).fetchall()]
     columns = ", ".join(f'"{checked(str(c), known)}"' for c in frame.columns)
+    # A relation over each slice, not con.register: a registered frame stays referenced by the connection after
+    # unregister until the transaction ends, so every slice of the import would stay in memory.
     for start in range(0, len(frame), INSERT_ROWS):  # in file order, a slice at a time (see INSERT_ROWS)
-        con.register("incoming_frame", frame.iloc[start:start + INSERT_ROWS])
-        try:
-            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_frame")
-        finally:
-            con.unregister("incoming_frame")
-
-
-# --- snapshot date ------------------------------------------------------------------------------
-
-
-# --- validation helpers -------------------------------------------------------------------------
+        con.from_df(frame.iloc[start:start + INSERT_ROWS]).query(
+            "incoming_frame", f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_frame")
 
 
 # --- survey -------------------------------------------------------------------------------------
