@@ -120,17 +120,42 @@ class Kpis:
         return values
 
 
-_STATE_TOTALS = f"""
-SELECT count(*) FILTER (open) AS open_count,
-       coalesce(sum(value) FILTER (open), 0.0) AS open_amount,
-       coalesce({money_sum('value * p')} FILTER (open), 0.0) AS weighted_amount,
-       count(*) FILTER (status = 'won') AS won_count,
-       count(*) FILTER (status = 'lost') AS lost_count,
-       count(*) FILTER ((open OR status <> 'open') AND amount IS NOT NULL AND value IS NULL) AS excluded_other_currency,
-       count(*) FILTER ((open OR status <> 'open') AND amount IS NULL) AS unknown_amount,
-       count(*) FILTER (open AND amount IS NULL) AS open_unknown_amount
-FROM (SELECT *, status = 'open' AND NOT is_dropped AS open FROM scoped)
+# Every headline number of one or more deal states in one pass over each: ``scoped`` holds the deals of each state
+# tagged ``which`` (0, 1, …), one output row per state. The state totals (counts and open sums) and the win-rate
+# terms are the expressions of ``_WIN_RATE_QUERY`` and ``win_rates``' docstring, so a tile equals ``win_rates``.
+_KPI_TOTALS = f"""
+totals AS (
+    SELECT which,
+        count(*) FILTER (open) AS open_count,
+        coalesce(sum(value) FILTER (open), 0.0) AS open_amount,
+        coalesce({money_sum('value * p')} FILTER (open), 0.0) AS weighted_amount,
+        count(*) FILTER (status = 'won') AS won_count,
+        count(*) FILTER (status = 'lost') AS lost_count,
+        count(*) FILTER ((open OR status <> 'open') AND amount IS NOT NULL AND value IS NULL)
+            AS excluded_other_currency,
+        count(*) FILTER ((open OR status <> 'open') AND amount IS NULL) AS unknown_amount,
+        count(*) FILTER (open AND amount IS NULL) AS open_unknown_amount,
+        count(*) FILTER (closed AND status = 'won') AS won,
+        count(*) FILTER (closed AND status = 'lost') AS lost,
+        coalesce(sum(value) FILTER (closed AND status = 'won'), 0) AS won_amount,
+        coalesce(sum(value) FILTER (closed AND status = 'lost'), 0) AS lost_amount,
+        avg(value) FILTER (closed AND status = 'won') AS avg_won_amount,
+        median(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_median,
+        avg(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_mean
+    FROM (SELECT which, status, amount, value, p, status = 'open' AND NOT is_dropped AS open,
+                 status IN ('won', 'lost') AND {{closed_in_period}} AS closed,
+                 CASE WHEN close_on >= created_on THEN close_on - created_on END AS cycle_days
+          FROM scoped)
+    GROUP BY which
+)
+SELECT *, won / nullif(won + lost, 0) AS win_rate,
+       won_amount / nullif(won_amount + lost_amount, 0) AS win_rate_value,
+       open_count * (won / nullif(won + lost, 0)) * avg_won_amount / nullif(sales_cycle_days_mean, 0)
+           AS pipeline_velocity_per_day
+FROM totals ORDER BY which
 """
+# the names of the states a query may carry, in ``which`` order (no more dates than these)
+_STATE_NAMES = ("deal_state", "previous_state")
 
 
 def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
@@ -146,20 +171,45 @@ def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_fr
     currency has no rate / their amount is blank; open_unknown_amount = the open deals among the latter (when
     it equals open_count, the open pipeline's amount is unknown, not 0).
     """
-    scope = open_scope(con, as_of)
-    state = con.execute(*(scoped_ctes(scope, flt) + Fragment(_STATE_TOTALS, []))).df().iloc[0]
-    rates = _win_rates(con, scope, flt, date_from, date_to, None, None).iloc[0]
+    return kpis_of_scopes(con, [open_scope(con, as_of)], flt, date_from, date_to)[0]
+
+
+def kpis_of_scopes(con: duckdb.DuckDBPyConnection, scopes: list[Scope], flt: DealFilter = ALL_DEALS,
+                   date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[Kpis]:
+    """``kpis`` of each scope (one or two deal states, e.g. now and the previous snapshot's), in one query that
+    reads each state once (the state totals and the win rates of a state in the same pass)."""
+    if not 1 <= len(scopes) <= len(_STATE_NAMES):
+        raise ValueError(f"one to {len(_STATE_NAMES)} scopes")
+    names = _STATE_NAMES[:len(scopes)]
+    states = [Fragment(f"{name} AS ({scope.state.query.sql})", scope.state.query.params)
+              for name, scope in zip(names, scopes, strict=True)]  # each read once: never worth materialising
+    tagged = [Fragment(f"SELECT {which} AS which, d.* FROM {name} d WHERE ", []) + flt.where("d")
+              for which, name in enumerate(names)]
+    query = Fragment("WITH ", []) + Fragment.join(",\n", states) + Fragment(",\nscoped AS (", []) + \
+        Fragment.join(" UNION ALL ", tagged) + Fragment("),", []) + \
+        Fragment.format(_KPI_TOTALS, closed_in_period=date_range_sql("close_on", date_from, date_to))
+    rows = con.execute(*query).df().set_index("which").reindex(range(len(scopes)))
+    # a state with no deal has no group: its counts and sums are 0 (as an aggregate over no row), ratios None
+    rows[list(_ZERO_WHEN_EMPTY)] = rows[list(_ZERO_WHEN_EMPTY)].fillna(0)
+    return [_kpis_of_row(scope, row) for scope, (_, row) in zip(scopes, rows.iterrows(), strict=True)]
+
+
+_ZERO_WHEN_EMPTY = ("open_count", "open_amount", "weighted_amount", "won_count", "lost_count",
+                    "excluded_other_currency", "unknown_amount", "open_unknown_amount")
+
+
+def _kpis_of_row(scope: Scope, row: pd.Series) -> Kpis:
     return Kpis(
         as_of=scope.as_of, currency=scope.currency.code,
-        open_count=int(state.open_count), open_amount=float(state.open_amount),
-        weighted_amount=float(state.weighted_amount), won_count=int(state.won_count),
-        lost_count=int(state.lost_count), win_rate=_number(rates.win_rate),
-        win_rate_value=_number(rates.win_rate_value), avg_won_amount=_number(rates.avg_won_amount),
-        sales_cycle_days_median=_number(rates.sales_cycle_days_median),
-        sales_cycle_days_mean=_number(rates.sales_cycle_days_mean),
-        pipeline_velocity_per_day=_number(rates.pipeline_velocity_per_day),
-        excluded_other_currency=int(state.excluded_other_currency), unknown_amount=int(state.unknown_amount),
-        open_unknown_amount=int(state.open_unknown_amount))
+        open_count=int(row.open_count), open_amount=float(row.open_amount),
+        weighted_amount=float(row.weighted_amount), won_count=int(row.won_count),
+        lost_count=int(row.lost_count), win_rate=_number(row.win_rate),
+        win_rate_value=_number(row.win_rate_value), avg_won_amount=_number(row.avg_won_amount),
+        sales_cycle_days_median=_number(row.sales_cycle_days_median),
+        sales_cycle_days_mean=_number(row.sales_cycle_days_mean),
+        pipeline_velocity_per_day=_number(row.pipeline_velocity_per_day),
+        excluded_other_currency=int(row.excluded_other_currency), unknown_amount=int(row.unknown_amount),
+        open_unknown_amount=int(row.open_unknown_amount))
 
 
 @dataclass(frozen=True)
@@ -179,11 +229,13 @@ def kpi_deltas(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, d
                date_to: dt.date | None = None, as_of: dt.date | None = None) -> KpiDeltas:
     """"Change since last snapshot": ``kpis`` as of the latest snapshot date (on or before as_of) and as of
     the snapshot date before it. previous is None (and every change None) with fewer than two dates."""
-    current = kpis(con, flt=flt, date_from=date_from, date_to=date_to, as_of=as_of)
-    earlier = previous_snapshot_on(con, current.as_of)
+    scope = open_scope(con, as_of)
+    earlier = previous_snapshot_on(con, scope.as_of)
     if earlier is None:
-        return KpiDeltas(current, None, dict.fromkeys(_DELTA_FIELDS))
-    previous = kpis(con, flt=flt, date_from=date_from, date_to=date_to, as_of=earlier)
+        return KpiDeltas(kpis_of_scopes(con, [scope], flt, date_from, date_to)[0], None,
+                         dict.fromkeys(_DELTA_FIELDS))
+    current, previous = kpis_of_scopes(con, [scope, open_scope(con, earlier, scope.currency)], flt,
+                                       date_from, date_to)
     return KpiDeltas(current, previous, {name: _difference(getattr(current, name), getattr(previous, name))
                                          for name in _DELTA_FIELDS})
 

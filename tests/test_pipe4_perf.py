@@ -1,0 +1,43 @@
+"""The Pipeline page's faster reads (branch pipe4) on the hand-described reference database (tests/sales_fixtures.py,
+as-of 2026-11-20; values in EUR, USD deals at 0.5, B5 in GBP left out of value sums)."""
+from __future__ import annotations
+
+import pytest
+
+from analytics import store
+from analytics.sales.deals import DealFilter
+from analytics.sales.kpis import kpis_of_scopes
+from analytics.sales.scope import open_scope
+from tests.sales_fixtures import S1, S2, build_sales_db
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pipe4") / "sales.duckdb"
+    with store.transaction(path) as writer:
+        build_sales_db(writer)
+    with store.connect(path) as reader:
+        yield reader
+
+
+def test_kpis_of_two_scopes_in_one_query(con):
+    now, before = kpis_of_scopes(con, [open_scope(con), open_scope(con, S1)])
+    assert (now.as_of, before.as_of) == (S2, S1)
+    # now: open A1-A6, B4, B5, C3, P1, P2 = 11; won B1, B6, C1, P3, B8 = 5; lost B2, B3, C2 = 3
+    assert (now.open_count, now.won_count, now.lost_count) == (11, 5, 3)
+    # 1000 + 2000 + 1200 + 200 + 10000 + B4 2000 USD x 0.5 + 600 + 5000 + 3000 = 24000
+    assert now.open_amount == pytest.approx(24000)
+    assert now.win_rate == pytest.approx(5 / 8)
+    # as of S1: open A1, A2, A3, A4, A6, B1, B2, B4, B5, B6, B7, C1, P1, P2, P3 = 15; won B8; lost C2
+    assert (before.open_count, before.won_count, before.lost_count) == (15, 1, 1)
+    # 1000 + 2000 + 1200 + 8000 + 3000 + 1500 + 1000 + 4000 + 700 + 500 + 5000 + 3000 + 4000 = 34900
+    assert before.open_amount == pytest.approx(34900)
+    assert before.win_rate == pytest.approx(1 / 2)  # B8 won, C2 lost
+
+
+def test_kpis_of_scopes_with_no_deal_in_one_state(con):
+    """A filter that keeps no deal: no group comes back, the counts and sums read 0 and the ratios None."""
+    nobody = DealFilter(owners=("Nobody",))
+    for k in kpis_of_scopes(con, [open_scope(con), open_scope(con, S1)], nobody):
+        assert (k.open_count, k.open_amount, k.weighted_amount, k.won_count, k.unknown_amount) == (0, 0.0, 0.0, 0, 0)
+        assert k.win_rate is None and k.avg_won_amount is None and k.pipeline_velocity_per_day is None
