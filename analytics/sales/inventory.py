@@ -6,6 +6,7 @@ not dropped.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import duckdb
 import pandas as pd
@@ -85,42 +86,66 @@ changes AS (
 _STORED_CHANGES = """,
 changes AS (SELECT c.deal_id, c.changed_on, c.first_seen FROM deal_changes c JOIN scoped k USING (deal_id)),"""
 
-_STALE = """
+# unchanged: the scoped deals with their last change (last_change_on, days_unchanged as of the as-of date) and
+# has_changes (the deal has a ``changes`` row: the stale list reads only those, see ``hygiene``).
+_UNCHANGED = """
 unchanged AS (
     SELECT *, (SELECT as_of FROM cutoff) - last_change_on AS days_unchanged
-    FROM (SELECT d.*, coalesce(greatest(c.changed_on, t.entered_on), d.created_on, c.first_seen) AS last_change_on
-          FROM scoped d JOIN changes c USING (deal_id)
+    FROM (SELECT d.*, c.deal_id IS NOT NULL AS has_changes,
+                 coalesce(greatest(c.changed_on, t.entered_on), d.created_on, c.first_seen) AS last_change_on
+          FROM scoped d LEFT JOIN changes c USING (deal_id)
           LEFT JOIN dated t ON t.deal_id = d.deal_id AND t.pipeline = d.pipeline AND t.stage = d.stage)
-)
+)"""
+
+_STALE = _UNCHANGED + """
 SELECT {columns}, d.last_change_on, d.days_unchanged, 'stale' AS reason_code
-FROM unchanged d WHERE d.days_unchanged >= ?
+FROM unchanged d WHERE d.has_changes AND d.days_unchanged >= ?
 ORDER BY d.days_unchanged DESC, d.deal_id
 """
 
-_PAST_DUE = """
-SELECT {columns}, d.snapshot_on, d.snapshot_on - d.close_on AS days_past_due, 'past_due' AS reason_code
-FROM scoped d WHERE d.close_on < d.snapshot_on
-ORDER BY d.close_on, d.deal_id
-"""
-
-_MISSING = """
-SELECT {columns}, CASE WHEN d.amount IS NULL AND d.close_on IS NULL THEN 'missing_amount_and_close_date'
-                       WHEN d.amount IS NULL THEN 'missing_amount' ELSE 'missing_close_date' END AS reason_code
-FROM scoped d WHERE d.amount IS NULL OR d.close_on IS NULL
-ORDER BY d.deal_id
-"""
-
-_OUTLIERS = """,
+# Every open deal with at least one problem, its flags and the columns of every problem's list, in one pass over the
+# deals (``hygiene`` then splits the few flagged rows into the four lists). Parameters: stale days, minimum deals of
+# an owner, factor, factor.
+_FLAGGED = _UNCHANGED + """,
 owner_medians AS (
     SELECT owner, median(value) AS owner_median FROM scoped
     WHERE value IS NOT NULL AND owner IS NOT NULL GROUP BY owner HAVING count(*) >= ?
+),
+flagged AS (
+    SELECT d.*, m.owner_median,
+           d.has_changes AND d.days_unchanged >= ? AS is_stale,
+           d.close_on < d.snapshot_on AS is_past_due,
+           d.amount IS NULL OR d.close_on IS NULL AS is_missing,
+           d.value > ? * m.owner_median OR d.value < m.owner_median / ? AS is_outlier
+    FROM unchanged d LEFT JOIN owner_medians m USING (owner)
 )
-SELECT {columns}, d.value, m.owner_median, d.value / m.owner_median AS ratio_to_median,
-       CASE WHEN d.value > m.owner_median THEN 'outlier_high' ELSE 'outlier_low' END AS reason_code
-FROM scoped d JOIN owner_medians m USING (owner)
-WHERE d.value > ? * m.owner_median OR d.value < m.owner_median / ?
-ORDER BY d.owner, ratio_to_median DESC, d.deal_id
+SELECT {columns}, d.snapshot_on, d.value, d.last_change_on, d.days_unchanged, d.owner_median,
+       coalesce(d.is_stale, FALSE) AS is_stale, coalesce(d.is_past_due, FALSE) AS is_past_due,
+       coalesce(d.is_missing, FALSE) AS is_missing, coalesce(d.is_outlier, FALSE) AS is_outlier
+FROM flagged d WHERE d.is_stale OR d.is_past_due OR d.is_missing OR d.is_outlier
 """
+
+# Each list out of the flagged rows (``flagged`` below: the rows above), its own columns and order.
+_LISTS = {
+    "stale": """
+SELECT {columns}, d.last_change_on, d.days_unchanged, 'stale' AS reason_code
+FROM flagged d WHERE d.is_stale
+ORDER BY d.days_unchanged DESC, d.deal_id""",
+    "past_due": """
+SELECT {columns}, d.snapshot_on, d.snapshot_on - d.close_on AS days_past_due, 'past_due' AS reason_code
+FROM flagged d WHERE d.is_past_due
+ORDER BY d.close_on, d.deal_id""",
+    "missing": """
+SELECT {columns}, CASE WHEN d.amount IS NULL AND d.close_on IS NULL THEN 'missing_amount_and_close_date'
+                       WHEN d.amount IS NULL THEN 'missing_amount' ELSE 'missing_close_date' END AS reason_code
+FROM flagged d WHERE d.is_missing
+ORDER BY d.deal_id""",
+    "outliers": """
+SELECT {columns}, d.value, d.owner_median, d.value / d.owner_median AS ratio_to_median,
+       CASE WHEN d.value > d.owner_median THEN 'outlier_high' ELSE 'outlier_low' END AS reason_code
+FROM flagged d WHERE d.is_outlier
+ORDER BY d.owner, ratio_to_median DESC, d.deal_id""",
+}
 
 
 def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stale_days: int | None = None,
@@ -142,16 +167,27 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
       deals, or below that median / factor; owners with >= 5 open deals of known value only (amounts are
       compared in the reporting currency). Extra columns: value, owner_median, ratio_to_median (value /
       owner_median). Codes: outlier_high (above the median), outlier_low (below it).
+    The open deals are read once (every problem flagged in one pass); the flagged rows, a few percent of them,
+    are then split into the four lists.
     """
-    factor = float(store.get_settings(con)["outlier_factor"])
-    head = scoped_ctes(open_scope(con, as_of), flt, Fragment(OPEN, []))
-    queries = {
-        "past_due": Fragment(_PAST_DUE.format(columns=_DEAL_COLUMNS), []),
-        "missing": Fragment(_MISSING.format(columns=_DEAL_COLUMNS), []),
-        "outliers": Fragment(_OUTLIERS.format(columns=_DEAL_COLUMNS), [OUTLIER_MIN_DEALS, factor, factor]),
-    }
-    return {"stale": stale_deals(con, flt=flt, stale_days=stale_days, as_of=as_of)} | {
-        problem: con.execute(*(head + query)).df() for problem, query in queries.items()}
+    settings = store.get_settings(con)
+    stale_days = int(settings["stale_days"] if stale_days is None else stale_days)
+    factor = float(settings["outlier_factor"])
+    query = _stale_head(con, flt, as_of) + Fragment(_FLAGGED.format(columns=_DEAL_COLUMNS),
+                                                     [OUTLIER_MIN_DEALS, stale_days, factor, factor])
+    with warnings.catch_warnings():  # DuckDB warns that Arrow out of execute() copies the rows: a few thousand
+        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+        flagged = con.execute(*query).to_arrow_table()  # the database's types (decimals stay exact)
+    with duckdb.connect() as split:  # a connection of its own: the small table never meets the app's database
+        split.register("flagged", flagged)
+        return {problem: split.execute(query.format(columns=_DEAL_COLUMNS)).df() for problem, query in _LISTS.items()}
+
+
+def _stale_head(con: duckdb.DuckDBPyConnection, flt: DealFilter, as_of: dt.date | None) -> Fragment:
+    """The open deals of the scope (``scoped``), their stage entries (``dated``) and last changes (``changes``)."""
+    scope = open_scope(con, as_of)
+    changes = _STORED_CHANGES if scope.stored_entries and is_fresh(con, "deal_changes") else _COMPUTED_CHANGES
+    return scoped_ctes(scope, flt, Fragment(OPEN, [])) + Fragment(scope.stage_history_ctes + changes, [])
 
 
 def stale_deals(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stale_days: int | None = None,
@@ -163,11 +199,8 @@ def stale_deals(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, 
     (days_unchanged = as-of date - last change; code: stale).
     """
     stale_days = int(store.get_settings(con)["stale_days"] if stale_days is None else stale_days)
-    scope = open_scope(con, as_of)
-    head = scoped_ctes(scope, flt, Fragment(OPEN, []))
-    changes = _STORED_CHANGES if scope.stored_entries and is_fresh(con, "deal_changes") else _COMPUTED_CHANGES
-    query = Fragment(scope.stage_history_ctes + changes + _STALE.format(columns=_DEAL_COLUMNS), [stale_days])
-    return con.execute(*(head + query)).df()
+    query = Fragment(_STALE.format(columns=_DEAL_COLUMNS), [stale_days])
+    return con.execute(*(_stale_head(con, flt, as_of) + query)).df()
 
 
 # calibrated(pipeline, stage, position, configured_probability, closed_reached, won_reached, historical_probability)
