@@ -2,6 +2,7 @@
 as-of 2026-11-20; values in EUR, USD deals at 0.5, B5 in GBP left out of value sums)."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analytics import store
@@ -9,6 +10,7 @@ from analytics.sales.deals import DealFilter
 from analytics.sales.kpis import kpis_of_scopes
 from analytics.sales.scope import open_scope
 from tests.sales_fixtures import S1, S2, build_sales_db
+from ui import fmt, reasons
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +43,25 @@ def test_kpis_of_scopes_with_no_deal_in_one_state(con):
     for k in kpis_of_scopes(con, [open_scope(con), open_scope(con, S1)], nobody):
         assert (k.open_count, k.open_amount, k.weighted_amount, k.won_count, k.unknown_amount) == (0, 0.0, 0.0, 0, 0)
         assert k.win_rate is None and k.avg_won_amount is None and k.pipeline_velocity_per_day is None
+
+
+def test_with_reasons_words_equal_rows_once_and_each_row_right():
+    """Rows with the same code and arguments share their sentence; other rows, and a row whose argument is unknown,
+    get their own (ui.reasons.with_reasons reuses a worded reason only for an equal row)."""
+    frame = pd.DataFrame({
+        "deal_id": ["A", "B", "C", "D"],
+        "reason_code": ["stale", "stale", "stale", "outlier_high"],
+        "days_unchanged": [61, 61, 30, None],
+        "last_change_on": pd.to_datetime(["2026-09-20", "2026-09-20", "2026-10-21", None]),
+        "owner": ["Ann", "Ann", "Bob", "Cy"],
+        "owner_median": [None, None, None, 1200.0],
+        "ratio_to_median": [None, None, None, float("nan")],
+    })
+    shown = reasons.with_reasons(frame)
+    assert list(shown["reason"]) == [
+        "No change of stage or amount for 61 days (since Sep 20, 2026).",
+        "No change of stage or amount for 61 days (since Sep 20, 2026).",
+        "No change of stage or amount for 30 days (since Oct 21, 2026).",
+        # the ratio is unknown: fmt.number words it as the missing mark
+        f"Amount {fmt.MISSING} times the median of Cy's open deals (1,200).",
+    ]

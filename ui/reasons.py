@@ -49,10 +49,34 @@ def hygiene_reason(row: Mapping) -> str:
     return template.format(**arguments) if arguments else template
 
 
+# The columns a hygiene reason reads (its code and the arguments of ``reason_arguments``).
+REASON_COLUMNS = ("reason_code", "days_unchanged", "last_change_on", "close_on", "snapshot_on", "ratio_to_median",
+                  "owner", "owner_median")
+
+
 def with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
-    """A hygiene list with its ``reason_code`` replaced by the worded ``reason``."""
-    reasons = [hygiene_reason(row) for row in frame.to_dict("records")]
+    """A hygiene list with its ``reason_code`` replaced by the worded ``reason``.
+
+    Rows that read the same values (a code and its arguments: the same days and date, the same owner's median…)
+    share one sentence, worded once: a list of thousands of rows holds a few hundred distinct reasons."""
+    columns = [column for column in REASON_COLUMNS if column in frame]
+    worded: dict[tuple, str] = {}
+    reasons = []
+    for values in zip(*(frame[column].tolist() for column in columns), strict=True):
+        known = worded.get(values) if _reusable(values) else None
+        if known is None:
+            known = hygiene_reason(dict(zip(columns, values, strict=True)))
+            if _reusable(values):
+                worded[values] = known
+        reasons.append(known)
     return frame.drop(columns="reason_code").assign(reason=reasons)
+
+
+def _reusable(values: tuple) -> bool:
+    """Whether a row's reason may be reused for an equal row: not when a value is a float zero (-0.0 equals 0.0
+    but may not read the same) or unknown (NaN and NaT never equal themselves)."""
+    return not any(isinstance(value, float) and (value == 0 or value != value) or value is pd.NaT
+                   for value in values)
 
 
 # --- priorities (analytics.sales.priorities) -------------------------------------------------------------------

@@ -157,8 +157,8 @@ def whole_list(table, worded, labels: dict[str, str], lang: str):
 
 def currency_of(table) -> str | None:
     """The one currency of a deal list's amounts, else None (amounts then shown as plain numbers)."""
-    found = set(table["currency"].dropna()) if "currency" in table else set()
-    return found.pop() if len(found) == 1 else None
+    found = table["currency"].dropna().unique() if "currency" in table else ()
+    return found[0] if len(found) == 1 else None
 
 
 COLUMN_LABELS = {
