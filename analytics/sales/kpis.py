@@ -128,7 +128,7 @@ totals AS (
     SELECT which,
         count(*) FILTER (open) AS open_count,
         coalesce(sum(value) FILTER (open), 0.0) AS open_amount,
-        coalesce({money_sum('value * p')} FILTER (open), 0.0) AS weighted_amount,
+        coalesce({money_sum('CASE WHEN open THEN value * p END')}, 0.0) AS weighted_amount,
         count(*) FILTER (status = 'won') AS won_count,
         count(*) FILTER (status = 'lost') AS lost_count,
         count(*) FILTER ((open OR status <> 'open') AND amount IS NOT NULL AND value IS NULL)
