@@ -6,6 +6,7 @@ through ``common.write`` or ``analytics.ingest.calls``; codes from analytics are
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -177,7 +178,7 @@ def show(table: pd.DataFrame, labels: dict[str, str], currency: str | None, key:
     shown = fmt.table(table, {"period": "period", "submitted_on": "date", "week_of": "date", **kinds}, headers,
                       currency=currency)
     common.table(shown)
-    common.downloads(fmt.export(table, headers), key, "calls", f"{key}_dl")
+    common.downloads(partial(fmt.export, table, headers), key, "calls", f"{key}_dl")  # written on a click
 
 
 # --- Settings page ----------------------------------------------------------------------------------------
