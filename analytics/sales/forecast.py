@@ -29,50 +29,14 @@ import numpy as np
 import pandas as pd
 
 from analytics.sales.deals import DealFilter, rate_case, snapshot_dates
-from analytics.sales.inventory import CALIBRATED_CTE, calibration_ctes
+from analytics.sales.forecast_sql import GRAINS, PROBABILITIES, deal_rows, paired_deal_rows, period_ctes
 from analytics.sales.new_deals import LOOKBACK_MONTHS, NewDealModel, new_deal_draws, new_deal_model
-from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, entries_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, Scope, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, value_list
 
 EXACT_MAX_DEALS = 200        # deals per period drawn one by one; the rest of a bigger period is approximated
 _Z10 = -1.2815515655446004   # standard normal 10th percentile
-GRAINS = {"month": 1, "quarter": 3}   # months per period
-
-_PROBABILITY = {
-    "configured": "coalesce(d.p, 0)",
-    "calibrated": "coalesce(c.historical_probability, d.p, 0)",
-}
-
-# kept: the deals a forecast looks at (open and not dropped, or won), with their p; materialised so that
-# the deal_state CTE is read once per query.
-_PERIOD_CTES = """,
-first_period AS (SELECT CAST(date_trunc('{grain}', as_of) AS DATE) AS first_start FROM cutoff),
-kept AS MATERIALIZED (
-    SELECT d.status, d.close_on, d.owner, d.value, least(greatest({probability}, 0), 1) AS p
-    FROM scoped d {calibrated_join}
-    WHERE (d.status = 'open' AND NOT d.is_dropped) OR d.status = 'won'
-),
-open_deals AS (
-    SELECT greatest(CAST(date_trunc('{grain}', close_on) AS DATE), f.first_start) AS period_start, close_on,
-           owner, value, p
-    FROM kept CROSS JOIN first_period f
-    WHERE status = 'open' AND close_on IS NOT NULL AND value IS NOT NULL
-),
-won AS (
-    SELECT CAST(date_trunc('{grain}', close_on) AS DATE) AS period_start, sum(value) AS won_amount
-    FROM kept CROSS JOIN first_period f
-    WHERE status = 'won' AND close_on >= f.first_start AND value IS NOT NULL GROUP BY ALL
-)"""
-
-# One row per open deal and per won deal closed from the as-of period on (a single read of the deals), in a
-# fixed order so that sums, and so the draws, come out the same on the same data.
-_DEAL_ROWS = """
-SELECT k.status = 'won' AS is_won, k.close_on IS NULL AS no_close_date, k.close_on < f.first_start AS past_due,
-       greatest(CAST(date_trunc('{grain}', k.close_on) AS DATE), f.first_start) AS period_start, k.value, k.p
-FROM kept k CROSS JOIN first_period f WHERE k.status = 'open' OR k.close_on >= f.first_start
-ORDER BY period_start, k.value, k.p
-"""
 
 FORECAST_COLUMNS = ["period", "period_start", "won_amount", "expected", "forecast", "p10", "p50", "p90",
                     "open_count", "method"]
@@ -139,25 +103,47 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
     forecast + expected_new; p10_with_new / p50_with_new / p90_with_new = percentiles of won + open deals' draw +
     new deals' draw, summed draw by draw; new_method = how the new deals were drawn.
     """
-    if probability not in _PROBABILITY:
-        raise ValueError(f"probability must be one of {', '.join(_PROBABILITY)}")
+    if probability not in PROBABILITIES:
+        raise ValueError(f"probability must be one of {', '.join(PROBABILITIES)}")
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
     scope = open_scope(con, as_of)
-    deals = _deal_rows(con, scope, flt, grain, probability)
-    sums, index = _period_sums(deals, scope.as_of, grain)
+    deals = deal_rows(con, scope, flt, grain, probability)
+    model = (new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months, currency=scope.currency)
+             if with_new_deals else None)
+    return _forecast(deals, scope.as_of, grain, probability, seed, draws, model)
+
+
+def forecast_pair(con: duckdb.DuckDBPyConnection, *, grain: str = "month", flt: DealFilter = ALL_DEALS,
+                  as_of: dt.date | None = None, seed: int = 42, draws: int = 10_000, with_new_deals: bool = False,
+                  lookback_months: int = LOOKBACK_MONTHS) -> dict[str, Forecast]:
+    """{'configured': forecast, 'calibrated': forecast}: ``forecast_by_period`` with each probability (each equal
+    to it, same arguments), from one read of the deals and one new-deal model (the Forecast page shows both)."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
+    scope = open_scope(con, as_of)
+    rows = paired_deal_rows(con, scope, flt, grain)
+    model = (new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months, currency=scope.currency)
+             if with_new_deals else None)
+    return {probability: _forecast(deals, scope.as_of, grain, probability, seed, draws, model)
+            for probability, deals in rows.items()}
+
+
+def _forecast(deals: pd.DataFrame, as_of: dt.date | None, grain: str, probability: str, seed: int, draws: int,
+              model: NewDealModel | None) -> Forecast:
+    """The forecast of the deal rows (``forecast_sql.deal_rows``), with the part of deals not created yet when a
+    model is given (``forecast_by_period``)."""
+    sums, index = _period_sums(deals, as_of, grain)
     heads = _head_deals(deals, index)
     uniforms, normals = _draws(np.random.default_rng(seed), draws, heads)
     out = [_period_row(row, grain, heads.get(number), uniforms, normals)
            for number, row in enumerate(sums.itertuples(index=False))]
     frame = pd.DataFrame([row for row, _ in out], columns=FORECAST_COLUMNS)
-    model = None
-    if with_new_deals:
-        model = new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months, currency=scope.currency)
+    if model is not None:
         frame = _with_new_deals(frame, sums, [opened for _, opened in out], model, grain,
                                 np.random.default_rng([seed, 1]), draws)
     open_deals = deals[~deals.is_won.astype(bool)]
-    return Forecast(frame, scope.as_of, int(open_deals.no_close_date.sum()), int(open_deals.past_due.sum()),
+    return Forecast(frame, as_of, int(open_deals.no_close_date.sum()), int(open_deals.past_due.sum()),
                     probability, grain, model)
 
 
@@ -188,89 +174,6 @@ def _with_new_deals(frame: pd.DataFrame, sums: pd.DataFrame, open_totals: list, 
     frame[["p10_with_new", "p50_with_new", "p90_with_new"]] = np.array(ranges).reshape(-1, 3)
     frame["new_method"] = methods
     return frame
-
-
-# The calibration (``inventory.calibration_ctes``: per open stage, the share of the closed deals that reached it and
-# were won) with the stages each lost deal reached read from the stored ``stage_reach`` (analytics.store.derived,
-# refresh_reach), as the Priorities page reads it: the stages each deal was shown at or dated in, on or before the
-# cutoff, in its current pipeline, plus those of the stage-history imports (never stored). Only which stages were
-# reached matters, not when, so reached_position is the one the stage entries give (METRICS.md 3: the furthest open
-# stage reached; every stage for a won deal; else the first stage), without building every deal's entry dates, and
-# only the lost deals' stages are grouped (a million deals' stages took seconds). The closed deals are then counted
-# without joining a million deals back to their reached stage: won deals by pipeline (every stage reached); lost deals
-# by the furthest open stage they reached; the lost deals that reached none (their pipeline's count minus those that
-# did) at the pipeline's first stage. Same columns as ``calibrated``.
-_CALIBRATED_FROM_STORE = """,
-open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
-lost_positions AS (
-    SELECT r.deal_id, r.pipeline, o.position
-    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
-    JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
-    WHERE r.first_on <= (SELECT as_of FROM cutoff) AND k.status = 'lost'
-    UNION ALL
-    SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
-    JOIN open_stages o USING (pipeline, stage)
-    JOIN scoped k ON k.deal_id = h.deal_id AND k.pipeline = h.pipeline AND k.status = 'lost'
-),
-lost_reached AS (SELECT deal_id, pipeline, max(position) AS max_position FROM lost_positions GROUP BY ALL),
-closed_counts AS (SELECT pipeline, status = 'won' AS is_won, count(*) AS n FROM scoped
-                  WHERE status IN ('won', 'lost') GROUP BY ALL),
-closed AS (
-    SELECT pipeline, 2147483647 AS reached_position, TRUE AS is_won, n FROM closed_counts WHERE is_won
-    UNION ALL
-    SELECT pipeline, max_position, FALSE, count(*) FROM lost_reached GROUP BY ALL
-    UNION ALL
-    SELECT c.pipeline, f.first_position, FALSE, c.n - coalesce(r.n, 0)
-    FROM closed_counts c
-    LEFT JOIN (SELECT pipeline, count(*) AS n FROM lost_reached GROUP BY ALL) r USING (pipeline)
-    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)
-    WHERE NOT c.is_won
-),""" + CALIBRATED_CTE
-
-
-def period_ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckdb.DuckDBPyConnection | None = None
-                ) -> Fragment:
-    """The CTEs ``cutoff``, ``scoped``, ``first_period``, ``kept``, ``open_deals`` (period_start, close_on,
-    owner, value, p) and ``won`` (period_start, won_amount), with their parameters. ``con``: the connection the
-    query will run on, to read the calibration first (``calibrated_values``: its reached stages from ``stage_reach``
-    while it is fresh, the same numbers); without it, the calibration CTEs are part of the query."""
-    head = scoped_ctes(scope, flt)
-    calibrated = checked(probability, _PROBABILITY) == "calibrated"
-    if calibrated and con is not None:
-        head += calibrated_values(con, head, scope)
-    elif calibrated:
-        head = calibration_ctes(head, scope.stage_history_ctes)
-    return head + Fragment(_PERIOD_CTES.format(
-        grain=checked(grain, GRAINS), probability=_PROBABILITY[probability],
-        calibrated_join=("LEFT JOIN calibrated c ON c.pipeline = d.pipeline AND c.stage = d.stage"
-                         if calibrated else "")), [])
-
-
-def calibrated_values(con: duckdb.DuckDBPyConnection, head: Fragment, scope) -> Fragment:
-    """The CTE ``calibrated(pipeline, stage, historical_probability)`` of the deals of ``head`` (``scoped_ctes``
-    output), its few rows (one per open stage) read first and bound as values: the query that joins it to every
-    deal then reads the deals once, instead of computing the calibration inside it (DuckDB planned the two together
-    in twice the time of both apart). The same numbers as the calibration CTEs: from the stored ``stage_reach`` while
-    it is fresh (``_CALIBRATED_FROM_STORE``), else from the stage entries (``inventory.calibration_ctes``)."""
-    if is_fresh(con, "stage_reach"):
-        query = head + Fragment(_CALIBRATED_FROM_STORE, [])
-    else:
-        query = calibration_ctes(head, scope.stage_history_ctes)
-    rows = con.execute(*(query + Fragment(
-        " SELECT pipeline, stage, historical_probability FROM calibrated ORDER BY pipeline, stage", []))).fetchall()
-    if not rows:
-        return Fragment(",\ncalibrated AS (SELECT CAST(NULL AS VARCHAR) AS pipeline, CAST(NULL AS VARCHAR) AS stage, "
-                        "CAST(NULL AS DOUBLE) AS historical_probability WHERE FALSE)", [])
-    values = ", ".join("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS DOUBLE))" for _ in rows)
-    return Fragment(f",\ncalibrated AS (SELECT * FROM (VALUES {values}) v(pipeline, stage, historical_probability))",
-                    [value for row in rows for value in row])
-
-
-def _deal_rows(con, scope, flt: DealFilter, grain: str, probability: str) -> pd.DataFrame:
-    """The open deals and the won deals closed from the as-of period on (``_DEAL_ROWS``); no row without deals."""
-    query = period_ctes(scope, flt, grain, probability, con) + Fragment(
-        _DEAL_ROWS.format(grain=checked(grain, GRAINS)), [])
-    return con.execute(*query).df()
 
 
 def period_start(day: dt.date, grain: str = "month") -> dt.date:
@@ -576,7 +479,7 @@ GROUP BY ALL
 def _accuracy(con, flt: DealFilter, probability: str, owners: tuple | None) -> pd.DataFrame:
     """``forecast_accuracy`` rows (owner None), or per owner of ``owners``: every past snapshot forecasts each
     month from its own to the last holding a deal of the group (at least its own), empty months as 0."""
-    checked(probability, _PROBABILITY)
+    checked(probability, PROBABILITIES)
     now = open_scope(con)
     if now.as_of is None:
         return pd.DataFrame(columns=ACCURACY_COLUMNS)

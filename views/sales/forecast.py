@@ -350,12 +350,9 @@ def show_table(table: pd.DataFrame, currency: str | None, name: str) -> None:
     common.downloads(partial(fmt.export, table, labels), name, name, f"forecast_dl_{name}")
 
 
-def forecast_table(shown: fc.Forecast, grain: str, currency: str | None) -> None:
-    """Configured beside calibrated: the forecast already shown is one of them, only the other is fetched."""
+def forecast_table(found: dict[str, fc.Forecast], grain: str, currency: str | None) -> None:
+    """Configured beside calibrated (``fc.forecast_pair``: both from one read of the deals)."""
     st.subheader(t("Configured vs calibrated probabilities"))
-    other = "calibrated" if shown.probability == "configured" else "configured"
-    found = {shown.probability: shown,
-             other: common.fetch(fc.forecast_by_period, grain=grain, flt=flt, probability=other)}
     both = fc.side_by_side(found["configured"], found["calibrated"])
     show_table(in_window(both, grain).drop(columns="period_start"), currency, "forecast")
     st.caption(t("Calibrated: each stage's probability is the share of closed deals that reached it and were won "
@@ -486,8 +483,8 @@ def accuracy_section(probability: str, currency: str | None) -> None:
 def main() -> None:
     grain, probability, projection = controls()
     currency = common.fetch(deals.reporting_currency).code
-    forecast = common.fetch(fc.forecast_by_period, grain=grain, flt=flt, probability=probability,
-                            with_new_deals=True)
+    pair = common.fetch(fc.forecast_pair, grain=grain, flt=flt, with_new_deals=True)  # both probabilities at once
+    forecast = pair[probability]
     if forecast.periods.empty:
         st.info(t("No open or won deal to forecast."))
         return
@@ -499,7 +496,7 @@ def main() -> None:
     if projection:
         new_deals_caption(forecast.new_deals, currency)
         new_deals_table(forecast, grain, currency)
-    forecast_table(forecast, grain, currency)
+    forecast_table(pair, grain, currency)
     categories_section(grain, currency)
     quota_section(grain, probability, currency, forecast.as_of)
     accuracy_section(probability, currency)
