@@ -26,6 +26,7 @@ amount_down's < 0); value = the sum of their value at B.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 REASONS = ("pulled_in", "pushed_out", "amount_up", "amount_down", "owner_changed", "forecast_category_changed",
@@ -66,13 +67,17 @@ def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
                                               _category(both["forecast_category_to"])),
         "skipped_stages": skipped,
     }
-    both = both[REASON_DEAL_COLUMNS[1:]]  # the columns shown, copied once per reason (not the comparison ones)
-    parts = [both[flag.fillna(False).astype(bool)].assign(reason=reason) for reason, flag in flags.items()]
-    rows = pd.concat(parts, ignore_index=True)
-    rows["_order"] = rows["reason"].map(REASONS.index)
-    rows["_size"] = rows["amount_change"].abs()
-    rows = rows.sort_values(["_order", "_size", "deal_id"], ascending=[True, False, True], na_position="last")
-    return rows[REASON_DEAL_COLUMNS].reset_index(drop=True)
+    # the (reason, deal) pairs as positions in ``both``, sorted by reason, |amount_change| (biggest first, unknown
+    # last), deal id; then the shown columns taken once (a copy per reason took 0.1 s at 1M deals)
+    picked = [np.flatnonzero(flag.fillna(False).to_numpy(bool)) for flag in flags.values()]
+    positions = np.concatenate(picked)
+    codes = np.repeat(np.arange(len(REASONS)), [len(p) for p in picked])
+    size = np.abs(both["amount_change"].to_numpy(float))[positions]
+    deal_order = pd.factorize(both["deal_id"], sort=True)[0][positions]
+    order = np.lexsort((deal_order, np.where(np.isnan(size), np.inf, -size), codes))
+    rows = both[REASON_DEAL_COLUMNS[1:]].iloc[positions[order]].reset_index(drop=True)
+    rows.insert(0, "reason", pd.Series(np.array(REASONS, dtype=object)[codes[order]], dtype=object))
+    return rows
 
 
 def reasons_table(rows: pd.DataFrame) -> pd.DataFrame:
