@@ -20,7 +20,7 @@ from analytics import store
 from analytics.sales import priorities as prio
 from analytics.sales.deals import DealFilter
 from analytics.sales.priority_deals import DealTable
-from tests.test_priorities import build
+from tests.test_priorities import S3, build
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +74,20 @@ def test_counts_follow_the_filter_and_period_and_the_table_is_dropped(con):
         name = deals.name
         assert deals.attributes == ("owner", "pipeline", "source", "pushes")  # open deals were pushed: PUSH
     assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0]
+
+
+def test_the_flags_read_beside_the_counts_are_those_read_through_the_connection(tmp_path):
+    # A read connection (store.connect) reads the open deals' pushes and the stale deals through a second connection
+    # while it counts; a writing one (inside store.transaction: it may hold rows no other connection sees) reads
+    # them itself. Same list either way, with the hand-worked figures of tests/test_priorities.py: PUSH pushed
+    # 2026-12-01 -> 12-15 -> 2027-01-10 = 2 pushes; STALE unchanged since it was created on 2026-06-01.
+    path = tmp_path / "priorities.duckdb"
+    with store.transaction(path) as writer:
+        build(writer)
+        inside = prio.priorities(writer).deals
+    with store.connect(path) as reader:
+        beside = prio.priorities(reader).deals
+    pd.testing.assert_frame_equal(beside, inside)
+    deals = beside.set_index("deal_id")
+    assert deals.loc["PUSH", "pushes"] == 2 and "pushed_twice" in deals.loc["PUSH", "flags"]
+    assert deals.loc["STALE", "days_unchanged"] == (S3 - date(2026, 6, 1)).days

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd
@@ -151,7 +152,7 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
 def _with_slips(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
     """Open deals take their pushes from ``movement.slips`` (the Movement page's count, which also reads
     stage-history imports), so "pushed twice" agrees with it; closed deals keep the snapshot count."""
-    known = _known_pushes(con, as_of).set_index("deal_id")["pushes"]
+    known = known_pushes_of(con, as_of).set_index("deal_id")["pushes"]
     is_open = frame["status"] == "open"
     frame["pushes"] = frame["pushes"].astype("Float64")
     frame.loc[is_open, "pushes"] = frame.loc[is_open, "deal_id"].map(known).astype("Float64")
@@ -160,11 +161,13 @@ def _with_slips(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: dt.d
 
 # --- the same rows in a temporary table, counted in SQL -------------------------------------------------------
 
+# An open deal's pushes are those of ``movement.slips`` (``_with_slips``): they are not in the table, ``open_deals``
+# maps them (``DealTable.known_pushes``), so the table is built without waiting for them.
 _TABLE = """,
 deal_rows AS ({rows})
 SELECT r.deal_id, r.import_id, r.owner, r.pipeline, r.status, r.value, r.close_on, r.reached_position, r.in_filter,
-       CASE WHEN r.status = 'open' THEN o.pushes ELSE r.pushes END AS pushes
-FROM deal_rows r LEFT JOIN {slips} o USING (deal_id)"""
+       CASE WHEN r.status = 'open' THEN NULL ELSE r.pushes END AS pushes
+FROM deal_rows r"""
 
 _CLOSED = "status IN ('won', 'lost')"
 
@@ -183,8 +186,10 @@ UNION ALL SELECT 'pushes', CASE WHEN c.pushes >= 2 THEN '2+' ELSE CAST(CAST(c.pu
 class DealTable:
     """The rows of ``deal_frame`` (one per deal, dropped open deals left out) in a temporary table of ``con``, for
     one computation: the columns the counts need (deal_id, import_id, owner, pipeline, status, value, close_on,
-    reached_position, in_filter, pushes); extra attributes are read from deal_attributes, those named in
-    ``extras`` (all but the loss reason and ``skip``); the open deals of the filter are fetched whole.
+    reached_position, in_filter, pushes: the closed deals'); extra attributes are read from deal_attributes, those
+    named in ``extras`` (all but the loss reason and ``skip``); the open deals of the filter are fetched whole, with
+    their pushes from ``known_pushes`` (a function giving ``known_pushes_of``' frame, e.g. a future's ``result`` when
+    another connection reads it meanwhile; default: read through ``con`` when first needed).
 
     ``with DealTable(con, flt=flt, as_of=as_of, skip=(…)) as deals:`` creates it, the block ends by dropping it.
     ``attributes``: what every count is keyed by, in ``categories``' order: owner ('(blank)' when blank),
@@ -192,8 +197,11 @@ class DealTable:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
-                 as_of: dt.date | None = None, skip: tuple[str, ...] = ()):
+                 as_of: dt.date | None = None, skip: tuple[str, ...] = (),
+                 known_pushes: Callable[[], pd.DataFrame] | None = None):
         self.con, self.flt, self.as_of_arg, self.skip = con, flt, as_of, skip
+        self._read_pushes = known_pushes or (lambda: known_pushes_of(con, as_of))
+        self._known: pd.DataFrame | None = None
         self.name = f"priority_deals_{uuid.uuid4().hex}"  # our own identifier: letters, digits and _
         self.extras: tuple[str, ...] = ()
         self.as_of: dt.date | None = None
@@ -207,17 +215,19 @@ class DealTable:
                             [LOSS_REASON_ATTRIBUTE]).fetchall()
         # deal_frame's wide columns come from a pandas pivot: sorted by name, as here
         self.extras = tuple(sorted(n for (n,) in names if n not in self.skip))
-        slips = self.name.replace("priority_deals_", "priority_slips_")
-        con.register(slips, _known_pushes(con, self.as_of_arg))
-        try:
-            query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, self.as_of_arg) + \
-                Fragment.format(_TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")),
-                                slips=Fragment(slips, []))
-            con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
-        finally:
-            con.unregister(slips)
-        self.with_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0])
+        query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, self.as_of_arg) + \
+            Fragment.format(_TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")))
+        con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
+        # a deal has pushes: a closed one of the table, else an open one of ``known_pushes`` (the table's open deals)
+        self.with_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0]) \
+            or bool(self.known_pushes()["pushes"].notna().any())
         return self
+
+    def known_pushes(self) -> pd.DataFrame:
+        """The open deals' pushes (``known_pushes_of``: deal_id, pushes), read once."""
+        if self._known is None:
+            self._known = self._read_pushes()
+        return self._known
 
     def __exit__(self, *exc) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {self.name}")
@@ -307,11 +317,12 @@ class DealTable:
         for column in ("created_on", "close_on", "snapshot_on"):
             frame[column] = pd.to_datetime(frame[column]).dt.date
         frame["in_filter"] = frame["in_filter"].astype(bool)
-        frame["pushes"] = frame["pushes"].astype("Float64")
+        frame["pushes"] = frame["deal_id"].map(self.known_pushes().set_index("deal_id")["pushes"]).astype("Float64")
         return frame
 
 
-def _known_pushes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
-    """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes)."""
+def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
+    """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes): one row per open deal (not dropped)
+    seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count."""
     slipped = movement.slips(con, as_of=as_of)
     return slipped.loc[(slipped["snapshots"] >= 2) | (slipped["pushes"] > 0), ["deal_id", "pushes"]]
