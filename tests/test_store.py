@@ -288,3 +288,35 @@ def test_duckdb_memory_is_capped_by_pulse_duckdb_memory(tmp_path, monkeypatch):
     monkeypatch.setenv("PULSE_DUCKDB_MEMORY", "300MB")
     with store.connect(tmp_path / "b.duckdb") as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
+
+
+def _memory_limit(con) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+@pytest.mark.parametrize("ending", ["commit", "error", "aborted"])
+def test_a_transaction_lowers_duckdb_memory_for_its_block_then_puts_it_back(tmp_path, monkeypatch, ending):
+    """memory_limit='100MB' shows as 95.3 MiB (10^8 / 2^20) inside; after the commit, an error, or an error that
+    aborted DuckDB's transaction (a failed statement), the 1GB default is back (953.6 MiB, to a tenth) and the error
+    raised is the block's own."""
+    monkeypatch.delenv("PULSE_DUCKDB_MEMORY", raising=False)
+    db = tmp_path / "m.duckdb"
+    expected = {"error": KeyError, "aborted": duckdb.ConversionException}
+    with store.connect(db) as outside:  # a second connection keeps the database instance (and its settings) alive
+        try:
+            with store.transaction(db, memory_limit="100MB") as con:
+                assert _memory_limit(con) == "95.3 MiB"
+                con.execute("CREATE TABLE t (x INTEGER)")
+                if ending == "error":
+                    raise KeyError("the block's own")
+                if ending == "aborted":
+                    con.execute("INSERT INTO t VALUES ('not a number')")
+        except (KeyError, duckdb.ConversionException) as exc:
+            assert type(exc) is expected[ending]
+        else:
+            assert ending == "commit"
+        assert _memory_limit(outside) in ("953.5 MiB", "953.6 MiB")
+        tables = outside.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 't'").fetchone()
+        assert tables[0] == (1 if ending == "commit" else 0)
+    with store.transaction(db, memory_limit="10GB") as con:  # never raised above the cap
+        assert _memory_limit(con) in ("953.5 MiB", "953.6 MiB")

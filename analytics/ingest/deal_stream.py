@@ -18,9 +18,6 @@ reads them whole. tests/test_deal_stream.py compares both paths on the same file
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -263,34 +260,6 @@ class DealStream:
                                    "WHERE import_id = ? AND pipeline = ? ORDER BY rowid", [import_id, name]).df()
                 entered = pd.concat([entered, rows], ignore_index=True) if len(entered) else rows
         return seen, entered
-
-
-@contextmanager
-def duckdb_memory(con: duckdb.DuckDBPyConnection, limit: str = DUCKDB_MEMORY) -> Iterator[None]:
-    """DuckDB's memory limit lowered to ``limit`` for the block (never raised), then put back (as DuckDB shows it,
-    to a tenth of its unit): the rows of a big import stay in DuckDB's buffer until the transaction commits, and
-    would otherwise grow with the file."""
-    before = str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
-    lowered = _bytes(limit) < _bytes(before)
-    if lowered:
-        con.execute("SET memory_limit = ?", [limit])
-    try:
-        yield
-    finally:
-        if lowered:
-            con.execute("SET memory_limit = ?", [before.replace(" ", "")])
-
-
-_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
-          "gib": 2**30, "tib": 2**40}
-
-
-def _bytes(size: str) -> float:
-    """A DuckDB size setting ('100MB', '1.0 GiB') in bytes; infinite when it cannot be read."""
-    found = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", size or "")
-    if not found or found.group(2).lower() not in _UNITS:
-        return float("inf")
-    return float(found.group(1)) * _UNITS[found.group(2).lower()]
 
 
 _TABLES = ("deal_snapshots", "temp.stream_entered", "temp.stream_attributes")

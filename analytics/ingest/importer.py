@@ -158,7 +158,7 @@ def _import_streamed(source: str | Path, name: str, digest: str, options: Import
     if stream is None:
         return None
     try:
-        with store.transaction(db) as con, deal_stream.duckdb_memory(con):
+        with store.transaction(db, memory_limit=deal_stream.DUCKDB_MEMORY) as con:
             if already_imported(con, digest):
                 raise AlreadyImported
             notes = replace_sample(con, options)

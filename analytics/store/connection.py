@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -106,9 +107,13 @@ def connect(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCo
 
 
 @contextmanager
-def transaction(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection inside one write transaction: committed when the block ends, rolled back on any error."""
-    with write_lock, connect(path) as con:
+def transaction(path: str | os.PathLike | None = None, *,
+                memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection inside one write transaction: committed when the block ends, rolled back on any error.
+    ``memory_limit`` (a DuckDB size, e.g. '100MB'): DuckDB's buffer lowered to it for the transaction (never raised;
+    beyond it DuckDB spills to its temp folder), put back after the commit or the rollback — a big import's rows stay
+    in the buffer until the commit and would otherwise grow with the file."""
+    with write_lock, connect(path) as con, _lowered_memory(con, memory_limit):
         forget_memo(con)  # it writes: every read inside the transaction asks the database
         con.execute("BEGIN TRANSACTION")
         try:
@@ -118,6 +123,33 @@ def transaction(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDB
             raise
         con.execute("UPDATE meta SET data_version = data_version + 1")
         con.execute("COMMIT")
+
+
+@contextmanager
+def _lowered_memory(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[None]:
+    """DuckDB's memory limit lowered to ``limit`` for the block (never raised), then put back as DuckDB shows it (to
+    a tenth of its unit). Outside any transaction: an aborted one could not take the setting back."""
+    before = str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    lowered = limit is not None and _bytes(limit) < _bytes(before)
+    if lowered:
+        con.execute("SET memory_limit = ?", [limit])
+    try:
+        yield
+    finally:
+        if lowered:
+            con.execute("SET memory_limit = ?", [before.replace(" ", "")])
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
+          "gib": 2**30, "tib": 2**40}
+
+
+def _bytes(size: str) -> float:
+    """A DuckDB size setting ('100MB', '1.0 GiB') in bytes; infinite when it cannot be read."""
+    found = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", size or "")
+    if not found or found.group(2).lower() not in _UNITS:
+        return float("inf")
+    return float(found.group(1)) * _UNITS[found.group(2).lower()]
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
