@@ -37,6 +37,7 @@ import duckdb
 import pandas as pd
 
 from analytics.ingest import pipelines
+from analytics.store.derived import refresh_stays
 from analytics.store.sql import deal_key_sql
 from analytics.text import normalise_header
 
@@ -432,6 +433,7 @@ def ensure_history_stages(con: duckdb.DuckDBPyConnection, history: pd.DataFrame)
     decisions = _decide_all(con, pd.DataFrame(columns=["pipeline", "stage"]), _EMPTY_ENTERED, plans)
     for decision in decisions:
         _store(con, decision, False)
+    refresh_stays(con)  # the history's entry dates (and any stage added) change the stored stays
     return decisions
 
 
@@ -509,7 +511,8 @@ def stage_table(con: duckdb.DuckDBPyConnection, pipeline: str | None = None) -> 
 
 def save_stage_table(con: duckdb.DuckDBPyConnection, pipeline: str, table: pd.DataFrame) -> None:
     """Replace one pipeline's configuration with the user's edited table (stage, probability, outcome),
-    in the table's row order; call inside ``store.transaction``."""
+    in the table's row order; call inside ``store.transaction``. The stored stays are rebuilt when the order or an
+    outcome changed (``derived.refresh_stays``; a probability edit leaves them fresh)."""
     clean = table.dropna(subset=["stage"])
     if clean["stage"].duplicated().any():
         raise ValueError("each stage may appear only once")
@@ -523,3 +526,4 @@ def save_stage_table(con: duckdb.DuckDBPyConnection, pipeline: str, table: pd.Da
         prob = None if pd.isna(row.probability) else float(row.probability)
         con.execute("INSERT INTO stages VALUES (?, ?, ?, ?, ?, 'edited')",
                     [pipeline, row.stage, position, prob, row.outcome])
+    refresh_stays(con)

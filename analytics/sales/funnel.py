@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics.sales.deals import DealFilter
-from analytics.sales.scope import ALL_DEALS, REACHED_JOINS, REACHED_POSITION, cohort_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, REACHED_POSITION, STORED_OPEN_STAGES, cohort_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment
 
 WON_STEP = "Won"
@@ -21,18 +21,24 @@ FUNNEL_COLUMNS = ["pipeline", "stage", "position", "reached", "reached_amount", 
 # flags(grp, pipeline, status, n, value, position, counted): n deals of total ``value`` and one open stage of their
 # pipeline. Cumulative: the deals bucketed first by group, pipeline, status and the last open stage reached (a million
 # deals make a few dozen buckets; their last stage read with their columns, ``scope.REACHED_JOINS``), then one row
-# per bucket and open stage; strict: one row per deal and open stage.
+# per bucket and open stage (``{reached_joins}``: the scope's ``reached_joins``); strict: one row per deal and open
+# stage.
 _CUMULATIVE_FLAGS = """,
 buckets AS (
     SELECT k.grp, k.pipeline, k.status, """ + REACHED_POSITION + """ AS reached_position, count(*) AS n,
            sum(k.value) AS value
-    FROM scoped k""" + REACHED_JOINS + """
+    FROM scoped k{reached_joins}
     GROUP BY ALL
 ),
 flags AS (
     SELECT b.grp, b.pipeline, b.status, b.n, b.value, o.position, b.reached_position >= o.position AS counted
     FROM buckets b JOIN open_stages o USING (pipeline)
 )"""
+
+# The open entries of the strict funnel read from the stored stays (``Scope.stored_stays``), for every deal: the
+# funnel keeps those of ``scoped``'s deals by its LEFT JOIN.
+_STORED_OPEN_ENTRIES = STORED_OPEN_STAGES + """,
+open_entries AS (SELECT deal_id, pipeline, position, entered_on FROM deal_stays WHERE position IS NOT NULL)"""
 
 _STRICT_FLAGS = """,
 ordered AS (
@@ -137,8 +143,11 @@ def funnel(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: 
     if pipeline is not None:
         where += Fragment(" AND d.pipeline = ?", [pipeline])
     extra_group = Fragment("UNION SELECT 'all', ?", [pipeline]) if by is None else Fragment("", [])
-    flags = _STRICT_FLAGS if strict else _CUMULATIVE_FLAGS
-    query = (scoped_ctes(scope, flt, where, by) + Fragment(scope.stage_history_ctes + flags, [])
+    if strict:
+        stages = (_STORED_OPEN_ENTRIES if scope.stored_stays else scope.stage_history_ctes) + _STRICT_FLAGS
+    else:
+        stages = scope.reached_ctes + _CUMULATIVE_FLAGS.format(reached_joins=scope.reached_joins)
+    query = (scoped_ctes(scope, flt, where, by) + Fragment(stages, [])
              + Fragment.format(_FUNNEL_STEPS, extra_group=extra_group))
     frame = con.execute(*query).df()
     return _named_groups(frame, by)

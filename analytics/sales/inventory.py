@@ -247,7 +247,12 @@ def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, 
     where = Fragment("d.status IN ('won', 'lost')", [])  # only closed deals are counted, only the pipeline's
     if pipeline is not None:
         where += Fragment(" AND d.pipeline = ?", [pipeline])
-    query = calibration_ctes(scoped_ctes(scope, flt, where), scope.stage_history_ctes) + Fragment("""
+    if scope.stored_stays:  # the furthest stay of each closed deal read from the stored stays
+        head = scoped_ctes(scope, flt, where) + Fragment(scope.reached_ctes + _CALIBRATION.replace(
+            REACHED_JOINS, scope.reached_joins), [])
+    else:
+        head = calibration_ctes(scoped_ctes(scope, flt, where), scope.stage_history_ctes)
+    query = head + Fragment("""
         SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
         FROM calibrated WHERE pipeline = ? ORDER BY position""", [pipeline])
     return con.execute(*query).df()

@@ -58,16 +58,31 @@ BLANK_GROUP = "(blank)"
 class Scope:
     """The deals' state as of a date (``state``, SQL every query of the metric carries as its ``deal_state``
     CTE), the reporting currency, and the as-of snapshot date (None = no deals). ``stored_entries``: the as-of
-    date is the latest snapshot and the stored stage entries are fresh, so ``stage_history_ctes`` reads them."""
+    date is the latest snapshot and the stored stage entries are fresh, so ``stage_history_ctes`` reads them.
+    ``stored_stays``: besides, the stored stays (``analytics.store.stays``) are fresh, so the funnel, days in stage,
+    age in stage and calibration read each deal's stays, furthest and current stage from ``deal_stays``."""
     as_of: dt.date | None
     state: StateSource
     stored_entries: bool = False
+    stored_stays: bool = False
 
     @property
     def stage_history_ctes(self) -> str:
         """The stage-entry CTEs (``STAGE_HISTORY_CTES``, below) for this scope: the same rows, read from the
         stored ``deal_stage_entries`` when ``stored_entries``, else computed from the snapshots."""
         return STORED_STAGE_HISTORY_CTES if self.stored_entries else STAGE_HISTORY_CTES
+
+    @property
+    def reached_ctes(self) -> str:
+        """The stage CTEs a metric needing only ``open_stages`` and ``reached_joins`` opens with: ``open_stages``
+        alone when ``stored_stays``, else ``stage_history_ctes``."""
+        return STORED_OPEN_STAGES if self.stored_stays else self.stage_history_ctes
+
+    @property
+    def reached_joins(self) -> str:
+        """``REACHED_JOINS`` (below) for this scope: the furthest stay read from ``deal_stays`` when
+        ``stored_stays``, else grouped from ``open_entries``."""
+        return STORED_REACHED_JOINS if self.stored_stays else REACHED_JOINS
 
     @property
     def currency(self) -> Currency:
@@ -84,7 +99,7 @@ def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
                          [as_of]).fetchone()[0]
     stored = latest is not None and (as_of is None or latest == latest_snapshot_on(con)) \
         and is_fresh(con, "deal_stage_entries")
-    return Scope(latest, state, stored)
+    return Scope(latest, state, stored, stored and not state.materialize and is_fresh(con, "deal_stays"))
 
 
 # The date columns a range can apply to, with or without the alias of the deal state.
@@ -141,6 +156,13 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: Fragment | None = None, by
 REACHED_POSITION = "CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END"
 REACHED_JOINS = """
     LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
+        USING (deal_id, pipeline)
+    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)"""
+
+# The same last open stage read from the stored stays (``Scope.stored_stays``): the deal's furthest stay, one row per
+# deal at most (no grouping of its stays); after ``STORED_OPEN_STAGES`` instead of the stage-history CTEs.
+STORED_REACHED_JOINS = """
+    LEFT JOIN (SELECT deal_id, pipeline, position AS max_position FROM deal_stays WHERE is_furthest) m
         USING (deal_id, pipeline)
     LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)"""
 
@@ -219,4 +241,7 @@ _OPEN_ENTRIES = """
 open_entries AS (SELECT e.*, o.position FROM entries e JOIN open_stages o USING (pipeline, stage)),""" + REACHED_CTE
 
 STAGE_HISTORY_CTES = _OPEN_STAGES + _COMPUTED_ENTRIES + _ENTRIES + _OPEN_ENTRIES
+# With the stored stays, a metric needs only ``open_stages`` (no trailing comma, like the CTEs above): the rest it
+# reads from ``deal_stays``.
+STORED_OPEN_STAGES = _OPEN_STAGES.rstrip(",")
 STORED_STAGE_HISTORY_CTES = _OPEN_STAGES + _STORED_ENTRIES + _OPEN_ENTRIES

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
-from analytics.sales.scope import ALL_DEALS, date_range_sql, open_scope, scoped_ctes
+from analytics.sales.scope import ALL_DEALS, STORED_OPEN_STAGES, date_range_sql, open_scope, scoped_ctes
 from analytics.store.sql import Fragment
 
 # steps: each stay with the entry of the deal's next open stage (in stage order). exits: a stay followed by another
@@ -40,6 +40,18 @@ exits AS (
 stage_days AS (
     SELECT *, exited_on - entered_on AS days FROM exits
     WHERE exited_on >= entered_on AND {exit_in_range}
+)"""
+
+
+# The same ``stage_days`` read from the stored stays (``Scope.stored_stays``, analytics.store.stays): a stay's exit is
+# stored with it. ``{deals}``: the semi-join keeping the stays of ``scoped``'s deals, left out when ``scoped`` is every
+# deal (of the pipeline, ``{pipeline}``): the stored stays are those of every deal of the latest state.
+_STORED_STAGE_DAYS = """,
+stage_days AS (
+    SELECT deal_id, pipeline, stage, position, entered_on, exited_on, exit_inferred AS inferred,
+           exited_on - entered_on AS days
+    FROM deal_stays{deals}
+    WHERE position IS NOT NULL AND exited_on >= entered_on AND {exit_in_range}{pipeline}
 )"""
 
 
@@ -137,16 +149,27 @@ def _stage_days_ctes(con, pipeline, flt, date_from, date_to, as_of) -> Fragment:
     """The CTEs up to ``stage_days`` (the stays of ``days_in_stage``), with their parameters."""
     scope = open_scope(con, as_of)
     where = Fragment("d.pipeline = ?", [pipeline]) if pipeline is not None else None
+    exit_in_range = date_range_sql("exited_on", date_from, date_to)
+    if scope.stored_stays:
+        return scoped_ctes(scope, flt, where) + Fragment(STORED_OPEN_STAGES, []) + Fragment.format(
+            _STORED_STAGE_DAYS, exit_in_range=exit_in_range,
+            deals=Fragment("" if flt == ALL_DEALS else " SEMI JOIN scoped USING (deal_id, pipeline)", []),
+            pipeline=Fragment(" AND pipeline = ?", [pipeline]) if pipeline is not None else Fragment("", []))
     return scoped_ctes(scope, flt, where) + Fragment(scope.stage_history_ctes, []) + Fragment.format(
-        _STAGE_DAYS, exit_in_range=date_range_sql("exited_on", date_from, date_to))
+        _STAGE_DAYS, exit_in_range=exit_in_range)
 
 
 _AGE_IN_STAGE = """
 SELECT k.deal_id, k.name, k.owner, k.pipeline, k.stage, k.stage_position AS position, e.entered_on,
        (SELECT as_of FROM cutoff) - e.entered_on AS age_days, e.inferred
-FROM scoped k LEFT JOIN entries e ON e.deal_id = k.deal_id AND e.pipeline = k.pipeline AND e.stage = k.stage
+FROM scoped k LEFT JOIN {entry}
 ORDER BY k.pipeline, k.stage_position NULLS LAST, age_days DESC, k.deal_id
 """
+# the entry of the deal's current stage: from the stage-history CTEs' ``entries``, or from the stored stays
+# (``Scope.stored_stays``): the deal's ``is_current`` row
+_ENTRY = "entries e ON e.deal_id = k.deal_id AND e.pipeline = k.pipeline AND e.stage = k.stage"
+_STORED_ENTRY = """(SELECT deal_id, pipeline, entered_on, inferred FROM deal_stays WHERE is_current) e
+    ON e.deal_id = k.deal_id AND e.pipeline = k.pipeline"""
 
 
 def age_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
@@ -161,4 +184,8 @@ def age_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
     where = Fragment("d.status = 'open' AND NOT d.is_dropped", [])
     if pipeline is not None:
         where += Fragment(" AND d.pipeline = ?", [pipeline])
-    return con.execute(*(scoped_ctes(scope, flt, where) + Fragment(scope.stage_history_ctes + _AGE_IN_STAGE, []))).df()
+    if scope.stored_stays:
+        stages = STORED_OPEN_STAGES + _AGE_IN_STAGE.format(entry=_STORED_ENTRY)
+    else:
+        stages = scope.stage_history_ctes + _AGE_IN_STAGE.format(entry=_ENTRY)
+    return con.execute(*(scoped_ctes(scope, flt, where) + Fragment(stages, []))).df()

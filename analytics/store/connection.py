@@ -207,6 +207,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             derived.refresh_reach(con)
             derived.refresh_pushes(con)
             derived.refresh_forecast(con)
+        if 0 < start < 9:  # the tables schema 9 added, built once, here (a no-op when refresh_current just did)
+            derived.refresh_stays(con)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)
@@ -311,6 +313,7 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
     if deals is not None:  # the tables derived from the deals snapshots (analytics.store.derived) change with them
         derived.refresh_current(con, deleted_on=deals if kept else None)
+    derived.refresh_stays(con)  # a stage-history import's rows change the stays too (nothing to do when still fresh)
     return bool(found)
 
 

@@ -43,6 +43,7 @@ import datetime as dt
 
 import duckdb
 
+from analytics.store import stays
 from analytics.store.memo import connection_memo, forget_memo
 from analytics.store.sql import Fragment, checked
 
@@ -115,6 +116,7 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     refresh_filter_values(con, import_id)
     refresh_changes(con, import_id)
     refresh_reach(con, import_id)
+    refresh_stays(con)
 
 
 def _appends(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "deal_current",
@@ -144,7 +146,7 @@ def is_fresh(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     memo = connection_memo(con)
     if memo is not None and ("is_fresh", table) in memo:
         return memo[("is_fresh", table)]
-    fresh = _built(con, table) and _stored_fingerprint(con, table) == _fingerprint(con, memo)
+    fresh = _built(con, table) and _stored_fingerprint(con, table) == _fingerprint(con, memo, table)
     if memo is not None:
         memo[("is_fresh", table)] = fresh
     return fresh
@@ -154,13 +156,17 @@ def _stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | Non
     return con.execute(f"SELECT max(fingerprint) FROM {checked(table, DERIVED_TABLES)}_meta").fetchone()[0]
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None) -> str:
-    """The fingerprint of the snapshots now stored (kept in a read connection's ``memo``)."""
+def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None, table: str = "deal_current") -> str:
+    """The fingerprint of the snapshots now stored (kept in a read connection's ``memo``); for ``deal_stays``,
+    followed by that of the stage settings and stage-history imports it reads (``stays.INPUTS_FINGERPRINT_SQL``)."""
     if memo is not None and "fingerprint" in memo:
-        return memo["fingerprint"]
-    found = con.execute(_FINGERPRINT_SQL, [-1]).fetchone()[0]
-    if memo is not None:
-        memo["fingerprint"] = found
+        found = memo["fingerprint"]
+    else:
+        found = con.execute(_FINGERPRINT_SQL, [-1]).fetchone()[0]
+        if memo is not None:
+            memo["fingerprint"] = found
+    if table == "deal_stays":
+        found += "|" + con.execute(stays.INPUTS_FINGERPRINT_SQL).fetchone()[0]
     return found
 
 
@@ -171,7 +177,8 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None) -> str:
 
 DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_snapshots",
                   "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
-                  "stage_reach", "deal_pushes")  # the Priorities page's
+                  "stage_reach", "deal_pushes",  # the Priorities page's
+                  "deal_stays")  # the Pipeline page's stays (analytics.store.stays)
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -347,7 +354,7 @@ def _stamp(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Record that ``table`` now matches the snapshots stored (the fingerprint ``is_fresh`` compares)."""
     table = checked(table, DERIVED_TABLES)
     con.execute(f"DELETE FROM {table}_meta")
-    con.execute(f"INSERT INTO {table}_meta {_FINGERPRINT_SQL}", [-1])
+    con.execute(f"INSERT INTO {table}_meta VALUES (?)", [_fingerprint(con, None, table)])
 
 
 def _keep(con: duckdb.DuckDBPyConnection, table: str, import_id: int | None, incremental: bool,
@@ -603,3 +610,23 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
               f"UPDATE deal_pushes p SET pairs = p.pairs + n.pairs FROM ({_NEW_PUSHES_SQL}) n WHERE {same}",
               f"INSERT INTO deal_pushes SELECT * FROM ({_NEW_PUSHES_SQL}) n "
               f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})"), _PUSHES_SQL)
+
+
+# --- the Pipeline page's stays (analytics.store.stays: grain and inputs there) ---------------------------------
+
+
+def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring ``deal_stays`` up to date inside a write transaction that may have changed what it reads: the snapshots
+    (the end of ``refresh_current``'s chain), the stage settings or the stage-history imports. Nothing to do when it
+    is still fresh (a probability edit, a survey import); rebuilt whole when ``deal_current`` and
+    ``deal_stage_entries`` are fresh; else left not fresh (the metrics compute live)."""
+    if not _built(con, "deal_stays"):
+        return
+    forget_memo(con)
+    if is_fresh(con, "deal_stays"):
+        return
+    if is_fresh(con, "deal_current") and is_fresh(con, "deal_stage_entries"):
+        stays.build(con)
+        _stamp(con, "deal_stays")
+    else:
+        con.execute("DELETE FROM deal_stays_meta")
