@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import shutil
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -124,6 +125,40 @@ def test_outside_a_block_each_fetch_has_its_own_connection(two_exports, opened):
     assert common.fetch(deals.latest_snapshot_on) == dt.date(2026, 12, 1)
     assert common.fetch(deals.snapshot_dates) == [dt.date(2026, 11, 24), dt.date(2026, 12, 1)]
     assert opened == ["open", "close", "open", "close"]
+
+
+def test_a_fetch_ahead_is_read_once_on_its_own_thread_and_connection_and_the_block_waits_for_it(two_exports, opened):
+    threads: list[str] = []
+
+    def dates_read(con):
+        threads.append(threading.current_thread().name)
+        return deals.snapshot_dates(con)
+
+    common.data_version()
+    opened.clear()
+    common.fetch_ahead(dates_read)  # outside a block: nothing starts
+    assert threads == [] and opened == []
+    with common.shared_reads():
+        common.fetch_ahead(dates_read)
+    assert threads == ["pulse_fetch_ahead_0"]  # read by the block's thread, done when the block ended
+    assert opened == ["open", "close"]  # its own connection (the block's own was never needed)
+    # cached: the section's fetch does not read it again
+    assert common.fetch(dates_read) == [dt.date(2026, 11, 24), dt.date(2026, 12, 1)]
+    assert threads == ["pulse_fetch_ahead_0"]
+
+
+def test_an_error_of_a_fetch_ahead_is_raised_by_the_sections_own_fetch(two_exports):
+    reads: list[int] = []
+
+    def broken(con):
+        reads.append(1)
+        con.execute("SELECT * FROM no_such_table")
+
+    with common.shared_reads():
+        common.fetch_ahead(broken)
+        with pytest.raises(Exception, match="no_such_table"):
+            common.fetch(broken)
+    assert len(reads) == 2  # the thread's read failed, so the section read it again (errors are not cached)
 
 
 def test_repeated_values_in_a_column_read_as_each_cell_alone():

@@ -10,12 +10,14 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from analytics import ingest, store
 from analytics.ingest import stage_config
@@ -83,6 +85,7 @@ class _SharedReads:
         self.version: int | None = None
         self._stack: ExitStack | None = None
         self._con = None
+        self.ahead: ThreadPoolExecutor | None = None  # ``fetch_ahead``'s thread, started by its first call
 
     def connection(self, path: str, version: int | None = None):
         """The open connection to ``path`` at this data version (opened, or opened again after a change)."""
@@ -115,7 +118,32 @@ def shared_reads() -> Iterator[None]:
         yield
     finally:
         _shared.reset(token)
+        if shared.ahead is not None:
+            shared.ahead.shutdown(wait=True)
         shared.close()
+
+
+def fetch_ahead(func: Callable, *args, **kwargs) -> None:
+    """Start ``fetch(func, *args, **kwargs)`` now, on a thread of the ``shared_reads`` block with its own connection,
+    for a section drawn later: while the page works on what it shows first (DuckDB's and pandas' work of another
+    result, the wording of tables), the second core reads this one. The section's own ``fetch`` then finds it cached,
+    or waits for it (Streamlit computes a cached value once); an error is left to that ``fetch``, which computes it
+    again and shows it. Outside a block nothing starts (the section fetches it when drawn); the block waits for its
+    thread before it ends."""
+    shared = _shared.get()
+    if shared is None:
+        return
+    if shared.ahead is None:
+        shared.ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse_fetch_ahead",  # the script's run
+                                          initializer=partial(add_script_run_ctx, None, get_script_run_ctx()))
+    shared.ahead.submit(_fetch_quietly, func, args, kwargs)
+
+
+def _fetch_quietly(func: Callable, args: tuple, kwargs: dict) -> None:
+    try:
+        fetch(func, *args, **kwargs)
+    except Exception:  # noqa: BLE001,S110 - the section's own fetch computes it again and shows the error
+        pass
 
 
 # Bounds of the metric cache (a server runs for days, every session shares it): at 1M deals a cached deal list is

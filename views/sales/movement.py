@@ -16,14 +16,6 @@ st.caption(t("What changed between two weekly exports: deals won, lost, added, d
              "slipped, and how the open pipeline went from one total to the other."))
 
 
-flt, _, _ = filters.deal_filters("movement", period=False)
-dates = common.fetch(deals.snapshot_dates)
-if len(dates) < 2:
-    st.info(t("Pipeline movement compares two snapshots: import at least two weekly exports of your deals "
-              "(one file per week, dated by its file name or the snapshot date on the Import page)."))
-    st.stop()
-
-
 def snapshot_pickers() -> tuple:
     left, right, _ = st.columns([1, 1, 2])
     start = left.selectbox(t("From snapshot"), dates, index=len(dates) - 2, format_func=fmt.date,
@@ -248,6 +240,8 @@ def trend_section(currency: str | None) -> None:
 
 def main() -> None:
     start, end = snapshot_pickers()
+    common.fetch_ahead(movement.slips, flt=flt, as_of=end)   # read while the movement is computed and drawn
+    common.fetch_ahead(movement.trend, flt=flt)
     mv = common.fetch(movement.movement, start, end, flt=flt)
     kpi_row(mv)
     clicked = waterfall_section(mv)
@@ -257,5 +251,13 @@ def main() -> None:
     trend_section(mv.currency)
 
 
-with common.shared_reads():  # the page's reads through one connection, closed when it is drawn
+# The filters, the snapshot dates and the sections read through one connection, closed when the page is drawn (the
+# sections read flt and dates).
+with common.shared_reads():
+    flt, _, _ = filters.deal_filters("movement", period=False)
+    dates = common.fetch(deals.snapshot_dates)
+    if len(dates) < 2:
+        st.info(t("Pipeline movement compares two snapshots: import at least two weekly exports of your deals "
+                  "(one file per week, dated by its file name or the snapshot date on the Import page)."))
+        st.stop()
     main()
