@@ -36,7 +36,6 @@ REASON_DEAL_COLUMNS = ["reason", "deal_id", "name", "owner_from", "owner", "pipe
                        "forecast_category_from", "forecast_category_to", "amount_from", "amount_to", "currency",
                        "value_from", "value_to", "amount_change"]
 REASON_TABLE_COLUMNS = ["reason", "deals", "amount_change", "value"]
-_COMPARED = ["open_b", "owner_to", "pipeline_a", "pipeline_b", "position_a", "position_b"]  # read, not shown
 
 
 def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -47,16 +46,16 @@ def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
     pipeline_a, pipeline_b, position_a, position_b, close_on_from, close_on_to, value_from, value_to.
     Grain: one row per (reason, deal), in REASONS order, biggest |amount_change| first (REASON_DEAL_COLUMNS).
     """
-    read = [c for c in [*REASON_DEAL_COLUMNS, *_COMPARED] if c in frame.columns]  # not the whole frame's columns
-    both = frame.loc[frame["open_a"] & frame["in_b"], read].copy()
-    if both.empty:
+    present = (frame["open_a"] & frame["in_b"]).to_numpy(bool)
+    if not present.any():
         return pd.DataFrame(columns=REASON_DEAL_COLUMNS)
-    both["amount_change"] = _numbers(both["value_to"]) - _numbers(both["value_from"])
-    both["days_moved"] = _days(both["close_on_to"] - both["close_on_from"])
-    steps = _numbers(both["position_b"]) - _numbers(both["position_a"])
-    skipped = both["open_b"] & (both["pipeline_a"] == both["pipeline_b"]) & (steps > 1)
-    both["stages_skipped"] = (steps - 1).where(skipped)
-    both["owner"] = both["owner_to"]
+    # worked out over every row (numbers and a few text comparisons), each flag then kept for the deals present in
+    # both: no copy of the deals present in both (it took 0.04-0.07 s at a million deals)
+    steps = _numbers(frame["position_b"]) - _numbers(frame["position_a"])
+    skipped = frame["open_b"] & (frame["pipeline_a"] == frame["pipeline_b"]) & (steps > 1)
+    both = frame.assign(amount_change=_numbers(frame["value_to"]) - _numbers(frame["value_from"]),
+                        days_moved=_days(frame["close_on_to"] - frame["close_on_from"]),
+                        stages_skipped=(steps - 1).where(skipped), owner=frame["owner_to"])
     flags = {
         "pulled_in": both["days_moved"] < 0,
         "pushed_out": both["days_moved"] > 0,
@@ -67,13 +66,14 @@ def reason_rows(frame: pd.DataFrame) -> pd.DataFrame:
                                               _category(both["forecast_category_to"])),
         "skipped_stages": skipped,
     }
-    # the (reason, deal) pairs as positions in ``both``, sorted by reason, |amount_change| (biggest first, unknown
-    # last), deal id; then the shown columns taken once (a copy per reason took 0.1 s at 1M deals)
-    picked = [np.flatnonzero(flag.fillna(False).to_numpy(bool)) for flag in flags.values()]
+    # the (reason, deal) pairs as positions in ``frame``, sorted by reason, |amount_change| (biggest first, unknown
+    # last), deal id (ranked among these deals only); then the shown columns taken once (a copy per reason took 0.1 s
+    # at 1M deals)
+    picked = [np.flatnonzero(flag.fillna(False).to_numpy(bool) & present) for flag in flags.values()]
     positions = np.concatenate(picked)
     codes = np.repeat(np.arange(len(REASONS)), [len(p) for p in picked])
     size = np.abs(both["amount_change"].to_numpy(float))[positions]
-    deal_order = pd.factorize(both["deal_id"], sort=True)[0][positions]
+    deal_order = pd.factorize(both["deal_id"].iloc[positions], sort=True)[0]
     order = np.lexsort((deal_order, np.where(np.isnan(size), np.inf, -size), codes))
     rows = both[REASON_DEAL_COLUMNS[1:]].iloc[positions[order]].reset_index(drop=True)
     rows.insert(0, "reason", pd.Series(np.array(REASONS, dtype=object)[codes[order]], dtype=object))
