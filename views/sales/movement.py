@@ -168,7 +168,8 @@ def reasons_section(mv: movement.Movement) -> None:
     if deals_of.empty:
         st.info(t("No deal has this reason."))
     else:
-        shown = deals_of.assign(bucket=deals_of["bucket"].map(charts_movement.bucket_label))
+        labels = {b: charts_movement.bucket_label(b) for b in movement.BUCKETS}  # worded once each, not per deal
+        shown = deals_of.assign(bucket=deals_of["bucket"].map(labels))
         show_deals(shown, REASON_ORDER, reason_columns(mv), mv.currency)
     common.downloads(deals_of, f"movement_reasons_{mv.date_from}_{mv.date_to}_{reason}", reason,
                      f"movement_dl_reason_{reason}", more_sheets={"reasons": table, "all": mv.reason_deals})
