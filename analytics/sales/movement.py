@@ -57,6 +57,7 @@ from analytics.sales.deals import (
 from analytics.sales.movement_reasons import deals_for_reason, reason_rows, reasons_report, reasons_table
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
+from analytics.store.frames import read_frame
 from analytics.store.sql import Fragment, checked, deal_key_sql, value_list
 
 BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
@@ -250,7 +251,7 @@ def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter):
     query = Fragment.format(_PAIRS + _DEALS, view_a=_subquery(state_a.query, "sa"),
                             view_b=_subquery(state_b.query, "sb"), date_a=Fragment("?", [date_a]),
                             filter=flt.where("p"), buckets=value_list(BUCKETS))
-    frame = con.execute(*query).df()
+    frame = read_frame(con, query)
     for column in ("open_a", "open_b", "in_b"):
         frame[column] = frame[column].astype(bool)
     return frame, state_b.currency
@@ -318,7 +319,7 @@ def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of:
         _SLIPS + "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id",
         key_k=Fragment(deal_key_sql("k.deal_id"), []), key_h=Fragment(deal_key_sql("h.deal_id"), []),
         blank=Fragment("?", [BLANK_GROUP]))
-    return con.execute(*query).df()
+    return read_frame(con, query)
 
 
 def push_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,

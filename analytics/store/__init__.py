@@ -9,6 +9,8 @@ callers write ``from analytics import store`` then ``store.connect(...)``; the m
 * ``settings`` — every user-facing setting with its label, default and bounds; what a person may enter
   (``SettingError``: stage probabilities in percent, conversion rates);
 * ``backup`` — a consistent copy of the file;
+* ``frames`` — ``read_frame``: a query's result as the DataFrame ``df()`` gives, its text read through Arrow (faster
+  for many text cells), imported from ``analytics.store.frames``;
 * ``sql`` — SQL that cannot be mis-assembled: ``Fragment`` (SQL with its parameters) and ``checked`` (allow-listed
   names), imported from ``analytics.store.sql`` by the queries.
 """
