@@ -248,6 +248,23 @@ def test_scores_of_two_otherwise_equal_deals_follow_the_source(result):
     assert deals.loc["OE", "why"] == []  # no factor: the stage rate alone
 
 
+def test_each_deal_lists_its_factors_largest_effect_first():
+    # stage rate 0.5 (odds 1); driver a: x x2, y x0.25 (z has no factor); driver b: u x1.5
+    model = prio.ScoreModel(
+        pd.DataFrame({"pipeline": ["S"], "stage": ["One"], "position": [1], "closed": [100], "won": [50],
+                      "configured": [0.5], "rate": [0.5]}),
+        pd.DataFrame({"attribute": ["a", "a", "b"], "value": ["x", "y", "u"], "pipeline": "S", "position": 1,
+                      "closed": 50, "won": 25, "rate": 0.5, "factor": [2.0, 0.25, 1.5]}), ("a", "b"), False)
+    deals = pd.DataFrame({"owner": "Ann", "pipeline": "S", "reached_position": 1,
+                          "attr:a": ["x", "y", "x", None, "z"], "attr:b": ["u", "u", "u", None, "u"]})
+    scored = prio.score(model, deals)
+    x, y, u = ({"attribute": a, "value": v, "factor": f} for a, v, f in (("a", "x", 2.0), ("a", "y", 0.25),
+                                                                         ("b", "u", 1.5)))
+    assert list(scored["factors"]) == [[x, u], [y, u], [x, u], [], [u]]  # |log 0.25| > |log 1.5|: y first
+    assert scored["score"].tolist() == pytest.approx([3 / 4, 0.375 / 1.375, 3 / 4, 1 / 2, 1.5 / 2.5])
+    assert scored["factors"][0] is scored["factors"][2]  # one list per combination, shared by its deals
+
+
 def test_factors_are_capped():
     # a group at 99 % where the stage wins 10 % would multiply the odds by 891: capped at 3
     rows = pd.DataFrame({"_row": range(200), "pipeline": "S", "position": 1,

@@ -386,28 +386,54 @@ def scored(model: ScoreModel, pipeline: pd.Series, position: pd.Series, cats: pd
     rates = model.stage_rates.assign(position=model.stage_rates["position"].astype(float))
     stage_rate = at.merge(rates[["pipeline", "position", "rate"]], on=["pipeline", "position"], how="left")["rate"]
     log_odds = np.log(_odds(stage_rate.to_numpy(float)))
-    explained: list[list[dict]] = [[] for _ in range(len(at))]
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # each driver's (value, factor: NaN = none) per row
     if model.drivers:
         factors = model.factors.assign(position=model.factors["position"].astype(float))
         for attribute in model.drivers:
             table = factors.loc[factors["attribute"] == attribute, ["pipeline", "position", "value", "factor"]]
-            found = at.assign(value=_values(cats[attribute].to_numpy(object))).merge(
+            match = at.assign(value=_values(cats[attribute].to_numpy(object))).merge(
                 table, on=["pipeline", "position", "value"], how="left")
-            factor, value = found["factor"].to_numpy(float), found["value"].to_numpy(object)
+            factor = match["factor"].to_numpy(float)
             applies = ~np.isnan(factor)
             log_odds[applies] += np.log(factor[applies])
-            for i in np.flatnonzero(applies) if explain else ():
-                explained[i].append({"attribute": attribute, "value": value[i], "factor": float(factor[i])})
+            found[attribute] = match["value"].to_numpy(object), factor
     result = pd.DataFrame({"stage_rate": stage_rate.to_numpy(float), "score": 1 / (1 + np.exp(-log_odds))},
                           index=index)
     if explain:
-        result["factors"] = [sorted(f, key=lambda x: -abs(math.log(x["factor"]))) for f in explained]
+        result["factors"] = _explained(found, len(at))
     return result
+
+
+def _explained(found: dict[str, tuple[np.ndarray, np.ndarray]], rows: int) -> list[list[dict]]:
+    """Each row's factors ({attribute, value, factor} of every driver with a factor, largest effect first) from
+    ``found`` (driver -> its value and factor per row, NaN = no factor). Rows share a few combinations of values and
+    factors: each combination's list is built once and shared by its rows (read them, never change them)."""
+    if not found:
+        return [[]] * rows
+    keys = pd.DataFrame({f"{kind}{i}": column for i, (value, factor) in enumerate(found.values())
+                         for kind, column in (("v", value), ("f", factor))})
+    group = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    firsts = np.unique(group, return_index=True)[1]  # group g's first row: firsts[g] (ngroup numbers in order seen)
+    lists = []
+    for i in firsts.tolist():
+        applied = [{"attribute": attribute, "value": value[i], "factor": float(factor[i])}
+                   for attribute, (value, factor) in found.items() if not np.isnan(factor[i])]
+        lists.append(sorted(applied, key=lambda x: -abs(math.log(x["factor"]))))
+    return [lists[g] for g in group.tolist()]
 
 
 def top_factors(factors: list[dict], limit: int = TOP_FACTORS) -> list[dict]:
     """The factors that moved a score most: at most ``limit``, each changing the odds by 5 % or more."""
     return [f for f in factors if abs(math.log(f["factor"])) >= SHOWN_FACTOR][:limit]
+
+
+def _once_per_list(lists: pd.Series, function) -> list:
+    """``function`` of each list of ``lists``, called once per distinct list object (``score``'s rows share theirs)."""
+    done: dict[int, object] = {}
+    for each in lists:
+        if id(each) not in done:
+            done[id(each)] = function(each)
+    return [done[id(each)] for each in lists]
 
 
 # --- calibration ------------------------------------------------------------------------------------------
@@ -582,7 +608,7 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
     open_deals = open_deals.join(score(model, open_deals))
     open_deals["expected_value"] = open_deals["score"] * open_deals["value"]
     open_deals = _with_flags(open_deals, stale_days, as_of_date)
-    open_deals["why"] = open_deals["factors"].map(top_factors)
+    open_deals["why"] = _once_per_list(open_deals["factors"], top_factors)
     open_deals["model"] = check.chosen
     ranked = open_deals.sort_values(["expected_value", "score", "deal_id"], ascending=[False, False, True],
                                     na_position="last").reset_index(drop=True)
@@ -623,13 +649,13 @@ def _with_flags(deals: pd.DataFrame, stale: pd.Series, as_of_date: dt.date | Non
         "missing_amount": deals["amount"].isna(),
         "no_close_date": close.isna(),
         "pushed_twice": deals["pushes"].fillna(0) >= 2,
-        "stale": deals["deal_id"].isin(stale.index),
+        "stale": deals["deal_id"].astype(object).isin(stale.index.astype(object)),  # as objects: hashed, not looped
         "closing_this_month": this_month,
     }
     # each deal's flags as a bit pattern: the few patterns present are turned into lists once each
     bits = sum(marks[f].to_numpy(bool).astype(np.int64) << i for i, f in enumerate(FLAGS))
     patterns = {b: [f for i, f in enumerate(FLAGS) if b >> i & 1] for b in np.unique(bits).tolist()}
-    deals["flags"] = [list(patterns[b]) for b in bits.tolist()]
+    deals["flags"] = [patterns[b] for b in bits.tolist()]  # a pattern's list shared by its deals: read, never changed
     deals["action"] = [patterns[b][0] if b else "advance" for b in bits.tolist()]
     deals["days_unchanged"] = deals["deal_id"].map(stale)
     deals["days_past_due"] = [(s - c).days if p else None
