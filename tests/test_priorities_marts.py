@@ -1,7 +1,8 @@
 """Tables the Priorities page reads, derived at import (issue 16): ``stage_reach`` (the stages each deal was seen at
 or given an entry date for) and ``deal_pushes`` (consecutive snapshot rows of each deal, by raw stage keys). Kept by
-each import and deletion, they equal a rebuild from every snapshot, and the deal frame read from them is the
-hand-computed one and the one computed from every snapshot, before and after a settings change."""
+each import and deletion, they equal a rebuild from every snapshot, and the deal frame read from them (and from the
+stored stays for the latest state) is the hand-computed one and the one computed from every snapshot, before and
+after a settings change."""
 from __future__ import annotations
 
 from datetime import date
@@ -55,9 +56,10 @@ def kept_and_rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
 
 
 def computed_frame(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
-    """``deal_frame`` computed from every snapshot (the stored tables made stale, rolled back)."""
+    """``deal_frame`` computed from every snapshot (the stored tables made stale, rolled back; the stays too: the
+    furthest stage of the latest state is read from them when they are fresh)."""
     con.execute("BEGIN TRANSACTION")
-    for table in MARTS:
+    for table in (*MARTS, "deal_stays"):
         con.execute(f"DELETE FROM {table}_meta")
     frame = prio.deal_frame(con, **kwargs)[0]
     con.execute("ROLLBACK")
@@ -65,6 +67,7 @@ def computed_frame(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
 
 
 def assert_frame_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
+    assert derived.is_fresh(con, "deal_stays")  # the latest state's frame reads the stored stays
     frame = prio.deal_frame(con, **kwargs)[0]
     pd.testing.assert_frame_equal(frame, computed_frame(con, **kwargs))
     return frame.set_index("deal_id")
@@ -141,6 +144,7 @@ def test_a_settings_change_is_applied_to_the_stored_rows(path):
         con.execute("UPDATE stages SET position = 5 - position WHERE pipeline = 'Sales' AND stage IN "
                     "('Demo', 'Proposal')")
         con.execute("UPDATE stages SET outcome = 'lost' WHERE pipeline = 'Sales' AND stage = 'Demo'")
+        derived.refresh_stays(con)  # as the stage settings save does
     with store.connect(path) as con:
         assert all(derived.is_fresh(con, table) for table in MARTS)  # a setting is no import: nothing rebuilt
         frame = assert_frame_is_the_computed_one(con)
@@ -156,6 +160,7 @@ def test_a_stage_history_is_read_with_the_stored_stages(path):
         # a stage-history row: D4 (shown at Qualify every week) entered Negotiate on 01-20
         con.execute("INSERT INTO deal_stage_history (import_id, deal_id, stage, changed_on) "
                     "VALUES (99, 'D4', 'Negotiate', ?)", [date(2026, 1, 20)])
+        derived.refresh_stays(con)  # as a stage-history import does
     with store.connect(path) as con:
         assert all(derived.is_fresh(con, table) for table in MARTS)  # read with the history, not recomputed
         frame = assert_frame_is_the_computed_one(con)

@@ -24,6 +24,7 @@ from analytics.sales.scope import (
     REACHED_JOINS,
     REACHED_POSITION,
     STAGE_HISTORY_CTES,
+    Scope,
     entries_sql,
     open_scope,
     scoped_ctes,
@@ -77,10 +78,10 @@ SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k
        CASE WHEN k.status IN ('won', 'lost') AND k.close_on >= k.created_on
             THEN k.close_on - k.created_on END AS cycle_days,
        ({filter_sql}) AS in_filter
-FROM scoped k  -- the furthest open stage read with the deal's columns, not joined back""" + REACHED_JOINS + """
+FROM scoped k  -- the furthest open stage read with the deal's columns, not joined back{reached_joins}
 LEFT JOIN pushes p USING (deal_id)
 WHERE NOT (k.is_dropped AND k.status = 'open')"""
-_DEALS = _DEAL_ROWS + "\nORDER BY k.deal_id"
+_DEALS = "{rows}\nORDER BY k.deal_id"
 
 
 # ``reached`` (scope.STAGE_HISTORY_CTES) read from the stored ``stage_reach`` (analytics.store.derived): the stages each
@@ -110,6 +111,19 @@ def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
     return Fragment(_REACHED_FROM_STORE if histories else _REACHED_FROM_REACH, [])
 
 
+def _deal_rows(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date | None, flt: DealFilter,
+               template: str = _DEALS) -> Fragment:
+    """``template`` (``_DEALS`` or a query over ``deal_rows``) after the CTEs of the deals' rows: their furthest open
+    stage read from the stored stays when the scope has them (``Scope.stored_stays``: one row per deal, no grouping
+    of its entries), else from ``_reached_ctes``."""
+    if scope.stored_stays:
+        stages, joins = Fragment(scope.reached_ctes, []), scope.reached_joins
+    else:
+        stages, joins = _reached_ctes(con), REACHED_JOINS
+    rows = Fragment.format(_DEAL_ROWS, filter_sql=flt.where("k"), reached_joins=Fragment(joins, []))
+    return scoped_ctes(scope, ALL_DEALS) + stages + _pushes_ctes(con, as_of) + Fragment.format(template, rows=rows)
+
+
 def _pushes_ctes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
     """The CTE ``pushes``: from ``deal_pushes`` while it is fresh and the as-of date is the latest snapshot's, else
     from every snapshot up to the as-of date."""
@@ -130,9 +144,7 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
     A push = close_on later than at the previous snapshot, the deal open at both (as ``movement.slips``).
     """
     scope = open_scope(con, as_of)
-    query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, as_of) + Fragment.format(
-        _DEALS, filter_sql=flt.where("k"))
-    frame = con.execute(*query).df()
+    frame = con.execute(*_deal_rows(con, scope, as_of, flt)).df()
     state = scope.state.cte()
     attributes = con.execute(
         f"WITH {state.sql} SELECT a.deal_id, a.attribute, max(a.value) AS value FROM deal_attributes a "
@@ -215,8 +227,7 @@ class DealTable:
                             [LOSS_REASON_ATTRIBUTE]).fetchall()
         # deal_frame's wide columns come from a pandas pivot: sorted by name, as here
         self.extras = tuple(sorted(n for (n,) in names if n not in self.skip))
-        query = scoped_ctes(scope, ALL_DEALS) + _reached_ctes(con) + _pushes_ctes(con, self.as_of_arg) + \
-            Fragment.format(_TABLE, rows=Fragment.format(_DEAL_ROWS, filter_sql=self.flt.where("k")))
+        query = _deal_rows(con, scope, self.as_of_arg, self.flt, _TABLE)
         con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
         # a deal has pushes: a closed one of the table, else an open one of ``known_pushes`` (the table's open deals)
         self.with_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0]) \
