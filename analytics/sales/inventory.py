@@ -183,11 +183,20 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
         return {problem: split.execute(query.format(columns=_DEAL_COLUMNS)).df() for problem, query in _LISTS.items()}
 
 
+# dated(deal_id, pipeline, stage, entered_on) of the stored stays (``Scope.stored_stays``), for the deals' current
+# stage only (all ``_UNCHANGED`` reads): a stay not inferred is one with a "Date entered" or a stage-history entry, its
+# entered_on that date, as the stage-entry CTEs' ``dated`` (an open deal's current stage always has its stay).
+_STORED_DATED = """,
+dated AS (SELECT deal_id, pipeline, stage, entered_on FROM deal_stays WHERE is_current AND NOT inferred)"""
+
+
 def _stale_head(con: duckdb.DuckDBPyConnection, flt: DealFilter, as_of: dt.date | None) -> Fragment:
-    """The open deals of the scope (``scoped``), their stage entries (``dated``) and last changes (``changes``)."""
+    """The open deals of the scope (``scoped``), their stage entries (``dated``; from the stored stays when the scope
+    has them: no stage-entry CTEs over every deal) and last changes (``changes``)."""
     scope = open_scope(con, as_of)
     changes = _STORED_CHANGES if scope.stored_entries and is_fresh(con, "deal_changes") else _COMPUTED_CHANGES
-    return scoped_ctes(scope, flt, Fragment(OPEN, [])) + Fragment(scope.stage_history_ctes + changes, [])
+    dated = _STORED_DATED if scope.stored_stays else scope.stage_history_ctes
+    return scoped_ctes(scope, flt, Fragment(OPEN, [])) + Fragment(dated + changes, [])
 
 
 def stale_deals(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stale_days: int | None = None,
