@@ -19,7 +19,7 @@ import pytest
 from analytics import store
 from analytics.sales import priorities as prio
 from analytics.sales.deals import DealFilter
-from analytics.sales.priority_deals import DealTable
+from analytics.sales.priority_deals import DealTable, open_deal_rows
 from tests.test_priorities import S3, build
 
 
@@ -77,10 +77,10 @@ def test_counts_follow_the_filter_and_period_and_the_table_is_dropped(con):
 
 
 def test_the_flags_read_beside_the_counts_are_those_read_through_the_connection(tmp_path):
-    # A read connection (store.connect) reads the open deals' pushes and the stale deals through a second connection
-    # while it counts; a writing one (inside store.transaction: it may hold rows no other connection sees) reads
-    # them itself. Same list either way, with the hand-worked figures of tests/test_priorities.py: PUSH pushed
-    # 2026-12-01 -> 12-15 -> 2027-01-10 = 2 pushes; STALE unchanged since it was created on 2026-06-01.
+    # A read connection (store.connect) reads the open deals' pushes and rows and the stale deals through a second
+    # connection while it counts; a writing one (inside store.transaction: it may hold rows no other connection
+    # sees) reads them itself. Same list either way, with the hand-worked figures of tests/test_priorities.py: PUSH
+    # pushed 2026-12-01 -> 12-15 -> 2027-01-10 = 2 pushes; STALE unchanged since it was created on 2026-06-01.
     path = tmp_path / "priorities.duckdb"
     with store.transaction(path) as writer:
         build(writer)
@@ -91,3 +91,21 @@ def test_the_flags_read_beside_the_counts_are_those_read_through_the_connection(
     deals = beside.set_index("deal_id")
     assert deals.loc["PUSH", "pushes"] == 2 and "pushed_twice" in deals.loc["PUSH", "flags"]
     assert deals.loc["STALE", "days_unchanged"] == (S3 - date(2026, 6, 1)).days
+
+
+def test_the_open_deals_are_the_frame_ones_and_only_the_tables(con):
+    # the open deals of the table, whether their rows are read through the connection or given (e.g. read by a second
+    # connection): the same rows as deal_frame's open deals of the filter (9 open deals, OP the only Paid Search one)
+    flt = DealFilter(attributes=(("source", ("Referrals", "Paid Search")),))
+    frame, _ = prio.deal_frame(con, flt=flt)
+    expected = frame[(frame["status"] == "open") & frame["in_filter"]].reset_index(drop=True)
+    assert len(expected) == 8  # OE (Events) is not in the filter
+    with DealTable(con, flt=flt) as deals:
+        read = deals.open_deals()
+    pd.testing.assert_frame_equal(read, expected, check_dtype=False)
+    # rows given for a deal the table does not hold as an open deal of the filter (OE) are left out
+    rows = open_deal_rows(con)
+    with DealTable(con, flt=flt, open_rows=lambda: rows) as deals:
+        given = deals.open_deals()
+    assert "OE" in set(rows["deal_id"])
+    pd.testing.assert_frame_equal(given, expected, check_dtype=False)

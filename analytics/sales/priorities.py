@@ -49,7 +49,7 @@ import pandas as pd
 from analytics import store
 from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import stale_deals
-from analytics.sales.priority_deals import ATTR, DealTable, deal_frame, known_pushes_of
+from analytics.sales.priority_deals import ATTR, DealTable, deal_frame, known_pushes_of, open_deal_rows
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP
 from analytics.store.memo import connection_memo
 
@@ -590,8 +590,8 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
     """
     min_closed = int(store.get_settings(con)["min_closed_for_driver"])
     stages = _open_stages(con)
-    with _flag_reads(con, flt, as_of) as (known_pushes, stale), \
-            DealTable(con, flt=flt, as_of=as_of, skip=BUILT_IN, known_pushes=known_pushes) as table:
+    with _flag_reads(con, flt, as_of) as (known_pushes, open_rows, stale), DealTable(
+            con, flt=flt, as_of=as_of, skip=BUILT_IN, known_pushes=known_pushes, open_rows=open_rows) as table:
         # counted in SQL, open deals fetched
         cut_on, *sizes = table.time_split(TEST_SHARE)
         base, values = table.closed_counts(cut_on, date_from, date_to)
@@ -618,20 +618,25 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
 
 @contextmanager
 def _flag_reads(con: duckdb.DuckDBPyConnection, flt: DealFilter, as_of: dt.date | None) -> Iterator[tuple]:
-    """(known_pushes, stale): two functions giving the open deals' pushes (``priority_deals.known_pushes_of``) and
-    ``stale_deals`` of the filter. On a read connection (``store.connect``: it never writes, so another connection
-    to the file sees the same data) both are read by a second connection while ``con`` counts the closed deals (a
-    million deals: 0.4 s of 3 on two cores); on any other connection (a transaction may hold rows no other
-    connection sees) they are read through ``con`` when asked for."""
+    """(known_pushes, open_rows, stale): three functions giving the open deals' pushes
+    (``priority_deals.known_pushes_of``), the open deals of the filter (``priority_deals.open_deal_rows``) and
+    ``stale_deals`` of the filter. On a read connection (``store.connect``: it never writes, so another connection to
+    the file sees the same data) they are read by a second connection, in that order, while ``con`` builds the deal
+    table and counts the closed deals (a million deals: 0.4 s of 3 on two cores, and the open deals' 0.3 s more); on
+    any other connection (a transaction may hold rows no other connection sees) they are read through ``con`` when
+    asked for."""
     if connection_memo(con) is None:
-        yield (lambda: known_pushes_of(con, as_of)), (lambda: stale_deals(con, flt=flt, as_of=as_of))
+        yield ((lambda: known_pushes_of(con, as_of)),
+               (lambda: open_deal_rows(con, flt=flt, as_of=as_of, skip=BUILT_IN)),
+               (lambda: stale_deals(con, flt=flt, as_of=as_of)))
         return
     reads = con.cursor()
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:  # one after the other, on their own connection
             pushes = pool.submit(known_pushes_of, reads, as_of)
+            rows = pool.submit(open_deal_rows, reads, flt=flt, as_of=as_of, skip=BUILT_IN)
             stale = pool.submit(stale_deals, reads, flt=flt, as_of=as_of)
-            yield pushes.result, stale.result
+            yield pushes.result, rows.result, stale.result
     finally:
         reads.close()
 

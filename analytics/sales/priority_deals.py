@@ -199,9 +199,10 @@ class DealTable:
     """The rows of ``deal_frame`` (one per deal, dropped open deals left out) in a temporary table of ``con``, for
     one computation: the columns the counts need (deal_id, import_id, owner, pipeline, status, value, close_on,
     reached_position, in_filter, pushes: the closed deals'); extra attributes are read from deal_attributes, those
-    named in ``extras`` (all but the loss reason and ``skip``); the open deals of the filter are fetched whole, with
-    their pushes from ``known_pushes`` (a function giving ``known_pushes_of``' frame, e.g. a future's ``result`` when
-    another connection reads it meanwhile; default: read through ``con`` when first needed).
+    named in ``extras`` (all but the loss reason and ``skip``); the open deals of the filter are
+    ``open_deal_rows``' with their reached_position from the table and their pushes from ``known_pushes``.
+    ``known_pushes`` and ``open_rows``: functions giving ``known_pushes_of``' and ``open_deal_rows``' frames, e.g.
+    futures' ``result`` when another connection reads them meanwhile (default: read through ``con`` when needed).
 
     ``with DealTable(con, flt=flt, as_of=as_of, skip=(…)) as deals:`` creates it, the block ends by dropping it.
     ``attributes``: what every count is keyed by, in ``categories``' order: owner ('(blank)' when blank),
@@ -210,23 +211,21 @@ class DealTable:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
                  as_of: dt.date | None = None, skip: tuple[str, ...] = (),
-                 known_pushes: Callable[[], pd.DataFrame] | None = None):
+                 known_pushes: Callable[[], pd.DataFrame] | None = None,
+                 open_rows: Callable[[], pd.DataFrame] | None = None):
         self.con, self.flt, self.as_of_arg, self.skip = con, flt, as_of, skip
         self._read_pushes = known_pushes or (lambda: known_pushes_of(con, as_of))
+        self._open_rows = open_rows or (lambda: open_deal_rows(con, flt=flt, as_of=as_of, skip=skip))
         self._known: pd.DataFrame | None = None
         self.name = f"priority_deals_{uuid.uuid4().hex}"  # our own identifier: letters, digits and _
         self.extras: tuple[str, ...] = ()
         self.as_of: dt.date | None = None
-        self.scope = None
         self.with_pushes = False
 
     def __enter__(self) -> DealTable:
         con, scope = self.con, open_scope(self.con, self.as_of_arg)
-        self.as_of, self.scope = scope.as_of, scope
-        names = con.execute("SELECT DISTINCT attribute FROM deal_attributes WHERE attribute <> ?",
-                            [LOSS_REASON_ATTRIBUTE]).fetchall()
-        # deal_frame's wide columns come from a pandas pivot: sorted by name, as here
-        self.extras = tuple(sorted(n for (n,) in names if n not in self.skip))
+        self.as_of = scope.as_of
+        self.extras = _extras(con, self.skip)
         query = _deal_rows(con, scope, self.as_of_arg, self.flt, _TABLE)
         con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
         # a deal has pushes: a closed one of the table, else an open one of ``known_pushes`` (the table's open deals)
@@ -312,24 +311,47 @@ class DealTable:
         return frame.rename(columns={f"a_{i}": ATTR + a for i, a in enumerate(attributes)})
 
     def open_deals(self) -> pd.DataFrame:
-        """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``)."""
-        pivot = "".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}" for i in range(len(self.extras)))
-        query = scoped_ctes(self.scope, self.flt, Fragment("d.status = 'open'", [])) + Fragment(
-            ", listed AS (SELECT k.*, t.reached_position, t.pushes FROM scoped k JOIN (SELECT deal_id, "
-            f"reached_position, pushes FROM {self.name} WHERE status = 'open' AND in_filter) t USING (deal_id)), "
-            f"attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a "
-            "JOIN listed k ON a.import_id = k.import_id AND a.deal_id = k.deal_id GROUP BY a.deal_id) "
-            "SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
-            "k.value, k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, k.reached_position, k.pushes, "
-            f"CAST(NULL AS BIGINT) AS cycle_days, TRUE AS in_filter{pivot and ', attrs.* EXCLUDE (deal_id)'} "
-            "FROM listed k LEFT JOIN attrs USING (deal_id) ORDER BY k.deal_id", list(self.extras))
-        frame = self.con.execute(*query).df()
-        frame = frame.rename(columns={f"x_{i}": ATTR + name for i, name in enumerate(self.extras)})
-        for column in ("created_on", "close_on", "snapshot_on"):
-            frame[column] = pd.to_datetime(frame[column]).dt.date
-        frame["in_filter"] = frame["in_filter"].astype(bool)
+        """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``): the rows
+        of ``open_deal_rows`` that are the table's open deals of the filter (the same deals, whether read on this
+        connection or another), with their reached_position, and their pushes from ``known_pushes``."""
+        reached = self.con.execute(f"SELECT deal_id, reached_position FROM {self.name} "
+                                   "WHERE status = 'open' AND in_filter").df()
+        rows = self._open_rows()
+        frame = rows.merge(reached, on="deal_id")  # in the rows' order (deal_id)
         frame["pushes"] = frame["deal_id"].map(self.known_pushes().set_index("deal_id")["pushes"]).astype("Float64")
-        return frame
+        place = list(rows.columns).index("p") + 1
+        return frame[[*rows.columns[:place], "reached_position", "pushes", *rows.columns[place:]]]
+
+
+def _extras(con: duckdb.DuckDBPyConnection, skip: tuple[str, ...]) -> tuple[str, ...]:
+    """The extra attributes of the exports but the loss reason and ``skip``, sorted by name (``deal_frame``'s wide
+    columns come from a pandas pivot: in that order)."""
+    names = con.execute("SELECT DISTINCT attribute FROM deal_attributes WHERE attribute <> ?",
+                        [LOSS_REASON_ATTRIBUTE]).fetchall()
+    return tuple(sorted(n for (n,) in names if n not in skip))
+
+
+def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,
+              skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The open deals of the filter as of a date (dropped ones left out), one row each in deal_id order, with
+    ``deal_frame``'s columns but reached_position and pushes (``DealTable.open_deals`` adds them): the extra
+    attributes but the loss reason and ``skip`` (``attr:<name>``), cycle_days None, in_filter True."""
+    extras = _extras(con, skip)
+    pivot = "".join(f", max(a.value) FILTER (WHERE a.attribute = ?) AS x_{i}" for i in range(len(extras)))
+    query = scoped_ctes(open_scope(con, as_of), flt, Fragment("d.status = 'open' AND NOT d.is_dropped", [])) + \
+        Fragment(
+            f", attrs AS (SELECT a.deal_id{pivot} FROM deal_attributes a "
+            "JOIN scoped k ON a.import_id = k.import_id AND a.deal_id = k.deal_id GROUP BY a.deal_id) "
+            "SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, "
+            "k.value, k.created_on, k.close_on, k.snapshot_on, k.is_dropped, k.p, "
+            f"CAST(NULL AS BIGINT) AS cycle_days, TRUE AS in_filter{pivot and ', attrs.* EXCLUDE (deal_id)'} "
+            "FROM scoped k LEFT JOIN attrs USING (deal_id) ORDER BY k.deal_id", list(extras))
+    frame = con.execute(*query).df()
+    frame = frame.rename(columns={f"x_{i}": ATTR + name for i, name in enumerate(extras)})
+    for column in ("created_on", "close_on", "snapshot_on"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    frame["in_filter"] = frame["in_filter"].astype(bool)
+    return frame
 
 
 def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
