@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -109,3 +110,22 @@ def test_the_open_deals_are_the_frame_ones_and_only_the_tables(con):
         given = deals.open_deals()
     assert "OE" in set(rows["deal_id"])
     pd.testing.assert_frame_equal(given, expected, check_dtype=False)
+
+
+def test_the_time_split_counts_days_as_the_frame_sorts_deals():
+    # closed on d1, d1, d2, d2, d2, d3 and one blank: 6 dated, the held-back place int(6 x 0.75) = 4 (from 0) in
+    # close-date order is a d2 deal -> cut d2, held back the 4 closed on d2 or later, learnt from d1, d1 and the blank
+    # one; the open deal is no closed deal
+    d0, d1, d2, d3 = (date(2025, 1, day) for day in (1, 5, 9, 20))
+    deals = DealTable(duckdb.connect())
+    deals.con.execute(f"CREATE TABLE {deals.name} (status TEXT, close_on DATE)")
+    deals.con.executemany(f"INSERT INTO {deals.name} VALUES (?, ?)", [
+        ("won", d1), ("lost", d1), ("won", d2), ("lost", d2), ("won", d2), ("lost", d3), ("won", None), ("open", d0)])
+    assert deals.time_split(0.25) == (d2, 3, 4)
+    frame = pd.DataFrame({"deal_id": range(7), "close_on": [d1, d1, d2, d2, d2, d3, None]})
+    train, test, cut_on = prio.time_split(frame, 0.25)  # the same split, deal by deal
+    assert (cut_on, len(train), len(test)) == (d2, 3, 4)
+    # share 0.6: place int(6 x 0.4) = 2, the first d2 deal (two closed on d1 before it): cut d2 again
+    assert deals.time_split(0.6) == (d2, 3, 4) and prio.time_split(frame, 0.6)[2] == d2
+    deals.con.execute(f"UPDATE {deals.name} SET close_on = NULL")
+    assert deals.time_split(0.25) == (None, 7, 0)  # no close date: every closed deal is learnt from
