@@ -622,9 +622,9 @@ def _flag_reads(con: duckdb.DuckDBPyConnection, flt: DealFilter, as_of: dt.date 
     (``priority_deals.known_pushes_of``), the open deals of the filter (``priority_deals.open_deal_rows``) and
     ``stale_deals`` of the filter. On a read connection (``store.connect``: it never writes, so another connection to
     the file sees the same data) they are read by a second connection, in that order, while ``con`` builds the deal
-    table and counts the closed deals (a million deals: 0.4 s of 3 on two cores, and the open deals' 0.3 s more); on
-    any other connection (a transaction may hold rows no other connection sees) they are read through ``con`` when
-    asked for."""
+    table and counts the closed deals (at a million deals the three reads take about as long as the table and the
+    counts); on any other connection (a transaction may hold rows no other connection sees) they are read through
+    ``con`` when asked for."""
     if connection_memo(con) is None:
         yield ((lambda: known_pushes_of(con, as_of)),
                (lambda: open_deal_rows(con, flt=flt, as_of=as_of, skip=BUILT_IN)),

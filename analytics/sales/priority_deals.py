@@ -338,7 +338,7 @@ def _extras(con: duckdb.DuckDBPyConnection, skip: tuple[str, ...]) -> tuple[str,
 
 
 def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None,
-              skip: tuple[str, ...] = ()) -> pd.DataFrame:
+                   skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """The open deals of the filter as of a date (dropped ones left out), one row each in deal_id order, with
     ``deal_frame``'s columns but reached_position and pushes (``DealTable.open_deals`` adds them): the extra
     attributes but the loss reason and ``skip`` (``attr:<name>``), cycle_days None, in_filter True."""
