@@ -19,6 +19,7 @@ import pytest
 
 from analytics import store
 from analytics.sales import priorities as prio
+from analytics.sales import priority_deals
 from analytics.sales.deals import DealFilter
 from analytics.sales.priority_deals import DealTable, open_deal_rows
 from tests.test_priorities import S3, build
@@ -129,3 +130,11 @@ def test_the_time_split_counts_days_as_the_frame_sorts_deals():
     assert deals.time_split(0.6) == (d2, 3, 4) and prio.time_split(frame, 0.6)[2] == d2
     deals.con.execute(f"UPDATE {deals.name} SET close_on = NULL")
     assert deals.time_split(0.25) == (None, 7, 0)  # no close date: every closed deal is learnt from
+
+
+def test_deal_dates_are_dates_shared_by_their_rows():
+    stamps = pd.Series(pd.to_datetime(["2026-11-20", None, "2026-11-20", "2026-12-01"]), index=[3, 5, 7, 9], name="x")
+    dates = priority_deals._dates(stamps)
+    pd.testing.assert_series_equal(dates, stamps.dt.date)  # datetime.date objects, NaT for the blank one
+    assert dates[3] == date(2026, 11, 20) and dates[3] is dates[7]  # one object per date: pickled once
+    assert priority_deals._dates(stamps.iloc[:0]).empty

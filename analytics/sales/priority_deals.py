@@ -15,6 +15,7 @@ from collections.abc import Callable
 from itertools import accumulate
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics.sales import movement
@@ -158,9 +159,19 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
         wide.columns = [ATTR + str(c) for c in wide.columns]
         frame = frame.merge(wide, left_on="deal_id", right_index=True, how="left")
     for column in ("created_on", "close_on", "snapshot_on"):
-        frame[column] = pd.to_datetime(frame[column]).dt.date
+        frame[column] = _dates(frame[column])
     frame["in_filter"] = frame["in_filter"].astype(bool)
     return _with_slips(con, frame, as_of), scope.as_of
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """``pd.to_datetime(values).dt.date`` (datetime.date objects, NaT when missing) with one object per date, shared by
+    its rows: a cached result pickles each date once (73k open deals' close dates: 0.05 -> 0.001 s)."""
+    codes, uniques = pd.factorize(pd.to_datetime(values))
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = uniques.date
+    table[-1] = pd.NaT  # code -1: missing
+    return pd.Series(table[codes], index=values.index, name=values.name)
 
 
 def _with_slips(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
@@ -355,7 +366,7 @@ def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
     frame = con.execute(*query).df()
     frame = frame.rename(columns={f"x_{i}": ATTR + name for i, name in enumerate(extras)})
     for column in ("created_on", "close_on", "snapshot_on"):
-        frame[column] = pd.to_datetime(frame[column]).dt.date
+        frame[column] = _dates(frame[column])
     frame["in_filter"] = frame["in_filter"].astype(bool)
     return frame
 
