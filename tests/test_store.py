@@ -320,3 +320,22 @@ def test_a_transaction_lowers_duckdb_memory_for_its_block_then_puts_it_back(tmp_
         assert tables[0] == (1 if ending == "commit" else 0)
     with store.transaction(db, memory_limit="10GB") as con:  # never raised above the cap
         assert _memory_limit(con) in ("953.5 MiB", "953.6 MiB")
+
+
+def test_a_side_reader_reads_beside_a_read_connection_never_beside_a_transaction(tmp_path):
+    """Beside a read connection: another connection to the same data (it sees the committed row), starting with the
+    first one's memo, closed after the block; beside a transaction's connection: None (its rows are its own)."""
+    db = tmp_path / "side.duckdb"
+    with store.transaction(db) as con:
+        con.execute("CREATE TABLE t (x INTEGER)")
+        con.execute("INSERT INTO t VALUES (7)")
+        with store.side_reader(con) as reads:
+            assert reads is None
+    with store.connect(db) as con:
+        store.connection_memo(con)["asked once"] = 42
+        with store.side_reader(con) as reads:
+            assert reads is not con
+            assert reads.execute("SELECT x FROM t").fetchall() == [(7,)]
+            assert store.connection_memo(reads)["asked once"] == 42
+        with pytest.raises(duckdb.ConnectionException):
+            reads.execute("SELECT 1")

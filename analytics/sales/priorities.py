@@ -51,7 +51,6 @@ from analytics.sales.deals import DealFilter
 from analytics.sales.inventory import stale_deals
 from analytics.sales.priority_deals import ATTR, DealTable, deal_frame, known_pushes_of, open_deal_rows
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP
-from analytics.store.memo import connection_memo, forget_memo, start_memo
 
 Z_95 = 1.959964
 PRIOR_STRENGTH = 10.0  # m: a group's rate counts as if it had m more deals at the stage's rate
@@ -620,30 +619,21 @@ def priorities(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, a
 def _flag_reads(con: duckdb.DuckDBPyConnection, flt: DealFilter, as_of: dt.date | None) -> Iterator[tuple]:
     """(known_pushes, open_rows, stale): three functions giving the open deals' pushes
     (``priority_deals.known_pushes_of``), the open deals of the filter (``priority_deals.open_deal_rows``) and
-    ``stale_deals`` of the filter. On a read connection (``store.connect``: it never writes, so another connection to
-    the file sees the same data) they are read, in that order, by a second read connection (it starts with what
-    ``con`` read once: currency, settings, freshness of the stored tables) while ``con`` builds the deal table and
-    counts the closed deals (at a million deals the three reads take about as long as the table and the counts); on
-    any other connection (a transaction may hold rows no other connection sees) they are read through ``con`` when
-    asked for."""
-    memo = connection_memo(con)
-    if memo is None:
-        yield ((lambda: known_pushes_of(con, as_of)),
-               (lambda: open_deal_rows(con, flt=flt, as_of=as_of, skip=BUILT_IN)),
-               (lambda: stale_deals(con, flt=flt, as_of=as_of)))
-        return
-    reads = con.cursor()
-    start_memo(reads)  # a read connection too: what ``con`` read once (the same data) it reads no more, the rest once
-    connection_memo(reads).update(memo)
-    try:
+    ``stale_deals`` of the filter. On a read connection they are read, in that order, by ``store.side_reader`` on
+    another thread while ``con`` builds the deal table and counts the closed deals (at a million deals the three
+    reads take about as long as the table and the counts); on any other connection (a transaction may hold rows no
+    other connection sees) they are read through ``con`` when asked for."""
+    with store.side_reader(con) as reads:
+        if reads is None:
+            yield ((lambda: known_pushes_of(con, as_of)),
+                   (lambda: open_deal_rows(con, flt=flt, as_of=as_of, skip=BUILT_IN)),
+                   (lambda: stale_deals(con, flt=flt, as_of=as_of)))
+            return
         with ThreadPoolExecutor(max_workers=1) as pool:  # one after the other, on their own connection
             pushes = pool.submit(known_pushes_of, reads, as_of)
             rows = pool.submit(open_deal_rows, reads, flt=flt, as_of=as_of, skip=BUILT_IN)
             stale = pool.submit(stale_deals, reads, flt=flt, as_of=as_of)
             yield pushes.result, rows.result, stale.result
-    finally:
-        forget_memo(reads)
-        reads.close()
 
 
 def _with_flags(deals: pd.DataFrame, stale: pd.Series, as_of_date: dt.date | None) -> pd.DataFrame:

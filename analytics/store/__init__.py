@@ -33,6 +33,7 @@ from analytics.store.connection import (
     set_fx_rates,
     set_setting,
     set_settings,
+    side_reader,
     transaction,
     write_lock,
 )
@@ -42,4 +43,4 @@ from analytics.store.settings import SettingError
 __all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SAMPLE_CLEARED", "SCHEMA_VERSION", "SettingError",
            "StoreError", "connect", "connection_memo", "data_version", "db_path", "delete_import",
            "forget_schema_cache", "get_fx_rates", "get_settings", "is_empty", "list_imports", "remove_sample_data",
-           "set_fx_rates", "set_setting", "set_settings", "transaction", "write_lock"]
+           "set_fx_rates", "set_setting", "set_settings", "side_reader", "transaction", "write_lock"]

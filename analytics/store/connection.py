@@ -107,6 +107,26 @@ def connect(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCo
 
 
 @contextmanager
+def side_reader(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A second read connection beside the read connection ``con`` (for reads another thread runs while ``con``
+    works), starting with what ``con`` read once (currency, settings, freshness of the stored tables: the same data);
+    closed when the block ends. None when ``con`` is not a read connection (a transaction may hold rows no other
+    connection sees): read through ``con`` itself then."""
+    memo = connection_memo(con)
+    if memo is None:
+        yield None
+        return
+    reads = con.cursor()
+    start_memo(reads)
+    connection_memo(reads).update(memo)
+    try:
+        yield reads
+    finally:
+        forget_memo(reads)
+        reads.close()
+
+
+@contextmanager
 def transaction(path: str | os.PathLike | None = None, *,
                 memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection inside one write transaction: committed when the block ends, rolled back on any error.
