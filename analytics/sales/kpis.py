@@ -23,6 +23,18 @@ _PERIODS = {
 }
 _KEYS = ("grp", "period")  # the columns a win-rate table is grouped and ordered by
 
+# The win-rate terms of a group of deals carrying ``closed`` (closed in the period) and ``cycle_days``: one spelling
+# for ``win_rates`` and the KPI tiles, so a tile equals ``win_rates``.
+_WIN_TERMS = """
+        count(*) FILTER (closed AND status = 'won') AS won,
+        count(*) FILTER (closed AND status = 'lost') AS lost,
+        coalesce(sum(value) FILTER (closed AND status = 'won'), 0) AS won_amount,
+        coalesce(sum(value) FILTER (closed AND status = 'lost'), 0) AS lost_amount,
+        avg(value) FILTER (closed AND status = 'won') AS avg_won_amount,
+        median(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_median,
+        avg(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_mean"""
+
+
 _WIN_RATE_QUERY = """,
 deals AS (
     SELECT *, status IN ('won', 'lost') AND {closed_in_period} AS closed,
@@ -32,13 +44,7 @@ deals AS (
 ),
 totals AS (
     SELECT {keys}
-        count(*) FILTER (closed AND status = 'won') AS won,
-        count(*) FILTER (closed AND status = 'lost') AS lost,
-        coalesce(sum(value) FILTER (closed AND status = 'won'), 0) AS won_amount,
-        coalesce(sum(value) FILTER (closed AND status = 'lost'), 0) AS lost_amount,
-        avg(value) FILTER (closed AND status = 'won') AS avg_won_amount,
-        median(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_median,
-        avg(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_mean,
+        {win_terms},
         count(*) FILTER (status = 'open' AND NOT is_dropped) AS open_count
     FROM deals {group_by}
 )
@@ -81,7 +87,7 @@ def _win_rates(con, scope: Scope, flt: DealFilter, date_from, date_to, by, perio
     keys = [checked(name, _KEYS) for name, used in (("grp", by is not None), ("period", period is not None)) if used]
     listed = ", ".join(keys)
     query = Fragment.format(
-        _WIN_RATE_QUERY, closed_in_period=closed_in_period,
+        _WIN_RATE_QUERY, closed_in_period=closed_in_period, win_terms=Fragment(_WIN_TERMS.strip(), []),
         period=Fragment(_PERIODS[checked(period, _PERIODS)] if period else "NULL", []),
         keys=Fragment("".join(f"{k}, " for k in keys), []),
         group_by=Fragment(f"GROUP BY {listed}" if keys else "", []),
@@ -122,7 +128,7 @@ class Kpis:
 
 # Every headline number of one or more deal states in one pass over each: ``scoped`` holds the deals of each state
 # tagged ``which`` (0, 1, …), one output row per state. The state totals (counts and open sums) and the win-rate
-# terms are the expressions of ``_WIN_RATE_QUERY`` and ``win_rates``' docstring, so a tile equals ``win_rates``.
+# terms are ``_WIN_TERMS``, as in ``win_rates``, so a tile equals ``win_rates``.
 _KPI_TOTALS = f"""
 totals AS (
     SELECT which,
@@ -135,13 +141,7 @@ totals AS (
             AS excluded_other_currency,
         count(*) FILTER ((open OR status <> 'open') AND amount IS NULL) AS unknown_amount,
         count(*) FILTER (open AND amount IS NULL) AS open_unknown_amount,
-        count(*) FILTER (closed AND status = 'won') AS won,
-        count(*) FILTER (closed AND status = 'lost') AS lost,
-        coalesce(sum(value) FILTER (closed AND status = 'won'), 0) AS won_amount,
-        coalesce(sum(value) FILTER (closed AND status = 'lost'), 0) AS lost_amount,
-        avg(value) FILTER (closed AND status = 'won') AS avg_won_amount,
-        median(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_median,
-        avg(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_mean
+        {_WIN_TERMS.strip()}
     FROM (SELECT which, status, amount, value, p, status = 'open' AND NOT is_dropped AS open,
                  status IN ('won', 'lost') AND {{closed_in_period}} AS closed,
                  CASE WHEN close_on >= created_on THEN close_on - created_on END AS cycle_days

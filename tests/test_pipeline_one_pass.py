@@ -1,5 +1,6 @@
-"""The Pipeline page's faster reads (branch pipe4) on the hand-described reference database (tests/sales_fixtures.py,
-as-of 2026-11-20; values in EUR, USD deals at 0.5, B5 in GBP left out of value sums)."""
+"""The Pipeline page's one-pass reads (issue 16: the KPIs of two snapshots in one query, the hygiene flags in one
+pass) on the hand-described reference database (tests/sales_fixtures.py, as-of 2026-11-20; values in EUR, USD deals
+at 0.5, B5 in GBP left out of value sums)."""
 from __future__ import annotations
 
 import pandas as pd
