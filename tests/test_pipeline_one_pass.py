@@ -16,7 +16,7 @@ from ui import fmt, reasons
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pipe4") / "sales.duckdb"
+    path = tmp_path_factory.mktemp("one_pass") / "sales.duckdb"
     with store.transaction(path) as writer:
         build_sales_db(writer)
     with store.connect(path) as reader:
