@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from analytics.sales.deals import DealFilter
-from analytics.sales.inventory import CALIBRATED_CTE, calibration_ctes
+from analytics.sales.inventory import CALIBRATED_CTE, calibration_ctes, scope_calibration_ctes
 from analytics.sales.scope import entries_sql, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked
@@ -129,11 +129,12 @@ def calibrated_values(con: duckdb.DuckDBPyConnection, head: Fragment, scope) -> 
     output), its few rows (one per open stage) read first and bound as values: the query that joins it to every
     deal then reads the deals once, instead of computing the calibration inside it (DuckDB planned the two together
     in twice the time of both apart). The same numbers as the calibration CTEs: from the stored ``stage_reach`` while
-    it is fresh (``_CALIBRATED_FROM_STORE``), else from the stage entries (``inventory.calibration_ctes``)."""
-    if is_fresh(con, "stage_reach"):
+    it is fresh (``_CALIBRATED_FROM_STORE``) or from the stored stays when the scope has them (one row per deal: the
+    cheaper read), else from the stage entries (``inventory.scope_calibration_ctes``)."""
+    if is_fresh(con, "stage_reach") and not scope.stored_stays:
         query = head + Fragment(_CALIBRATED_FROM_STORE, [])
     else:
-        query = calibration_ctes(head, scope.stage_history_ctes)
+        query = scope_calibration_ctes(head, scope)
     rows = con.execute(*(query + Fragment(
         " SELECT pipeline, stage, historical_probability FROM calibrated ORDER BY pipeline, stage", []))).fetchall()
     if not rows:

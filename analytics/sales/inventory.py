@@ -19,6 +19,7 @@ from analytics.sales.scope import (
     REACHED_JOINS,
     REACHED_POSITION,
     STAGE_HISTORY_CTES,
+    Scope,
     date_range_sql,
     open_scope,
     scoped_ctes,
@@ -240,6 +241,14 @@ def calibration_ctes(head: Fragment, stage_ctes: str = STAGE_HISTORY_CTES) -> Fr
     return head + Fragment(stage_ctes + _CALIBRATION, [])
 
 
+def scope_calibration_ctes(head: Fragment, scope: Scope) -> Fragment:
+    """``calibration_ctes`` for ``scope``: each closed deal's furthest stay read from the stored stays when the scope
+    has them (``Scope.stored_stays``: one row per deal, no stage entries built), else from its stage entries."""
+    if scope.stored_stays:
+        return head + Fragment(scope.reached_ctes + _CALIBRATION.replace(REACHED_JOINS, scope.reached_joins), [])
+    return calibration_ctes(head, scope.stage_history_ctes)
+
+
 def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: DealFilter = ALL_DEALS,
                 as_of: dt.date | None = None) -> pd.DataFrame:
     """Configured vs historical probability of each open stage of one pipeline, over all history.
@@ -256,12 +265,7 @@ def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, 
     where = Fragment("d.status IN ('won', 'lost')", [])  # only closed deals are counted, only the pipeline's
     if pipeline is not None:
         where += Fragment(" AND d.pipeline = ?", [pipeline])
-    if scope.stored_stays:  # the furthest stay of each closed deal read from the stored stays
-        head = scoped_ctes(scope, flt, where) + Fragment(scope.reached_ctes + _CALIBRATION.replace(
-            REACHED_JOINS, scope.reached_joins), [])
-    else:
-        head = calibration_ctes(scoped_ctes(scope, flt, where), scope.stage_history_ctes)
-    query = head + Fragment("""
+    query = scope_calibration_ctes(scoped_ctes(scope, flt, where), scope) + Fragment("""
         SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
         FROM calibrated WHERE pipeline = ? ORDER BY position""", [pipeline])
     return con.execute(*query).df()
