@@ -22,7 +22,7 @@ import pytest
 
 from analytics import store
 from analytics.ingest import stage_config
-from analytics.sales import funnel, inventory, scope, stage_time
+from analytics.sales import forecast, forecast_sql, funnel, inventory, scope, stage_time
 from analytics.sales.deals import DealFilter
 from analytics.store import derived
 from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema
@@ -135,6 +135,10 @@ def test_the_four_metrics_read_them_with_the_hand_worked_values(with_history):
         # closed deals D2 (won, every stage) and D3 (lost, Lead): Lead 2 closed 1 won, Demo and Offer 1 and 1
         table = inventory.calibration(con, "P")
         assert list(table["closed_reached"]) == [2, 1, 1] and list(table["won_reached"]) == [1, 1, 1]
+        # the Forecast's calibrated p: Lead 1 won / 2 closed = 0.5, Demo 1/1, Offer 1/1 (Won, Lost: not open stages)
+        values = forecast_sql.calibrated_values(con, scope.scoped_ctes(scope.open_scope(con), DealFilter()),
+                                            scope.open_scope(con))
+        assert values.params == ["P", "Demo", 1.0, "P", "Lead", 0.5, "P", "Offer", 1.0]
         # open deals: D5 at Demo since 09-20: 22 days to 10-12; D1 at Offer, D4 at Won since S2: 0 days
         ages = stage_time.age_in_stage(con, "P").set_index("deal_id")["age_days"].to_dict()
         assert ages == {"D1": 0, "D4": 0, "D5": 22}
@@ -151,6 +155,10 @@ METRICS = {
     "median": lambda con, flt: stage_time.days_in_stage_median(con, flt=flt),
     "age": lambda con, flt: stage_time.age_in_stage(con, flt=flt),
     "calibration": lambda con, flt: inventory.calibration(con, "P", flt=flt),
+    "forecast_calibrated": lambda con, flt: forecast.forecast_by_period(con, flt=flt, probability="calibrated",
+                                                                        draws=200).periods,
+    "calibrated_values": lambda con, flt: forecast_sql.calibrated_values(
+        con, scope.scoped_ctes(scope.open_scope(con), flt), scope.open_scope(con)).params,
 }
 FILTERS = (DealFilter(), DealFilter(owners=("Bob",)))
 
