@@ -288,6 +288,7 @@ with common.shared_reads():
     flt, date_from, date_to = deal_filters("pipeline")
     period = {"flt": flt, "date_from": date_from, "date_to": date_to}
     stop_without_deals()
+    common.fetch_ahead(inventory.hygiene, flt=flt)  # read on the second core while the sections above it are drawn
     currency = kpi_row()
     weekly_review_button()
     funnel_section(currency)
