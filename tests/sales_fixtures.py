@@ -36,9 +36,14 @@ A3 skips Demo. Attribute "segment": ENT for A2, A6, B1, B4, P1, SMB for the othe
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import duckdb
+
+from analytics import store
 
 S1 = date(2026, 11, 2)
 S2 = date(2026, 11, 20)
@@ -174,3 +179,13 @@ def as_written_by_schema(path, version: int, tables: tuple[str, ...]) -> None:
                 + f"; UPDATE meta SET schema_version = {int(version)}")
     raw.close()
     store.forget_schema_cache()
+
+
+@contextmanager
+def read_db(path: Path, build: Callable[[duckdb.DuckDBPyConnection], None]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read connection to a new database file at ``path`` that ``build(con)`` filled in one transaction (as an
+    import commits it), open for the block: a test module's shared ``con`` fixture."""
+    with store.transaction(path) as writer:
+        build(writer)
+    with store.connect(path) as reader:
+        yield reader

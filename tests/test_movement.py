@@ -39,7 +39,7 @@ from analytics.sales.deals import DealFilter
 from analytics.sales.kpis import kpis
 from analytics.sales.movement import BUCKETS, movement, movement_report, push_rates, slips, trend, trend_totals
 from analytics.sales.stage_time import days_in_stage, days_in_stage_median
-from tests.sales_fixtures import add_snapshot, add_stages
+from tests.sales_fixtures import add_snapshot, add_stages, read_db
 
 ROOT = Path(__file__).resolve().parent.parent
 S1, S2, S3, S4 = date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20), date(2026, 11, 27)
@@ -105,10 +105,7 @@ def build_movement_db(con) -> None:
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = tmp_path_factory.mktemp("movement") / "movement.duckdb"
-    with store.transaction(path) as writer:
-        build_movement_db(writer)
-    with store.connect(path) as reader:
+    with read_db(tmp_path_factory.mktemp("movement") / "movement.duckdb", build_movement_db) as reader:
         yield reader
 
 

@@ -6,20 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import store
 from analytics.sales.deals import DealFilter
 from analytics.sales.kpis import kpis_of_scopes
 from analytics.sales.scope import open_scope
-from tests.sales_fixtures import S1, S2, build_sales_db
+from tests.sales_fixtures import S1, S2, build_sales_db, read_db
 from ui import fmt, reasons
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = tmp_path_factory.mktemp("one_pass") / "sales.duckdb"
-    with store.transaction(path) as writer:
-        build_sales_db(writer)
-    with store.connect(path) as reader:
+    with read_db(tmp_path_factory.mktemp("one_pass") / "sales.duckdb", build_sales_db) as reader:
         yield reader
 
 

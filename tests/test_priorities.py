@@ -43,7 +43,7 @@ from analytics import store
 from analytics.reports.deals_section import deals_report, priorities_report
 from analytics.sales import priorities as prio
 from analytics.sales.deals import DealFilter
-from tests.sales_fixtures import add_snapshot, add_stages
+from tests.sales_fixtures import add_snapshot, add_stages, read_db
 
 S1, S2, S3 = date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)
 B = 39 / 122
@@ -88,10 +88,7 @@ def build(con) -> None:
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = tmp_path_factory.mktemp("priorities") / "priorities.duckdb"
-    with store.transaction(path) as writer:
-        build(writer)
-    with store.connect(path) as reader:
+    with read_db(tmp_path_factory.mktemp("priorities") / "priorities.duckdb", build) as reader:
         yield reader
 
 

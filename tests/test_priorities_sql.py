@@ -22,15 +22,13 @@ from analytics.sales import priorities as prio
 from analytics.sales import priority_deals
 from analytics.sales.deals import DealFilter
 from analytics.sales.priority_deals import DealTable, open_deal_rows
+from tests.sales_fixtures import read_db
 from tests.test_priorities import S3, build
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = tmp_path_factory.mktemp("priorities_sql") / "priorities.duckdb"
-    with store.transaction(path) as writer:
-        build(writer)
-    with store.connect(path) as reader:
+    with read_db(tmp_path_factory.mktemp("priorities_sql") / "priorities.duckdb", build) as reader:
         yield reader
 
 

@@ -24,7 +24,7 @@ from analytics.sales.inventory import REASON_CODES, calibration, hygiene, open_i
 from analytics.sales.kpis import kpi_deltas, kpis, win_rates
 from analytics.sales.stage_time import age_in_stage, days_in_stage, days_in_stage_median, days_in_stage_summary
 from analytics.store import schema
-from tests.sales_fixtures import S1, S2, add_snapshot, add_stages, build_sales_db
+from tests.sales_fixtures import S1, S2, add_snapshot, add_stages, build_sales_db, read_db
 
 NOV = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)}
 BOB = DealFilter(owners=("Bob",))
@@ -35,10 +35,7 @@ ENT = DealFilter(attributes=(("segment", ("ENT",)),))
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sales") / "sales.duckdb"
-    with store.transaction(path) as writer:
-        build_sales_db(writer)
-    with store.connect(path) as reader:
+    with read_db(tmp_path_factory.mktemp("sales") / "sales.duckdb", build_sales_db) as reader:
         yield reader
 
 
