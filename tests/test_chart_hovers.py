@@ -191,19 +191,29 @@ def axis_problems(fig: go.Figure, french: bool) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_every_chart_words_its_hovers_and_labels_with_the_formatting_layer(language):
+def problems_by_figure(language: str, check) -> dict[str, list[str]]:
+    """{figure name: its problems} for every fixture figure drawn in ``language`` with problems found by
+    ``check(name, fig, french)``."""
     set_language(language)
     found = {}
     for name, fig in figures().items():
-        assert len(fig.data) > 0, f"{name}: the fixture should draw something"
-        problems = [f"trace {i} ({trace.type}): {p}" for i, trace in enumerate(fig.data)
-                    for p in trace_problems(trace, language == "fr")]
-        problems += [p for a in fig.layout.annotations for p in problems_in(a.text, language == "fr")]
-        problems += axis_problems(fig, language == "fr")
+        problems = check(name, fig, language == "fr")
         if problems:
             found[name] = problems
-    assert found == {}
+    return found
+
+
+def wording_problems(name: str, fig: go.Figure, french: bool) -> list[str]:
+    assert len(fig.data) > 0, f"{name}: the fixture should draw something"
+    problems = [f"trace {i} ({trace.type}): {p}" for i, trace in enumerate(fig.data)
+                for p in trace_problems(trace, french)]
+    problems += [p for a in fig.layout.annotations for p in problems_in(a.text, french)]
+    return problems + axis_problems(fig, french)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_chart_words_its_hovers_and_labels_with_the_formatting_layer(language):
+    assert problems_by_figure(language, wording_problems) == {}
 
 
 # What each builder's numeric axes hold: "money" and "percent" axes must be worded by ui.fmt (tickvals + ticktext:
@@ -257,18 +267,15 @@ def worded_ticks_problems(name: str, fig: go.Figure, french: bool) -> list[str]:
     return found
 
 
+def axis_declaration_problems(name: str, fig: go.Figure, french: bool) -> list[str]:
+    undeclared = sorted(numeric_axes(fig) - set(NUMERIC_AXES.get(name, {})))
+    problems = [f"numeric {axis} not declared in NUMERIC_AXES" for axis in undeclared]
+    return problems + (worded_ticks_problems(name, fig, french) if name in NUMERIC_AXES else [])
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_money_and_percent_axis_is_worded_by_the_formatting_layer(language):
-    set_language(language)
-    found = {}
-    for name, fig in figures().items():
-        drawn = numeric_axes(fig)
-        declared = set(NUMERIC_AXES.get(name, {}))
-        problems = [f"numeric {axis} not declared in NUMERIC_AXES" for axis in sorted(drawn - declared)]
-        problems += worded_ticks_problems(name, fig, language == "fr") if name in NUMERIC_AXES else []
-        if problems:
-            found[name] = problems
-    assert found == {}
+    assert problems_by_figure(language, axis_declaration_problems) == {}
 
 
 def test_the_axis_check_sees_plotly_short_money_and_percent():
