@@ -261,3 +261,13 @@ def test_an_existing_file_gets_it_on_upgrade(with_history):
     as_written_by_schema(with_history, 8, ("deal_stays",))
     with store.connect(with_history) as con:
         assert derived.is_fresh(con, "deal_stays") and stays(con) == before
+
+
+def test_removing_the_sample_leaves_them_fresh(path):
+    """Removing the sample deletes its imports and then the stages of pipelines no snapshot has left (a stage settings
+    change): the stays are rebuilt for both, never left stale until the next import."""
+    with store.transaction(path) as con:
+        con.execute("UPDATE imports SET is_sample = TRUE")
+        assert store.remove_sample_data(con) == 2
+        assert con.execute("SELECT count(*) FROM stages").fetchone()[0] == 0
+        assert derived.is_fresh(con, "deal_stays") and stays(con) == set()

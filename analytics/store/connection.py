@@ -31,7 +31,6 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "pulse.duckdb"
 write_lock = threading.RLock()  # one writer at a time in this process (backup holds it too)
 _ready: set[str] = set()
 _ready_lock = threading.Lock()
-# Per read connection (opened by ``connect``, not inside ``transaction``): values read once for its short life.
 
 
 class StoreError(Exception):
@@ -332,8 +331,9 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
         con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
     con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
     if deals is not None:  # the tables derived from the deals snapshots (analytics.store.derived) change with them
-        derived.refresh_current(con, deleted_on=deals if kept else None)
-    derived.refresh_stays(con)  # a stage-history import's rows change the stays too (nothing to do when still fresh)
+        derived.refresh_current(con, deleted_on=deals if kept else None)  # the stays last
+    else:  # a stage-history import's rows change the stays too (nothing to do when still fresh)
+        derived.refresh_stays(con)
     return bool(found)
 
 
@@ -348,6 +348,7 @@ def remove_sample_data(con: duckdb.DuckDBPyConnection) -> int:
         delete_import(con, import_id)
     if sample:
         con.execute("DELETE FROM stages WHERE pipeline NOT IN (SELECT DISTINCT pipeline FROM deal_snapshots)")
+        derived.refresh_stays(con)  # a stage settings change, as a save of the stage table is
     forget_memo(con)
     con.execute("INSERT OR REPLACE INTO settings VALUES (?, 'true')", [SAMPLE_CLEARED])
     return len(sample)
