@@ -86,8 +86,7 @@ class CsvChunks:
 
     def file_notes(self, ragged: list[int], blank: int) -> list[str]:
         """The notes read_table writes for the whole file, once every slice is read."""
-        encoding, delimiter = readers.ENCODING_NAMES[self.encoding], readers.DELIMITER_NAMES[self.delimiter]
-        notes = [ReadNote("read_csv", encoding=encoding, delimiter=delimiter)]
+        notes = [readers.csv_note(self.encoding, self.delimiter)]
         if ragged:
             notes.append(ReadNote("ragged_rows", n=len(ragged), row=ragged[0]))
         notes += skip_notes(self.header.first, self.footer_count, self.footer_example)

@@ -156,9 +156,7 @@ def sniff(data: bytes, file_name: str) -> _Csv | None:
     records = text.count(b"\n", body_start) + (0 if text.endswith(b"\n") or body_start >= len(text) else 1)
     names, _, column_notes = table.column_names(cells, [True] * width, letters=False)
     encoding = "utf-8-sig" if bom else "utf-8"
-    notes = [table.ReadNote("read_csv", encoding=readers.ENCODING_NAMES[encoding],
-                            delimiter=readers.DELIMITER_NAMES[delimiter])] + table.skip_notes(header.first, 0, "") \
-        + column_notes
+    notes = [readers.csv_note(encoding, delimiter), *table.skip_notes(header.first, 0, ""), *column_notes]
     return _Csv(delimiter, header.first, header.last, names, encoding, notes, records)
 
 

@@ -50,7 +50,7 @@ from analytics.ingest.table import (
 from analytics.ingest.workbook import read_workbook
 
 __all__ = ["ReadError", "RawTable", "read_table", "load_bytes", "max_file_bytes", "escape", "file_label", "sniff",
-           "csv_header", "line_offset", "trim_footer"]
+           "csv_note", "csv_header", "line_offset", "trim_footer"]
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab"}
 EXCEL_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
@@ -243,6 +243,11 @@ class Record:
     cells: list[str]
 
 
+def csv_note(encoding: str, delimiter: str) -> ReadNote:
+    """The note saying how a CSV file was read ("Read as CSV: UTF-8 text separated by commas.")."""
+    return ReadNote("read_csv", encoding=ENCODING_NAMES[encoding], delimiter=DELIMITER_NAMES[delimiter])
+
+
 def _read_csv(data: bytes, file_name: str) -> RawTable:
     """RawTable of a delimited text file."""
     text, encoding = _to_utf8(data)
@@ -255,7 +260,7 @@ def _read_csv(data: bytes, file_name: str) -> RawTable:
         data, footer_count, footer_example = drop_footer_rows(data, width)
     ragged, widths, data = split_ragged(data, width)
     frame, row_numbers, more = finish_frame(file_name, header_cells, data, letters=False)
-    notes = [ReadNote("read_csv", encoding=ENCODING_NAMES[encoding], delimiter=DELIMITER_NAMES[delimiter])]
+    notes = [csv_note(encoding, delimiter)]
     if ragged:
         notes.append(ReadNote("ragged_rows", n=len(ragged), row=ragged[0]))
     return RawTable(
