@@ -179,9 +179,8 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
     with warnings.catch_warnings():  # DuckDB warns that Arrow out of execute() copies the rows: a few thousand
         warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
         flagged = con.execute(*query).to_arrow_table()  # the database's types (decimals stay exact)
-    with duckdb.connect() as split:  # a connection of its own: the small table never meets the app's database
-        split.register("flagged", flagged)
-        return {problem: split.execute(query.format(columns=_DEAL_COLUMNS)).df() for problem, query in _LISTS.items()}
+    rows = con.from_arrow(flagged)  # the few flagged rows, read from memory: the deals are not read again
+    return {problem: rows.query("flagged", sql.format(columns=_DEAL_COLUMNS)).df() for problem, sql in _LISTS.items()}
 
 
 # dated(deal_id, pipeline, stage, entered_on) of the stored stays (``Scope.stored_stays``), for the deals' current
