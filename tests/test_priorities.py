@@ -291,7 +291,11 @@ def test_calibration_is_computed_on_held_back_deals(con):
     # recompute the Brier scores by hand: learnt on the training deals only, judged on the test deals only
     stages = prio._open_stages(con)
     held = closed.loc[list(test)].reset_index()
-    rows = prio._stage_rows(held, stages)
+    # one row per (held-back deal, open stage it reached): its index in ``_row``, pipeline, position, won
+    rows = held[["pipeline", "reached_position", "status"]].assign(_row=held.index).merge(
+        stages[["pipeline", "position"]], on="pipeline")
+    rows = rows[rows["position"] <= rows["reached_position"]]
+    rows = rows.assign(won=(rows["status"] == "won").astype(int))
     at = held.loc[rows["_row"]].set_index(rows.index)
     for name, use in (("drivers", True), ("stage", False)):
         model = prio.fit_model(closed.loc[list(train)].reset_index(), stages, 20, use_drivers=use)

@@ -277,12 +277,6 @@ def _expand(groups: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["position"] <= rows["reached_position"]]
 
 
-def _stage_rows(deals: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
-    """One row per (closed deal, open stage it reached): deal index in ``_row``, pipeline, position, won."""
-    rows = _expand(deals[["pipeline", "reached_position", "status"]].assign(_row=deals.index), stages)
-    return rows.assign(won=(rows["status"] == "won").astype(int))[["_row", "pipeline", "position", "won"]]
-
-
 def _stage_rates(rows: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     counts = _weighted(rows).groupby(["pipeline", "position"]).agg(closed=("n", "sum"), won=("wins", "sum"))
     table = stages.rename(columns={"probability": "configured"}).merge(counts.reset_index(),
@@ -305,7 +299,7 @@ def _values(values) -> pd.Series:
 def _factor_table(rows: pd.DataFrame, values: pd.Series, attribute: str, stage_rates: pd.DataFrame,
                   eligible: set) -> pd.DataFrame:
     """Odds factors of one attribute's values, per (pipeline, stage): shrunk rate / stage rate, capped.
-    ``rows``: (deal, stage) rows (``_stage_rows``; with a count n when a row stands for n deals); ``values``: the
+    ``rows``: (deal, stage) rows (``_expand``; with a count n when a row stands for n deals); ``values``: the
     attribute's value of each row (``_values``, in the same order)."""
     keep = values.isin(eligible).to_numpy()  # a missing value is never eligible (value_counts leaves it out)
     part = _weighted(rows[keep].assign(value=values[keep].set_axis(rows.index[keep])))
