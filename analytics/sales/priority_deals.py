@@ -158,10 +158,15 @@ def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
         wide = attributes.pivot(index="deal_id", columns="attribute", values="value")
         wide.columns = [ATTR + str(c) for c in wide.columns]
         frame = frame.merge(wide, left_on="deal_id", right_index=True, how="left")
+    return _with_slips(con, _typed(frame), as_of), scope.as_of
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A deal frame's dates as datetime.date objects (``_dates``) and in_filter as booleans."""
     for column in ("created_on", "close_on", "snapshot_on"):
         frame[column] = _dates(frame[column])
     frame["in_filter"] = frame["in_filter"].astype(bool)
-    return _with_slips(con, frame, as_of), scope.as_of
+    return frame
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -365,10 +370,7 @@ def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
             "FROM scoped k LEFT JOIN attrs USING (deal_id) ORDER BY k.deal_id", list(extras))
     frame = con.execute(*query).df()
     frame = frame.rename(columns={f"x_{i}": ATTR + name for i, name in enumerate(extras)})
-    for column in ("created_on", "close_on", "snapshot_on"):
-        frame[column] = _dates(frame[column])
-    frame["in_filter"] = frame["in_filter"].astype(bool)
-    return frame
+    return _typed(frame)
 
 
 def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
