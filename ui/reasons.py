@@ -137,6 +137,11 @@ def why_text(factors: list) -> str:
     return "; ".join(factor_text(f) for f in factors)
 
 
+def _is_number(value: object) -> bool:
+    """Whether a reason's value is a number, worded by ``fmt.number`` (a flag is not one, though Python counts it)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 # --- import warnings (analytics.ingest.import_log.ImportWarning) ---------------------------------------------
 
 # The warnings that name a command-line option, as the Import page says them (its own field and mapping instead).
@@ -158,7 +163,7 @@ def import_warning(warning: str) -> str:
     if code is None:
         return str(warning)
     words = set(FIELD_WORDS.values())
-    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool)
+    values = {k: fmt.number(v) if _is_number(v)
               else fmt.date(v) if k == "date" else t(v) if k == "field" and v in words else str(v)
               for k, v in warning.values.items()}
     return t(APP_WARNING_LABELS.get(code, WARNING_TEXTS[code]), **values)
@@ -182,7 +187,7 @@ def read_note(note: str) -> str:
     code = getattr(note, "code", None)
     if code is None:
         return str(note)
-    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool)
+    values = {k: fmt.number(v) if _is_number(v)
               else t(NOTE_VALUE_LABELS[v]) if v in NOTE_VALUE_LABELS else str(v) for k, v in note.values.items()}
     return t(NOTE_TEXTS[code], **values)
 
@@ -203,7 +208,7 @@ def rejected_reason(code: str, args: Mapping) -> str:
     numbers are formatted ("at most 999,999,999,999" / « au plus 999 999 999 999 »)."""
     from analytics.ingest.validation import REJECT_TEXTS
 
-    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+    values = {k: fmt.number(v) if _is_number(v) else str(v)
               for k, v in args.items()}
     if "field" in values and values["field"] in REJECT_FIELD_LABELS:
         values["field"] = t(REJECT_FIELD_LABELS[values["field"]])
@@ -218,7 +223,7 @@ def quota_refusal(error) -> str:
     the owner shown as typed."""
     from analytics.sales.quotas import QUOTA_TEXTS
 
-    values = {k: fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else fmt.plain(v)
+    values = {k: fmt.number(v) if _is_number(v) else fmt.plain(v)
               for k, v in error.values.items()}
     return t(QUOTA_TEXTS[error.code], **values)
 
@@ -241,7 +246,7 @@ def plan_evidence(inference) -> str:
     from analytics.ingest.plan import EVIDENCE_TEXTS
 
     values = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else
-              (fmt.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v))
+              (fmt.number(v) if _is_number(v) else str(v))
               for k, v in inference.args.items()}
     return t(EVIDENCE_TEXTS[inference.evidence], **values)
 
