@@ -343,6 +343,20 @@ def user_errors() -> Iterator[None]:
         st.error(t("Something went wrong: {error}", error=fmt.plain(first)), icon=":material/error:")
 
 
+# A long list draws its first rows (at a million deals a list holds tens of thousands, worded cell by cell in seconds);
+# its downloads hold every row.
+SHOWN_ROWS = 500
+
+
+def shown_head(table):
+    """The first SHOWN_ROWS rows of a long list, to draw, with a caption saying how many it holds when there are more
+    (the downloads hold them all)."""
+    if len(table) > SHOWN_ROWS:
+        st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
+                     n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
+    return table.head(SHOWN_ROWS)
+
+
 def downloads(frame, stem: str, sheet: str, key: str, more_sheets: dict | None = None) -> None:
     """CSV and Excel download buttons for one table (formulas neutralised; never pass suppressed rows).
 

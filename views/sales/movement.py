@@ -114,19 +114,12 @@ DEAL_KINDS = {"close_on_from": "date", "close_on_to": "date", "first_close_on": 
               "open_deals": "count", "pushed_deals": "count", "push_rate": "rate", "avg_days_per_push": "days"}
 
 
-SHOWN_ROWS = 500   # a deal list shows its first rows (the biggest changes); the downloads hold every row
-
-
 def show_deals(table: pd.DataFrame, order: list[str], labels: dict[str, str], currency: str | None,
                kinds: dict[str, str] | None = None) -> None:
     """A deal list's columns in ``order`` (those it has), worded by fmt (``kinds`` over DEAL_KINDS): its first
-    SHOWN_ROWS rows (at 1M deals a bucket holds tens of thousands, worded cell by cell in seconds), every row in the
-    downloads."""
-    if len(table) > SHOWN_ROWS:
-        st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
-                     n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
+    rows (``common.shown_head``: at 1M deals a bucket holds tens of thousands), every row in the downloads."""
     columns = [c for c in order if c in table.columns]
-    shown = fmt.table(table.head(SHOWN_ROWS)[columns], {**DEAL_KINDS, **(kinds or {})}, labels, currency=currency)
+    shown = fmt.table(common.shown_head(table)[columns], {**DEAL_KINDS, **(kinds or {})}, labels, currency=currency)
     common.table(shown)
 
 

@@ -130,18 +130,12 @@ def velocity_section() -> list[str]:
     return order
 
 
-SHOWN_ROWS = 500
-
-
 def shown_rows(table, name: str, worded=None) -> None:
-    """A long list: its first SHOWN_ROWS rows on the page, every row in the downloads. ``worded`` (a table in, the
-    table with its codes worded out, e.g. ``reasons.with_reasons``) words the shown rows now and every row only when
-    a download is clicked: a sentence per row of a million-deal list cost seconds on every first view."""
-    if len(table) > SHOWN_ROWS:
-        st.caption(t("The first {n} of {total} rows; the downloads hold them all.",
-                     n=fmt.number(SHOWN_ROWS), total=fmt.number(len(table))))
+    """A long list: its first rows on the page (``common.shown_head``), every row in the downloads. ``worded`` (a
+    table in, the table with its codes worded out, e.g. ``reasons.with_reasons``) words the shown rows now and every
+    row only when a download is clicked: a sentence per row of a million-deal list cost seconds on every first view."""
     worded = worded or (lambda frame: frame)
-    head = worded(table.head(SHOWN_ROWS))
+    head = worded(common.shown_head(table))
     labels = {column: t(COLUMN_LABELS.get(column, column)) for column in head.columns}
     shown = fmt.table(head, COLUMN_KINDS, labels, currency=currency_of(table))
     common.table(shown, wide=("reason",))

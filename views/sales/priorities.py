@@ -21,7 +21,6 @@ st.caption(t("Which open deals to work on this week, and what the deals we win h
 flt, date_from, date_to = deal_filters("priorities")
 stop_without_deals()
 
-SHOWN_ROWS = 500  # the list draws the deals with the highest expected value; the downloads hold every one
 
 SCORE_HELP = {
     "score": "Estimated chance of winning: the win rate of past deals that reached the same stage, adjusted "
@@ -102,10 +101,7 @@ def priority_section(result: prio.Priorities, currency: str | None) -> None:
     if ranked.empty:
         st.info(t("No open deal has these flags."))
         return
-    if len(ranked) > SHOWN_ROWS:  # a million deals' list is read from the downloads, not drawn
-        st.caption(t("The first {n} of {total} rows; the downloads hold them all.", n=fmt.number(SHOWN_ROWS),
-                     total=fmt.number(len(ranked))))
-    shown = shown_table(ranked.head(SHOWN_ROWS))
+    shown = shown_table(common.shown_head(ranked))  # a million deals' list is read from the downloads, not drawn
     table = fmt.table(shown, {"rank": None, "score": None, "expected_value": "money", "flags": None,
                               "value": "money", "close_on": "date"},
                       {"rank": "#", "name": t("Deal"), "owner": t("Owner"), "expected_value": t("Expected value"),
