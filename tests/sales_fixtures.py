@@ -182,6 +182,26 @@ def as_written_by_schema(path, version: int, tables: tuple[str, ...]) -> None:
 
 
 @contextmanager
+def made_stale(con: duckdb.DuckDBPyConnection, *tables: str) -> Iterator[None]:
+    """Inside the block the derived ``tables`` are not fresh on ``con`` (their fingerprints deleted in a transaction
+    rolled back at its end): the metrics compute what they would read from them. The connection's memo of freshness is
+    dropped on both sides, as a store write drops it: else a read connection that asked once would go on reading the
+    stored tables, and the test would compare them with themselves."""
+    from analytics.store import derived, memo
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in tables:
+            con.execute(f"DELETE FROM {table}_meta")
+        memo.forget_memo(con)
+        assert not any(derived.is_fresh(con, table) for table in tables)
+        yield
+    finally:
+        con.execute("ROLLBACK")
+        memo.forget_memo(con)
+
+
+@contextmanager
 def read_db(path: Path, build: Callable[[duckdb.DuckDBPyConnection], None]) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read connection to a new database file at ``path`` that ``build(con)`` filled in one transaction (as an
     import commits it), open for the block: a test module's shared ``con`` fixture."""

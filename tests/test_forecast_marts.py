@@ -13,7 +13,7 @@ from analytics import store
 from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
 from analytics.store import derived
-from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot
+from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot, made_stale
 from tests.test_forecast import SALES_STAGES
 
 S1, S2, S3 = date(2026, 10, 5), date(2026, 10, 20), date(2026, 12, 3)
@@ -72,11 +72,8 @@ def kept_and_rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[list, list]:
 
 def computed(con: duckdb.DuckDBPyConnection, function=fc.forecast_accuracy, *args, **kwargs) -> pd.DataFrame:
     """The accuracy computed snapshot by snapshot from the deals (the stored figures made stale, rolled back)."""
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM forecast_snapshots_meta")
-    out = function(con, *args, **kwargs)
-    con.execute("ROLLBACK")
-    return out
+    with made_stale(con, "forecast_snapshots"):
+        return function(con, *args, **kwargs)
 
 
 def team_rows(detail: pd.DataFrame) -> list[tuple]:

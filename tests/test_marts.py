@@ -14,7 +14,7 @@ from analytics import ingest, store
 from analytics.sales import movement
 from analytics.sales.movement import trend, trend_totals
 from analytics.store import derived
-from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot
+from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot, made_stale
 from tests.test_movement import S1, S2, S3, S4, SNAP_1, SNAP_2, SNAP_3, SNAP_4, assert_hand_trend_totals
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,12 +48,8 @@ def assert_state_as_of_every_date_is_the_ranked_one(con: duckdb.DuckDBPyConnecti
 
 def computed_trend(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """``trend`` computed snapshot by snapshot from every snapshot row (the stored tables made stale, rolled back)."""
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM movement_weekly_meta")
-    con.execute("DELETE FROM deal_versions_meta")
-    out = trend(con)
-    con.execute("ROLLBACK")
-    return out
+    with made_stale(con, "movement_weekly", "deal_versions"):
+        return trend(con)
 
 
 @pytest.fixture

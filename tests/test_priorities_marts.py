@@ -1,8 +1,9 @@
 """Tables the Priorities page reads, derived at import (issue 16): ``stage_reach`` (the stages each deal was seen at
-or given an entry date for) and ``deal_pushes`` (consecutive snapshot rows of each deal, by raw stage keys). Kept by
-each import and deletion, they equal a rebuild from every snapshot, and the deal frame read from them (and from the
-stored stays for the latest state) is the hand-computed one and the one computed from every snapshot, before and
-after a settings change."""
+or given an entry date for), ``deal_pushes`` (consecutive snapshot rows of each deal, by raw stage keys) and
+``priority_deals`` (the latest state's deals the score learns from and ranks). Kept by each import and deletion, they
+equal a rebuild from every snapshot, and the deal frame and the score's deal table read from them (and from the stored
+stays for the latest state) are the hand-computed ones and the ones computed from every snapshot, before and after a
+settings change."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,9 @@ import pytest
 
 from analytics import store
 from analytics.sales import priorities as prio
+from analytics.sales import priority_deals
 from analytics.store import derived
-from tests.sales_fixtures import add_stages, import_snapshot
+from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot, made_stale
 
 MARTS = ("stage_reach", "deal_pushes")
 W1, W2, W3, W4 = date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)
@@ -58,12 +60,8 @@ def kept_and_rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
 def computed_frame(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
     """``deal_frame`` computed from every snapshot (the stored tables made stale, rolled back; the stays too: the
     furthest stage of the latest state is read from them when they are fresh)."""
-    con.execute("BEGIN TRANSACTION")
-    for table in (*MARTS, "deal_stays"):
-        con.execute(f"DELETE FROM {table}_meta")
-    frame = prio.deal_frame(con, **kwargs)[0]
-    con.execute("ROLLBACK")
-    return frame
+    with made_stale(con, *MARTS, "deal_stays", "priority_deals"):
+        return prio.deal_frame(con, **kwargs)[0]
 
 
 def assert_frame_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
@@ -71,6 +69,23 @@ def assert_frame_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -
     frame = prio.deal_frame(con, **kwargs)[0]
     pd.testing.assert_frame_equal(frame, computed_frame(con, **kwargs))
     return frame.set_index("deal_id")
+
+
+def deal_table(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
+    """The rows of the score's deal table (``priority_deals.DealTable``), by deal."""
+    with priority_deals.DealTable(con, **kwargs) as table:
+        return con.execute(f"SELECT * FROM {table.name} ORDER BY deal_id").df()
+
+
+def assert_table_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
+    """The deal table read from the stored ``priority_deals`` equals the one computed from every snapshot (the stored
+    deals made stale, rolled back)."""
+    assert derived.is_fresh(con, "priority_deals")
+    stored = deal_table(con, **kwargs)
+    with made_stale(con, "priority_deals"):
+        computed = deal_table(con, **kwargs)
+    pd.testing.assert_frame_equal(stored, computed)
+    return stored.set_index("deal_id")
 
 
 def import_weeks(path, weeks) -> None:
@@ -122,6 +137,17 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
         # D3 (open: the Movement page's slips) W2 03-01 -> W3 02-20 -> W4 02-25 = 1
         assert frame.loc["D1", "pushes"] == 2 and pd.isna(frame.loc["D2", "pushes"]) and frame.loc["D3", "pushes"] == 1
         assert frame.loc["D4", "pushes"] == 0  # seen in four snapshots, never pushed
+        table = assert_table_is_the_computed_one(con)
+        # the score's table: D1 won, D2 lost (furthest open stage Demo, 2), D3 and D4 open; a closed deal's pushes are
+        # its snapshot pairs open at both ends (D1: 2; D2 none: NULL), an open deal's are the Movement page's (NULL)
+        assert table["status"].to_dict() == {"D1": "won", "D2": "lost", "D3": "open", "D4": "open"}
+        assert table["reached_position"].to_dict() == {"D1": 2147483647, "D2": 2, "D3": 3, "D4": 1}
+        assert table.loc["D1", "pushes"] == 2 and table["pushes"].drop("D1").isna().all()
+        assert table["value"].to_dict() == {"D1": 100, "D2": 200, "D3": 300, "D4": 400}
+        # a filter applies to the stored rows as to the computed ones
+        owned = assert_table_is_the_computed_one(con, flt=prio.DealFilter(pipelines=("Sales",)))
+        assert owned["in_filter"].all()
+        assert not assert_table_is_the_computed_one(con, flt=prio.DealFilter(pipelines=("Other",)))["in_filter"].any()
         # as of W2: the stages reached by then (stored, first_on <= W2), pushes from the snapshots up to W2
         early = assert_frame_is_the_computed_one(con, as_of=W2)
         assert early["reached_position"].to_dict() == {"D1": 2, "D2": 2, "D3": 1, "D4": 1}  # D1 Demo, D3 Qualify
@@ -135,6 +161,8 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
         assert sum(r[-1] for r in kept["deal_pushes"] if r[0] == "D1") == 2
         assert not [r for r in kept["deal_pushes"] if r[0] == "D2"]
         assert_frame_is_the_computed_one(con)
+        # after the deletion D2 (only in W1 now, dropped while open by W3's full export) is left out
+        assert sorted(assert_table_is_the_computed_one(con).index) == ["D1", "D3", "D4"]
 
 
 def test_a_settings_change_is_applied_to_the_stored_rows(path):
@@ -152,6 +180,9 @@ def test_a_settings_change_is_applied_to_the_stored_rows(path):
         assert frame.loc["D2", "reached_position"] == 1 and frame.loc["D3", "reached_position"] == 2
         # D1's pairs: Qualify -> Demo (Demo not open), Demo -> Demo (neither), Demo -> Won: none open at both -> None
         assert pd.isna(frame.loc["D1", "pushes"])
+        table = assert_table_is_the_computed_one(con)  # rebuilt by the stage settings save, with the stays
+        assert table["reached_position"].to_dict() == {"D1": 2147483647, "D2": 1, "D3": 2, "D4": 1}
+        assert pd.isna(table.loc["D1", "pushes"])
 
 
 def test_a_stage_history_is_read_with_the_stored_stages(path):
@@ -166,5 +197,42 @@ def test_a_stage_history_is_read_with_the_stored_stages(path):
         frame = assert_frame_is_the_computed_one(con)
         # D4: Qualify (1) seen, Negotiate (4) entered -> its furthest open stage is 4; the others as without it
         assert frame["reached_position"].to_dict() == {"D1": 2147483647, "D2": 2, "D3": 3, "D4": 4}
+        assert assert_table_is_the_computed_one(con).loc["D4", "reached_position"] == 4
         # as of W2 the change (01-20) is not known yet: D4 at Qualify
         assert assert_frame_is_the_computed_one(con, as_of=W2).loc["D4", "reached_position"] == 1
+
+
+def computed_known_pushes(con: duckdb.DuckDBPyConnection) -> dict:
+    """``known_pushes_of`` as of the latest date computed from every snapshot (``deal_pushes`` made stale, rolled
+    back): the Movement page's ``slips``."""
+    with made_stale(con, "deal_pushes"):
+        known = prio.known_pushes_of(con, None)
+    return dict(zip(known["deal_id"], known["pushes"], strict=True))
+
+
+def test_the_open_deals_pushes_read_from_the_stored_pairs_are_the_slips_ones(path):
+    import_weeks(path, (W1, W2, W3, W4))
+    with store.connect(path) as con:
+        # by hand, open at W4: D3 (W2 03-01 -> W3 02-20 -> W4 02-25: one push), D4 (four snapshots, never pushed)
+        stored = prio.known_pushes_of(con, None)
+        assert list(stored.columns) == ["deal_id", "pushes"]
+        assert dict(zip(stored["deal_id"], stored["pushes"], strict=True)) == {"D3": 1, "D4": 0}
+        assert computed_known_pushes(con) == {"D3": 1, "D4": 0}
+    with store.transaction(path) as con:
+        con.execute("UPDATE stages SET outcome = 'lost' WHERE pipeline = 'Sales' AND stage = 'Qualify'")
+    with store.connect(path) as con:
+        assert derived.is_fresh(con, "deal_pushes")
+        # Qualify is lost now: D4 is no open deal; D3's W3 -> W4 pair starts at Qualify, not open: no push
+        stored = prio.known_pushes_of(con, None)
+        assert dict(zip(stored["deal_id"], stored["pushes"], strict=True)) == {"D3": 0}
+        assert computed_known_pushes(con) == {"D3": 0}
+
+
+def test_an_existing_file_gets_the_priority_deals_on_upgrade(path):
+    import_weeks(path, (W1, W2, W3, W4))
+    with store.connect(path) as con:
+        before = deal_table(con)
+    as_written_by_schema(path, 9, ("priority_deals",))
+    with store.connect(path) as con:
+        assert derived.is_fresh(con, "priority_deals")
+        pd.testing.assert_frame_equal(deal_table(con), before)

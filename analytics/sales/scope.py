@@ -32,6 +32,7 @@ import duckdb
 from analytics.sales.deals import Currency, DealFilter, StateSource, latest_snapshot_on, state_source
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, deal_key_sql
+from analytics.store.stays import FIRST_POSITION_JOIN, REACHED_POSITION, STORED_REACHED_JOINS
 
 
 def entries_sql(deals: str = "scoped") -> str:
@@ -153,18 +154,14 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: Fragment | None = None, by
 # ``open_entries`` (a CTE with at least deal_id, pipeline, position): ``REACHED_JOINS`` after "FROM scoped k",
 # ``REACHED_POSITION`` in the select list. A query that needs the deal's own columns too (status, value, group) reads
 # them with its reached position in one pass, instead of joining ``reached`` back to ``scoped`` on the text deal id.
-REACHED_POSITION = "CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END"
-_FIRST_POSITION_JOIN = """
-    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)"""
+# ``REACHED_POSITION`` and the first open stage's join are those of the stored stays (analytics.store.stays).
 REACHED_JOINS = """
     LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
-        USING (deal_id, pipeline)""" + _FIRST_POSITION_JOIN
+        USING (deal_id, pipeline)""" + FIRST_POSITION_JOIN
 
-# The same last open stage read from the stored stays (``Scope.stored_stays``): the deal's furthest stay, one row per
-# deal at most (no grouping of its stays); after ``STORED_OPEN_STAGES`` instead of the stage-history CTEs.
-STORED_REACHED_JOINS = """
-    LEFT JOIN (SELECT deal_id, pipeline, position AS max_position FROM deal_stays WHERE is_furthest) m
-        USING (deal_id, pipeline)""" + _FIRST_POSITION_JOIN
+# The same last open stage read from the stored stays (``Scope.stored_stays``): ``STORED_REACHED_JOINS``, the deal's
+# furthest stay, one row per deal at most (no grouping of its stays); after ``STORED_OPEN_STAGES`` instead of the
+# stage-history CTEs.
 
 # reached(deal_id, pipeline, reached_position) over ``scoped``, ``open_stages`` and ``open_entries``: the last open
 # stage reached, METRICS.md 3 (STAGE_HISTORY_CTES below).

@@ -226,8 +226,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             derived.refresh_reach(con)
             derived.refresh_pushes(con)
             derived.refresh_forecast(con)
-        if 0 < start < 9:  # the tables schema 9 added, built once, here (a no-op when refresh_current just did)
-            derived.refresh_stays(con)
+        if 0 < start < 10:  # the tables schemas 9 and 10 added, built once, here (a no-op when refresh_current
+            derived.refresh_stays(con)  # just did)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)

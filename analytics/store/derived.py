@@ -43,7 +43,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.store import stays
+from analytics.store import priority_rows, stays
 from analytics.store.memo import connection_memo, forget_memo
 from analytics.store.sql import Fragment, checked
 
@@ -157,15 +157,16 @@ def _stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | Non
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None, table: str = "deal_current") -> str:
-    """The fingerprint of the snapshots now stored (kept in a read connection's ``memo``); for ``deal_stays``,
-    followed by that of the stage settings and stage-history imports it reads (``stays.INPUTS_FINGERPRINT_SQL``)."""
+    """The fingerprint of the snapshots now stored (kept in a read connection's ``memo``); for ``deal_stays`` and
+    ``priority_deals``, followed by that of the stage settings and stage-history imports they read
+    (``stays.INPUTS_FINGERPRINT_SQL``)."""
     if memo is not None and "fingerprint" in memo:
         found = memo["fingerprint"]
     else:
         found = con.execute(_FINGERPRINT_SQL, [-1]).fetchone()[0]
         if memo is not None:
             memo["fingerprint"] = found
-    if table == "deal_stays":
+    if table in _WITH_STAGE_INPUTS:
         found += "|" + con.execute(stays.INPUTS_FINGERPRINT_SQL).fetchone()[0]
     return found
 
@@ -178,7 +179,9 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None, table: str =
 DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_snapshots",
                   "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
                   "stage_reach", "deal_pushes",  # the Priorities page's
-                  "deal_stays")  # the Pipeline page's stays (analytics.store.stays)
+                  "deal_stays",  # the Pipeline page's stays (analytics.store.stays)
+                  "priority_deals")  # the Priorities page's deals (analytics.store.priority_rows)
+_WITH_STAGE_INPUTS = ("deal_stays", "priority_deals")  # also read the stage settings and stage histories
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -612,21 +615,29 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
               f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})"), _PUSHES_SQL)
 
 
-# --- the Pipeline page's stays (analytics.store.stays: grain and inputs there) ---------------------------------
+# --- the stays (analytics.store.stays) and the Priorities page's deals (analytics.store.priority_rows) ----------
 
 
 def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring ``deal_stays`` up to date inside a write transaction that may have changed what it reads: the snapshots
-    (the end of ``refresh_current``'s chain), the stage settings or the stage-history imports. Nothing to do when it
-    is still fresh (a probability edit, a survey import); rebuilt whole when ``deal_current`` and
-    ``deal_stage_entries`` are fresh; else left not fresh (the metrics compute live)."""
-    if not _built(con, "deal_stays"):
+    """Bring ``deal_stays``, then ``priority_deals`` (read from it), up to date inside a write transaction that may
+    have changed what they read: the snapshots (the end of ``refresh_current``'s chain), the stage settings or the
+    stage-history imports. Nothing to do for a table still fresh (a probability edit, a survey import); the stays are
+    rebuilt whole when ``deal_current`` and ``deal_stage_entries`` are fresh, the Priorities page's deals when the
+    stays and ``deal_pushes`` are; else a table is left not fresh (the metrics compute live)."""
+    _rebuild_stale(con, "deal_stays", ("deal_current", "deal_stage_entries"), stays.build)
+    _rebuild_stale(con, "priority_deals", ("deal_stays", "deal_pushes"), priority_rows.build)
+
+
+def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], build) -> None:
+    """``build(con)`` and stamp ``table`` when it is built but not fresh and every table of ``inputs`` is fresh; when
+    one is not, ``table`` is left not fresh."""
+    if not _built(con, table):
         return
     forget_memo(con)
-    if is_fresh(con, "deal_stays"):
+    if is_fresh(con, table):
         return
-    if is_fresh(con, "deal_current") and is_fresh(con, "deal_stage_entries"):
-        stays.build(con)
-        _stamp(con, "deal_stays")
+    if all(is_fresh(con, name) for name in inputs):
+        build(con)
+        _stamp(con, table)
     else:
-        con.execute("DELETE FROM deal_stays_meta")
+        con.execute(f"DELETE FROM {checked(table, DERIVED_TABLES)}_meta")

@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -242,6 +242,17 @@ CREATE TABLE IF NOT EXISTS deal_stays_meta (fingerprint TEXT);
 """
         # --- end of the Pipeline page's block
     ),
+    # 9 -> 10: priority_deals — grain: one row per deal of the latest state but the dropped open ones: its outcome,
+    #   last open stage reached and (closed deals) close-date pushes, what the Priorities page's score learns from and
+    #   ranks (analytics.store.priority_rows). It shares deal_stays' fingerprint and is rebuilt with it
+    #   (derived.refresh_stays), and is built when an existing file is upgraded.
+    9: f"""
+CREATE TABLE IF NOT EXISTS priority_deals (
+    deal_id TEXT, import_id BIGINT, owner TEXT, pipeline TEXT, status TEXT, amount {MONEY}, currency TEXT,
+    close_on DATE, reached_position INTEGER, pushes BIGINT
+);
+CREATE TABLE IF NOT EXISTS priority_deals_meta (fingerprint TEXT);
+""",
 }
 
 DATA_TABLES = ("deal_snapshots", "deal_stage_dates", "deal_attributes", "deal_stage_history", "survey_responses",

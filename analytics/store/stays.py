@@ -41,6 +41,17 @@ SELECT concat_ws('/',
      FROM deal_stage_history))
 """
 
+# The last open stage reached (METRICS.md 3) of each deal ``k``, over ``open_stages`` (a CTE: pipeline, stage,
+# position of the open stages) and the furthest stay of each deal in ``deal_stays`` (at most one row per deal):
+# ``STORED_REACHED_JOINS`` after "FROM … k", ``REACHED_POSITION`` in the select list (``analytics.sales.scope`` reads
+# the same over entries computed from every snapshot).
+REACHED_POSITION = "CASE WHEN k.status = 'won' THEN 2147483647 ELSE coalesce(m.max_position, f.first_position) END"
+FIRST_POSITION_JOIN = """
+    LEFT JOIN (SELECT pipeline, min(position) AS first_position FROM open_stages GROUP BY ALL) f USING (pipeline)"""
+STORED_REACHED_JOINS = """
+    LEFT JOIN (SELECT deal_id, pipeline, position AS max_position FROM deal_stays WHERE is_furthest) m
+        USING (deal_id, pipeline)""" + FIRST_POSITION_JOIN
+
 # The build: each entry placed at its open stage's position (or kept as the current stage of an open deal), then each
 # open stay's next one by a window partitioned by deal (measured at a million deals: 1.0 s, where one window over
 # every row in (deal_id, position) order took 1.7 s and could not finish within the import's 100 MB buffer).
