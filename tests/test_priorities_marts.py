@@ -236,3 +236,59 @@ def test_an_existing_file_gets_the_priority_deals_on_upgrade(path):
     with store.connect(path) as con:
         assert derived.is_fresh(con, "priority_deals")
         pd.testing.assert_frame_equal(deal_table(con), before)
+
+
+# Closed deals with an extra attribute "Source" in three currencies (USD at 0.5 EUR, GBP without a rate), one lost
+# deal without an amount, one without a Source, a loss reason (a reserved attribute: never counted) and an open deal.
+COUNTED = [
+    {"deal_id": "C1", "stage": "Closed Won", "amount": 100, "close_on": date(2026, 1, 10), "attrs": {"Source": "Web"}},
+    {"deal_id": "C2", "stage": "Closed Won", "amount": 200, "currency": "USD", "close_on": date(2026, 1, 10),
+     "attrs": {"Source": "Web"}},
+    {"deal_id": "C3", "stage": "Closed Won", "amount": 300, "currency": "GBP", "close_on": date(2026, 1, 20),
+     "attrs": {"Source": "Referral"}},
+    {"deal_id": "C4", "stage": "Closed Lost", "amount": None, "close_on": date(2026, 1, 20),
+     "attrs": {"Source": "Web", "pulse:loss_reason": "Price"}},
+    {"deal_id": "C5", "stage": "Closed Lost", "amount": 50, "close_on": date(2026, 1, 10), "attrs": {"Source": None}},
+    {"deal_id": "O1", "stage": "Qualify", "amount": 10, "close_on": date(2026, 3, 1), "attrs": {"Source": "Web"}},
+]
+WON_EVERY_STAGE = 2147483647
+
+
+def source_counts(con: duckdb.DuckDBPyConnection, **kwargs) -> list[tuple]:
+    """The closed deals' counts for the attribute Source, cut on 01-20, as sorted tuples (key columns, n, won_money
+    (None when unknown), won_valued)."""
+    with priority_deals.DealTable(con) as table:
+        _, values = table.closed_counts(date(2026, 1, 20), **kwargs)
+    rows = values[values["attribute"] == "Source"].drop(columns="attribute")
+    return sorted((*row[:-3], int(row[-3]), None if pd.isna(row[-2]) else row[-2], int(row[-1]))
+                  for row in rows.itertuples(index=False))
+
+
+def test_the_closed_deals_counts_by_attribute_value_are_read_from_the_stored_counts(path):
+    with store.transaction(path) as con:
+        con.execute("INSERT INTO fx_rates VALUES ('USD', 0.5)")
+    import_snapshot(path, W1, COUNTED)
+    with store.connect(path) as con:
+        assert derived.is_fresh(con, "priority_attribute_counts")
+        # by hand: the closed deals with a Source (C5 has none, O1 is open), by close date and currency; the loss
+        # reason is no attribute of the score; C4 lost at Closed Lost only: it reached the first open stage (1)
+        stored = sorted(con.execute("SELECT * FROM priority_attribute_counts").fetchall(), key=str)
+        assert stored == sorted([
+            ("Source", "Web", "Sales", WON_EVERY_STAGE, "won", date(2026, 1, 10), "EUR", 1, 1, 100),
+            ("Source", "Web", "Sales", WON_EVERY_STAGE, "won", date(2026, 1, 10), "USD", 1, 1, 200),
+            ("Source", "Referral", "Sales", WON_EVERY_STAGE, "won", date(2026, 1, 20), "GBP", 1, 1, 300),
+            ("Source", "Web", "Sales", 1, "lost", date(2026, 1, 20), "EUR", 1, 0, None)], key=str)
+        # (value, pipeline, reached, won, is_test: closed on or after 01-20, drivers), n, won money in EUR (100 +
+        # 200 x 0.5; GBP has no rate: unknown), won deals with a known value
+        expected = sorted([
+            ("Referral", "Sales", WON_EVERY_STAGE, 1, True, True, 1, None, 0),
+            ("Web", "Sales", 1, 0, True, True, 1, None, 0),
+            ("Web", "Sales", WON_EVERY_STAGE, 1, False, True, 2, 200.0, 2)])
+        assert source_counts(con) == expected
+        with made_stale(con, "priority_attribute_counts"):
+            assert source_counts(con) == expected
+        # a period keeps the drivers' deals closed in it (01-15 on: C3 and C4), counted from both the same way
+        ranged = source_counts(con, date_from=date(2026, 1, 15))
+        assert ("Web", "Sales", WON_EVERY_STAGE, 1, False, False, 2, 200.0, 2) in ranged
+        with made_stale(con, "priority_attribute_counts"):
+            assert source_counts(con, date_from=date(2026, 1, 15)) == ranged

@@ -214,11 +214,20 @@ _CLOSED = "status IN ('won', 'lost')"
 _CATEGORIES = """
 SELECT 'owner' AS attribute, coalesce(c.owner, ?) AS value, {keys} FROM closed c
 UNION ALL SELECT 'pipeline', coalesce(c.pipeline, ?), {keys} FROM closed c
-UNION ALL SELECT a.attribute, a.value, {keys} FROM closed c
-    JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
-    WHERE list_contains(?, a.attribute) AND a.value IS NOT NULL
 UNION ALL SELECT 'pushes', CASE WHEN c.pushes >= 2 THEN '2+' ELSE CAST(CAST(c.pushes AS BIGINT) AS VARCHAR) END,
     {keys} FROM closed c WHERE ? AND c.pushes IS NOT NULL"""
+_EXTRA_CATEGORIES = """
+UNION ALL SELECT a.attribute, a.value, {keys} FROM closed c
+    JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
+    WHERE list_contains(?, a.attribute) AND a.value IS NOT NULL"""
+# The extra attributes' rows of ``closed_counts`` read from the stored counts (analytics.store.priority_rows), for the
+# latest state and no filter: each row a group of closed deals with the keys of ``closed`` (every deal in the filter),
+# n deals of them, money their values' sum, valued how many have one.
+_STORED_EXTRA_CATEGORIES = """
+UNION ALL SELECT w.attribute, w.value, w.pipeline, w.reached_position, CAST(w.status = 'won' AS INTEGER),
+    coalesce(w.close_on >= CAST({cut_on} AS DATE), FALSE), ({drivers}), w.amount_sum * ({rate}), w.deals,
+    CASE WHEN ({rate}) IS NULL THEN 0 ELSE w.amounts END
+FROM (SELECT *, TRUE AS in_filter FROM priority_attribute_counts) w WHERE list_contains({extras}, w.attribute)"""
 
 
 class DealTable:
@@ -247,12 +256,14 @@ class DealTable:
         self.extras: tuple[str, ...] = ()
         self.as_of: dt.date | None = None
         self.with_pushes = False
+        self.stored, self.currency = False, None  # read from the stored tables; the reporting currency
 
     def __enter__(self) -> DealTable:
         con, scope = self.con, open_scope(self.con, self.as_of_arg)
         self.as_of = scope.as_of
         self.extras = _extras(con, self.skip)
-        if scope.stored_stays and derived.is_fresh(con, "priority_deals"):  # the latest state's rows, stored
+        self.stored, self.currency = scope.stored_stays and derived.is_fresh(con, "priority_deals"), scope.currency
+        if self.stored:  # the latest state's rows, stored
             query = Fragment.format(_STORED_TABLE, rate=rate_case(scope.currency), filter_sql=self.flt.where("k"))
         else:
             query = _deal_rows(con, scope, self.as_of_arg, self.flt, _TABLE)
@@ -275,11 +286,12 @@ class DealTable:
     def attributes(self) -> tuple[str, ...]:
         return ("owner", "pipeline", *self.extras, *(("pushes",) if self.with_pushes else ()))
 
-    def _categories(self, keys: str) -> Fragment:
-        """``_CATEGORIES`` keeping the columns ``keys`` (names of ``closed``, comma-separated)."""
+    def _categories(self, keys: str, extras: Fragment | None = None) -> Fragment:
+        """``_CATEGORIES`` keeping the columns ``keys`` (names of ``closed``, comma-separated), then the extra
+        attributes' rows: ``extras`` when given (rows with the same columns), else read from deal_attributes."""
         keys = ", ".join(f"c.{key.strip()}" for key in keys.split(","))
-        return Fragment(_CATEGORIES.format(keys=keys), [BLANK_GROUP, BLANK_GROUP, list(self.extras),
-                                                        self.with_pushes])
+        return Fragment(_CATEGORIES.format(keys=keys), [BLANK_GROUP, BLANK_GROUP, self.with_pushes]) + (
+            extras or Fragment(_EXTRA_CATEGORIES.format(keys=keys), [list(self.extras)]))
 
     def time_split(self, test_share: float) -> tuple[dt.date | None, int, int]:
         """``priorities.time_split`` over the closed deals: (cut_on, deals learnt from, deals held back), from the
@@ -309,18 +321,24 @@ class DealTable:
         if date_from is not None or date_to is not None:
             drivers = Fragment("in_filter AND close_on IS NOT NULL AND close_on >= coalesce(CAST(? AS DATE), close_on) "
                                "AND close_on <= coalesce(CAST(? AS DATE), close_on)", [date_from, date_to])
-        closed = Fragment(
+        closed = Fragment.format(
             "WITH closed AS NOT MATERIALIZED (SELECT deal_id, import_id, owner, pipeline, pushes, reached_position, "
-            "CAST(status = 'won' AS INTEGER) AS won, coalesce(close_on >= CAST(? AS DATE), FALSE) AS is_test, "
-            f"({drivers.sql}) AS drivers, value AS money FROM {self.name} WHERE {_CLOSED})", [cut_on, *drivers.params])
+            "CAST(status = 'won' AS INTEGER) AS won, coalesce(close_on >= CAST({cut_on} AS DATE), FALSE) AS is_test, "
+            f"({{drivers}}) AS drivers, value AS money, 1 AS n, CAST(value IS NOT NULL AS INTEGER) AS valued "
+            f"FROM {self.name} WHERE {_CLOSED})", cut_on=Fragment("?", [cut_on]), drivers=drivers)
         keys = "pipeline, reached_position, won, is_test, drivers"
         base = self.con.execute(*(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL", [])))
         base = base.df()
-        rows = self._categories(keys + ", money")
+        extras = None
+        if self.stored and not (self.flt.pipelines or self.flt.owners or self.flt.attributes) \
+                and derived.is_fresh(self.con, "priority_attribute_counts"):  # every deal in the filter
+            extras = Fragment.format(_STORED_EXTRA_CATEGORIES, cut_on=Fragment("?", [cut_on]), drivers=drivers,
+                                     rate=rate_case(self.currency, "w"), extras=Fragment("?", [list(self.extras)]))
+        rows = self._categories(keys + ", money, n, valued", extras)
         values = self.con.execute(*(closed + Fragment.format(
-            " SELECT attribute, value, {keys}, count(*) AS n, "
+            " SELECT attribute, value, {keys}, CAST(sum(n) AS BIGINT) AS n, "
             "CAST(sum(money) FILTER (WHERE won = 1) AS DOUBLE) AS won_money, "
-            "count(money) FILTER (WHERE won = 1) AS won_valued FROM ({rows}) GROUP BY ALL",
+            "CAST(coalesce(sum(valued) FILTER (WHERE won = 1), 0) AS BIGINT) AS won_valued FROM ({rows}) GROUP BY ALL",
             keys=Fragment(keys, []), rows=rows))).df()
         return base, values
 

@@ -158,7 +158,7 @@ def _stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | Non
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None, table: str = "deal_current") -> str:
     """The fingerprint of the snapshots now stored (kept in a read connection's ``memo``); for ``deal_stays`` and
-    ``priority_deals``, followed by that of the stage settings and stage-history imports they read
+    the Priorities page's tables, followed by that of the stage settings and stage-history imports they read
     (``stays.INPUTS_FINGERPRINT_SQL``)."""
     if memo is not None and "fingerprint" in memo:
         found = memo["fingerprint"]
@@ -180,8 +180,9 @@ DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_
                   "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
                   "stage_reach", "deal_pushes",  # the Priorities page's
                   "deal_stays",  # the Pipeline page's stays (analytics.store.stays)
-                  "priority_deals")  # the Priorities page's deals (analytics.store.priority_rows)
-_WITH_STAGE_INPUTS = ("deal_stays", "priority_deals")  # also read the stage settings and stage histories
+                  "priority_deals", "priority_attribute_counts")  # analytics.store.priority_rows
+# also read the stage settings and stage histories
+_WITH_STAGE_INPUTS = ("deal_stays", "priority_deals", "priority_attribute_counts")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -619,13 +620,15 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
 
 
 def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring ``deal_stays``, then ``priority_deals`` (read from it), up to date inside a write transaction that may
-    have changed what they read: the snapshots (the end of ``refresh_current``'s chain), the stage settings or the
-    stage-history imports. Nothing to do for a table still fresh (a probability edit, a survey import); the stays are
-    rebuilt whole when ``deal_current`` and ``deal_stage_entries`` are fresh, the Priorities page's deals when the
-    stays and ``deal_pushes`` are; else a table is left not fresh (the metrics compute live)."""
+    """Bring ``deal_stays``, then ``priority_deals`` (read from it) and its counts by attribute value
+    (``priority_attribute_counts``) up to date inside a write transaction that may have changed what they read: the
+    snapshots (the end of ``refresh_current``'s chain), the stage settings or the stage-history imports. Nothing to do
+    for a table still fresh (a probability edit, a survey import); the stays are rebuilt whole when ``deal_current``
+    and ``deal_stage_entries`` are fresh, the Priorities page's deals when the stays and ``deal_pushes`` are, their
+    counts when the deals are; else a table is left not fresh (the metrics compute live)."""
     _rebuild_stale(con, "deal_stays", ("deal_current", "deal_stage_entries"), stays.build)
     _rebuild_stale(con, "priority_deals", ("deal_stays", "deal_pushes"), priority_rows.build)
+    _rebuild_stale(con, "priority_attribute_counts", ("priority_deals",), priority_rows.build_counts)
 
 
 def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], build) -> None:
