@@ -20,7 +20,7 @@ from tests.test_forecast import build_sales, many_deals, sales, sales_path  # no
 def test_calibrated_values_by_hand(sales):  # noqa: F811
     scope = open_scope(sales)
     head = scoped_ctes(scope, ALL_DEALS)
-    cte = forecast_sql.calibrated_values(sales, head, scope)
+    cte = forecast_sql.calibrated_values(sales, head, scope, ALL_DEALS)
     assert "?" in cte.sql and "historical_probability" in cte.sql   # values bound, not spliced
     found = sales.execute(*(head + cte + Fragment(
         " SELECT pipeline, stage, historical_probability FROM calibrated ORDER BY stage", []))).fetchall()
@@ -33,7 +33,7 @@ def test_calibrated_values_without_stages(tmp_path):
     with store.connect(tmp_path / "empty.duckdb") as con:
         scope = open_scope(con)
         head = scoped_ctes(scope, ALL_DEALS)
-        query = head + forecast_sql.calibrated_values(con, head, scope) + Fragment(
+        query = head + forecast_sql.calibrated_values(con, head, scope, ALL_DEALS) + Fragment(
             " SELECT count(*) FROM calibrated", [])
         assert con.execute(*query).fetchone()[0] == 0
 

@@ -1,6 +1,6 @@
 """Tables the Priorities page reads, derived at import (issue 16): ``stage_reach`` (the stages each deal was seen at
 or given an entry date for), ``deal_pushes`` (consecutive snapshot rows of each deal, by raw stage keys) and
-``priority_deals`` (the latest state's deals the score learns from and ranks). Kept by each import and deletion, they
+``deal_outcomes`` (the latest state's deals the score learns from and ranks). Kept by each import and deletion, they
 equal a rebuild from every snapshot, and the deal frame and the score's deal table read from them (and from the stored
 stays for the latest state) are the hand-computed ones and the ones computed from every snapshot, before and after a
 settings change."""
@@ -60,7 +60,7 @@ def kept_and_rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
 def computed_frame(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
     """``deal_frame`` computed from every snapshot (the stored tables made stale, rolled back; the stays too: the
     furthest stage of the latest state is read from them when they are fresh)."""
-    with made_stale(con, *MARTS, "deal_stays", "priority_deals"):
+    with made_stale(con, *MARTS, "deal_stays", "deal_outcomes"):
         return prio.deal_frame(con, **kwargs)[0]
 
 
@@ -78,11 +78,11 @@ def deal_table(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
 
 
 def assert_table_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
-    """The deal table read from the stored ``priority_deals`` equals the one computed from every snapshot (the stored
+    """The deal table read from the stored ``deal_outcomes`` equals the one computed from every snapshot (the stored
     deals made stale, rolled back)."""
-    assert derived.is_fresh(con, "priority_deals")
+    assert derived.is_fresh(con, "deal_outcomes")
     stored = deal_table(con, **kwargs)
-    with made_stale(con, "priority_deals"):
+    with made_stale(con, "deal_outcomes"):
         computed = deal_table(con, **kwargs)
     pd.testing.assert_frame_equal(stored, computed)
     return stored.set_index("deal_id")
@@ -232,9 +232,9 @@ def test_an_existing_file_gets_the_priority_deals_on_upgrade(path):
     import_weeks(path, (W1, W2, W3, W4))
     with store.connect(path) as con:
         before = deal_table(con)
-    as_written_by_schema(path, 9, ("priority_deals",))
+    as_written_by_schema(path, 9, ("deal_outcomes",))
     with store.connect(path) as con:
-        assert derived.is_fresh(con, "priority_deals")
+        assert derived.is_fresh(con, "deal_outcomes")
         pd.testing.assert_frame_equal(deal_table(con), before)
 
 
@@ -269,10 +269,10 @@ def test_the_closed_deals_counts_by_attribute_value_are_read_from_the_stored_cou
         con.execute("INSERT INTO fx_rates VALUES ('USD', 0.5)")
     import_snapshot(path, W1, COUNTED)
     with store.connect(path) as con:
-        assert derived.is_fresh(con, "priority_attribute_counts")
+        assert derived.is_fresh(con, "closed_attribute_counts")
         # by hand: the closed deals with a Source (C5 has none, O1 is open), by close date and currency; the loss
         # reason is no attribute of the score; C4 lost at Closed Lost only: it reached the first open stage (1)
-        stored = sorted(con.execute("SELECT * FROM priority_attribute_counts").fetchall(), key=str)
+        stored = sorted(con.execute("SELECT * FROM closed_attribute_counts").fetchall(), key=str)
         assert stored == sorted([
             ("Source", "Web", "Sales", WON_EVERY_STAGE, "won", date(2026, 1, 10), "EUR", 1, 1, 100),
             ("Source", "Web", "Sales", WON_EVERY_STAGE, "won", date(2026, 1, 10), "USD", 1, 1, 200),
@@ -285,10 +285,10 @@ def test_the_closed_deals_counts_by_attribute_value_are_read_from_the_stored_cou
             ("Web", "Sales", 1, 0, True, True, 1, None, 0),
             ("Web", "Sales", WON_EVERY_STAGE, 1, False, True, 2, 200.0, 2)])
         assert source_counts(con) == expected
-        with made_stale(con, "priority_attribute_counts"):
+        with made_stale(con, "closed_attribute_counts"):
             assert source_counts(con) == expected
         # a period keeps the drivers' deals closed in it (01-15 on: C3 and C4), counted from both the same way
         ranged = source_counts(con, date_from=date(2026, 1, 15))
         assert ("Web", "Sales", WON_EVERY_STAGE, 1, False, False, 2, 200.0, 2) in ranged
-        with made_stale(con, "priority_attribute_counts"):
+        with made_stale(con, "closed_attribute_counts"):
             assert source_counts(con, date_from=date(2026, 1, 15)) == ranged

@@ -137,7 +137,7 @@ def test_the_four_metrics_read_them_with_the_hand_worked_values(with_history):
         assert list(table["closed_reached"]) == [2, 1, 1] and list(table["won_reached"]) == [1, 1, 1]
         # the Forecast's calibrated p: Lead 1 won / 2 closed = 0.5, Demo 1/1, Offer 1/1 (Won, Lost: not open stages)
         values = forecast_sql.calibrated_values(con, scope.scoped_ctes(scope.open_scope(con), DealFilter()),
-                                            scope.open_scope(con))
+                                                scope.open_scope(con), DealFilter())
         assert values.params == ["P", "Demo", 1.0, "P", "Lead", 0.5, "P", "Offer", 1.0]
         # open deals: D5 at Demo since 09-20: 22 days to 10-12; D1 at Offer, D4 at Won since S2: 0 days
         ages = stage_time.age_in_stage(con, "P").set_index("deal_id")["age_days"].to_dict()
@@ -145,7 +145,7 @@ def test_the_four_metrics_read_them_with_the_hand_worked_values(with_history):
 
 
 def priority_table(con: duckdb.DuckDBPyConnection, flt: DealFilter) -> pd.DataFrame:
-    """The rows of the Priorities page's deal table: from the stored ``priority_deals`` with the stays (it shares their
+    """The rows of the Priorities page's deal table: from the stored ``deal_outcomes`` with the stays (it shares their
     fingerprint), computed otherwise."""
     with priority_deals.DealTable(con, flt=flt) as table:
         return con.execute(f"SELECT * FROM {table.name} ORDER BY deal_id").df()
@@ -166,26 +166,32 @@ METRICS = {
                                                                         draws=200).periods,
     "priority_deals": lambda con, flt: priority_table(con, flt),
     "calibrated_values": lambda con, flt: forecast_sql.calibrated_values(
-        con, scope.scoped_ctes(scope.open_scope(con), flt), scope.open_scope(con)).params,
+        con, scope.scoped_ctes(scope.open_scope(con), flt), scope.open_scope(con), flt).params,
 }
 FILTERS = (DealFilter(), DealFilter(owners=("Bob",)))
 
 
 def assert_stored_equals_live(con: duckdb.DuckDBPyConnection, monkeypatch) -> None:
-    """Every metric, under every filter, read from the stored stays equals it computed live (the stored stays
-    unknown: the stage-entry CTEs, themselves read from the stored entries)."""
-    assert scope.open_scope(con).stored_stays and derived.is_fresh(con, "priority_deals")
+    """Every metric, under every filter, read from the stored stays and outcomes equals it read from the stays alone
+    and computed live (the stored stays unknown: the stage-entry CTEs, themselves read from the stored entries)."""
+    assert scope.open_scope(con).stored_outcomes  # the stays and the outcomes
     stored = {(name, flt): metric(con, flt) for name, metric in METRICS.items() for flt in FILTERS}
     fresh = derived.is_fresh
+    with monkeypatch.context() as patch:  # the stays alone (the outcomes not fresh)
+        patch.setattr(scope, "is_fresh", lambda con, table: table != "deal_outcomes" and fresh(con, table))
+        assert scope.open_scope(con).stored_stays and not scope.open_scope(con).stored_outcomes
+        stays_only = {(name, flt): metric(con, flt) for name, metric in METRICS.items() for flt in FILTERS}
     with monkeypatch.context() as patch:
         patch.setattr(scope, "is_fresh", lambda con, table: table != "deal_stays" and fresh(con, table))
         assert not scope.open_scope(con).stored_stays and scope.open_scope(con).stored_entries
+        assert not scope.open_scope(con).stored_outcomes
         live = {(name, flt): metric(con, flt) for name, metric in METRICS.items() for flt in FILTERS}
-    for key, frame in stored.items():
-        if isinstance(frame, pd.DataFrame):
-            pd.testing.assert_frame_equal(frame, live[key], obj=str(key))
-        else:
-            assert frame == live[key], key
+    for other in (stays_only, live):
+        for key, frame in stored.items():
+            if isinstance(frame, pd.DataFrame):
+                pd.testing.assert_frame_equal(frame, other[key], obj=str(key))
+            else:
+                assert frame == other[key], key
 
 
 def test_the_metrics_read_from_the_stays_equal_them_computed_live(with_history, monkeypatch):

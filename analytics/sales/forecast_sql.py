@@ -114,7 +114,7 @@ def _ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckdb.Duck
     head = scoped_ctes(scope, flt)
     calibrated = checked(probability, PROBABILITIES) == "calibrated" or paired
     if calibrated and con is not None:
-        head += calibrated_values(con, head, scope)
+        head += calibrated_values(con, head, scope, flt)
     elif calibrated:
         head = calibration_ctes(head, scope.stage_history_ctes)
     also = f", least(greatest({PROBABILITIES['calibrated']}, 0), 1) AS p_calibrated" if paired else ""
@@ -124,17 +124,18 @@ def _ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckdb.Duck
                          if calibrated else "")), [])
 
 
-def calibrated_values(con: duckdb.DuckDBPyConnection, head: Fragment, scope) -> Fragment:
+def calibrated_values(con: duckdb.DuckDBPyConnection, head: Fragment, scope, flt: DealFilter) -> Fragment:
     """The CTE ``calibrated(pipeline, stage, historical_probability)`` of the deals of ``head`` (``scoped_ctes``
-    output), its few rows (one per open stage) read first and bound as values: the query that joins it to every
-    deal then reads the deals once, instead of computing the calibration inside it (DuckDB planned the two together
-    in twice the time of both apart). The same numbers as the calibration CTEs: from the stored ``stage_reach`` while
-    it is fresh (``_CALIBRATED_FROM_STORE``) or from the stored stays when the scope has them (one row per deal: the
-    cheaper read), else from the stage entries (``inventory.scope_calibration_ctes``)."""
+    output for the filter ``flt``), its few rows (one per open stage) read first and bound as values: the query that
+    joins it to every deal then reads the deals once, instead of computing the calibration inside it (DuckDB planned
+    the two together in twice the time of both apart). The same numbers as the calibration CTEs: from the stored
+    ``stage_reach`` while it is fresh (``_CALIBRATED_FROM_STORE``) or, when the scope has them, from the stored
+    outcomes or stays (one row per deal: the cheaper reads), else from the stage entries
+    (``inventory.scope_calibration_ctes``)."""
     if is_fresh(con, "stage_reach") and not scope.stored_stays:
         query = head + Fragment(_CALIBRATED_FROM_STORE, [])
     else:
-        query = scope_calibration_ctes(head, scope)
+        query = scope_calibration_ctes(head, scope, flt)
     rows = con.execute(*(query + Fragment(
         " SELECT pipeline, stage, historical_probability FROM calibrated ORDER BY pipeline, stage", []))).fetchall()
     if not rows:

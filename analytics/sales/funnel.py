@@ -9,8 +9,16 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from analytics.sales.deals import DealFilter
-from analytics.sales.scope import ALL_DEALS, REACHED_POSITION, STORED_OPEN_STAGES, cohort_sql, open_scope, scoped_ctes
+from analytics.sales.deals import DealFilter, rate_case
+from analytics.sales.scope import (
+    ALL_DEALS,
+    REACHED_POSITION,
+    STORED_OPEN_STAGES,
+    cohort_sql,
+    group_expr,
+    open_scope,
+    scoped_ctes,
+)
 from analytics.store.sql import Fragment
 
 WON_STEP = "Won"
@@ -23,13 +31,24 @@ FUNNEL_COLUMNS = ["pipeline", "stage", "position", "reached", "reached_amount", 
 # deals make a few dozen buckets; their last stage read with their columns, ``scope.REACHED_JOINS``), then one row
 # per bucket and open stage (``{reached_joins}``: the scope's ``reached_joins``); strict: one row per deal and open
 # stage.
-_CUMULATIVE_FLAGS = """,
+_BUCKETS = """,
 buckets AS (
     SELECT k.grp, k.pipeline, k.status, """ + REACHED_POSITION + """ AS reached_position, count(*) AS n,
            sum(k.value) AS value
     FROM scoped k{reached_joins}
     GROUP BY ALL
-),
+)"""
+# The same buckets read from the stored outcomes (``Scope.stored_outcomes``): each deal's status and last stage
+# reached are columns there (no join of every deal to its stays); the filter, the cohort and the group are those of
+# ``scoped`` (``scoped_ctes``), over the same deals.
+_STORED_BUCKETS = """,
+buckets AS (
+    SELECT {group} AS grp, d.pipeline, d.status, d.reached_position, count(*) AS n, sum(d.value) AS value
+    FROM (SELECT s.*, s.amount * ({rate}) AS value FROM deal_outcomes s) d
+    WHERE {filter} AND ({where})
+    GROUP BY ALL
+)"""
+_CUMULATIVE_FLAGS = """,
 flags AS (
     SELECT b.grp, b.pipeline, b.status, b.n, b.value, o.position, b.reached_position >= o.position AS counted
     FROM buckets b JOIN open_stages o USING (pipeline)
@@ -147,10 +166,16 @@ def funnel(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: 
         where += Fragment(" AND d.pipeline = ?", [pipeline])
     extra_group = Fragment("UNION SELECT 'all', ?", [pipeline]) if by is None else Fragment("", [])
     if strict:
-        stages = (_STORED_OPEN_ENTRIES if scope.stored_stays else scope.stage_history_ctes) + _STRICT_FLAGS
+        entries = _STORED_OPEN_ENTRIES if scope.stored_stays else scope.stage_history_ctes
+        stages = Fragment(entries + _STRICT_FLAGS, [])
+    elif scope.stored_outcomes:
+        stages = Fragment(scope.reached_ctes, []) + Fragment.format(
+            _STORED_BUCKETS, group=group_expr(by), rate=rate_case(scope.currency), filter=flt.where("d"),
+            where=where) + Fragment(_CUMULATIVE_FLAGS, [])
     else:
-        stages = scope.reached_ctes + _CUMULATIVE_FLAGS.format(reached_joins=scope.reached_joins)
-    query = (scoped_ctes(scope, flt, where, by) + Fragment(stages, [])
+        stages = Fragment(scope.reached_ctes + _BUCKETS.format(reached_joins=scope.reached_joins) + _CUMULATIVE_FLAGS,
+                          [])
+    query = (scoped_ctes(scope, flt, where, by) + stages
              + Fragment.format(_FUNNEL_STEPS, extra_group=extra_group,
                                deals=Fragment("scoped" if strict else "buckets", [])))
     frame = con.execute(*query).df()

@@ -240,9 +240,20 @@ def calibration_ctes(head: Fragment, stage_ctes: str = STAGE_HISTORY_CTES) -> Fr
     return head + Fragment(stage_ctes + _CALIBRATION, [])
 
 
-def scope_calibration_ctes(head: Fragment, scope: Scope) -> Fragment:
-    """``calibration_ctes`` for ``scope``: each closed deal's furthest stay read from the stored stays when the scope
-    has them (``Scope.stored_stays``: one row per deal, no stage entries built), else from its stage entries."""
+# ``closed`` read from the stored outcomes (``Scope.stored_outcomes``): the closed deals of the filter, each with its
+# last open stage reached (the same deals as the closed ones of ``scoped``, whose filter and outcome they share; a
+# pipeline the query narrows ``scoped`` to is applied by its reader, which keeps the pipeline's rows of ``calibrated``).
+_STORED_CALIBRATION = """,
+closed AS (SELECT k.pipeline, k.reached_position, k.status = 'won' AS is_won, count(*) AS n
+           FROM deal_outcomes k WHERE k.status IN ('won', 'lost') AND {filter} GROUP BY ALL),""" + CALIBRATED_CTE
+
+
+def scope_calibration_ctes(head: Fragment, scope: Scope, flt: DealFilter) -> Fragment:
+    """``calibration_ctes`` for ``scope`` and the filter ``flt`` of ``head``'s deals: each closed deal's last stage
+    reached read from the stored outcomes (``Scope.stored_outcomes``: one row per deal, no join), else its furthest
+    stay from the stored stays (``Scope.stored_stays``: no stage entries built), else from its stage entries."""
+    if scope.stored_outcomes:
+        return head + Fragment(scope.reached_ctes, []) + Fragment.format(_STORED_CALIBRATION, filter=flt.where("k"))
     if scope.stored_stays:
         return head + Fragment(scope.reached_ctes + _CALIBRATION.replace(REACHED_JOINS, scope.reached_joins), [])
     return calibration_ctes(head, scope.stage_history_ctes)
@@ -264,7 +275,7 @@ def calibration(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, 
     where = Fragment("d.status IN ('won', 'lost')", [])  # only closed deals are counted, only the pipeline's
     if pipeline is not None:
         where += Fragment(" AND d.pipeline = ?", [pipeline])
-    query = scope_calibration_ctes(scoped_ctes(scope, flt, where), scope) + Fragment("""
+    query = scope_calibration_ctes(scoped_ctes(scope, flt, where), scope, flt) + Fragment("""
         SELECT stage, position, configured_probability, historical_probability, closed_reached, won_reached
         FROM calibrated WHERE pipeline = ? ORDER BY position""", [pipeline])
     return con.execute(*query).df()

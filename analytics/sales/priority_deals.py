@@ -34,7 +34,7 @@ from analytics.sales.scope import (
 )
 from analytics.store import derived
 from analytics.store.frames import read_frame
-from analytics.store.priority_rows import PUSHES_FROM_STORE, STORED_PAIRS
+from analytics.store.outcomes import PUSHES_FROM_STORE, STORED_PAIRS
 from analytics.store.schema import LOSS_REASON_ATTRIBUTE
 from analytics.store.sql import Fragment
 
@@ -200,12 +200,12 @@ SELECT r.deal_id, r.import_id, r.owner, r.pipeline, r.status, r.value, r.close_o
        CASE WHEN r.status = 'open' THEN NULL ELSE r.pushes END AS pushes
 FROM deal_rows r"""
 
-# The same rows read from the stored ``priority_deals`` (analytics.store.priority_rows) for the latest state: the value
+# The same rows read from the stored ``deal_outcomes`` (analytics.store.outcomes) for the latest state: the value
 # and the filter applied to them (a copy: 0.05 s at a million deals, where computing them took 0.3 s).
 _STORED_TABLE = """
 SELECT deal_id, import_id, owner, pipeline, status, value, close_on, reached_position, ({filter_sql}) AS in_filter,
        pushes
-FROM (SELECT s.*, s.amount * ({rate}) AS value FROM priority_deals s) k"""
+FROM (SELECT s.*, s.amount * ({rate}) AS value FROM deal_outcomes s) k"""
 
 _CLOSED = "status IN ('won', 'lost')"
 
@@ -220,14 +220,14 @@ _EXTRA_CATEGORIES = """
 UNION ALL SELECT a.attribute, a.value, {keys} FROM closed c
     JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
     WHERE list_contains(?, a.attribute) AND a.value IS NOT NULL"""
-# The extra attributes' rows of ``closed_counts`` read from the stored counts (analytics.store.priority_rows), for the
+# The extra attributes' rows of ``closed_counts`` read from the stored counts (analytics.store.outcomes), for the
 # latest state and no filter: each row a group of closed deals with the keys of ``closed`` (every deal in the filter),
 # n deals of them, money their values' sum, valued how many have one.
 _STORED_EXTRA_CATEGORIES = """
 UNION ALL SELECT w.attribute, w.value, w.pipeline, w.reached_position, CAST(w.status = 'won' AS INTEGER),
     coalesce(w.close_on >= CAST({cut_on} AS DATE), FALSE), ({drivers}), w.amount_sum * ({rate}), w.deals,
     CASE WHEN ({rate}) IS NULL THEN 0 ELSE w.amounts END
-FROM (SELECT *, TRUE AS in_filter FROM priority_attribute_counts) w WHERE list_contains({extras}, w.attribute)"""
+FROM (SELECT *, TRUE AS in_filter FROM closed_attribute_counts) w WHERE list_contains({extras}, w.attribute)"""
 
 
 class DealTable:
@@ -262,7 +262,7 @@ class DealTable:
         con, scope = self.con, open_scope(self.con, self.as_of_arg)
         self.as_of = scope.as_of
         self.extras = _extras(con, self.skip)
-        self.stored, self.currency = scope.stored_stays and derived.is_fresh(con, "priority_deals"), scope.currency
+        self.stored, self.currency = scope.stored_outcomes, scope.currency
         if self.stored:  # the latest state's rows, stored
             query = Fragment.format(_STORED_TABLE, rate=rate_case(scope.currency), filter_sql=self.flt.where("k"))
         else:
@@ -331,7 +331,7 @@ class DealTable:
         base = base.df()
         extras = None
         if self.stored and not (self.flt.pipelines or self.flt.owners or self.flt.attributes) \
-                and derived.is_fresh(self.con, "priority_attribute_counts"):  # every deal in the filter
+                and derived.is_fresh(self.con, "closed_attribute_counts"):  # every deal in the filter
             extras = Fragment.format(_STORED_EXTRA_CATEGORIES, cut_on=Fragment("?", [cut_on]), drivers=drivers,
                                      rate=rate_case(self.currency, "w"), extras=Fragment("?", [list(self.extras)]))
         rows = self._categories(keys + ", money, n, valued", extras)

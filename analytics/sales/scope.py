@@ -61,11 +61,15 @@ class Scope:
     CTE), the reporting currency, and the as-of snapshot date (None = no deals). ``stored_entries``: the as-of
     date is the latest snapshot and the stored stage entries are fresh, so ``stage_history_ctes`` reads them.
     ``stored_stays``: besides, the stored stays (``analytics.store.stays``) are fresh, so the funnel, days in stage,
-    age in stage and calibration read each deal's stays, furthest and current stage from ``deal_stays``."""
+    age in stage and calibration read each deal's stays, furthest and current stage from ``deal_stays``.
+    ``stored_outcomes``: besides, the stored outcomes (``analytics.store.outcomes``) are fresh, so the cumulative
+    funnel, the calibration and the Priorities page's score read each deal's status and last stage reached from
+    ``deal_outcomes`` (no join of every deal to its stays)."""
     as_of: dt.date | None
     state: StateSource
     stored_entries: bool = False
     stored_stays: bool = False
+    stored_outcomes: bool = False
 
     @property
     def stage_history_ctes(self) -> str:
@@ -100,7 +104,8 @@ def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
                          [as_of]).fetchone()[0]
     stored = latest is not None and (as_of is None or latest == latest_snapshot_on(con)) \
         and is_fresh(con, "deal_stage_entries")
-    return Scope(latest, state, stored, stored and not state.materialize and is_fresh(con, "deal_stays"))
+    stays = stored and not state.materialize and is_fresh(con, "deal_stays")
+    return Scope(latest, state, stored, stays, stays and is_fresh(con, "deal_outcomes"))
 
 
 # The date columns a range can apply to, with or without the alias of the deal state.

@@ -43,7 +43,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.store import priority_rows, stays
+from analytics.store import outcomes, stays
 from analytics.store.memo import connection_memo, forget_memo
 from analytics.store.sql import Fragment, checked
 
@@ -180,9 +180,9 @@ DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_
                   "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
                   "stage_reach", "deal_pushes",  # the Priorities page's
                   "deal_stays",  # the Pipeline page's stays (analytics.store.stays)
-                  "priority_deals", "priority_attribute_counts")  # analytics.store.priority_rows
+                  "deal_outcomes", "closed_attribute_counts")  # analytics.store.outcomes
 # also read the stage settings and stage histories
-_WITH_STAGE_INPUTS = ("deal_stays", "priority_deals", "priority_attribute_counts")
+_WITH_STAGE_INPUTS = ("deal_stays", "deal_outcomes", "closed_attribute_counts")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -616,19 +616,19 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
               f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})"), _PUSHES_SQL)
 
 
-# --- the stays (analytics.store.stays) and the Priorities page's deals (analytics.store.priority_rows) ----------
+# --- the stays (analytics.store.stays) and the Priorities page's deals (analytics.store.outcomes) ----------
 
 
 def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring ``deal_stays``, then ``priority_deals`` (read from it) and its counts by attribute value
-    (``priority_attribute_counts``) up to date inside a write transaction that may have changed what they read: the
+    """Bring ``deal_stays``, then ``deal_outcomes`` (read from it) and its counts by attribute value
+    (``closed_attribute_counts``) up to date inside a write transaction that may have changed what they read: the
     snapshots (the end of ``refresh_current``'s chain), the stage settings or the stage-history imports. Nothing to do
     for a table still fresh (a probability edit, a survey import); the stays are rebuilt whole when ``deal_current``
     and ``deal_stage_entries`` are fresh, the Priorities page's deals when the stays and ``deal_pushes`` are, their
     counts when the deals are; else a table is left not fresh (the metrics compute live)."""
     _rebuild_stale(con, "deal_stays", ("deal_current", "deal_stage_entries"), stays.build)
-    _rebuild_stale(con, "priority_deals", ("deal_stays", "deal_pushes"), priority_rows.build)
-    _rebuild_stale(con, "priority_attribute_counts", ("priority_deals",), priority_rows.build_counts)
+    _rebuild_stale(con, "deal_outcomes", ("deal_stays", "deal_pushes"), outcomes.build)
+    _rebuild_stale(con, "closed_attribute_counts", ("deal_outcomes",), outcomes.build_counts)
 
 
 def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], build) -> None:

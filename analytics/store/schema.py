@@ -242,23 +242,24 @@ CREATE TABLE IF NOT EXISTS deal_stays_meta (fingerprint TEXT);
 """
         # --- end of the Pipeline page's block
     ),
-    # 9 -> 10: priority_deals — grain: one row per deal of the latest state but the dropped open ones: its outcome,
+    # 9 -> 10: deal_outcomes — grain: one row per deal of the latest state but the dropped open ones: its outcome,
     #   last open stage reached and (closed deals) close-date pushes, what the Priorities page's score learns from and
-    #   ranks (analytics.store.priority_rows). It shares deal_stays' fingerprint and is rebuilt with it
-    #   (derived.refresh_stays), and is built when an existing file is upgraded. priority_attribute_counts — grain: one
-    #   row per (extra attribute, value, pipeline, reached_position, status, close_on, currency) of its closed deals:
-    #   how many, how many with an amount, the amounts' sum (the score's counts by attribute value), rebuilt with it.
+    #   ranks, the funnel and the calibration count (analytics.store.outcomes). It shares deal_stays' fingerprint and
+    #   is rebuilt with it (derived.refresh_stays), and is built when an existing file is upgraded.
+    #   closed_attribute_counts — grain: one row per (extra attribute, value, pipeline, reached_position, status,
+    #   close_on, currency) of its closed deals: how many, how many with an amount, the amounts' sum (the score's counts
+    #   by attribute value), rebuilt with it.
     9: f"""
-CREATE TABLE IF NOT EXISTS priority_deals (
+CREATE TABLE IF NOT EXISTS deal_outcomes (
     deal_id TEXT, import_id BIGINT, owner TEXT, pipeline TEXT, status TEXT, amount {MONEY}, currency TEXT,
-    close_on DATE, reached_position INTEGER, pushes BIGINT
+    created_on DATE, close_on DATE, is_dropped BOOLEAN, reached_position INTEGER, pushes BIGINT
 );
-CREATE TABLE IF NOT EXISTS priority_deals_meta (fingerprint TEXT);
-CREATE TABLE IF NOT EXISTS priority_attribute_counts (
+CREATE TABLE IF NOT EXISTS deal_outcomes_meta (fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS closed_attribute_counts (
     attribute TEXT, value TEXT, pipeline TEXT, reached_position INTEGER, status TEXT, close_on DATE, currency TEXT,
     deals BIGINT, amounts BIGINT, amount_sum DECIMAL(38,4)
 );
-CREATE TABLE IF NOT EXISTS priority_attribute_counts_meta (fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS closed_attribute_counts_meta (fingerprint TEXT);
 """,
 }
 

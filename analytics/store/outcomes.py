@@ -1,9 +1,11 @@
-"""The Priorities page's deals, stored for the latest state: what its score learns from and ranks.
+"""Each deal's outcome and last stage reached, stored for the latest state: what the Priorities page's score learns
+from and ranks, the funnel and the stage calibration count.
 
-``priority_deals`` — grain: one row per deal of ``deal_current`` (the latest state) but the dropped ones still open (a
-deal dropped while open has an unknown fate: the score neither learns from it nor ranks it). Columns:
+``deal_outcomes`` — grain: one row per deal of ``deal_current`` (the latest state) but the dropped ones still open (a
+deal dropped while open has an unknown fate: the score neither learns from it nor ranks it, the funnel cohort leaves it
+out, and it is not closed). Columns:
 
-* deal_id, import_id, owner, pipeline, amount, currency, close_on: the deal's latest row;
+* deal_id, import_id, owner, pipeline, amount, currency, created_on, close_on, is_dropped: the deal's latest row;
 * status: its status column, else its stage's outcome, else open;
 * reached_position: the last open stage it reached (METRICS.md 3): every stage (2147483647) when won, else its
   furthest stay (``deal_stays``), else the first open stage of its pipeline (NULL when the pipeline has none);
@@ -11,8 +13,8 @@ deal dropped while open has an unknown fate: the score neither learns from it no
   ends (``deal_pushes``); NULL for an open deal (the page takes the Movement page's count) and for a closed deal
   without two consecutive open rows.
 
-``priority_attribute_counts`` — grain: one row per (attribute, value, pipeline, reached_position, status, close_on,
-currency) of the closed (won or lost) deals of ``priority_deals`` and their extra attributes (``deal_attributes`` of
+``closed_attribute_counts`` — grain: one row per (attribute, value, pipeline, reached_position, status, close_on,
+currency) of the closed (won or lost) deals of ``deal_outcomes`` and their extra attributes (``deal_attributes`` of
 the import holding the deal's latest row; non-blank values only, reserved attributes such as the loss reason left
 out): deals = how many, amounts = how many have an amount, amount_sum = the sum of their amounts. The score's counts
 by attribute value (``analytics.sales.priority_deals``) are these rows summed, with no join of every closed deal to
@@ -23,7 +25,7 @@ They read what ``deal_stays`` reads (the snapshots with their attributes, the st
 stage-history imports) and ``deal_pushes``: they have the stays' fingerprint and are rebuilt after them
 (``derived.refresh_stays``: every deals import and deletion, stage settings save and stage-history import), from fresh
 stays and pushes. At a million deals building them takes about 0.5 s and 0.4 s, which every cold view of the
-Priorities page spent before (issue 16).
+Priorities page spent before (issue 16); the funnel and the calibration of the Pipeline page read the same rows.
 """
 from __future__ import annotations
 
@@ -55,10 +57,10 @@ pushes AS (
 
 _BUILD_SQL = """
 WITH open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open')""" + PUSHES_FROM_STORE + """
-SELECT k.deal_id, k.import_id, k.owner, k.pipeline, k.status, k.amount, k.currency, k.close_on,
-       """ + REACHED_POSITION + """ AS reached_position,
+SELECT k.deal_id, k.import_id, k.owner, k.pipeline, k.status, k.amount, k.currency, k.created_on, k.close_on,
+       k.is_dropped, """ + REACHED_POSITION + """ AS reached_position,
        CASE WHEN k.status <> 'open' AND p.pairs > 0 THEN p.pushes END AS pushes
-FROM (SELECT c.deal_id, c.import_id, c.owner, c.pipeline, c.amount, c.currency, c.close_on, c.is_dropped,
+FROM (SELECT c.deal_id, c.import_id, c.owner, c.pipeline, c.amount, c.currency, c.created_on, c.close_on, c.is_dropped,
              coalesce(c.status_raw, st.outcome, 'open') AS status
       FROM deal_current c LEFT JOIN stages st ON st.pipeline = c.pipeline AND st.stage = c.stage) k""" + \
     STORED_REACHED_JOINS + """
@@ -68,16 +70,16 @@ WHERE NOT (k.is_dropped AND k.status = 'open')
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``priority_deals`` again from the stored ``deal_current``, ``deal_stays`` and ``deal_pushes`` (fresh: the
+    """Fill ``deal_outcomes`` again from the stored ``deal_current``, ``deal_stays`` and ``deal_pushes`` (fresh: the
     caller, ``derived.refresh_stays``, checks) and the stages."""
-    con.execute("DELETE FROM priority_deals")
-    con.execute(f"INSERT INTO priority_deals {_BUILD_SQL}")
+    con.execute("DELETE FROM deal_outcomes")
+    con.execute(f"INSERT INTO deal_outcomes {_BUILD_SQL}")
 
 
 _COUNTS_SQL = f"""
 SELECT a.attribute, a.value, c.pipeline, c.reached_position, c.status, c.close_on, c.currency, count(*) AS deals,
        count(c.amount) AS amounts, sum(c.amount) AS amount_sum
-FROM priority_deals c JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
+FROM deal_outcomes c JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
 WHERE c.status IN ('won', 'lost') AND a.value IS NOT NULL
       AND a.attribute NOT IN ({", ".join("'" + name + "'" for name in RESERVED_ATTRIBUTES)})
 GROUP BY ALL
@@ -85,7 +87,7 @@ GROUP BY ALL
 
 
 def build_counts(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``priority_attribute_counts`` again from the stored ``priority_deals`` (fresh: the caller,
+    """Fill ``closed_attribute_counts`` again from the stored ``deal_outcomes`` (fresh: the caller,
     ``derived.refresh_stays``, checks) and the deals' attributes."""
-    con.execute("DELETE FROM priority_attribute_counts")
-    con.execute(f"INSERT INTO priority_attribute_counts {_COUNTS_SQL}")
+    con.execute("DELETE FROM closed_attribute_counts")
+    con.execute(f"INSERT INTO closed_attribute_counts {_COUNTS_SQL}")
