@@ -25,6 +25,7 @@ from analytics.sales.scope import (
     scoped_ctes,
 )
 from analytics.store.derived import is_fresh
+from analytics.store.frames import relation_frame
 from analytics.store.schema import money_sum
 from analytics.store.sql import Fragment, checked
 
@@ -180,7 +181,8 @@ def hygiene(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, stal
         warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
         flagged = con.execute(*query).to_arrow_table()  # the database's types (decimals stay exact)
     rows = con.from_arrow(flagged)  # the few flagged rows, read from memory: the deals are not read again
-    return {problem: rows.query("flagged", sql.format(columns=_DEAL_COLUMNS)).df() for problem, sql in _LISTS.items()}
+    return {problem: relation_frame(con, rows.query("flagged", sql.format(columns=_DEAL_COLUMNS)))
+            for problem, sql in _LISTS.items()}
 
 
 # dated(deal_id, pipeline, stage, entered_on) of the stored stays (``Scope.stored_stays``), for the deals' current

@@ -16,6 +16,7 @@ import pandas as pd
 from analytics.sales.deals import DealFilter
 from analytics.sales.funnel import main_pipeline
 from analytics.sales.scope import ALL_DEALS, STORED_OPEN_STAGES, date_range_sql, open_scope, scoped_ctes
+from analytics.store.frames import read_frame
 from analytics.store.sql import Fragment
 
 # steps: each stay with the entry of the deal's next open stage (in stage order). exits: a stay followed by another
@@ -188,4 +189,4 @@ def age_in_stage(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *,
         stages = STORED_OPEN_STAGES + _AGE_IN_STAGE.format(entry=_STORED_ENTRY)
     else:
         stages = scope.stage_history_ctes + _AGE_IN_STAGE.format(entry=_ENTRY)
-    return con.execute(*(scoped_ctes(scope, flt, where) + Fragment(stages, []))).df()
+    return read_frame(con, scoped_ctes(scope, flt, where) + Fragment(stages, []))
