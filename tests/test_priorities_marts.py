@@ -13,13 +13,14 @@ import pandas as pd
 import pytest
 
 from analytics import store
+from analytics.sales import movement, priority_deals
 from analytics.sales import priorities as prio
-from analytics.sales import priority_deals
 from analytics.store import derived
 from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot, made_stale
 
 MARTS = ("stage_reach", "deal_pushes")
 W1, W2, W3, W4 = date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)
+APRIL_1 = date(2026, 4, 1)
 
 # Sales pipeline: Qualify 1, Demo 2, Proposal 3, Negotiate 4 (open), Closed Won, Closed Lost.
 #   deal  W1                      W2                   W3                W4
@@ -88,6 +89,15 @@ def assert_table_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -
     return stored.set_index("deal_id")
 
 
+def assert_slips_are_the_computed_ones(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The Movement page's slipped close dates read from the stored ``deal_pushes`` equal them computed from every
+    snapshot (the stored pairs made stale, rolled back)."""
+    stored = movement.slips(con)
+    with made_stale(con, "deal_pushes"):
+        pd.testing.assert_frame_equal(stored, movement.slips(con))
+    return stored.set_index("deal_id")
+
+
 def import_weeks(path, weeks) -> None:
     for week in weeks:
         import_snapshot(path, week, WEEKS[week])
@@ -107,7 +117,9 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt
         # D4's Qualify -> Qualify pair came with W3 and again with W4 (the second one added to the first)
-        assert ("D4", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 2) in kept["deal_pushes"]
+        # (never pushed: no days; its close dates, later and earlier rows: 04-01)
+        assert ("D4", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 2, None, APRIL_1, APRIL_1) \
+            in kept["deal_pushes"]
         assert ("D1", "Sales", "Demo", W3) in kept["stage_reach"]
     import_weeks(path, (W2,))  # back-dated, between W1 and W3: D1 at Demo and D3 at Qualify from W2 now
     with store.connect(path) as con:
@@ -119,17 +131,27 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
             ("D1", "Sales", "Qualify", W1), ("D1", "Sales", "Demo", W2), ("D1", "Sales", "Closed Won", W4),
             ("D2", "Sales", "Qualify", W1), ("D2", "Sales", "Demo", W1), ("D2", "Sales", "Closed Lost", W2),
             ("D3", "Sales", "Qualify", W2), ("D3", "Sales", "Proposal", W4), ("D4", "Sales", "Qualify", W1)], key=str)
-        # by hand, consecutive rows: D1 Q->Demo later close, Demo->Demo later, Demo->Won same date (no push);
-        # D2 Demo->Lost same date; D3 Q->Q earlier close (no push), Q->Proposal 02-20 -> 02-25 (later);
-        # D4 three Q->Q pairs, same date
+        # by hand, consecutive rows: D1 Q->Demo later close (02-01 -> 02-15: 14 days), Demo->Demo later (02-15 ->
+        # 03-01: 14 days), Demo->Won same date (no push); D2 Demo->Lost same date; D3 Q->Q earlier close (no push),
+        # Q->Proposal 02-20 -> 02-25 (later, 5 days); D4 three Q->Q pairs, same date. Then the earliest close date
+        # of the later rows and of the earlier rows.
+        feb = {day: date(2026, 2, day) for day in (1, 15, 20, 25)}
+        march_1 = date(2026, 3, 1)
         assert kept["deal_pushes"] == sorted([
-            ("D1", "Sales", "Qualify", None, "Sales", "Demo", None, True, 1),
-            ("D1", "Sales", "Demo", None, "Sales", "Demo", None, True, 1),
-            ("D1", "Sales", "Demo", None, "Sales", "Closed Won", None, False, 1),
-            ("D2", "Sales", "Demo", None, "Sales", "Closed Lost", None, False, 1),
-            ("D3", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 1),
-            ("D3", "Sales", "Qualify", None, "Sales", "Proposal", None, True, 1),
-            ("D4", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 3)], key=str)
+            ("D1", "Sales", "Qualify", None, "Sales", "Demo", None, True, 1, 14, feb[15], feb[1]),
+            ("D1", "Sales", "Demo", None, "Sales", "Demo", None, True, 1, 14, march_1, feb[15]),
+            ("D1", "Sales", "Demo", None, "Sales", "Closed Won", None, False, 1, None, march_1, march_1),
+            ("D2", "Sales", "Demo", None, "Sales", "Closed Lost", None, False, 1, None, feb[1], feb[1]),
+            ("D3", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 1, None, feb[20], march_1),
+            ("D3", "Sales", "Qualify", None, "Sales", "Proposal", None, True, 1, 5, feb[25], feb[20]),
+            ("D4", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 3, None, APRIL_1, APRIL_1)], key=str)
+        # the Movement page's slips read from them: D3 pushed once by 5 days, first seen open closing 02-20, three
+        # snapshots; D4 never pushed, four snapshots
+        slipped = assert_slips_are_the_computed_ones(con)
+        assert slipped.loc["D3", ["pushes", "days_pushed", "first_close_on", "snapshots"]].tolist() == \
+            [1, 5, pd.Timestamp(feb[20]), 3]
+        assert slipped.loc["D4", ["pushes", "days_pushed", "first_close_on", "snapshots"]].tolist() == \
+            [0, 0, pd.Timestamp(APRIL_1), 4]
         frame = assert_frame_is_the_computed_one(con)
         # reached: D1 won = every stage; D2 lost, furthest open stage Demo (2); D3 open at Proposal (3)
         assert frame["reached_position"].to_dict() == {"D1": 2147483647, "D2": 2, "D3": 3, "D4": 1}
@@ -158,7 +180,8 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
         assert kept == rebuilt
         assert ("D3", "Sales", "Qualify", W3) in kept["stage_reach"]  # D3 first seen at W3 now
         # D1: two pairs left, W1 Qualify 02-01 -> W3 Demo 03-01 (push) -> W4 Won; D2 only in W1 now (no pair left)
-        assert sum(r[-1] for r in kept["deal_pushes"] if r[0] == "D1") == 2
+        assert sum(r[8] for r in kept["deal_pushes"] if r[0] == "D1") == 2
+        assert_slips_are_the_computed_ones(con)
         assert not [r for r in kept["deal_pushes"] if r[0] == "D2"]
         assert_frame_is_the_computed_one(con)
         # after the deletion D2 (only in W1 now, dropped while open by W3's full export) is left out
@@ -228,14 +251,20 @@ def test_the_open_deals_pushes_read_from_the_stored_pairs_are_the_slips_ones(pat
         assert computed_known_pushes(con) == {"D3": 0}
 
 
-def test_an_existing_file_gets_the_priority_deals_on_upgrade(path):
+def test_an_existing_file_gets_the_outcomes_and_the_pushes_close_dates_on_upgrade(path):
     import_weeks(path, (W1, W2, W3, W4))
     with store.connect(path) as con:
-        before = deal_table(con)
-    as_written_by_schema(path, 9, ("deal_outcomes",))
+        before = deal_table(con), movement.slips(con), con.execute("SELECT * FROM deal_pushes ORDER BY ALL").fetchall()
+    as_written_by_schema(path, 9, ("deal_outcomes", "closed_attribute_counts"))
+    raw = duckdb.connect(str(path))  # schema 9's deal_pushes had no days and close dates
+    raw.execute("ALTER TABLE deal_pushes DROP COLUMN days; ALTER TABLE deal_pushes DROP COLUMN close_min; "
+                "ALTER TABLE deal_pushes DROP COLUMN close_min_a")
+    raw.close()
     with store.connect(path) as con:
-        assert derived.is_fresh(con, "deal_outcomes")
-        pd.testing.assert_frame_equal(deal_table(con), before)
+        assert all(derived.is_fresh(con, name) for name in ("deal_outcomes", "closed_attribute_counts", "deal_pushes"))
+        pd.testing.assert_frame_equal(deal_table(con), before[0])
+        pd.testing.assert_frame_equal(movement.slips(con), before[1])
+        assert con.execute("SELECT * FROM deal_pushes ORDER BY ALL").fetchall() == before[2]
 
 
 # Closed deals with an extra attribute "Source" in three currencies (USD at 0.5 EUR, GBP without a rate), one lost

@@ -58,6 +58,7 @@ from analytics.sales.movement_reasons import deals_for_reason, reason_rows, reas
 from analytics.sales.scope import ALL_DEALS, BLANK_GROUP, open_scope, scoped_ctes
 from analytics.store.derived import is_fresh
 from analytics.store.frames import read_frame
+from analytics.store.outcomes import STORED_PAIRS
 from analytics.store.sql import Fragment, checked, deal_key_sql, value_list
 
 BUCKETS = ("won", "lost", "new", "dropped", "advanced", "moved_back", "slipped", "amount_changed", "unchanged")
@@ -314,6 +315,41 @@ final AS (
 """
 
 
+# The same ``pushes`` read from the stored ``deal_pushes`` (``pushes_are_stored``, and no stage-history import: the
+# observations are then exactly the snapshot rows, in the order the pairs were taken): a deal seen in n snapshots has
+# n - 1 pairs, every row of it is the earlier or the later row of one, so its first close date observed while open is
+# the earliest of its pairs' open rows; a deal without a pair was seen once, in its current (open) row.
+_STORED_SLIPS = """,
+pushes AS (
+    SELECT deal_id, CAST(coalesce(sum(pairs) FILTER (pushed AND both_open), 0) AS BIGINT) AS pushes,
+           coalesce(sum(days) FILTER (pushed AND both_open), 0) AS days_pushed,
+           least(min(close_min) FILTER (open_b), min(close_min_a) FILTER (open_a)) AS first_close_on,
+           CAST(1 + sum(pairs) AS BIGINT) AS snapshots
+    FROM (""" + STORED_PAIRS + """
+          WHERE p.deal_id IN (SELECT deal_id FROM scoped))
+    GROUP BY deal_id
+),
+final AS (
+    SELECT k.deal_id, k.name, coalesce(k.owner, {blank}) AS owner, k.pipeline, k.stage, k.value AS amount,
+           k.close_on, CASE WHEN p.deal_id IS NULL THEN k.close_on ELSE p.first_close_on END AS first_close_on,
+           coalesce(p.pushes, 0) AS pushes, coalesce(p.days_pushed, 0) AS days_pushed,
+           coalesce(p.snapshots, 1) AS snapshots
+    FROM scoped k LEFT JOIN pushes p USING (deal_id)
+)
+"""
+
+
+def pushes_are_stored(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> bool:
+    """True when ``deal_pushes`` is fresh and ``as_of`` is on or after the latest snapshot (it holds every pair)."""
+    latest = as_of is None or con.execute("SELECT max(snapshot_on) <= ? FROM deal_snapshots", [as_of]).fetchone()[0]
+    return bool(latest) and is_fresh(con, "deal_pushes")
+
+
+def has_stage_history(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when a stage-history import is stored."""
+    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM deal_stage_history)").fetchone()[0])
+
+
 def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None) -> pd.DataFrame:
     """How often each open deal's expected close date was pushed later, across snapshots (and stage histories).
 
@@ -326,11 +362,13 @@ def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of:
     first_close_on, pushes, days_pushed, snapshots.
     """
     scope = open_scope(con, as_of)
-    query = scoped_ctes(scope, flt, Fragment("d.status = 'open' AND NOT d.is_dropped", [])) + Fragment.format(
-        _SLIPS + "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id",
-        key_k=Fragment(deal_key_sql("k.deal_id"), []), key_h=Fragment(deal_key_sql("h.deal_id"), []),
-        blank=Fragment("?", [BLANK_GROUP]))
-    return read_frame(con, query)
+    order = "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id"
+    if pushes_are_stored(con, as_of) and not has_stage_history(con):
+        steps = Fragment.format(_STORED_SLIPS + order, blank=Fragment("?", [BLANK_GROUP]))
+    else:
+        steps = Fragment.format(_SLIPS + order, key_k=Fragment(deal_key_sql("k.deal_id"), []),
+                                key_h=Fragment(deal_key_sql("h.deal_id"), []), blank=Fragment("?", [BLANK_GROUP]))
+    return read_frame(con, scoped_ctes(scope, flt, Fragment("d.status = 'open' AND NOT d.is_dropped", [])) + steps)
 
 
 def push_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,

@@ -102,12 +102,7 @@ def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
     there are any), else from every snapshot."""
     if not derived.is_fresh(con, "stage_reach"):
         return Fragment(STAGE_HISTORY_CTES, [])
-    return Fragment(_REACHED_FROM_STORE if _has_stage_history(con) else _REACHED_FROM_REACH, [])
-
-
-def _has_stage_history(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when a stage-history import is stored."""
-    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM deal_stage_history)").fetchone()[0])
+    return Fragment(_REACHED_FROM_STORE if movement.has_stage_history(con) else _REACHED_FROM_REACH, [])
 
 
 def _deal_rows(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date | None, flt: DealFilter,
@@ -126,13 +121,9 @@ def _deal_rows(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date | No
 def _pushes_ctes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragment:
     """The CTE ``pushes``: from ``deal_pushes`` while it is fresh and the as-of date is the latest snapshot's, else
     from every snapshot up to the as-of date."""
-    return Fragment(PUSHES_FROM_STORE if _stored_pushes(con, as_of) else _PUSHES, [])
+    return Fragment(PUSHES_FROM_STORE if movement.pushes_are_stored(con, as_of) else _PUSHES, [])
 
 
-def _stored_pushes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> bool:
-    """True when ``deal_pushes`` is fresh and ``as_of`` is on or after the latest snapshot (it holds every pair)."""
-    latest = as_of is None or con.execute("SELECT max(snapshot_on) <= ? FROM deal_snapshots", [as_of]).fetchone()[0]
-    return bool(latest) and derived.is_fresh(con, "deal_pushes")
 
 
 def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
@@ -406,7 +397,7 @@ def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd
     """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes): one row per open deal (not dropped)
     seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count (read from the stored
     pairs when ``_stored_pushes`` and no stage-history import adds observations)."""
-    if _stored_pushes(con, as_of) and not _has_stage_history(con):
+    if movement.pushes_are_stored(con, as_of) and not movement.has_stage_history(con):
         scoped = scoped_ctes(open_scope(con, as_of), ALL_DEALS, Fragment("d.status = 'open' AND NOT d.is_dropped", []))
         return con.execute(*(scoped + Fragment(_KNOWN_PUSHES_FROM_STORE, []))).df()
     slipped = movement.slips(con, as_of=as_of)

@@ -226,6 +226,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             derived.refresh_reach(con)
             derived.refresh_pushes(con)
             derived.refresh_forecast(con)
+        if 7 < start < 10:  # deal_pushes' columns schema 10 added (refresh_current and the step above built them)
+            derived.refresh_pushes(con)
         if 0 < start < 10:  # the tables schemas 9 and 10 added, built once, here (a no-op when refresh_current
             derived.refresh_stays(con)  # just did)
         con.execute("COMMIT")

@@ -574,17 +574,21 @@ def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) 
 # ``deal_pushes`` — grain: one row per deal x the raw stage keys of two consecutive rows of it (ordered by snapshot
 # date, then import): the earlier row's (pipeline_a, stage_a, status_raw_a), the later row's (pipeline, stage,
 # status_raw), and pushed (the later row's close_on is after the earlier row's); pairs = how many such consecutive
-# pairs. Whether each row was open is a stage setting, applied when read (analytics.sales.priorities), so a settings
-# change never makes it stale. It holds every snapshot: the pushes as of an earlier date are computed from the
-# snapshots. The weekly import (newest, dated on or after every other snapshot) adds one pair per deal it holds: the
-# deal's latest row before it (deal_current, read before it is brought up to date) and its own; anything else
-# rebuilds it.
+# pairs, days = the days their close dates moved (pushed pairs only, else NULL), close_min / close_min_a = the
+# earliest close date of their later / earlier rows (every row of a deal seen twice or more is in a pair: the Movement
+# page's first close date observed while open is read from them). Whether each row was open is a stage setting,
+# applied when read (analytics.sales.priority_deals, analytics.sales.movement), so a settings change never makes it
+# stale. It holds every snapshot: the pushes as of an earlier date are computed from the snapshots. The weekly import
+# (newest, dated on or after every other snapshot) adds one pair per deal it holds: the deal's latest row before it
+# (deal_current, read before it is brought up to date) and its own; anything else rebuilds it.
 
 _PUSH_KEYS = ("deal_id", "pipeline_a", "stage_a", "status_raw_a", "pipeline", "stage", "status_raw", "pushed")
 
 _PUSHES_SQL = """
 SELECT deal_id, pipeline_a, stage_a, status_raw_a, pipeline, stage, status_raw,
-       coalesce(close_on > close_on_a, FALSE) AS pushed, count(*) AS pairs
+       coalesce(close_on > close_on_a, FALSE) AS pushed, count(*) AS pairs,
+       sum(close_on - close_on_a) FILTER (close_on > close_on_a) AS days, min(close_on) AS close_min,
+       min(close_on_a) AS close_min_a
 FROM (SELECT deal_id, pipeline, stage, status_raw, close_on,
              lag(pipeline) OVER w AS pipeline_a, lag(stage) OVER w AS stage_a, lag(status_raw) OVER w AS status_raw_a,
              lag(close_on) OVER w AS close_on_a, lag(snapshot_on) OVER w AS snapshot_on_a
@@ -595,7 +599,9 @@ GROUP BY ALL
 
 _NEW_PUSHES_SQL = """
 SELECT s.deal_id, c.pipeline AS pipeline_a, c.stage AS stage_a, c.status_raw AS status_raw_a, s.pipeline, s.stage,
-       s.status_raw, coalesce(s.close_on > c.close_on, FALSE) AS pushed, count(*) AS pairs
+       s.status_raw, coalesce(s.close_on > c.close_on, FALSE) AS pushed, count(*) AS pairs,
+       sum(s.close_on - c.close_on) FILTER (s.close_on > c.close_on) AS days, min(s.close_on) AS close_min,
+       min(c.close_on) AS close_min_a
 FROM deal_snapshots s JOIN deal_current c USING (deal_id)
 WHERE s.import_id = ?
 GROUP BY ALL
@@ -611,7 +617,9 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
     _keep(con, "deal_pushes", import_id,
           import_id is not None and _appends(con, import_id, "deal_pushes", full_only=False)
           and _was_fresh(con, import_id, "deal_current"), (
-              f"UPDATE deal_pushes p SET pairs = p.pairs + n.pairs FROM ({_NEW_PUSHES_SQL}) n WHERE {same}",
+              f"UPDATE deal_pushes p SET pairs = p.pairs + n.pairs, days = p.days + n.days, "
+              "close_min = least(p.close_min, n.close_min), close_min_a = least(p.close_min_a, n.close_min_a) "
+              f"FROM ({_NEW_PUSHES_SQL}) n WHERE {same}",
               f"INSERT INTO deal_pushes SELECT * FROM ({_NEW_PUSHES_SQL}) n "
               f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})"), _PUSHES_SQL)
 

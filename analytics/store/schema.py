@@ -248,7 +248,8 @@ CREATE TABLE IF NOT EXISTS deal_stays_meta (fingerprint TEXT);
     #   is rebuilt with it (derived.refresh_stays), and is built when an existing file is upgraded.
     #   closed_attribute_counts — grain: one row per (extra attribute, value, pipeline, reached_position, status,
     #   close_on, currency) of its closed deals: how many, how many with an amount, the amounts' sum (the score's counts
-    #   by attribute value), rebuilt with it.
+    #   by attribute value), rebuilt with it. deal_pushes gains days, close_min and close_min_a (the Movement page's
+    #   slipped close dates read from it) and is rebuilt.
     9: f"""
 CREATE TABLE IF NOT EXISTS deal_outcomes (
     deal_id TEXT, import_id BIGINT, owner TEXT, pipeline TEXT, status TEXT, amount {MONEY}, currency TEXT,
@@ -260,6 +261,10 @@ CREATE TABLE IF NOT EXISTS closed_attribute_counts (
     deals BIGINT, amounts BIGINT, amount_sum DECIMAL(38,4)
 );
 CREATE TABLE IF NOT EXISTS closed_attribute_counts_meta (fingerprint TEXT);
+ALTER TABLE deal_pushes ADD COLUMN IF NOT EXISTS days BIGINT;
+ALTER TABLE deal_pushes ADD COLUMN IF NOT EXISTS close_min DATE;
+ALTER TABLE deal_pushes ADD COLUMN IF NOT EXISTS close_min_a DATE;
+DELETE FROM deal_pushes_meta;
 """,
 }
 
