@@ -212,7 +212,7 @@ UNION ALL SELECT a.attribute, a.value, {keys} FROM closed c
     JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
     WHERE list_contains(?, a.attribute) AND a.value IS NOT NULL"""
 # The extra attributes' rows of ``closed_counts`` read from the stored counts (analytics.store.outcomes), for the
-# latest state and no filter: each row a group of closed deals with the keys of ``closed`` (every deal in the filter),
+# latest state and no filter (every deal is in it): each row a group of closed deals with the keys of ``closed``,
 # n deals of them, money their values' sum, valued how many have one.
 _STORED_EXTRA_CATEGORIES = """
 UNION ALL SELECT w.attribute, w.value, w.pipeline, w.reached_position, CAST(w.status = 'won' AS INTEGER),
@@ -396,7 +396,7 @@ def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
 def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
     """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes): one row per open deal (not dropped)
     seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count (read from the stored
-    pairs when ``_stored_pushes`` and no stage-history import adds observations)."""
+    pairs when ``movement.pushes_are_stored`` and no stage-history import adds observations)."""
     if movement.pushes_are_stored(con, as_of) and not movement.has_stage_history(con):
         scoped = scoped_ctes(open_scope(con, as_of), ALL_DEALS, Fragment("d.status = 'open' AND NOT d.is_dropped", []))
         return con.execute(*(scoped + Fragment(_KNOWN_PUSHES_FROM_STORE, []))).df()

@@ -158,7 +158,7 @@ def _stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | Non
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None, table: str = "deal_current") -> str:
     """The fingerprint of the snapshots now stored (kept in a read connection's ``memo``); for ``deal_stays`` and
-    the Priorities page's tables, followed by that of the stage settings and stage-history imports they read
+    the outcomes' tables, followed by that of the stage settings and stage-history imports they read
     (``stays.INPUTS_FINGERPRINT_SQL``)."""
     if memo is not None and "fingerprint" in memo:
         found = memo["fingerprint"]
@@ -624,7 +624,7 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
               f"WHERE NOT EXISTS (SELECT 1 FROM deal_pushes p WHERE {same})"), _PUSHES_SQL)
 
 
-# --- the stays (analytics.store.stays) and the Priorities page's deals (analytics.store.outcomes) ----------
+# --- the stays (analytics.store.stays) and the outcomes read from them (analytics.store.outcomes) -------------
 
 
 def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
@@ -632,8 +632,8 @@ def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
     (``closed_attribute_counts``) up to date inside a write transaction that may have changed what they read: the
     snapshots (the end of ``refresh_current``'s chain), the stage settings or the stage-history imports. Nothing to do
     for a table still fresh (a probability edit, a survey import); the stays are rebuilt whole when ``deal_current``
-    and ``deal_stage_entries`` are fresh, the Priorities page's deals when the stays and ``deal_pushes`` are, their
-    counts when the deals are; else a table is left not fresh (the metrics compute live)."""
+    and ``deal_stage_entries`` are fresh, the outcomes when the stays and ``deal_pushes`` are, their counts by
+    attribute value when the outcomes are; else a table is left not fresh (the metrics compute live)."""
     _rebuild_stale(con, "deal_stays", ("deal_current", "deal_stage_entries"), stays.build)
     _rebuild_stale(con, "deal_outcomes", ("deal_stays", "deal_pushes"), outcomes.build)
     _rebuild_stale(con, "closed_attribute_counts", ("deal_outcomes",), outcomes.build_counts)

@@ -17,8 +17,12 @@ ROW_HEIGHT = 35  # the data grid's default row (and header) height, in pixels
 def type_probability(page, row: int, text: str) -> None:
     """Click the first cell of ``row`` (0 = first stage), move right to its Probability, open its editor, type
     ``text`` and leave the cell; again (up to three times) until the grid holds it, since under load the editor
-    may open after the keys were typed."""
+    may open after the keys were typed. Each new try starts from the page reloaded: a try whose keys landed in another
+    cell (the Order, under load) must not be saved with the next one."""
     for attempt in range(3):
+        if attempt:
+            page.reload()
+            wait_ready(page)
         box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
         page.mouse.click(box["x"] + 20, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
         for _ in range(2):  # Order -> Stage -> Probability
