@@ -199,14 +199,18 @@ SELECT deal_id, import_id, owner, pipeline, status, value, close_on, reached_pos
 FROM (SELECT s.*, s.amount * ({rate}) AS value FROM deal_outcomes s) k"""
 
 _CLOSED = "status IN ('won', 'lost')"
+# The counts in one order: the model adds them up in it, so the same deals give the same figures to the last digit
+# (DuckDB's groups come in any order; a Brier score's last digits moved with it).
+_ORDERED = " ORDER BY ALL"
 
 # One row per (closed deal, attribute it has a value of) over ``closed`` (the table's closed rows with their keys):
-# the same values as ``priorities.categories`` of the frame; an extra attribute is a row of deal_attributes.
+# the same values as ``priorities.categories`` of the frame; an extra attribute is a row of deal_attributes. Pushes
+# rows come from the closed deals with pushes: with none, there are none, whether open deals have pushes or not.
 _CATEGORIES = """
 SELECT 'owner' AS attribute, coalesce(c.owner, ?) AS value, {keys} FROM closed c
 UNION ALL SELECT 'pipeline', coalesce(c.pipeline, ?), {keys} FROM closed c
 UNION ALL SELECT 'pushes', CASE WHEN c.pushes >= 2 THEN '2+' ELSE CAST(CAST(c.pushes AS BIGINT) AS VARCHAR) END,
-    {keys} FROM closed c WHERE ? AND c.pushes IS NOT NULL"""
+    {keys} FROM closed c WHERE c.pushes IS NOT NULL"""
 _EXTRA_CATEGORIES = """
 UNION ALL SELECT a.attribute, a.value, {keys} FROM closed c
     JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
@@ -246,7 +250,7 @@ class DealTable:
         self.name = f"priority_deals_{uuid.uuid4().hex}"  # our own identifier: letters, digits and _
         self.extras: tuple[str, ...] = ()
         self.as_of: dt.date | None = None
-        self.with_pushes = False
+        self._closed_pushes = False  # a closed deal of the table has pushes
         self.stored, self.currency = False, None  # read from the stored tables; the reporting currency
 
     def __enter__(self) -> DealTable:
@@ -260,9 +264,14 @@ class DealTable:
             query = _deal_rows(con, scope, self.as_of_arg, self.flt, _TABLE)
         con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
         # a deal has pushes: a closed one of the table, else an open one of ``known_pushes`` (the table's open deals)
-        self.with_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0]) \
-            or bool(self.known_pushes()["pushes"].notna().any())
+        self._closed_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0])
         return self
+
+    @property
+    def with_pushes(self) -> bool:
+        """A deal has pushes: a closed one of the table, else an open one of ``known_pushes`` (the table's open deals;
+        read only when the closed ones have none, and only when asked: the closed deals are counted meanwhile)."""
+        return self._closed_pushes or bool(self.known_pushes()["pushes"].notna().any())
 
     def known_pushes(self) -> pd.DataFrame:
         """The open deals' pushes (``known_pushes_of``: deal_id, pushes), read once."""
@@ -281,7 +290,7 @@ class DealTable:
         """``_CATEGORIES`` keeping the columns ``keys`` (names of ``closed``, comma-separated), then the extra
         attributes' rows: ``extras`` when given (rows with the same columns), else read from deal_attributes."""
         keys = ", ".join(f"c.{key.strip()}" for key in keys.split(","))
-        return Fragment(_CATEGORIES.format(keys=keys), [BLANK_GROUP, BLANK_GROUP, self.with_pushes]) + (
+        return Fragment(_CATEGORIES.format(keys=keys), [BLANK_GROUP, BLANK_GROUP]) + (
             extras or Fragment(_EXTRA_CATEGORIES.format(keys=keys), [list(self.extras)]))
 
     def time_split(self, test_share: float) -> tuple[dt.date | None, int, int]:
@@ -318,7 +327,8 @@ class DealTable:
             f"({{drivers}}) AS drivers, value AS money, 1 AS n, CAST(value IS NOT NULL AS INTEGER) AS valued "
             f"FROM {self.name} WHERE {_CLOSED})", cut_on=Fragment("?", [cut_on]), drivers=drivers)
         keys = "pipeline, reached_position, won, is_test, drivers"
-        base = self.con.execute(*(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL", [])))
+        base = self.con.execute(*(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL{_ORDERED}",
+                                                    [])))
         base = base.df()
         extras = None
         if self.stored and not (self.flt.pipelines or self.flt.owners or self.flt.attributes) \
@@ -329,7 +339,8 @@ class DealTable:
         values = self.con.execute(*(closed + Fragment.format(
             " SELECT attribute, value, {keys}, CAST(sum(n) AS BIGINT) AS n, "
             "CAST(sum(money) FILTER (WHERE won = 1) AS DOUBLE) AS won_money, "
-            "CAST(coalesce(sum(valued) FILTER (WHERE won = 1), 0) AS BIGINT) AS won_valued FROM ({rows}) GROUP BY ALL",
+            "CAST(coalesce(sum(valued) FILTER (WHERE won = 1), 0) AS BIGINT) AS won_valued FROM ({rows}) GROUP BY ALL"
+            + _ORDERED,
             keys=Fragment(keys, []), rows=rows))).df()
         return base, values
 
@@ -339,7 +350,7 @@ class DealTable:
         if not attributes:
             return self.con.execute(
                 "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won, count(*) AS n "
-                f"FROM {self.name} WHERE {_CLOSED} AND close_on >= ? GROUP BY ALL", [cut_on]).df()
+                f"FROM {self.name} WHERE {_CLOSED} AND close_on >= ? GROUP BY ALL{_ORDERED}", [cut_on]).df()
         rows = self._categories("deal_id")
         picked = "".join(f", max(value) FILTER (WHERE attribute = ?) AS a_{i}" for i in range(len(attributes)))
         query = Fragment(
@@ -348,7 +359,7 @@ class DealTable:
                             picked=Fragment(picked, list(attributes)), rows=rows) + Fragment(
             "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won"
             f"{''.join(f', a_{i}' for i in range(len(attributes)))}, count(*) AS n "
-            "FROM closed LEFT JOIN cats USING (deal_id) GROUP BY ALL", [])
+            f"FROM closed LEFT JOIN cats USING (deal_id) GROUP BY ALL{_ORDERED}", [])
         frame = self.con.execute(*query).df()
         return frame.rename(columns={f"a_{i}": ATTR + a for i, a in enumerate(attributes)})
 
