@@ -300,7 +300,7 @@ steps AS (
 ),
 pushes AS (
     SELECT deal_id, count(*) FILTER (pushed) AS pushes,
-           coalesce(sum(close_on - previous_close) FILTER (pushed), 0) AS days_pushed,
+           CAST(coalesce(sum(close_on - previous_close) FILTER (pushed), 0) AS DOUBLE) AS days_pushed,
            min(close_on) FILTER (was_open AND close_on IS NOT NULL) AS first_close_on,
            count(*) FILTER (source = 0) AS snapshots
     FROM (SELECT *, was_open AND previous_open AND close_on > previous_close AS pushed FROM steps)
@@ -322,7 +322,7 @@ final AS (
 _STORED_SLIPS = """,
 pushes AS (
     SELECT deal_id, CAST(coalesce(sum(pairs) FILTER (pushed AND both_open), 0) AS BIGINT) AS pushes,
-           coalesce(sum(days) FILTER (pushed AND both_open), 0) AS days_pushed,
+           CAST(coalesce(sum(days) FILTER (pushed AND both_open), 0) AS DOUBLE) AS days_pushed,
            least(min(close_min) FILTER (open_b), min(close_min_a) FILTER (open_a)) AS first_close_on,
            CAST(1 + sum(pairs) AS BIGINT) AS snapshots
     FROM (""" + STORED_PAIRS + """
