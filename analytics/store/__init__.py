@@ -5,12 +5,14 @@ callers write ``from analytics import store`` then ``store.connect(...)``; the m
 
 * ``connection`` — short-lived connections, the write lock, transactions, small shared reads and writes;
 * ``schema`` — the tables of a new file, the migrations of older ones, the money types (``money_sum``);
-* ``derived`` — tables the imports maintain for the metrics (``deal_current``);
+* ``derived`` — tables the imports maintain for the metrics (``deal_current``); ``stays`` and ``outcomes`` — the
+  derived tables that also read the stage settings (each deal's stays, its outcome and last stage reached, the closed
+  deals counted by attribute value), rebuilt by ``derived.refresh_stays``;
 * ``settings`` — every user-facing setting with its label, default and bounds; what a person may enter
   (``SettingError``: stage probabilities in percent, conversion rates);
 * ``backup`` — a consistent copy of the file;
-* ``frames`` — ``read_frame``: a query's result as the DataFrame ``df()`` gives, its text read through Arrow (faster
-  for many text cells), imported from ``analytics.store.frames``;
+* ``frames`` — ``read_frame`` / ``relation_frame``: a query's (a relation's) result as the DataFrame ``df()`` gives,
+  its text read through Arrow (faster for many text cells), imported from ``analytics.store.frames``;
 * ``sql`` — SQL that cannot be mis-assembled: ``Fragment`` (SQL with its parameters) and ``checked`` (allow-listed
   names), imported from ``analytics.store.sql`` by the queries.
 """
