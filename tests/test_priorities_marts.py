@@ -321,3 +321,13 @@ def test_the_closed_deals_counts_by_attribute_value_are_read_from_the_stored_cou
         assert ("Web", "Sales", WON_EVERY_STAGE, 1, False, False, 2, 200.0, 2) in ranged
         with made_stale(con, "closed_attribute_counts"):
             assert source_counts(con, date_from=date(2026, 1, 15)) == ranged
+    with store.transaction(path) as con:  # a rate is applied when read: the stored counts stay fresh
+        store.set_fx_rates(con, {"USD": 0.8, "GBP": 0.5})
+    with store.connect(path) as con:
+        assert derived.is_fresh(con, "closed_attribute_counts") and derived.is_fresh(con, "deal_outcomes")
+        # won money now 100 + 200 x 0.8 = 260 (Web) and 300 x 0.5 = 150 (Referral, known now)
+        rated = source_counts(con)
+        assert ("Web", "Sales", WON_EVERY_STAGE, 1, False, True, 2, 260.0, 2) in rated
+        assert ("Referral", "Sales", WON_EVERY_STAGE, 1, True, True, 1, 150.0, 1) in rated
+        with made_stale(con, "closed_attribute_counts", "deal_outcomes"):
+            assert source_counts(con) == rated
