@@ -38,13 +38,13 @@ from analytics.store.stays import REACHED_POSITION, STORED_REACHED_JOINS
 # (open_a), the later one (open_b) and both rows of each pair were open (their status column, else their stage's
 # outcome, else open).
 STORED_PAIRS = """
-    SELECT p.deal_id, p.pushed, p.pairs, p.days, p.close_min, p.close_min_a, open_a, open_b,
-           open_a AND open_b AS both_open
+    SELECT p.deal_id, p.pushed, p.pairs, p.days, p.close_min, p.close_min_a, p.open_a, p.open_b,
+           p.open_a AND p.open_b AS both_open
     FROM (SELECT p.*, coalesce(p.status_raw_a, sa.outcome, 'open') = 'open' AS open_a,
                  coalesce(p.status_raw, sb.outcome, 'open') = 'open' AS open_b
-    FROM deal_pushes p
-    LEFT JOIN stages sb ON sb.pipeline = p.pipeline AND sb.stage = p.stage
-    LEFT JOIN stages sa ON sa.pipeline = p.pipeline_a AND sa.stage = p.stage_a) p"""
+          FROM deal_pushes p
+          LEFT JOIN stages sb ON sb.pipeline = p.pipeline AND sb.stage = p.stage
+          LEFT JOIN stages sa ON sa.pipeline = p.pipeline_a AND sa.stage = p.stage_a) p"""
 # The CTE ``pushes`` (deal_id, pairs, pushes) over every snapshot: the deals' consecutive pairs open at both ends, and
 # those whose close date got later. Only such pairs are kept before grouping: a deal without one is missing, read as
 # "no pushes known" (at a million deals, 64k of 990k rows are kept).
