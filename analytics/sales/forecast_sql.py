@@ -164,5 +164,3 @@ def paired_deal_rows(con: duckdb.DuckDBPyConnection, scope, flt: DealFilter, gra
     calibrated = rows.sort_values("calibrated_order").drop(columns=["p", "calibrated_order"]).rename(
         columns={"p_calibrated": "p"}).reset_index(drop=True)
     return {"configured": configured, "calibrated": calibrated}
-
-

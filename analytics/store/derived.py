@@ -634,21 +634,20 @@ def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
     for a table still fresh (a probability edit, a survey import); the stays are rebuilt whole when ``deal_current``
     and ``deal_stage_entries`` are fresh, the outcomes when the stays and ``deal_pushes`` are, their counts by
     attribute value when the outcomes are; else a table is left not fresh (the metrics compute live)."""
-    _rebuild_stale(con, "deal_stays", ("deal_current", "deal_stage_entries"), stays.build)
-    _rebuild_stale(con, "deal_outcomes", ("deal_stays", "deal_pushes"), outcomes.build)
-    _rebuild_stale(con, "closed_attribute_counts", ("deal_outcomes",), outcomes.build_counts)
+    _rebuild_stale(con, "deal_stays", ("deal_current", "deal_stage_entries"), stays.STAYS_SQL)
+    _rebuild_stale(con, "deal_outcomes", ("deal_stays", "deal_pushes"), outcomes.OUTCOMES_SQL)
+    _rebuild_stale(con, "closed_attribute_counts", ("deal_outcomes",), outcomes.COUNTS_SQL)
 
 
-def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], build) -> None:
-    """``build(con)`` and stamp ``table`` when it is built but not fresh and every table of ``inputs`` is fresh; when
-    one is not, ``table`` is left not fresh."""
+def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], rebuild: str) -> None:
+    """``table`` filled again from ``rebuild`` (a SELECT) and stamped (``_keep``) when it is built but not fresh and
+    every table of ``inputs`` is fresh; when one is not, ``table`` is left not fresh."""
     if not _built(con, table):
         return
     forget_memo(con)
     if is_fresh(con, table):
         return
     if all(is_fresh(con, name) for name in inputs):
-        build(con)
-        _stamp(con, table)
+        _keep(con, table, None, False, (), rebuild)
     else:
         con.execute(f"DELETE FROM {checked(table, DERIVED_TABLES)}_meta")

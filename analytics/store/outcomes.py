@@ -29,8 +29,6 @@ Priorities page spent before (issue 16); the funnel and the calibration of the P
 """
 from __future__ import annotations
 
-import duckdb
-
 from analytics.store.schema import RESERVED_ATTRIBUTES
 from analytics.store.stays import REACHED_POSITION, STORED_REACHED_JOINS
 
@@ -57,7 +55,9 @@ pushes AS (
     GROUP BY deal_id
 )"""
 
-_BUILD_SQL = """
+# ``deal_outcomes`` from the stored ``deal_current``, ``deal_stays`` and ``deal_pushes`` (``derived.refresh_stays``
+# fills it when they are fresh) and the stages.
+OUTCOMES_SQL = """
 WITH open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open')""" + PUSHES_FROM_STORE + """
 SELECT k.deal_id, k.import_id, k.owner, k.pipeline, k.status, k.amount, k.currency, k.created_on, k.close_on,
        k.is_dropped, """ + REACHED_POSITION + """ AS reached_position,
@@ -70,15 +70,8 @@ LEFT JOIN pushes p USING (deal_id)
 WHERE NOT (k.is_dropped AND k.status = 'open')
 """
 
-
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``deal_outcomes`` again from the stored ``deal_current``, ``deal_stays`` and ``deal_pushes`` (fresh: the
-    caller, ``derived.refresh_stays``, checks) and the stages."""
-    con.execute("DELETE FROM deal_outcomes")
-    con.execute(f"INSERT INTO deal_outcomes {_BUILD_SQL}")
-
-
-_COUNTS_SQL = f"""
+# ``closed_attribute_counts`` from the stored ``deal_outcomes`` (fresh) and the deals' attributes.
+COUNTS_SQL = f"""
 SELECT a.attribute, a.value, c.pipeline, c.reached_position, c.status, c.close_on, c.currency, count(*) AS deals,
        count(c.amount) AS amounts, sum(c.amount) AS amount_sum
 FROM deal_outcomes c JOIN deal_attributes a ON a.import_id = c.import_id AND a.deal_id = c.deal_id
@@ -86,10 +79,3 @@ WHERE c.status IN ('won', 'lost') AND a.value IS NOT NULL
       AND a.attribute NOT IN ({", ".join("'" + name + "'" for name in RESERVED_ATTRIBUTES)})
 GROUP BY ALL
 """
-
-
-def build_counts(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``closed_attribute_counts`` again from the stored ``deal_outcomes`` (fresh: the caller,
-    ``derived.refresh_stays``, checks) and the deals' attributes."""
-    con.execute("DELETE FROM closed_attribute_counts")
-    con.execute(f"INSERT INTO closed_attribute_counts {_COUNTS_SQL}")

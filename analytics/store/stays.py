@@ -26,8 +26,6 @@ stored ``deal_current`` and ``deal_stage_entries`` (which must be fresh), the st
 """
 from __future__ import annotations
 
-import duckdb
-
 from analytics.store.sql import deal_key_sql
 
 # What the table reads besides the snapshots: the stages' order and outcome (not their probability: a probability
@@ -52,9 +50,11 @@ STORED_REACHED_JOINS = """
     LEFT JOIN (SELECT deal_id, pipeline, position AS max_position FROM deal_stays WHERE is_furthest) m
         USING (deal_id, pipeline)""" + FIRST_POSITION_JOIN
 
-# The build: each entry placed at its open stage's position (or kept as the current stage of an open deal), then each
-# open stay's next one by a window partitioned by deal (measured at a million deals: 1.0 s, where one window over
-# every row in (deal_id, position) order took 1.7 s and could not finish within the import's 100 MB buffer).
+# The build (``derived.refresh_stays`` fills the table from it, from a fresh ``deal_current`` and
+# ``deal_stage_entries``): each entry placed at its open stage's position (or kept as the current stage of an open
+# deal), then each open stay's next one by a window partitioned by deal (measured at a million deals: 1.0 s, where
+# one window over every row in (deal_id, position) order took 1.7 s and could not finish within the import's 100 MB
+# buffer).
 STAYS_SQL = f"""
 WITH deals AS (
     SELECT c.deal_id, c.pipeline, c.stage AS current_stage, c.close_on,
@@ -93,10 +93,3 @@ SELECT deal_id, pipeline, stage, position, entered_on, inferred,
        position IS NOT NULL AND NOT has_next AS is_furthest, stage = current_stage AS is_current
 FROM steps
 """
-
-
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``deal_stays`` again from the stored ``deal_current`` and ``deal_stage_entries`` (fresh: the caller,
-    ``derived.refresh_stays``, checks), the stage histories and the stages."""
-    con.execute("DELETE FROM deal_stays")
-    con.execute(f"INSERT INTO deal_stays {STAYS_SQL}")
