@@ -315,8 +315,8 @@ final AS (
 """
 
 
-# The same ``pushes`` read from the stored ``deal_pushes`` (``pushes_are_stored``, and no stage-history import: the
-# observations are then exactly the snapshot rows, in the order the pairs were taken): a deal seen in n snapshots has
+# The same ``pushes`` read from the stored ``deal_pushes`` (``slips_are_stored``: no stage-history import, so the
+# observations are exactly the snapshot rows, in the order the pairs were taken): a deal seen in n snapshots has
 # n - 1 pairs, every row of it is the earlier or the later row of one, so its first close date observed while open is
 # the earliest of its pairs' open rows; a deal without a pair was seen once, in its current (open) row.
 _STORED_SLIPS = """,
@@ -350,6 +350,12 @@ def has_stage_history(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT EXISTS (SELECT 1 FROM deal_stage_history)").fetchone()[0])
 
 
+def slips_are_stored(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> bool:
+    """True when the open deals' slipped close dates as of ``as_of`` can be read from the stored pairs
+    (``_STORED_SLIPS``): ``pushes_are_stored`` and no stage-history import adds observations."""
+    return pushes_are_stored(con, as_of) and not has_stage_history(con)
+
+
 def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of: dt.date | None = None) -> pd.DataFrame:
     """How often each open deal's expected close date was pushed later, across snapshots (and stage histories).
 
@@ -363,7 +369,7 @@ def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of:
     """
     scope = open_scope(con, as_of)
     order = "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id"
-    if pushes_are_stored(con, as_of) and not has_stage_history(con):
+    if slips_are_stored(con, as_of):
         steps = Fragment.format(_STORED_SLIPS + order, blank=Fragment("?", [BLANK_GROUP]))
     else:
         steps = Fragment.format(_SLIPS + order, key_k=Fragment(deal_key_sql("k.deal_id"), []),

@@ -407,8 +407,8 @@ def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
 def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
     """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes): one row per open deal (not dropped)
     seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count (read from the stored
-    pairs when ``movement.pushes_are_stored`` and no stage-history import adds observations)."""
-    if movement.pushes_are_stored(con, as_of) and not movement.has_stage_history(con):
+    pairs when ``movement.slips_are_stored``)."""
+    if movement.slips_are_stored(con, as_of):
         scoped = scoped_ctes(open_scope(con, as_of), ALL_DEALS, Fragment("d.status = 'open' AND NOT d.is_dropped", []))
         return con.execute(*(scoped + Fragment(_KNOWN_PUSHES_FROM_STORE, []))).df()
     slipped = movement.slips(con, as_of=as_of)
