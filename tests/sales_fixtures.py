@@ -42,6 +42,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from analytics import store
 
@@ -179,6 +180,15 @@ def as_written_by_schema(path, version: int, tables: tuple[str, ...]) -> None:
                 + f"; UPDATE meta SET schema_version = {int(version)}")
     raw.close()
     store.forget_schema_cache()
+
+
+def deal_table_rows(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
+    """The rows of the Priorities score's deal table (``priority_deals.DealTable(con, **kwargs)``), by deal: read from
+    the stored ``deal_outcomes`` when the scope has them, computed otherwise."""
+    from analytics.sales import priority_deals
+
+    with priority_deals.DealTable(con, **kwargs) as table:
+        return con.execute(f"SELECT * FROM {table.name} ORDER BY deal_id").df()
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from analytics import store
 from analytics.sales import movement, priority_deals
 from analytics.sales import priorities as prio
 from analytics.store import derived
-from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot, made_stale
+from tests.sales_fixtures import add_stages, as_written_by_schema, deal_table_rows, import_snapshot, made_stale
 
 MARTS = ("stage_reach", "deal_pushes")
 W1, W2, W3, W4 = date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)
@@ -72,19 +72,13 @@ def assert_frame_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -
     return frame.set_index("deal_id")
 
 
-def deal_table(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
-    """The rows of the score's deal table (``priority_deals.DealTable``), by deal."""
-    with priority_deals.DealTable(con, **kwargs) as table:
-        return con.execute(f"SELECT * FROM {table.name} ORDER BY deal_id").df()
-
-
 def assert_table_is_the_computed_one(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
     """The deal table read from the stored ``deal_outcomes`` equals the one computed from every snapshot (the stored
     deals made stale, rolled back)."""
     assert derived.is_fresh(con, "deal_outcomes")
-    stored = deal_table(con, **kwargs)
+    stored = deal_table_rows(con, **kwargs)
     with made_stale(con, "deal_outcomes"):
-        computed = deal_table(con, **kwargs)
+        computed = deal_table_rows(con, **kwargs)
     pd.testing.assert_frame_equal(stored, computed)
     return stored.set_index("deal_id")
 
@@ -254,7 +248,8 @@ def test_the_open_deals_pushes_read_from_the_stored_pairs_are_the_slips_ones(pat
 def test_an_existing_file_gets_the_outcomes_and_the_pushes_close_dates_on_upgrade(path):
     import_weeks(path, (W1, W2, W3, W4))
     with store.connect(path) as con:
-        before = deal_table(con), movement.slips(con), con.execute("SELECT * FROM deal_pushes ORDER BY ALL").fetchall()
+        before = (deal_table_rows(con), movement.slips(con),
+                  con.execute("SELECT * FROM deal_pushes ORDER BY ALL").fetchall())
     as_written_by_schema(path, 9, ("deal_outcomes", "closed_attribute_counts"))
     raw = duckdb.connect(str(path))  # schema 9's deal_pushes had no days and close dates
     raw.execute("ALTER TABLE deal_pushes DROP COLUMN days; ALTER TABLE deal_pushes DROP COLUMN close_min; "
@@ -262,7 +257,7 @@ def test_an_existing_file_gets_the_outcomes_and_the_pushes_close_dates_on_upgrad
     raw.close()
     with store.connect(path) as con:
         assert all(derived.is_fresh(con, name) for name in ("deal_outcomes", "closed_attribute_counts", "deal_pushes"))
-        pd.testing.assert_frame_equal(deal_table(con), before[0])
+        pd.testing.assert_frame_equal(deal_table_rows(con), before[0])
         pd.testing.assert_frame_equal(movement.slips(con), before[1])
         assert con.execute("SELECT * FROM deal_pushes ORDER BY ALL").fetchall() == before[2]
 

@@ -22,10 +22,10 @@ import pytest
 
 from analytics import store
 from analytics.ingest import stage_config
-from analytics.sales import forecast, forecast_sql, funnel, inventory, priority_deals, scope, stage_time
+from analytics.sales import forecast, forecast_sql, funnel, inventory, scope, stage_time
 from analytics.sales.deals import DealFilter
 from analytics.store import derived
-from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema
+from tests.sales_fixtures import add_snapshot, add_stages, as_written_by_schema, deal_table_rows
 
 S0, S1, S2, S3 = date(2026, 9, 28), date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 19)
 CREATED = date(2026, 9, 1)
@@ -144,13 +144,6 @@ def test_the_four_metrics_read_them_with_the_hand_worked_values(with_history):
         assert ages == {"D1": 0, "D4": 0, "D5": 22}
 
 
-def priority_table(con: duckdb.DuckDBPyConnection, flt: DealFilter) -> pd.DataFrame:
-    """The rows of the Priorities page's deal table: from the stored ``deal_outcomes`` with the stays (it shares their
-    fingerprint), computed otherwise."""
-    with priority_deals.DealTable(con, flt=flt) as table:
-        return con.execute(f"SELECT * FROM {table.name} ORDER BY deal_id").df()
-
-
 METRICS = {
     "funnel": lambda con, flt: funnel.funnel(con, "P", flt=flt),
     "funnel_period": lambda con, flt: funnel.funnel(con, "P", flt=flt, date_from=CREATED, date_to=CREATED),
@@ -164,7 +157,7 @@ METRICS = {
     "calibration": lambda con, flt: inventory.calibration(con, "P", flt=flt),
     "forecast_calibrated": lambda con, flt: forecast.forecast_by_period(con, flt=flt, probability="calibrated",
                                                                         draws=200).periods,
-    "priority_deals": lambda con, flt: priority_table(con, flt),
+    "priority_deals": lambda con, flt: deal_table_rows(con, flt=flt),
     "calibrated_values": lambda con, flt: forecast_sql.calibrated_values(
         con, scope.scoped_ctes(scope.open_scope(con), flt), scope.open_scope(con), flt).params,
 }

@@ -159,14 +159,12 @@ def scoped_ctes(scope: Scope, flt: DealFilter, where: Fragment | None = None, by
 # ``open_entries`` (a CTE with at least deal_id, pipeline, position): ``REACHED_JOINS`` after "FROM scoped k",
 # ``REACHED_POSITION`` in the select list. A query that needs the deal's own columns too (status, value, group) reads
 # them with its reached position in one pass, instead of joining ``reached`` back to ``scoped`` on the text deal id.
-# ``REACHED_POSITION`` and the first open stage's join are those of the stored stays (analytics.store.stays).
+# ``REACHED_POSITION`` and the first open stage's join are those of the stored stays (analytics.store.stays), whose
+# ``STORED_REACHED_JOINS`` reads the same last open stage from them (``Scope.stored_stays``: the deal's furthest stay,
+# one row per deal at most, after ``STORED_OPEN_STAGES`` instead of the stage-history CTEs).
 REACHED_JOINS = """
     LEFT JOIN (SELECT deal_id, pipeline, max(position) AS max_position FROM open_entries GROUP BY ALL) m
         USING (deal_id, pipeline)""" + FIRST_POSITION_JOIN
-
-# The same last open stage read from the stored stays (``Scope.stored_stays``): ``STORED_REACHED_JOINS``, the deal's
-# furthest stay, one row per deal at most (no grouping of its stays); after ``STORED_OPEN_STAGES`` instead of the
-# stage-history CTEs.
 
 # reached(deal_id, pipeline, reached_position) over ``scoped``, ``open_stages`` and ``open_entries``: the last open
 # stage reached, METRICS.md 3 (STAGE_HISTORY_CTES below).
