@@ -34,7 +34,7 @@ from analytics.sales.scope import (
 )
 from analytics.store import derived
 from analytics.store.frames import read_frame
-from analytics.store.outcomes import PUSHES_FROM_STORE, STORED_PAIRS
+from analytics.store.outcomes import PUSHES_FROM_STORE
 from analytics.store.schema import LOSS_REASON_ATTRIBUTE
 from analytics.store.sql import Fragment
 
@@ -55,15 +55,6 @@ pushes AS (
           FROM snapshot_rows WINDOW w AS (PARTITION BY deal_id ORDER BY snapshot_on, import_id))
     GROUP BY deal_id
 )"""
-
-# ``known_pushes_of`` read from ``deal_pushes`` (the latest date, no stage-history import: ``movement.slips`` then
-# observes exactly the snapshot rows, in the order the pairs were taken): an open deal seen in two snapshots or more
-# has a pair; its pushes are its pushed pairs open at both ends (0.17 -> 0.05 s at a million deals).
-_KNOWN_PUSHES_FROM_STORE = """
-SELECT deal_id, CAST(coalesce(sum(pairs) FILTER (pushed AND both_open), 0) AS BIGINT) AS pushes
-FROM (""" + STORED_PAIRS + """
-      WHERE p.deal_id IN (SELECT deal_id FROM scoped))
-GROUP BY deal_id ORDER BY deal_id"""
 
 _DEAL_ROWS = """
 SELECT k.deal_id, k.import_id, k.name, k.owner, k.pipeline, k.stage, k.status, k.amount, k.currency, k.value,
@@ -406,10 +397,7 @@ def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
 
 def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
     """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes): one row per open deal (not dropped)
-    seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count (read from the stored
-    pairs when ``movement.slips_are_stored``)."""
-    if movement.slips_are_stored(con, as_of):
-        scoped = scoped_ctes(open_scope(con, as_of), ALL_DEALS, Fragment("d.status = 'open' AND NOT d.is_dropped", []))
-        return con.execute(*(scoped + Fragment(_KNOWN_PUSHES_FROM_STORE, []))).df()
+    seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count (itself read from the
+    stored pairs when it can)."""
     slipped = movement.slips(con, as_of=as_of)
     return slipped.loc[(slipped["snapshots"] >= 2) | (slipped["pushes"] > 0), ["deal_id", "pushes"]]
