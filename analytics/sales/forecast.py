@@ -105,12 +105,8 @@ def forecast_by_period(con: duckdb.DuckDBPyConnection, *, grain: str = "month", 
     """
     if probability not in PROBABILITIES:
         raise ValueError(f"probability must be one of {', '.join(PROBABILITIES)}")
-    if grain not in GRAINS:
-        raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
-    scope = open_scope(con, as_of)
+    scope, model = _scope_and_model(con, grain, flt, as_of, with_new_deals, lookback_months)
     deals = deal_rows(con, scope, flt, grain, probability)
-    model = (new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months, currency=scope.currency)
-             if with_new_deals else None)
     return _forecast(deals, scope.as_of, grain, probability, seed, draws, model)
 
 
@@ -119,14 +115,21 @@ def forecast_pair(con: duckdb.DuckDBPyConnection, *, grain: str = "month", flt: 
                   lookback_months: int = LOOKBACK_MONTHS) -> dict[str, Forecast]:
     """{'configured': forecast, 'calibrated': forecast}: ``forecast_by_period`` with each probability (each equal
     to it, same arguments), from one read of the deals and one new-deal model (the Forecast page shows both)."""
+    scope, model = _scope_and_model(con, grain, flt, as_of, with_new_deals, lookback_months)
+    rows = paired_deal_rows(con, scope, flt, grain)
+    return {probability: _forecast(deals, scope.as_of, grain, probability, seed, draws, model)
+            for probability, deals in rows.items()}
+
+
+def _scope_and_model(con: duckdb.DuckDBPyConnection, grain: str, flt: DealFilter, as_of: dt.date | None,
+                     with_new_deals: bool, lookback_months: int) -> tuple[Scope, NewDealModel | None]:
+    """A forecast's scope and, ``with_new_deals``, its new-deal model (ValueError for an unknown grain)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
     scope = open_scope(con, as_of)
-    rows = paired_deal_rows(con, scope, flt, grain)
     model = (new_deal_model(con, flt=flt, as_of=as_of, lookback_months=lookback_months, currency=scope.currency)
              if with_new_deals else None)
-    return {probability: _forecast(deals, scope.as_of, grain, probability, seed, draws, model)
-            for probability, deals in rows.items()}
+    return scope, model
 
 
 def _forecast(deals: pd.DataFrame, as_of: dt.date | None, grain: str, probability: str, seed: int, draws: int,
