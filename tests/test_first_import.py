@@ -1,13 +1,13 @@
-"""The first deals import of a database (issue 16, import speed): ``deal_stage_entries`` and ``stage_reach`` are
-built from that import's rows alone in one pass (derived._keep's ``first`` statements), and equal the hand-worked
-rows and a rebuild from every snapshot — also when the import replaces other snapshots (the sample), and when two
-"Date entered" cells of a deal name the same stage.
+"""The first deals import of a database (issue 16, import speed): ``deal_stage_entries`` (with reached_on, the stages
+reached) is built from that import's rows alone in one pass (derived._keep's ``first`` statements), and equals the
+hand-worked rows and a rebuild from every snapshot — also when the import replaces other snapshots (the sample), and
+when two "Date entered" cells of a deal name the same stage.
 
 First import, dated 2026-11-20 (pipeline Sales):
   A1 at Demo,     entered Qualify 10-01, Demo 10-05           -> Qualify (-, 10-01), Demo (11-20, 10-05)
   A2 at Proposal, no "Date entered"                           -> Proposal (11-20, -)
   A3 at Qualify,  entered Demo 10-10 twice: 10-10 and 10-03   -> Qualify (11-20, -), Demo (-, 10-03: the earlier)
-Every key's stage_reach first_on is the import's date, 11-20.
+Every key's reached_on is the import's date, 11-20.
 """
 from __future__ import annotations
 
@@ -45,16 +45,15 @@ def _first_import(con: duckdb.DuckDBPyConnection) -> int:
 def _rows(con: duckdb.DuckDBPyConnection) -> tuple[list, list]:
     entries = con.execute("SELECT deal_id, stage, seen_on, dated_on FROM deal_stage_entries WHERE pipeline = 'Sales' "
                           "ORDER BY deal_id, stage").fetchall()
-    reach = con.execute("SELECT deal_id, stage, first_on FROM stage_reach WHERE pipeline = 'Sales' "
+    reach = con.execute("SELECT deal_id, stage, reached_on FROM deal_stage_entries WHERE pipeline = 'Sales' "
                         "ORDER BY deal_id, stage").fetchall()
     return entries, reach
 
 
 def _rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[list, list]:
-    """Both tables rebuilt from every snapshot (no import named), rolled back."""
+    """The table rebuilt from every snapshot (no import named), rolled back."""
     con.execute("BEGIN TRANSACTION")
     derived.refresh_entries(con)
-    derived.refresh_reach(con)
     rows = _rows(con)
     con.execute("ROLLBACK")
     return rows
@@ -66,7 +65,7 @@ def _check(path) -> None:
         assert entries == EXPECTED_ENTRIES
         assert reach == [(deal, stage, DAY) for deal, stage, _, _ in EXPECTED_ENTRIES]  # every key on 11-20
         assert (entries, reach) == _rebuilt(con)
-        assert derived.is_fresh(con, "deal_stage_entries") and derived.is_fresh(con, "stage_reach")
+        assert derived.is_fresh(con, "deal_stage_entries")
 
 
 def test_first_import_builds_entries_and_reach_from_its_rows(tmp_path):

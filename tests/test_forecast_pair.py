@@ -80,14 +80,14 @@ def test_forecast_pair_is_forecast_by_period_with_many_deals(many_deals):  # noq
 
 def test_forecast_pair_with_stale_reach_is_the_same(sales_path):  # noqa: F811
     with store.transaction(sales_path) as con:
-        derived.refresh_reach(con)
+        derived.refresh_entries(con)
     with store.connect(sales_path) as con:
-        assert derived.is_fresh(con, "stage_reach")
+        assert derived.is_fresh(con, "deal_stage_entries")
         stored = fc.forecast_pair(con, draws=500)
     with store.transaction(sales_path) as con:
-        con.execute("DELETE FROM stage_reach_meta")   # stale: the calibration from every snapshot's stage entries
+        con.execute("DELETE FROM deal_stage_entries_meta")  # stale: the calibration from every snapshot's entries
     with store.connect(sales_path) as con:
-        assert not derived.is_fresh(con, "stage_reach")
+        assert not derived.is_fresh(con, "deal_stage_entries")
         computed = fc.forecast_pair(con, draws=500)
     for probability in ("configured", "calibrated"):
         assert_same(stored[probability], computed[probability])

@@ -1,7 +1,7 @@
 """The Forecast page's shortcuts at 1M deals (issue 16). The calibrated forecast reads the stages each closed deal
-reached from the stored ``stage_reach`` while it is fresh: the same numbers as from every snapshot's stage entries,
-worked out by hand on the Forecast tests' deals and compared with the computed path on the sample data. Coverage
-without any quota reads no deal."""
+reached from the stored ``deal_stage_entries`` (reached_on) while it is fresh: the same numbers as from every snapshot's
+stage entries, worked out by hand on the Forecast tests' deals and compared with the computed path on the sample data.
+Coverage without any quota reads no deal."""
 from __future__ import annotations
 
 from datetime import date
@@ -14,29 +14,25 @@ from analytics.sales import deals, quotas, scenarios
 from analytics.sales import forecast as fc
 from analytics.sales.deals import DealFilter
 from analytics.sales.scope import ALL_DEALS
-from analytics.store import derived, memo
-from tests.sales_fixtures import add_snapshot, add_stages
+from analytics.store import derived
+from tests.sales_fixtures import add_snapshot, add_stages, made_stale
 from tests.test_forecast import AS_OF, SALES_STAGES, build_sales
 
 
 def computed(con, func, **kwargs):
-    """``func(con, **kwargs)`` with ``stage_reach`` made stale (rolled back): the path over every snapshot."""
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM stage_reach_meta")
-    memo.forget_memo(con)   # a raw write: the read connection's memo of freshness is dropped as a store write does
-    assert not derived.is_fresh(con, "stage_reach")
-    out = func(con, **kwargs)
-    con.execute("ROLLBACK")
-    return out
+    """``func(con, **kwargs)`` with the stored entries and stays made stale (rolled back): the path over every
+    snapshot."""
+    with made_stale(con, "deal_stage_entries", "deal_stays"):
+        return func(con, **kwargs)
 
 
 def test_calibrated_from_stored_reach_by_hand(tmp_path):
     path = tmp_path / "sales.duckdb"
     with store.transaction(path) as con:
         build_sales(con)
-        derived.refresh_reach(con)   # built from the one snapshot, as an import keeps it
+        derived.refresh_entries(con)   # built from the one snapshot, as an import keeps it
     with store.connect(path) as con:
-        assert derived.is_fresh(con, "stage_reach")
+        assert derived.is_fresh(con, "deal_stage_entries")
         both = fc.side_by_side(fc.forecast_by_month(con), fc.forecast_by_month(con, probability="calibrated"))
         # closed deals W1 W2 W3 (won: every open stage reached) and L1 L2 (lost, seen at Lost: the first stage,
         # Early): Early 3 won / 5 closed = 0.6, Late 3 / 3 = 1.
@@ -56,9 +52,9 @@ def test_calibrated_counts_lost_deals_at_the_furthest_stage_reached_or_the_first
         add_snapshot(con, AS_OF, [deal("A", "Lost"), deal("B", "Lost"), deal("C", "Lost"), deal("W1", "Won"),
                                   deal("W2", "Won"), deal("O", "Early", 1000),
                                   deal("Q", "Late", 1500, date(2026, 12, 15))])
-        derived.refresh_reach(con)
+        derived.refresh_entries(con)
     with store.connect(path) as con:
-        assert derived.is_fresh(con, "stage_reach")
+        assert derived.is_fresh(con, "deal_stage_entries")
         rows = fc.forecast_by_month(con, probability="calibrated").periods.set_index("period")
         # lost A reached Late, lost B Early, lost C was never seen open (the first stage, Early); W1 W2 won (all):
         # Early 2 won / 5 closed (A B C W1 W2) = 0.4; Late 2 won / 3 closed (A W1 W2) = 2/3.
@@ -70,7 +66,7 @@ def test_calibrated_counts_lost_deals_at_the_furthest_stage_reached_or_the_first
 
 def test_calibrated_from_stored_reach_is_the_computed_one(sample_db):
     with store.connect(sample_db) as con:
-        assert derived.is_fresh(con, "stage_reach")
+        assert derived.is_fresh(con, "deal_stage_entries")
         owner = deals.filter_choices(con)["owner"][0]
         for grain, flt in (("month", ALL_DEALS), ("quarter", ALL_DEALS), ("month", DealFilter(owners=(owner,)))):
             stored = fc.forecast_by_period(con, grain=grain, flt=flt, probability="calibrated", draws=2_000)

@@ -1,9 +1,9 @@
-"""Tables the Priorities page reads, derived at import (issue 16): ``stage_reach`` (the stages each deal was seen at
-or given an entry date for), ``deal_pushes`` (consecutive snapshot rows of each deal, by raw stage keys) and
-``deal_outcomes`` (the latest state's deals the score learns from and ranks). Kept by each import and deletion, they
-equal a rebuild from every snapshot, and the deal frame and the score's deal table read from them (and from the stored
-stays for the latest state) are the hand-computed ones and the ones computed from every snapshot, before and after a
-settings change."""
+"""Tables the Priorities page reads, derived at import (issue 16): ``deal_stage_entries``' reached_on (the stages each
+deal was seen at or given an entry date for, and since when), ``deal_pushes`` (consecutive snapshot rows of each deal,
+by raw stage keys) and ``deal_outcomes`` (the latest state's deals the score learns from and ranks). Kept by each import
+and deletion, they equal a rebuild from every snapshot, and the deal frame and the score's deal table read from them
+(and from the stored stays for the latest state) are the hand-computed ones and the ones computed from every snapshot,
+before and after a settings change."""
 from __future__ import annotations
 
 from datetime import date
@@ -18,7 +18,10 @@ from analytics.sales import priorities as prio
 from analytics.store import derived
 from tests.sales_fixtures import add_stages, as_written_by_schema, deal_table_rows, import_snapshot, made_stale
 
-MARTS = ("stage_reach", "deal_pushes")
+MARTS = ("deal_stage_entries", "deal_pushes")
+# what each table is read as here: the stages reached (deal, pipeline, stage, reached_on), the pushes as stored
+MART_ROWS = {"reach": "SELECT deal_id, pipeline, stage, reached_on FROM deal_stage_entries",
+             "deal_pushes": "SELECT * FROM deal_pushes"}
 W1, W2, W3, W4 = date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)
 APRIL_1 = date(2026, 4, 1)
 
@@ -47,11 +50,11 @@ WEEKS = {
 def kept_and_rebuilt(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
     """The tables as kept by the imports, and as rebuilt from every snapshot (the rebuild rolled back)."""
     def rows() -> dict:
-        return {table: sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=str) for table in MARTS}
+        return {name: sorted(con.execute(query).fetchall(), key=str) for name, query in MART_ROWS.items()}
     kept = rows()
     assert all(derived.is_fresh(con, table) for table in MARTS)
     con.execute("BEGIN TRANSACTION")
-    derived.refresh_reach(con)  # no import named: rebuilt
+    derived.refresh_entries(con)  # no import named: rebuilt
     derived.refresh_pushes(con)
     rebuilt = rows()
     con.execute("ROLLBACK")
@@ -114,14 +117,14 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
         # (never pushed: no days; its close dates, later and earlier rows: 04-01)
         assert ("D4", "Sales", "Qualify", None, "Sales", "Qualify", None, False, 2, None, APRIL_1, APRIL_1) \
             in kept["deal_pushes"]
-        assert ("D1", "Sales", "Demo", W3) in kept["stage_reach"]
+        assert ("D1", "Sales", "Demo", W3) in kept["reach"]
     import_weeks(path, (W2,))  # back-dated, between W1 and W3: D1 at Demo and D3 at Qualify from W2 now
     with store.connect(path) as con:
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt
         # by hand: D1 at Qualify from W1, Demo from W2, Closed Won from W4; D2 at Qualify and Demo from W1 (the
         # entry dates came with W1), Closed Lost from W2; D3 at Qualify from W2, Proposal from W4; D4 Qualify W1
-        assert kept["stage_reach"] == sorted([
+        assert kept["reach"] == sorted([
             ("D1", "Sales", "Qualify", W1), ("D1", "Sales", "Demo", W2), ("D1", "Sales", "Closed Won", W4),
             ("D2", "Sales", "Qualify", W1), ("D2", "Sales", "Demo", W1), ("D2", "Sales", "Closed Lost", W2),
             ("D3", "Sales", "Qualify", W2), ("D3", "Sales", "Proposal", W4), ("D4", "Sales", "Qualify", W1)], key=str)
@@ -164,7 +167,7 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
         owned = assert_table_is_the_computed_one(con, flt=prio.DealFilter(pipelines=("Sales",)))
         assert owned["in_filter"].all()
         assert not assert_table_is_the_computed_one(con, flt=prio.DealFilter(pipelines=("Other",)))["in_filter"].any()
-        # as of W2: the stages reached by then (stored, first_on <= W2), pushes from the snapshots up to W2
+        # as of W2: the stages reached by then (stored, reached_on <= W2), pushes from the snapshots up to W2
         early = assert_frame_is_the_computed_one(con, as_of=W2)
         assert early["reached_position"].to_dict() == {"D1": 2, "D2": 2, "D3": 1, "D4": 1}  # D1 Demo, D3 Qualify
     with store.transaction(path) as con:
@@ -172,7 +175,7 @@ def test_weekly_imports_back_dated_import_and_deletion_keep_the_tables_equal_to_
     with store.connect(path) as con:
         kept, rebuilt = kept_and_rebuilt(con)
         assert kept == rebuilt
-        assert ("D3", "Sales", "Qualify", W3) in kept["stage_reach"]  # D3 first seen at W3 now
+        assert ("D3", "Sales", "Qualify", W3) in kept["reach"]  # D3 first seen at W3 now
         # D1: two pairs left, W1 Qualify 02-01 -> W3 Demo 03-01 (push) -> W4 Won; D2 only in W1 now (no pair left)
         assert sum(r[8] for r in kept["deal_pushes"] if r[0] == "D1") == 2
         assert_slips_are_the_computed_ones(con)
@@ -260,6 +263,29 @@ def test_an_existing_file_gets_the_outcomes_and_the_pushes_close_dates_on_upgrad
         pd.testing.assert_frame_equal(deal_table_rows(con), before[0])
         pd.testing.assert_frame_equal(movement.slips(con), before[1])
         assert con.execute("SELECT * FROM deal_pushes ORDER BY ALL").fetchall() == before[2]
+
+
+def test_a_schema_10_file_gets_the_stages_reached_in_its_entries_on_upgrade(path):
+    import_weeks(path, (W1, W2, W3, W4))
+    with store.connect(path) as con:
+        before = deal_table_rows(con), prio.deal_frame(con, as_of=W2)[0]
+    raw = duckdb.connect(str(path))  # schema 10 kept the stages reached in a table of their own
+    raw.execute("ALTER TABLE deal_stage_entries DROP COLUMN reached_on; "
+                "CREATE TABLE stage_reach (deal_id TEXT, pipeline TEXT, stage TEXT, first_on DATE); "
+                "CREATE TABLE stage_reach_meta (fingerprint TEXT); UPDATE meta SET schema_version = 10")
+    raw.close()
+    store.forget_schema_cache()
+    with store.connect(path) as con:
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert "deal_stage_entries" in tables and not {"stage_reach", "stage_reach_meta"} & tables
+        assert all(derived.is_fresh(con, name) for name in ("deal_stage_entries", "deal_stays", "deal_outcomes"))
+        # by hand (as in the weekly-imports test): the first snapshot showing each stage or dating it
+        assert sorted(con.execute(MART_ROWS["reach"]).fetchall(), key=str) == sorted([
+            ("D1", "Sales", "Qualify", W1), ("D1", "Sales", "Demo", W2), ("D1", "Sales", "Closed Won", W4),
+            ("D2", "Sales", "Qualify", W1), ("D2", "Sales", "Demo", W1), ("D2", "Sales", "Closed Lost", W2),
+            ("D3", "Sales", "Qualify", W2), ("D3", "Sales", "Proposal", W4), ("D4", "Sales", "Qualify", W1)], key=str)
+        pd.testing.assert_frame_equal(deal_table_rows(con), before[0])
+        pd.testing.assert_frame_equal(prio.deal_frame(con, as_of=W2)[0], before[1])
 
 
 # Closed deals with an extra attribute "Source" in three currencies (USD at 0.5 EUR, GBP without a rate), one lost

@@ -62,9 +62,9 @@ ORDER BY period_start, k.value, k.p
 """
 
 # The calibration (``inventory.calibration_ctes``: per open stage, the share of the closed deals that reached it and
-# were won) with the stages each lost deal reached read from the stored ``stage_reach`` (analytics.store.derived,
-# refresh_reach), as the Priorities page reads it: the stages each deal was shown at or dated in, on or before the
-# cutoff, in its current pipeline, plus those of the stage-history imports (never stored). Only which stages were
+# were won) with the stages each lost deal reached read from the stored ``deal_stage_entries`` (its reached_on;
+# analytics.store.derived), as the Priorities page reads it: the stages each deal was shown at or dated in, on or before
+# the cutoff, in its current pipeline, plus those of the stage-history imports (never stored). Only which stages were
 # reached matters, not when, so reached_position is the one the stage entries give (METRICS.md 3: the furthest open
 # stage reached; every stage for a won deal; else the first stage), without building every deal's entry dates, and
 # only the lost deals' stages are grouped (a million deals' stages took seconds). The closed deals are then counted
@@ -75,9 +75,9 @@ _CALIBRATED_FROM_STORE = """,
 open_stages AS (SELECT pipeline, stage, position, probability FROM stages WHERE outcome = 'open'),
 lost_positions AS (
     SELECT r.deal_id, r.pipeline, o.position
-    FROM stage_reach r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
+    FROM deal_stage_entries r JOIN scoped k ON k.deal_id = r.deal_id AND k.pipeline = r.pipeline
     JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
-    WHERE r.first_on <= (SELECT as_of FROM cutoff) AND k.status = 'lost'
+    WHERE r.reached_on <= (SELECT as_of FROM cutoff) AND k.status = 'lost'
     UNION ALL
     SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
     JOIN open_stages o USING (pipeline, stage)
@@ -103,8 +103,9 @@ def period_ctes(scope, flt: DealFilter, grain: str, probability: str, con: duckd
                 ) -> Fragment:
     """The CTEs ``cutoff``, ``scoped``, ``first_period``, ``kept``, ``open_deals`` (period_start, close_on,
     owner, value, p) and ``won`` (period_start, won_amount), with their parameters. ``con``: the connection the
-    query will run on, to read the calibration first (``calibrated_values``: its reached stages from ``stage_reach``
-    while it is fresh, the same numbers); without it, the calibration CTEs are part of the query."""
+    query will run on, to read the calibration first (``calibrated_values``: its reached stages from
+    ``deal_stage_entries`` while it is fresh, the same numbers); without it, the calibration CTEs are part of the
+    query."""
     return _ctes(scope, flt, grain, probability, con)
 
 
@@ -129,10 +130,10 @@ def calibrated_values(con: duckdb.DuckDBPyConnection, head: Fragment, scope, flt
     output for the filter ``flt``), its few rows (one per open stage) read first and bound as values: the query that
     joins it to every deal then reads the deals once, instead of computing the calibration inside it (DuckDB planned
     the two together in twice the time of both apart). The same numbers as the calibration CTEs: from the stored
-    ``stage_reach`` while it is fresh (``_CALIBRATED_FROM_STORE``) or, when the scope has them, from the stored
+    ``deal_stage_entries`` while it is fresh (``_CALIBRATED_FROM_STORE``) or, when the scope has them, from the stored
     outcomes or stays (one row per deal: the cheaper reads), else from the stage entries
     (``inventory.scope_calibration_ctes``)."""
-    if is_fresh(con, "stage_reach") and not scope.stored_stays:
+    if is_fresh(con, "deal_stage_entries") and not scope.stored_stays:
         query = head + Fragment(_CALIBRATED_FROM_STORE, [])
     else:
         query = scope_calibration_ctes(head, scope, flt)

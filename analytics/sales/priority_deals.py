@@ -70,15 +70,16 @@ WHERE NOT (k.is_dropped AND k.status = 'open')"""
 _DEALS = "{rows}\nORDER BY k.deal_id"
 
 
-# ``reached`` (scope.STAGE_HISTORY_CTES) read from the stored ``stage_reach`` (analytics.store.derived): the stages each
-# deal was shown at or given an entry date for, as of the cutoff, in its current pipeline, plus those of the
-# stage-history imports (read as they are: never stored). Only which stages were reached matters here, not when.
+# ``reached`` (scope.STAGE_HISTORY_CTES) read from the stored ``deal_stage_entries`` (analytics.store.derived, its
+# reached_on): the stages each deal was shown at or given an entry date for, as of the cutoff, in its current pipeline,
+# plus those of the stage-history imports (read as they are: never stored). Only which stages were reached matters here,
+# not when.
 _STORED_REACH = """,
 open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome = 'open'),
 open_entries AS (
     SELECT r.deal_id, r.pipeline, o.position
-    FROM stage_reach r JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
-    WHERE r.first_on <= (SELECT as_of FROM cutoff)  -- ``reached`` keeps the scoped deals' own pipeline"""
+    FROM deal_stage_entries r JOIN open_stages o ON o.pipeline = r.pipeline AND o.stage = r.stage
+    WHERE r.reached_on <= (SELECT as_of FROM cutoff)  -- ``reached`` keeps the scoped deals' own pipeline"""
 _REACHED_FROM_STORE = _STORED_REACH + """
     UNION ALL
     SELECT h.deal_id, h.pipeline, o.position FROM (""" + entries_sql("scoped") + """) h
@@ -89,9 +90,9 @@ _REACHED_FROM_REACH = _STORED_REACH + "\n)," + REACHED_CTE
 
 
 def _reached_ctes(con: duckdb.DuckDBPyConnection) -> Fragment:
-    """The CTEs ending in ``reached``: from ``stage_reach`` while it is fresh (and the stage-history imports when
-    there are any), else from every snapshot."""
-    if not derived.is_fresh(con, "stage_reach"):
+    """The CTEs ending in ``reached``: from ``deal_stage_entries`` while it is fresh (and the stage-history imports
+    when there are any), else from every snapshot."""
+    if not derived.is_fresh(con, "deal_stage_entries"):
         return Fragment(STAGE_HISTORY_CTES, [])
     return Fragment(_REACHED_FROM_STORE if movement.has_stage_history(con) else _REACHED_FROM_REACH, [])
 

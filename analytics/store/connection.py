@@ -223,13 +223,14 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             derived.refresh_entries(con)
             derived.refresh_filter_values(con)
             derived.refresh_changes(con)
-            derived.refresh_reach(con)
             derived.refresh_pushes(con)
             derived.refresh_forecast(con)
         if 7 < start < 10:  # deal_pushes' columns schema 10 added (refresh_current and the step above built them)
             derived.refresh_pushes(con)
-        if 0 < start < 10:  # the tables schemas 9 and 10 added, built once, here (a no-op when refresh_current
-            derived.refresh_stays(con)  # just did)
+        if 7 < start < 11:  # the entries' reached_on schema 11 added (likewise)
+            derived.refresh_entries(con)
+        if 0 < start < 11:  # the tables schemas 9 and 10 added, built once, here (a no-op when refresh_current
+            derived.refresh_stays(con)  # just did, or for a schema-10 file, whose stays the rebuilt entries keep fresh)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)

@@ -13,12 +13,15 @@ Every deal's state as of any date ``d`` is then a filter, not a window over ever
 ``snapshot_on <= d < valid_until``, dropped when ``dropped_on <= d`` (``rows_as_of``). Only imports change it
 (no stage, probability or currency setting), so a settings change never makes it stale.
 
-``deal_stage_entries`` (the Pipeline page's stage entry dates) — grain: one row per (deal_id, pipeline, stage) that
-a deals snapshot showed or a "Date entered" column dated: seen_on = the first snapshot date that showed the deal in
-that pipeline at that stage (NULL when none did), dated_on = the entry date given by the newest deals import giving
-one (by snapshot date, then import; the earliest if that import gives two), NULL when none did. Raw facts only (no
-stage order, probability or outcome), so a settings change never makes it stale; the stage-entry CTEs of
-``analytics.sales.scope`` read it for the latest state instead of every snapshot and every "Date entered" row.
+``deal_stage_entries`` (the Pipeline page's stage entry dates, the stages the Priorities page's deals reached) —
+grain: one row per (deal_id, pipeline, stage) that a deals snapshot showed or a "Date entered" column dated: seen_on =
+the first snapshot date that showed the deal in that pipeline at that stage (NULL when none did), dated_on = the entry
+date given by the newest deals import giving one (by snapshot date, then import; the earliest if that import gives
+two), NULL when none did; reached_on = the earliest snapshot date that showed it or whose import gave it a "Date
+entered" (the stages a deal is known to have reached as of a date ``d`` are its rows with reached_on <= d). Raw facts
+only (no stage order, probability or outcome), so a settings change never makes it stale; the stage-entry CTEs of
+``analytics.sales.scope`` read it for the latest state instead of every snapshot and every "Date entered" row, the
+Priorities page's score and the stage calibration for any date.
 
 ``deal_filter_values`` (the sidebar's filter choices, read first by the Pipeline page) — grain: one row per distinct
 (field, attribute, value) of every deals import: field 'pipeline' or 'owner' (attribute NULL) with each pipeline and
@@ -115,7 +118,6 @@ def refresh_current(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     refresh_entries(con, import_id)
     refresh_filter_values(con, import_id)
     refresh_changes(con, import_id)
-    refresh_reach(con, import_id)
     refresh_stays(con)
 
 
@@ -178,7 +180,7 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None, table: str =
 
 DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_snapshots",
                   "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
-                  "stage_reach", "deal_pushes",  # the Priorities page's
+                  "deal_pushes",  # the Priorities page's
                   "deal_stays",  # the Pipeline page's stays (analytics.store.stays)
                   "deal_outcomes", "closed_attribute_counts")  # analytics.store.outcomes
 # also read the stage settings and stage histories
@@ -406,19 +408,22 @@ def _was_fresh(con: duckdb.DuckDBPyConnection, import_id: int, table: str) -> bo
 # "Date entered" of the newest import giving one: over a year of weekly exports that is every snapshot row and
 # millions of "Date entered" rows per page view. ``deal_stage_entries`` keeps those two dates (grain above); the
 # weekly import adds its own rows only: a key it shows first gets seen_on = its date (it is dated on or after every
-# other snapshot, so an earlier first sighting is never replaced), its "Date entered" values replace the older ones.
+# other snapshot, so an earlier first sighting is never replaced), its "Date entered" values replace the older ones, a
+# key it brings gets reached_on = its date (a known key keeps its earlier one).
 
 _ENTRIES_SQL = """
 WITH seen AS (SELECT deal_id, pipeline, stage, min(snapshot_on) AS seen_on FROM deal_snapshots GROUP BY ALL),
 dated AS (
-    SELECT deal_id, pipeline, stage, min(entered_on) AS dated_on FROM (
-        SELECT t.deal_id, t.pipeline, t.stage, t.entered_on,
+    SELECT deal_id, pipeline, stage, min(entered_on) FILTER (newest = 1) AS dated_on, min(snapshot_on) AS dated_first
+    FROM (
+        SELECT t.deal_id, t.pipeline, t.stage, t.entered_on, i.snapshot_on,
                rank() OVER (PARTITION BY t.deal_id, t.pipeline, t.stage
                             ORDER BY i.snapshot_on DESC, t.import_id DESC) AS newest
         FROM deal_stage_dates t JOIN imports i USING (import_id))
-    WHERE newest = 1 GROUP BY ALL
+    GROUP BY ALL
 )
-SELECT deal_id, pipeline, stage, seen.seen_on, dated.dated_on FROM seen FULL JOIN dated USING (deal_id, pipeline, stage)
+SELECT deal_id, pipeline, stage, seen.seen_on, dated.dated_on, least(seen.seen_on, dated.dated_first) AS reached_on
+FROM seen FULL JOIN dated USING (deal_id, pipeline, stage)
 """
 
 # The values of every deals import the sidebar can filter on (``deal_filter_values``); ``{where}``: every import, or
@@ -460,7 +465,7 @@ WHERE import_id = $1 AND deal_id NOT IN (SELECT deal_id FROM deal_changes)
 
 _ENTRIES_APPEND = ("""
 INSERT INTO deal_stage_entries
-SELECT deal_id, pipeline, stage, NULL, NULL FROM (
+SELECT deal_id, pipeline, stage, NULL, NULL, (SELECT snapshot_on FROM imports WHERE import_id = $1) FROM (
     SELECT deal_id, pipeline, stage FROM deal_snapshots WHERE import_id = $1
     UNION SELECT deal_id, pipeline, stage FROM deal_stage_dates WHERE import_id = $1
     EXCEPT SELECT deal_id, pipeline, stage FROM deal_stage_entries)
@@ -478,15 +483,16 @@ WHERE e.deal_id = x.deal_id AND e.pipeline = x.pipeline AND e.stage = x.stage
 """)
 
 
-# The only import's entries (``_keep``'s first): _ENTRIES_SQL over its rows, where every "Date entered" is the newest;
-# one aggregate over both sources instead of two and a full join.
+# The only import's entries (``_keep``'s first): _ENTRIES_SQL over its rows, where every "Date entered" is the newest
+# and every key reached on its date; one aggregate over both sources instead of two and a full join.
 _ENTRIES_FIRST = ("""
 INSERT INTO deal_stage_entries
-SELECT deal_id, pipeline, stage, min(seen_on), min(dated_on) FROM (
-    SELECT deal_id, pipeline, stage, snapshot_on AS seen_on, CAST(NULL AS DATE) AS dated_on FROM deal_snapshots
-    WHERE import_id = $1
-    UNION ALL SELECT deal_id, pipeline, stage, NULL, entered_on FROM deal_stage_dates WHERE import_id = $1)
-GROUP BY ALL
+SELECT *, (SELECT snapshot_on FROM imports WHERE import_id = $1) FROM (
+    SELECT deal_id, pipeline, stage, min(seen_on), min(dated_on) FROM (
+        SELECT deal_id, pipeline, stage, snapshot_on AS seen_on, CAST(NULL AS DATE) AS dated_on FROM deal_snapshots
+        WHERE import_id = $1
+        UNION ALL SELECT deal_id, pipeline, stage, NULL, entered_on FROM deal_stage_dates WHERE import_id = $1)
+    GROUP BY ALL)
 """,)
 
 
@@ -526,49 +532,6 @@ def refresh_changes(con: duckdb.DuckDBPyConnection, import_id: int | None = None
     _keep(con, "deal_changes", import_id,
           import_id is not None and is_fresh(con, "deal_versions")
           and _appends(con, import_id, "deal_changes", full_only=False), _CHANGES_APPEND, _CHANGES_SQL)
-
-
-# --- Priorities page: the stages each deal is known to have been at ------------------------------------------
-# The score's base is the win rate of the closed deals that reached each open stage (METRICS.md 3: the furthest
-# open stage a deal was seen at or given an entry date for). Asking every snapshot and every "Date entered" cell
-# of every export which stages each deal reached took seconds with a year of weekly exports.
-# ``stage_reach`` — grain: one row per (deal_id, pipeline, stage) that a snapshot showed the deal at, or that an
-# export gave the deal a "Date entered" for (deal_stage_dates): first_on = the earliest snapshot date doing either.
-# The stages a deal reached as of a date ``d`` are its rows with first_on <= d (analytics.sales.priorities). Raw
-# stage names only (no position, outcome or probability): a stage setting never makes it stale. A minimum is
-# order-free, so every import (newest, back-dated or partial) only adds its own rows; a deletion rebuilds it.
-
-_REACH_SOURCE_SQL = """
-SELECT deal_id, pipeline, stage, snapshot_on AS first_on FROM deal_snapshots {where}
-UNION ALL
-SELECT t.deal_id, t.pipeline, t.stage, i.snapshot_on FROM deal_stage_dates t JOIN imports i USING (import_id) {where_t}
-"""
-
-
-def refresh_reach(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> None:
-    """Bring ``stage_reach`` up to date inside the write transaction that changed the snapshots.
-
-    When the table was fresh before ``import_id``, only that import's rows are merged in (a new key is added, a
-    known one keeps the earlier first_on: nothing to compare for the newest import, dated on or after every other
-    snapshot); otherwise (a deletion, a table never built) it is rebuilt."""
-    if not _built(con, "stage_reach"):
-        return
-    new = "SELECT DISTINCT * FROM (" + _REACH_SOURCE_SQL.format(  # one date: a key once
-        where="WHERE import_id = $1", where_t="WHERE t.import_id = $1") + ")"
-    earlier = () if import_id is not None and _appends(con, import_id, "stage_reach", full_only=False) else (
-        f"UPDATE stage_reach r SET first_on = n.first_on FROM ({new}) n WHERE n.deal_id = r.deal_id "
-        "AND n.pipeline = r.pipeline AND n.stage = r.stage AND n.first_on < r.first_on",)
-    _keep(con, "stage_reach", import_id, import_id is not None and _was_fresh(con, import_id, "stage_reach"), (
-        *earlier,  # the import's keys not there yet (a set difference: cheaper than an anti-join), on its date
-        "INSERT INTO stage_reach SELECT *, (SELECT snapshot_on FROM imports WHERE import_id = $1) FROM ("
-        "SELECT deal_id, pipeline, stage FROM deal_snapshots WHERE import_id = $1 "
-        "UNION SELECT deal_id, pipeline, stage FROM deal_stage_dates WHERE import_id = $1 "
-        "EXCEPT SELECT deal_id, pipeline, stage FROM stage_reach)"),
-        "SELECT deal_id, pipeline, stage, min(first_on) FROM ("
-        + _REACH_SOURCE_SQL.format(where="", where_t="") + ") GROUP BY ALL",
-        # the only import: its keys are deal_stage_entries' (just built from the same rows), all on its date
-        ("INSERT INTO stage_reach SELECT deal_id, pipeline, stage, (SELECT snapshot_on FROM imports WHERE "
-         "import_id = $1) FROM deal_stage_entries",) if is_fresh(con, "deal_stage_entries") else ())
 
 
 # ``deal_pushes`` — grain: one row per deal x the raw stage keys of two consecutive rows of it (ordered by snapshot
