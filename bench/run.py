@@ -127,6 +127,15 @@ FLOOR = ("import sys, duckdb; con = duckdb.connect(sys.argv[1]); "
 EXCEL_DEFAULT = "import sys, pandas; pandas.read_excel(sys.argv[1], engine='openpyxl')"
 
 
+def import_parts(path: Path, db: Path) -> dict:
+    """One import of ``path`` in a fresh process, its seconds by part (``scenarios.import_parts_worker``), the first
+    ("start") being the rest of the process's time: Python, its modules, the database file opened and closed."""
+    wall, _, out = run_measured([python(), __file__, "--import-parts", str(path), str(db)],
+                                env={"PULSE_MAX_FILE_MB": "2000"})
+    parts = json.loads(out.strip().splitlines()[-1])
+    return {"start": wall - sum(parts.values()), **parts}
+
+
 def duckdb_floor(path: Path, db: Path) -> tuple[float, float, str]:
     db.unlink(missing_ok=True)
     return run_measured([python(), "-c", FLOOR, str(db), str(path)])
@@ -226,11 +235,14 @@ def main() -> None:
                     help="comma-separated parts to skip: scale, excel, pages, history, messy, browser")
     ap.add_argument("--pages-worker", help=argparse.SUPPRESS)
     ap.add_argument("--cold-page", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--import-parts", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.pages_worker:
         return pages_worker(args.pages_worker, args.repeat)
     if args.cold_page:
         return scenarios.cold_page_worker(*args.cold_page)
+    if args.import_parts:
+        return scenarios.import_parts_worker(*args.import_parts)
     plan = dict(QUICK if args.quick else FULL)
     if args.sizes:
         plan["sizes"] = tuple(int(s) for s in args.sizes.split(","))
@@ -284,11 +296,12 @@ def scale(folder: Path, sizes: tuple[int, ...], skip: set[str], repeat: int) -> 
         imp = best_of(repeat, lambda first=first, db=db: cli_import(first, db))
         floor = best_of(repeat, lambda first=first, n=n: duckdb_floor(first, folder / f"floor_{n}.duckdb"))
         weekly = best_of(1, lambda second=second, db=db: cli_import(second, db, fresh=False))
+        parts = import_parts(first, folder / "parts.duckdb") if n == max(sizes) else None
         pages = None
         if "pages" not in skip:
             seconds, peak, out = run_measured([python(), __file__, "--pages-worker", str(db), "--repeat", str(repeat)])
             pages = {**json.loads(out.strip().splitlines()[-1]), "mb": peak}
-        growth[n] = {"import": imp, "floor": floor, "weekly": weekly, "pages": pages,
+        growth[n] = {"import": imp, "floor": floor, "weekly": weekly, "pages": pages, "parts": parts,
                      "mb_file": first.stat().st_size / 1e6}
         print(f"  {n:>9,} deals: import {imp['s']:.1f} s, floor {floor['s']:.1f} s (load {imp['load']})", flush=True)
     excel = None
@@ -358,6 +371,13 @@ def print_issue16(history: dict | None, messy: dict | None, session: dict | None
         rows.append(("New browser session on the sample data", "skipped (no chromium/playwright)", "", "", "", "-", ""))
     print()
     _print(rows)
+    parts = growth[max(sizes)]["parts"] if growth else None
+    if parts:
+        print(f"The CSV import of {max(sizes):,} deals, by part (one more run, {sum(parts.values()):.1f} s in all): "
+              + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in parts.items())
+              + " (start: Python and its modules; file: bytes, digest, sniffing, mapping; load: DuckDB reads the "
+                "records; check: the tests that make it clean; store: its rows; derive: the derived tables and the "
+                "commit)")
 
 
 def print_table(growth: dict, excel: dict | None, sizes: tuple[int, ...]) -> None:

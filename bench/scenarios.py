@@ -41,6 +41,29 @@ def import_files(run_measured, files: list[Path], db: Path, fresh: bool = True) 
                          *map(str, files)], env={"PULSE_MAX_FILE_MB": "2000"})
 
 
+# --- where a CSV import's time goes -----------------------------------------------------------------
+
+def import_parts_worker(path: str, db: str) -> None:
+    """Print JSON: the seconds of each part of one import of the clean CSV ``path`` into a new database ``db``, in this
+    process, from the SQL path's progress reports: file (reading the bytes, their digest, sniffing and mapping the
+    columns), load (DuckDB reads every record), check (the tests that make the file clean), store (the import's own
+    rows: snapshot rows, stage dates, attributes, stage settings), derive (the derived tables and the commit)."""
+    from analytics import ingest
+    from analytics.ingest import stage_config
+
+    _fresh(Path(db))
+    marks = {"start": time.perf_counter()}
+    options = ingest.ImportOptions(stages=stage_config.parse_stage_orders([RENEWAL_ORDER]))
+    ingest.import_file(Path(path), Path(path).name, options, db,
+                       progress=lambda stage, rows: marks.setdefault(stage, time.perf_counter()))
+    marks["end"] = time.perf_counter()
+    names = ("file", "load", "check", "store", "derive")  # what happens before each mark after the first
+    if list(marks) != ["start", "reading", "checking", "storing", "summarising", "end"]:
+        raise RuntimeError(f"{path} did not take the SQL path (stages reported: {', '.join(marks)})")
+    times = list(marks.values())
+    print(json.dumps({name: b - a for name, a, b in zip(names, times[:-1], times[1:], strict=True)}))
+
+
 # --- the sample database (the warm-up of page workers, the browser session) -----------------------
 
 SAMPLE_SCRIPT = ("import sys; from pathlib import Path; from analytics import ingest; "

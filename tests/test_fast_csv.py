@@ -121,8 +121,12 @@ def test_cli_import_takes_the_fast_path_for_a_clean_export(tmp_path, monkeypatch
     path.write_text(CLEAN, encoding="utf-8")
     monkeypatch.setattr(ingest, "prepare", lambda *a, **k: pytest.fail("general path used"))
     stages = {"Partners": ["Qualified to buy", "Intro call", "Signed"]}  # the importer asks: nothing else orders them
-    result = ingest.import_file(path, path.name, ingest.ImportOptions(stages=stages), db=tmp_path / "cli.duckdb")
+    reports = []
+    result = ingest.import_file(path, path.name, ingest.ImportOptions(stages=stages), db=tmp_path / "cli.duckdb",
+                                progress=lambda stage, rows: reports.append((stage, rows)))
     assert (result.status, result.rows_imported) == ("imported", 6)
+    # each step reported as it starts, with the rows once they are counted
+    assert reports == [("reading", None), ("checking", 6), ("storing", 6), ("summarising", 6)]
 
 
 @pytest.mark.parametrize("header", ["Closed lost reason", "Motif de perte"])

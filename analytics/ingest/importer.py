@@ -105,8 +105,10 @@ class Prepared:
 
 
 def import_file(source: str | Path | bytes, file_name: str | None = None, options: ImportOptions | None = None,
-                db: str | Path | None = None) -> ImportResult:
-    """Read, validate and store one file; the database is unchanged if it is rejected or already there."""
+                db: str | Path | None = None, progress: fast_csv.Progress | None = None) -> ImportResult:
+    """Read, validate and store one file; the database is unchanged if it is rejected or already there.
+    ``progress(stage, rows)``: called as a clean CSV deals export on the SQL path reaches each stage ("reading",
+    "checking", "storing", "summarising"); other files do not report."""
     options = options or ImportOptions()
     name = file_name or Path(str(source)).name
     try:
@@ -118,7 +120,7 @@ def import_file(source: str | Path | bytes, file_name: str | None = None, option
         if already_imported(con, digest):
             return already_result(name)
         saved = saved_mappings(con)
-    fast = fast_csv.import_file(source, data, name, digest, options, saved, db)  # clean CSV exports, in SQL
+    fast = fast_csv.import_file(source, data, name, digest, options, saved, db, progress)  # clean CSV exports, in SQL
     if fast is not None:
         return fast
     if isinstance(source, (str, Path)):  # a big CSV on disk is read a slice at a time: its bytes are let go
