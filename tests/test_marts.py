@@ -14,8 +14,8 @@ from analytics import ingest, store
 from analytics.sales import movement
 from analytics.sales.movement import trend, trend_totals
 from analytics.store import derived
-from tests.sales_fixtures import add_stages, as_written_by_schema, import_snapshot, made_stale
-from tests.test_movement import S1, S2, S3, S4, SNAP_1, SNAP_2, SNAP_3, SNAP_4, assert_hand_trend_totals
+from tests.sales_fixtures import as_written_by_schema, made_stale
+from tests.test_movement import S1, S2, S3, S4, assert_hand_trend_totals, import_movement_weeks
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_data").glob("deals_*.csv"))
@@ -55,14 +55,9 @@ def computed_trend(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 @pytest.fixture
 def weekly(tmp_path):
     """The four tiny snapshots of tests/test_movement.py, each followed by the import's refresh (as the importer
-    does): S1, S2, S3 (partial) and S4 are each the newest, so each refresh does only its own snapshot's work."""
+    does)."""
     path = tmp_path / "weekly.duckdb"
-    with store.transaction(path) as con:
-        add_stages(con)
-        con.execute("INSERT INTO settings VALUES ('reporting_currency', '\"EUR\"')")
-        con.execute("INSERT INTO fx_rates VALUES ('USD', 0.5)")
-    for day, deals, partial in ((S1, SNAP_1, False), (S2, SNAP_2, False), (S3, SNAP_3, True), (S4, SNAP_4, False)):
-        import_snapshot(path, day, deals, partial=partial)
+    import_movement_weeks(path)
     with store.connect(path) as con:
         yield con
 

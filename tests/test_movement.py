@@ -39,7 +39,7 @@ from analytics.sales.deals import DealFilter
 from analytics.sales.kpis import kpis
 from analytics.sales.movement import BUCKETS, movement, movement_report, push_rates, slips, trend, trend_totals
 from analytics.sales.stage_time import days_in_stage, days_in_stage_median
-from tests.sales_fixtures import add_snapshot, add_stages, read_db
+from tests.sales_fixtures import add_snapshot, add_stages, import_snapshot, read_db
 
 ROOT = Path(__file__).resolve().parent.parent
 S1, S2, S3, S4 = date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20), date(2026, 11, 27)
@@ -101,6 +101,18 @@ def build_movement_db(con) -> None:
     add_snapshot(con, S2, SNAP_2)
     add_snapshot(con, S3, SNAP_3, partial=True)
     add_snapshot(con, S4, SNAP_4)
+
+
+def import_movement_weeks(path: Path) -> None:
+    """The same four snapshots into a new database file ``path``, each imported as the importer does (its rows, then
+    the derived tables' refresh): S1, S2, S3 (partial) and S4 are each the newest, so each refresh does only its own
+    snapshot's work."""
+    with store.transaction(path) as writer:
+        add_stages(writer)
+        writer.execute("INSERT INTO settings VALUES ('reporting_currency', '\"EUR\"')")
+        writer.execute("INSERT INTO fx_rates VALUES ('USD', 0.5)")
+    for day, deals, partial in ((S1, SNAP_1, False), (S2, SNAP_2, False), (S3, SNAP_3, True), (S4, SNAP_4, False)):
+        import_snapshot(path, day, deals, partial=partial)
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,10 @@ callers write ``from analytics import store`` then ``store.connect(...)``; the m
 
 * ``connection`` — short-lived connections, the write lock, transactions, small shared reads and writes;
 * ``schema`` — the tables of a new file, the migrations of older ones, the money types (``money_sum``);
-* ``derived`` — tables the imports maintain for the metrics (``deal_current``); ``stays`` and ``outcomes`` — the
-  derived tables that also read the stage settings (each deal's stays, its outcome and last stage reached, the closed
-  deals counted by attribute value), rebuilt by ``derived.refresh_stays``;
+* ``derived`` — tables the imports maintain for the metrics (``deal_current``); ``stays``, ``outcomes`` and
+  ``movement_pairs`` — the derived tables that also read the stage settings (each deal's stays, its outcome and last
+  stage reached, the closed deals counted by attribute value, the deals taking part in the latest movement), rebuilt
+  by ``derived.refresh_stays``;
 * ``settings`` — every user-facing setting with its label, default and bounds; what a person may enter
   (``SettingError``: stage probabilities in percent, conversion rates);
 * ``backup`` — a consistent copy of the file;

@@ -229,8 +229,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             derived.refresh_pushes(con)
         if 7 < start < 11:  # the entries' reached_on schema 11 added (likewise)
             derived.refresh_entries(con)
-        if 0 < start < 11:  # the tables schemas 9 and 10 added, built once, here (a no-op when refresh_current
-            derived.refresh_stays(con)  # just did, or for a schema-10 file, whose stays the rebuilt entries keep fresh)
+        if 0 < start < 12:  # the tables schemas 9, 10 and 12 added, built once, here (a no-op for a table
+            derived.refresh_stays(con)  # refresh_current just built, or a schema-10 file's stays, left fresh)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)

@@ -46,7 +46,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.store import outcomes, stays
+from analytics.store import movement_pairs, outcomes, stays
 from analytics.store.memo import connection_memo, forget_memo
 from analytics.store.sql import Fragment, checked
 
@@ -182,9 +182,10 @@ DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_
                   "deal_stage_entries", "deal_filter_values", "deal_changes",  # the Pipeline page's
                   "deal_pushes",  # the Priorities page's
                   "deal_stays",  # the Pipeline page's stays (analytics.store.stays)
-                  "deal_outcomes", "closed_attribute_counts")  # analytics.store.outcomes
+                  "deal_outcomes", "closed_attribute_counts",  # analytics.store.outcomes
+                  "movement_pairs")  # analytics.store.movement_pairs
 # also read the stage settings and stage histories
-_WITH_STAGE_INPUTS = ("deal_stays", "deal_outcomes", "closed_attribute_counts")
+_WITH_STAGE_INPUTS = ("deal_stays", "deal_outcomes", "closed_attribute_counts", "movement_pairs")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -240,9 +241,7 @@ def rows_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragmen
     if as_of is None:
         return Fragment(f"SELECT {VERSION_COLUMNS}, dropped_on IS NOT NULL AS is_dropped FROM deal_versions "
                         "WHERE valid_until IS NULL", [])
-    return Fragment(f"SELECT {VERSION_COLUMNS}, coalesce(dropped_on <= ?, FALSE) AS is_dropped "
-                    "FROM deal_versions WHERE snapshot_on <= ? AND (valid_until IS NULL OR valid_until > ?)",
-                    [as_of, as_of, as_of])
+    return Fragment(movement_pairs.VALID_AS_OF.format(columns=VERSION_COLUMNS, day="?"), [as_of, as_of, as_of])
 
 
 # --- the weekly trend's rows: one small group per snapshot date and raw stage keys --------------------------
@@ -591,15 +590,17 @@ def refresh_pushes(con: duckdb.DuckDBPyConnection, import_id: int | None = None)
 
 
 def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring ``deal_stays``, then ``deal_outcomes`` (read from it) and its counts by attribute value
-    (``closed_attribute_counts``) up to date inside a write transaction that may have changed what they read: the
-    snapshots (the end of ``refresh_current``'s chain), the stage settings or the stage-history imports. Nothing to do
-    for a table still fresh (a probability edit, a survey import); the stays are rebuilt whole when ``deal_current``
-    and ``deal_stage_entries`` are fresh, the outcomes when the stays and ``deal_pushes`` are, their counts by
-    attribute value when the outcomes are; else a table is left not fresh (the metrics compute live)."""
+    """Bring ``deal_stays``, then ``deal_outcomes`` (read from it), its counts by attribute value
+    (``closed_attribute_counts``) and the latest movement's pairs (``movement_pairs``) up to date inside a write
+    transaction that may have changed what they read: the snapshots (the end of ``refresh_current``'s chain), the stage
+    settings or the stage-history imports. Nothing to do for a table still fresh (a probability edit, a survey import);
+    the stays are rebuilt whole when ``deal_current`` and ``deal_stage_entries`` are fresh, the outcomes when the stays
+    and ``deal_pushes`` are, their counts by attribute value when the outcomes are, the pairs when ``deal_current`` and
+    ``deal_versions`` are; else a table is left not fresh (the metrics compute live)."""
     _rebuild_stale(con, "deal_stays", ("deal_current", "deal_stage_entries"), stays.STAYS_SQL)
     _rebuild_stale(con, "deal_outcomes", ("deal_stays", "deal_pushes"), outcomes.OUTCOMES_SQL)
     _rebuild_stale(con, "closed_attribute_counts", ("deal_outcomes",), outcomes.COUNTS_SQL)
+    _rebuild_stale(con, "movement_pairs", ("deal_current", "deal_versions"), movement_pairs.PAIRS_SQL)
 
 
 def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], rebuild: str) -> None:

@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -274,6 +274,19 @@ ALTER TABLE deal_stage_entries ADD COLUMN IF NOT EXISTS reached_on DATE;
 DELETE FROM deal_stage_entries_meta;
 DROP TABLE IF EXISTS stage_reach;
 DROP TABLE IF EXISTS stage_reach_meta;
+""",
+    # 11 -> 12: movement_pairs — grain: one row per deal taking part in the movement between the two latest snapshot
+    #   dates, with where it stood on each side and both sides' rows (analytics.store.movement_pairs). It shares
+    #   deal_stays' fingerprint and is rebuilt with it (derived.refresh_stays), and is built when a file is upgraded.
+    11: f"""
+CREATE TABLE IF NOT EXISTS movement_pairs (
+    deal_id TEXT, in_a BOOLEAN, open_a BOOLEAN, open_b BOOLEAN, in_b BOOLEAN, status_b TEXT, seen_after_a BOOLEAN,
+    import_id BIGINT, name TEXT, owner TEXT, pipeline TEXT, pipeline_a TEXT, pipeline_b TEXT, stage_from TEXT,
+    stage_to TEXT, position_a INTEGER, position_b INTEGER, close_on_from DATE, close_on_to DATE, amount_from {MONEY},
+    amount_to {MONEY}, currency_a TEXT, currency_b TEXT, owner_from TEXT, owner_to TEXT, forecast_category_from TEXT,
+    forecast_category_to TEXT, probability_to DOUBLE
+);
+CREATE TABLE IF NOT EXISTS movement_pairs_meta (fingerprint TEXT);
 """,
 }
 
