@@ -245,7 +245,7 @@ def _resolve_dates(con, date_a, date_b) -> tuple[dt.date, dt.date]:
 
 # The same pairs read from the stored ``movement_pairs`` (``pairs_are_stored``): the values (each side's amount in the
 # reporting currency) and B's probability (exported, else its stage's) added as the deal state computes them.
-_STORED_PAIRS = """
+_STORED_MOVEMENT = """
 WITH pairs AS (
     SELECT w.* EXCLUDE (currency, probability_to), w.amount_to * ({rate_b}) AS value_to,
            coalesce(w.probability_to, st.probability) AS p_to
@@ -265,7 +265,7 @@ def _classified(con, date_a: dt.date, date_b: dt.date, flt: DealFilter):
     """Every deal taking part, with its bucket and change (a DataFrame), and the reporting currency."""
     if pairs_are_stored(con, date_a, date_b):
         currency = reporting_currency(con)
-        query = Fragment.format(_STORED_PAIRS + _CLASSIFIED + _DEALS, rate_a=rate_case(currency),
+        query = Fragment.format(_STORED_MOVEMENT + _CLASSIFIED + _DEALS, rate_a=rate_case(currency),
                                 rate_b=rate_case(currency, "w"), filter=flt.where("p"), buckets=value_list(BUCKETS))
         return _typed(read_frame(con, query)), currency
     state_a, state_b = state_source(con, date_a), state_source(con, date_b)

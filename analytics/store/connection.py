@@ -227,7 +227,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             derived.refresh_forecast(con)
         if 7 < start < 10:  # deal_pushes' columns schema 10 added (refresh_current and the step above built them)
             derived.refresh_pushes(con)
-        if 7 < start < 11:  # the entries' reached_on schema 11 added (likewise)
+        if 7 < start < 11:  # the entries' reached_on schema 11 added (refresh_current and the step above built it)
             derived.refresh_entries(con)
         if 0 < start < 12:  # the tables schemas 9, 10 and 12 added, built once, here (a no-op for a table
             derived.refresh_stays(con)  # refresh_current just built, or a schema-10 file's stays, left fresh)
