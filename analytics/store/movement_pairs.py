@@ -18,6 +18,8 @@ snapshots' million deals each time (0.35 s in a new process); these are the 82,0
 """
 from __future__ import annotations
 
+from analytics.store.stays import PLACED
+
 # A deal's rows as of a date ``{day}`` (an SQL expression), from ``deal_versions``: the rows valid then, dropped when
 # a full export of their pipeline on or before it missed them (analytics.store.derived: ``rows_as_of``).
 VALID_AS_OF = ("SELECT {columns}, coalesce(dropped_on <= {day}, FALSE) AS is_dropped FROM deal_versions "
@@ -44,22 +46,19 @@ ROWS = """CASE WHEN b.deal_id IS NULL THEN a.import_id ELSE b.import_id END AS i
            a.forecast_category AS forecast_category_from, b.forecast_category AS forecast_category_to"""
 TAKES_PART = "open_a OR (NOT in_a AND seen_after_a AND (open_b OR status_b IN ('won', 'lost'))) OR (in_a AND open_b)"
 
-# Each side's rows with their status and stage position (no value, no probability).
-_PLACED = """
-    SELECT r.*, coalesce(r.status_raw, st.outcome, 'open') AS status, st.position AS stage_position
-    FROM ({rows}) r LEFT JOIN stages st ON st.pipeline = r.pipeline AND st.stage = r.stage"""
 _DATE_A = "(SELECT date_a FROM dates)"
 
-# The build (``derived.refresh_stays`` fills the table from it): which deals take part is decided on a narrow join of
-# the two sides, then only those deals' rows are joined whole, as ``analytics.sales.movement`` computes it live.
+# The build (``derived.refresh_stays`` fills the table from it): each side's rows placed at their stage (``PLACED``: no
+# value, no probability); which deals take part is decided on a narrow join of the two sides, then only those deals'
+# rows are joined whole, as ``analytics.sales.movement`` computes it live.
 PAIRS_SQL = f"""
 WITH dates AS (
     SELECT max(snapshot_on) FILTER (snapshot_on < (SELECT max(snapshot_on) FROM deal_snapshots)) AS date_a
     FROM deal_snapshots
 ),
-a AS NOT MATERIALIZED ({_PLACED.format(rows=VALID_AS_OF.format(columns="* EXCLUDE (valid_until, dropped_on)",
-                                                                day=_DATE_A))}),
-b AS NOT MATERIALIZED ({_PLACED.format(rows="SELECT * FROM deal_current WHERE " + _DATE_A + " IS NOT NULL")}),
+a AS NOT MATERIALIZED ({PLACED.format(rows=VALID_AS_OF.format(columns="* EXCLUDE (valid_until, dropped_on)",
+                                                               day=_DATE_A))}),
+b AS NOT MATERIALIZED ({PLACED.format(rows="SELECT * FROM deal_current WHERE " + _DATE_A + " IS NOT NULL")}),
 sides AS (SELECT {SIDES.format(date_a=_DATE_A)}
           FROM a FULL JOIN b ON a.deal_id = b.deal_id)
 SELECT k.*, {ROWS}, b.probability AS probability_to

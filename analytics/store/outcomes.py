@@ -30,7 +30,7 @@ Priorities page spent before (issue 16); the funnel and the calibration of the P
 from __future__ import annotations
 
 from analytics.store.schema import RESERVED_ATTRIBUTES
-from analytics.store.stays import REACHED_POSITION, STORED_REACHED_JOINS
+from analytics.store.stays import CURRENT_PLACED, REACHED_POSITION, STORED_REACHED_JOINS
 
 # ``deal_pushes`` (raw stage keys, analytics.store.derived) read with the stage settings: whether the earlier row
 # (open_a), the later one (open_b) and both rows of each pair were open (their status column, else their stage's
@@ -62,10 +62,7 @@ WITH open_stages AS (SELECT pipeline, stage, position FROM stages WHERE outcome 
 SELECT k.deal_id, k.import_id, k.owner, k.pipeline, k.status, k.amount, k.currency, k.created_on, k.close_on,
        k.is_dropped, """ + REACHED_POSITION + """ AS reached_position,
        CASE WHEN k.status <> 'open' AND p.pairs > 0 THEN p.pushes END AS pushes
-FROM (SELECT c.deal_id, c.import_id, c.owner, c.pipeline, c.amount, c.currency, c.created_on, c.close_on, c.is_dropped,
-             coalesce(c.status_raw, st.outcome, 'open') AS status
-      FROM deal_current c LEFT JOIN stages st ON st.pipeline = c.pipeline AND st.stage = c.stage) k""" + \
-    STORED_REACHED_JOINS + """
+FROM (""" + CURRENT_PLACED + """) k""" + STORED_REACHED_JOINS + """
 LEFT JOIN pushes p USING (deal_id)
 WHERE NOT (k.is_dropped AND k.status = 'open')
 """

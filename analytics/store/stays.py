@@ -50,17 +50,21 @@ STORED_REACHED_JOINS = """
     LEFT JOIN (SELECT deal_id, pipeline, position AS max_position FROM deal_stays WHERE is_furthest) m
         USING (deal_id, pipeline)""" + FIRST_POSITION_JOIN
 
+# Deals' rows (``{rows}``: a SELECT with pipeline, stage and status_raw) placed at their stage: with their status as the
+# metrics read it (the status column, else the stage's outcome, else open) and the stage's position (NULL for a stage
+# not configured). The stays, the outcomes and the movement pairs read their deals through it; ``CURRENT_PLACED``:
+# every deal of ``deal_current``.
+PLACED = """SELECT r.*, coalesce(r.status_raw, st.outcome, 'open') AS status, st.position AS stage_position
+    FROM ({rows}) r LEFT JOIN stages st ON st.pipeline = r.pipeline AND st.stage = r.stage"""
+CURRENT_PLACED = PLACED.format(rows="SELECT * FROM deal_current")
+
 # The build (``derived.refresh_stays`` fills the table from it, from a fresh ``deal_current`` and
 # ``deal_stage_entries``): each entry placed at its open stage's position (or kept as the current stage of an open
 # deal), then each open stay's next one by a window partitioned by deal (measured at a million deals: 1.0 s, where
 # one window over every row in (deal_id, position) order took 1.7 s and could not finish within the import's 100 MB
 # buffer).
 STAYS_SQL = f"""
-WITH deals AS (
-    SELECT c.deal_id, c.pipeline, c.stage AS current_stage, c.close_on,
-           coalesce(c.status_raw, st.outcome, 'open') AS status
-    FROM deal_current c LEFT JOIN stages st ON st.pipeline = c.pipeline AND st.stage = c.stage
-),
+WITH deals AS (SELECT deal_id, pipeline, stage AS current_stage, close_on, status FROM ({CURRENT_PLACED})),
 history AS (
     SELECT k.deal_id, k.pipeline, h.stage, min(h.changed_on) AS history_on
     FROM deal_stage_history h JOIN deals k ON {deal_key_sql('k.deal_id')} = {deal_key_sql('h.deal_id')}
