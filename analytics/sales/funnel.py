@@ -9,7 +9,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from analytics.sales.deals import DealFilter, rate_case
+from analytics.sales.deals import DealFilter
 from analytics.sales.scope import (
     ALL_DEALS,
     REACHED_POSITION,
@@ -44,7 +44,7 @@ buckets AS (
 _STORED_BUCKETS = """,
 buckets AS (
     SELECT {group} AS grp, d.pipeline, d.status, d.reached_position, count(*) AS n, sum(d.value) AS value
-    FROM (SELECT s.*, s.amount * ({rate}) AS value FROM deal_outcomes s) d
+    FROM {outcomes} d
     WHERE {filter} AND ({where})
     GROUP BY ALL
 )"""
@@ -170,7 +170,7 @@ def funnel(con: duckdb.DuckDBPyConnection, pipeline: str | None = None, *, flt: 
         stages = Fragment(entries + _STRICT_FLAGS, [])
     elif scope.stored_outcomes:
         stages = Fragment(scope.reached_ctes, []) + Fragment.format(
-            _STORED_BUCKETS, group=group_expr(by), rate=rate_case(scope.currency), filter=flt.where("d"),
+            _STORED_BUCKETS, group=group_expr(by), outcomes=scope.valued_outcomes, filter=flt.where("d"),
             where=where) + Fragment(_CUMULATIVE_FLAGS, [])
     else:
         stages = Fragment(scope.reached_ctes + _BUCKETS.format(reached_joins=scope.reached_joins) + _CUMULATIVE_FLAGS,

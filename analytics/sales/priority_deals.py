@@ -116,8 +116,6 @@ def _pushes_ctes(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragm
     return Fragment(PUSHES_FROM_STORE if movement.pushes_are_stored(con, as_of) else _PUSHES, [])
 
 
-
-
 def deal_frame(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
                as_of: dt.date | None = None) -> tuple[pd.DataFrame, dt.date | None]:
     """Every deal as of a date (dropped open deals left out), with what the drivers and the score need.
@@ -188,7 +186,7 @@ FROM deal_rows r"""
 _STORED_TABLE = """
 SELECT deal_id, import_id, owner, pipeline, status, value, close_on, reached_position, ({filter_sql}) AS in_filter,
        pushes
-FROM (SELECT s.*, s.amount * ({rate}) AS value FROM deal_outcomes s) k"""
+FROM {outcomes} k"""
 
 _CLOSED = "status IN ('won', 'lost')"
 # The counts in one order: the model adds them up in it, so the same deals give the same figures to the last digit
@@ -251,7 +249,7 @@ class DealTable:
         self.extras = _extras(con, self.skip)
         self.stored, self.currency = scope.stored_outcomes, scope.currency
         if self.stored:  # the latest state's rows, stored
-            query = Fragment.format(_STORED_TABLE, rate=rate_case(scope.currency), filter_sql=self.flt.where("k"))
+            query = Fragment.format(_STORED_TABLE, outcomes=scope.valued_outcomes, filter_sql=self.flt.where("k"))
         else:
             query = _deal_rows(con, scope, self.as_of_arg, self.flt, _TABLE)
         con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)

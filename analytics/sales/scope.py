@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from analytics.sales.deals import Currency, DealFilter, StateSource, latest_snapshot_on, state_source
+from analytics.sales.deals import Currency, DealFilter, StateSource, latest_snapshot_on, rate_case, state_source
 from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked, deal_key_sql
 from analytics.store.stays import FIRST_POSITION_JOIN, REACHED_POSITION, STORED_REACHED_JOINS
@@ -93,6 +93,13 @@ class Scope:
     def currency(self) -> Currency:
         """The reporting currency the state's values are in."""
         return self.state.currency
+
+    @property
+    def valued_outcomes(self) -> Fragment:
+        """``(SELECT …)``, the stored ``deal_outcomes`` (read when ``stored_outcomes``) with each deal's value: its
+        amount in the reporting currency, as the state computes it."""
+        rate = rate_case(self.currency)
+        return Fragment(f"(SELECT s.*, s.amount * ({rate.sql}) AS value FROM deal_outcomes s)", rate.params)
 
 
 def open_scope(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
