@@ -164,8 +164,13 @@ def build_sales_db(con: duckdb.DuckDBPyConnection) -> None:
     add_stages(con)
     con.execute("INSERT INTO settings VALUES ('reporting_currency', '\"EUR\"')")
     con.execute("INSERT INTO fx_rates VALUES ('USD', 0.5)")
-    add_snapshot(con, S1, [_segment(x) for x in SNAPSHOT_1])
-    add_snapshot(con, S2, [_segment(x) for x in SNAPSHOT_2])
+    for snapshot_on, deals in reference_snapshots():
+        add_snapshot(con, snapshot_on, deals)
+
+
+def reference_snapshots() -> list[tuple[date, list[dict]]]:
+    """The reference database's two snapshots, (date, deals with their segment), oldest first."""
+    return [(S1, [_segment(x) for x in SNAPSHOT_1]), (S2, [_segment(x) for x in SNAPSHOT_2])]
 
 
 def as_written_by_schema(path, version: int, tables: tuple[str, ...]) -> None:

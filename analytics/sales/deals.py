@@ -13,60 +13,19 @@ import duckdb
 
 from analytics import store
 from analytics.store.derived import current_is_fresh, is_fresh, latest_rows_sql, rows_as_of
-from analytics.store.schema import RATE, RESERVED_ATTRIBUTES
+from analytics.store.schema import RESERVED_ATTRIBUTES
 from analytics.store.sql import Fragment, checked, value_list
+from analytics.store.state import (  # the state's words, re-exported for the metrics
+    Currency,
+    most_common_currency,  # noqa: F401
+    rate_case,  # noqa: F401
+    reporting_currency,
+    state_sql,
+)
 
 # The aliases the queries give the deal state they filter (DealFilter.where); never "a", which the attribute
 # subquery uses itself.
 FILTER_ALIASES = ("d", "k", "p")
-
-
-@dataclass(frozen=True)
-class Currency:
-    """How amounts are summed: ``code`` is the currency totals are in; ``rates`` converts the others."""
-    code: str | None
-    rates: dict[str, float]
-
-
-def reporting_currency(con: duckdb.DuckDBPyConnection) -> Currency:
-    """The currency every total is expressed in.
-
-    The reporting currency set in Settings, else the most common currency among the deals
-    (blank when no export named a currency). Amounts in another currency count in value sums only
-    when Settings holds a rate for it; otherwise they are left out of totals, never added as-is.
-    """
-    chosen = str(store.get_settings(con).get("reporting_currency") or "")
-    if not chosen:
-        chosen = most_common_currency(con) or ""
-    return Currency(chosen or None, store.get_fx_rates(con))
-
-
-def most_common_currency(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The currency named by the most snapshot rows (every import's; ties: the first code alphabetically), None
-    when no export named one. It scans every snapshot row: a read connection (``store.connection_memo``) asks
-    once for its life, as a page's queries all need it."""
-    memo = store.connection_memo(con)
-    if memo is not None and "most_common_currency" in memo:
-        return memo["most_common_currency"]
-    row = con.execute("SELECT currency FROM deal_snapshots WHERE currency IS NOT NULL "
-                      "GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1").fetchone()
-    found = row[0] if row else None
-    if memo is not None:
-        memo["most_common_currency"] = found
-    return found
-
-
-def rate_case(currency: Currency, alias: str = "s") -> Fragment:
-    """SQL expression: the factor that converts a row's amount into the reporting currency, NULL if unknown
-    (currency codes and rates are bound parameters; ``alias`` is the row's table alias, "s" or "w")."""
-    one = f"CAST(1 AS {RATE})"
-    alias = checked(alias, ("s", "w"))
-    parts = [Fragment(f"WHEN {alias}.currency IS NULL THEN {one}", [])]
-    if currency.code is not None:
-        parts.append(Fragment(f"WHEN {alias}.currency = ? THEN {one}", [currency.code]))
-        parts += [Fragment(f"WHEN {alias}.currency = ? THEN CAST(? AS {RATE})", [code, str(float(rate))])
-                  for code, rate in currency.rates.items() if code != currency.code]
-    return Fragment("CASE ", []) + Fragment.join(" ", parts) + Fragment(" END", [])
 
 
 def latest_snapshot_on(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -91,24 +50,7 @@ def deal_state_sql(as_of: dt.date | None, currency: Currency, con: duckdb.DuckDB
     With ``con``, the rows are read from the stored ``deal_versions`` when it is fresh (the same rows, cheaper).
     """
     rows = latest_rows_sql(as_of) if con is None else rows_as_of(con, as_of)
-    return _state_sql(Fragment(f"({rows.sql})", rows.params), currency)
-
-
-def _state_sql(source: Fragment, currency: Currency) -> Fragment:
-    """The deal state over ``source`` (rows of ``latest_rows_sql``): status, stage position, p and value."""
-    rate = rate_case(currency)
-    return Fragment(f"""
-    SELECT s.import_id, s.snapshot_on, s.deal_id, s.name, s.pipeline, s.stage,
-           coalesce(s.status_raw, st.outcome, 'open') AS status,
-           s.amount, s.currency, s.owner, s.created_on, s.close_on, s.forecast_category,
-           st.position AS stage_position,
-           st.probability AS stage_probability,
-           coalesce(s.probability, st.probability) AS p,
-           s.amount * ({rate.sql}) AS value,
-           s.is_dropped
-    FROM {source.sql} s
-    LEFT JOIN stages st ON st.pipeline = s.pipeline AND st.stage = s.stage
-    """, [*rate.params, *source.params])
+    return state_sql(Fragment(f"({rows.sql})", rows.params), currency)
 
 
 @dataclass(frozen=True)
@@ -137,7 +79,7 @@ def state_source(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None,
     currency = currency or reporting_currency(con)
     latest = latest_snapshot_on(con)
     if (as_of is None or latest is None or as_of >= latest) and current_is_stored(con):
-        return StateSource(_state_sql(Fragment("deal_current", []), currency), currency, False)
+        return StateSource(state_sql(Fragment("deal_current", []), currency), currency, False)
     return StateSource(deal_state_sql(as_of, currency, con), currency, True)
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics.sales.deals import DealFilter
+from analytics.sales.deals import DealFilter, reporting_currency
 from analytics.sales.scope import ALL_DEALS, Scope, date_range_sql, open_scope, scoped_ctes
-from analytics.store.schema import money_sum
+from analytics.store import headline
+from analytics.store.derived import is_fresh
 from analytics.store.sql import Fragment, checked
 
 _PERIODS = {
@@ -22,18 +23,6 @@ _PERIODS = {
     "quarter": "strftime(close_on, '%Y') || '-Q' || quarter(close_on)",
 }
 _KEYS = ("grp", "period")  # the columns a win-rate table is grouped and ordered by
-
-# The win-rate terms of a group of deals carrying ``closed`` (closed in the period) and ``cycle_days``: one spelling
-# for ``win_rates`` and the KPI tiles, so a tile equals ``win_rates``.
-_WIN_TERMS = """
-        count(*) FILTER (closed AND status = 'won') AS won,
-        count(*) FILTER (closed AND status = 'lost') AS lost,
-        coalesce(sum(value) FILTER (closed AND status = 'won'), 0) AS won_amount,
-        coalesce(sum(value) FILTER (closed AND status = 'lost'), 0) AS lost_amount,
-        avg(value) FILTER (closed AND status = 'won') AS avg_won_amount,
-        median(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_median,
-        avg(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_mean"""
-
 
 _WIN_RATE_QUERY = """,
 deals AS (
@@ -87,7 +76,7 @@ def _win_rates(con, scope: Scope, flt: DealFilter, date_from, date_to, by, perio
     keys = [checked(name, _KEYS) for name, used in (("grp", by is not None), ("period", period is not None)) if used]
     listed = ", ".join(keys)
     query = Fragment.format(
-        _WIN_RATE_QUERY, closed_in_period=closed_in_period, win_terms=Fragment(_WIN_TERMS.strip(), []),
+        _WIN_RATE_QUERY, closed_in_period=closed_in_period, win_terms=Fragment(headline.WIN_TERMS.strip(), []),
         period=Fragment(_PERIODS[checked(period, _PERIODS)] if period else "NULL", []),
         keys=Fragment("".join(f"{k}, " for k in keys), []),
         group_by=Fragment(f"GROUP BY {listed}" if keys else "", []),
@@ -126,38 +115,6 @@ class Kpis:
         return values
 
 
-# Every headline number of one or more deal states in one pass over each: ``scoped`` holds the deals of each state
-# tagged ``which`` (0, 1, …), one output row per state. The state totals (counts and open sums) and the win-rate
-# terms are ``_WIN_TERMS``, as in ``win_rates``, so a tile equals ``win_rates``.
-_KPI_TOTALS = f"""
-totals AS (
-    SELECT which,
-        count(*) FILTER (open) AS open_count,
-        coalesce(sum(value) FILTER (open), 0.0) AS open_amount,
-        coalesce({money_sum('CASE WHEN open THEN value * p END')}, 0.0) AS weighted_amount,
-        count(*) FILTER (status = 'won') AS won_count,
-        count(*) FILTER (status = 'lost') AS lost_count,
-        count(*) FILTER ((open OR status <> 'open') AND amount IS NOT NULL AND value IS NULL)
-            AS excluded_other_currency,
-        count(*) FILTER ((open OR status <> 'open') AND amount IS NULL) AS unknown_amount,
-        count(*) FILTER (open AND amount IS NULL) AS open_unknown_amount,
-        {_WIN_TERMS.strip()}
-    FROM (SELECT which, status, amount, value, p, status = 'open' AND NOT is_dropped AS open,
-                 status IN ('won', 'lost') AND {{closed_in_period}} AS closed,
-                 CASE WHEN close_on >= created_on THEN close_on - created_on END AS cycle_days
-          FROM scoped)
-    GROUP BY which
-)
-SELECT *, won / nullif(won + lost, 0) AS win_rate,
-       won_amount / nullif(won_amount + lost_amount, 0) AS win_rate_value,
-       open_count * (won / nullif(won + lost, 0)) * avg_won_amount / nullif(sales_cycle_days_mean, 0)
-           AS pipeline_velocity_per_day
-FROM totals ORDER BY which
-"""
-# the names of the states a query may carry, in ``which`` order (no more dates than these)
-_STATE_NAMES = ("deal_state", "previous_state")
-
-
 def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_from: dt.date | None = None,
          date_to: dt.date | None = None, as_of: dt.date | None = None) -> Kpis:
     """The headline KPIs as of a date (grain: one value each).
@@ -177,21 +134,34 @@ def kpis(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, date_fr
 def kpis_of_scopes(con: duckdb.DuckDBPyConnection, scopes: list[Scope], flt: DealFilter = ALL_DEALS,
                    date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[Kpis]:
     """``kpis`` of each scope (one or two deal states, e.g. now and the previous snapshot's), in one query that
-    reads each state once (the state totals and the win rates of a state in the same pass)."""
-    if not 1 <= len(scopes) <= len(_STATE_NAMES):
-        raise ValueError(f"one to {len(_STATE_NAMES)} scopes")
-    names = _STATE_NAMES[:len(scopes)]
-    states = [Fragment(f"{name} AS ({scope.state.query.sql})", scope.state.query.params)
-              for name, scope in zip(names, scopes, strict=True)]  # each read once: never worth materialising
-    tagged = [Fragment(f"SELECT {which} AS which, d.* FROM {name} d WHERE ", []) + flt.where("d")
-              for which, name in enumerate(names)]
-    query = Fragment("WITH ", []) + Fragment.join(",\n", states) + Fragment(",\nscoped AS (", []) + \
-        Fragment.join(" UNION ALL ", tagged) + Fragment("),", []) + \
-        Fragment.format(_KPI_TOTALS, closed_in_period=date_range_sql("close_on", date_from, date_to))
-    rows = con.execute(*query).df().set_index("which").reindex(range(len(scopes)))
+    reads each state once (the state totals and the win rates of a state in the same pass). The whole book's
+    latest state, and the previous snapshot's after it, all time, are read from the stored ``headline_kpis`` when it
+    is fresh (``analytics.store.headline``: the same query's rows, kept by the import)."""
+    if _headline_is_stored(con, scopes, flt, date_from, date_to):
+        rows = con.execute("SELECT * FROM headline_kpis WHERE which < ? ORDER BY which", [len(scopes)]).df()
+    else:
+        query = headline.kpi_query([scope.state.query for scope in scopes], flt.where("d"),
+                                   date_range_sql("close_on", date_from, date_to))
+        rows = con.execute(*query).df()
+    rows = rows.set_index("which").reindex(range(len(scopes)))
     # a state with no deal has no group: its counts and sums are 0 (as an aggregate over no row), ratios None
     rows[list(_ZERO_WHEN_EMPTY)] = rows[list(_ZERO_WHEN_EMPTY)].fillna(0)
     return [_kpis_of_row(scope, row) for scope, (_, row) in zip(scopes, rows.iterrows(), strict=True)]
+
+
+def _headline_is_stored(con: duckdb.DuckDBPyConnection, scopes: list[Scope], flt: DealFilter,
+                        date_from: dt.date | None, date_to: dt.date | None) -> bool:
+    """True when the stored ``headline_kpis`` holds these scopes' rows: no filter and no period, the first scope the
+    current state (``deal_current``) and the second, if any, the previous snapshot date's, both in the reporting
+    currency, and the table fresh (built from these snapshots, stage settings, currency and rates)."""
+    if flt != ALL_DEALS or date_from is not None or date_to is not None or not 1 <= len(scopes) <= 2:
+        return False
+    first = scopes[0]
+    if first.as_of is None or first.state.materialize or \
+            (len(scopes) == 2 and scopes[1].as_of != previous_snapshot_on(con, first.as_of)):
+        return False
+    currency = reporting_currency(con)
+    return all(scope.currency == currency for scope in scopes) and is_fresh(con, "headline_kpis")
 
 
 _ZERO_WHEN_EMPTY = ("open_count", "open_amount", "weighted_amount", "won_count", "lost_count",

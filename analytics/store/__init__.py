@@ -8,9 +8,11 @@ callers write ``from analytics import store`` then ``store.connect(...)``; the m
 * ``derived`` — tables the imports maintain for the metrics (``deal_current``); ``stays``, ``outcomes`` and
   ``movement_pairs`` — the derived tables that also read the stage settings (each deal's stays, its outcome and last
   stage reached, the closed deals counted by attribute value, the deals taking part in the latest movement), rebuilt
-  by ``derived.refresh_stays``;
-* ``settings`` — every user-facing setting with its label, default and bounds; what a person may enter
-  (``SettingError``: stage probabilities in percent, conversion rates);
+  by ``derived.refresh_stays``; ``headline`` — the headline KPIs' query and its answer for the whole book at the
+  latest two snapshot dates (``derived.refresh_headline``), over ``state`` — every deal's state as the metrics read
+  it (status, probability, value in the reporting currency);
+* ``settings`` — every user-facing setting with its label, default and bounds, and their reads (``get_settings``,
+  ``get_fx_rates``); what a person may enter (``SettingError``: stage probabilities in percent, conversion rates);
 * ``backup`` — a consistent copy of the file;
 * ``frames`` — ``read_frame`` / ``relation_frame``: a query's (a relation's) result as the DataFrame ``df()`` gives,
   its text read through Arrow (faster for many text cells), imported from ``analytics.store.frames``;
@@ -28,8 +30,6 @@ from analytics.store.connection import (
     db_path,
     delete_import,
     forget_schema_cache,
-    get_fx_rates,
-    get_settings,
     is_empty,
     list_imports,
     remove_sample_data,
@@ -41,7 +41,7 @@ from analytics.store.connection import (
     write_lock,
 )
 from analytics.store.schema import DATA_TABLES, SCHEMA_VERSION
-from analytics.store.settings import SettingError
+from analytics.store.settings import SettingError, get_fx_rates, get_settings
 
 __all__ = ["DATA_TABLES", "DEFAULT_DB", "PROJECT_ROOT", "SAMPLE_CLEARED", "SCHEMA_VERSION", "SettingError",
            "StoreError", "connect", "connection_memo", "data_version", "db_path", "delete_import",

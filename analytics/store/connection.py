@@ -229,7 +229,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             derived.refresh_pushes(con)
         if 7 < start < 11:  # the entries' reached_on schema 11 added (refresh_current and the step above built it)
             derived.refresh_entries(con)
-        if 0 < start < 12:  # the tables schemas 9, 10 and 12 added, built once, here (a no-op for a table
+        if 0 < start < 13:  # the tables schemas 9, 10, 12 and 13 added, built once, here (a no-op for a table
             derived.refresh_stays(con)  # refresh_current just built, or a schema-10 file's stays, left fresh)
         con.execute("COMMIT")
     except duckdb.Error as exc:
@@ -254,28 +254,13 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT data_version FROM meta").fetchone()[0])
 
 
-def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    """Every setting's current value (the stored one, else its default).
-
-    Read once per read connection (``connection_memo``: a survey view asks thousands of times in one report);
-    a connection inside ``transaction`` reads the table every time, and ``set_setting`` drops the memo."""
-    memo = connection_memo(con)
-    if memo is not None and "settings" in memo:
-        return dict(memo["settings"])
-    values = settings_mod.default_settings()
-    for name, raw in con.execute("SELECT name, value FROM settings").fetchall():
-        if name in values:
-            values[name] = json.loads(raw)
-    if memo is not None:
-        memo["settings"] = dict(values)
-    return values
-
-
 def set_setting(con: duckdb.DuckDBPyConnection, name: str, value: object) -> object:
     """Store one setting after validation (call inside ``transaction``); returns the stored value."""
     clean = settings_mod.validated(name, value)
     forget_memo(con)
     con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, json.dumps(clean)])
+    if name == "reporting_currency":  # the stored headline KPIs are in it
+        derived.refresh_headline(con)
     return clean
 
 
@@ -285,27 +270,13 @@ def set_settings(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> d
     The comment threshold is never below the anonymity threshold: a lower one is raised to it (a group too small
     for its numbers to be shown is too small for its comments). Returns the stored values.
     """
-    merged = {**get_settings(con), **values}
+    merged = {**settings_mod.get_settings(con), **values}
     clean = dict(values)
     if "comment_threshold" in clean or "anonymity_threshold" in clean:
         floor = settings_mod.validated("anonymity_threshold", merged["anonymity_threshold"])
         clean["comment_threshold"] = max(settings_mod.validated("comment_threshold", merged["comment_threshold"]),
                                          floor)
     return {name: set_setting(con, name, value) for name, value in clean.items()}
-
-
-def get_fx_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Conversion rates: units of the reporting currency for one unit of each currency.
-
-    Read once per read connection (``connection_memo``: every metric of a page asks); ``set_fx_rates`` drops it."""
-    memo = connection_memo(con)
-    if memo is not None and "fx_rates" in memo:
-        return dict(memo["fx_rates"])
-    rates = {code: float(rate) for code, rate in con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency")
-             .fetchall()}
-    if memo is not None:
-        memo["fx_rates"] = dict(rates)
-    return rates
 
 
 def set_fx_rates(con: duckdb.DuckDBPyConnection, rates: dict[str, float]) -> None:
@@ -315,6 +286,7 @@ def set_fx_rates(con: duckdb.DuckDBPyConnection, rates: dict[str, float]) -> Non
     for currency, rate in rates.items():
         con.execute("INSERT INTO fx_rates VALUES (?, ?)",
                     [currency.strip().upper(), settings_mod.validated_rate(currency, rate)])
+    derived.refresh_headline(con)  # the stored headline KPIs' values are converted with them
 
 
 def list_imports(con: duckdb.DuckDBPyConnection):

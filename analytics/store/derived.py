@@ -46,7 +46,7 @@ import datetime as dt
 
 import duckdb
 
-from analytics.store import movement_pairs, outcomes, stays
+from analytics.store import headline, movement_pairs, outcomes, state, stays
 from analytics.store.memo import connection_memo, forget_memo
 from analytics.store.sql import Fragment, checked
 
@@ -170,6 +170,8 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, memo: dict | None, table: str =
             memo["fingerprint"] = found
     if table in _WITH_STAGE_INPUTS:
         found += "|" + con.execute(stays.INPUTS_FINGERPRINT_SQL).fetchone()[0]
+    if table == "headline_kpis":
+        found += "|" + con.execute(headline.INPUTS_FINGERPRINT_SQL).fetchone()[0]
     return found
 
 
@@ -183,9 +185,10 @@ DERIVED_TABLES = ("deal_current", "deal_versions", "movement_weekly", "forecast_
                   "deal_pushes",  # the Priorities page's
                   "deal_stays",  # the Pipeline page's stays (analytics.store.stays)
                   "deal_outcomes", "closed_attribute_counts",  # analytics.store.outcomes
-                  "movement_pairs")  # analytics.store.movement_pairs
-# also read the stage settings and stage histories
-_WITH_STAGE_INPUTS = ("deal_stays", "deal_outcomes", "closed_attribute_counts", "movement_pairs")
+                  "movement_pairs",  # analytics.store.movement_pairs
+                  "headline_kpis")  # analytics.store.headline
+# also read the stage settings and stage histories (and headline_kpis the probabilities, currency and rates)
+_WITH_STAGE_INPUTS = ("deal_stays", "deal_outcomes", "closed_attribute_counts", "movement_pairs", "headline_kpis")
 VERSION_COLUMNS = CURRENT_COLUMNS.replace("s.", "")
 
 # The full build: valid_until = the date of the deal's next row (ordered by date, then import); dropped_on = the
@@ -601,6 +604,33 @@ def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
     _rebuild_stale(con, "deal_outcomes", ("deal_stays", "deal_pushes"), outcomes.OUTCOMES_SQL)
     _rebuild_stale(con, "closed_attribute_counts", ("deal_outcomes",), outcomes.COUNTS_SQL)
     _rebuild_stale(con, "movement_pairs", ("deal_current", "deal_versions"), movement_pairs.PAIRS_SQL)
+    refresh_headline(con)
+
+
+def refresh_headline(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring ``headline_kpis`` (``analytics.store.headline``) up to date inside a write transaction that may have
+    changed what it reads: the snapshots or the stage settings (``refresh_stays``), the rates or the reporting currency
+    (their saves). Nothing to do when it is still fresh; rebuilt when ``deal_current`` is fresh — the rows of
+    ``headline.kpi_query`` for the latest state (``deal_current``) and the state as of the snapshot date before it,
+    no filter, all time, in the reporting currency now stored — else left not fresh (the KPIs compute live)."""
+    if not _built(con, "headline_kpis"):
+        return
+    forget_memo(con)
+    if is_fresh(con, "headline_kpis"):
+        return
+    if not is_fresh(con, "deal_current"):
+        con.execute("DELETE FROM headline_kpis_meta")
+        return
+    currency = state.reporting_currency(con)
+    states = [state.state_sql(Fragment("deal_current", []), currency)]
+    dates = con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1 DESC LIMIT 2").fetchall()
+    if len(dates) == 2:
+        rows = rows_as_of(con, dates[1][0])
+        states.append(state.state_sql(Fragment(f"({rows.sql})", rows.params), currency))
+    everything = Fragment("TRUE", [])  # no filter, all time
+    query = headline.kpi_query(states, everything, everything)
+    con.execute(f"CREATE OR REPLACE TABLE headline_kpis AS {query.sql}", query.params)
+    _stamp(con, "headline_kpis")
 
 
 def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], rebuild: str) -> None:

@@ -5,7 +5,7 @@ file has after every migration; ``analytics.store.connection`` applies them, all
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 # Money is exact: amounts and quotas are DECIMAL with 4 decimals (enough for every currency's minor unit),
 # conversion rates DECIMAL with 10. Sums of DECIMAL are exact, so a report of the same data is the same to the
@@ -287,6 +287,15 @@ CREATE TABLE IF NOT EXISTS movement_pairs (
     forecast_category_to TEXT, probability_to DOUBLE
 );
 CREATE TABLE IF NOT EXISTS movement_pairs_meta (fingerprint TEXT);
+""",
+    # 12 -> 13: headline_kpis — grain: one row per deal state of the Pipeline page's first view (the latest snapshot
+    #   date's, the one before it): the headline KPIs of the whole book, all time (analytics.store.headline). Its
+    #   columns are the query's own: each build replaces the table. Its fingerprint adds the stage probabilities, the
+    #   reporting currency and the rates to deal_stays'; rebuilt by derived.refresh_headline (with the stays, and by the
+    #   saves of the rates and the currency), and built when a file is upgraded.
+    12: """
+CREATE TABLE IF NOT EXISTS headline_kpis (which INTEGER);
+CREATE TABLE IF NOT EXISTS headline_kpis_meta (fingerprint TEXT);
 """,
 }
 

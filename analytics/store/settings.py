@@ -8,11 +8,14 @@ Nothing is clipped: a value out of bounds is refused with the allowed range.
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
+from analytics.store.memo import connection_memo
 from analytics.store.schema import MAX_RATE
 
 
@@ -97,6 +100,37 @@ REFUSALS = (WHOLE_RANGE, NUMBER_RANGE, CHOICE, UNKNOWN, PROBABILITY_RANGE, OUTCO
 def default_settings() -> dict[str, object]:
     """The value of every setting before the user changed anything."""
     return {s.name: s.default for s in SETTINGS}
+
+
+def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Every setting's current value (the stored one, else its default).
+
+    Read once per read connection (``connection_memo``: a survey view asks thousands of times in one report);
+    a connection inside ``transaction`` reads the table every time, and ``set_setting`` drops the memo."""
+    memo = connection_memo(con)
+    if memo is not None and "settings" in memo:
+        return dict(memo["settings"])
+    values = default_settings()
+    for name, raw in con.execute("SELECT name, value FROM settings").fetchall():
+        if name in values:
+            values[name] = json.loads(raw)
+    if memo is not None:
+        memo["settings"] = dict(values)
+    return values
+
+
+def get_fx_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Conversion rates: units of the reporting currency for one unit of each currency.
+
+    Read once per read connection (``connection_memo``: every metric of a page asks); ``set_fx_rates`` drops it."""
+    memo = connection_memo(con)
+    if memo is not None and "fx_rates" in memo:
+        return dict(memo["fx_rates"])
+    rates = {code: float(rate) for code, rate in con.execute("SELECT currency, rate FROM fx_rates ORDER BY currency")
+             .fetchall()}
+    if memo is not None:
+        memo["fx_rates"] = dict(rates)
+    return rates
 
 
 def validated(name: str, value: object) -> object:
