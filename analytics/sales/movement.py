@@ -380,14 +380,29 @@ def slips(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS, as_of:
     Columns: deal_id, name, owner, pipeline, stage, amount (value in the reporting currency), close_on,
     first_close_on, pushes, days_pushed, snapshots.
     """
+    return read_frame(con, _slips_query(con, flt, as_of,
+                                        "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id"))
+
+
+def push_counts(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,
+                as_of: dt.date | None = None) -> pd.DataFrame:
+    """``slips``' pushes of the open deals seen in two snapshots or more or pushed at least once (the others have
+    none to tell): one row per such deal, in no order. Columns: deal_id, pushes. Two columns of ``slips``' rows: at
+    a million deals a third of its time."""
+    return read_frame(con, _slips_query(con, flt, as_of,
+                                        "SELECT deal_id, pushes FROM final WHERE snapshots >= 2 OR pushes > 0"))
+
+
+def _slips_query(con: duckdb.DuckDBPyConnection, flt: DealFilter, as_of: dt.date | None, select: str) -> Fragment:
+    """The open deals' ``final`` rows of ``slips`` (read from the stored pairs when it can), then ``select`` over
+    them."""
     scope = open_scope(con, as_of)
-    order = "SELECT * FROM final ORDER BY pushes DESC, days_pushed DESC, deal_id"
     if slips_are_stored(con, as_of):
-        steps = Fragment.format(_STORED_SLIPS + order, blank=Fragment("?", [BLANK_GROUP]))
+        steps = Fragment.format(_STORED_SLIPS + select, blank=Fragment("?", [BLANK_GROUP]))
     else:
-        steps = Fragment.format(_SLIPS + order, key_k=Fragment(deal_key_sql("k.deal_id"), []),
+        steps = Fragment.format(_SLIPS + select, key_k=Fragment(deal_key_sql("k.deal_id"), []),
                                 key_h=Fragment(deal_key_sql("h.deal_id"), []), blank=Fragment("?", [BLANK_GROUP]))
-    return read_frame(con, scoped_ctes(scope, flt, Fragment("d.status = 'open' AND NOT d.is_dropped", [])) + steps)
+    return scoped_ctes(scope, flt, Fragment("d.status = 'open' AND NOT d.is_dropped", [])) + steps
 
 
 def push_rates(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEALS,

@@ -396,7 +396,6 @@ def open_deal_rows(con: duckdb.DuckDBPyConnection, *, flt: DealFilter = ALL_DEAL
 
 def known_pushes_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
     """The open deals' pushes as ``_with_slips`` takes them (deal_id, pushes): one row per open deal (not dropped)
-    seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count (itself read from the
-    stored pairs when it can)."""
-    slipped = movement.slips(con, as_of=as_of)
-    return slipped.loc[(slipped["snapshots"] >= 2) | (slipped["pushes"] > 0), ["deal_id", "pushes"]]
+    seen in two snapshots or more or pushed at least once, pushes = ``movement.slips``' count
+    (``movement.push_counts``, itself read from the stored pairs when it can)."""
+    return movement.push_counts(con, as_of=as_of)
