@@ -95,6 +95,11 @@ def test_settings_stage_editor_changes_weighted_amount(sample_db):
     assert metric(at, "Weighted pipeline") != before
 
 
+def hygiene_tabs(at) -> list[str]:
+    """The labels of the hygiene lists' tabs (each with its count)."""
+    return [tab.label for tab in at.tabs if "(" in tab.label]
+
+
 def test_french_labels_and_hygiene_reasons_on_the_pipeline_page(sample_db):
     """The page opened with ?lang=fr: French KPI labels, and the hygiene reasons worded in French."""
     from ui import reasons
@@ -108,8 +113,14 @@ def test_french_labels_and_hygiene_reasons_on_the_pipeline_page(sample_db):
     labels = [m.label for m in at.metric]
     assert "Pipeline ouvert" in labels and "Taux de gain" in labels
     assert pd.notna(metric(at, "Pipeline ouvert"))
-    # --- French hygiene reasons
-    lists = [d for d in at.dataframe if "reason" in d.value and "deal_id" in d.value]  # headers via column_config
+    # --- French hygiene reasons: each tab's list, drawn when its tab is chosen (the open one alone is drawn)
+    lists = []
+    for label in hygiene_tabs(at):
+        at.session_state["pipeline_hygiene_tab"] = label
+        at.run()
+        shown = [d for d in at.dataframe if "reason" in d.value and "deal_id" in d.value]  # headers via column_config
+        assert len(shown) == 1, label
+        lists += shown
     assert all(json.loads(d.proto.columns)["reason"]["label"] == "Motif" for d in lists)
     shown = [d.value["reason"] for d in lists]
     assert len(shown) == 4  # stale, past due, missing, unusual amount (the sample has each)
@@ -140,3 +151,25 @@ def test_loss_reasons_section(sample_db):
     assert table.set_index("reason")["deals"].to_dict() == {"Price": f"{lost[0]:,}",
                                                              "(no reason given)": f"{lost[1] - lost[0]:,}"}
     assert any(trace.get("name") == "Price" for spec in plotly_specs(at) for trace in spec["data"])
+
+
+def test_only_the_open_hygiene_tab_draws_its_list(sample_db):
+    """The hygiene lists' tabs: the first view draws the stale deals only; choosing "Past due" draws that list (the
+    analytics' rows, in their order) and no other. Every tab names its list's size, drawn or not."""
+    from analytics.sales import inventory
+    with store.connect(sample_db) as con:
+        expected = inventory.hygiene(con)
+    at = pipeline_page()
+    labels = hygiene_tabs(at)
+    assert labels == [f"{name} ({len(expected[key]):,})" for name, key in
+                      (("Stale", "stale"), ("Past due", "past_due"), ("Missing amount or close date", "missing"),
+                       ("Unusual amount", "outliers"))]
+
+    def drawn() -> list[pd.DataFrame]:
+        return [d.value for d in at.dataframe if "reason" in d.value and "deal_id" in d.value]
+
+    assert [list(frame["deal_id"]) for frame in drawn()] == [list(expected["stale"]["deal_id"])]
+    at.session_state["pipeline_hygiene_tab"] = labels[1]
+    at.run()
+    assert not at.exception, at.exception
+    assert [list(frame["deal_id"]) for frame in drawn()] == [list(expected["past_due"]["deal_id"])]

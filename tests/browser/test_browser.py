@@ -116,3 +116,32 @@ def test_a_what_if_slider_updates_the_forecast(shared_server, page):
     assert_no_error(page)
     assert main.inner_text() != before
     screenshot(page, "what_if_moved")
+
+
+def test_choosing_a_hygiene_tab_shows_its_list(shared_server, page):
+    """The hygiene lists draw the open tab's list alone: the stale deals first; choosing "Past due" draws that list
+    (a fragment rerun) in place of it. Read from the grid's accessible copy (its canvas draws the cells): the first
+    row's deal id, against the analytics' lists."""
+    from analytics import store
+    from analytics.sales import inventory
+
+    def first_deal_is(deal_id: str) -> str:
+        return ("() => [...document.querySelectorAll('[role=tabpanel] [data-testid=glide-cell-0-0]')]"
+                f".some(c => c.textContent === {deal_id!r})")
+
+    page.goto(shared_server.url)
+    wait_ready(page)
+    with store.connect(shared_server.db) as con:
+        lists = inventory.hygiene(con)
+    stale, past_due = lists["stale"]["deal_id"].iloc[0], lists["past_due"]["deal_id"].iloc[0]
+    assert stale != past_due
+    page.locator('[role=tabpanel] [data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
+    page.wait_for_function(first_deal_is(stale), timeout=60_000)
+    tab = page.get_by_role("tab", name=re.compile(r"^Past due \("))
+    tab.click()
+    page.wait_for_function(first_deal_is(past_due), timeout=60_000)
+    wait_ready(page)
+    assert_no_error(page)
+    assert tab.get_attribute("aria-selected") == "true"
+    assert page.locator('[role=tabpanel] [data-testid="stDataFrame"]').count() == 1
+    assert not page.evaluate(first_deal_is(stale))
