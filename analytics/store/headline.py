@@ -4,8 +4,8 @@
 snapshot date's state and 1 = the state as of the snapshot date before it (no row 1 with a single date, no row at
 all without deals): the row ``kpi_query`` gives for those states with no filter and no period (all time), in the
 reporting currency with the rates and stage probabilities stored when it was built. The Pipeline page's KPI row, its
-changes since the last snapshot, and the weekly review's KPIs read it instead of two deal states of every deal
-(``analytics.sales.kpis``); any filter or period, or an as-of date before the latest, is computed live.
+changes since the last snapshot, the weekly review's KPIs and ``report --json``'s read it instead of two deal states
+of every deal (``analytics.sales.kpis``); any filter or period, or an as-of date before the latest, is computed live.
 
 It reads the snapshots, the stage settings (outcome and probability), the reporting currency and the rates, so its
 fingerprint is the snapshots', then ``stays.INPUTS_FINGERPRINT_SQL`` and ``INPUTS_FINGERPRINT_SQL`` below: a
