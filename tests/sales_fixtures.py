@@ -191,9 +191,10 @@ def deal_table_rows(con: duckdb.DuckDBPyConnection, **kwargs) -> pd.DataFrame:
     """The rows of the Priorities score's deal table (``priority_deals.DealTable(con, **kwargs)``), by deal: read from
     the stored ``deal_outcomes`` when the scope has them, computed otherwise."""
     from analytics.sales import priority_deals
+    from analytics.store.sql import Fragment
 
     with priority_deals.DealTable(con, **kwargs) as table:
-        return con.execute(f"SELECT * FROM {table.name} ORDER BY deal_id").df()
+        return con.execute(*table.query(Fragment(f"SELECT * FROM {table.name} ORDER BY deal_id", []))).df()
 
 
 @contextmanager

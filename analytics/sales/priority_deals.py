@@ -216,15 +216,16 @@ FROM (SELECT *, TRUE AS in_filter FROM closed_attribute_counts) w WHERE list_con
 
 
 class DealTable:
-    """The rows of ``deal_frame`` (one per deal, dropped open deals left out) in a temporary table of ``con``, for
-    one computation: the columns the counts need (deal_id, import_id, owner, pipeline, status, value, close_on,
-    reached_position, in_filter, pushes: the closed deals'); extra attributes are read from deal_attributes, those
-    named in ``extras`` (all but the loss reason and ``skip``); the open deals of the filter are
-    ``open_deal_rows``' with their reached_position from the table and their pushes from ``known_pushes``.
+    """The rows of ``deal_frame`` (one per deal, dropped open deals left out) read as the table ``name`` by one
+    computation's queries (``query``): the stored outcomes read where each query reads them, else (a past date, stale
+    tables) a temporary table of ``con`` computed once. The columns the counts need (deal_id, import_id, owner,
+    pipeline, status, value, close_on, reached_position, in_filter, pushes: the closed deals'); extra attributes are
+    read from deal_attributes, those named in ``extras`` (all but the loss reason and ``skip``); the open deals of the
+    filter are ``open_deal_rows``' with their reached_position from the table and their pushes from ``known_pushes``.
     ``known_pushes`` and ``open_rows``: functions giving ``known_pushes_of``' and ``open_deal_rows``' frames, e.g.
     futures' ``result`` when another connection reads them meanwhile (default: read through ``con`` when needed).
 
-    ``with DealTable(con, flt=flt, as_of=as_of, skip=(…)) as deals:`` creates it, the block ends by dropping it.
+    ``with DealTable(con, flt=flt, as_of=as_of, skip=(…)) as deals:`` makes it, the block ends by dropping it.
     ``attributes``: what every count is keyed by, in ``categories``' order: owner ('(blank)' when blank),
     pipeline, each extra attribute (blank = no value), pushes ('0', '1', '2+'; only when a deal has pushes).
     """
@@ -242,20 +243,36 @@ class DealTable:
         self.as_of: dt.date | None = None
         self._closed_pushes = False  # a closed deal of the table has pushes
         self.stored, self.currency = False, None  # read from the stored tables; the reporting currency
+        self._rows: Fragment | None = None  # the stored rows' SELECT, read by each query (no table then)
 
     def __enter__(self) -> DealTable:
         con, scope = self.con, open_scope(self.con, self.as_of_arg)
         self.as_of = scope.as_of
         self.extras = _extras(con, self.skip)
         self.stored, self.currency = scope.stored_outcomes, scope.currency
-        if self.stored:  # the latest state's rows, stored
-            query = Fragment.format(_STORED_TABLE, outcomes=scope.valued_outcomes, filter_sql=self.flt.where("k"))
+        if self.stored:  # the latest state's rows, stored: each query reads them (a copy in memory was slower)
+            self._rows = Fragment.format(_STORED_TABLE, outcomes=scope.valued_outcomes, filter_sql=self.flt.where("k"))
         else:
             query = _deal_rows(con, scope, self.as_of_arg, self.flt, _TABLE)
-        con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
+            con.execute(f"CREATE TEMP TABLE {self.name} AS " + query.sql, query.params)
         # a deal has pushes: a closed one of the table, else an open one of ``known_pushes`` (the table's open deals)
-        self._closed_pushes = bool(con.execute(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}").fetchone()[0])
+        self._closed_pushes = bool(self._fetch(
+            Fragment(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}", [])).fetchone()[0])
         return self
+
+    def query(self, sql: Fragment) -> Fragment:
+        """``sql`` (a SELECT, maybe starting with a WITH clause) reading the table by ``name``: as it is when the table
+        was created, else with the stored rows as a first CTE of that name (read where the query reads them: at a
+        million deals a copy of them in memory cost 112 MB and more time than it saved)."""
+        if self._rows is None:
+            return sql
+        head = Fragment(f"WITH {self.name} AS NOT MATERIALIZED ({self._rows.sql})", self._rows.params)
+        if sql.sql.lstrip().upper().startswith("WITH "):
+            return head + Fragment(", " + sql.sql.lstrip()[5:], sql.params)
+        return head + Fragment(" " + sql.sql, sql.params)
+
+    def _fetch(self, sql: Fragment) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(*self.query(sql))
 
     @property
     def with_pushes(self) -> bool:
@@ -270,7 +287,8 @@ class DealTable:
         return self._known
 
     def __exit__(self, *exc) -> None:
-        self.con.execute(f"DROP TABLE IF EXISTS {self.name}")
+        if self._rows is None:
+            self.con.execute(f"DROP TABLE IF EXISTS {self.name}")
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -288,8 +306,8 @@ class DealTable:
         closed deals counted by close date (a few thousand days, not every deal sorted): the deal at place
         min(dated - 1, int(dated x (1 - test_share))) (from 0) in close-date order closed on the first day whose
         running count of dated deals passes that place."""
-        days = self.con.execute(f"SELECT close_on, count(*) FROM {self.name} WHERE {_CLOSED} GROUP BY close_on "
-                                "ORDER BY close_on NULLS LAST").fetchall()
+        days = self._fetch(Fragment(f"SELECT close_on, count(*) FROM {self.name} WHERE {_CLOSED} GROUP BY close_on "
+                                    "ORDER BY close_on NULLS LAST", [])).fetchall()
         closed = sum(n for _, n in days)
         dated = [(day, n) for day, n in days if day is not None]
         running = list(accumulate(n for _, n in dated))  # deals closed on or before each day
@@ -317,8 +335,7 @@ class DealTable:
             f"({{drivers}}) AS drivers, value AS money, 1 AS n, CAST(value IS NOT NULL AS INTEGER) AS valued "
             f"FROM {self.name} WHERE {_CLOSED})", cut_on=Fragment("?", [cut_on]), drivers=drivers)
         keys = "pipeline, reached_position, won, is_test, drivers"
-        base = self.con.execute(*(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL{_ORDERED}",
-                                                    [])))
+        base = self._fetch(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL{_ORDERED}", []))
         base = base.df()
         extras = None
         if self.stored and not (self.flt.pipelines or self.flt.owners or self.flt.attributes) \
@@ -326,21 +343,21 @@ class DealTable:
             extras = Fragment.format(_STORED_EXTRA_CATEGORIES, cut_on=Fragment("?", [cut_on]), drivers=drivers,
                                      rate=rate_case(self.currency, "w"), extras=Fragment("?", [list(self.extras)]))
         rows = self._categories(keys + ", money, n, valued", extras)
-        values = self.con.execute(*(closed + Fragment.format(
+        values = self._fetch(closed + Fragment.format(
             " SELECT attribute, value, {keys}, CAST(sum(n) AS BIGINT) AS n, "
             "CAST(sum(money) FILTER (WHERE won = 1) AS DOUBLE) AS won_money, "
             "CAST(coalesce(sum(valued) FILTER (WHERE won = 1), 0) AS BIGINT) AS won_valued FROM ({rows}) GROUP BY ALL"
             + _ORDERED,
-            keys=Fragment(keys, []), rows=rows))).df()
+            keys=Fragment(keys, []), rows=rows)).df()
         return base, values
 
     def test_groups(self, cut_on: dt.date, attributes: tuple[str, ...]) -> pd.DataFrame:
         """The held-back closed deals (close_on >= cut_on) counted by pipeline, reached_position, won and their
         values of ``attributes`` (one column ``attr:<name>`` each, None = no value), column n."""
         if not attributes:
-            return self.con.execute(
+            return self._fetch(Fragment(
                 "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won, count(*) AS n "
-                f"FROM {self.name} WHERE {_CLOSED} AND close_on >= ? GROUP BY ALL{_ORDERED}", [cut_on]).df()
+                f"FROM {self.name} WHERE {_CLOSED} AND close_on >= ? GROUP BY ALL{_ORDERED}", [cut_on])).df()
         rows = self._categories("deal_id")
         picked = "".join(f", max(value) FILTER (WHERE attribute = ?) AS a_{i}" for i in range(len(attributes)))
         query = Fragment(
@@ -350,15 +367,15 @@ class DealTable:
             "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won"
             f"{''.join(f', a_{i}' for i in range(len(attributes)))}, count(*) AS n "
             f"FROM closed LEFT JOIN cats USING (deal_id) GROUP BY ALL{_ORDERED}", [])
-        frame = self.con.execute(*query).df()
+        frame = self._fetch(query).df()
         return frame.rename(columns={f"a_{i}": ATTR + a for i, a in enumerate(attributes)})
 
     def open_deals(self) -> pd.DataFrame:
         """The open deals of the filter, with ``deal_frame``'s columns (extra attributes ``attr:<name>``): the rows
         of ``open_deal_rows`` that are the table's open deals of the filter (the same deals, whether read on this
         connection or another), with their reached_position, and their pushes from ``known_pushes``."""
-        reached = self.con.execute(f"SELECT deal_id, reached_position FROM {self.name} "
-                                   "WHERE status = 'open' AND in_filter").df()
+        reached = self._fetch(Fragment(f"SELECT deal_id, reached_position FROM {self.name} "
+                                       "WHERE status = 'open' AND in_filter", [])).df()
         rows = self._open_rows()
         frame = rows.merge(reached, on="deal_id")  # in the rows' order (deal_id)
         frame["pushes"] = frame["deal_id"].map(self.known_pushes().set_index("deal_id")["pushes"]).astype("Float64")
