@@ -43,6 +43,7 @@ never to every deal of every snapshot. previous_on is NULL for the first snapsho
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import duckdb
 
@@ -610,17 +611,15 @@ def refresh_stays(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_headline(con: duckdb.DuckDBPyConnection) -> None:
     """Bring ``headline_kpis`` (``analytics.store.headline``) up to date inside a write transaction that may have
     changed what it reads: the snapshots or the stage settings (``refresh_stays``), the rates or the reporting currency
-    (their saves). Nothing to do when it is still fresh; rebuilt when ``deal_current`` is fresh — the rows of
-    ``headline.kpi_query`` for the latest state (``deal_current``) and the state as of the snapshot date before it,
-    no filter, all time, in the reporting currency now stored — else left not fresh (the KPIs compute live)."""
-    if not _built(con, "headline_kpis"):
-        return
-    forget_memo(con)
-    if is_fresh(con, "headline_kpis"):
-        return
-    if not is_fresh(con, "deal_current"):
-        con.execute("DELETE FROM headline_kpis_meta")
-        return
+    (their saves). Nothing to do when it is still fresh; rebuilt (``_build_headline``) when ``deal_current`` is fresh,
+    else left not fresh (the KPIs compute live)."""
+    _rebuild_stale(con, "headline_kpis", ("deal_current",), _build_headline)
+
+
+def _build_headline(con: duckdb.DuckDBPyConnection) -> None:
+    """``headline_kpis`` made again: the rows of ``headline.kpi_query`` for the latest state (``deal_current``) and the
+    state as of the snapshot date before it, no filter, all time, in the reporting currency now stored (the table takes
+    the query's own columns)."""
     currency = state.reporting_currency(con)
     states = [state.state_sql(Fragment("deal_current", []), currency)]
     dates = con.execute("SELECT DISTINCT snapshot_on FROM deal_snapshots ORDER BY 1 DESC LIMIT 2").fetchall()
@@ -630,18 +629,22 @@ def refresh_headline(con: duckdb.DuckDBPyConnection) -> None:
     everything = Fragment("TRUE", [])  # no filter, all time
     query = headline.kpi_query(states, everything, everything)
     con.execute(f"CREATE OR REPLACE TABLE headline_kpis AS {query.sql}", query.params)
-    _stamp(con, "headline_kpis")
 
 
-def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...], rebuild: str) -> None:
-    """``table`` filled again from ``rebuild`` (a SELECT) and stamped (``_keep``) when it is built but not fresh and
-    every table of ``inputs`` is fresh; when one is not, ``table`` is left not fresh."""
+def _rebuild_stale(con: duckdb.DuckDBPyConnection, table: str, inputs: tuple[str, ...],
+                   rebuild: str | Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """``table`` filled again from ``rebuild`` (a SELECT, through ``_keep``; or a function that makes the table) and
+    stamped when it is built but not fresh and every table of ``inputs`` is fresh; when one is not, ``table`` is left
+    not fresh."""
     if not _built(con, table):
         return
     forget_memo(con)
     if is_fresh(con, table):
         return
-    if all(is_fresh(con, name) for name in inputs):
-        _keep(con, table, None, False, (), rebuild)
-    else:
+    if not all(is_fresh(con, name) for name in inputs):
         con.execute(f"DELETE FROM {checked(table, DERIVED_TABLES)}_meta")
+    elif callable(rebuild):
+        rebuild(con)
+        _stamp(con, table)
+    else:
+        _keep(con, table, None, False, (), rebuild)
