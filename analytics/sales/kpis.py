@@ -37,10 +37,10 @@ totals AS (
         count(*) FILTER (status = 'open' AND NOT is_dropped) AS open_count
     FROM deals {group_by}
 )
-SELECT {keys} won, lost, won / nullif(won + lost, 0) AS win_rate,
-       won_amount, lost_amount, won_amount / nullif(won_amount + lost_amount, 0) AS win_rate_value,
+SELECT {keys} won, lost, """ + headline.WIN_RATE + """ AS win_rate,
+       won_amount, lost_amount, """ + headline.WIN_RATE_VALUE + """ AS win_rate_value,
        avg_won_amount, sales_cycle_days_median, sales_cycle_days_mean, open_count,
-       open_count * (won / nullif(won + lost, 0)) * avg_won_amount / nullif(sales_cycle_days_mean, 0)
+       """ + headline.VELOCITY + """
            AS pipeline_velocity_per_day
 FROM totals {order_by}
 """

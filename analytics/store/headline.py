@@ -29,6 +29,11 @@ WIN_TERMS = """
         avg(value) FILTER (closed AND status = 'won') AS avg_won_amount,
         median(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_median,
         avg(cycle_days) FILTER (closed AND status = 'won') AS sales_cycle_days_mean"""
+# The ratios over those terms (and open_count): win rate by count and by value, and the pipeline velocity per day
+# (open deals x win rate x average won deal / mean cycle), one spelling each for the same two readers.
+WIN_RATE = "won / nullif(won + lost, 0)"
+WIN_RATE_VALUE = "won_amount / nullif(won_amount + lost_amount, 0)"
+VELOCITY = f"open_count * ({WIN_RATE}) * avg_won_amount / nullif(sales_cycle_days_mean, 0)"
 
 # Every headline number of one or more deal states in one pass over each: ``scoped`` holds the deals of each state
 # tagged ``which`` (0, 1, …), one output row per state. The state totals (counts and open sums) and the win-rate
@@ -52,9 +57,9 @@ totals AS (
           FROM scoped)
     GROUP BY which
 )
-SELECT *, won / nullif(won + lost, 0) AS win_rate,
-       won_amount / nullif(won_amount + lost_amount, 0) AS win_rate_value,
-       open_count * (won / nullif(won + lost, 0)) * avg_won_amount / nullif(sales_cycle_days_mean, 0)
+SELECT *, {WIN_RATE} AS win_rate,
+       {WIN_RATE_VALUE} AS win_rate_value,
+       {VELOCITY}
            AS pipeline_velocity_per_day
 FROM totals ORDER BY which
 """
