@@ -260,19 +260,18 @@ class DealTable:
             Fragment(f"SELECT bool_or(pushes IS NOT NULL) FROM {self.name}", [])).fetchone()[0])
         return self
 
-    def query(self, sql: Fragment) -> Fragment:
-        """``sql`` (a SELECT, maybe starting with a WITH clause) reading the table by ``name``: as it is when the table
-        was created, else with the stored rows as a first CTE of that name (read where the query reads them: at a
-        million deals a copy of them in memory cost 112 MB and more time than it saved)."""
-        if self._rows is None:
-            return sql
-        head = Fragment(f"WITH {self.name} AS NOT MATERIALIZED ({self._rows.sql})", self._rows.params)
-        if sql.sql.lstrip().upper().startswith("WITH "):
-            return head + Fragment(", " + sql.sql.lstrip()[5:], sql.params)
-        return head + Fragment(" " + sql.sql, sql.params)
+    def query(self, sql: Fragment, ctes: Fragment | None = None) -> Fragment:
+        """The SELECT ``sql``, reading the table by ``name``, after a WITH clause of the common table expressions
+        ``ctes`` ("a AS (…), b AS (…)", which may read the table too). When the table was not created, the stored
+        rows come first in that clause, under the table's name (read where the query reads them: at a million deals a
+        copy of them in memory cost 112 MB and more time than it saved)."""
+        named = [] if self._rows is None else [
+            Fragment(f"{self.name} AS NOT MATERIALIZED ({self._rows.sql})", self._rows.params)]
+        named += [] if ctes is None else [ctes]
+        return Fragment("WITH ", []) + Fragment.join(", ", named) + Fragment(" ", []) + sql if named else sql
 
-    def _fetch(self, sql: Fragment) -> duckdb.DuckDBPyConnection:
-        return self.con.execute(*self.query(sql))
+    def _fetch(self, sql: Fragment, ctes: Fragment | None = None) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(*self.query(sql, ctes))
 
     @property
     def with_pushes(self) -> bool:
@@ -330,12 +329,12 @@ class DealTable:
             drivers = Fragment("in_filter AND close_on IS NOT NULL AND close_on >= coalesce(CAST(? AS DATE), close_on) "
                                "AND close_on <= coalesce(CAST(? AS DATE), close_on)", [date_from, date_to])
         closed = Fragment.format(
-            "WITH closed AS NOT MATERIALIZED (SELECT deal_id, import_id, owner, pipeline, pushes, reached_position, "
+            "closed AS NOT MATERIALIZED (SELECT deal_id, import_id, owner, pipeline, pushes, reached_position, "
             "CAST(status = 'won' AS INTEGER) AS won, coalesce(close_on >= CAST({cut_on} AS DATE), FALSE) AS is_test, "
             f"({{drivers}}) AS drivers, value AS money, 1 AS n, CAST(value IS NOT NULL AS INTEGER) AS valued "
             f"FROM {self.name} WHERE {_CLOSED})", cut_on=Fragment("?", [cut_on]), drivers=drivers)
         keys = "pipeline, reached_position, won, is_test, drivers"
-        base = self._fetch(closed + Fragment(f" SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL{_ORDERED}", []))
+        base = self._fetch(Fragment(f"SELECT {keys}, count(*) AS n FROM closed GROUP BY ALL{_ORDERED}", []), closed)
         base = base.df()
         extras = None
         if self.stored and not (self.flt.pipelines or self.flt.owners or self.flt.attributes) \
@@ -343,12 +342,12 @@ class DealTable:
             extras = Fragment.format(_STORED_EXTRA_CATEGORIES, cut_on=Fragment("?", [cut_on]), drivers=drivers,
                                      rate=rate_case(self.currency, "w"), extras=Fragment("?", [list(self.extras)]))
         rows = self._categories(keys + ", money, n, valued", extras)
-        values = self._fetch(closed + Fragment.format(
-            " SELECT attribute, value, {keys}, CAST(sum(n) AS BIGINT) AS n, "
+        values = self._fetch(Fragment.format(
+            "SELECT attribute, value, {keys}, CAST(sum(n) AS BIGINT) AS n, "
             "CAST(sum(money) FILTER (WHERE won = 1) AS DOUBLE) AS won_money, "
             "CAST(coalesce(sum(valued) FILTER (WHERE won = 1), 0) AS BIGINT) AS won_valued FROM ({rows}) GROUP BY ALL"
             + _ORDERED,
-            keys=Fragment(keys, []), rows=rows)).df()
+            keys=Fragment(keys, []), rows=rows), closed).df()
         return base, values
 
     def test_groups(self, cut_on: dt.date, attributes: tuple[str, ...]) -> pd.DataFrame:
@@ -360,14 +359,13 @@ class DealTable:
                 f"FROM {self.name} WHERE {_CLOSED} AND close_on >= ? GROUP BY ALL{_ORDERED}", [cut_on])).df()
         rows = self._categories("deal_id")
         picked = "".join(f", max(value) FILTER (WHERE attribute = ?) AS a_{i}" for i in range(len(attributes)))
-        query = Fragment(
-            f"WITH closed AS (SELECT * FROM {self.name} WHERE {_CLOSED} AND close_on >= ?), ", [cut_on]) + \
-            Fragment.format("cats AS (SELECT deal_id{picked} FROM ({rows}) GROUP BY deal_id) ",
-                            picked=Fragment(picked, list(attributes)), rows=rows) + Fragment(
+        ctes = Fragment(f"closed AS (SELECT * FROM {self.name} WHERE {_CLOSED} AND close_on >= ?), ", [cut_on]) + \
+            Fragment.format("cats AS (SELECT deal_id{picked} FROM ({rows}) GROUP BY deal_id)",
+                            picked=Fragment(picked, list(attributes)), rows=rows)
+        frame = self._fetch(Fragment(
             "SELECT pipeline, reached_position, CAST(status = 'won' AS INTEGER) AS won"
             f"{''.join(f', a_{i}' for i in range(len(attributes)))}, count(*) AS n "
-            f"FROM closed LEFT JOIN cats USING (deal_id) GROUP BY ALL{_ORDERED}", [])
-        frame = self._fetch(query).df()
+            f"FROM closed LEFT JOIN cats USING (deal_id) GROUP BY ALL{_ORDERED}", []), ctes).df()
         return frame.rename(columns={f"a_{i}": ATTR + a for i, a in enumerate(attributes)})
 
     def open_deals(self) -> pd.DataFrame:
