@@ -245,7 +245,7 @@ def rows_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> Fragmen
     if as_of is None:
         return Fragment(f"SELECT {VERSION_COLUMNS}, dropped_on IS NOT NULL AS is_dropped FROM deal_versions "
                         "WHERE valid_until IS NULL", [])
-    return Fragment(movement_pairs.VALID_AS_OF.format(columns=VERSION_COLUMNS, day="?"), [as_of, as_of, as_of])
+    return Fragment(state.VALID_AS_OF.format(columns=VERSION_COLUMNS, day="?"), [as_of, as_of, as_of])
 
 
 # --- the weekly trend's rows: one small group per snapshot date and raw stage keys --------------------------

@@ -18,12 +18,8 @@ snapshots' million deals each time (0.35 s in a new process); these are the 82,0
 """
 from __future__ import annotations
 
+from analytics.store.state import VALID_AS_OF
 from analytics.store.stays import PLACED
-
-# A deal's rows as of a date ``{day}`` (an SQL expression), from ``deal_versions``: the rows valid then, dropped when
-# a full export of their pipeline on or before it missed them (analytics.store.derived: ``rows_as_of``).
-VALID_AS_OF = ("SELECT {columns}, coalesce(dropped_on <= {day}, FALSE) AS is_dropped FROM deal_versions "
-               "WHERE snapshot_on <= {day} AND (valid_until IS NULL OR valid_until > {day})")
 
 # The pairs of rows (as of A ``a``, as of B ``b``) of the deals taking part, with where each deal stood: SIDES (from
 # the deal ids, dropped flags, statuses and snapshot dates; ``{date_a}`` is A), ROWS (the rest of both rows, but their

@@ -1,5 +1,6 @@
 """Every deal's state as the metrics read it, over rows of deals: its status, stage position, win probability and
-value in the reporting currency (METRICS.md 1-3), and the reporting currency itself.
+value in the reporting currency (METRICS.md 1-3), and the reporting currency itself; and which row of each deal
+``deal_versions`` holds as of a date (``VALID_AS_OF``).
 
 It is the store's because the headline KPIs are derived at import from it (``analytics.store.headline``), in the
 same words as the metrics read it live (``analytics.sales.deals``, which re-exports it).
@@ -14,6 +15,12 @@ from analytics.store.memo import connection_memo
 from analytics.store.schema import RATE
 from analytics.store.settings import get_fx_rates, get_settings
 from analytics.store.sql import Fragment, checked
+
+# A deal's rows as of a date ``{day}`` (an SQL expression), from ``deal_versions``: the rows valid then, dropped when
+# a full export of their pipeline on or before it missed them (``derived.rows_as_of``, the movement pairs'
+# sides).
+VALID_AS_OF = ("SELECT {columns}, coalesce(dropped_on <= {day}, FALSE) AS is_dropped FROM deal_versions "
+               "WHERE snapshot_on <= {day} AND (valid_until IS NULL OR valid_until > {day})")
 
 
 @dataclass(frozen=True)
