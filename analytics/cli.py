@@ -33,6 +33,15 @@ def _override(text: str) -> tuple[str, str]:
     return field.strip(), column.strip()
 
 
+def _mapped(text: str) -> tuple[str, str]:
+    """--map FIELD=COLUMN, or FIELD= for no column (e.g. status=: the stage alone decides each deal's status)."""
+    field, sep, column = text.partition("=")
+    if not sep or not field.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} should look like FIELD=COLUMN (e.g. amount=close_value), or FIELD= "
+                                         "for no column")
+    return field.strip(), column.strip()
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analytics``."""
     top = argparse.ArgumentParser(prog="python -m analytics", description="Pipeline Pulse from the command line.")
@@ -43,8 +52,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", help="database file (default: $PULSE_DB, else data/pulse.duckdb)")
     imp.add_argument("--as-of", type=_date, help="snapshot date (default: a date in the file name, else today)")
     imp.add_argument("--sheet", help="Excel sheet to read (default: the first sheet with data)")
-    imp.add_argument("--map", type=_override, action="append", default=[], metavar="FIELD=COLUMN",
-                     help="use COLUMN for FIELD (repeatable), e.g. --map created_on=engage_date")
+    imp.add_argument("--map", type=_mapped, action="append", default=[], metavar="FIELD=COLUMN",
+                     help="use COLUMN for FIELD (repeatable), e.g. --map created_on=engage_date; FIELD= for no "
+                          "column, e.g. --map status= (the stage alone decides the status)")
     imp.add_argument("--partial", action="store_true", help="the file adds or updates deals; it drops nothing")
     imp.add_argument("--stages", action="append", default=[], metavar='"PIPELINE=A>B>C"',
                      help="the order of a pipeline's open stages (repeatable), "

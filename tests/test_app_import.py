@@ -102,6 +102,30 @@ def test_the_import_page_asks_before_a_weak_guess_changes_the_numbers(db):
     assert created == ["2026-03-04", "2026-01-02"]
 
 
+PIPEDRIVE_DELETED = (b"Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Value,Deal - Deal created\n"
+                     b"1,A,Qualified,open,100,2026-10-01\n2,B,Contact Made,won,200,2026-10-01\n"
+                     b"3,C,Proposal Made,lost,300,2026-10-01\n4,D,Qualified,deleted,400,2026-10-01\n")
+
+
+def test_the_import_page_asks_whether_to_use_a_status_column_with_other_words(db):
+    """A status column with 'deleted' on 1 row of 4 is a question with two answers; "use it" imports its words (the
+    stage decides the deleted deal: open), by hand: deals 1 and 4 open, 2 won, 3 lost."""
+    at = uploaded("pipedrive_2026-11-20.csv", PIPEDRIVE_DELETED)
+    radio = next(r for r in at.radio if r.key and r.key.startswith("import_question_"))
+    assert radio.options == [  # the header as plain text (its "-" escaped for Markdown)
+        "Use Deal \\- Status where it says open, won or lost", "Use the stage alone"]
+    assert next(b for b in at.button if b.key and b.key.startswith("import_go_")).disabled
+    radio.set_value("status_use").run()
+    assert not at.exception, at.exception
+    go = next(b for b in at.button if b.key and b.key.startswith("import_go_"))
+    assert not go.disabled
+    go.click().run()
+    assert not at.exception, at.exception
+    with store.connect(db) as con:
+        rows = con.execute("SELECT deal_id, status_raw FROM deal_snapshots ORDER BY deal_id").fetchall()
+    assert rows == [("1", "open"), ("2", "won"), ("3", "lost"), ("4", None)]
+
+
 def test_the_import_page_in_french_words_the_plan(db):
     at = uploaded("deals_2026-11-20.csv", AMBIGUOUS, "fr")
     plan = at.dataframe[0].value

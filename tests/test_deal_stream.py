@@ -22,7 +22,8 @@ def messy_export(path: Path, rows: int = 4000, decisive_day: int = 25, status: s
     because later rows write '12,5' (decimal comma), close dates such as 03/04/2026 read day-first because later
     rows hold 25/04/2026, a 'TBD' amount every 97th row, a deal listed twice, a ragged row, a blank row, a
     record over two lines, a title row, a footer, a BOM and CRLF line ends. ``status``: a Status column whose
-    values are status words but 'deleted' on every 53rd row ("words"), or on the last 500 rows ("other")."""
+    values are status words but 'deleted' on every 53rd row ("words"), on the last 500 rows ("mixed"), or on the
+    last 2,100 ("other")."""
     lines = ["Pipeline report", HEADER.replace("Segment,", "Segment,Status,") if status else HEADER]
     for i in range(rows):
         late = i >= rows - 300  # only the last slice shows the decimal comma and the day-first order
@@ -31,7 +32,7 @@ def messy_export(path: Path, rows: int = 4000, decisive_day: int = 25, status: s
         deal_id = "D-10" if i == 3000 else f"D-{i}"
         name = '"Acme, Inc\r\nsecond line"' if i == 1500 else f"Deal {i}"
         entered = f"2026-{i % 12 + 1:02d}-{i % 27 + 1:02d}" if i % 3 else ""
-        other = i % 53 == 0 if status == "words" else i >= rows - 500
+        other = i % 53 == 0 if status == "words" else i >= rows - (500 if status == "mixed" else 2100)
         word = "deleted" if other else {3: "won", 4: "lost"}.get(i % 5, "open")
         cells = [deal_id, name, "default", STAGES[i % 5], f'"{amount}"', close, f"2026-01-{i % 28 + 1:02d}",
                  f"Owner {i % 7}", f"Seg {i % 4}", *([word] if status else []), entered]
@@ -99,8 +100,8 @@ def test_a_big_messy_export_read_in_slices_is_stored_as_the_whole_file_is(tmp_pa
 @pytest.mark.parametrize("status", ["words", "other"])
 def test_a_status_column_is_judged_over_the_whole_file_as_when_read_whole(tmp_path, monkeypatch, status):
     # "words": 'deleted' on i % 53 == 0, i = 0, 53, ..., 3975 (76 rows, 1.9 % <= 10 %): the column is the status,
-    # with an unknown_status warning; "other": 'deleted' on the last 500 of 4,000 rows (12.5 % > 10 %) though no
-    # slice but the last shows it: the column is not the status, for every slice.
+    # with an unknown_status warning; "other": 'deleted' on the last 2,100 of 4,000 rows (52.5 %: status words on
+    # fewer than half) though the first slices show none: the column is not the status, for every slice.
     export = messy_export(tmp_path / "deals_2026-11-20.csv", status=status)
     whole, whole_tables, streamed, streamed_tables = import_both(tmp_path, export, monkeypatch)
     assert (streamed.rows_imported, streamed.rejected, streamed.warnings) == \
@@ -113,9 +114,14 @@ def test_a_status_column_is_judged_over_the_whole_file_as_when_read_whole(tmp_pa
     assert unknown == ([{"n": 76}] if status == "words" else [])
 
 
-def test_a_question_found_over_the_whole_file_is_asked_the_same_and_nothing_is_stored(tmp_path, monkeypatch):
-    # Every close date has day and month <= 12 (the last rows' day 12 instead of 25): the order is a question.
-    export = messy_export(tmp_path / "deals_2026-11-20.csv", decisive_day=12)
+@pytest.mark.parametrize(("made", "answer"), [({"decisive_day": 12}, "--date-order dmy"),
+                                              ({"status": "mixed"}, "--map status=Status")])
+def test_a_question_found_over_the_whole_file_is_asked_the_same_and_nothing_is_stored(tmp_path, monkeypatch, made,
+                                                                                      answer):
+    # Every close date has day and month <= 12 (the last rows' day 12 instead of 25): the order is a question. Or
+    # 'deleted' in the status column on the last 500 of 4,000 rows (12.5 % other words, 87.5 % status words, won
+    # and lost among them), which the first slices do not show: whether to use it is a question.
+    export = messy_export(tmp_path / "deals_2026-11-20.csv", **made)
     asked, stores = [], []
     store_rows = deal_stream.DealStream.store
     monkeypatch.setattr(deal_stream.DealStream, "store", lambda *a: stores.append(1) or store_rows(*a))
@@ -127,7 +133,7 @@ def test_a_question_found_over_the_whole_file_is_asked_the_same_and_nothing_is_s
         asked.append(str(refused.value))
         with store.connect(tmp_path / "x.duckdb") as con:
             assert con.execute("SELECT count(*) FROM deal_snapshots").fetchone()[0] == 0
-    assert asked[0] == asked[1] and "--date-order dmy" in asked[0]
+    assert asked[0] == asked[1] and answer in asked[0]
     assert stores == [1]  # the second import was read in slices, stored, then rolled back
 
 

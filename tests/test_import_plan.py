@@ -84,6 +84,63 @@ def test_a_real_status_column_is_used(tmp_path, db, capsys):
     assert (deals["open_count"], deals["won_count"], deals["lost_count"]) == (1, 1, 1)
 
 
+# Pipedrive's statuses include "deleted": 2 of 8 rows here, more than the 10 % a status column may hold of other
+# words, but 6 of 8 say open, won or lost. Pipedrive's stages name no outcome, so using the column or not changes the
+# numbers: by hand, with it 3 open + the 2 deleted ones left to their (open) stage = 5 open, 2 won, 1 lost; without
+# it every deal is open (8).
+PIPEDRIVE_DELETED = ("Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Value,Deal - Deal created\n"
+                     "1,A,Qualified,open,100,2026-10-01\n2,B,Contact Made,open,100,2026-10-01\n"
+                     "3,C,Proposal Made,open,100,2026-10-01\n4,D,Negotiations Started,won,100,2026-10-01\n"
+                     "5,E,Proposal Made,won,100,2026-10-01\n6,F,Qualified,lost,100,2026-10-01\n"
+                     "7,G,Qualified,deleted,100,2026-10-01\n8,H,Contact Made,deleted,100,2026-10-01\n")
+
+
+def test_a_status_column_with_other_words_is_asked_not_dropped(tmp_path, db, capsys):
+    prepared = ingest.plan_file(PIPEDRIVE_DELETED.encode(), "pipedrive_2026-11-20.csv", db=db)
+    [question] = prepared.plan.questions()
+    assert (question.topic, question.evidence, question.args["known"], question.args["n"]) == (
+        "status", "status_mixed", 6, 8)
+    assert question.args["values"] == ["'deleted'"]
+    path = write(tmp_path, "pipedrive_2026-11-20.csv", PIPEDRIVE_DELETED)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 2 and "--map status=Deal - Status, or --map status= for the stage alone" in err
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+    code, out, err = run(capsys, "import", str(path), "--db", str(db), "--map", "status=Deal - Status")
+    assert code == 0, err
+    assert "2 rows have a status that is not open/won/lost; their stage decides" in out
+    deals = report(db)["deals"]
+    assert (deals["open_count"], deals["won_count"], deals["lost_count"]) == (5, 2, 1)
+
+
+def test_the_stage_alone_can_decide_the_status(tmp_path, db, capsys):
+    """--map FIELD= leaves the field without a column (the answer the status question offers)."""
+    path = write(tmp_path, "pipedrive_2026-11-20.csv", PIPEDRIVE_DELETED)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db), "--map", "status=")
+    assert code == 0, err
+    deals = report(db)["deals"]
+    assert (deals["open_count"], deals["won_count"], deals["lost_count"]) == (8, 0, 0)
+    # the answer is remembered for files with these columns: the next week's export is not asked again
+    second = write(tmp_path, "pipedrive_2026-11-27.csv", PIPEDRIVE_DELETED.replace("100,", "150,"))
+    code, _, err = run(capsys, "import", str(second), "--db", str(db))
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(("counts", "verdict"), [
+    ((10, 1, 0, 0, 0), None),                          # 10 % other words: the status
+    ((10, 2, 0, 0, 3), "status_mixed"),                # 20 % other words, 8 status words with won/lost: asked
+    ((10, 5, 0, 0, 3), "status_mixed"),                # half status words: still asked
+    ((10, 6, 0, 0, 3), "status_not_words"),            # under half: not a status column
+    ((10, 2, 0, 0, 0), "status_not_words"),            # no won or lost among its words: the stages decide
+    ((10, 2, 4, 2, 3), "status_contradicts_stage"),    # contradicts a won/lost stage on half of those rows
+    ((0, 0, 0, 0, 0), "status_not_words"),
+])
+def test_how_a_status_column_is_judged(counts, verdict):
+    from analytics.ingest import guesses
+
+    assert guesses.judge_status(*counts) == verdict
+
+
 def test_salesforce_iswon_isclosed_flags_give_the_status(db):
     text = ("Opportunity ID,Stage,Amount,Created Date,Close Date,IsWon,IsClosed\n"
             "1,Signed,100,2026-01-01,2026-02-01,1,1\n"

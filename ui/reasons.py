@@ -272,6 +272,7 @@ ANSWER_LABELS = {
     "dmy": "Day first (03/04/2026 is 3 April 2026)", "mdy": "Month first (03/04/2026 is March 4, 2026)",
     "percent": "Percent (1 means 1 %)", "fraction": "Fraction (1 means 100 %)",
     "enps": "An eNPS question (0–10)", "question": "A question on a 1–5 scale",
+    "status_use": "Use {column} where it says open, won or lost", "status_stage": "Use the stage alone",
 }
 # How the dates of a column are written (the importer's detail, parts joined by ", ").
 DATE_DETAIL_LABELS = {

@@ -25,6 +25,8 @@ from analytics.ingest.validation import per_value, quoted, text_column
 
 MAX_UNKNOWN_STATUS = 0.1    # a status column may hold at most 10 % of rows with other words (e.g. "deleted")
 MAX_CONTRADICTIONS = 0.1    # ... and may contradict a won/lost stage name on at most 10 % of those rows
+MIN_MIXED_WORDS = 0.5       # more other words, but status words on at least half its rows (won or lost among them):
+                            # whether to use it is asked (Pipedrive's "deleted", say), as it changes the numbers
 _WON_FLAGS = {"is won", "iswon", "won flag", "est gagne", "gagne"}
 _CLOSED_FLAGS = {"is closed", "isclosed", "closed flag", "est ferme", "est cloture", "cloture"}
 _TRUE = {"1", "true", "yes", "oui", "vrai", "x", "y", "o"}
@@ -81,7 +83,9 @@ def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage:
 
     A column is the deal status only when its values are status words (open/won/lost, gagné/perdu, Pipedrive's
     statuses): at most 10 % of its rows may hold another word, and it may contradict a stage that names an
-    outcome (Closed Won, Perdu…) on at most 10 % of those rows; a column the user chose is always used. Else
+    outcome (Closed Won, Perdu…) on at most 10 % of those rows; a column the user chose is always used. One with
+    more other words but status words on at least half its rows, won or lost among them, is a question (the plan
+    asks whether to use it; meanwhile the stage decides). Else
     Salesforce's IsWon/IsClosed flags when both are there, else the stage decides (won/lost stages).
     ``evidence``: the column's over the whole file when `frame` is one slice of it."""
     none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -98,7 +102,13 @@ def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage:
     found = status_evidence(cells, stage) if evidence is None else evidence
     fix = f"--map status={column}"
     if how != "user":
-        verdict = judge_status(found.given, found.unknown, found.named, found.clash)
+        decisive = sum(n for value, n in found.values.items() if pipelines.status_value(value) in ("won", "lost"))
+        verdict = judge_status(found.given, found.unknown, found.named, found.clash, decisive)
+        if verdict == "status_mixed":  # a weak guess either way, and it changes the numbers: asked
+            plan.add("status", "", verdict, LOW, ask=True, fix=f"{fix}, or --map status= for the stage alone",
+                     column=column, known=found.given - found.unknown, n=found.given,
+                     values=_counted_examples(found.unknown_values))
+            return none, no_unknown
         if verdict == "status_not_words":
             plan.add("status", "", verdict, MEDIUM, fix=fix, column=column,
                      values=_counted_examples(found.unknown_values if found.unknown else found.values))
@@ -111,15 +121,19 @@ def deal_status(frame: pd.DataFrame, column: str | None, how: str | None, stage:
     return status.where(status.notna(), None), unknown
 
 
-def judge_status(given: int, unknown: int, named: int, clash: int) -> str | None:
+def judge_status(given: int, unknown: int, named: int, clash: int, decisive: int = 0) -> str | None:
     """Whether an automatically matched status column is the deal status, from its counts: rows with a value,
-    rows whose value is no status word, rows whose stage names an outcome (and which have a status), and those
-    of them where the two disagree. None when it is; else the evidence code of why not."""
-    if given == 0 or unknown > MAX_UNKNOWN_STATUS * given:
+    rows whose value is no status word, rows whose stage names an outcome (and which have a status), those
+    of them where the two disagree, and rows whose value is won or lost. None when it is; else the evidence code
+    of why not: "status_not_words" (other words on over 10 % of its rows), "status_contradicts_stage", or
+    "status_mixed" (other words on over 10 % of its rows, but status words, won or lost among them, on at least
+    half: a question, not a guess)."""
+    mixed = given > 0 and unknown > MAX_UNKNOWN_STATUS * given
+    if given == 0 or mixed and not (decisive and given - unknown >= MIN_MIXED_WORDS * given):
         return "status_not_words"
     if clash > MAX_CONTRADICTIONS * max(named, 1):
         return "status_contradicts_stage"
-    return None
+    return "status_mixed" if mixed else None
 
 
 def flag_columns(columns: list[str]) -> tuple[str, str] | None:

@@ -72,6 +72,8 @@ EVIDENCE_TEXTS = {
     "status_flags": "won and closed flags: {won} and {closed}",
     "status_not_words": "{column} was not used: its values are not open/won/lost ({values})",
     "status_contradicts_stage": "{column} was not used: it contradicts the stage on {n} rows (e.g. {example})",
+    "status_mixed": "{column} says open, won or lost on {known} of its {n} rows, and something else on the others "
+                    "({values}): use it where it says so (the stage decides the others), or use the stage alone?",
     "stage_names": "the stage (won and lost stages of each pipeline)",
     # identity
     "id_column": "the record id in {column}",

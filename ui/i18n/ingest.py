@@ -95,6 +95,10 @@ FR: dict[str, str] = {
     "won and closed flags: {won} and {closed}": "indicateurs gagné et clos : {won} et {closed}",
     "{column} was not used: its values are not open/won/lost ({values})":
         "{column} n'a pas été utilisée : ses valeurs ne sont pas ouvert/gagné/perdu ({values})",
+    "{column} says open, won or lost on {known} of its {n} rows, and something else on the others ({values}): use "
+    "it where it says so (the stage decides the others), or use the stage alone?":
+        "{column} indique ouvert, gagné ou perdu sur {known} de ses {n} lignes, et autre chose sur les autres "
+        "({values}) : l'utiliser là où elle l'indique (l'étape décide pour les autres), ou n'utiliser que l'étape ?",
     "{column} was not used: it contradicts the stage on {n} rows (e.g. {example})":
         "{column} n'a pas été utilisée : elle contredit l'étape sur {n} lignes (par ex. {example})",
     "the stage (won and lost stages of each pipeline)": "l'étape (étapes gagnées et perdues de chaque pipeline)",
@@ -179,6 +183,8 @@ FR: dict[str, str] = {
     "Day first (03/04/2026 is 3 April 2026)": "Jour d'abord (03/04/2026 est le 3 avril 2026)",
     "Month first (03/04/2026 is March 4, 2026)": "Mois d'abord (03/04/2026 est le 4 mars 2026)",
     "Percent (1 means 1 %)": "Pourcentage (1 signifie 1 %)",
+    "Use {column} where it says open, won or lost": "Utiliser {column} là où elle indique ouvert, gagné ou perdu",
+    "Use the stage alone": "N'utiliser que l'étape",
     "Fraction (1 means 100 %)": "Fraction (1 signifie 100 %)",
     "An eNPS question (0–10)": "Une question eNPS (0–10)",
     "A question on a 1–5 scale": "Une question sur une échelle de 1 à 5",

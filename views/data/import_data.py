@@ -170,6 +170,13 @@ def answer_question(key: str, number: int, question) -> None:
             overrides[picked] = question.value
         else:
             answers[question.topic] = picked
+    elif question.topic == "status":
+        picked = st.radio(t("Your answer"), ["status_use", "status_stage"], index=None,
+                          format_func=lambda c: t(ANSWER_LABELS[c], column=fmt.plain(question.args["column"])),
+                          key=widget)
+        if picked is None:
+            return
+        overrides["status"] = question.args["column"] if picked == "status_use" else ""  # "": no status column
     elif question.topic == "stage_order":
         order = st.text_input(t("Open stages in order, first to last, separated by >"), value=question.value,
                               key=widget)
