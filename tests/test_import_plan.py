@@ -151,6 +151,29 @@ def test_salesforce_iswon_isclosed_flags_give_the_status(db):
     assert prepared.plan.of("status")[0].evidence == "status_flags"
 
 
+@pytest.mark.parametrize(("header", "found"), [
+    ("LastModifiedDate", True), ("Update time", True), ("Deal - Update time", True),  # Pipedrive, with its prefix
+    ("Opportunity Last Modified Date", True), ("Last Modified Date (HubSpot)", True), ("Dernière modification", True),
+    ("Deal - Value", False), ("Amount (k€)", False), ("Last activity date", False), ("Deal - Deal created", False)])
+def test_a_last_modified_column_is_found_under_a_prefix_or_beside_its_source(header, found):
+    from analytics.ingest import guesses
+
+    assert guesses.modified_column(["Deal - ID", header]) == (header if found else None)
+
+
+def test_a_last_modified_date_dates_the_export_and_is_never_offered_as_a_close_date(tmp_path, db, capsys):
+    """No close date column: the Pipedrive update time (latest 2026-11-25) dates the export; offering it as the close
+    date would put every deal's close on the day it was last touched."""
+    text = ("Deal - ID,Deal - Title,Deal - Value,Deal - Stage,Deal - Deal created,Deal - Update time\n"
+            "1,A,100,Qualified,2026-09-01,2026-11-20 10:00:00\n2,B,200,Contact Made,2026-09-02,2026-11-25 09:00:00\n")
+    prepared = ingest.plan_file(text.encode(), "deals.csv", db=db)
+    as_of = prepared.plan.of("as_of")[0]
+    assert (as_of.value, as_of.evidence, as_of.args["column"]) == ("2026-11-25", "data_modified", "Deal - Update time")
+    close = [i for i in prepared.plan.of("unmatched") if i.subject == "close_on"]
+    assert [i.evidence for i in close] == ["no_candidate"]
+    assert not [w for w in prepared.warnings if w.code == "field_candidates"]
+
+
 # --- deal identity --------------------------------------------------------------------------------------------
 
 def test_without_an_id_column_no_deal_is_lost(tmp_path, db, capsys):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ import pandas as pd
 from analytics.ingest import pipelines
 from analytics.ingest import values as parsing
 from analytics.ingest.import_log import ImportWarning
-from analytics.ingest.mapping import header_variants, word_pattern
+from analytics.ingest.mapping import header_variants, prefixless_variants, word_pattern
 from analytics.ingest.plan import FIELD_WORDS, HIGH, LOW, MEDIUM, ImportPlan
 from analytics.ingest.validation import per_value, quoted, text_column
 
@@ -202,10 +203,18 @@ MODIFIED_HEADERS = ("last modified date", "lastmodifieddate", "system modstamp",
                     "date de mise a jour", "mis a jour le")
 
 
+def _modified_rank(column: str) -> int | None:
+    """The place in MODIFIED_HEADERS of the header ``column`` names, as is, after a CRM prefix ("Deal - Update
+    time") or without a trailing parenthesis naming its source ("Last Modified Date (HubSpot)"); None: none."""
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", str(column))
+    forms = {*header_variants(column), *prefixless_variants(column), *header_variants(bare), *prefixless_variants(bare)}
+    ranks = [MODIFIED_HEADERS.index(f) for f in forms if f in MODIFIED_HEADERS]
+    return min(ranks) if ranks else None
+
+
 def modified_column(columns: list[str]) -> str | None:
     """The column holding each record's last-modified date, if the export has one."""
-    ranked = [(MODIFIED_HEADERS.index(v), i, c) for i, c in enumerate(columns) for v in header_variants(c)
-              if v in MODIFIED_HEADERS]
+    ranked = [(rank, i, c) for i, c in enumerate(columns) if (rank := _modified_rank(c)) is not None]
     return min(ranked)[2] if ranked else None
 
 
@@ -321,7 +330,7 @@ def field_candidates(frame: pd.DataFrame, field: str, free: list[str]) -> list[s
     found = []
     for column in free:
         norm = " ".join(header_variants(column))
-        if _NOT_CANDIDATE.search(norm):
+        if _NOT_CANDIDATE.search(norm) or _modified_rank(column) is not None:  # a last change is no deal date
             continue
         cells = text_column(frame, column).dropna().head(2000)
         if cells.empty:

@@ -61,7 +61,7 @@ def header_variants(header: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _stripped(header: str) -> tuple[str, ...]:
+def prefixless_variants(header: str) -> tuple[str, ...]:
     """Normalised forms without a 'Deal - ' / 'Affaire - ' / 'Opportunity ' prefix."""
     forms = [_PREFIX.sub("", f) for f in header_variants(header)]
     return tuple(f for f in dict.fromkeys(forms) if f not in header_variants(header))
@@ -225,7 +225,7 @@ def not_twice(column: str, used: set[str]) -> None:
 
 def _exact_rank(spec: _Spec, column: str, tier: int) -> int | None:
     """Index of the best synonym the column matches; tier 0 = as is / CamelCase, tier 1 = prefix removed."""
-    forms = header_variants(column) if tier == 0 else _stripped(column)
+    forms = header_variants(column) if tier == 0 else prefixless_variants(column)
     ranks = [spec.synonyms.index(f) for f in forms if f in spec.synonyms]
     return min(ranks) if ranks else None
 
