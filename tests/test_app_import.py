@@ -126,6 +126,40 @@ def test_the_import_page_asks_whether_to_use_a_status_column_with_other_words(db
     assert rows == [("1", "open"), ("2", "won"), ("3", "lost"), ("4", None)]
 
 
+def two_sheet_workbook() -> bytes:
+    """Deals on two sheets: 'New Business' (1 deal) and 'Renewals' (2 deals)."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for title, rows in (("New Business", [["A1", "Qualified", 1200]]),
+                        ("Renewals", [["R1", "Closed Won", 2500], ["R2", "Closed Lost", 900]])):
+        sheet = workbook.active if title == "New Business" else workbook.create_sheet(title)
+        sheet.title = title
+        sheet.append(["Opportunity ID", "Stage", "Amount"])
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_import_page_reads_the_first_sheet_with_data_and_names_the_others(db):
+    at = uploaded("deals_2026-11-20.xlsx", two_sheet_workbook())
+    box = next(b for b in at.selectbox if b.key and b.key.startswith("import_sheet_"))
+    assert box.options == ["First sheet with data", "New Business", "Renewals"] and box.value is None
+    assert any("Only the sheet \"New Business\" was read; \"Renewals\" hold data too" in w.value for w in at.warning)
+    plan = at.dataframe[0].value
+    assert list(plan.loc[plan["What"] == "Sheet", "Why"]) == [
+        "the first sheet with data; \"Renewals\" hold data too and were not read"]
+    box.set_value("Renewals").run()
+    assert not at.exception, at.exception
+    assert not any("hold data too" in w.value for w in at.warning)
+    preview = next(d.value for d in at.dataframe if "deal_id" in d.value.columns)
+    assert list(preview["deal_id"]) == ["R1", "R2"]
+
+
 def test_the_import_page_in_french_words_the_plan(db):
     at = uploaded("deals_2026-11-20.csv", AMBIGUOUS, "fr")
     plan = at.dataframe[0].value

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.ingest import readers
-from analytics.ingest.readers import RawTable, ReadError, read_table
+from analytics.ingest.readers import RawTable, ReadError, read_table, workbook_sheets
 from analytics.ingest.values import Parsed, currency_symbols, parse_dates, parse_numbers, parse_probability
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
@@ -307,6 +307,45 @@ def test_xlsx_first_sheet_with_data_when_first_is_empty():
     table = read_table(_xlsx_bytes(build), "deals.xlsx")
     assert table.sheet == "Data" and rows_of(table) == [["A", "1.25"]]
     assert any("Cover" in note for note in table.notes)
+
+
+def test_xlsx_a_summary_sheet_of_a_title_and_a_total_is_passed_over():
+    """A first sheet with a title and a total row has a "header" but no data row: the data sheet is read."""
+    def build(workbook):
+        summary = workbook.active
+        summary.title = "Summary"
+        summary.append(["Pipeline summary"])
+        summary.append(["Total", 4600.5])
+        data = workbook.create_sheet("Opportunities")
+        data.append(["Opportunity Report"])
+        data.append([])
+        data.append(["Opportunity Name", "Stage", "Amount"])
+        data.append(["Acme", "Prospecting", 1200])
+        data.append(["Beta", "Closed Won", 2500.5])
+    table = read_table(_xlsx_bytes(build), "deals.xlsx")
+    assert (table.sheet, table.header_row, table.unread_sheets) == ("Opportunities", 3, [])
+    assert rows_of(table) == [["Acme", "Prospecting", "1200"], ["Beta", "Closed Won", "2500.5"]]
+    assert any(getattr(n, "code", None) == "skipped_sheets" and '"Summary"' in n for n in table.notes)
+
+
+def test_xlsx_other_sheets_with_data_are_named_not_silently_left():
+    def build(workbook):
+        for title, rows in (("New Business", [["Acme", 1200]]), ("Renewals", [["Beta", 2500], ["Gamma", 900]]),
+                            ("Lookup", [["X", 1]])):
+            sheet = workbook.active if title == "New Business" else workbook.create_sheet(title)
+            sheet.title = title
+            sheet.append(["Opportunity Name", "Amount"])
+            for row in rows:
+                sheet.append(row)
+        workbook["Lookup"].sheet_state = "hidden"
+        workbook.create_sheet("Notes")  # empty
+    data = _xlsx_bytes(build)
+    table = read_table(data, "deals.xlsx")
+    assert (table.sheet, table.unread_sheets) == ("New Business", ["Renewals"])  # hidden and empty ones are not data
+    named = read_table(data, "deals.xlsx", sheet="Renewals")
+    assert (named.sheet, rows_of(named), named.unread_sheets) == ("Renewals", [["Beta", "2500"], ["Gamma", "900"]], [])
+    assert workbook_sheets(data, "deals.xlsx") == ["New Business", "Renewals", "Lookup", "Notes"]
+    assert workbook_sheets(b"a,b\n1,2\n", "deals.csv") == []
 
 
 def test_xlsx_hidden_sheet_is_not_the_default():

@@ -151,6 +151,8 @@ APP_WARNING_LABELS = {
                            "date in the Snapshot date field or in the file name.",
     "field_candidates": "No {field} column; {columns} could be one: choose it under Column mapping.",
     "no_amount_column": "No amount column: value totals are not available (choose one under Column mapping).",
+    "unread_sheets": "Only the sheet \"{sheet}\" was read; {sheets} hold data too: choose each under Sheet and "
+                     "import it.",
 }
 
 

@@ -78,6 +78,7 @@ WARNING_TEXTS = {
                            "column): it is taken as of today, {date}, so every open deal is judged as of today. "
                            "Give the export's date with --as-of or in the file name.",
     "field_candidates": "No {field} column; {columns} could be one: {option}.",
+    "unread_sheets": "Only the sheet \"{sheet}\" was read; {sheets} hold data too: import each with --sheet NAME.",
     "history_no_stage": "{n} history rows belong to deals with no stage change in the file: their stage is "
                         "unknown, so they were not used.",
 }

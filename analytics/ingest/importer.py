@@ -242,7 +242,7 @@ def prepare(data: bytes, file_name: str, options: ImportOptions | None = None,
         raise ImportRejected(named(file_name, str(exc))) from None
     warnings = [w if isinstance(w, ImportWarning) else one_line(w) for w in warnings]
     _reading_plan(raw, options, plan)
-    warnings += _snapshot_plan(ctx, kind)
+    warnings += _sheets_warning(raw) + _snapshot_plan(ctx, kind)
     details.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
                    notes=raw.notes, snapshot_source=ctx.snapshot_source)
     prepared = Prepared(file_name, sha256_of(data), kind, ctx.snapshot_on, ctx.snapshot_source, raw, used, tables,
@@ -304,9 +304,24 @@ def _reading_plan(raw: readers.RawTable, options: ImportOptions, plan: ImportPla
         plan.add("header_row", raw.header_row, "title_rows", MEDIUM, n=raw.skipped_title_rows)
     else:
         plan.add("header_row", raw.header_row, "first_row")
-    if raw.sheet:
+    if raw.sheet and raw.unread_sheets:
+        plan.add("sheet", raw.sheet, "first_of_sheets", MEDIUM, fix=f"--sheet {raw.unread_sheets[0]}",
+                 sheets=_quoted_sheets(raw.unread_sheets))
+    elif raw.sheet:
         plan.add("sheet", raw.sheet, "sheet_user" if options.sheet else "first_sheet",
                  fix=f"--sheet {raw.sheets[0] if raw.sheets else 'NAME'}")
+
+
+def _sheets_warning(raw: readers.RawTable) -> list[ImportWarning]:
+    """A warning when other sheets of the workbook hold data too: only one sheet is read per import."""
+    if not raw.unread_sheets:
+        return []
+    return [ImportWarning("unread_sheets", sheet=readers.escape(raw.sheet, 30),
+                          sheets=_quoted_sheets(raw.unread_sheets))]
+
+
+def _quoted_sheets(names: list[str]) -> str:
+    return ", ".join(f"\"{readers.escape(n, 30)}\"" for n in names[:5]) + (" …" if len(names) > 5 else "")
 
 
 def _snapshot_plan(ctx: Context, kind: str) -> list[ImportWarning]:

@@ -54,6 +54,7 @@ EVIDENCE_TEXTS = {
     "title_rows": "{n} title rows above the header were skipped",
     "first_row": "the first row holds the headers",
     "first_sheet": "the first sheet with data",
+    "first_of_sheets": "the first sheet with data; {sheets} hold data too and were not read",
     "sheet_user": "chosen by you",
     # columns
     "user": "chosen by you",

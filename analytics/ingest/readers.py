@@ -47,9 +47,10 @@ from analytics.ingest.table import (
     skip_notes,
     split_ragged,
 )
-from analytics.ingest.workbook import read_workbook
+from analytics.ingest.workbook import read_workbook, sheet_names
 
-__all__ = ["ReadError", "RawTable", "read_table", "load_bytes", "max_file_bytes", "escape", "file_label", "sniff",
+__all__ = ["ReadError", "RawTable", "read_table", "workbook_sheets", "load_bytes", "max_file_bytes", "escape",
+           "file_label", "sniff",
            "csv_note", "csv_header", "line_offset", "trim_footer"]
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab"}
@@ -78,6 +79,13 @@ def read_table(source: str | os.PathLike | bytes, file_name: str, sheet: str | N
     if kind == "csv":
         return _read_csv(data, file_name)
     return read_workbook(data, file_name, kind, sheet)
+
+
+def workbook_sheets(source: str | os.PathLike | bytes, file_name: str) -> list[str]:
+    """The sheet names of an Excel or OpenDocument workbook (none for a CSV file); ReadError if it cannot be opened."""
+    data = load_bytes(source, file_name)
+    kind = sniff(data, file_name)
+    return [] if kind == "csv" else sheet_names(data, file_name, kind)
 
 
 def load_bytes(source, file_name: str) -> bytes:

@@ -41,6 +41,7 @@ class RawTable:
     row_numbers: for each frame row, the row number the user sees (CSV: line on which the record starts).
     skipped_title_rows: rows above the header (blank ones included), i.e. header_row - 1.
     skipped_footer_rows: non-blank rows ignored below the data ("Grand Totals", "Confidential", ...).
+    unread_sheets: a workbook read without a sheet named, its other visible sheets with data rows (not read).
     ragged_rows / ragged_widths: CSV rows with non-blank cells beyond the header's width, and how many cells
     they have; the extra cells are not in `frame`.
     """
@@ -58,6 +59,7 @@ class RawTable:
     notes: list[str]
     ragged_rows: list[int] = field(default_factory=list)
     ragged_widths: list[int] = field(default_factory=list)
+    unread_sheets: list[str] = field(default_factory=list)  # other visible sheets holding data rows, not read
 
 
 def file_label(file_name: str) -> str:
@@ -83,6 +85,7 @@ NOTE_TEXTS = {
     "empty_columns": "Dropped {n} empty column(s) without a heading.",
     "renamed_columns": "Renamed repeated column heading(s): {columns}.",
     "read_sheet": "Read sheet \"{sheet}\" ({n} sheet(s) in the workbook).",
+    "skipped_sheets": "Sheet(s) {sheets} hold no data rows; read the first sheet with data.",
 }
 
 

@@ -34,7 +34,7 @@ def read_workbook(data: bytes, file_name: str, kind: str, sheet: str | None) -> 
     """RawTable of one sheet of an Excel or OpenDocument workbook."""
     workbook = _open_workbook(data, file_name, kind)
     names = [str(n) for n in workbook.sheet_names]
-    chosen, rows, notes = _choose_sheet(workbook, names, sheet, file_name)
+    chosen, rows, notes, unread = _choose_sheet(workbook, names, sheet, file_name)
     h = find_header(rows)
     body, footer_count, footer_example = _sheet_body(rows, h)
     frame, row_numbers, more = finish_frame(file_name, rows[h], body, letters=True)
@@ -42,8 +42,19 @@ def read_workbook(data: bytes, file_name: str, kind: str, sheet: str | None) -> 
     return RawTable(
         frame=frame, row_numbers=row_numbers, file_format=kind, encoding=None, delimiter=None, header_row=h + 1,
         sheet=chosen, sheets=names, skipped_title_rows=h, skipped_footer_rows=footer_count,
-        notes=notes + skip_notes(h + 1, footer_count, footer_example) + more,
+        notes=notes + skip_notes(h + 1, footer_count, footer_example) + more, unread_sheets=unread,
     )
+
+
+def sheet_names(data: bytes, file_name: str, kind: str) -> list[str]:
+    """The names of a workbook's sheets, in workbook order, without reading them."""
+    return [str(n) for n in _open_workbook(data, file_name, kind).sheet_names]
+
+
+def _has_data(rows: list[list[str | None]]) -> bool:
+    """True when the sheet has a header with at least one data row below it (not only a footer such as a total)."""
+    h = find_header(rows)
+    return h is not None and bool(_sheet_body(rows, h)[0].filled.any())
 
 
 def _sheet_body(rows: list[list[str | None]], h: int) -> tuple[Body, int, str]:
@@ -75,7 +86,9 @@ def _open_workbook(data: bytes, file_name: str, kind: str):
 
 
 def _choose_sheet(workbook, names: list[str], sheet: str | None, file_name: str):
-    """(sheet name, its rows as text, notes): the requested sheet, else the first sheet holding any data."""
+    """(sheet name, its rows as text, notes, the other visible sheets with data rows): the requested sheet, else the
+    first visible sheet with a header and data rows below it (a summary sheet of a title and a total is passed
+    over), else the first sheet holding anything."""
     if sheet is not None:
         match = _match_sheet(names, sheet)
         if match is None:
@@ -86,19 +99,29 @@ def _choose_sheet(workbook, names: list[str], sheet: str | None, file_name: str)
         if find_header(rows) is None:
             raise ReadError(file_name, f"the sheet \"{escape(match, 30)}\" is empty",
                             "Choose the sheet that holds the data, or export the report again.")
-        return match, rows, []
-    order = _visible_first(workbook, names)
-    for index, name in enumerate(order):
-        rows = _sheet_rows(workbook, name)
-        if find_header(rows) is not None:
-            skipped = ", ".join(f"\"{escape(n, 30)}\"" for n in order[:index])
-            return name, rows, [f"Sheet(s) {skipped} are empty; read the first sheet with data."] if index else []
-    raise ReadError(file_name, "every sheet in this workbook is empty",
-                    "Check that you exported the right report, then upload it again.")
+        return match, rows, [], []
+    order, hidden = _visible_first(workbook, names)
+    read: dict[str, list] = {}
+
+    def rows_of(name: str) -> list[list[str | None]]:
+        if name not in read:
+            read[name] = _sheet_rows(workbook, name)
+        return read[name]
+
+    shown = [n for n in order if n not in hidden and _has_data(rows_of(n))]  # every visible one: the others matter
+    chosen = next(iter(shown), None) or next((n for n in order if n in hidden and _has_data(rows_of(n))), None) \
+        or next((n for n in order if find_header(rows_of(n)) is not None), None)
+    if chosen is None:
+        raise ReadError(file_name, "every sheet in this workbook is empty",
+                        "Check that you exported the right report, then upload it again.")
+    index = order.index(chosen)
+    notes = [ReadNote("skipped_sheets", sheets=", ".join(f"\"{escape(n, 30)}\"" for n in order[:index]))] \
+        if index else []
+    return chosen, rows_of(chosen), notes, [n for n in shown if n != chosen]
 
 
-def _visible_first(workbook, names: list[str]) -> list[str]:
-    """Sheet names with visible sheets first (in workbook order), then hidden ones."""
+def _visible_first(workbook, names: list[str]) -> tuple[list[str], set[str]]:
+    """(sheet names with visible sheets first (in workbook order), then hidden ones; the hidden ones)."""
     import python_calamine
 
     try:
@@ -106,7 +129,7 @@ def _visible_first(workbook, names: list[str]) -> list[str]:
         hidden = {str(m.name) for m in workbook.sheets_metadata if m.visible != visible}
     except Exception:  # noqa: BLE001 - metadata is optional
         hidden = set()
-    return [n for n in names if n not in hidden] + [n for n in names if n in hidden]
+    return [n for n in names if n not in hidden] + [n for n in names if n in hidden], hidden
 
 
 def _match_sheet(names: list[str], wanted: str) -> str | None:

@@ -168,8 +168,19 @@ FR: dict[str, str] = {
     "Skipped {n} blank row(s) inside the data.": "{n} ligne(s) vide(s) dans les données ignorée(s).",
     "Dropped {n} empty column(s) without a heading.": "{n} colonne(s) vide(s) sans en-tête retirée(s).",
     "Renamed repeated column heading(s): {columns}.": "En-tête(s) de colonne répété(s) renommé(s) : {columns}.",
+    "First sheet with data": "Première feuille avec des données",
     "Read sheet \"{sheet}\" ({n} sheet(s) in the workbook).":
         "Feuille « {sheet} » lue ({n} feuille(s) dans le classeur).",
+    "Sheet(s) {sheets} hold no data rows; read the first sheet with data.":
+        "La ou les feuilles {sheets} n'ont aucune ligne de données ; lecture de la première feuille avec des données.",
+    "the first sheet with data; {sheets} hold data too and were not read":
+        "la première feuille avec des données ; {sheets} en contiennent aussi et n'ont pas été lues",
+    "Only the sheet \"{sheet}\" was read; {sheets} hold data too: import each with --sheet NAME.":
+        "Seule la feuille « {sheet} » a été lue ; {sheets} contiennent aussi des données : importez chacune avec "
+        "--sheet NOM.",
+    "Only the sheet \"{sheet}\" was read; {sheets} hold data too: choose each under Sheet and import it.":
+        "Seule la feuille « {sheet} » a été lue ; {sheets} contiennent aussi des données : choisissez chacune sous "
+        "Feuille et importez-la.",
     "UTF-8 with BOM": "UTF-8 avec BOM",
     "commas": "virgules",
     "semicolons": "points-virgules",

@@ -59,8 +59,9 @@ def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOpt
     sheet = None
     if upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         sheets = excel_sheets(upload.getvalue(), upload.name)
-        if len(sheets) > 1:
-            sheet = left.selectbox(t("Sheet"), sheets, key=f"import_sheet_{key}")
+        if len(sheets) > 1:  # None: the importer picks the first sheet with data rows (and says which others hold some)
+            sheet = left.selectbox(t("Sheet"), [None, *sheets], key=f"import_sheet_{key}",
+                                   format_func=lambda s: t("First sheet with data") if s is None else s)
     overrides = st.session_state.get(f"import_overrides_{key}", {})
     answers = st.session_state.get(f"import_answers_{key}", {})
     return ingest.ImportOptions(kind=None if kind == "auto" else kind, as_of=as_of, sheet=sheet,
@@ -71,8 +72,9 @@ def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOpt
 
 @st.cache_data(show_spinner=False, max_entries=20)
 def excel_sheets(data: bytes, name: str) -> list[str]:
+    """The workbook's sheet names (none for a CSV, or a workbook that cannot be opened: the import then says why)."""
     try:
-        return readers.read_table(data, name).sheets
+        return readers.workbook_sheets(data, name)
     except readers.ReadError:
         return []
 
