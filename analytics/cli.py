@@ -7,8 +7,10 @@ stderr naming the file and the reason; the database unchanged). Never a tracebac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -332,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the database keeps its state from before this import.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output went away (``| head``): stop quietly, as a shell tool does
+        with contextlib.suppress(OSError, ValueError):  # no second error when Python flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # noqa: BLE001 - the contract forbids tracebacks on the command line
         print(f"error: unexpected {type(exc).__name__}: {readers.escape(' '.join(str(exc).split()), 120)}",
               file=sys.stderr)

@@ -83,3 +83,16 @@ def test_shared_contract_check():
     result = subprocess.run([sys.executable, str(CONTRACT)], capture_output=True, text=True, cwd=ROOT, env=env,
                             timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(monkeypatch, capsys):
+    """``python -m analytics report | head -1``: the pipe closes, the command stops with 141 (as a shell tool killed
+    by SIGPIPE) and no "error: unexpected BrokenPipeError" line."""
+    from analytics import cli
+
+    def closed(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setitem(cli.COMMANDS, "report", closed)
+    assert cli.main(["report", "--db", "unused.duckdb"]) == 141
+    assert capsys.readouterr().err == ""
