@@ -415,3 +415,19 @@ def test_a_new_answer_keeps_the_column_choice_remembered_before(tmp_path, db, ca
         created = con.execute("SELECT created_on FROM deal_snapshots WHERE snapshot_on = '2026-12-04' "
                               "ORDER BY deal_id").fetchall()
     assert [str(c[0]) for c in created] == ["2026-03-04", "2026-01-02"]   # Opened, month first: both remembered
+
+
+def test_answers_written_with_their_label_are_scored_by_their_number(tmp_path, db, capsys):
+    """SurveyMonkey / Typeform / Forms write scale answers with their label: '10 - Extremely likely' is 10, '4 - Agree'
+    is 4. By hand: eNPS answers 10, 0, 7, 9, 10 -> 3 promoters, 1 passive, 1 detractor: eNPS (3 - 1) / 5 = +40; the
+    question's answers 5, 1, 3, 4, 4: mean 17 / 5 = 3.4."""
+    text = ("Team,How likely are you to recommend us (eNPS),I feel valued\n"
+            "Sales,10 - Extremely likely,5 - Strongly agree\nSales,0 - Not at all likely,1. Strongly disagree\n"
+            "Eng,7,3) Neutral\nEng,9,4 - Agree\nOps,10,4\n")
+    path = write(tmp_path, "pulse_2026-11.csv", text)
+    code, out, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0 and "0 rejected" in out, err
+    with store.connect(db) as con:
+        assert sorted(r[0] for r in con.execute("SELECT enps FROM survey_responses").fetchall()) == [0, 7, 9, 10, 10]
+        assert con.execute("SELECT avg(value) FROM survey_answers").fetchone()[0] == pytest.approx(3.4)
+    assert report(db)["survey"]["waves"][0]["enps"] == pytest.approx(40.0)

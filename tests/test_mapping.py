@@ -400,6 +400,7 @@ def test_bad_survey_overrides(overrides, message):
     ("4", 4), ("4.0", 4), (" 5 ", 5), ("4 - Agree", 4), ("Tout à fait d’accord", 5),
     ("Plutôt pas d'accord", 2), ("Ni d'accord, ni pas d'accord", 3), ("Strongly disagree", 1),
     ("Très satisfait", 5), ("maybe", None), ("", None), (None, None), (float("nan"), None),
+    ("10 - Extremely likely", 10), ("1. Strongly disagree", 1), ("3) Neutral", 3), ("4.5 stars", None),
 ])
 def test_likert_value(cell, value):
     assert survey_mapping.likert_value(cell) == value

@@ -458,10 +458,11 @@ def _enps_scores(frame: pd.DataFrame, sm, rej: Rejections) -> tuple[pd.Series, s
         return pd.Series(np.nan, index=frame.index), None
     scale = sm.enps_scale or "0-10"
     parsed = parsing.parse_numbers(frame[sm.enps])
+    labelled = survey_mapping.labelled_scores(frame[sm.enps])  # '10 - Extremely likely'
     low = 1 if scale == "1-10" else 0
-    values = parsed.values
+    values = parsed.values.where(~parsed.bad, labelled)
     outside = values.notna() & ((values < low) | (values > 10) | (values != values.round()))
-    rej.add(parsed.bad | outside, "enps_out_of_scale", frame[sm.enps], low=low)
+    rej.add(parsed.bad & labelled.isna() | outside, "enps_out_of_scale", frame[sm.enps], low=low)
     return values, scale
 
 
@@ -483,10 +484,12 @@ def _likert_answers(frame: pd.DataFrame, columns: list[str], rej: Rejections) ->
 
 
 def _likert_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numeric answers, or answer texts (Strongly agree… / Tout à fait d'accord…) turned into 1..5."""
+    """Numeric answers, answers with their label ('4 - Agree' -> 4), or answer texts (Strongly agree… / Tout à fait
+    d'accord…) turned into 1..5."""
     parsed = parsing.parse_numbers(cells)
     worded = cells.map(lambda v: survey_mapping.LIKERT_TEXT.get(normalise_header(v)) if isinstance(v, str) else None)
-    values = parsed.values.fillna(worded.astype("float64"))
+    worded = survey_mapping.labelled_scores(cells).fillna(worded.astype("float64"))
+    values = parsed.values.where(~parsed.bad, worded)
     bad = parsed.bad & worded.isna()
     return values, bad
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analytics.ingest.mapping import ENPS_HEADER, MappingError, header_variants, not_twice, resolve_column, word_pattern
@@ -34,7 +35,9 @@ LIKERT_TEXT: dict[str, int] = {
 _INT = re.compile(r"^\s*(\d{1,2})(?:[.,]0+)?\s*$")
 
 
-_LEADING_INT = re.compile(r"^\s*(\d{1,2})\s*[-–:.)]\s*\S")
+# An answer written with its label: '10 - Extremely likely', '4 – Agree', '1. Strongly disagree', '3) Neutral' (the
+# number, a separator, then words: not a decimal such as '4.5').
+_LEADING_INT = re.compile(r"^\s*(\d{1,2})\s*(?:[-–:)]|\.(?!\d))\s*[^\d\s]")
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -49,6 +52,13 @@ def likert_value(cell) -> int | None:
     if number:
         return int(number.group(1))
     return LIKERT_TEXT.get(normalise_header(text))
+
+
+def labelled_scores(cells: pd.Series) -> pd.Series:
+    """The number of each answer written with its label ('10 - Extremely likely' -> 10.0), NaN for other cells:
+    survey tools (SurveyMonkey, Typeform, Forms) export scale answers this way."""
+    found = cells.map(lambda v: _LEADING_INT.match(v) if isinstance(v, str) else None)
+    return found.map(lambda m: float(m.group(1)) if m else np.nan).astype("float64")
 
 
 @dataclass
