@@ -123,3 +123,38 @@ def test_no_meetings(db):
         assert oo.as_of(con) is None and oo.one_on_ones_report(con) is None
         assert oo.cadence_by_employee(con).empty and oo.median_interval_by_manager(con).empty
         assert oo.meetings_per_month(con).empty
+
+
+@pytest.mark.parametrize(("cell", "minutes"), [
+    ("30", 30), ("45,5", 45.5), ("30 min", 30), ("45 minutes", 45), ("90m", 90), ("1h", 60), ("1 h 30", 90),
+    ("1h30min", 90), ("1.5 h", 90), ("1,5 heure", 90), ("2 hours", 120), ("00:45", 45), ("1:30:00", 90),
+    ("1:30:30", 90.5)])
+def test_a_duration_is_read_as_people_and_calendars_write_it(cell, minutes):
+    import pandas as pd
+
+    from analytics.ingest.values import parse_durations
+
+    parsed = parse_durations(pd.Series([cell]))
+    assert (parsed.values[0], bool(parsed.bad[0])) == (pytest.approx(minutes), False)
+
+
+@pytest.mark.parametrize("cell", ["soon", "12:75", "1h30x", "h"])
+def test_a_duration_that_is_none_of_them_is_bad(cell):
+    import pandas as pd
+
+    from analytics.ingest.values import parse_durations
+
+    assert bool(parse_durations(pd.Series([cell])).bad[0])
+
+
+def test_a_log_with_durations_in_words_imports_every_meeting(tmp_path, db):
+    from analytics import ingest
+
+    path = tmp_path / "one_on_ones_2026-11-27.csv"
+    path.write_text("Manager,Employee,Meeting date,Duration\nAnn,Bob,2026-11-01,30 min\nAnn,Carl,2026-11-02,1h\n"
+                    "Ann,Dan,2026-11-03,00:45\nAnn,Eve,2026-11-04,often\n", encoding="utf-8")
+    result = ingest.import_file(path, path.name, db=db)
+    assert (result.rows_imported, result.rejected) == (3, [(5, "duration 'often' is not a number of minutes")])
+    with store.connect(db) as con:
+        rows = con.execute("SELECT employee, duration_minutes FROM one_on_ones ORDER BY employee").fetchall()
+    assert rows == [("Bob", 30), ("Carl", 60), ("Dan", 45)]

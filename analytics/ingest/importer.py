@@ -559,7 +559,7 @@ def _prepare_one_on_ones(ctx: Context):
     rej.add(met.isna(), "no_meeting_date")
     duration = pd.Series(np.nan, index=frame.index)
     if fields.get("duration_minutes"):
-        parsed = parsing.parse_numbers(frame[fields["duration_minutes"]])
+        parsed = parsing.parse_durations(frame[fields["duration_minutes"]])
         rej.add(parsed.bad | (parsed.values < 0), "not_minutes", frame[fields["duration_minutes"]])
         duration = parsed.values
     keep = ~rej.bad
