@@ -348,6 +348,22 @@ def test_xlsx_other_sheets_with_data_are_named_not_silently_left():
     assert workbook_sheets(b"a,b\n1,2\n", "deals.csv") == []
 
 
+def test_xlsx_a_grouped_report_s_merged_cells_hold_their_value_on_every_row():
+    """A grouped report merges the owner down the rows of their deals (A3:A4, A5:A6): each deal gets its owner, as
+    Excel shows it; the title merged across the table (A1:C1) stays a title, above the header."""
+    def build(workbook):
+        sheet = workbook.active
+        sheet.append(["Opportunities by owner"])
+        sheet.append(["Owner", "Opportunity", "Amount"])
+        for row in (["Ann", "A1", 100], [None, "A2", 200], ["Bob", "B1", 300], [None, "B2", 400]):
+            sheet.append(row)
+        for cells in ("A1:C1", "A3:A4", "A5:A6"):
+            sheet.merge_cells(cells)
+    table = read_table(_xlsx_bytes(build), "deals.xlsx")
+    assert table.header_row == 2 and list(table.frame.columns) == ["Owner", "Opportunity", "Amount"]
+    assert rows_of(table) == [["Ann", "A1", "100"], ["Ann", "A2", "200"], ["Bob", "B1", "300"], ["Bob", "B2", "400"]]
+
+
 def test_xlsx_hidden_sheet_is_not_the_default():
     def build(workbook):
         hidden = workbook.active

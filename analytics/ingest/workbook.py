@@ -141,12 +141,31 @@ def _match_sheet(names: list[str], wanted: str) -> str | None:
 
 
 def _sheet_rows(workbook, name: str) -> list[list[str | None]]:
-    """Every row of the sheet from A1, each cell as text or None."""
+    """Every row of the sheet from A1, each cell as text or None; a cell merged down a column (a grouped report's
+    owner or account beside each of its deals) holds the merged cell's value in every row it spans, as Excel shows
+    it, not in the first row alone."""
     try:
-        values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(name)
+        values = sheet.to_python(skip_empty_area=False)
     except Exception:  # noqa: BLE001 - chart sheets and unreadable sheets count as empty
         return []
-    return [[_cell_text(v) for v in row] for row in values]
+    rows = [[_cell_text(v) for v in row] for row in values]
+    for top, bottom, column in _merged_down(sheet):
+        if top < len(rows) and column < len(rows[top]):
+            for row in rows[top + 1: bottom + 1]:
+                if column < len(row):
+                    row[column] = rows[top][column]
+    return rows
+
+
+def _merged_down(sheet) -> list[tuple[int, int, int]]:
+    """(first row, last row, column), from 0, of each merged range one column wide and several rows high (a range
+    across columns, such as a title over the table, is left as it is: filling it would make it look like a header)."""
+    try:
+        ranges = sheet.merged_cell_ranges or []
+    except Exception:  # noqa: BLE001 - not every format (xls, ods) reports its merged cells
+        return []
+    return [(top, bottom, left) for (top, left), (bottom, right) in ranges if left == right and bottom > top]
 
 
 def _cell_text(value) -> str | None:
