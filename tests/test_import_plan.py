@@ -431,3 +431,33 @@ def test_answers_written_with_their_label_are_scored_by_their_number(tmp_path, d
         assert sorted(r[0] for r in con.execute("SELECT enps FROM survey_responses").fetchall()) == [0, 7, 9, 10, 10]
         assert con.execute("SELECT avg(value) FROM survey_answers").fetchone()[0] == pytest.approx(3.4)
     assert report(db)["survey"]["waves"][0]["enps"] == pytest.approx(40.0)
+
+
+@pytest.mark.parametrize(("cells", "hint", "day"), [
+    (["Opportunity Pipeline", "As of 11/27/2026"], None, "2026-11-27"),     # Salesforce's report title
+    (["Pipeline", "Généré le 27/11/2026 à 09:15"], None, "2026-11-27"),     # the day can only be first
+    (["Export", "Report date: 2026-11-27"], None, "2026-11-27"),
+    (["As of 05/06/2026"], None, None),                                      # 5 June or May 6: not settled
+    (["As of 05/06/2026"], True, "2026-06-05"),                              # the file's dates are day first
+    (["Q4 pipeline, deals created since 01/10/2026"], None, None),            # a date, but not the report's own
+    (["Opportunity Pipeline"], None, None),
+])
+def test_a_report_title_dates_the_export_only_when_it_says_so(cells, hint, day):
+    from analytics.ingest import guesses
+
+    found = guesses.snapshot_from_title(cells, hint)
+    assert (found[0].isoformat() if found else None) == day
+
+
+def test_an_export_dated_only_by_its_title_is_not_taken_as_of_today(tmp_path, db, capsys):
+    text = ('"Opportunity Pipeline"\n"As of 11/27/2026"\n\n'
+            '"Opportunity Name","Stage","Amount","Close Date","Created Date"\n'
+            '"Acme","Prospecting","$1,200.00","12/15/2026","10/4/2026"\n'
+            '"Beta","Closed Won","$2,500.00","11/2/2026","9/1/2026"\n')
+    path = write(tmp_path, "opportunities.csv", text)
+    prepared = ingest.plan_file(path.read_bytes(), path.name, db=db)
+    as_of = prepared.plan.of("as_of")[0]
+    assert (as_of.value, as_of.evidence, as_of.args["column"]) == ("2026-11-27", "title_date", "As of 11/27/2026")
+    code, out, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0 and "Nothing dates this export" not in out + err, err
+    assert report(db)["deals"]["as_of"] == "2026-11-27"

@@ -38,7 +38,7 @@ class Context:
     snapshot_source: str
     options: ImportOptions
     plan: ImportPlan
-    snapshot_column: str = ""   # the column that dated the snapshot (snapshot_source "data")
+    snapshot_column: str = ""   # the column (snapshot_source "data") or title cell ("title") that dated the snapshot
 
     def answer(self, question: str) -> tuple[str | None, str]:
         return self.answers.get(question, (None, ""))
@@ -141,13 +141,19 @@ def date_hint(ctx: Context, deal_map, orders: dict | None = None) -> bool | None
 
 
 def _date_from_data(ctx: Context, hint: bool | None) -> None:
-    """Without --as-of or a date in the file name, the snapshot is dated by the latest change in the file."""
+    """Without --as-of or a date in the file name, the snapshot is dated by the latest change in the file, else by
+    the date its report title gives ("As of 11/27/2026")."""
     if ctx.snapshot_source != "import day":
         return
     found = guesses.snapshot_from_data(ctx.raw.frame, hint)
     if found:
         ctx.snapshot_on, ctx.snapshot_column = found
         ctx.snapshot_source = "data"
+        return
+    titled = guesses.snapshot_from_title(ctx.raw.title_text, hint)
+    if titled:
+        ctx.snapshot_on, ctx.snapshot_column = titled
+        ctx.snapshot_source = "title"
 
 
 def amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str],

@@ -326,10 +326,11 @@ def _quoted_sheets(names: list[str]) -> str:
 
 def _snapshot_plan(ctx: Context, kind: str) -> list[ImportWarning]:
     """The snapshot date's inference; a loud warning when nothing dated the file."""
-    evidence = {"as-of": "as_of_user", "file name": "file_name", "data": "data_modified"}.get(ctx.snapshot_source,
-                                                                                             "import_day")
-    confidence = {"as_of_user": HIGH, "file_name": HIGH, "data_modified": MEDIUM}.get(evidence, LOW)
-    args = {"column": ctx.snapshot_column} if evidence == "data_modified" else {}
+    evidence = {"as-of": "as_of_user", "file name": "file_name", "data": "data_modified",
+                "title": "title_date"}.get(ctx.snapshot_source, "import_day")
+    confidence = {"as_of_user": HIGH, "file_name": HIGH, "data_modified": MEDIUM, "title_date": MEDIUM}.get(evidence,
+                                                                                                          LOW)
+    args = {"column": ctx.snapshot_column} if evidence in ("data_modified", "title_date") else {}
     ctx.plan.add("as_of", ctx.snapshot_on.isoformat(), evidence, confidence, fix="--as-of YYYY-MM-DD", **args)
     if evidence == "import_day" and kind == "deals":
         return [ImportWarning("snapshot_import_day", date=ctx.snapshot_on.isoformat())]

@@ -86,6 +86,7 @@ EVIDENCE_TEXTS = {
     "as_of_user": "chosen by you",
     "file_name": "the date in the file name",
     "data_modified": "the latest '{column}' in the file",
+    "title_date": "the report's title: '{column}'",
     "import_day": "nothing in the file dates it, so today: every open deal is judged as of today",
     # dates
     "iso": "written year first (2026-11-20)",

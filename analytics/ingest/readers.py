@@ -46,6 +46,7 @@ from analytics.ingest.table import (
     password_error,
     skip_notes,
     split_ragged,
+    title_cells,
 )
 from analytics.ingest.workbook import read_workbook, sheet_names
 
@@ -276,7 +277,16 @@ def _read_csv(data: bytes, file_name: str) -> RawTable:
         header_row=header.first, sheet=None, sheets=[], skipped_title_rows=header.first - 1,
         skipped_footer_rows=footer_count, ragged_rows=ragged, ragged_widths=widths,
         notes=notes + skip_notes(header.first, footer_count, footer_example) + more,
+        title_text=_title_text(text, delimiter, header.first - 1),
     )
+
+
+def _title_text(text: bytes, delimiter: str, lines: int) -> list[str]:
+    """The cells of the ``lines`` physical lines above a CSV header (a report's title block)."""
+    if lines <= 0:
+        return []
+    head = text[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[:lines]
+    return title_cells([[c or None for c in row] for row in csv.reader(head, delimiter=delimiter)])
 
 
 def csv_header(text: bytes, file_name: str) -> tuple[str, Record, list[str | None]]:

@@ -42,6 +42,7 @@ class RawTable:
     skipped_title_rows: rows above the header (blank ones included), i.e. header_row - 1.
     skipped_footer_rows: non-blank rows ignored below the data ("Grand Totals", "Confidential", ...).
     unread_sheets: a workbook read without a sheet named, its other visible sheets with data rows (not read).
+    title_text: the non-blank cells of the rows above the header, in order (a report's "As of 11/27/2026").
     ragged_rows / ragged_widths: CSV rows with non-blank cells beyond the header's width, and how many cells
     they have; the extra cells are not in `frame`.
     """
@@ -60,6 +61,12 @@ class RawTable:
     ragged_rows: list[int] = field(default_factory=list)
     ragged_widths: list[int] = field(default_factory=list)
     unread_sheets: list[str] = field(default_factory=list)  # other visible sheets holding data rows, not read
+    title_text: list[str] = field(default_factory=list)  # the cells of the title rows above the header
+
+
+def title_cells(rows: list[list[str | None]]) -> list[str]:
+    """The non-blank cells of title rows, in order, each cut to one short line (at most 20 cells)."""
+    return [escape(c, 80) for row in rows for c in row if c is not None and str(c).strip()][:20]
 
 
 def file_label(file_name: str) -> str:

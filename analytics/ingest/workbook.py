@@ -27,6 +27,7 @@ from analytics.ingest.table import (
     footer_start,
     password_error,
     skip_notes,
+    title_cells,
 )
 
 
@@ -43,6 +44,7 @@ def read_workbook(data: bytes, file_name: str, kind: str, sheet: str | None) -> 
         frame=frame, row_numbers=row_numbers, file_format=kind, encoding=None, delimiter=None, header_row=h + 1,
         sheet=chosen, sheets=names, skipped_title_rows=h, skipped_footer_rows=footer_count,
         notes=notes + skip_notes(h + 1, footer_count, footer_example) + more, unread_sheets=unread,
+        title_text=title_cells(rows[:h]),
     )
 
 

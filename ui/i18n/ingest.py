@@ -114,6 +114,7 @@ FR: dict[str, str] = {
         "cet instantané, numérotée dans l'ordre du fichier, et ne peut pas être suivie d'une semaine à l'autre",
     "the date in the file name": "la date dans le nom du fichier",
     "the latest '{column}' in the file": "la plus récente « {column} » du fichier",
+    "the report's title: '{column}'": "le titre du rapport : « {column} »",
     "nothing in the file dates it, so today: every open deal is judged as of today":
         "rien dans le fichier ne le date, donc aujourd'hui : chaque affaire ouverte est jugée à cette date",
     "written year first (2026-11-20)": "écrites année d'abord (2026-11-20)",

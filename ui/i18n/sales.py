@@ -30,6 +30,8 @@ FR: dict[str, str] = {
     "as-of": "date saisie",
     "file name": "nom du fichier",
     "import day": "jour de l'import",
+    "data": "données du fichier",
+    "title": "titre du rapport",
     "Encoding": "Encodage",
     "Separator": "Séparateur",
     "Header row": "Ligne d'en-tête",
