@@ -257,6 +257,24 @@ def test_probabilities_of_only_zero_and_one_are_asked(tmp_path, db, capsys):
         assert con.execute("SELECT max(probability) FROM deal_snapshots").fetchone()[0] == pytest.approx(0.01)
 
 
+@pytest.mark.parametrize(("header", "asked"), [("Probability", True), ("Probability (%)", False)])
+def test_probabilities_with_and_without_a_percent_sign_are_all_percent_or_asked(tmp_path, db, capsys, header, asked):
+    """'25 %' beside '1' and '0.5': the plan said percent while 1 and 0.5 were stored as 100 % and 50 %. Now every
+    value is read as the plan says: with "%" in the header, percent (25 %, 1 %, 0.5 %); without, it is asked."""
+    text = (f"Record ID,Deal Stage,Amount,{header}\n"
+            "1,appointmentscheduled,100,25 %\n2,qualifiedtobuy,100,1\n3,qualifiedtobuy,100,0.5\n")
+    path = write(tmp_path, "deals_2026-11-20.csv", text)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == (2 if asked else 0), err
+    if asked:
+        assert "some values carry a % sign, others do not and are 1 or less (e.g. 1)" in err
+        code, _, err = run(capsys, "import", str(path), "--db", str(db), "--probability-scale", "percent")
+        assert code == 0, err
+    with store.connect(db) as con:
+        stored = [r[0] for r in con.execute("SELECT probability FROM deal_snapshots ORDER BY deal_id").fetchall()]
+    assert stored == pytest.approx([0.25, 0.01, 0.005])
+
+
 # --- surveys ----------------------------------------------------------------------------------------------------
 
 def coded_survey(rows: int) -> str:

@@ -300,9 +300,10 @@ def probability_scale(column: str | None, cells: pd.Series, answer: str | None, 
                       plan: ImportPlan) -> str | None:
     """How the probability column is written: "percent" (0–100) or "fraction" (0–1).
 
-    Your answer (``--probability-scale``) wins; else % signs or a value above 1 mean percent; values between 0
-    and 1 with a fraction (0.25) mean fraction; a column holding only 0 and 1 is a question (1 % or 100 %?)
-    unless its header says "%"."""
+    Your answer (``--probability-scale``) wins; else % signs or a value above 1 mean percent (values with a % sign
+    beside others without one, all 1 or less, are a question: are those 1 % or 100 %? unless the header says "%");
+    values between 0 and 1 with a fraction (0.25) mean fraction; a column holding only 0 and 1 is a question (1 % or
+    100 %?) unless its header says "%"."""
     if column is None:
         return None
     if answer in ("percent", "fraction"):
@@ -312,9 +313,15 @@ def probability_scale(column: str | None, cells: pd.Series, answer: str | None, 
     text = text[text != ""]
     if text.empty:
         return None
-    if text.str.contains("%", regex=False).any():
-        plan.add("probability_scale", "percent", "percent_signs", HIGH, fix="--probability-scale fraction")
-        return None
+    signed = text.str.contains("%", regex=False)
+    if signed.any():
+        plain = parsing.parse_numbers(text[~signed]).values.dropna()
+        if plain.empty or plain.max() > 1 or "%" in str(column):  # the unsigned ones are percent too
+            plan.add("probability_scale", "percent", "percent_signs", HIGH, fix="--probability-scale fraction")
+            return "percent"
+        plan.add("probability_scale", "percent", "percent_mixed", LOW, ask=True,
+                 fix="--probability-scale percent (or fraction)", example=f"{plain.iloc[0]:g}")
+        return "percent"
     numbers = parsing.parse_numbers(text).values.dropna()
     if numbers.empty:
         return None

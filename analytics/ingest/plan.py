@@ -97,6 +97,7 @@ EVIDENCE_TEXTS = {
     "ambiguous": "no value shows whether the day or the month comes first (e.g. {example})",
     # probability
     "percent_signs": "values carry a % sign",
+    "percent_mixed": "some values carry a % sign, others do not and are 1 or less (e.g. {example}): percent too?",
     "values_above_1": "values go above 1 (largest {top})",
     "values_within_1": "every value is between 0 and 1 (e.g. {example})",
     "only_0_1": "the only values are 0 and 1: 1 % or 100 %?",

@@ -124,6 +124,9 @@ FR: dict[str, str] = {
     "no value shows whether the day or the month comes first (e.g. {example})":
         "aucune valeur ne montre si le jour ou le mois vient en premier (par ex. {example})",
     "values carry a % sign": "les valeurs portent un signe %",
+    "some values carry a % sign, others do not and are 1 or less (e.g. {example}): percent too?":
+        "certaines valeurs portent un signe %, d'autres non et valent 1 ou moins (par ex. {example}) : en pourcentage "
+        "aussi ?",
     "values go above 1 (largest {top})": "des valeurs dépassent 1 (la plus grande : {top})",
     "every value is between 0 and 1 (e.g. {example})": "toutes les valeurs sont entre 0 et 1 (par ex. {example})",
     "the only values are 0 and 1: 1 % or 100 %?": "les seules valeurs sont 0 et 1 : 1 % ou 100 % ?",
