@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
                      help="how dates such as 03/04/2026 are written: dmy (3 April) or mdy (March 4)")
     imp.add_argument("--probability-scale", choices=("percent", "fraction"),
                      help="how the probability column is written: percent (0-100) or fraction (0-1)")
+    imp.add_argument("--amount-unit", choices=("units", "thousands", "millions"),
+                     help="the unit of the amount column: units (as written), thousands (12.5 is 12,500) or "
+                          "millions; else the unit its header names, e.g. 'Amount (k€)'")
     imp.add_argument("--dry-run", action="store_true",
                      help="print the import plan (every guess, its evidence and how to override it); store nothing")
     imp.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON, for tools")
@@ -122,7 +125,8 @@ def run_import(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     options = ingest.ImportOptions(kind=args.kind, as_of=args.as_of, sheet=args.sheet, overrides=dict(args.map),
                                    partial=args.partial, date_order=args.date_order,
-                                   probability_scale=args.probability_scale, stages=stages)
+                                   probability_scale=args.probability_scale, amount_unit=args.amount_unit,
+                                   stages=stages)
     plans = []
     for name in args.files:
         path = Path(name)

@@ -160,6 +160,19 @@ def test_the_import_page_reads_the_first_sheet_with_data_and_names_the_others(db
     assert list(preview["deal_id"]) == ["R1", "R2"]
 
 
+def test_the_import_page_says_the_amounts_unit_and_lets_it_change(db):
+    at = uploaded("deals_2026-11-20.csv", b"Opportunity ID,Stage,Amount (k\xe2\x82\xac)\n1,Prospecting,12.5\n")
+    box = next(b for b in at.selectbox if b.key and b.key.startswith("import_amount_unit_"))
+    assert box.value == "thousands"
+    preview = next(d.value for d in at.dataframe if "amount" in d.value.columns)
+    assert list(preview["amount"]) == ["12,500.00"]
+    box.set_value("units").run()
+    assert not at.exception, at.exception
+    preview = next(d.value for d in at.dataframe if "amount" in d.value.columns)
+    assert list(preview["amount"]) == ["12.50"]
+    assert next(b for b in at.selectbox if b.key and b.key.startswith("import_amount_unit_")).value == "units"
+
+
 def test_the_import_page_in_french_words_the_plan(db):
     at = uploaded("deals_2026-11-20.csv", AMBIGUOUS, "fr")
     plan = at.dataframe[0].value

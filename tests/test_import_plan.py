@@ -479,3 +479,41 @@ def test_an_export_dated_only_by_its_title_is_not_taken_as_of_today(tmp_path, db
     code, out, err = run(capsys, "import", str(path), "--db", str(db))
     assert code == 0 and "Nothing dates this export" not in out + err, err
     assert report(db)["deals"]["as_of"] == "2026-11-27"
+
+
+@pytest.mark.parametrize(("header", "unit"), [
+    ("Amount (k€)", "thousands"), ("Montant (K€)", "thousands"), ("Montant en milliers", "thousands"),
+    ("Value ('000)", "thousands"), ("Amount (kEUR)", "thousands"), ("Amount ($K)", "thousands"),
+    ("Amount (M$)", "millions"), ("Pipeline value in millions", "millions"),
+    ("Amount", None), ("Amount (EUR)", None), ("Deal - Value", None), ("Marketing amount", None), ("Kick-off", None)])
+def test_the_unit_an_amount_header_names(header, unit):
+    from analytics.ingest import guesses
+
+    assert guesses.header_amount_unit(header) == unit
+
+
+def test_amounts_in_thousands_are_scaled_as_the_header_says_and_can_be_read_as_written(tmp_path, db, capsys):
+    """By hand: 'Amount (k€)' 12.5, 3 and 1.005 are 12,500, 3,000 and 1,005 (not 1,004.999…); answered "units",
+    12.5, 3 and 1.005; the answer is remembered for the next export with these columns."""
+    text = ("Opportunity ID,Stage,Amount (k€),Created Date\n1,Prospecting,12.5,2026-01-01\n"
+            "2,Closed Won,3,2026-01-02\n3,Prospecting,1.005,2026-01-03\n")
+    path = write(tmp_path, "deals_2026-11-20.csv", text)
+    prepared = ingest.plan_file(path.read_bytes(), path.name, db=db)
+    [unit] = prepared.plan.of("amount_unit")
+    assert (unit.value, unit.evidence, unit.fix) == ("thousands", "amount_unit_header", "--amount-unit units")
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0, err
+
+    def stored(snapshot: str) -> list[float]:
+        with store.connect(db) as con:
+            return [float(r[0]) for r in con.execute(
+                "SELECT amount FROM deal_snapshots WHERE snapshot_on = ? ORDER BY deal_id", [snapshot]).fetchall()]
+
+    assert stored("2026-11-20") == [12500.0, 3000.0, 1005.0]
+    second = write(tmp_path, "deals_2026-11-27.csv", text.replace("2026-01-03", "2026-01-04"))  # not a re-upload
+    code, _, err = run(capsys, "import", str(second), "--db", str(db), "--amount-unit", "units")
+    assert code == 0, err
+    assert stored("2026-11-27") == [12.5, 3.0, 1.005]
+    third = write(tmp_path, "deals_2026-12-04.csv", text.replace("2026-01-03", "2026-01-05"))
+    assert run(capsys, "import", str(third), "--db", str(db))[0] == 0
+    assert stored("2026-12-04") == [12.5, 3.0, 1.005]  # remembered

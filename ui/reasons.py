@@ -275,6 +275,7 @@ ANSWER_LABELS = {
     "percent": "Percent (1 means 1 %)", "fraction": "Fraction (1 means 100 %)",
     "enps": "An eNPS question (0–10)", "question": "A question on a 1–5 scale",
     "status_use": "Use {column} where it says open, won or lost", "status_stage": "Use the stage alone",
+    "units": "Units, as written", "thousands": "Thousands (12.5 is 12,500)", "millions": "Millions (1.2 is 1,200,000)",
 }
 # How the dates of a column are written (the importer's detail, parts joined by ", ").
 DATE_DETAIL_LABELS = {
@@ -294,7 +295,7 @@ def plan_choice(inference) -> str:
         return fmt.MISSING
     if inference.topic == "kind" and value in KIND_LABELS:
         return t(KIND_LABELS[value])
-    if inference.topic in ("date_order", "probability_scale") and value in ANSWER_LABELS:
+    if inference.topic in ("date_order", "probability_scale", "amount_unit") and value in ANSWER_LABELS:
         return t(ANSWER_LABELS[value])
     if inference.topic == "as_of":
         return fmt.date(value)

@@ -66,7 +66,9 @@ def prepare_deals(ctx: Context):
 
     stage = per_value(text_column(frame, fields.get("stage")), pipelines.stage_label)
     rej.add(stage.isna(), "no_stage")
-    amount = amounts(frame, fields.get("amount"), rej, warnings)
+    answer, by = ctx.answer("amount_unit")
+    unit = guesses.amount_unit(fields.get("amount"), answer, "saved" if by == "saved" else "scale_user", plan)
+    amount = amounts(frame, fields.get("amount"), rej, warnings, unit=unit)
     created = parse_dates_column(frame, fields.get("created_on"), "created date", rej, details, hint)
     close = close_dates(frame, deal_map, rej, details, hint)
     probability = _probabilities(ctx, fields.get("probability"), rej)
@@ -157,17 +159,19 @@ def _date_from_data(ctx: Context, hint: bool | None) -> None:
 
 
 def amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str],
-            evidence: parsing.NumberEvidence | None = None) -> pd.Series:
-    """Each deal's amount (NaN when blank); text, negative or too large amounts reject their row. ``evidence``:
-    the column's over the whole file when `frame` is one slice of it (its decimal mark)."""
+            evidence: parsing.NumberEvidence | None = None, unit: int = 1) -> pd.Series:
+    """Each deal's amount (NaN when blank), times ``unit`` (1,000 for a header in k€: guesses.amount_unit); text,
+    negative or too large amounts reject their row. ``evidence``: the column's over the whole file when `frame` is
+    one slice of it (its decimal mark)."""
     if column is None:
         warnings.append(ImportWarning("no_amount_column"))
         return pd.Series(np.nan, index=frame.index)
     parsed = parsing.parse_numbers(frame[column], evidence=evidence)
+    values = parsed.values if unit == 1 else (parsed.values * unit).round(6)  # 1.005 k€ is 1,005, not 1,004.999…
     rej.add(parsed.bad, "not_a_number", frame[column], field="amount")
-    rej.add(parsed.values < 0, "negative", frame[column], field="amount")
-    rej.add(parsed.values >= MAX_AMOUNT, "too_large", frame[column], field="amount", limit=f"{MAX_AMOUNT - 1:,}")
-    return parsed.values
+    rej.add(values < 0, "negative", frame[column], field="amount")
+    rej.add(values >= MAX_AMOUNT, "too_large", frame[column], field="amount", limit=f"{MAX_AMOUNT - 1:,}")
+    return values
 
 
 def close_dates(frame: pd.DataFrame, deal_map, rej: Rejections, details: dict, hint: bool | None,

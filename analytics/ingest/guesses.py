@@ -342,6 +342,40 @@ def probability_scale(column: str | None, cells: pd.Series, answer: str | None, 
     return None
 
 
+# --- the amounts' unit ------------------------------------------------------------------------------------------
+
+AMOUNT_UNITS = {"units": 1, "thousands": 1_000, "millions": 1_000_000}
+_MONEY = r"(?:€|\$|£|eur|usd|gbp|chf|cad|aud)"
+_THOUSANDS = re.compile(rf"\(\s*k\s*{_MONEY}?\s*\)|\bk{_MONEY}|{_MONEY}\s*k\b|\bin thousands\b|\ben milliers\b"
+                        r"|\(\s*'?000s?\s*\)|'000", re.IGNORECASE)
+_MILLIONS = re.compile(rf"\(\s*mm?\s*{_MONEY}?\s*\)|\bm{_MONEY}|{_MONEY}\s*mm?\b|\bin millions\b|\ben millions\b",
+                       re.IGNORECASE)
+
+
+def header_amount_unit(column: str | None) -> str | None:
+    """The unit an amount header names: "thousands" ('Amount (k€)', 'Montant en milliers', 'Value ('000)'),
+    "millions" ('Amount (M$)', 'in millions'), else None (amounts as written)."""
+    if column is None:
+        return None
+    text = str(column)
+    return "thousands" if _THOUSANDS.search(text) else "millions" if _MILLIONS.search(text) else None
+
+
+def amount_unit(column: str | None, answer: str | None, answered_by: str, plan: ImportPlan) -> int:
+    """What each amount is multiplied by: your answer (``--amount-unit``), else the unit its header names
+    ('Amount (k€)': 1,000), written into the plan; 1 (and no plan line) when the header names none."""
+    if column is None:
+        return 1
+    if answer in AMOUNT_UNITS:
+        plan.add("amount_unit", answer, answered_by, HIGH, fix=f"--amount-unit {answer}")
+        return AMOUNT_UNITS[answer]
+    unit = header_amount_unit(column)
+    if unit is None:
+        return 1
+    plan.add("amount_unit", unit, "amount_unit_header", HIGH, fix="--amount-unit units", column=column)
+    return AMOUNT_UNITS[unit]
+
+
 # --- fields no header names ------------------------------------------------------------------------------------
 
 _HINTS = {

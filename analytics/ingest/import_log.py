@@ -32,7 +32,8 @@ class AlreadyImported(Exception):
 class ImportOptions:
     """What the user said about a file: forced kind, snapshot date, sheet, column overrides, partial, and the
     answers to the import plan's questions: the date order ("dmy"/"mdy"), the probability scale
-    ("percent"/"fraction") and the order of open stages per pipeline."""
+    ("percent"/"fraction"), the unit of the amounts ("units"/"thousands"/"millions") and the order of open stages
+    per pipeline."""
     kind: str | None = None
     as_of: dt.date | None = None
     sheet: str | None = None
@@ -41,16 +42,18 @@ class ImportOptions:
     is_sample: bool = False
     date_order: str | None = None
     probability_scale: str | None = None
+    amount_unit: str | None = None
     stages: dict[str, list[str]] = field(default_factory=dict)
 
     def answers(self) -> dict[str, str]:
         """The answers to remember with the columns (ANSWER_KEYS), as given."""
         return {key: value for key, value in (("date_order", self.date_order),
-                                              ("probability_scale", self.probability_scale)) if value}
+                                              ("probability_scale", self.probability_scale),
+                                              ("amount_unit", self.amount_unit)) if value}
 
 
 # Answers remembered beside a file's column overrides (saved_mappings), under these keys.
-ANSWER_KEYS = {"date_order": "@date_order", "probability_scale": "@probability_scale"}
+ANSWER_KEYS = {"date_order": "@date_order", "probability_scale": "@probability_scale", "amount_unit": "@amount_unit"}
 
 
 def split_answers(saved: dict) -> tuple[dict[str, str], dict[str, str]]:

@@ -19,7 +19,8 @@ HIGH, MEDIUM, LOW = "high", "medium", "low"
 
 # What each inference is about (``Inference.topic``), in the order the plan lists them.
 TOPICS = ("kind", "encoding", "delimiter", "header_row", "sheet", "column", "unmatched", "ignored", "status",
-          "deal_identity", "as_of", "date_order", "probability_scale", "stage_order", "enps", "enps_scale",
+          "deal_identity", "as_of", "date_order", "probability_scale", "amount_unit", "stage_order", "enps",
+          "enps_scale",
           "groups", "identifiers")
 
 TOPIC_TEXTS = {
@@ -27,6 +28,7 @@ TOPIC_TEXTS = {
     "sheet": "Sheet", "column": "Column for {subject}", "unmatched": "No column for {subject}",
     "ignored": "Columns not used", "status": "Deal status", "deal_identity": "Deal identity",
     "as_of": "Snapshot date", "date_order": "Dates in {subject}", "probability_scale": "Probabilities",
+    "amount_unit": "Amounts in",
     "stage_order": "Stage order of {subject}", "enps": "eNPS question", "enps_scale": "eNPS scale",
     "groups": "Groups (breakdowns)", "identifiers": "Respondent identifiers",
 }
@@ -102,6 +104,8 @@ EVIDENCE_TEXTS = {
     "values_within_1": "every value is between 0 and 1 (e.g. {example})",
     "only_0_1": "the only values are 0 and 1: 1 % or 100 %?",
     "scale_user": "chosen by you",
+    # amounts
+    "amount_unit_header": "the header '{column}' names the unit",
     # stages
     "stages_user": "your order",
     "stages_configured": "already configured",

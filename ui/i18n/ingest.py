@@ -173,6 +173,13 @@ FR: dict[str, str] = {
     "Dropped {n} empty column(s) without a heading.": "{n} colonne(s) vide(s) sans en-tête retirée(s).",
     "Renamed repeated column heading(s): {columns}.": "En-tête(s) de colonne répété(s) renommé(s) : {columns}.",
     "First sheet with data": "Première feuille avec des données",
+    "Amounts in": "Montants en",
+    "the header '{column}' names the unit": "l'en-tête « {column} » nomme l'unité",
+    "Units, as written": "Unités, tels qu'écrits",
+    "Thousands (12.5 is 12,500)": "Milliers (12,5 vaut 12 500)",
+    "Millions (1.2 is 1,200,000)": "Millions (1,2 vaut 1 200 000)",
+    "The amount column's header names a unit: every amount is multiplied by it.":
+        "L'en-tête de la colonne des montants nomme une unité : chaque montant est multiplié par elle.",
     "Read sheet \"{sheet}\" ({n} sheet(s) in the workbook).":
         "Feuille « {sheet} » lue ({n} feuille(s) dans le classeur).",
     "Sheet(s) {sheets} hold no data rows; read the first sheet with data.":

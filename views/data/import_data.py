@@ -67,6 +67,7 @@ def file_options(key: str, upload, columns_kind: str | None) -> ingest.ImportOpt
     return ingest.ImportOptions(kind=None if kind == "auto" else kind, as_of=as_of, sheet=sheet,
                                 overrides=dict(overrides), partial=partial, date_order=answers.get("date_order"),
                                 probability_scale=answers.get("probability_scale"),
+                                amount_unit=answers.get("amount_unit"),
                                 stages=dict(answers.get("stages", {})))
 
 
@@ -142,6 +143,8 @@ def plan_section(key: str, p: ingest.Prepared) -> bool:
     questions = p.plan.questions()
     with st.expander(t("What was guessed, and why"), expanded=bool(questions)):
         st.dataframe(reasons.plan_rows(p.plan), hide_index=True, width="stretch", placeholder=fmt.MISSING)
+    for unit in p.plan.of("amount_unit"):  # a header such as 'Amount (k€)' scales every amount: say so, let it change
+        amount_unit_choice(key, unit)
     if not questions:
         return True
     st.warning(t("One guess would change the numbers: answer it before importing.") if len(questions) == 1 else
@@ -153,6 +156,19 @@ def plan_section(key: str, p: ingest.Prepared) -> bool:
 
 
 ANSWER_LABELS = reasons.ANSWER_LABELS
+AMOUNT_UNITS = ["units", "thousands", "millions"]
+
+
+def amount_unit_choice(key: str, inference) -> None:
+    """The unit the amounts are read in (from their header, or your choice), with the list that changes it (the
+    answer re-reads the file, and is remembered for files with these columns)."""
+    picked = st.selectbox(t("Amounts in"), AMOUNT_UNITS, index=AMOUNT_UNITS.index(inference.value),
+                          format_func=lambda u: t(ANSWER_LABELS[u]), key=f"import_amount_unit_{key}",
+                          help=t("The amount column's header names a unit: every amount is multiplied by it."))
+    if picked != inference.value:
+        st.session_state[f"import_answers_{key}"] = {**st.session_state.get(f"import_answers_{key}", {}),
+                                                    "amount_unit": picked}
+        st.rerun()
 
 
 def answer_question(key: str, number: int, question) -> None:
