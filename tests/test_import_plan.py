@@ -517,3 +517,32 @@ def test_amounts_in_thousands_are_scaled_as_the_header_says_and_can_be_read_as_w
     third = write(tmp_path, "deals_2026-12-04.csv", text.replace("2026-01-03", "2026-01-05"))
     assert run(capsys, "import", str(third), "--db", str(db))[0] == 0
     assert stored("2026-12-04") == [12.5, 3.0, 1.005]  # remembered
+
+
+def test_a_survey_dated_by_its_import_is_not_worded_as_deals(db):
+    text = "Team,How likely are you to recommend us (eNPS)\nSales,9\nSales,7\nOps,10\n"
+    [as_of] = ingest.plan_file(text.encode(), "pulse.csv", db=db).plan.of("as_of")
+    assert as_of.evidence == "import_day_file" and "open deal" not in as_of.evidence_text()
+
+
+UNWORDED = "Team,Score,I feel valued\n" + "".join(f"T{i % 2},{score},{i % 5 + 1}\n"
+                                                  for i, score in enumerate([9, 10, 8, 7, 3, 9]))
+
+
+def test_a_0_to_10_column_no_header_names_is_asked_whether_it_is_the_enps(tmp_path, db, capsys):
+    """'Score' answered 9, 10, 8, 7, 3, 9: left out, the survey would have no eNPS; taken silently, it might be
+    another number. So it is asked, and answered on the command line."""
+    path = write(tmp_path, "pulse_2026-11.csv", UNWORDED)
+    [question] = ingest.plan_file(path.read_bytes(), path.name, db=db).plan.questions()
+    assert (question.topic, question.evidence, question.args["top"]) == ("enps", "enps_unworded", 10)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 2 and "--map enps=Score (or --map question=Score)" in err
+    code, _, err = run(capsys, "import", str(path), "--db", str(db), "--map", "enps=Score")
+    assert code == 0, err
+    # promoters 9, 10, 9 (3); passives 8, 7 (2); detractors 3 (1): eNPS (3 - 1) / 6 = +33.3
+    assert report(db)["survey"]["waves"][0]["enps"] == pytest.approx(100 * 2 / 6)
+
+
+def test_a_survey_without_a_0_to_10_column_is_not_asked_about_the_enps(db):
+    text = UNWORDED.replace(",10,", ",5,").replace(",9,", ",4,").replace(",8,", ",2,").replace(",7,", ",1,")
+    assert not ingest.plan_file(text.encode(), "pulse_2026-11.csv", db=db).plan.questions()

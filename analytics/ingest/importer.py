@@ -331,6 +331,8 @@ def _snapshot_plan(ctx: Context, kind: str) -> list[ImportWarning]:
     confidence = {"as_of_user": HIGH, "file_name": HIGH, "data_modified": MEDIUM, "title_date": MEDIUM}.get(evidence,
                                                                                                           LOW)
     args = {"column": ctx.snapshot_column} if evidence in ("data_modified", "title_date") else {}
+    if evidence == "import_day" and kind != "deals":
+        evidence = "import_day_file"  # no open deal to judge: the file is dated by its import
     ctx.plan.add("as_of", ctx.snapshot_on.isoformat(), evidence, confidence, fix="--as-of YYYY-MM-DD", **args)
     if evidence == "import_day" and kind == "deals":
         return [ImportWarning("snapshot_import_day", date=ctx.snapshot_on.isoformat())]

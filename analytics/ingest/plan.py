@@ -90,6 +90,7 @@ EVIDENCE_TEXTS = {
     "data_modified": "the latest '{column}' in the file",
     "title_date": "the report's title: '{column}'",
     "import_day": "nothing in the file dates it, so today: every open deal is judged as of today",
+    "import_day_file": "nothing in the file dates it, so the day it is imported",
     # dates
     "iso": "written year first (2026-11-20)",
     "order_user": "chosen by you",
@@ -123,6 +124,7 @@ EVIDENCE_TEXTS = {
     "enps_few_answers": "{column} asks it, but its {n} answers are all 5 or below: is it 0–10 or a 1–5 question?",
     "enps_likert": "{column} mentions recommending, but its {n} answers are all 1–5: scored as a 1–5 question",
     "enps_wording": "the question's wording",
+    "enps_unworded": "{column} is answered 0–10 (up to {top}) though no header names the eNPS question: is it?",
     "enps_zero": "an answer 0 was seen",
     "enps_no_zero": "{n} answers, none below 1",
     "enps_default": "the standard scale",

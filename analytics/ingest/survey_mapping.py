@@ -388,4 +388,21 @@ def map_survey_columns(sample: pd.DataFrame, overrides: dict[str, str | list[str
     if result.enps:
         _check_enps(result, _cells(sample, result.enps), "enps" in decided and result.enps is not None
                     and result.enps in (overrides or {}).values())
+    elif "enps" not in decided:
+        _ask_unworded_enps(result, sample)
     return result
+
+
+def _ask_unworded_enps(result: SurveyMapping, sample: pd.DataFrame) -> None:
+    """No header names the eNPS question: the first column left unused whose answers are all whole numbers 0–10,
+    some above 7 (no 1–5 or 1–7 scale), may be it ('Score'). Asked, not assumed: leaving it out would lose the
+    eNPS, taking it would make one of another number."""
+    for column in result.ignored:
+        cells = _cells(sample, column)
+        values = [int(found.group(1)) for c in cells if (found := _INT.match(c))]
+        if values and len(values) == len(cells) and 7 < max(values) <= 10:
+            result.ignored.remove(column)
+            result.enps, result.enps_ask = column, True
+            result.enps_evidence = ("enps_unworded", {"column": column, "top": max(values)})
+            result.enps_scale, result.enps_scale_evidence = _enps_scale(column, cells)
+            return

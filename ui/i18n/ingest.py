@@ -115,6 +115,8 @@ FR: dict[str, str] = {
     "the date in the file name": "la date dans le nom du fichier",
     "the latest '{column}' in the file": "la plus récente « {column} » du fichier",
     "the report's title: '{column}'": "le titre du rapport : « {column} »",
+    "nothing in the file dates it, so the day it is imported": "rien dans le fichier ne le date, donc le jour de "
+                                                                "son import",
     "nothing in the file dates it, so today: every open deal is judged as of today":
         "rien dans le fichier ne le date, donc aujourd'hui : chaque affaire ouverte est jugée à cette date",
     "written year first (2026-11-20)": "écrites année d'abord (2026-11-20)",
@@ -173,6 +175,8 @@ FR: dict[str, str] = {
     "Dropped {n} empty column(s) without a heading.": "{n} colonne(s) vide(s) sans en-tête retirée(s).",
     "Renamed repeated column heading(s): {columns}.": "En-tête(s) de colonne répété(s) renommé(s) : {columns}.",
     "First sheet with data": "Première feuille avec des données",
+    "{column} is answered 0–10 (up to {top}) though no header names the eNPS question: is it?":
+        "{column} est notée de 0 à 10 (jusqu'à {top}) sans qu'aucun en-tête ne nomme la question eNPS : est-ce elle ?",
     "Amounts in": "Montants en",
     "the header '{column}' names the unit": "l'en-tête « {column} » nomme l'unité",
     "Units, as written": "Unités, tels qu'écrits",
