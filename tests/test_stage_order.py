@@ -209,6 +209,24 @@ def test_exported_probabilities_order_a_pipeline(con):
     assert stored(con)[0] == ("Intro", 0.1, "open", "probabilities")
 
 
+def test_stages_numbered_in_their_names_are_ordered_by_their_numbers(con):
+    # Seen 3, 1, 2, 10; the exported probabilities (lost deals' 0 % among them) would say otherwise: the numbers
+    # the names start with decide, with high confidence (no question), 10 after 2 (numbers, not text order).
+    deals = [deal("n1", "3) Propose", probability=0.2), deal("n2", "1 - Qualify", probability=0.9),
+             deal("n3", "2. Develop", probability=0.0), deal("n4", "10 - Close", probability=0.5)]
+    decision = only(import_deals(con, S1, deals))
+    assert decision.open_stages == ["1 - Qualify", "2. Develop", "3) Propose", "10 - Close"]
+    assert (decision.source, decision.confidence) == ("numbered", "high")
+
+
+@pytest.mark.parametrize("stages", [["1 - Qualify", "Develop", "3 - Propose"], ["1 - Qualify", "1. Develop"],
+                                    ["2026 budget", "Qualify"]])
+def test_numbers_decide_nothing_unless_every_stage_has_its_own(stages):
+    from analytics.ingest import pipelines
+
+    assert pipelines.number_votes(stages) == {}
+
+
 def test_the_share_of_complete_deals_is_weak_evidence(con):
     # Early deals have neither amount nor close date: Sketch 0 %, Draft 50 %, Final 100 % complete
     deals = [deal("z1", "Final"), deal("z2", "Sketch", amount=None, close_on=None),

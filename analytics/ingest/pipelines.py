@@ -287,6 +287,21 @@ def order_votes(order: list[str]) -> Votes:
     return {(a, b): 1.0 for i, a in enumerate(order) for b in order[i + 1:]}
 
 
+_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*(?:[-.):_/]|\s)\s*\S")
+
+
+def number_votes(stages: list[str]) -> Votes:
+    """The order the stages' names give when every one starts with its own number ('1 - Qualify', '2. Develop',
+    '3) Propose'): one vote per pair, in number order; none when a stage has no number or two share one."""
+    numbers = [_NUMBERED.match(s) for s in stages]
+    if len(stages) < 2 or not all(numbers):
+        return {}
+    ranked = {s: int(m.group(1)) for s, m in zip(stages, numbers, strict=True)}
+    if len(set(ranked.values())) < len(stages):
+        return {}
+    return order_votes(sorted(stages, key=ranked.get))
+
+
 def name_votes(stages: list[str]) -> Votes:
     """Weak evidence from names: where a stage stands among the open stages of the first known template that
     names it (0 first … 1 last; 0.5 for a name no template has). 'Prospecting' (a first stage) comes before

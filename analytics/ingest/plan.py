@@ -111,6 +111,7 @@ EVIDENCE_TEXTS = {
     "stages_user": "your order",
     "stages_configured": "already configured",
     "stages_template": "the default stages of {template}, limited to the stages seen",
+    "stages_numbered": "the number each stage's name starts with",
     "stages_stage_history": "the stage history of {pairs} deal moves",
     "stages_snapshot_moves": "deals moving between stages in {pairs} cases across earlier snapshots",
     "stages_entry_dates": "the dates deals entered each stage",
@@ -136,7 +137,8 @@ EVIDENCE_TEXTS = {
 }
 
 
-STAGE_EVIDENCE = {"user": "stages_user", "configured": "stages_configured", "stage_history": "stages_stage_history",
+STAGE_EVIDENCE = {"user": "stages_user", "configured": "stages_configured", "numbered": "stages_numbered",
+                  "stage_history": "stages_stage_history",
                   "snapshot_moves": "stages_snapshot_moves", "entry_dates": "stages_entry_dates",
                   "probabilities": "stages_probabilities", "single_stage": "stages_single",
                   stage_config.ADDED: "stages_added"}

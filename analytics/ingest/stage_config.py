@@ -14,6 +14,7 @@ locked layer by layer), each with its source code and confidence:
 - ``user`` (high): the user's own order (``--stages "Pipeline=A>B>C"``);
 - ``configured`` (high): the stored order of a pipeline already configured;
 - ``template:<crm>`` (high): a known CRM template names both (only the seen stages it names, in its order);
+- ``numbered`` (high): every open stage's name starts with its own number ('1 - Qualify', '2. Develop');
 - ``stage_history`` (high): a stage-history import shows a deal going from A to B;
 - ``snapshot_moves`` (high): a deal of the pipeline open at A in a snapshot is open at B in its next one
   (a deal won or lost in either says nothing);
@@ -42,7 +43,7 @@ from analytics.store.sql import deal_key_sql
 from analytics.text import normalise_header
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
-_CONFIDENCE = {"user": HIGH, "configured": HIGH, "stage_history": HIGH, "snapshot_moves": HIGH,
+_CONFIDENCE = {"user": HIGH, "configured": HIGH, "numbered": HIGH, "stage_history": HIGH, "snapshot_moves": HIGH,
                "entry_dates": MEDIUM, "probabilities": MEDIUM, "known_names": LOW, "completeness": LOW,
                "first_seen": LOW}
 COMPLETENESS_GAP = 0.1   # completeness votes only between stages whose shares differ by more than this
@@ -183,6 +184,7 @@ def _layers(evidence: _Evidence, pipeline: str, stages: list[str], names: _Names
         layers.append(("configured", lambda: pipelines.order_votes(stored_open)))
     if fit is not None:
         layers.append((fit.code, lambda: pipelines.order_votes(fit.order)))
+    layers.append(("numbered", lambda: pipelines.number_votes(stages)))
     layers += [pairs("stage_history", evidence.history), pairs("snapshot_moves", evidence.moves),
                pairs("entry_dates", evidence.entries), values("probabilities", evidence.means),
                ("known_names", lambda: pipelines.name_votes(stages)),
