@@ -459,6 +459,9 @@ def test_answers_written_with_their_label_are_scored_by_their_number(tmp_path, d
     (["As of 05/06/2026"], True, "2026-06-05"),                              # the file's dates are day first
     (["Q4 pipeline, deals created since 01/10/2026"], None, None),            # a date, but not the report's own
     (["Opportunity Pipeline"], None, None),
+    (["Close Date: 1/1/2026 to 12/31/2026", "As of 11/27/2026"], None, "2026-11-27"),  # a filter's dates first
+    (["Période du 01/10/2026 au 31/12/2026", "Arrêté au 27/11/2026"], None, "2026-11-27"),
+    (["As of 05/06/2026", "Generated on: 2026-11-27T10:15"], None, "2026-11-27"),  # ambiguous passed over
 ])
 def test_a_report_title_dates_the_export_only_when_it_says_so(cells, hint, day):
     from analytics.ingest import guesses

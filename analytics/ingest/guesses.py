@@ -21,7 +21,6 @@ from analytics.ingest.import_log import ImportWarning
 from analytics.ingest.mapping import header_variants, prefixless_variants, word_pattern
 from analytics.ingest.plan import FIELD_WORDS, HIGH, LOW, MEDIUM, ImportPlan
 from analytics.ingest.validation import per_value, quoted, text_column
-from analytics.text import normalise_header
 
 # --- status ----------------------------------------------------------------------------------------------------
 
@@ -231,26 +230,26 @@ def snapshot_from_data(frame: pd.DataFrame, dayfirst_hint: bool | None) -> tuple
     return stamps.max().date(), column
 
 
-# Words before the date a report's title block gives as its date ("As of 11/27/2026", "Généré le 27/11/2026"), on the
-# header as compared (lowercase, no accents, punctuation as spaces); the date is read from the cell as written.
-_TITLE_DATE_WORDS = re.compile(
+# A report title's own date: the date right after words that name it so ("As of 11/27/2026", "Generated on:
+# 2026-11-27T10:15", "Généré le 27/11/2026", "Arrêté au 27/11/2026"), on the cell as written (accents or not).
+# Never a bare "date" or "au": "Close Date: 1/1/2026 to 12/31/2026" or "du 01/10 au 31/12" are a filter's dates.
+_TITLE_DATE = re.compile(
     r"\b(?:as of|as at|report date|run date|run on|generated(?: on)?|exported(?: on)?|export date|extracted(?: on)?"
-    r"|au|en date du|arrete au|genere le|exporte le|extrait le|extraction du|edite le|date)\b")
-_TITLE_DATE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
+    r"|en date du|arr[eê]t[eé] au|g[eé]n[eé]r[eé] le|export[eé] le|extrait le|extraction du|[eé]dit[eé] le)"
+    r"\s*[:\-]?\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})(?!\d|[/.-]\d)", re.IGNORECASE)
 
 
 def snapshot_from_title(cells: list[str], dayfirst_hint: bool | None) -> tuple[dt.date, str] | None:
     """(the date a report's title block gives as its own, that cell): "As of 11/27/2026" in a Salesforce report
-    export. Only a date after words that name it so (as of, generated, au, généré le…), read in the file's day/month
-    order; None when there is none, or when the order would change it and the file does not settle it."""
+    export. Only the date right after words that name it so (as of, generated on, généré le…), read in the file's
+    day/month order; a cell whose date the order would change, and the file does not settle, is passed over."""
     for cell in cells:
-        words = _TITLE_DATE_WORDS.search(normalise_header(cell))
-        found = _TITLE_DATE.search(cell) if words else None
+        found = _TITLE_DATE.search(cell)
         if found is None:
             continue
         text = pd.Series([found.group(1)])
         if dayfirst_hint is None and parsing.day_month_order(text)[0] == "ambiguous":
-            return None
+            continue
         stamp = parsing.parse_dates(text, dayfirst_hint).values.dropna()
         if not stamp.empty:
             return stamp.iloc[0].date(), cell
