@@ -301,7 +301,7 @@ def test_a_recommend_item_on_1_to_5_is_a_question_not_enps(tmp_path, db, capsys)
 def test_a_recommend_item_with_few_answers_is_asked(tmp_path, db, capsys):
     path = write(tmp_path, "pulse.csv", coded_survey(5))
     code, _, err = run(capsys, "import", str(path), "--db", str(db))
-    assert code == 2 and "--map enps=q5_recommend (or --map question=q5_recommend)" in err
+    assert code == 2 and "--map enps=q5_recommend (or --map question=q5_recommend, or --map ignore=q5_recommend)" in err
     code, _, err = run(capsys, "import", str(path), "--db", str(db), "--map", "question=q5_recommend")
     assert code == 0, err
 
@@ -539,7 +539,7 @@ def test_a_0_to_10_column_no_header_names_is_asked_whether_it_is_the_enps(tmp_pa
     [question] = ingest.plan_file(path.read_bytes(), path.name, db=db).plan.questions()
     assert (question.topic, question.evidence, question.args["top"]) == ("enps", "enps_unworded", 10)
     code, _, err = run(capsys, "import", str(path), "--db", str(db))
-    assert code == 2 and "--map enps=Score (or --map question=Score)" in err
+    assert code == 2 and "--map enps=Score (or --map question=Score, or --map ignore=Score)" in err
     code, _, err = run(capsys, "import", str(path), "--db", str(db), "--map", "enps=Score")
     assert code == 0, err
     # promoters 9, 10, 9 (3); passives 8, 7 (2); detractors 3 (1): eNPS (3 - 1) / 6 = +33.3
@@ -549,3 +549,15 @@ def test_a_0_to_10_column_no_header_names_is_asked_whether_it_is_the_enps(tmp_pa
 def test_a_survey_without_a_0_to_10_column_is_not_asked_about_the_enps(db):
     text = UNWORDED.replace(",10,", ",5,").replace(",9,", ",4,").replace(",8,", ",2,").replace(",7,", ",1,")
     assert not ingest.plan_file(text.encode(), "pulse_2026-11.csv", db=db).plan.questions()
+
+
+def test_a_column_asked_about_is_no_proof_of_a_survey_and_one_left_out_is_not_asked(tmp_path, db, capsys):
+    """A stock table (Item, Warehouse, Qty 0–10) is no survey because a column could be an eNPS; a column the user
+    leaves out (--map ignore=Score) is not asked about."""
+    stock = "Item,Warehouse,Qty\n" + "".join(f"I{i},W{i % 2},{q}\n" for i, q in enumerate([9, 10, 0, 3, 8]))
+    with pytest.raises(ingest.ImportRejected):
+        ingest.plan_file(stock.encode(), "stock_2026-11-27.csv", db=db)
+    path = write(tmp_path, "pulse_2026-11.csv", UNWORDED)
+    code, _, err = run(capsys, "import", str(path), "--db", str(db), "--map", "ignore=Score")
+    assert code == 0, err
+    assert report(db)["survey"]["waves"] == []  # no eNPS: the question's answers only

@@ -273,7 +273,8 @@ KIND_LABELS = {"deals": "Deals (CRM export)", "survey": "Survey responses", "one
 ANSWER_LABELS = {
     "dmy": "Day first (03/04/2026 is 3 April 2026)", "mdy": "Month first (03/04/2026 is March 4, 2026)",
     "percent": "Percent (1 means 1 %)", "fraction": "Fraction (1 means 100 %)",
-    "enps": "An eNPS question (0–10)", "question": "A question on a 1–5 scale",
+    "enps": "An eNPS question (0–10)", "question": "Another question, on its own scale",
+    "ignore": "Not a question: leave it out",
     "status_use": "Use {column} where it says open, won or lost", "status_stage": "Use the stage alone",
     "units": "Units, as written", "thousands": "Thousands (12.5 is 12,500)", "millions": "Millions (1.2 is 1,200,000)",
 }

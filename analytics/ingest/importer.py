@@ -530,7 +530,7 @@ def _survey_plan(plan: ImportPlan, sm) -> None:
     code, args = sm.enps_evidence
     if sm.enps:
         plan.add("enps", sm.enps, code, LOW if sm.enps_ask else HIGH, ask=sm.enps_ask,
-                 fix=f"--map enps={sm.enps} (or --map question={sm.enps})", **args)
+                 fix=f"--map enps={sm.enps} (or --map question={sm.enps}, or --map ignore={sm.enps})", **args)
         if sm.enps_scale:
             plan.add("enps_scale", sm.enps_scale, sm.enps_scale_evidence or "enps_default", HIGH, n=30)
     elif code == "enps_likert":

@@ -265,7 +265,7 @@ def question_evidence(result: SurveyMapping, sample: pd.DataFrame) -> tuple[str,
     """Why the file is a survey: ("enps", [column]), ("worded", questions worded as questions or statements, or
     answered with agreement labels), ("item_codes", at least three numbered items such as JobSat1, Engage2), or
     None: a table of small numbers (a currency table, ``foo,bar,baz``) is not a survey."""
-    if result.enps:
+    if result.enps and result.enps_evidence[0] != "enps_unworded":  # a column only asked about proves nothing
         return "enps", [result.enps]
     worded = [q for q in result.questions
               if _is_question_header(q) or _QUESTION_WORDS.search(" ".join(header_variants(q)))
@@ -389,15 +389,15 @@ def map_survey_columns(sample: pd.DataFrame, overrides: dict[str, str | list[str
         _check_enps(result, _cells(sample, result.enps), "enps" in decided and result.enps is not None
                     and result.enps in (overrides or {}).values())
     elif "enps" not in decided:
-        _ask_unworded_enps(result, sample)
+        _ask_unworded_enps(result, sample, done)
     return result
 
 
-def _ask_unworded_enps(result: SurveyMapping, sample: pd.DataFrame) -> None:
+def _ask_unworded_enps(result: SurveyMapping, sample: pd.DataFrame, done: set[str]) -> None:
     """No header names the eNPS question: the first column left unused whose answers are all whole numbers 0–10,
     some above 7 (no 1–5 or 1–7 scale), may be it ('Score'). Asked, not assumed: leaving it out would lose the
     eNPS, taking it would make one of another number."""
-    for column in result.ignored:
+    for column in [c for c in result.ignored if c not in done]:  # never one the user chose to leave out
         cells = _cells(sample, column)
         values = [int(found.group(1)) for c in cells if (found := _INT.match(c))]
         if values and len(values) == len(cells) and 7 < max(values) <= 10:

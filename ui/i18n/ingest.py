@@ -214,7 +214,8 @@ FR: dict[str, str] = {
     "Use the stage alone": "N'utiliser que l'étape",
     "Fraction (1 means 100 %)": "Fraction (1 signifie 100 %)",
     "An eNPS question (0–10)": "Une question eNPS (0–10)",
-    "A question on a 1–5 scale": "Une question sur une échelle de 1 à 5",
+    "Another question, on its own scale": "Une autre question, sur sa propre échelle",
+    "Not a question: leave it out": "Pas une question : la laisser de côté",
     "Your answer": "Votre réponse",
     "Open stages in order, first to last, separated by >":
         "Étapes ouvertes dans l'ordre, de la première à la dernière, séparées par >",

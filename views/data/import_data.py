@@ -179,7 +179,7 @@ def answer_question(key: str, number: int, question) -> None:
     widget = f"import_question_{key}_{number}"
     if question.topic in ("date_order", "probability_scale", "enps"):
         choices = {"date_order": ["dmy", "mdy"], "probability_scale": ["percent", "fraction"],
-                   "enps": ["enps", "question"]}[question.topic]
+                   "enps": ["enps", "question", "ignore"]}[question.topic]
         picked = st.radio(t("Your answer"), choices, index=None, format_func=lambda c: t(ANSWER_LABELS[c]),
                           key=widget, horizontal=True)
         if picked is None:
