@@ -331,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; errors become one ``error:`` line, never a traceback."""
     args = parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a reader gone away (| head) is caught below, not at the interpreter's exit
+        return status
     except store.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED

@@ -96,3 +96,15 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(monkeypatch, capsy
     monkeypatch.setitem(cli.COMMANDS, "report", closed)
     assert cli.main(["report", "--db", "unused.duckdb"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_a_closed_pipe_is_quiet_when_the_output_is_written_at_the_end(tmp_path):
+    """Without PYTHONUNBUFFERED the report is written when stdout is flushed, after the command returned: the pipe,
+    closed before that, is still caught (status 141, nothing on stderr)."""
+    db = tmp_path / "pipe.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen([sys.executable, "-m", "analytics", "report", "--db", str(db)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader goes away before Python has even started
+    err = proc.stderr.read().decode()
+    assert (proc.wait(timeout=60), err) == (141, "")
