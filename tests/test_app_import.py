@@ -173,6 +173,17 @@ def test_the_import_page_says_the_amounts_unit_and_lets_it_change(db):
     assert next(b for b in at.selectbox if b.key and b.key.startswith("import_amount_unit_")).value == "units"
 
 
+
+def test_the_amounts_unit_can_be_set_when_the_header_names_none(db):
+    at = uploaded("deals_2026-11-20.csv", b"Opportunity ID,Stage,Amount\n1,Prospecting,12.5\n")
+    box = next(b for b in at.selectbox if b.key and b.key.startswith("import_amount_unit_"))
+    assert box.value == "units"
+    box.set_value("thousands").run()
+    assert not at.exception, at.exception
+    preview = next(d.value for d in at.dataframe if "amount" in d.value.columns)
+    assert list(preview["amount"]) == ["12,500.00"]
+
+
 def test_the_import_page_in_french_words_the_plan(db):
     at = uploaded("deals_2026-11-20.csv", AMBIGUOUS, "fr")
     plan = at.dataframe[0].value

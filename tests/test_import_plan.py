@@ -488,7 +488,12 @@ def test_an_export_dated_only_by_its_title_is_not_taken_as_of_today(tmp_path, db
     ("Amount (k€)", "thousands"), ("Montant (K€)", "thousands"), ("Montant en milliers", "thousands"),
     ("Value ('000)", "thousands"), ("Amount (kEUR)", "thousands"), ("Amount ($K)", "thousands"),
     ("Amount (M$)", "millions"), ("Pipeline value in millions", "millions"),
-    ("Amount", None), ("Amount (EUR)", None), ("Deal - Value", None), ("Marketing amount", None), ("Kick-off", None)])
+    ("Amount (thousands)", "thousands"), ("Montant (milliers €)", "thousands"), ("Amount ($000)", "thousands"),
+    ("Revenue (£000)", "thousands"), ("Amount (000's)", "thousands"), ("Umsatz (Tsd. €)", "thousands"),
+    ("Amount (€ millions)", "millions"), ("Montant (millions d'euros)", "millions"), ("Umsatz (Mio. €)", "millions"),
+    ("Amount (MUSD)", "millions"),
+    ("Amount", None), ("Amount (EUR)", None), ("Deal - Value", None), ("Marketing amount", None), ("Kick-off", None),
+    ("Valeur k", None), ("MRR", None), ("Montant HT (€)", None), ("Amount (m²)", None)])
 def test_the_unit_an_amount_header_names(header, unit):
     from analytics.ingest import guesses
 

@@ -344,11 +344,15 @@ def probability_scale(column: str | None, cells: pd.Series, answer: str | None, 
 # --- the amounts' unit ------------------------------------------------------------------------------------------
 
 AMOUNT_UNITS = {"units": 1, "thousands": 1_000, "millions": 1_000_000}
-_MONEY = r"(?:€|\$|£|eur|usd|gbp|chf|cad|aud)"
-_THOUSANDS = re.compile(rf"\(\s*k\s*{_MONEY}?\s*\)|\bk{_MONEY}|{_MONEY}\s*k\b|\bin thousands\b|\ben milliers\b"
-                        r"|\(\s*'?000s?\s*\)|'000", re.IGNORECASE)
-_MILLIONS = re.compile(rf"\(\s*mm?\s*{_MONEY}?\s*\)|\bm{_MONEY}|{_MONEY}\s*mm?\b|\bin millions\b|\ben millions\b",
-                       re.IGNORECASE)
+_MONEY = r"(?:€|\$|£|(?<![a-z])(?:eur|euros?|usd|gbp|chf|cad|aud)(?![a-z]))"  # a currency, never inside a word
+_GLUED = r"(?:€|\$|£|(?:eur|usd|gbp|chf|cad|aud)(?![a-z]))"  # a currency written right after k or M: kEUR, MUSD
+_THOUSANDS = re.compile(
+    rf"\(\s*{_MONEY}?\s*k\s*{_MONEY}?\s*\)|(?<![a-z])k\s?{_GLUED}|{_MONEY}\s?k(?![a-z])"     # (k€) k€ kEUR $K
+    rf"|\(\s*{_MONEY}?\s*'?000'?s?\s*{_MONEY}?\s*\)|'000"                                    # ($000) (000's) '000
+    r"|\bthousands?\b|\bmilliers?\b|\btsd\b", re.IGNORECASE)                                  # in thousands, milliers
+_MILLIONS = re.compile(
+    rf"\(\s*{_MONEY}?\s*(?:mm?|mn|mio\.?)\s*{_MONEY}?\s*\)|(?<![a-z])(?:mm?|mio\.?)\s?{_GLUED}"  # (M€) M$ Mio. €
+    rf"|{_MONEY}\s?(?:mm?|mn)(?![a-z])|\bmillions?\b|\bmio\b", re.IGNORECASE)                 # $M, millions
 
 
 def header_amount_unit(column: str | None) -> str | None:

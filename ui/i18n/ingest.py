@@ -183,8 +183,8 @@ FR: dict[str, str] = {
     "Units, as written": "Unités, tels qu'écrits",
     "Thousands (12.5 is 12,500)": "Milliers (12,5 vaut 12 500)",
     "Millions (1.2 is 1,200,000)": "Millions (1,2 vaut 1 200 000)",
-    "The amount column's header names a unit: every amount is multiplied by it.":
-        "L'en-tête de la colonne des montants nomme une unité : chaque montant est multiplié par elle.",
+    "Every amount is multiplied by it: thousands when the file writes 12.5 for 12,500.":
+        "Chaque montant est multiplié par elle : milliers quand le fichier écrit 12,5 pour 12 500.",
     "Read sheet \"{sheet}\" ({n} sheet(s) in the workbook).":
         "Feuille « {sheet} » lue ({n} feuille(s) dans le classeur).",
     "Sheet(s) {sheets} hold no data rows; read the first sheet with data.":

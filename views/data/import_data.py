@@ -143,8 +143,8 @@ def plan_section(key: str, p: ingest.Prepared) -> bool:
     questions = p.plan.questions()
     with st.expander(t("What was guessed, and why"), expanded=bool(questions)):
         st.dataframe(reasons.plan_rows(p.plan), hide_index=True, width="stretch", placeholder=fmt.MISSING)
-    for unit in p.plan.of("amount_unit"):  # a header such as 'Amount (k€)' scales every amount: say so, let it change
-        amount_unit_choice(key, unit)
+    if p.kind == "deals" and (p.mapping.get("fields") or {}).get("amount"):  # 'Amount (k€)': say so, let it change
+        amount_unit_choice(key, next((i.value for i in p.plan.of("amount_unit")), "units"))
     if not questions:
         return True
     st.warning(t("One guess would change the numbers: answer it before importing.") if len(questions) == 1 else
@@ -159,13 +159,13 @@ ANSWER_LABELS = reasons.ANSWER_LABELS
 AMOUNT_UNITS = ["units", "thousands", "millions"]
 
 
-def amount_unit_choice(key: str, inference) -> None:
-    """The unit the amounts are read in (from their header, or your choice), with the list that changes it (the
-    answer re-reads the file, and is remembered for files with these columns)."""
-    picked = st.selectbox(t("Amounts in"), AMOUNT_UNITS, index=AMOUNT_UNITS.index(inference.value),
+def amount_unit_choice(key: str, unit: str) -> None:
+    """The unit the amounts are read in (``unit``: the one their header names, your choice, else units), with the
+    list that changes it (the answer re-reads the file, and is remembered for files with these columns)."""
+    picked = st.selectbox(t("Amounts in"), AMOUNT_UNITS, index=AMOUNT_UNITS.index(unit),
                           format_func=lambda u: t(ANSWER_LABELS[u]), key=f"import_amount_unit_{key}",
-                          help=t("The amount column's header names a unit: every amount is multiplied by it."))
-    if picked != inference.value:
+                          help=t("Every amount is multiplied by it: thousands when the file writes 12.5 for 12,500."))
+    if picked != unit:
         st.session_state[f"import_answers_{key}"] = {**st.session_state.get(f"import_answers_{key}", {}),
                                                     "amount_unit": picked}
         st.rerun()
