@@ -128,7 +128,7 @@ def test_no_meetings(db):
 @pytest.mark.parametrize(("cell", "minutes"), [
     ("30", 30), ("45,5", 45.5), ("30 min", 30), ("45 minutes", 45), ("90m", 90), ("1h", 60), ("1 h 30", 90),
     ("1h30min", 90), ("1.5 h", 90), ("1,5 heure", 90), ("2 hours", 120), ("00:45", 45), ("1:30:00", 90),
-    ("1:30:30", 90.5)])
+    ("1:30:30", 90.5), ("45:00", 45), ("12:30", 12.5), ("45m 12s", 45), ("PT30M", 30), ("PT1H30M", 90)])
 def test_a_duration_is_read_as_people_and_calendars_write_it(cell, minutes):
     import pandas as pd
 
@@ -138,7 +138,7 @@ def test_a_duration_is_read_as_people_and_calendars_write_it(cell, minutes):
     assert (parsed.values[0], bool(parsed.bad[0])) == (pytest.approx(minutes), False)
 
 
-@pytest.mark.parametrize("cell", ["soon", "12:75", "1h30x", "h"])
+@pytest.mark.parametrize("cell", ["soon", "12:75", "1h30x", "h", "PT"])
 def test_a_duration_that_is_none_of_them_is_bad(cell):
     import pandas as pd
 

@@ -535,25 +535,28 @@ def _excel_serials(text: pd.Series, blank: np.ndarray,
     return np.where(ok, stamps, np.datetime64("NaT")).astype("datetime64[ns]"), "Excel serial numbers"
 
 
-# A meeting's length as calendars and people write it: '30 min', '45 minutes', '1h', '1 h 30', '1h30min', '1.5 h',
-# '1,5 heure', '00:45', '1:30:00' (h:mm[:ss]). A plain number is minutes.
-_DURATION_RE = (r"^(?:(?P<h>[0-9]+(?:[.,][0-9]+)?) ?(?:h|hr|hrs|hour|hours|heure|heures)"
+# A meeting's length as calendars and people write it: '30 min', '45 minutes', '45m 12s' (Teams), '1h', '1 h 30',
+# '1h30min', '1.5 h', '1,5 heure', 'PT1H30M' (ISO 8601), '00:45', '1:30:00' (h:mm[:ss]; '45:00', whose first part
+# is 10 or more, is minutes:seconds: no 1:1 lasts ten hours). A plain number is minutes.
+_DURATION_RE = (r"^(?:pt)?(?:(?P<h>[0-9]+(?:[.,][0-9]+)?) ?(?:h|hr|hrs|hour|hours|heure|heures)"
                 r"(?: ?(?P<hm>[0-9]{1,2}) ?(?:m|mn|min|mins|minute|minutes)?)?"
-                r"|(?P<m>[0-9]+(?:[.,][0-9]+)?) ?(?:m|mn|min|mins|minute|minutes)"
+                r"|(?P<m>[0-9]+(?:[.,][0-9]+)?) ?(?:m|mn|min|mins|minute|minutes)(?: ?[0-9]{1,2} ?(?:s|sec|secs))?"
                 r"|(?P<ch>[0-9]{1,2}):(?P<cm>[0-5][0-9])(?::(?P<cs>[0-5][0-9]))?)$")
 
 
 def parse_durations(values: pd.Series) -> Parsed:
     """Minutes of each duration cell: a plain number (minutes, read as ``parse_numbers`` reads it), or a length with
-    its unit or as a clock ('30 min' 30, '1h' 60, '1 h 30' 90, '1.5 h' 90, '00:45' 45, '1:30:00' 90); NaN where
-    blank, bad where it is none of them."""
+    its unit or as a clock ('30 min' 30, '45m 12s' 45, '1h' 60, '1 h 30' 90, '1.5 h' 90, 'PT1H30M' 90, '00:45' 45,
+    '1:30:00' 90, '45:00' 45); NaN where blank, bad where it is none of them (seconds count only on a clock)."""
     numbers = parse_numbers(values)
     text = _as_text(values).str.lower()
     found = _extract(text.str.replace(r"\s+", " ", regex=True), _DURATION_RE)
     number = {k: pd.to_numeric(found[k].str.replace(",", ".", regex=False), errors="coerce")
               for k in ("h", "hm", "m", "ch", "cm", "cs")}
-    minutes = (number["h"] * 60 + number["hm"].fillna(0)).fillna(number["m"]).fillna(
-        number["ch"] * 60 + number["cm"] + number["cs"].fillna(0) / 60)
+    clock_hours = number["ch"].where((number["ch"] < 10) | number["cs"].notna())  # '45:00' is no 45 hours
+    clock = (clock_hours * 60 + number["cm"] + number["cs"].fillna(0) / 60).fillna(
+        number["ch"] + number["cm"] / 60)
+    minutes = (number["h"] * 60 + number["hm"].fillna(0)).fillna(number["m"]).fillna(clock)
     values_out = numbers.values.where(~numbers.bad, minutes.astype("float64"))
     bad = numbers.bad.to_numpy(dtype=bool) & minutes.isna().to_numpy(dtype=bool)
     return _result(values_out, bad, "minutes", values)
