@@ -154,6 +154,7 @@ def test_salesforce_iswon_isclosed_flags_give_the_status(db):
 @pytest.mark.parametrize(("header", "found"), [
     ("LastModifiedDate", True), ("Update time", True), ("Deal - Update time", True),  # Pipedrive, with its prefix
     ("Opportunity Last Modified Date", True), ("Last Modified Date (HubSpot)", True), ("Dernière modification", True),
+    ("Modified Time", True), ("(Do Not Modify) Modified On", True),  # Zoho, Dynamics 365
     ("Deal - Value", False), ("Amount (k€)", False), ("Last activity date", False), ("Deal - Deal created", False)])
 def test_a_last_modified_column_is_found_under_a_prefix_or_beside_its_source(header, found):
     from analytics.ingest import guesses

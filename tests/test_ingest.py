@@ -229,6 +229,7 @@ def test_snapshot_date_from_file_name():
     assert ingest.date_in_file_name("deals_2026-11-20.csv") == dt.date(2026, 11, 20)
     assert ingest.date_in_file_name("export20261120.xlsx") == dt.date(2026, 11, 20)
     assert ingest.date_in_file_name("pipeline 20-11-2026.csv") == dt.date(2026, 11, 20)
+    assert ingest.date_in_file_name("Deals_2026_11_20.csv") == dt.date(2026, 11, 20)  # Zoho
     assert ingest.date_in_file_name("deals_2026-13-45.csv") is None
     assert ingest.snapshot_date("x.csv", dt.date(2026, 1, 2)) == (dt.date(2026, 1, 2), "as-of")
 

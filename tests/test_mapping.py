@@ -548,3 +548,30 @@ def test_a_header_named_like_the_reserved_attribute_is_never_an_extra():
     found = m.map_deal_columns(["Deal Stage", "Lost reason", LOSS_REASON_ATTRIBUTE])
     assert found.fields["loss_reason"] == "Lost reason"
     assert LOSS_REASON_ATTRIBUTE not in found.extras and LOSS_REASON_ATTRIBUTE in found.ignored
+
+
+@pytest.mark.parametrize(("columns", "expected"), [
+    # Dynamics 365 opportunities
+    (["(Do Not Modify) Opportunity", "(Do Not Modify) Modified On", "Topic", "Est. Close Date", "Est. Revenue",
+      "Pipeline Phase", "Owner"],
+     {"deal_id": "(Do Not Modify) Opportunity", "name": "Topic", "close_on": "Est. Close Date",
+      "amount": "Est. Revenue", "stage": "Pipeline Phase", "owner": "Owner"}),
+    # Odoo CRM leads: "Expected Revenue" is the deal's value there
+    (["ID", "Opportunity", "Expected Revenue", "Stage", "Salesperson", "Expected Closing"],
+     {"deal_id": "ID", "name": "Opportunity", "amount": "Expected Revenue", "stage": "Stage", "owner": "Salesperson",
+      "close_on": "Expected Closing"}),
+    # Zoho: Amount is the value, Expected Revenue the weighted one, left aside
+    (["Record Id", "Deal Name", "Expected Revenue", "Amount", "Stage", "Closing Date"],
+     {"deal_id": "Record Id", "name": "Deal Name", "amount": "Amount", "stage": "Stage", "close_on": "Closing Date"}),
+])
+def test_more_crm_exports_headers(columns, expected):
+    fields = m.map_deal_columns(columns).fields
+    assert {k: fields.get(k) for k in expected} == expected
+
+
+def test_a_french_pipedrive_export_closes_won_deals_on_their_won_date():
+    columns = ["Affaire - ID", "Affaire - Étape", "Affaire - Valeur", "Affaire - Date de clôture prévue",
+               "Affaire - Date de l'affaire conclue", "Affaire - Date de perte"]
+    found = m.map_deal_columns(columns)
+    assert found.fields["close_on"] == "Affaire - Date de l'affaire conclue"
+    assert found.close_fallbacks == ["Affaire - Date de perte", "Affaire - Date de clôture prévue"]

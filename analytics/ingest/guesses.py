@@ -200,7 +200,8 @@ def deal_ids(ids: pd.Series, id_column: str | None, names: pd.Series, created: p
 MODIFIED_HEADERS = ("last modified date", "lastmodifieddate", "system modstamp", "systemmodstamp", "last modified",
                     "last modified time", "update time", "updated at", "last updated", "date de derniere modification",
                     "derniere modification", "date de modification", "modifie le", "heure de mise a jour",
-                    "date de mise a jour", "mis a jour le")
+                    "date de mise a jour", "mis a jour le", "modified time", "modified on", "do not modify modified on",
+                    "date de derniere mise a jour")
 
 
 def _modified_rank(column: str) -> int | None:

@@ -170,14 +170,14 @@ def replace_sample(con: duckdb.DuckDBPyConnection, options: ImportOptions) -> li
 
 
 _NAME_DATES = (
-    (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"), (1, 2, 3)),
+    (re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)"), (1, 2, 3)),
     (re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"), (1, 2, 3)),
     (re.compile(r"(?<!\d)(\d{2})[-_.](\d{2})[-_.](\d{4})(?!\d)"), (3, 2, 1)),
 )
 
 
 def date_in_file_name(file_name: str) -> dt.date | None:
-    """A date written in the file name (2026-11-20, 20261120 or 20-11-2026), else None."""
+    """A date written in the file name (2026-11-20, 2026_11_20, 20261120 or 20-11-2026), else None."""
     for pattern, (y, m, d) in _NAME_DATES:
         for match in pattern.finditer(Path(file_name).name):
             try:
