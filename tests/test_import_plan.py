@@ -567,3 +567,19 @@ def test_a_column_asked_about_is_no_proof_of_a_survey_and_one_left_out_is_not_as
     code, _, err = run(capsys, "import", str(path), "--db", str(db), "--map", "ignore=Score")
     assert code == 0, err
     assert report(db)["survey"]["waves"] == []  # no eNPS: the question's answers only
+
+
+def test_a_full_export_that_rejects_known_deals_says_they_will_count_as_dropped(tmp_path, db, capsys):
+    """Week 1 lists deals 1-3; week 2 rejects deal 2 (an amount range) and deal 3 (month 13), and new deal 4 (no
+    date): 2 and 3 are known deals the full export leaves out (4 is not known: not named)."""
+    head = "Record ID,Deal Stage,Amount,Create Date,Close Date\n"
+    first = write(tmp_path, "deals_2026-11-13.csv", head + "1,appointmentscheduled,1000,2026-10-01,2026-12-15\n"
+                  "2,qualifiedtobuy,2000,2026-10-01,2026-12-15\n3,qualifiedtobuy,3000,2026-10-01,2026-12-15\n")
+    second = write(tmp_path, "deals_2026-11-20.csv", head + "1,appointmentscheduled,1000,2026-10-01,2026-12-15\n"
+                   '2,qualifiedtobuy,"2,000 - 2,500",2026-10-01,2026-12-15\n'
+                   "3,qualifiedtobuy,3000,2026-10-01,2026-13-01\n4,qualifiedtobuy,10,x,2026-12-15\n")
+    code, out, err = run(capsys, "import", str(first), "--db", str(db))
+    assert code == 0 and "rejected rows are deals" not in out, err
+    code, out, err = run(capsys, "import", str(second), "--db", str(db))
+    assert code == 0, err
+    assert "2 rejected rows are deals of earlier exports (2, 3): this full export leaves them out" in out

@@ -158,6 +158,23 @@ def _date_from_data(ctx: Context, hint: bool | None) -> None:
         ctx.snapshot_source = "title"
 
 
+def rejected_known_deals(con, ids, import_id: int | None = None) -> list[ImportWarning]:
+    """A warning naming the deals of earlier exports whose row a full export rejects (``ids``: the rejected rows'
+    deal ids; ``import_id``: this import, once its rows are stored): a full export without a deal counts it as
+    dropped, though here only its row could not be read. No warning when there are none."""
+    ids = sorted({str(i) for i in ids if i is not None and str(i) != ""})
+    if not ids:
+        return []
+    known = [r[0] for r in con.execute(
+        "SELECT DISTINCT deal_id FROM deal_snapshots WHERE deal_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) "
+        "AND import_id IS DISTINCT FROM ? AND deal_id NOT IN (SELECT deal_id FROM deal_snapshots WHERE import_id = ?) "
+        "ORDER BY deal_id", [ids, import_id, import_id]).fetchall()]
+    if not known:
+        return []
+    return [ImportWarning("rejected_known_deals", n=len(known),
+                          ids=", ".join(known[:5]) + (" …" if len(known) > 5 else ""))]
+
+
 def amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str],
             evidence: parsing.NumberEvidence | None = None, unit: int = 1) -> pd.Series:
     """Each deal's amount (NaN when blank), times ``unit`` (1,000 for a header in k€: guesses.amount_unit); text,

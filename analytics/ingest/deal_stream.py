@@ -142,6 +142,7 @@ class DealStream:
     rejected: pd.DataFrame | None = None
     kept: int = 0
     unknown_status: int = 0
+    rejected_ids: list = field(default_factory=list)  # the rejected rows' deal ids (deal_rows.rejected_known_deals)
 
     def store(self, con: duckdb.DuckDBPyConnection, import_id: int, file_name: str) -> None:
         """Pass 2, inside the caller's transaction: every slice parsed, validated and appended; then the deals
@@ -151,7 +152,7 @@ class DealStream:
                     "pipeline TEXT, stage TEXT, entered_on DATE)")
         con.execute("CREATE OR REPLACE TEMP TABLE stream_attributes (_column INTEGER, row_number BIGINT, "
                     "deal_id TEXT, attribute TEXT, value TEXT)")
-        rejected, parts, self.unknown_status = [], {}, 0
+        rejected, parts, self.unknown_status, self.rejected_ids = [], {}, 0, []
         if not self.deal_map.fields.get("amount"):
             self.warnings.append(ImportWarning("no_amount_column"))
         for raw, _ in self.chunks.slices(file_name):
@@ -220,6 +221,7 @@ class DealStream:
         for column, shown in details.get("date_orders", {}).items():
             parts.setdefault(column, []).append(shown)
         valid = ~rej.bad
+        self.rejected_ids += [i for i in deals["deal_id"].to_numpy()[rej.bad] if i is not None and i == i]
         entered = entered[valid[entered["_row"].to_numpy(dtype=np.int64)]]
         entered = entered.assign(row_number=raw.row_numbers[entered["_row"].to_numpy(dtype=np.int64)])
         kept = deals[valid]

@@ -81,6 +81,9 @@ WARNING_TEXTS = {
                            "column): it is taken as of today, {date}, so every open deal is judged as of today. "
                            "Give the export's date with --as-of or in the file name.",
     "field_candidates": "No {field} column; {columns} could be one: {option}.",
+    "rejected_known_deals": "{n} rejected rows are deals of earlier exports ({ids}): this full export leaves them "
+                            "out, so they count as dropped from its date. Fix those rows, delete this import and "
+                            "import the file again.",
     "unread_sheets": "Only the sheet \"{sheet}\" was read; {sheets} hold data too: import each with --sheet NAME.",
     "history_no_stage": "{n} history rows belong to deals with no stage change in the file: their stage is "
                         "unknown, so they were not used.",

@@ -171,6 +171,8 @@ def _import_streamed(source: str | Path, name: str, digest: str, options: Import
                 raise ImportRejected(named(name, str(exc))) from None
             _reading_plan(head, options, plan)
             warnings = stream.warnings + _snapshot_plan(ctx, "deals")
+            if not options.partial:
+                warnings += deal_rows.rejected_known_deals(con, stream.rejected_ids, import_id)
             head.notes = chunks.file_notes(stream.evidence.ragged, stream.evidence.blank_rows)
             details = {**stream.details, "encoding": head.encoding, "delimiter": head.delimiter, "sheet": None,
                        "header_row": head.header_row, "notes": head.notes, "snapshot_source": ctx.snapshot_source}
@@ -208,7 +210,20 @@ def plan_file(data: bytes, file_name: str, options: ImportOptions | None = None,
         if prepared.kind == "deals":
             plan_stages(con, prepared.tables["deal_snapshots"], prepared.tables["deal_stage_dates"],
                         prepared.options.stages, prepared.plan)
+            if not prepared.options.partial:
+                prepared.warnings += deal_rows.rejected_known_deals(con, _rejected_ids(prepared))
     return prepared
+
+
+def _rejected_ids(prepared: Prepared) -> list[str]:
+    """The deal ids of a deals file's rejected rows that are no valid row of it (none without an id column)."""
+    column = (prepared.mapping.get("fields") or {}).get("deal_id")
+    if column is None or prepared.rejected.empty:
+        return []
+    raw = prepared.raw
+    rejected = np.isin(raw.row_numbers, prepared.rejected["row_number"].to_numpy(dtype=np.int64))
+    ids = text_column(raw.frame, column)[rejected].dropna()
+    return sorted(set(ids) - set(prepared.tables["deal_snapshots"]["deal_id"]))
 
 
 def plan_stages(con: duckdb.DuckDBPyConnection, deals: pd.DataFrame, entered: pd.DataFrame,

@@ -175,6 +175,11 @@ FR: dict[str, str] = {
     "Dropped {n} empty column(s) without a heading.": "{n} colonne(s) vide(s) sans en-tête retirée(s).",
     "Renamed repeated column heading(s): {columns}.": "En-tête(s) de colonne répété(s) renommé(s) : {columns}.",
     "First sheet with data": "Première feuille avec des données",
+    "{n} rejected rows are deals of earlier exports ({ids}): this full export leaves them out, so they count as "
+    "dropped from its date. Fix those rows, delete this import and import the file again.":
+        "{n} lignes rejetées sont des affaires d'exports précédents ({ids}) : cet export complet les laisse de côté, "
+        "elles comptent donc comme sorties à sa date. Corrigez ces lignes, supprimez cet import et importez le "
+        "fichier à nouveau.",
     "the number each stage's name starts with": "le numéro par lequel commence le nom de chaque étape",
     "{column} is answered 0–10 (up to {top}) though no header names the eNPS question: is it?":
         "{column} est notée de 0 à 10 (jusqu'à {top}) sans qu'aucun en-tête ne nomme la question eNPS : est-ce elle ?",
