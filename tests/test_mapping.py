@@ -499,6 +499,7 @@ def test_detect_config_order(probs, days, order, source):
 @pytest.mark.parametrize("raw, status", [
     ("won", "won"), ("Gagné", "won"), ("Closed Won", "won"), ("signée", "won"), ("closedwon", "won"),
     ("Perdu", "lost"), ("Closed - Lost", "lost"), ("abandonné", "lost"), ("Disqualified", "lost"),
+    ("Abandoned", "lost"), ("Canceled", "lost"), ("Cancelled", "lost"), ("Annulée", "lost"),  # Copper, Dynamics…
     ("open", "open"), ("Ouvert", "open"), ("Won't buy", None), ("Demo", None), ("", None),
 ])
 def test_status_value(raw, status):

@@ -32,13 +32,15 @@ WON_NAMES = ("won", "closed won", "win", "gagne", "gagnee", "signe", "signee", "
 
 
 LOST_NAMES = ("lost", "closed lost", "perdu", "perdue", "abandonne", "abandonnee", "closed lost", "disqualified",
-              "disqualifie", "disqualifiee", "conclue perdue", "fermee perdue", "deal lost", "affaire perdue")
+              "disqualifie", "disqualifiee", "conclue perdue", "fermee perdue", "deal lost", "affaire perdue",
+              "abandoned", "cancelled", "canceled", "annule", "annulee")  # Copper, Dynamics 365, Axonaut
 
 
 _WON_WORDS = re.compile(r"\b(?:won(?! t\b)|gagne|gagnee|signe|signee)\b")
 
 
-_LOST_WORDS = re.compile(r"\b(?:lost|perdu|perdue|abandonne|abandonnee|disqualified|disqualifie|disqualifiee)\b")
+_LOST_WORDS = re.compile(r"\b(?:lost|perdu|perdue|abandonne|abandonnee|disqualified|disqualifie|disqualifiee"
+                         r"|abandoned|cancelled|canceled|annule|annulee)\b")
 
 
 _STATUS_OPEN = {"open", "ouvert", "ouverte", "en cours", "active", "actif", "in progress"}
