@@ -206,3 +206,14 @@ def test_rejected_rows_of_known_deals_are_named_the_same_whole_or_in_slices(tmp_
     partial = ingest.import_file(export, "deals_2026-11-27.csv", ingest.ImportOptions(partial=True),
                                  db=tmp_path / "streamed.duckdb")
     assert not [w for w in partial.warnings if w.code == "rejected_known_deals"]  # a partial export drops nothing
+
+
+def test_rows_repeating_the_header_are_skipped_alike_whole_or_in_slices(tmp_path, monkeypatch):
+    """Two exports pasted one under the other: the second header (after row 2,000) is no deal, in both paths."""
+    export = tmp_path / "deals_2026-11-20.csv"
+    rows = [f"D-{i},Deal {i},default,{STAGES[i % 5]},{i % 9 + 1}00,01/01/2026,2026-01-01,Owner 1,Seg 1,"
+            for i in range(4000)]
+    export.write_text("\n".join([HEADER, *rows[:2000], HEADER, *rows[2000:]]) + "\n", encoding="utf-8")
+    whole, whole_tables, streamed, streamed_tables = import_both(tmp_path, export, monkeypatch)
+    assert (streamed.rows_imported, streamed.rows_rejected) == (whole.rows_imported, whole.rows_rejected) == (4000, 0)
+    assert streamed_tables == whole_tables

@@ -657,3 +657,13 @@ def test_random_csv_reads_every_data_row(data):
     assert list(table.frame.columns) == header
     assert rows_of(table) == [[c.strip(STRIP) or None for c in r] for r in rows]
     assert table.row_numbers.tolist() == sorted(set(table.row_numbers.tolist()))
+
+
+def test_rows_repeating_the_header_are_skipped_and_said():
+    """Two exports pasted one under the other (or a report's pages): the second header is no deal. A row holding
+    only some of the headings (a real value equal to a heading) is kept."""
+    text = ("Deal,Stage,Amount\nA,Won,10\nDeal,Stage,Amount\nB,Lost,20\nDeal,Stage,30\n").encode()
+    table = read_table(text, "deals.csv")
+    assert rows_of(table) == [["A", "Won", "10"], ["B", "Lost", "20"], ["Deal", "Stage", "30"]]
+    assert table.row_numbers.tolist() == [2, 4, 5]
+    assert any(getattr(n, "code", None) == "repeated_header" and n.values == {"n": 1} for n in table.notes)

@@ -21,6 +21,7 @@ from analytics.ingest.table import (
     ReadNote,
     column_names,
     drop_footer_rows,
+    repeated_headers,
     skip_notes,
     split_ragged,
 )
@@ -41,11 +42,14 @@ class CsvChunks:
     ranges: list[tuple[int, int]]
     footer_count: int = 0
     footer_example: str = ""
+    headings: list[str] | None = None  # the header's cells, to skip the rows repeating it
+    repeated: int = 0   # rows repeating the header, in the last full read of the slices
 
     def slices(self, file_name: str):
         """Each slice as a RawTable (row numbers and ragged rows as read_table gives them for those rows), and how
         many blank rows it skipped; ``NotStreamable`` when the parser and the quotes disagree on its records."""
         width, line = len(self.header.cells), self.header.last + 1
+        self.repeated = 0
         with open(self.path, "rb") as handle:
             for number, (start, stop) in enumerate(self.ranges):
                 handle.seek(start)
@@ -65,6 +69,10 @@ class CsvChunks:
                 ragged, widths, data = split_ragged(data, width)
                 keep = data.filled.any(axis=1)
                 data = data.take(keep)
+                repeated = repeated_headers(self.headings or [], data.cells)
+                if repeated.any():  # as read_table skips them
+                    self.repeated += int(repeated.sum())
+                    data = data.take(~repeated)
                 frame = data.cells.reset_index(drop=True).set_axis(self.names, axis=1)
                 yield RawTable(frame=frame, row_numbers=np.asarray(data.lines, dtype=np.int64), file_format="csv",
                                encoding=self.encoding, delimiter=self.delimiter, header_row=self.header.first,
@@ -92,6 +100,8 @@ class CsvChunks:
         notes += skip_notes(self.header.first, self.footer_count, self.footer_example)
         if blank:
             notes.append(ReadNote("blank_rows", n=blank))
+        if self.repeated:
+            notes.append(ReadNote("repeated_header", n=self.repeated))
         return notes + self.notes
 
 
@@ -138,4 +148,5 @@ def csv_chunks(path: str, file_name: str, chunk_bytes: int) -> CsvChunks | None:
         return None
     ranges.append((start, size))
     names, _, notes = column_names(cells, np.ones(len(cells), dtype=bool), letters=False)
-    return CsvChunks(path, "utf-8-sig" if skip else "utf-8", delimiter, header, names, notes, ranges)
+    return CsvChunks(path, "utf-8-sig" if skip else "utf-8", delimiter, header, names, notes, ranges,
+                     headings=list(cells))

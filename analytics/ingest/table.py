@@ -89,6 +89,7 @@ NOTE_TEXTS = {
     "footer_rows": "Ignored {n} row(s) below the data.",
     "footer_rows_example": "Ignored {n} row(s) below the data (starting with \"{example}\").",
     "blank_rows": "Skipped {n} blank row(s) inside the data.",
+    "repeated_header": "Skipped {n} row(s) repeating the header (a report's groups or pages).",
     "empty_columns": "Dropped {n} empty column(s) without a heading.",
     "renamed_columns": "Renamed repeated column heading(s): {columns}.",
     "read_sheet": "Read sheet \"{sheet}\" ({n} sheet(s) in the workbook).",
@@ -264,12 +265,32 @@ def finish_frame(file_name: str, header: list[str | None], data: Body, letters: 
     if not keep.all():
         notes.append(ReadNote("blank_rows", n=int((~keep).sum())))
         data = data.take(keep)
+    repeated = repeated_headers(header, data.cells)
+    if repeated.any():  # a report's groups or pages, or exports pasted one under the other
+        notes.append(ReadNote("repeated_header", n=int(repeated.sum())))
+        data = data.take(~repeated)
     if not len(data.lines):
         raise header_only_error(file_name)
     names, keep_columns, column_notes = column_names(header, data.filled.any(axis=0), letters)
     frame = data.cells.iloc[:, keep_columns].reset_index(drop=True)
     frame.columns = names
     return frame, np.asarray(data.lines, dtype=np.int64), notes + column_notes
+
+
+def repeated_headers(header: list[str | None], cells: pd.DataFrame) -> np.ndarray:
+    """The data rows that repeat the header: every named column (two at least) holds its own heading."""
+    named = [(i, " ".join(h.split())) for i, h in enumerate(header[:cells.shape[1]]) if h]
+    same = np.zeros(len(cells), dtype=bool)
+    if len(named) < 2:
+        return same
+    first, heading = named[0]
+    same = np.array(cells.iloc[:, first] == heading, dtype=bool)  # one test per row; the rest on those rows only
+    for i, heading in named[1:]:
+        if not same.any():
+            break
+        rows = np.flatnonzero(same)
+        same[rows] = (cells.iloc[rows, i] == heading).to_numpy(dtype=bool)
+    return same
 
 
 def column_names(header: list[str | None], filled: np.ndarray, letters: bool):

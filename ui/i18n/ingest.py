@@ -172,6 +172,8 @@ FR: dict[str, str] = {
     "Ignored {n} row(s) below the data (starting with \"{example}\").":
         "{n} ligne(s) sous les données ignorée(s) (commençant par « {example} »).",
     "Skipped {n} blank row(s) inside the data.": "{n} ligne(s) vide(s) dans les données ignorée(s).",
+    "Skipped {n} row(s) repeating the header (a report's groups or pages).":
+        "{n} ligne(s) répétant l'en-tête ignorée(s) (groupes ou pages d'un rapport).",
     "Dropped {n} empty column(s) without a heading.": "{n} colonne(s) vide(s) sans en-tête retirée(s).",
     "Renamed repeated column heading(s): {columns}.": "En-tête(s) de colonne répété(s) renommé(s) : {columns}.",
     "First sheet with data": "Première feuille avec des données",
