@@ -667,3 +667,13 @@ def test_rows_repeating_the_header_are_skipped_and_said():
     assert rows_of(table) == [["A", "Won", "10"], ["B", "Lost", "20"], ["Deal", "Stage", "30"]]
     assert table.row_numbers.tolist() == [2, 4, 5]
     assert any(getattr(n, "code", None) == "repeated_header" and n.values == {"n": 1} for n in table.notes)
+
+
+def test_dates_written_yyyymmdd_in_a_column_of_numbers():
+    """ERP exports write 20260105 for 5 January 2026; 20261301 (month 13) stays bad; in a column of other dates an
+    eight-digit number is no date."""
+    parsed = parse_dates(pd.Series(["20260105", "20261231", None, "20261301"]))
+    assert [str(v)[:10] for v in parsed.values] == ["2026-01-05", "2026-12-31", "NaT", "NaT"]
+    assert parsed.bad.tolist() == [False, False, False, True] and parsed.detail == "yyyymmdd"
+    mixed = parse_dates(pd.Series(["2026-01-05", "20260105"]))
+    assert mixed.bad.tolist() == [False, True]

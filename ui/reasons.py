@@ -284,7 +284,8 @@ DATE_DETAIL_LABELS = {
     "month-first (m/d/yyyy)": "month first (m/d/yyyy)", "mixed day-first and month-first":
         "mixed day first and month first", "ambiguous, assumed day-first": "ambiguous, day first assumed",
     "ambiguous, assumed month-first": "ambiguous, month first assumed", "month names": "month names",
-    "Excel serial numbers": "Excel serial numbers", "dates": "dates", "no dates": "no dates",
+    "Excel serial numbers": "Excel serial numbers", "yyyymmdd": "year, month, day without separators (20261120)",
+    "dates": "dates", "no dates": "no dates",
 }
 
 

@@ -404,10 +404,11 @@ def parse_dates(values: pd.Series, dayfirst_hint: bool | None = None, evidence: 
     blank = _is_blank(text)
     parts, details = _date_parts(text, blank, dayfirst_hint, evidence)
     stamps = _build_dates(parts)
-    serial, serial_detail = _excel_serials(text, blank, evidence)
-    if serial is not None:
-        stamps = np.where(np.isnat(stamps), serial, stamps)
-        details.append(serial_detail)
+    for numbers in (_excel_serials, _compact_dates):  # columns of numbers only
+        found, found_detail = numbers(text, blank, evidence)
+        if found is not None and not np.isnat(found).all():
+            stamps = np.where(np.isnat(stamps), found, stamps)
+            details.append(found_detail)
     stamps = np.where(blank, np.datetime64("NaT"), stamps).astype("datetime64[ns]")
     detail = ", ".join(dict.fromkeys(d for d in details if d)) or "no dates"
     parsed = _result(pd.Series(stamps), ~blank & np.isnat(stamps), detail, values)
@@ -418,7 +419,7 @@ def parse_dates(values: pd.Series, dayfirst_hint: bool | None = None, evidence: 
 def date_details(parts: list[tuple[str, ...]]) -> str:
     """The detail ``parse_dates`` gives a whole column, from the ``Parsed.parts`` of its chunks (each in the order
     of the formats tried: ISO, dd/mm or m/d, month names, serial numbers)."""
-    rank = {"ISO": 0, "month names": 2, "Excel serial numbers": 3}
+    rank = {"ISO": 0, "month names": 2, "Excel serial numbers": 3, "yyyymmdd": 4}
     seen = dict.fromkeys(d for chunk in parts for d in chunk)
     return ", ".join(sorted(seen, key=lambda d: rank.get(d, 1))) or "no dates"
 
@@ -533,6 +534,24 @@ def _excel_serials(text: pd.Series, blank: np.ndarray,
     days = np.floor(np.where(ok, number, 0)).astype("int64").astype("timedelta64[D]")
     stamps = np.datetime64("1899-12-30", "ns") + days
     return np.where(ok, stamps, np.datetime64("NaT")).astype("datetime64[ns]"), "Excel serial numbers"
+
+
+def _compact_dates(text: pd.Series, blank: np.ndarray,
+                   evidence: DateEvidence | None = None) -> tuple[np.ndarray | None, str]:
+    """Dates written yyyymmdd ('20260105', ERP and SAP exports) when every non-blank value of the column is a
+    number: eight digits making a real date between 1900 and 2100; other values stay bad."""
+    numeric = _flags(text.str.match("^[0-9]+(?:[.][0-9]+)?$"))
+    if evidence is not None:
+        if not evidence.cells or evidence.numeric < evidence.cells:
+            return None, ""
+    elif blank.all() or not (numeric | blank).all():
+        return None, ""
+    found = _extract(text.where(_flags(text.str.match("^(?:19|20)[0-9]{6}$"))),
+                     r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$")
+    parts = pd.DataFrame({k: pd.to_numeric(found[k], errors="coerce") for k in ("y", "m", "d")})
+    stamps = pd.to_datetime(pd.DataFrame({"year": parts["y"], "month": parts["m"], "day": parts["d"]}),
+                            errors="coerce")
+    return stamps.to_numpy(dtype="datetime64[ns]"), "yyyymmdd"
 
 
 # A meeting's length as calendars and people write it: '30 min', '45 minutes', '45m 12s' (Teams), '1h', '1 h 30',

@@ -274,6 +274,7 @@ FR: dict[str, str] = {
     "ambiguous, month first assumed": "ambigu, mois d'abord supposé",
     "month names": "noms de mois",
     "Excel serial numbers": "numéros de série Excel",
+    "year, month, day without separators (20261120)": "année, mois, jour sans séparateur (20261120)",
     "dates": "dates",
     "no dates": "aucune date",
     # rejected rows (analytics.ingest.validation.REJECT_TEXTS), their field words (ui.reasons.REJECT_FIELD_LABELS)
