@@ -583,3 +583,16 @@ def test_a_full_export_that_rejects_known_deals_says_they_will_count_as_dropped(
     code, out, err = run(capsys, "import", str(second), "--db", str(db))
     assert code == 0, err
     assert "2 rejected rows are deals of earlier exports (2, 3): this full export leaves them out" in out
+
+
+def test_a_survey_exported_one_row_per_answer_is_refused_with_what_to_export(tmp_path, db, capsys):
+    """Long format: its answers cannot be read as columns (forced, 'Answer' as the eNPS mixed 1–5 and 0–10 answers
+    into one score per row). It is refused, saying what to export, whatever kind is chosen."""
+    questions = ["How likely are you to recommend us as a place to work?", "I feel valued at work",
+                 "My manager supports me"]
+    text = "Response ID,Department,Question,Answer\n" + "".join(
+        f"R{r},Sales,{q},{(r + i) % 5 + 1}\n" for r in range(4) for i, q in enumerate(questions))
+    path = write(tmp_path, "pulse_2026-11.csv", text)
+    for extra in ([], ["--kind", "survey", "--map", "enps=Answer"]):
+        code, _, err = run(capsys, "import", str(path), "--db", str(db), *extra)
+        assert code == 2 and "this holds one row per answer ('Question' names the question, 'Answer' gives" in err

@@ -297,6 +297,12 @@ def _kind(raw: readers.RawTable, options: ImportOptions, plan: ImportPlan, file_
             questions = _survey_by_values(raw.frame)
             kind, evidence, confidence, args = ("survey" if questions else None), "kind_answer_values", MEDIUM, \
                 {"n": questions}
+    long = survey_mapping.long_format_columns(raw.frame) if kind is None or kind == "survey" else None
+    if long is not None:
+        question, answer = long
+        raise ImportRejected(named(file_name, f"this holds one row per answer ({quoted(question)} names the "
+                                   f"question, {quoted(answer)} gives the answer): export one row per respondent "
+                                   "with one column per question (or pivot the sheet so), and import that file."))
     if kind is None:
         raise ImportRejected(named(file_name, "no column looks like a deal stage, a survey question or a 1:1 "
                                     "meeting date. Check that you exported the right report, or choose what the "

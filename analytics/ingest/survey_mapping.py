@@ -261,6 +261,31 @@ _QUESTION_WORDS = word_pattern(
 _ITEM_CODE = re.compile(r"^[a-z]+ ?[a-z]* ?\d{1,2}$")
 
 
+_LONG_QUESTION = word_pattern(r"question|item|statement|enonce|intitule")
+_LONG_ANSWER = word_pattern(r"answer|answers|response|reponse|score|value|valeur|note|rating")
+
+
+def long_format_columns(frame: pd.DataFrame) -> tuple[str, str] | None:
+    """(question column, answer column) of a survey exported one row per answer ("Question", "Answer"): a column
+    named as the question whose few distinct values repeat and are sentences, most of them worded as questions or
+    statements, beside one named as the answer whose values are all scores. None for any other file."""
+    sample = frame.head(2000)
+    questions = [c for c in sample.columns if _LONG_QUESTION.search(" ".join(header_variants(c)))]
+    answers = [c for c in sample.columns if _LONG_ANSWER.search(" ".join(header_variants(c)))]
+    for question in questions:
+        cells = _cells(sample, question)
+        distinct = set(cells)
+        worded = sum(bool(_is_question_header(c) or _QUESTION_WORDS.search(normalise_header(c))) for c in distinct)
+        if len(cells) < 4 or not 2 <= len(distinct) < len(cells) / 2 or worded * 2 < len(distinct) \
+                or sum(map(len, distinct)) < 12 * len(distinct):  # sentences, most worded as questions
+            continue
+        for answer in answers:
+            scores = [likert_value(c) for c in _cells(sample, answer)]
+            if answer != question and scores and all(s is not None for s in scores):
+                return question, answer
+    return None
+
+
 def question_evidence(result: SurveyMapping, sample: pd.DataFrame) -> tuple[str, list[str]] | None:
     """Why the file is a survey: ("enps", [column]), ("worded", questions worded as questions or statements, or
     answered with agreement labels), ("item_codes", at least three numbered items such as JobSat1, Engage2), or
