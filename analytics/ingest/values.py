@@ -520,14 +520,20 @@ def _build_dates(parts: pd.DataFrame) -> np.ndarray:
     return stamps.to_numpy(dtype="datetime64[ns]")
 
 
+def _numbers_only(text: pd.Series, blank: np.ndarray, evidence: DateEvidence | None) -> np.ndarray | None:
+    """Which cells are plain numbers, when every non-blank value of the column is one (the whole column's
+    ``evidence`` says so for a chunk of it); None when some value is not."""
+    numeric = _flags(text.str.match("^[0-9]+(?:[.][0-9]+)?$"))
+    if evidence is not None:
+        return numeric if evidence.cells and evidence.numeric >= evidence.cells else None
+    return None if blank.all() or not (numeric | blank).all() else numeric
+
+
 def _excel_serials(text: pd.Series, blank: np.ndarray,
                    evidence: DateEvidence | None = None) -> tuple[np.ndarray | None, str]:
     """Dates from Excel serial numbers (20000-80000) when every non-blank value of the column is a number."""
-    numeric = _flags(text.str.match("^[0-9]+(?:[.][0-9]+)?$"))
-    if evidence is not None:
-        if not evidence.cells or evidence.numeric < evidence.cells:
-            return None, ""
-    elif blank.all() or not (numeric | blank).all():
+    numeric = _numbers_only(text, blank, evidence)
+    if numeric is None:
         return None, ""
     number = _floats(text.where(numeric))
     ok = (number >= 20000) & (number <= 80000)
@@ -540,11 +546,7 @@ def _compact_dates(text: pd.Series, blank: np.ndarray,
                    evidence: DateEvidence | None = None) -> tuple[np.ndarray | None, str]:
     """Dates written yyyymmdd ('20260105', ERP and SAP exports) when every non-blank value of the column is a
     number: eight digits making a real date between 1900 and 2100; other values stay bad."""
-    numeric = _flags(text.str.match("^[0-9]+(?:[.][0-9]+)?$"))
-    if evidence is not None:
-        if not evidence.cells or evidence.numeric < evidence.cells:
-            return None, ""
-    elif blank.all() or not (numeric | blank).all():
+    if _numbers_only(text, blank, evidence) is None:
         return None, ""
     found = _extract(text.where(_flags(text.str.match("^(?:19|20)[0-9]{6}$"))),
                      r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$")
