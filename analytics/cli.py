@@ -65,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
                      help="how dates such as 03/04/2026 are written: dmy (3 April) or mdy (March 4)")
     imp.add_argument("--probability-scale", choices=("percent", "fraction"),
                      help="how the probability column is written: percent (0-100) or fraction (0-1)")
-    imp.add_argument("--amount-unit", choices=("units", "thousands", "millions"),
+    imp.add_argument("--amount-unit", choices=tuple(ingest.AMOUNT_UNITS),
                      help="the unit of the amount column: units (as written), thousands (12.5 is 12,500) or "
                           "millions; else the unit its header names, e.g. 'Amount (k€)'")
     imp.add_argument("--dry-run", action="store_true",

@@ -15,6 +15,7 @@ The modules, in the order a file meets them:
 Ingest depends on the store only; no metric imports it. The public API used by the app and the CLI is
 re-exported here.
 """
+from analytics.ingest.guesses import AMOUNT_UNITS
 from analytics.ingest.import_log import (
     MESSAGE_LIMIT,
     AlreadyImported,
@@ -33,6 +34,7 @@ from analytics.ingest.import_log import (
 )
 from analytics.ingest.importer import KINDS, Prepared, commit, import_file, plan_file, prepare
 
-__all__ = ["KINDS", "MESSAGE_LIMIT", "AlreadyImported", "ImportOptions", "ImportRejected", "ImportResult",
-           "ImportState", "NeedsAnswers", "Prepared", "already_imported", "commit", "date_in_file_name", "import_file",
-           "import_state", "plan_file", "prepare", "remember_mapping", "saved_mappings", "sha256_of", "snapshot_date"]
+__all__ = ["AMOUNT_UNITS", "KINDS", "MESSAGE_LIMIT", "AlreadyImported", "ImportOptions", "ImportRejected",
+           "ImportResult", "ImportState", "NeedsAnswers", "Prepared", "already_imported", "commit", "date_in_file_name",
+           "import_file", "import_state", "plan_file", "prepare", "remember_mapping", "saved_mappings", "sha256_of",
+           "snapshot_date"]

@@ -18,6 +18,7 @@ from analytics.ingest.plan import HIGH, MEDIUM, ImportPlan
 from analytics.ingest.validation import (
     Rejections,
     date_only,
+    first_few,
     parse_dates_column,
     per_value,
     quoted,
@@ -171,8 +172,7 @@ def rejected_known_deals(con, ids, import_id: int | None = None) -> list[ImportW
         "ORDER BY deal_id", [ids, import_id, import_id]).fetchall()]
     if not known:
         return []
-    return [ImportWarning("rejected_known_deals", n=len(known),
-                          ids=", ".join(known[:5]) + (" …" if len(known) > 5 else ""))]
+    return [ImportWarning("rejected_known_deals", n=len(known), ids=first_few(known))]
 
 
 def amounts(frame: pd.DataFrame, column: str | None, rej: Rejections, warnings: list[str],

@@ -109,7 +109,7 @@ def first_pass(ctx: Context, chunks: csv_chunks.CsvChunks, file_name: str) -> De
     if fields.get("probability") or not fields.get("status") and guesses.flag_columns(columns) \
             or not fields.get("deal_id") \
             or ctx.snapshot_source == "import day" and (guesses.modified_column(columns) or chunks.header.first > 1) \
-            or guesses.header_amount_unit(fields.get("amount")) or ctx.answer("amount_unit")[0] not in (None, "units"):
+            or guesses.scales_amounts(fields.get("amount"), ctx.answer("amount_unit")[0]):
         return None  # ... or the data or a title row may date it: the whole-file path reads them
     dates = deal_rows.date_columns(deal_map, columns)
     free = deal_map.ignored if any(not fields.get(f) for f in ("created_on", "close_on", "amount", "owner")) else []

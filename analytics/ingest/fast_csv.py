@@ -79,8 +79,7 @@ def try_import(source, data: bytes, file_name: str, digest: str, options, saved:
         return None
     if mapping.missing_required("deals", deal_map) or not deal_map.fields.get("amount") \
             or deal_map.fields.get("probability") or not deal_map.fields.get("deal_id") \
-            or guesses.header_amount_unit(deal_map.fields["amount"]) \
-            or {**answers, **options.answers()}.get("amount_unit", "units") != "units":
+            or guesses.scales_amounts(deal_map.fields["amount"], {**answers, **options.answers()}.get("amount_unit")):
         return None  # the general path reads, and plans, these
     snapshot_on, snapshot_source = import_log.snapshot_date(file_name, options.as_of)
     if snapshot_source == "import day":

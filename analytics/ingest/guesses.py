@@ -365,6 +365,12 @@ def header_amount_unit(column: str | None) -> str | None:
     return "thousands" if _THOUSANDS.search(text) else "millions" if _MILLIONS.search(text) else None
 
 
+def scales_amounts(column: str | None, answer: str | None) -> bool:
+    """Whether the amounts may be read in another unit than written (a unit in the header, or an answer of
+    thousands or millions): the SQL and sliced paths leave such a file to the whole-file path, which plans it."""
+    return header_amount_unit(column) is not None or answer not in (None, "units")
+
+
 def amount_unit(column: str | None, answer: str | None, answered_by: str, plan: ImportPlan) -> int:
     """What each amount is multiplied by: your answer (``--amount-unit``), else the unit its header names
     ('Amount (k€)': 1,000), written into the plan; 1 (and no plan line) when the header names none."""

@@ -52,6 +52,7 @@ from analytics.ingest.plan import HIGH, LOW, MEDIUM, ImportPlan
 from analytics.ingest.validation import (
     Rejections,
     date_only,
+    first_few,
     parse_dates_column,
     quoted,
     ragged_index,
@@ -342,7 +343,7 @@ def _sheets_warning(raw: readers.RawTable) -> list[ImportWarning]:
 
 
 def _quoted_sheets(names: list[str]) -> str:
-    return ", ".join(f"\"{readers.escape(n, 30)}\"" for n in names[:5]) + (" …" if len(names) > 5 else "")
+    return first_few([f"\"{readers.escape(n, 30)}\"" for n in names])
 
 
 def _snapshot_plan(ctx: Context, kind: str) -> list[ImportWarning]:

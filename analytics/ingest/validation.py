@@ -82,6 +82,11 @@ def quoted(text: object, limit: int = 40) -> str:
     return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 
+def first_few(texts: list[str], limit: int = 5) -> str:
+    """The first ``limit`` texts, joined by commas, with " …" when there are more (a message's examples)."""
+    return ", ".join(texts[:limit]) + (" …" if len(texts) > limit else "")
+
+
 def parse_dates_column(frame: pd.DataFrame, column: str | None, label: str, rej: Rejections,
                         details: dict, dayfirst_hint: bool | None = None,
                         evidence: dict[str, values.DateEvidence] | None = None) -> pd.Series:

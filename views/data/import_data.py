@@ -156,7 +156,7 @@ def plan_section(key: str, p: ingest.Prepared) -> bool:
 
 
 ANSWER_LABELS = reasons.ANSWER_LABELS
-AMOUNT_UNITS = ["units", "thousands", "millions"]
+AMOUNT_UNITS = list(ingest.AMOUNT_UNITS)
 
 
 def amount_unit_choice(key: str, unit: str) -> None:
